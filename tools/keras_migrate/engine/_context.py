@@ -1,0 +1,104 @@
+"""Per-file state shared by all rules during one traversal."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine._diagnostics import Severity
+from keras_migrate.engine._names import ImportTracker
+
+__all__ = ["PendingDiagnostic", "RuleContext", "ImportRequest"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportRequest:
+    module: str
+    obj: Optional[str] = None
+    asname: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PendingDiagnostic:
+    # Positions are resolved after the traversal, and only when there are diagnostics:
+    # PositionProvider costs a full extra code-generation pass.
+    rule_id: str
+    node: cst.CSTNode
+    severity: Severity
+    message: str
+    fix: Optional[str]
+
+
+class RuleContext:
+    def __init__(self, source: str, path: str, options) -> None:
+        self.source = source
+        self.path = path
+        self.options = options
+        self.names = ImportTracker()
+        self.diagnostics: List[PendingDiagnostic] = []
+        self.rules_fired: Dict[str, int] = collections.Counter()
+        self.imports_to_add: List[ImportRequest] = []
+        self.imports_to_remove: List[ImportRequest] = []
+        self.tensorflow_only: List[Tuple[str, cst.CSTNode, str]] = []
+        self.runtime_imports: Set[str] = set()
+        # Maintained by the traversal: enclosing classes and functions (original nodes).
+        self.class_stack: List[cst.ClassDef] = []
+        self.function_stack: List[cst.FunctionDef] = []
+        # Free-form per-file notes rules leave for each other, keyed by rule name.
+        self.notes: Dict[str, object] = {}
+
+    # -- name resolution ----------------------------------------------------------
+    def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
+        return self.names.qualified_name(node)
+
+    def keras_path(self, node: cst.CSTNode) -> Optional[str]:
+        """Path inside Keras ("layers.Dense") of a name, whatever import spelled it."""
+        from keras_migrate.spec import keras_path
+
+        qualified = self.names.qualified_name(node)
+        return None if qualified is None else keras_path(qualified)
+
+    # -- results ------------------------------------------------------------------
+    def report(self, rule_id, node, message, fix=None, severity=Severity.WARNING) -> None:
+        self.diagnostics.append(PendingDiagnostic(rule_id, node, severity, message, fix))
+
+    def fired(self, rule_id: str) -> None:
+        self.rules_fired[rule_id] += 1
+
+    def add_import(self, module: str, obj: Optional[str] = None, asname: Optional[str] = None) -> None:
+        request = ImportRequest(module, obj, asname)
+        if request not in self.imports_to_add:
+            self.imports_to_add.append(request)
+
+    def remove_import_if_unused(self, module: str, obj: Optional[str] = None, asname: Optional[str] = None) -> None:
+        request = ImportRequest(module, obj, asname)
+        if request not in self.imports_to_remove:
+            self.imports_to_remove.append(request)
+
+    def require_keras(self) -> str:
+        """Local name under which the `keras` module is reachable; imports it if needed."""
+        local = self.names.local_name_for("keras")
+        if local is None:
+            self.add_import("keras")
+            local = "keras"
+        return local
+
+    def use_runtime(self, symbol: str) -> None:
+        """Migrated code needs `symbol` from our runtime-support module."""
+        self.runtime_imports.add(symbol)
+        self.add_import(self.options.runtime_module, symbol)
+
+    def keep_on_tensorflow(self, rule_id: str, node: cst.CSTNode, reason: str) -> None:
+        self.tensorflow_only.append((rule_id, node, reason))
+
+    # -- enclosing scopes -----------------------------------------------------------
+    @property
+    def current_class(self) -> Optional[cst.ClassDef]:
+        return self.class_stack[-1] if self.class_stack else None
+
+    @property
+    def current_function(self) -> Optional[cst.FunctionDef]:
+        return self.function_stack[-1] if self.function_stack else None

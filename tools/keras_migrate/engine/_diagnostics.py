@@ -1,0 +1,40 @@
+"""Diagnostics are data: the engine collects them, front ends format them."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Optional
+
+__all__ = ["Diagnostic", "Severity"]
+
+
+class Severity(str, enum.Enum):
+    # "error": the file could not be migrated at all (parse/decode/write failure).
+    # "warning": code was left as is and needs a manual edit to work on Keras 3.
+    # "info": code was rewritten but a human should glance at it.
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnostic:
+    rule_id: str
+    path: str
+    line: int
+    column: int  # 1-based, like compilers print it
+    severity: Severity
+    message: str
+    fix: Optional[str] = None  # the concrete manual edit, when one is needed
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity.value}: [{self.rule_id}] {self.message}"
+        if self.fix:
+            text += f"\n    manual edit required: {self.fix}"
+        return text
+
+    def to_json(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["severity"] = self.severity.value
+        return data

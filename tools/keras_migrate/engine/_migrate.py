@@ -1,0 +1,191 @@
+"""Migrate one source text: parse, run the batched rules, schedule imports, re-check."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List, Optional, Sequence, Tuple, Type
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from keras_migrate.engine._context import RuleContext
+from keras_migrate.engine._diagnostics import Diagnostic, Severity
+from keras_migrate.engine._rule import Part, Rule
+from keras_migrate.engine._transformer import BatchedTransformer
+
+__all__ = ["MigrationOptions", "MigrationResult", "migrate_source", "select_rules", "KERAS_MARKERS"]
+
+# A file mentioning none of these cannot use Keras: it is returned byte-identical
+# without even being parsed (most files of a monorepo).
+KERAS_MARKERS = ("keras", "tensorflow_addons", "tfa.")
+
+PARSE_ERROR = "KM001"
+INVALID_OUTPUT = "KM002"
+STAR_IMPORT = "KM003"
+
+
+@dataclasses.dataclass(frozen=True)
+class MigrationOptions:
+    # "agnostic": parts 1 and 2 of the guide (default); "tensorflow": part 1 only.
+    mode: str = "agnostic"
+    runtime_module: str = "keras_migrate_runtime"
+    # Restrict to these rule ids / names (None: all rules of the mode).
+    only: Optional[Tuple[str, ...]] = None
+    disable: Tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("agnostic", "tensorflow"):
+            raise ValueError(f"mode must be 'agnostic' or 'tensorflow', got {self.mode!r}")
+
+
+@dataclasses.dataclass
+class MigrationResult:
+    path: str
+    code: str
+    changed: bool
+    diagnostics: List[Diagnostic]
+    rules_fired: Dict[str, int]
+    tensorflow_only: List[str]  # reasons, empty = backend-agnostic
+    runtime_symbols: List[str]
+    failed: bool = False
+
+    @property
+    def runtime_imports(self) -> bool:
+        return bool(self.runtime_symbols)
+
+    @property
+    def uses_keras(self) -> bool:
+        return bool(self.rules_fired or self.diagnostics or self.tensorflow_only)
+
+
+def select_rules(options: MigrationOptions, rules: Optional[Sequence[Type[Rule]]] = None) -> List[Type[Rule]]:
+    if rules is None:
+        from keras_migrate.rules import ALL_RULES
+
+        rules = ALL_RULES
+    chosen = []
+    for rule in rules:
+        if options.mode == "tensorflow" and rule.part is Part.AGNOSTIC:
+            continue
+        if options.only is not None and rule.id not in options.only and rule.name not in options.only:
+            continue
+        if rule.id in options.disable or rule.name in options.disable:
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def _unchanged(path: str, source: str, diagnostics=()) -> MigrationResult:
+    return MigrationResult(path, source, False, list(diagnostics), {}, [], [], failed=bool(diagnostics))
+
+
+def _error(path: str, rule_id: str, line: int, column: int, message: str, fix: Optional[str] = None) -> Diagnostic:
+    return Diagnostic(rule_id, path, line, column, Severity.ERROR, message, fix)
+
+
+def migrate_source(
+    source: str,
+    path: str = "<string>",
+    options: MigrationOptions = MigrationOptions(),
+    rules: Optional[Sequence[Type[Rule]]] = None,
+) -> MigrationResult:
+    if not any(marker in source for marker in KERAS_MARKERS):
+        return _unchanged(path, source)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        return _unchanged(path, source, [
+            _error(path, PARSE_ERROR, exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}",
+                   "fix the syntax error (the file was left untouched)")
+        ])
+
+    ctx = RuleContext(source, path, options)
+    active = [rule(ctx) for rule in select_rules(options, rules) if rule.applies_to(source)]
+    if not active:
+        return _unchanged(path, source)
+    new_module = module.visit(BatchedTransformer(ctx, active))
+    new_module = _apply_import_changes(new_module, ctx)
+
+    code = new_module.code if new_module is not module else source
+    diagnostics = _resolve_positions(module, ctx)
+    for star_module, node in ctx.names.star_imports:
+        from keras_migrate.spec import keras_path
+
+        if keras_path(star_module) is not None or star_module.startswith("tensorflow"):
+            diagnostics.append(_positioned(module, ctx, node, STAR_IMPORT, Severity.WARNING,
+                                           f"star import from {star_module}: names cannot be resolved, so uses are not migrated",
+                                           f"import the names explicitly (from {star_module} import A, B)"))
+    if code != source:
+        try:
+            cst.parse_module(code)
+        except cst.ParserSyntaxError as exc:  # a rule bug must never corrupt a file
+            return _unchanged(path, source, [
+                _error(path, INVALID_OUTPUT, 1, 1, f"migrated code does not re-parse ({exc.message}); file left untouched",
+                       "report this as a keras_migrate bug")
+            ])
+    tf_only = []
+    for rule_id, node, reason in ctx.tensorflow_only:
+        if reason not in tf_only:
+            tf_only.append(reason)
+    return MigrationResult(
+        path=path,
+        code=code,
+        changed=code != source,
+        diagnostics=sorted(diagnostics, key=lambda d: (d.line, d.column, d.rule_id)),
+        rules_fired=dict(ctx.rules_fired),
+        tensorflow_only=tf_only,
+        runtime_symbols=sorted(ctx.runtime_imports),
+    )
+
+
+def _apply_import_changes(module: cst.Module, ctx: RuleContext) -> cst.Module:
+    if not ctx.imports_to_add and not ctx.imports_to_remove:
+        return module
+    codemod_ctx = CodemodContext(filename=ctx.path)
+    for req in ctx.imports_to_add:
+        AddImportsVisitor.add_needed_import(codemod_ctx, req.module, req.obj, req.asname)
+    if ctx.imports_to_add:
+        module = AddImportsVisitor(codemod_ctx).transform_module(module)
+    if ctx.imports_to_remove:
+        # Removal needs scope analysis (is the name still used?): paid only here.
+        for req in ctx.imports_to_remove:
+            RemoveImportsVisitor.remove_unused_import(codemod_ctx, req.module, req.obj, req.asname)
+        module = RemoveImportsVisitor(codemod_ctx).transform_module(module)
+    return module
+
+
+def _resolve_positions(module: cst.Module, ctx: RuleContext) -> List[Diagnostic]:
+    pending = list(ctx.diagnostics) + [
+        _PendingTF(rule_id, node, reason) for rule_id, node, reason in ctx.tensorflow_only
+    ]
+    if not pending:
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    ctx.notes["_positions"] = positions
+    out = []
+    for item in pending:
+        pos = positions.get(item.node)
+        line, col = (pos.start.line, pos.start.column + 1) if pos else (1, 1)
+        out.append(Diagnostic(item.rule_id, ctx.path, line, col, item.severity, item.message, item.fix))
+    return out
+
+
+class _PendingTF:
+    severity = Severity.INFO
+
+    def __init__(self, rule_id, node, reason):
+        self.rule_id, self.node = rule_id, node
+        self.message = f"kept on TensorFlow: {reason}"
+        self.fix = None
+
+
+def _positioned(module, ctx, node, rule_id, severity, message, fix) -> Diagnostic:
+    positions = ctx.notes.get("_positions")
+    if positions is None:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        ctx.notes["_positions"] = positions
+    pos = positions.get(node)
+    line, col = (pos.start.line, pos.start.column + 1) if pos else (1, 1)
+    return Diagnostic(rule_id, ctx.path, line, col, severity, message, fix)

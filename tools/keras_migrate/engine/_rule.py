@@ -1,0 +1,81 @@
+"""The rule base class: one small unit with an id, a description and examples.
+
+Rules are written like libcst visitors (`visit_Call`, `leave_Attribute`, ...) but are
+not visitors themselves: the engine batches every active rule into ONE traversal
+(see _transformer.py) and gives each rule a shared RuleContext.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import textwrap
+from typing import TYPE_CHECKING, ClassVar, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine._diagnostics import Severity
+
+if TYPE_CHECKING:
+    from keras_migrate.engine._context import RuleContext
+
+__all__ = ["Example", "Part", "Rule"]
+
+
+class Part(str, enum.Enum):
+    # Part 1 of the guide: needed to run on Keras 3 at all (TensorFlow backend).
+    TENSORFLOW = "tensorflow"
+    # Part 2 of the guide: makes the code backend-agnostic (JAX, PyTorch).
+    AGNOSTIC = "agnostic"
+
+
+@dataclasses.dataclass(frozen=True)
+class Example:
+    """A before/after pair that doubles as documentation and as a test.
+
+    `diagnostics` lists the rule ids expected, in order; `mode` selects the rule set
+    the example is run with when `full` is set (otherwise only the owning rule runs).
+    """
+
+    before: str
+    after: Optional[str] = None  # None: the source must come out unchanged
+    diagnostics: Tuple[str, ...] = ()
+    full: bool = False
+    mode: str = "agnostic"
+    tensorflow_only: bool = False  # the file must be reported as TF-only
+
+    def dedented(self) -> Tuple[str, str]:
+        before = textwrap.dedent(self.before).lstrip("\n")
+        after = before if self.after is None else textwrap.dedent(self.after).lstrip("\n")
+        return before, after
+
+
+class Rule:
+    id: ClassVar[str]
+    name: ClassVar[str]
+    description: ClassVar[str]
+    part: ClassVar[Part] = Part.TENSORFLOW
+    # Cheap text filter: the rule is skipped for files containing none of these.
+    TRIGGERS: ClassVar[Sequence[str]] = ()
+    EXAMPLES: ClassVar[Sequence[Example]] = ()
+
+    def __init__(self, ctx: "RuleContext") -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return not cls.TRIGGERS or any(t in source for t in cls.TRIGGERS)
+
+    # -- helpers for subclasses -------------------------------------------------
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        fix: Optional[str] = None,
+        severity: Severity = Severity.WARNING,
+    ) -> None:
+        self.ctx.report(self.id, node, message, fix, severity)
+
+    def fired(self) -> None:
+        """Record that this rule rewrote something (for reports)."""
+        self.ctx.fired(self.id)

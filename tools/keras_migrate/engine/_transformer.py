@@ -1,0 +1,90 @@
+"""One traversal for all rules.
+
+libcst's default on_visit/on_leave look a method up by name for every node; with a
+dozen rules that dominates the run. We resolve each rule's visit_*/leave_* methods once
+into per-node-type dispatch tables, so a node nobody cares about costs one dict lookup.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Sequence, Type, Union
+
+import libcst as cst
+
+from keras_migrate.engine._context import RuleContext
+from keras_migrate.engine._rule import Rule
+
+__all__ = ["BatchedTransformer"]
+
+_VisitFn = Callable[[cst.CSTNode], object]
+_LeaveFn = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]]
+
+
+def _node_type(name: str) -> Type[cst.CSTNode]:
+    node_type = getattr(cst, name, None)
+    if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
+        raise TypeError(f"no libcst node type {name!r}")
+    return node_type
+
+
+class BatchedTransformer(cst.CSTTransformer):
+    def __init__(self, ctx: RuleContext, rules: Sequence[Rule]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rules = list(rules)
+        self._visit: Dict[type, List[_VisitFn]] = {}
+        self._leave: Dict[type, List[_LeaveFn]] = {}
+        for rule in self.rules:
+            for attr in dir(type(rule)):
+                if attr.startswith("visit_"):
+                    self._visit.setdefault(_node_type(attr[6:]), []).append(getattr(rule, attr))
+                elif attr.startswith("leave_"):
+                    self._leave.setdefault(_node_type(attr[6:]), []).append(getattr(rule, attr))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        node_type = type(node)
+        ctx = self.ctx
+        if node_type is cst.ClassDef:
+            ctx.class_stack.append(node)
+        elif node_type is cst.FunctionDef:
+            ctx.function_stack.append(node)
+        elif node_type is cst.Import:
+            ctx.names.record_import(node)
+        elif node_type is cst.ImportFrom:
+            ctx.names.record_import_from(node)
+        elif node_type is cst.Assign and not ctx.function_stack and not ctx.class_stack:
+            self._record_alias(node)
+        visit_children = True
+        for fn in self._visit.get(node_type, ()):
+            if fn(node) is False:
+                visit_children = False
+        return visit_children
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        node_type = type(original_node)
+        result = updated_node
+        for fn in self._leave.get(node_type, ()):
+            result = fn(original_node, result)
+            # A rule may replace the node by one of another type or remove it: later
+            # rules for this node type no longer apply.
+            if type(result) is not node_type:
+                break
+        if node_type is cst.ClassDef:
+            self.ctx.class_stack.pop()
+        elif node_type is cst.FunctionDef:
+            self.ctx.function_stack.pop()
+        return result
+
+    # libcst calls these for attribute slots; nothing to dispatch there.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def _record_alias(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if isinstance(target, cst.Name) and isinstance(node.value, (cst.Name, cst.Attribute)):
+            self.ctx.names.record_alias(target.value, node.value)

@@ -1,0 +1,284 @@
+"""KM100 imports: tf.keras / tensorflow.keras / moved Keras modules -> Keras 3 names."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine._names import module_name
+from keras_migrate.rules._util import dotted
+from keras_migrate.spec import REMOVED_SYMBOLS, RUNTIME_SYMBOLS, keras_path, map_keras_name
+
+__all__ = ["Imports"]
+
+# Removed symbols that another rule rewrites at each use: their imports are dropped here.
+HANDLED_ELSEWHERE = frozenset({"layers.ThresholdedReLU"})
+_REMOVED = {entry.old: entry for entry in REMOVED_SYMBOLS}
+
+
+def _new_binding(qualified: str) -> str:
+    return map_keras_name(qualified) or qualified
+
+
+class Imports(Rule):
+    id = "KM100"
+    name = "imports"
+    description = "Rewrite tf.keras imports and names to Keras 3 (`import keras`), following moved modules."
+    TRIGGERS = ("keras", "tensorflow_addons")
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow import keras
+            from tensorflow.keras import layers as L  # layers
+            model = keras.Sequential([L.Dense(2)])
+            """,
+            after="""
+            import keras
+            from keras import layers as L  # layers
+            model = keras.Sequential([L.Dense(2)])
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+
+            x = tf.keras.layers.experimental.preprocessing.Rescaling(1 / 255.0)
+            y = tf.constant(1)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            x = keras.layers.Rescaling(1 / 255.0)
+            y = tf.constant(1)
+            """,
+        ),
+        Example(
+            before="""
+            from tensorflow.keras.layers.experimental import preprocessing
+            from tensorflow.keras.optimizers.legacy import Adam as A
+            norm = preprocessing.Normalization()
+            """,
+            after="""
+            from keras import layers as preprocessing
+            from keras.optimizers import Adam as A
+            norm = preprocessing.Normalization()
+            """,
+        ),
+        Example(
+            before="""
+            from tensorflow.keras.layers import Dense, LocallyConnected2D
+            layer = LocallyConnected2D(4, 3)
+            """,
+            after="""
+            from keras.layers import Dense
+            from keras_migrate_runtime import LocallyConnected2D
+            layer = LocallyConnected2D(4, 3)
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            gen = tf.keras.preprocessing.image.ImageDataGenerator(rotation_range=10)
+            """,
+            after=None,
+            diagnostics=("KM100",),
+        ),
+        # Standalone Keras 3 code is already migrated.
+        Example(before="import keras\nx = keras.layers.Dense(3)\n"),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._chain_inner: Set[int] = set()
+        self._rewrites: Dict[int, cst.BaseExpression] = {}
+        self._reported: Set[int] = set()
+
+    # -- import statements ----------------------------------------------------------
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        new_body: List[cst.BaseSmallStatement] = []
+        changed = False
+        for small in updated.body:
+            replacement = None
+            if isinstance(small, cst.ImportFrom):
+                replacement = self._rewrite_import_from(small)
+            elif isinstance(small, cst.Import):
+                replacement = self._rewrite_import(small)
+            elif isinstance(small, cst.Assign):
+                replacement = self._rewrite_module_alias(small)
+            if replacement is None:
+                new_body.append(small)
+            else:
+                changed = True
+                new_body.extend(replacement)
+        if not changed:
+            return updated
+        self.fired()
+        if len(new_body) == 1 or len(updated.body) > 1:
+            return updated.with_changes(body=_fix_semicolons(new_body))
+        lines = [updated.with_changes(body=[new_body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])]
+        for small in new_body[1:]:
+            lines.append(cst.SimpleStatementLine(body=[small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]))
+        return cst.FlattenSentinel(lines)
+
+    def _rewrite_import(self, node: cst.Import) -> Optional[List[cst.BaseSmallStatement]]:
+        names = []
+        changed = False
+        for alias in node.names:
+            full = module_name(alias.name)
+            mapped = map_keras_name(full) if full else None
+            if mapped is not None and mapped != full:
+                # `import tensorflow.keras as K` -> `import keras as K`; without `as`, uses
+                # (`tensorflow.keras.x`) are rewritten to `keras.x` by the chain rewrite.
+                alias = alias.with_changes(name=dotted(mapped))
+                changed = True
+            names.append(alias)
+        return [node.with_changes(names=names)] if changed else None
+
+    def _rewrite_import_from(self, node: cst.ImportFrom) -> Optional[List[cst.BaseSmallStatement]]:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return None
+        module = module_name(node.module)
+        if module is None:
+            return None
+        # Group the imported names by their new module, keeping order and local names.
+        groups: Dict[Tuple[str, str], List[cst.ImportAlias]] = {}
+        order: List[Tuple[str, str]] = []
+        changed = False
+        for alias in node.names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else None
+            if name is None:
+                return None
+            full = f"{module}.{name}"
+            local = alias.asname.name.value if alias.asname else name
+            path = keras_path(full)
+            if path in HANDLED_ELSEWHERE:
+                changed = True
+                continue
+            if path in _REMOVED:
+                # No Keras 3 home: keep the import (it fails loudly) and say what to do.
+                self._report_removed(node, path)
+                target = full
+            elif path in RUNTIME_SYMBOLS:
+                target = f"{self.ctx.options.runtime_module}.{RUNTIME_SYMBOLS[path]}"
+                self.ctx.runtime_imports.add(RUNTIME_SYMBOLS[path])
+            else:
+                target = map_keras_name(full) or full
+            if target != full:
+                changed = True
+            if "." in target:
+                new_module, new_name = target.rsplit(".", 1)
+                key = ("from", new_module)
+            else:
+                new_module, new_name = target, target
+                key = ("import", new_module)
+            new_alias = cst.ImportAlias(
+                name=cst.Name(new_name) if key[0] == "from" else dotted(new_module),
+                asname=None if local == new_name else cst.AsName(name=cst.Name(local)),
+            )
+            if key[0] == "import":
+                key = ("import", f"{new_module} as {local}")
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append(new_alias if target != full else alias)
+        if not changed:
+            return None
+        statements: List[cst.BaseSmallStatement] = []
+        for kind, target_module in order:
+            aliases = groups[(kind, target_module)]
+            if kind == "import":
+                statements.append(cst.Import(names=[aliases[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)]))
+                continue
+            if len(order) == 1 and len(aliases) == len(node.names):
+                statements.append(node.with_changes(module=dotted(target_module), names=aliases))
+            else:
+                fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in aliases]
+                statements.append(cst.ImportFrom(module=dotted(target_module), names=fixed))
+        return statements
+
+    def _rewrite_module_alias(self, node: cst.Assign) -> Optional[List[cst.BaseSmallStatement]]:
+        # `keras = tf.keras` -> `import keras`
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return None
+        if not isinstance(node.value, (cst.Attribute, cst.Name)):
+            return None
+        qualified = self.ctx.qualified_name(node.value)
+        if qualified is None or map_keras_name(qualified) != "keras" or qualified == "keras":
+            return None
+        local = node.targets[0].target.value
+        asname = None if local == "keras" else cst.AsName(name=cst.Name(local))
+        return [cst.Import(names=[cst.ImportAlias(name=cst.Name("keras"), asname=asname)])]
+
+    # -- dotted uses: tf.keras.X, K.layers.experimental.Y -----------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) in self._chain_inner:
+            self._chain_inner.add(id(node.value))
+            return
+        qualified = self.ctx.qualified_name(node)
+        if qualified is None:
+            return
+        # Only the outermost attribute of a chain is rewritten.
+        self._chain_inner.add(id(node.value))
+        replacement = self._rewrite_chain(node, qualified)
+        if replacement is not None:
+            self._rewrites[id(node)] = replacement
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        replacement = self._rewrites.pop(id(original), None)
+        if replacement is None:
+            return updated
+        self.fired()
+        return replacement
+
+    def _rewrite_chain(self, node: cst.Attribute, qualified: str) -> Optional[cst.BaseExpression]:
+        path = keras_path(qualified)
+        if path is not None:
+            if path in HANDLED_ELSEWHERE:
+                return None
+            if path in _REMOVED:
+                self._report_removed(node, path)
+                return None
+            if path in RUNTIME_SYMBOLS:
+                symbol = RUNTIME_SYMBOLS[path]
+                self.ctx.use_runtime(symbol)
+                return cst.Name(symbol)
+        mapped = map_keras_name(qualified)
+        if mapped is None:
+            return None
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        assert isinstance(root, cst.Name)
+        binding = self.ctx.names.bindings[root.value]
+        new_binding = _new_binding(binding)
+        if mapped == new_binding or mapped.startswith(new_binding + "."):
+            new_text = root.value + mapped[len(new_binding):]
+        else:
+            new_text = self.ctx.require_keras() + mapped[len("keras"):]
+        if new_text == module_name(node):
+            return None
+        if path is None:
+            # A tensorflow_addons piece: drop the tfa import when nothing else uses it.
+            self.ctx.remove_import_if_unused(binding.split(".")[0], asname=root.value if root.value != binding else None)
+        return dotted(new_text)
+
+    def _report_removed(self, node: cst.CSTNode, path: str) -> None:
+        if id(node) in self._reported:
+            return
+        self._reported.add(id(node))
+        entry = _REMOVED[path]
+        self.report(node, entry.message, entry.fix, Severity.WARNING)
+
+
+def _fix_semicolons(body: List[cst.BaseSmallStatement]) -> List[cst.BaseSmallStatement]:
+    out = []
+    for i, small in enumerate(body):
+        if i < len(body) - 1 and small.semicolon is cst.MaybeSentinel.DEFAULT:
+            small = small.with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" ")))
+        elif i == len(body) - 1 and isinstance(small.semicolon, cst.Semicolon):
+            small = small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        out.append(small)
+    return out

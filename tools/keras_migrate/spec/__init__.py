@@ -1,0 +1,66 @@
+"""API tables (data only). Rules read these; nothing here traverses code."""
+
+from keras_migrate.spec._keras_roots import KERAS_ROOTS, is_tensorflow_name, keras_path
+from keras_migrate.spec._keras3_renames import (
+    ATTRIBUTE_RENAMES,
+    KEYWORD_RENAMES,
+    METHOD_RENAMES,
+    MODULE_RENAMES,
+    POSITIONAL_TO_KEYWORD,
+    REMOVED_KEYWORDS,
+    REMOVED_SYMBOLS,
+    RUNTIME_SYMBOLS,
+    SYMBOL_RENAMES,
+)
+from keras_migrate.spec._types import (
+    AttributeRename,
+    KeywordRename,
+    MethodRename,
+    ModuleRename,
+    PositionalToKeyword,
+    RemovedKeyword,
+    RemovedSymbol,
+    SymbolRename,
+)
+
+__all__ = [
+    "ATTRIBUTE_RENAMES",
+    "AttributeRename",
+    "KERAS_ROOTS",
+    "KEYWORD_RENAMES",
+    "KeywordRename",
+    "METHOD_RENAMES",
+    "MODULE_RENAMES",
+    "MethodRename",
+    "ModuleRename",
+    "POSITIONAL_TO_KEYWORD",
+    "PositionalToKeyword",
+    "REMOVED_KEYWORDS",
+    "REMOVED_SYMBOLS",
+    "RUNTIME_SYMBOLS",
+    "RemovedKeyword",
+    "RemovedSymbol",
+    "SYMBOL_RENAMES",
+    "SymbolRename",
+    "is_tensorflow_name",
+    "keras_path",
+    "map_keras_name",
+]
+
+
+def map_keras_name(qualified: str):
+    """Keras 3 location ("keras.layers.Rescaling") of a Keras 2 qualified name, or None
+    when the name is not a Keras name. Symbol renames win over module renames."""
+    path = keras_path(qualified)
+    if path is None:
+        for entry in SYMBOL_RENAMES:
+            if not entry.keras and (qualified == entry.old):
+                return "keras." + entry.new
+        return None
+    for entry in SYMBOL_RENAMES:
+        if entry.keras and path == entry.old:
+            return "keras." + entry.new
+    for entry in MODULE_RENAMES:
+        if path == entry.old or path.startswith(entry.old + "."):
+            return "keras." + entry.new + path[len(entry.old):]
+    return "keras." + path if path else "keras"
