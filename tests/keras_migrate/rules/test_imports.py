@@ -59,6 +59,7 @@ def test_tensorflow_addons_adamw():
         """,
         """
         import keras
+
         opt = keras.optimizers.AdamW(learning_rate=1e-3, weight_decay=1e-4)
         """,
         rules=RULES,
