@@ -1,15 +1,28 @@
-"""The one place BUILD and .bzl files load py_library, py_binary and py_test from.
+"""The one place BUILD and .bzl files load py_library, py_binary, py_test and PyInfo from.
 
-Bazel 4 (WORKSPACE, what Debian ships): Bazel's native rules, passed through unchanged.
-Bazel 7+ with rules_python: make these three forward to `@rules_python//python:defs.bzl`
-instead; nothing else in the repository names the rule set, so that is the only edit.
+They come from `@rules_python//python:defs.bzl` in both worlds:
+Bazel 4 (WORKSPACE, what Debian ships): a stand-in repository (third_party/rules_python)
+  passing Bazel's native rules and providers through unchanged;
+Bazel 7+ (bzlmod, MODULE.bazel): the real rules_python module.
+Nothing else in the repository names the rule set.
 """
 
+load(
+    "@rules_python//python:defs.bzl",
+    _PyInfo = "PyInfo",
+    _py_binary = "py_binary",
+    _py_library = "py_library",
+    _py_test = "py_test",
+)
+
+# The provider py_library/py_binary/py_test targets return (e.g. for aspects).
+PyInfo = _PyInfo
+
 def py_library(**attrs):
-    native.py_library(**attrs)
+    _py_library(**attrs)
 
 def py_binary(**attrs):
-    native.py_binary(**attrs)
+    _py_binary(**attrs)
 
 def py_test(**attrs):
-    native.py_test(**attrs)
+    _py_test(**attrs)

@@ -37,6 +37,27 @@ die() { log "error: $*"; exit 2; }
 
 [[ $(id -u) == 0 ]] || die "needs root (debootstrap, chroot, mount)"
 
+FACTS_HOST="${CHROOT%/}.bazel4_facts.txt"
+FACTS_CHROOT=/tmp/keras_migrate_bazel7/bazel4_facts.txt
+# For `check`: what Bazel 4 (the host's, WORKSPACE) says about the repository's targets,
+# for tests/bazel7/run.sh to compare Bazel 7's answer with. Done before entering the
+# private mount namespace, so that a Bazel 4 server this may start lives outside it.
+bazel4_facts() {
+  rm -f "$FACTS_HOST"
+  local version
+  version="$(cd "$ROOT" && bazel --version 2>/dev/null)" || {
+    log "no bazel on the host: the Bazel 4 parity check will be skipped"; return 0; }
+  log "host $version: query facts for the Bazel 4/7 parity check"
+  local expr
+  expr="$(python3 "$ROOT/tests/bazel7/query_facts.py" --expression "$ROOT")"
+  if ! (cd "$ROOT" && bazel query --output=xml --noimplicit_deps "$expr" 2>"$FACTS_HOST.log" |
+        python3 "$ROOT/tests/bazel7/query_facts.py" >"$FACTS_HOST.tmp"); then
+    tail -n 20 "$FACTS_HOST.log" >&2
+    log "host Bazel query failed: the Bazel 4 parity check will be skipped"; rm -f "$FACTS_HOST.tmp"; return 0
+  fi
+  mv "$FACTS_HOST.tmp" "$FACTS_HOST"
+}
+
 # Re-exec inside a private mount namespace: mounts made below are invisible to
 # the host and are torn down by the kernel when the last process in it exits.
 if [[ -z "${_KERAS_MIGRATE_BAZEL7_NS:-}" ]]; then
@@ -45,10 +66,12 @@ if [[ -z "${_KERAS_MIGRATE_BAZEL7_NS:-}" ]]; then
   # One user of the chroot at a time (shared Bazel output base inside it).
   exec 9>"$LOCK"
   flock 9
+  [[ "${1:-check}" == check ]] && bazel4_facts 9>&-
   exec unshare --mount --propagation private -- "$0" "$@"
 fi
 
 MOUNTS=()
+CHROOT_ENV=()  # extra NAME=VALUE for commands in the chroot
 mount_one() {  # mount_one TARGET MOUNT-ARGS...
   local target="$1"; shift
   mkdir -p "$target"
@@ -73,7 +96,7 @@ mount_system() {  # mount_system DIR: /proc /sys /dev /dev/pts into a chroot dir
 
 in_chroot() {  # in_chroot DIR CMD...: a clean environment, like a login shell
   local dir="$1"; shift
-  env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" \
+  env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" "${CHROOT_ENV[@]}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     DEBIAN_FRONTEND=noninteractive \
     chroot "$dir" "$@" 9>&-  # fd 9 holds the lock: keep Bazel servers off it
@@ -139,7 +162,7 @@ cleanup() {
     # Stop every Bazel server this run may have started (the checkout and any
     # scratch workspaces under /tmp), before the mounts go away.
     in_chroot "$CHROOT" /bin/sh -c \
-      'for d in /src /tmp/keras_migrate_bazel7/*/; do [ -f "$d/MODULE.bazel" ] && (cd "$d" && bazel --bazelrc=/src/third_party/bazel7/bazelrc shutdown) >/dev/null 2>&1; done; true' || true
+      'for d in /src /tmp/keras_migrate_bazel7/*/; do [ -f "$d/MODULE.bazel" ] && (cd "$d" && bazel shutdown) >/dev/null 2>&1; done; true' || true
   fi
   unmount_all
   exit "$rc"
@@ -150,6 +173,13 @@ enter() {  # enter CMD...: run CMD in the chroot with the checkout at /src (read
   trap cleanup EXIT
   trap 'exit 130' INT TERM
   mount_system "$CHROOT"
+  # Every Bazel run in the chroot, including the ones `bazel run //tools:migrate`
+  # starts by itself, reads the workspace's Bazel 7 settings (Debian's
+  # /etc/bazel/bazelrc try-imports this file).
+  cat >"$CHROOT/etc/bazel.bazelrc" <<'RC'
+# Written by keras_migrate's tools/bazel7.sh.
+try-import %workspace%/third_party/bazel7/bazelrc
+RC
   mount_one "$CHROOT/src" --bind "$ROOT"
   mount -o remount,bind,ro "$CHROOT/src"
   BAZEL_STARTED=1
@@ -162,8 +192,15 @@ cmd="${1:-check}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
   setup) ensure_chroot; echo "$CHROOT" ;;
-  check) enter bash /src/tests/bazel7/run.sh "$@" ;;
-  bazel) enter bazel --bazelrc=/src/third_party/bazel7/bazelrc "$@" ;;
+  check)
+    ensure_chroot
+    rm -rf "$CHROOT/tmp/keras_migrate_bazel7" && mkdir -p "$CHROOT/tmp/keras_migrate_bazel7"
+    if [[ -s "$FACTS_HOST" ]]; then
+      cp "$FACTS_HOST" "$CHROOT$FACTS_CHROOT"
+      CHROOT_ENV+=("KERAS_MIGRATE_BAZEL4_FACTS=$FACTS_CHROOT")
+    fi
+    enter bash /src/tests/bazel7/run.sh "$@" ;;
+  bazel) enter bazel "$@" ;;
   shell) if [[ $# -eq 0 ]]; then enter bash -i; else enter "$@"; fi ;;
   *) die "unknown command '$cmd' (setup | check | bazel ARGS... | shell [CMD...])" ;;
 esac

@@ -105,4 +105,4 @@ if [[ -L $link || ! -e $link ]]; then
 else
   log "warning: $link is not a symlink; leaving it (Bazel and pytest will use it as is)"
 fi
-log "ready: $("$link/bin/python" --version) at $link, $(bazel --version 2>/dev/null || echo bazel)"
+log "ready: $("$link/bin/python" --version) at .venv, bazel at $(command -v bazel)"

@@ -80,7 +80,11 @@ def _weight_value(shape, short_name, key):
 
 
 def _leaf_layers(model):
-    for layer in getattr(model, "layers", []):
+    sub = getattr(model, "layers", None)
+    if not (isinstance(sub, (list, tuple)) and sub):
+        yield model  # a single layer
+        return
+    for layer in sub:
         sub = getattr(layer, "layers", None)
         if isinstance(sub, (list, tuple)) and sub:
             yield from _leaf_layers(layer)
@@ -89,7 +93,7 @@ def _leaf_layers(model):
 
 
 def fill_weights(model, seed=0):
-    """Sets every weight of a built model to seeded, framework-independent values.
+    """Sets every weight of a built model (or layer) to seeded, portable values.
 
     Keras 2 and Keras 3 draw different random numbers and even order
     `get_weights()` differently (Keras 2: all trainable weights first; Keras 3:

@@ -44,6 +44,7 @@ def _interpreter(rctx, workspace):
     home = rctx.os.environ.get("HOME", "")
     cached = "%s/.cache/keras_migrate/venv-%s" % (home, _lock_hash(rctx, lock))
     if not rctx.path(cached).exists:
+        # buildifier: disable=print
         print("keras_migrate: no Python venv yet (%s); run tools/bootstrap.sh" % cached)
     return cached + "/bin/python3", "bootstrap cache"
 

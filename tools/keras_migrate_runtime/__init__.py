@@ -1,5 +1,23 @@
 """Runtime support imported by migrated code: backend-agnostic Keras 3 implementations of
 layers and constraints that Keras 3 removed (the guide: "copy the implementation into your
-own codebase"). Depends on nothing but keras."""
+own codebase"). Depends on nothing but keras (and numpy, which keras needs); works on the
+JAX, TensorFlow and PyTorch backends, with Keras 2's weight layouts and numbers.
 
-__all__ = []
+The package is flat (no subpackages) and uses relative imports only, so that
+`keras-migrate --runtime copy` can copy it beside migrated scripts as is.
+"""
+
+from .add_loss import AddLoss, add_symbolic_loss
+from .locally_connected1d import LocallyConnected1D
+from .locally_connected2d import LocallyConnected2D
+from .radial_constraint import RadialConstraint
+from .random_fourier_features import RandomFourierFeatures
+
+__all__ = [
+    "AddLoss",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
+    "RadialConstraint",
+    "RandomFourierFeatures",
+    "add_symbolic_loss",
+]

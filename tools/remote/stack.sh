@@ -6,8 +6,8 @@
 # usage: tools/remote/stack.sh [options] -- COMMAND [ARGS...]
 #   e.g. tools/remote/stack.sh -- bazel test --config=remote //examples/...
 #
-# A `bazel VERB ...` command gets --remote_executor=grpc://127.0.0.1:PORT
-# inserted after VERB (the port is chosen here). Any command also sees
+# A `bazel ...` command gets --remote_executor=grpc://127.0.0.1:PORT added after
+# its options (the port is chosen here). Any command also sees
 #   KM_REMOTE_EXECUTOR  grpc://127.0.0.1:PORT
 #   KM_REMOTE_INSTANCE  the REAPI instance name (also in .bazelrc)
 #   KM_REMOTE_BOT_LOG   JSON lines, one per action a bot executed
@@ -20,6 +20,7 @@
 #   --time-limit S       hard limit for the whole run, stack included (default 900)
 #   --bot-log FILE       where the bots' execution log goes (default: temp, deleted)
 #   --keep DIR           copy server/bot/database logs to DIR on exit
+#   --setup              only install/refresh the BuildGrid venv, print its path, exit
 #
 # Exit status: the command's, 124 if the time limit (or a TERM) stopped it, 3 if the
 # stack did not come up. Only PIDs this script started are ever signalled.
@@ -35,7 +36,7 @@ instance="main"
 match_keys="Pool, OSFamily"
 wildcard_keys="container-image"
 
-gpu_worker=1 cpu_slots=2 gpu_slots=1 queue_timeout=15 time_limit=900 bot_log="" keep=""
+setup_only=0 gpu_worker=1 cpu_slots=2 gpu_slots=1 queue_timeout=15 time_limit=900 bot_log="" keep=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-gpu-worker) gpu_worker=0 ;;
@@ -45,13 +46,14 @@ while [[ $# -gt 0 ]]; do
     --time-limit) time_limit="$2"; shift ;;
     --bot-log) bot_log="$2"; shift ;;
     --keep) keep="$2"; shift ;;
+    --setup) setup_only=1 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "stack.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[[ $# -gt 0 ]] || { echo "stack.sh: no command given (see --help)" >&2; exit 2; }
+[[ $# -gt 0 || $setup_only -eq 1 ]] || { echo "stack.sh: no command given (see --help)" >&2; exit 2; }
 
 log() { echo "[stack] $*" >&2; }
 t_start=$(date +%s.%N)
@@ -67,6 +69,7 @@ if [[ ! -x "$venv/bin/bgd" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
   "$venv/bin/bgd" --help >/dev/null
   echo "$want" > "$stamp"
 fi
+if [[ $setup_only -eq 1 ]]; then echo "$venv"; exit 0; fi
 
 # --- PostgreSQL binaries (Debian's postgresql package) ---
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
@@ -103,6 +106,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+log "state in $tmp"
 trap 'exit 130' INT
 trap 'exit 124' TERM
 [[ -n "$bot_log" ]] || bot_log="$tmp/bots.jsonl"
@@ -167,14 +171,17 @@ log "up in $(elapsed)s: BuildGrid grpc://127.0.0.1:$port instance=$instance, $se
 
 export KM_REMOTE_EXECUTOR="grpc://127.0.0.1:$port" KM_REMOTE_INSTANCE="$instance" KM_REMOTE_BOT_LOG="$bot_log"
 cmd=("$@")
-if [[ "$(basename "${cmd[0]}")" == bazel* ]]; then
-  # Insert the executor flag right after the verb (first non-option word).
-  for ((i=1; i<${#cmd[@]}; i++)); do
-    if [[ "${cmd[i]}" != -* ]]; then
-      cmd=("${cmd[@]:0:i+1}" "--remote_executor=$KM_REMOTE_EXECUTOR" "${cmd[@]:i+1}")
-      break
-    fi
+# A bazel command (possibly behind nice/env/timeout): last option wins in Bazel and
+# --config=remote names a default executor, so add ours after every option, i.e.
+# before a `--` if there is one, else at the end.
+for ((j=0; j<${#cmd[@]}; j++)); do
+  [[ "$(basename -- "${cmd[j]}")" == bazel || "$(basename -- "${cmd[j]}")" == bazelisk ]] && break
+done
+if [[ $j -lt ${#cmd[@]} ]]; then
+  for ((i=j+1; i<${#cmd[@]}; i++)); do
+    [[ "${cmd[i]}" == "--" ]] && break
   done
+  cmd=("${cmd[@]:0:i}" "--remote_executor=$KM_REMOTE_EXECUTOR" "${cmd[@]:i}")
 fi
 # In the background + wait, so the time-limit TERM interrupts it at once.
 "${cmd[@]}" &

@@ -59,7 +59,6 @@ def test_tensorflow_addons_adamw():
         """,
         """
         import keras
-
         opt = keras.optimizers.AdamW(learning_rate=1e-3, weight_decay=1e-4)
         """,
         rules=RULES,
@@ -72,7 +71,7 @@ def test_star_import_is_diagnosed():
         from tensorflow.keras.layers import *
         x = Dense(3)
         """,
-        expected_diagnostics=["KM003"],
+        expected_diagnostics=["KM100"],
         rules=RULES,
     )
 

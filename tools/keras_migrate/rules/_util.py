@@ -38,7 +38,15 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
                                             whitespace_after=cst.SimpleWhitespace("")))
     if args and isinstance(args[-1].comma, cst.Comma) and "\n" in _ws(args[-1].comma.whitespace_after):
         new_arg = new_arg.with_changes(comma=args[-1].comma)
-        args[-1] = args[-1]
+        # One argument per line: the old last argument's comma takes the separator
+        # the other arguments use (newline + indentation), not the closing one.
+        separator = None
+        if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma) and "\n" in _ws(args[-2].comma.whitespace_after):
+            separator = args[-2].comma
+        elif "\n" in _ws(call.whitespace_after_lpar):
+            separator = args[-1].comma.with_changes(whitespace_after=call.whitespace_after_lpar)
+        if separator is not None:
+            args[-1] = args[-1].with_changes(comma=separator)
     args.append(new_arg)
     return call.with_changes(args=args)
 

@@ -9,7 +9,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
-from keras_migrate.spec import REMOVED_SYMBOLS, RUNTIME_SYMBOLS, keras_path, map_keras_name
+from keras_migrate.spec import REMOVED_SYMBOLS, RUNTIME_SYMBOLS, is_tensorflow_name, keras_path, map_keras_name
 
 __all__ = ["Imports"]
 
@@ -211,6 +211,13 @@ class Imports(Rule):
         local = node.targets[0].target.value
         asname = None if local == "keras" else cst.AsName(name=cst.Name(local))
         return [cst.Import(names=[cst.ImportAlias(name=cst.Name("keras"), asname=asname)])]
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar) and node.module is not None and not node.relative:
+            module = module_name(node.module) or ""
+            if keras_path(module) is not None or is_tensorflow_name(module):
+                self.report(node, f"star import from {module}: its names cannot be resolved, so their uses are not migrated",
+                            f"import the names explicitly (from {module} import A, B)")
 
     # -- dotted uses: tf.keras.X, K.layers.experimental.Y -----------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:

@@ -1,5 +1,6 @@
 """API tables (data only). Rules read these; nothing here traverses code."""
 
+from keras_migrate.spec._backend_functions import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS
 from keras_migrate.spec._keras_roots import KERAS_ROOTS, is_tensorflow_name, keras_path
 from keras_migrate.spec._keras3_renames import (
     ATTRIBUTE_RENAMES,
@@ -14,6 +15,7 @@ from keras_migrate.spec._keras3_renames import (
 )
 from keras_migrate.spec._types import (
     AttributeRename,
+    BackendFunction,
     KeywordRename,
     MethodRename,
     ModuleRename,
@@ -26,6 +28,11 @@ from keras_migrate.spec._types import (
 __all__ = [
     "ATTRIBUTE_RENAMES",
     "AttributeRename",
+    "BACKEND_FUNCTIONS",
+    "BackendFunction",
+    "KEPT_BACKEND_FUNCTIONS",
+    "SPEC_TABLES",
+    "keras3_names",
     "KERAS_ROOTS",
     "KEYWORD_RENAMES",
     "KeywordRename",
@@ -64,3 +71,28 @@ def map_keras_name(qualified: str):
         if path == entry.old or path.startswith(entry.old + "."):
             return "keras." + entry.new + path[len(entry.old):]
     return "keras." + path if path else "keras"
+
+
+# Every table whose entries produce Keras 3 names, by name. Each entry type has a
+# `keras3_names()` method returning "keras.a.B" (must exist) or "keras.a.B(kw)" (the
+# callable must accept keyword `kw`); tests/keras_migrate/spec/test_tables.py checks
+# them all against the installed keras. Register new tables here.
+SPEC_TABLES = {
+    "MODULE_RENAMES": MODULE_RENAMES,
+    "SYMBOL_RENAMES": SYMBOL_RENAMES,
+    "KEYWORD_RENAMES": KEYWORD_RENAMES,
+    "POSITIONAL_TO_KEYWORD": POSITIONAL_TO_KEYWORD,
+    "REMOVED_KEYWORDS": REMOVED_KEYWORDS,
+    "REMOVED_SYMBOLS": REMOVED_SYMBOLS,
+    "METHOD_RENAMES": METHOD_RENAMES,
+    "ATTRIBUTE_RENAMES": ATTRIBUTE_RENAMES,
+    "BACKEND_FUNCTIONS": BACKEND_FUNCTIONS,
+}
+
+
+def keras3_names():
+    """(table name, entry, Keras 3 name) for every name the spec tables produce."""
+    for table_name, table in SPEC_TABLES.items():
+        for entry in table:
+            for name in entry.keras3_names():
+                yield table_name, entry, name

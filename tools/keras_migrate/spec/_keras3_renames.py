@@ -28,6 +28,7 @@ __all__ = [
     "METHOD_RENAMES",
     "ATTRIBUTE_RENAMES",
     "RUNTIME_SYMBOLS",
+    "DEFAULT_CHANGES",
 ]
 
 MODULE_RENAMES = (
@@ -77,18 +78,40 @@ KEYWORD_RENAMES = (
             "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl",
         )
     ),
-    KeywordRename("layers.Attention", "causal", "use_causal_mask"),
 )
 
 POSITIONAL_TO_KEYWORD = (
-    # Keras 2 `add_weight(name, shape, ...)`; Keras 3 `add_weight(shape=None, ...)`.
-    PositionalToKeyword("layers.Layer.add_weight", 0, "name", method=True),
-    PositionalToKeyword("layers.Layer.add_weight", 1, "shape", method=True),
+    # Keras 2 `add_weight(name, shape, dtype, initializer, regularizer, trainable,
+    # constraint)`; Keras 3 `add_weight(shape, initializer, dtype, *, ...)`: every
+    # positional argument becomes a keyword.
+    *(
+        PositionalToKeyword("layers.Layer.add_weight", i, kw, method=True)
+        for i, kw in enumerate(
+            ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+        )
+    ),
+    # Keras 2 `Metric.add_weight(name, shape=(), aggregation, synchronization, ...)`;
+    # Keras 3 `Metric.add_weight(shape=(), initializer=None, dtype=None, name=None)` has
+    # neither aggregation nor synchronization: more positional arguments are diagnosed.
+    PositionalToKeyword("metrics.Metric.add_weight", 0, "name", method=True),
+    PositionalToKeyword("metrics.Metric.add_weight", 1, "shape", method=True),
     PositionalToKeyword("layers.LeakyReLU", 0, "negative_slope"),
-    # tfa.optimizers.AdamW(weight_decay, learning_rate, ...) -> keyword form.
-    PositionalToKeyword("tensorflow_addons.optimizers.AdamW", 0, "weight_decay"),
-    PositionalToKeyword("tensorflow_addons.optimizers.AdamW", 1, "learning_rate"),
+    # tfa.optimizers.AdamW(weight_decay, learning_rate, beta_1, beta_2, epsilon, amsgrad)
+    # -> keyword form (Keras 3 puts learning_rate first).
+    *(
+        PositionalToKeyword("tensorflow_addons.optimizers.AdamW", i, kw, keras3="optimizers.AdamW")
+        for i, kw in enumerate(("weight_decay", "learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad"))
+    ),
 )
+
+# Keyword arguments added because a default changed between the libraries:
+# (qualified or Keras-relative callable, keyword, source text of the old default).
+DEFAULT_CHANGES = (
+    # tfa.activations.gelu(x, approximate=True); keras.activations.gelu(x, approximate=False).
+    ("tensorflow_addons.activations.gelu", "approximate", "True"),
+)
+
+_DATA_PIPELINE = ("max_queue_size", "workers", "use_multiprocessing")
 
 REMOVED_KEYWORDS = (
     *(
@@ -103,12 +126,36 @@ REMOVED_KEYWORDS = (
     *(
         RemovedKeyword(
             f"models.Model.{method}", "reset_metrics",
-            f"`reset_metrics` was removed from Model.{method}()",
-            "drop reset_metrics=...; call model.reset_metrics() yourself where reset_metrics=True was relied on",
-            drop_if=("True", "False"),
+            # Keras 3 resets the metrics at the start of every call: the Keras 2 default
+            # (True: per-batch results) is what it does; accumulating (False) is gone.
+            f"`reset_metrics` was removed from Model.{method}(); Keras 3 always resets the metrics "
+            "first, so results are per batch and no longer accumulate across calls",
+            "drop reset_metrics=False and accumulate the per-batch results yourself "
+            "(e.g. keras.metrics.Mean().update_state(value) per returned metric)",
+            drop_if=("True",),
             method=True,
         )
         for method in ("train_on_batch", "test_on_batch")
+    ),
+    # Keras 3 moved the data-pipeline knobs to keras.utils.PyDataset(workers=...,
+    # use_multiprocessing=..., max_queue_size=...): they never changed results.
+    *(
+        RemovedKeyword(
+            f"models.Model.{method}", keyword,
+            f"`{keyword}` was removed from Model.{method}() in Keras 3 (dropped)",
+            f"set {keyword}=... on your keras.utils.PyDataset subclass (super().__init__({keyword}=...)) "
+            "if you relied on parallel loading",
+            method=True,
+            always_drop=True,
+        )
+        for method in ("fit", "evaluate", "predict", "fit_generator", "evaluate_generator", "predict_generator")
+        for keyword in _DATA_PIPELINE
+    ),
+    RemovedKeyword(
+        "layers.Attention", "causal",
+        "Attention(causal=...) was removed in Keras 3",
+        "drop causal=... and pass use_causal_mask=True when calling the layer: attention([q, v], use_causal_mask=True)",
+        drop_if=("False",),
     ),
     RemovedKeyword(
         "layers.BatchNormalization", "fused",
@@ -159,13 +206,30 @@ REMOVED_SYMBOLS = (
 )
 
 METHOD_RENAMES = (
-    MethodRename("fit_generator", "fit"),
-    MethodRename("evaluate_generator", "evaluate"),
-    MethodRename("predict_generator", "predict"),
+    MethodRename(
+        "fit_generator", "fit",
+        params=("generator", "steps_per_epoch", "epochs", "verbose", "callbacks", "validation_data",
+                "validation_steps", "validation_freq", "class_weight", *_DATA_PIPELINE, "shuffle",
+                "initial_epoch"),
+        renames=(("generator", "x"),),
+    ),
+    # evaluate_generator/predict_generator were silent by default (verbose=0).
+    MethodRename(
+        "evaluate_generator", "evaluate",
+        params=("generator", "steps", "callbacks", *_DATA_PIPELINE, "verbose"),
+        renames=(("generator", "x"),),
+        defaults=(("verbose", "0"),),
+    ),
+    MethodRename(
+        "predict_generator", "predict",
+        params=("generator", "steps", "callbacks", *_DATA_PIPELINE, "verbose"),
+        renames=(("generator", "x"),),
+        defaults=(("verbose", "0"),),
+    ),
 )
 
 ATTRIBUTE_RENAMES = (
-    AttributeRename("lr", "learning_rate"),
+    AttributeRename("lr", "learning_rate", owner="optimizers.Optimizer"),
 )
 
 # Layers Keras 3 removed that keras_migrate_runtime re-implements backend-agnostically.

@@ -14,6 +14,10 @@ __all__ = [
     "RemovedSymbol",
     "MethodRename",
     "AttributeRename",
+    "BackendFunction",
+    "ArgLimit",
+    "TfOp",
+    "TfNoEquivalent",
 ]
 
 
@@ -23,6 +27,9 @@ class ModuleRename:
 
     old: str  # Keras-relative, e.g. "layers.experimental.preprocessing"
     new: str  # Keras-relative, e.g. "layers"
+
+    def keras3_names(self):
+        return (f"keras.{self.new}",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,12 +42,19 @@ class SymbolRename:
     keras: bool = True  # `old` is Keras-relative (any tf.keras/keras spelling)
     note: Optional[str] = None  # an info diagnostic to attach (behaviour to check)
 
+    def keras3_names(self):
+        return (f"keras.{self.new}",)
+
 
 @dataclasses.dataclass(frozen=True)
 class KeywordRename:
     func: str  # Keras-relative callable, e.g. "layers.LeakyReLU"
     old: str
     new: str
+
+    def keras3_names(self):
+        # "keras.X(kw)": the Keras 3 callable X accepts keyword `kw`.
+        return (f"keras.{self.func}({self.new})",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +66,15 @@ class PositionalToKeyword:
     keyword: str
     # when the callable is reached as a method (`self.add_weight(...)`), match by name
     method: bool = False
+    # Keras 3 callable the keyword belongs to when `func` is not a Keras name
+    keras3: Optional[str] = None
+
+    def keras3_names(self):
+        if self.keras3 is not None:
+            return (f"keras.{self.keras3}({self.keyword})",)
+        if self.func.startswith("tensorflow_addons."):
+            return ()
+        return (f"keras.{self.func}({self.keyword})",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +86,11 @@ class RemovedKeyword:
     # drop the argument silently when it carries this (default) value's source text
     drop_if: Tuple[str, ...] = ()
     method: bool = False
+    # dropped whatever its value, with an info diagnostic (no effect on results)
+    always_drop: bool = False
+
+    def keras3_names(self):
+        return ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +101,9 @@ class RemovedSymbol:
     message: str
     fix: str
 
+    def keras3_names(self):
+        return ()
+
 
 @dataclasses.dataclass(frozen=True)
 class MethodRename:
@@ -81,6 +112,21 @@ class MethodRename:
     old: str
     new: str
     note: Optional[str] = None
+    # Keras 2 signature of `old` (positional arguments after the first are passed by
+    # keyword, since `new` orders its parameters differently)
+    params: Tuple[str, ...] = ()
+    # parameter renames (old name, new name), e.g. ("generator", "x")
+    renames: Tuple[Tuple[str, str], ...] = ()
+    # (keyword, source) passed when absent: Keras 2 defaults of `old` that differ
+    defaults: Tuple[Tuple[str, str], ...] = ()
+
+    def keras3_names(self):
+        names = [f"keras.Model.{self.new}"]
+        renamed = dict(self.renames)
+        dropped = {"max_queue_size", "workers", "use_multiprocessing"}
+        names.extend(f"keras.Model.{self.new}({renamed.get(p, p)})" for p in self.params[1:] if p not in dropped)
+        names.extend(f"keras.Model.{self.new}({k})" for k, _ in self.defaults)
+        return tuple(names)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,3 +135,117 @@ class AttributeRename:
 
     old: str
     new: str
+    owner: Optional[str] = None  # Keras-relative class the attribute lives on
+
+    def keras3_names(self):
+        return () if self.owner is None else (f"keras.{self.owner}.{self.new}",)
+
+
+@dataclasses.dataclass(frozen=True)
+class BackendFunction:
+    """A Keras 2 `keras.backend.<name>` function and its Keras 3 replacement.
+
+    The call is bound against the Keras 2 signature `params`; the replacement is
+    `keras.<target>(...)` with the first `positional` arguments kept positional and the
+    rest passed as keywords named by `keywords` (parallel to `params`; "" = no Keras 3
+    equivalent, diagnosed when given). `defaults` are (Keras 3 keyword, source) pairs
+    passed explicitly when the call does not give them: Keras 2 defaults that differ
+    from Keras 3 (`keras` in the source is the keras module). `template` (an expression over
+    the parameter names and `keras`) replaces target-based building when set. With
+    neither, or when `require` / `reject` do not hold, the call is diagnosed with
+    `message` and `fix`.
+    """
+
+    name: str
+    target: Optional[str] = None  # Keras-relative, e.g. "ops.mean"
+    params: Tuple[str, ...] = ()
+    keywords: Tuple[str, ...] = ()
+    positional: int = 1
+    defaults: Tuple[Tuple[str, str], ...] = ()
+    template: Optional[str] = None
+    # rewritten only when these parameters are given with exactly this source text
+    require: Tuple[Tuple[str, str], ...] = ()
+    # diagnosed when one of these parameters is given with this source text
+    reject: Tuple[Tuple[str, str], ...] = ()
+    # only rewritten when the result is subscripted (`K.shape(x)[0]`)
+    subscript_only: bool = False
+    message: str = ""
+    fix: str = ""
+
+    def keras3_names(self):
+        names = []
+        if self.target:
+            names.append(f"keras.{self.target}")
+            kept = [k for k in self.keywords[self.positional:] if k] + [k for k, _ in self.defaults]
+            names.extend(f"keras.{self.target}({k})" for k in kept)
+            for _, source in self.defaults:
+                names.extend(_template_names(source))
+        if self.template:
+            names.extend(_template_names(self.template))
+        return tuple(names)
+
+
+def _template_names(template: str):
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(template, mode="eval")):
+        if isinstance(node, ast.Attribute):
+            parts = []
+            inner = node
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id == "keras":
+                out.append(".".join(["keras"] + parts[::-1]))
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ArgLimit:
+    """A TF parameter the Keras op cannot express: the call is rewritten only when the
+    argument is absent or given as one of `ok` (source text; then it is dropped)."""
+
+    param: str
+    reason: str
+    ok: Tuple[str, ...] = ("False",)
+
+
+@dataclasses.dataclass(frozen=True)
+class TfOp:
+    """A `tf.*` op and its Keras 3 equivalent (checked numerically, see
+    tests/keras_migrate/spec/check_tf_ops_semantics.py).
+
+    The call is bound against the TF signature `params` ("*name" takes the remaining
+    positional arguments), renamed by `renames`, and emitted as `keras.<keras>(...)`:
+    arguments keep their positional form while they follow `keras_params`' order,
+    the rest become keywords. `add` supplies Keras keywords for TF defaults that
+    differ (given when the TF argument is absent or literally None); `values` names
+    a value conversion per TF parameter (see the tf_ops rule); `template` (a format
+    string over `{keras}` and the parameter names) replaces the call instead;
+    `special` names a handler in the rule for ops that need code.
+    """
+
+    tf: Tuple[str, ...]  # names under `tensorflow.`: ("reduce_sum", "math.reduce_sum")
+    keras: str  # Keras-relative target, e.g. "ops.sum"
+    params: Tuple[str, ...]
+    keras_params: Tuple[str, ...] = ()
+    renames: Tuple[Tuple[str, str], ...] = ()
+    dropped: Tuple[str, ...] = ("name",)
+    limits: Tuple[ArgLimit, ...] = ()
+    required: Tuple[str, ...] = ()
+    add: Tuple[Tuple[str, str], ...] = ()
+    values: Tuple[Tuple[str, str], ...] = ()
+    template: Optional[str] = None
+    special: Optional[str] = None
+    note: Optional[str] = None
+    samples: Tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class TfNoEquivalent:
+    """A `tf.*` op whose Keras look-alike differs: left on TensorFlow and diagnosed."""
+
+    tf: Tuple[str, ...]
+    message: str
+    fix: str

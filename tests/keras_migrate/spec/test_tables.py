@@ -1,0 +1,65 @@
+"""Every Keras 3 name the spec tables produce exists in the installed keras.
+
+Names come from spec.keras3_names(): "keras.a.B" must resolve; "keras.a.B(kw)" must
+resolve to a callable (a class: its __init__) that accepts the keyword `kw`.
+"""
+
+import inspect
+import os
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from keras_migrate import spec  # noqa: E402
+
+ENTRIES = sorted({(table, name) for table, _entry, name in spec.keras3_names()})
+
+
+def _resolve(dotted):
+    import importlib
+
+    parts = dotted.split(".")
+    obj = importlib.import_module(parts[0])
+    for part in parts[1:]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def _accepts(obj, keyword):
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    params = inspect.signature(target).parameters
+    return keyword in params and params[keyword].kind is not inspect.Parameter.POSITIONAL_ONLY
+
+
+@pytest.mark.parametrize("table,name", ENTRIES, ids=[f"{t}:{n}" for t, n in ENTRIES])
+def test_keras3_name_exists(table, name):
+    pytest.importorskip("keras")
+    if name.endswith(")"):
+        callable_name, keyword = name[:-1].split("(")
+        obj = _resolve(callable_name)
+        assert _accepts(obj, keyword), f"{callable_name} has no parameter {keyword!r} ({table})"
+    else:
+        _resolve(name)
+
+
+def test_every_table_entry_declares_its_names():
+    for table_name, table in spec.SPEC_TABLES.items():
+        for entry in table:
+            assert callable(getattr(entry, "keras3_names", None)), f"{table_name}: {type(entry).__name__}"
+
+
+def test_tables_produce_names():
+    assert len(ENTRIES) > 50
+
+
+def test_backend_table_is_consistent():
+    names = [entry.name for entry in spec.BACKEND_FUNCTIONS]
+    assert len(names) == len(set(names)), "duplicate K.* entries"
+    for entry in spec.BACKEND_FUNCTIONS:
+        assert entry.name not in spec.KEPT_BACKEND_FUNCTIONS, entry.name
+        assert len(entry.keywords) in (0, len(entry.params)), entry.name
+        if entry.target is None and entry.template is None:
+            assert entry.message and entry.fix, entry.name
+        for param, _ in entry.require + entry.reject:
+            assert param in entry.params, entry.name

@@ -1,0 +1,200 @@
+"""Runtime layers vs genuine Keras 2: the cases, run in one framework per process.
+
+    TF_USE_LEGACY_KERAS=1 python parity_cases.py keras2 OUT.npz   # tf_keras (Keras 2)
+    KERAS_BACKEND=jax python parity_cases.py keras3 REF.npz       # prints JSON max diffs
+
+Keras 2 builds each layer, gets seeded weights in its own layout, and records
+inputs, weights, outputs and gradients (of sum(outputs * probe) wrt the input
+and every weight). Keras 3 loads the very same weights into the
+keras_migrate_runtime layer with set_weights() and recomputes everything, after
+a get_config()/from_config() round trip. test_runtime_parity.py drives both.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+
+# (case id, layer, config, input shape without batch)
+LC_CASES = []
+for impl in (1, 2, 3):
+    for fmt in ("channels_last", "channels_first"):
+        LC_CASES.append((
+            f"lc1d_impl{impl}_{fmt}", "LocallyConnected1D",
+            dict(filters=3, kernel_size=3, strides=2, data_format=fmt, implementation=impl, activation="tanh"),
+            (4, 7) if fmt == "channels_first" else (7, 4),
+        ))
+        LC_CASES.append((
+            f"lc2d_impl{impl}_{fmt}", "LocallyConnected2D",
+            dict(filters=2, kernel_size=(2, 3), strides=(2, 1), data_format=fmt, implementation=impl),
+            (3, 5, 6) if fmt == "channels_first" else (5, 6, 3),
+        ))
+    if impl != 1:  # padding="same" needs implementation 2 or 3 (both Kerases)
+        LC_CASES.append((
+            f"lc1d_impl{impl}_same_even_kernel", "LocallyConnected1D",
+            dict(filters=2, kernel_size=2, padding="same", implementation=impl, use_bias=False),
+            (5, 2),
+        ))
+        LC_CASES.append((
+            f"lc2d_impl{impl}_same_strided", "LocallyConnected2D",
+            dict(filters=3, kernel_size=3, strides=2, padding="same", implementation=impl, activation="relu"),
+            (5, 4, 2),
+        ))
+LC_CASES.append((
+    "lc2d_impl1_nobias", "LocallyConnected2D",
+    dict(filters=4, kernel_size=1, use_bias=False, implementation=1), (3, 3, 2),
+))
+RFF_CASES = [
+    ("rff_gaussian", dict(output_dim=6, kernel_initializer="gaussian"), (4,)),
+    ("rff_laplacian_trainable", dict(output_dim=5, kernel_initializer="laplacian", scale=0.7, trainable=True), (3,)),
+]
+RADIAL_SHAPES = [(2, 2, 1, 2), (3, 3, 2, 2), (4, 4, 1, 3), (5, 5, 2, 1), (6, 6, 1, 1)]
+BATCH = 3
+
+
+def _seeded(shape, seed):
+    return np.random.RandomState(seed).uniform(-1, 1, size=shape).astype("float32")
+
+
+def _grads_tf(fn, tensors):
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(tensors)
+        value = fn()
+    return [np.asarray(g) for g in tape.gradient(value, tensors)]
+
+
+def record_keras2(out_path):
+    import tensorflow as tf
+    from tensorflow import keras
+
+    assert "tf_keras" in keras.layers.Dense.__module__, "not Keras 2 (tf_keras)"
+    data = {}
+    for case, layer_name, config, in_shape in LC_CASES:
+        layer = getattr(keras.layers, layer_name)(**config)
+        x = tf.constant(_seeded((BATCH,) + in_shape, 1))
+        layer(x)
+        weights = [_seeded(w.shape, 10 + i) for i, w in enumerate(layer.weights)]
+        layer.set_weights(weights)
+        y = layer(x)
+        probe = _seeded(y.shape, 2)
+        grads = _grads_tf(lambda: tf.reduce_sum(layer(x) * probe), [x] + list(layer.trainable_weights))
+        data[case + "/x"] = x.numpy()
+        data[case + "/y"] = y.numpy()
+        data[case + "/probe"] = probe
+        for i, w in enumerate(weights):
+            data[f"{case}/w{i}"] = w
+        for i, g in enumerate(grads):
+            data[f"{case}/g{i}"] = g
+    for case, config, in_shape in RFF_CASES:
+        np.random.seed(3)  # the laplacian initializer draws from numpy's global RNG
+        layer = keras.layers.experimental.RandomFourierFeatures(**config)
+        x = tf.constant(_seeded((BATCH,) + in_shape, 4))
+        layer(x)
+        data[case + "/initial_unscaled_kernel"] = layer.unscaled_kernel.numpy()
+        data[case + "/initial_kernel_scale"] = layer.kernel_scale.numpy()
+        weights = [np.abs(_seeded(w.shape, 20 + i)) + 0.5 for i, w in enumerate(layer.get_weights())]
+        layer.set_weights(weights)
+        data[case + "/x"] = x.numpy()
+        data[case + "/y"] = layer(x).numpy()
+        for i, w in enumerate(weights):
+            data[f"{case}/w{i}"] = w
+    constraint = keras.constraints.RadialConstraint()
+    for shape in RADIAL_SHAPES:
+        w = _seeded(shape, 5)
+        data[f"radial_{'x'.join(map(str, shape))}/w"] = w
+        data[f"radial_{'x'.join(map(str, shape))}/y"] = constraint(tf.constant(w)).numpy()
+    np.savez(out_path, **data)
+
+
+def _to_numpy(value):
+    import keras
+
+    return np.asarray(keras.ops.convert_to_numpy(value))
+
+
+def _grads_keras3(fn, tensors):
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        return _grads_tf(fn, tensors)
+    if backend == "torch":
+        import torch
+
+        torch_tensors = [t.value if hasattr(t, "value") else t for t in tensors]
+        value = fn()
+        return [g.detach().cpu().numpy() for g in torch.autograd.grad(value, torch_tensors)]
+    raise AssertionError("use _grads_jax")
+
+
+def check_keras3(ref_path):
+    import keras
+
+    import keras_migrate_runtime as runtime
+
+    ref = dict(np.load(ref_path))
+    backend = keras.backend.backend()
+    diffs = {}
+
+    def diff(key, got):
+        diffs[key] = float(np.max(np.abs(_to_numpy(got) - ref[key]))) if ref[key].size else 0.0
+
+    for case, layer_name, config, _ in LC_CASES:
+        layer = getattr(runtime, layer_name)(**config)
+        layer = type(layer).from_config(layer.get_config())
+        x = ref[case + "/x"]
+        layer(x)
+        nweights = len([k for k in ref if k.startswith(case + "/w")])
+        layer.set_weights([ref[f"{case}/w{i}"] for i in range(nweights)])
+        diff(case + "/y", layer(x))
+        probe = ref[case + "/probe"]
+        if backend == "jax":
+            import jax
+
+            trainable = [v.value for v in layer.trainable_variables]
+            non_trainable = [v.value for v in layer.non_trainable_variables]
+
+            def loss(x_, tv):
+                y, _ = layer.stateless_call(tv, non_trainable, x_)
+                return jax.numpy.sum(y * probe)
+
+            gx, gw = jax.grad(loss, argnums=(0, 1))(jax.numpy.asarray(x), trainable)
+            grads = [gx] + list(gw)
+        else:
+            xt = keras.ops.convert_to_tensor(x)
+            if backend == "torch":
+                xt.requires_grad_(True)
+            grads = _grads_keras3(
+                lambda: keras.ops.sum(layer(xt) * probe), [xt] + list(layer.trainable_variables)
+            )
+        for i, g in enumerate(grads):
+            diff(f"{case}/g{i}", g)
+    for case, config, _ in RFF_CASES:
+        np.random.seed(3)
+        layer = runtime.RandomFourierFeatures(**config)
+        x = ref[case + "/x"]
+        layer(x)
+        if config["kernel_initializer"] == "laplacian":  # gaussian draws differ by design
+            diff(case + "/initial_unscaled_kernel", layer.unscaled_kernel)
+        diff(case + "/initial_kernel_scale", layer.kernel_scale)
+        layer = runtime.RandomFourierFeatures.from_config(layer.get_config())
+        layer(x)
+        layer.set_weights([ref[f"{case}/w{i}"] for i in range(3)])
+        diff(case + "/y", layer(x))
+    constraint = runtime.RadialConstraint.from_config(runtime.RadialConstraint().get_config())
+    for shape in RADIAL_SHAPES:
+        name = f"radial_{'x'.join(map(str, shape))}"
+        diff(name + "/y", constraint(keras.ops.convert_to_tensor(ref[name + "/w"])))
+    print(json.dumps({"backend": backend, "diffs": diffs}))
+
+
+if __name__ == "__main__":
+    mode, path = sys.argv[1], sys.argv[2]
+    if mode == "keras2":
+        assert os.environ.get("TF_USE_LEGACY_KERAS") == "1", "run with TF_USE_LEGACY_KERAS=1"
+        record_keras2(path)
+    else:
+        check_keras3(path)

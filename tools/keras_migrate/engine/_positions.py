@@ -1,0 +1,81 @@
+"""Line/column of a few nodes, at the cost of one plain code generation.
+
+libcst's PositionProvider records a CodeRange for every node through the metadata
+machinery: about ten times a plain codegen on real files. Diagnostics need the start of
+a handful of nodes, so we run codegen with a state that counts characters and records
+offsets only for the nodes asked about, then map offsets to line/column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+from typing import Dict, Iterable, Iterator, Optional, Tuple
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+__all__ = ["node_starts"]
+
+
+class _OffsetState(CodegenState):
+    __slots__ = ("offset", "wanted", "starts")
+
+    def __init__(self, module: cst.Module, wanted) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.offset = 0
+        self.wanted = wanted
+        self.starts: Dict[int, int] = {}
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.tokens.append(token)
+            self.offset += len(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self.offset += len(value)
+
+    def pop_trailing_newline(self) -> None:
+        if self.tokens:
+            self.offset -= len(self.tokens.pop())
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        # Whitespace-inclusive start; replaced by the syntactic start when the node
+        # records one (it comes later, after leading lines and indentation).
+        key = id(node)
+        if key in self.wanted and key not in self.starts:
+            self.starts[key] = -1 - self.offset
+
+    @contextlib.contextmanager
+    def record_syntactic_position(self, node, *, start_node=None, end_node=None) -> Iterator[None]:
+        key = id(node)
+        if key in self.wanted:
+            if self.starts.get(key, -1) < 0:
+                self.starts[key] = self.offset
+        yield
+
+
+def node_starts(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Tuple[int, int]]:
+    """{id(node): (line, column)} with 1-based line and 1-based column."""
+    wanted = {id(n) for n in nodes}
+    if not wanted:
+        return {}
+    state = _OffsetState(module, wanted)
+    module._codegen(state)
+    text = "".join(state.tokens)
+    line_starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        line_starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    out = {}
+    for key, offset in state.starts.items():
+        if offset < 0:
+            offset = -1 - offset
+            # Skip the node's own leading whitespace/newlines.
+            while offset < len(text) and text[offset] in " \t\r\n\f\\":
+                offset += 1
+        line = bisect.bisect_right(line_starts, offset)
+        out[key] = (line, offset - line_starts[line - 1] + 1)
+    return out

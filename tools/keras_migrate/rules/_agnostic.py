@@ -1,0 +1,158 @@
+"""Facts shared by the backend-agnostic (guide part 2) rules, computed once per file.
+
+- tf.data context: functions handed to Dataset methods (`ds.map(fn)`) and what they call
+  run in TF graph mode on every backend, so their tf.* code must stay TensorFlow.
+  Found with one walk over the file's `ast` (shared via rules/_scan.file_ast), only
+  when the file mentions a Dataset method at all.
+- Keras classes: Layer/Model/Loss/Metric subclasses (by base-class name), whose
+  methods receive backend tensors.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, FrozenSet, List, Optional, Set
+
+import libcst as cst
+
+from keras_migrate.rules._scan import file_ast
+from keras_migrate.spec import keras_path
+from keras_migrate.spec._tf_ops import TF_DATA_METHODS
+
+__all__ = [
+    "DataContext",
+    "data_context",
+    "is_keras_class",
+    "in_keras_class_method",
+    "tensorflow_local",
+]
+
+# Methods whose function arguments run inside a tf.data / tf graph.
+_FUNCTION_TAKING = frozenset({
+    "map", "filter", "flat_map", "interleave", "reduce", "scan", "apply", "from_generator",
+    "group_by_window", "py_function", "numpy_function", "ragged_batch",
+})
+_MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function")
+
+_KERAS_BASES = frozenset({
+    "Layer", "Model", "Sequential", "Loss", "Metric", "Mean", "Callback", "Constraint", "Regularizer",
+    "Initializer", "LearningRateSchedule", "Wrapper", "RNN", "AbstractRNNCell",
+})
+
+
+class DataContext:
+    """Which code runs in a tf.data pipeline, and a stack for the CST walk."""
+
+    def __init__(self, functions: FrozenSet[str]) -> None:
+        self.functions = functions
+        self._calls: List[int] = []
+
+    def enter_call(self, ctx, node: cst.Call) -> None:
+        if is_data_call(ctx, node):
+            self._calls.append(id(node))
+
+    def leave_call(self, node: cst.Call) -> None:
+        if self._calls and self._calls[-1] == id(node):
+            self._calls.pop()
+
+    def active(self, ctx) -> bool:
+        if self._calls:
+            return True
+        return bool(self.functions) and any(f.name.value in self.functions for f in ctx.function_stack)
+
+
+def is_data_call(ctx, node: cst.Call) -> bool:
+    func = node.func
+    qualified = ctx.qualified_name(func)
+    if qualified is not None:
+        return qualified.startswith("tensorflow.data.") or qualified in (
+            "tensorflow.py_function", "tensorflow.numpy_function")
+    return isinstance(func, cst.Attribute) and func.attr.value in TF_DATA_METHODS
+
+
+def data_context(ctx) -> DataContext:
+    """The file's DataContext, computed by the first rule that asks (shared)."""
+    found = ctx.notes.get("agnostic.data_context")
+    if found is None:
+        found = DataContext(frozenset(_data_functions(ctx)))
+        ctx.notes["agnostic.data_context"] = found
+    return found
+
+
+def _data_functions(ctx) -> Set[str]:
+    if not any(m in ctx.source for m in _MARKERS):
+        return set()
+    tree = file_ast(ctx)
+    if tree is None:
+        return set()
+    calls: Dict[str, Set[str]] = {}
+    roots: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            calls.setdefault(node.name, set()).update(_called_names(node))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name not in _FUNCTION_TAKING:
+                continue
+            for arg in list(node.args) + [kw.value for kw in node.keywords]:
+                if isinstance(arg, ast.Name):
+                    roots.add(arg.id)
+                elif isinstance(arg, ast.Attribute):
+                    roots.add(arg.attr)
+                elif isinstance(arg, ast.Lambda):
+                    roots.update(_called_names(arg))
+    # Everything a pipeline function calls runs in the pipeline too.
+    seen: Set[str] = set()
+    todo = [r for r in roots if r in calls]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(c for c in calls.get(name, ()) if c in calls and c not in seen)
+    return seen
+
+
+def _called_names(node: ast.AST) -> Set[str]:
+    out = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            if isinstance(sub.func, ast.Name):
+                out.add(sub.func.id)
+            elif isinstance(sub.func, ast.Attribute) and isinstance(sub.func.value, ast.Name) \
+                    and sub.func.value.id in ("self", "cls"):
+                out.add(sub.func.attr)
+    return out
+
+
+def is_keras_class(ctx, node: cst.ClassDef) -> bool:
+    for base in node.bases:
+        value = base.value
+        path = ctx.keras_path(value)
+        if path is not None and path.rsplit(".", 1)[-1] in _KERAS_BASES:
+            return True
+        name = value.attr.value if isinstance(value, cst.Attribute) else getattr(value, "value", None)
+        if isinstance(name, str) and (name in _KERAS_BASES or name.endswith(("Layer", "Model", "Block"))):
+            return True
+    return False
+
+
+def in_keras_class_method(ctx) -> Optional[cst.ClassDef]:
+    """The enclosing Keras class when the traversal is inside one of its methods."""
+    if not ctx.class_stack or not ctx.function_stack:
+        return None
+    cls = ctx.class_stack[-1]
+    key = ("agnostic.keras_class", id(cls))
+    if key not in ctx.notes:
+        ctx.notes[key] = is_keras_class(ctx, cls)
+    return cls if ctx.notes[key] else None
+
+
+def tensorflow_local(ctx) -> Optional[str]:
+    """Local name bound to the tensorflow module (`tf`), if any."""
+    return ctx.names.local_name_for("tensorflow")
+
+
+def is_keras_name(qualified: Optional[str]) -> bool:
+    return qualified is not None and keras_path(qualified) is not None

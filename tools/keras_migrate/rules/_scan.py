@@ -1,0 +1,137 @@
+"""Whole-file pre-analysis for rules that need to know the future (later uses of a name).
+
+The libcst traversal meets `path = "ckpt"` before `model.save(path)`, and a class before
+the `model.compile()` that must change because of it. Rules that need such facts run a
+pre-analysis over Python's `ast` (parsed once per file, in C: a few percent of the libcst
+parse) and key their findings by things the CST pass can recompute cheaply: names,
+enclosing function names, normalised expression text.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import libcst as cst
+
+from keras_migrate.spec import keras_path
+
+__all__ = [
+    "AstNames",
+    "Scope",
+    "cst_scope",
+    "expr_key",
+    "file_ast",
+    "iter_scoped",
+    "names",
+    "string_value",
+]
+
+# Enclosing function names, outermost first (classes are not scopes for our purposes:
+# `self.x` is handled separately); () is module level.
+Scope = Tuple[str, ...]
+
+_EMPTY = cst.Module([])
+
+
+def file_ast(ctx) -> Optional[ast.Module]:
+    """The file's ast, parsed once and shared by every rule (None if ast rejects it)."""
+    if "_ast" not in ctx.notes:
+        try:
+            ctx.notes["_ast"] = ast.parse(ctx.source)
+        except (SyntaxError, ValueError):
+            ctx.notes["_ast"] = None
+    return ctx.notes["_ast"]
+
+
+class AstNames:
+    """Import bindings over the ast, mirroring engine._names.ImportTracker."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.bindings: Dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.bindings[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".", 1)[0]
+                        self.bindings[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.bindings[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        for stmt in tree.body:  # `keras = tf.keras`
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, (ast.Name, ast.Attribute))):
+                target = self.qualified(stmt.value)
+                if target is not None:
+                    self.bindings[stmt.targets[0].id] = target
+
+    def qualified(self, node: ast.AST) -> Optional[str]:
+        if isinstance(node, ast.Name):
+            return self.bindings.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qualified(node.value)
+            return None if base is None else f"{base}.{node.attr}"
+        return None
+
+    def keras(self, node: ast.AST) -> Optional[str]:
+        qualified = self.qualified(node)
+        return None if qualified is None else keras_path(qualified)
+
+
+def names(ctx) -> Optional[AstNames]:
+    if "_ast_names" not in ctx.notes:
+        tree = file_ast(ctx)
+        ctx.notes["_ast_names"] = None if tree is None else AstNames(tree)
+    return ctx.notes["_ast_names"]
+
+
+def iter_scoped(tree: ast.AST, scope: Scope = ()) -> Iterator[Tuple[Scope, ast.AST]]:
+    """Every node in source order with its enclosing function scope."""
+    for child in ast.iter_child_nodes(tree):
+        yield scope, child
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from iter_scoped(child, scope + (child.name,))
+        else:
+            yield from iter_scoped(child, scope)
+
+
+def cst_scope(ctx) -> Scope:
+    return tuple(f.name.value for f in ctx.function_stack)
+
+
+def expr_key(node) -> Optional[str]:
+    """Normalised source text of an expression (cst or ast node): quotes and spacing
+    do not matter, so a CST path expression can be matched with an ast one."""
+    try:
+        if isinstance(node, cst.CSTNode):
+            return ast.unparse(ast.parse(_EMPTY.code_for_node(node).strip(), mode="eval"))
+        return ast.unparse(node)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def string_value(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def call_keywords(call: ast.Call) -> Dict[str, ast.AST]:
+    return {kw.arg: kw.value for kw in call.keywords if kw.arg}
+
+
+def assigned_names(target: ast.AST) -> List[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        out: List[str] = []
+        for elt in target.elts:
+            out.extend(assigned_names(elt))
+        return out
+    if isinstance(target, ast.Starred):
+        return assigned_names(target.value)
+    return []

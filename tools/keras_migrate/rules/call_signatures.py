@@ -1,0 +1,302 @@
+"""KM110 call_signatures: renamed, now keyword-only, removed and re-defaulted arguments."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._args import as_keyword, code, drop_arg, file_uses_keras, has_star, is_string
+from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
+from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
+from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES
+
+__all__ = ["CallSignatures"]
+
+_KEYWORDS: Dict[str, Dict[str, str]] = {}
+for _e in KEYWORD_RENAMES:
+    _KEYWORDS.setdefault(_e.func, {})[_e.old] = _e.new
+
+_POSITIONAL: Dict[str, Dict[int, str]] = {}
+for _e in POSITIONAL_TO_KEYWORD:
+    _POSITIONAL.setdefault(_e.func, {})[_e.index] = _e.keyword
+
+_REMOVED: Dict[str, list] = {}
+_REMOVED_METHODS: Dict[str, list] = {}
+for _e in REMOVED_KEYWORDS:
+    if _e.func.endswith(".__init__"):
+        continue  # constructor keywords of subclasses: the removed-features rules' job
+    if _e.method:
+        _REMOVED_METHODS.setdefault(_e.func.rsplit(".", 1)[1], []).append(_e)
+    else:
+        _REMOVED.setdefault(_e.func, []).append(_e)
+
+_DEFAULTS: Dict[str, List[Tuple[str, str]]] = {}
+for _func, _kw, _src in DEFAULT_CHANGES:
+    _DEFAULTS.setdefault(_func, []).append((_kw, _src))
+
+_RNN_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN",
+                          "layers.ConvLSTM1D", "layers.ConvLSTM2D", "layers.ConvLSTM3D"})
+_TFA_GELU_LAYER = "tensorflow_addons.layers.GELU"
+
+
+class CallSignatures(Rule):
+    id = "KM110"
+    name = "call_signatures"
+    description = ("Rename or drop call arguments Keras 3 changed (LeakyReLU alpha, optimizer lr, "
+                   "add_weight positional name, time_major, reset_metrics, fused, tfa AdamW/gelu).")
+    TRIGGERS = ("alpha", "LeakyReLU", "lr", "add_weight", "time_major", "reset_metrics", "fused",
+                "constants", "causal", "tensorflow_addons", "workers", "use_multiprocessing",
+                "max_queue_size")
+    EXAMPLES = (
+        Example(
+            before="""
+            import keras
+            act = keras.layers.LeakyReLU(alpha=0.2)
+            act2 = keras.layers.LeakyReLU(0.1)
+            opt = keras.optimizers.Adam(lr=1e-3)
+            """,
+            after="""
+            import keras
+            act = keras.layers.LeakyReLU(negative_slope=0.2)
+            act2 = keras.layers.LeakyReLU(negative_slope=0.1)
+            opt = keras.optimizers.Adam(learning_rate=1e-3)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight("w", (input_shape[-1],), initializer="ones")
+            """,
+            after="""
+            import keras
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(name="w", shape=(input_shape[-1],), initializer="ones")
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            rnn = keras.layers.LSTM(4, time_major=False)
+            bn = keras.layers.BatchNormalization(fused=True)
+            loss = model.train_on_batch(x, y, reset_metrics=True)
+            """,
+            after="""
+            import keras
+            rnn = keras.layers.LSTM(4)
+            bn = keras.layers.BatchNormalization()
+            loss = model.train_on_batch(x, y)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            loss = model.train_on_batch(x, y, reset_metrics=False)
+            """,
+            diagnostics=("KM110",),
+        ),
+        Example(
+            before="""
+            import tensorflow_addons as tfa
+            opt = tfa.optimizers.AdamW(1e-4, 1e-3)
+            y = tfa.activations.gelu(x)
+            """,
+            after="""
+            import keras
+
+            opt = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
+            y = keras.activations.gelu(x, approximate=True)
+            """,
+            full=True,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._call_funcs: Set[int] = set()
+        self._rnn_names: Set[str] = set()  # "x" / "self.x" bound to an RNN layer
+        self._in_import = False
+
+    # -- bookkeeping --------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._call_funcs.add(id(node.func))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Call) and self._key(node.value.func) in _RNN_CLASSES:
+            for target in node.targets:
+                text = code(target.target)
+                self._rnn_names.add(text)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import = True
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        self._in_import = False
+        return updated
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # tfa gelu passed as a function (activation=tfa.activations.gelu): Keras 3's
+        # gelu is exact by default, tfa's is the tanh approximation.
+        self._call_funcs.add(id(node.attr))  # `.gelu` of a chain is not a bare name
+        if id(node) not in self._call_funcs and self.ctx.qualified_name(node) in _DEFAULTS:
+            self._report_default_reference(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if (not self._in_import and id(node) not in self._call_funcs
+                and self.ctx.qualified_name(node) in _DEFAULTS):
+            self._report_default_reference(node)
+
+    def _report_default_reference(self, node: cst.CSTNode) -> None:
+        qualified = self.ctx.qualified_name(node)
+        for keyword, source in _DEFAULTS[qualified]:
+            self.report(node, f"{qualified} defaults to {keyword}={source}; its Keras 3 counterpart does not",
+                        f"pass a function that sets it: lambda x: keras.activations.gelu(x, {keyword}={source})")
+
+    def _key(self, func: cst.BaseExpression) -> Optional[str]:
+        path = self.ctx.keras_path(func)
+        if path is not None:
+            return path
+        return self.ctx.qualified_name(func)
+
+    # -- the rewrite --------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        key = self._key(original.func)
+        result = updated
+        if key is not None:
+            if key == _TFA_GELU_LAYER:
+                return self._tfa_gelu_layer(original, updated)
+            if key in _KEYWORDS:
+                result = self._rename_keywords(result, _KEYWORDS[key])
+            if key in _POSITIONAL:
+                result = self._positional(original, result, _POSITIONAL[key], key)
+            if key in _REMOVED:
+                result = self._removed(original, result, _REMOVED[key])
+            if key in _DEFAULTS:
+                result = self._defaults(result, _DEFAULTS[key])
+        elif isinstance(original.func, cst.Attribute):
+            method = original.func.attr.value
+            if method == "add_weight" and self._in_keras_class():
+                table = "metrics.Metric.add_weight" if self._in_metric_class() else "layers.Layer.add_weight"
+                result = self._add_weight(original, result, _POSITIONAL[table], table)
+            elif method in _REMOVED_METHODS and self._file_uses_keras():
+                result = self._removed(original, result, _REMOVED_METHODS[method])
+        if keyword_arg(original, "constants") is not None and self._is_rnn_callee(original.func):
+            self.report(original, "RNN layers no longer accept `constants` in Keras 3",
+                        "pass the constants to the cell's constructor (or concatenate them to every "
+                        "time step of the input) and read them in the cell's call()")
+        if result is not updated:
+            self.fired()
+        return result
+
+    def _rename_keywords(self, call: cst.Call, renames: Dict[str, str]) -> cst.Call:
+        args = list(call.args)
+        changed = False
+        for i, arg in enumerate(args):
+            if arg.keyword is not None and arg.keyword.value in renames:
+                args[i] = arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
+                changed = True
+        return call.with_changes(args=args) if changed else call
+
+    def _positional(self, original: cst.Call, call: cst.Call, table: Dict[int, str], key: str) -> cst.Call:
+        if has_star(call):
+            return call
+        args = list(call.args)
+        positional = [i for i, arg in enumerate(args) if arg.keyword is None]
+        beyond = [i for n, i in enumerate(positional) if n not in table]
+        if beyond:
+            self.report(original, f"{key} takes these arguments by keyword in Keras 3",
+                        f"pass the arguments after the first {len(table)} by keyword")
+            return call
+        for n, i in enumerate(positional):
+            args[i] = as_keyword(args[i], table[n])
+        return call.with_changes(args=args) if positional else call
+
+    def _add_weight(self, original: cst.Call, call: cst.Call, table: Dict[int, str], key: str) -> cst.Call:
+        positional = [arg for arg in original.args if arg.keyword is None and not arg.star]
+        if not positional:
+            return call
+        first = positional[0].value
+        if isinstance(first, (cst.Tuple, cst.List)):
+            return call  # Keras 3 style already: add_weight(shape, initializer, dtype)
+        if not is_string(first):
+            self.report(original, "add_weight() positional arguments: Keras 2 meant (name, shape, ...), "
+                        "Keras 3 means (shape, initializer, dtype)",
+                        "pass every argument by keyword: add_weight(name=..., shape=..., ...)")
+            return call
+        return self._positional(original, call, table, key)
+
+    def _removed(self, original: cst.Call, call: cst.Call, entries) -> cst.Call:
+        for entry in entries:
+            for i, arg in enumerate(call.args):
+                if arg.keyword is None or arg.keyword.value != entry.keyword:
+                    continue
+                if entry.always_drop:
+                    call = call.with_changes(args=drop_arg(call.args, i))
+                    self.report(original, entry.message, entry.fix, Severity.INFO)
+                elif code(arg.value) in entry.drop_if:
+                    call = call.with_changes(args=drop_arg(call.args, i))
+                else:
+                    self.report(original, entry.message, entry.fix)
+                break
+        return call
+
+    def _defaults(self, call: cst.Call, defaults) -> cst.Call:
+        if has_star(call):
+            return call
+        positional = sum(1 for arg in call.args if arg.keyword is None)
+        for keyword, source in defaults:
+            # gelu(x, approximate): a second positional argument already sets it.
+            if keyword_arg(call, keyword) is None and positional < 2:
+                call = with_keyword(call, keyword, cst.parse_expression(source))
+        return call
+
+    def _tfa_gelu_layer(self, original: cst.Call, call: cst.Call):
+        # tfa.layers.GELU(approximate=True) -> Activation with the same gelu variant.
+        approximate = keyword_arg(original, "approximate")
+        extra = [a for a in original.args if a is not approximate]
+        if any(a.keyword is None or a.star for a in extra) or (
+                approximate is not None and code(approximate.value) not in ("True", "False")):
+            self.report(original, "tfa.layers.GELU maps to keras.layers.Activation",
+                        'keras.layers.Activation(lambda x: keras.activations.gelu(x, approximate=True))')
+            return call
+        keras_name = self.ctx.require_keras()
+        exact = approximate is not None and code(approximate.value) == "False"
+        if exact:
+            fn: cst.BaseExpression = cst.SimpleString('"gelu"')
+        else:
+            fn = cst.parse_expression(f"lambda x: {keras_name}.activations.gelu(x, approximate=True)")
+        kept = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "approximate")]
+        args = [cst.Arg(fn, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if kept else
+                        cst.MaybeSentinel.DEFAULT)] + kept
+        if kept:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        self.fired()
+        self.ctx.remove_import_if_unused("tensorflow_addons")
+        return call.with_changes(func=dotted(f"{keras_name}.layers.Activation"), args=args)
+
+    # -- context ------------------------------------------------------------------
+    def _is_rnn_callee(self, func: cst.BaseExpression) -> bool:
+        if isinstance(func, cst.Call):
+            return self._key(func.func) in _RNN_CLASSES
+        return code(func) in self._rnn_names
+
+    def _class_bases(self) -> List[str]:
+        cls = self.ctx.current_class
+        if cls is None:
+            return []
+        return [self.ctx.keras_path(base.value) or "" for base in cls.bases]
+
+    def _in_keras_class(self) -> bool:
+        # `self.add_weight` only exists on Keras layers/models/metrics; classes deriving
+        # from a local base are accepted too (their root is almost always a Layer).
+        return self.ctx.current_class is not None and bool(self.ctx.function_stack) and self._file_uses_keras()
+
+    def _in_metric_class(self) -> bool:
+        return any(base.startswith("metrics.") for base in self._class_bases())
+
+    def _file_uses_keras(self) -> bool:
+        return file_uses_keras(self.ctx)

@@ -1,0 +1,191 @@
+"""Keras 2 `keras.backend` (`K.*`) functions: what Keras 3 keeps, replaces or dropped.
+
+Every rewrite here was checked numerically against tf_keras 2.21 (TF_USE_LEGACY_KERAS=1)
+on the same inputs (agreement within 1e-5, or exactly for integer results); entries
+whose Keras 3 counterpart computes something else are diagnosed instead:
+- K.hard_sigmoid is 0.2x+0.5 clipped, keras.ops.hard_sigmoid is x/6+0.5 clipped: the
+  exact Keras 2 formula is written out.
+- K.sqrt clamps negative inputs to 0 first (keras.ops.sqrt gives NaN).
+- K.binary_crossentropy on probabilities adds epsilon inside the log (differs from
+  keras.ops.binary_crossentropy near saturation); from_logits=True is exact.
+- K.dot contracts x's last axis with y's second-to-last (tensordot): it equals
+  keras.ops.matmul only when y has rank <= 2, which is not known statically.
+- K.shape returns a tensor, keras.ops.shape a tuple: only `K.shape(x)[i]` is rewritten.
+- K.argmax/argmin/concatenate/cumsum/cumprod/expand_dims default to axis -1 or 0 where
+  keras.ops defaults differ: the Keras 2 default is written out.
+- K.constant/K.variable default to floatx(); K.arange to int32; K.l2_normalize clamps
+  the norm at 1e-6 (epsilon 1e-12 on the squared sum).
+"""
+
+from __future__ import annotations
+
+from keras_migrate.spec._types import BackendFunction as B
+
+__all__ = ["BACKEND_FUNCTIONS", "KEPT_BACKEND_FUNCTIONS"]
+
+# Still in keras.backend in Keras 3: left untouched.
+KEPT_BACKEND_FUNCTIONS = frozenset({
+    "backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format",
+    "is_keras_tensor", "set_epsilon", "set_floatx", "set_image_data_format",
+    "is_float_dtype", "is_int_dtype", "result_type", "standardize_dtype",
+})
+
+_X = ("x",)
+_XAK = ("x", "axis", "keepdims")
+
+
+def _unary(name, target=None):
+    return B(name, f"ops.{target or name}", _X, _X)
+
+
+def _reduce(name, target=None):
+    return B(name, f"ops.{target or name}", _XAK, _XAK)
+
+
+def _binary(name, target=None):
+    return B(name, f"ops.{target or name}", ("x", "y"), ("x1", "x2"), positional=2)
+
+
+def _gone(name, message, fix):
+    return B(name, message=message, fix=fix)
+
+
+BACKEND_FUNCTIONS = (
+    # -- reductions -----------------------------------------------------------------
+    *(_reduce(n) for n in ("mean", "sum", "max", "min", "prod", "std", "var", "any", "all")),
+    B("argmax", "ops.argmax", ("x", "axis"), ("x", "axis"), defaults=(("axis", "-1"),)),
+    B("argmin", "ops.argmin", ("x", "axis"), ("x", "axis"), defaults=(("axis", "-1"),)),
+    B("cumsum", "ops.cumsum", ("x", "axis"), ("x", "axis"), defaults=(("axis", "0"),)),
+    B("cumprod", "ops.cumprod", ("x", "axis"), ("x", "axis"), defaults=(("axis", "0"),)),
+    # -- element-wise -----------------------------------------------------------------
+    *(_unary(n) for n in ("square", "exp", "log", "abs", "sign", "round", "sin", "cos",
+                          "sigmoid", "tanh", "softplus", "softsign", "stop_gradient",
+                          "zeros_like", "ones_like", "transpose", "ndim")),
+    B("sqrt", params=_X, template="keras.ops.sqrt(keras.ops.maximum(x, 0.0))"),
+    B("hard_sigmoid", params=_X, template="keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)"),
+    B("pow", "ops.power", ("x", "a"), ("x1", "x2"), positional=2),
+    B("clip", "ops.clip", ("x", "min_value", "max_value"), ("x", "x_min", "x_max"), positional=3,
+      reject=(("min_value", "None"), ("max_value", "None")),
+      message="K.clip with a None bound has no keras.ops form",
+      fix="use keras.ops.maximum(x, lo) / keras.ops.minimum(x, hi) for a one-sided clip"),
+    *(_binary(n) for n in ("maximum", "minimum", "equal", "not_equal", "greater",
+                           "greater_equal", "less", "less_equal")),
+    B("relu", "activations.relu", ("x", "alpha", "max_value", "threshold"),
+      ("x", "negative_slope", "max_value", "threshold")),
+    B("elu", "ops.elu", ("x", "alpha"), ("x", "alpha")),
+    B("softmax", "ops.softmax", ("x", "axis"), ("x", "axis")),
+    B("dropout", "random.dropout", ("x", "level", "noise_shape", "seed"),
+      ("inputs", "rate", "noise_shape", "seed")),
+    # -- losses (argument order is target, output in both) ----------------------------
+    B("categorical_crossentropy", "ops.categorical_crossentropy",
+      ("target", "output", "from_logits", "axis"), ("target", "output", "from_logits", "axis"), positional=2),
+    B("sparse_categorical_crossentropy", "ops.sparse_categorical_crossentropy",
+      ("target", "output", "from_logits", "axis"), ("target", "output", "from_logits", "axis"), positional=2),
+    B("binary_crossentropy", "ops.binary_crossentropy",
+      ("target", "output", "from_logits"), ("target", "output", "from_logits"), positional=2,
+      require=(("from_logits", "True"),),
+      message="K.binary_crossentropy on probabilities adds epsilon inside the log; "
+              "keras.ops.binary_crossentropy does not (results differ near 0 and 1)",
+      fix="use keras.ops.binary_crossentropy(target, output) if that difference is acceptable, or "
+          "-(t * keras.ops.log(p + eps) + (1 - t) * keras.ops.log(1 - p + eps)) with p clipped to [eps, 1 - eps]"),
+    # -- shapes and structure -----------------------------------------------------------
+    B("concatenate", "ops.concatenate", ("tensors", "axis"), ("xs", "axis"), defaults=(("axis", "-1"),)),
+    B("reshape", "ops.reshape", ("x", "shape"), ("x", "newshape"), positional=2),
+    B("permute_dimensions", "ops.transpose", ("x", "pattern"), ("x", "axes"), positional=2),
+    B("expand_dims", "ops.expand_dims", ("x", "axis"), ("x", "axis"), defaults=(("axis", "-1"),)),
+    B("squeeze", "ops.squeeze", ("x", "axis"), ("x", "axis"), positional=2),
+    B("stack", "ops.stack", ("x", "axis"), ("x", "axis")),
+    B("tile", "ops.tile", ("x", "n"), ("x", "repeats"), positional=2),
+    B("repeat_elements", "ops.repeat", ("x", "rep", "axis"), ("x", "repeats", "axis"), positional=2),
+    B("flatten", params=_X, template="keras.ops.reshape(x, (-1,))"),
+    B("gather", "ops.take", ("reference", "indices"), ("x", "indices"), positional=2,
+      defaults=(("axis", "0"),)),
+    B("one_hot", "ops.one_hot", ("indices", "num_classes"), ("x", "num_classes"), positional=2),
+    B("shape", "ops.shape", _X, _X, subscript_only=True,
+      message="K.shape returns a tensor; keras.ops.shape returns a tuple",
+      fix="index it (keras.ops.shape(x)[0]) or use keras.ops.convert_to_tensor(keras.ops.shape(x)) "
+          "where a tensor is needed"),
+    B("int_shape", params=_X, template="tuple(x.shape)"),
+    B("cast", "ops.cast", ("x", "dtype"), ("x", "dtype"), positional=2),
+    B("l2_normalize", "ops.normalize", ("x", "axis"), ("x", "axis"),
+      defaults=(("axis", "None"), ("epsilon", "1e-6"))),
+    B("batch_normalization", "ops.batch_normalization",
+      ("x", "mean", "var", "beta", "gamma", "axis", "epsilon"),
+      ("x", "mean", "variance", "offset", "scale", "axis", "epsilon"), positional=3,
+      defaults=(("axis", "-1"),)),
+    # -- tensors and variables ------------------------------------------------------------
+    B("constant", "ops.convert_to_tensor", ("value", "dtype", "shape", "name"), ("x", "dtype", "", ""),
+      defaults=(("dtype", "keras.config.floatx()"),)),
+    B("variable", "Variable", ("value", "dtype", "name", "constraint"), ("initializer", "dtype", "name", ""),
+      defaults=(("dtype", "keras.config.floatx()"),)),
+    B("zeros", "ops.zeros", ("shape", "dtype", "name"), ("shape", "dtype", "")),
+    B("ones", "ops.ones", ("shape", "dtype", "name"), ("shape", "dtype", "")),
+    B("eye", "ops.eye", ("size", "dtype", "name"), ("N", "dtype", "")),
+    B("arange", "ops.arange", ("start", "stop", "step", "dtype"), ("start", "stop", "step", "dtype"),
+      positional=3, defaults=(("dtype", '"int32"'),)),
+    B("get_value", "ops.convert_to_numpy", _X, _X),
+    B("eval", "ops.convert_to_numpy", _X, _X),
+    B("set_value", params=("x", "value"), template="x.assign(value)"),
+    B("update", params=("x", "new_x"), template="x.assign(new_x)"),
+    B("update_add", params=("x", "increment"), template="x.assign_add(increment)"),
+    B("update_sub", params=("x", "decrement"), template="x.assign_sub(decrement)"),
+    B("name_scope", "name_scope", ("name",), ("name",)),
+    B("truncated_normal", "random.truncated_normal", ("shape", "mean", "stddev", "dtype", "seed"),
+      ("shape", "mean", "stddev", "dtype", "seed")),
+    # -- no exact replacement: diagnosed ---------------------------------------------------
+    _gone("dot", "K.dot equals keras.ops.matmul only when the second operand has rank <= 2",
+          "keras.ops.matmul(x, y) when y is a 2-D weight; otherwise "
+          "keras.ops.tensordot(x, y, axes=[[x.ndim - 1], [y.ndim - 2]])"),
+    _gone("batch_dot", "K.batch_dot was removed in Keras 3",
+          "use keras.ops.einsum with explicit batch axes (e.g. 'bij,bjk->bik') or keras.ops.matmul"),
+    _gone("batch_flatten", "K.batch_flatten was removed in Keras 3",
+          "keras.ops.reshape(x, (keras.ops.shape(x)[0], -1))"),
+    _gone("repeat", "K.repeat was removed in Keras 3",
+          "keras.ops.repeat(keras.ops.expand_dims(x, 1), n, axis=1)"),
+    _gone("switch", "K.switch was removed in Keras 3",
+          "keras.ops.where(condition, then, else) for element-wise selection, keras.ops.cond for a scalar predicate"),
+    _gone("learning_phase", "K.learning_phase() was removed in Keras 3",
+          "pass `training` explicitly to call() and branch on it"),
+    _gone("set_learning_phase", "K.set_learning_phase() was removed in Keras 3",
+          "call the model with training=True/False instead"),
+    _gone("learning_phase_scope", "K.learning_phase_scope was removed in Keras 3",
+          "call the model with training=True/False instead"),
+    _gone("in_train_phase", "K.in_train_phase was removed in Keras 3",
+          "branch on the `training` argument of call()"),
+    _gone("in_test_phase", "K.in_test_phase was removed in Keras 3",
+          "branch on the `training` argument of call()"),
+    _gone("function", "K.function was removed in Keras 3",
+          "build a keras.Model(inputs, outputs) and call it (or model.predict)"),
+    _gone("placeholder", "K.placeholder was removed in Keras 3", "use keras.Input(shape=..., dtype=...)"),
+    _gone("gradients", "K.gradients was removed in Keras 3",
+          "use tf.GradientTape (TensorFlow backend) or the backend's gradient API"),
+    _gone("bias_add", "K.bias_add was removed in Keras 3",
+          "x + bias for channels_last data (reshape bias to broadcast for channels_first)"),
+    _gone("count_params", "K.count_params was removed in Keras 3", "use int(numpy.prod(x.shape))"),
+    _gone("dtype", "K.dtype was removed in Keras 3", "use keras.backend.standardize_dtype(x.dtype)"),
+    _gone("is_sparse", "K.is_sparse was removed in Keras 3", "check isinstance(x, tf.SparseTensor)"),
+    _gone("cast_to_floatx", "K.cast_to_floatx was removed in Keras 3",
+          "numpy.asarray(x, dtype=keras.config.floatx()) for arrays, keras.ops.cast(x, keras.config.floatx()) for tensors"),
+    _gone("print_tensor", "K.print_tensor was removed in Keras 3", "use print() / tf.print on the TensorFlow backend"),
+    _gone("rnn", "K.rnn was removed in Keras 3", "use keras.layers.RNN with a cell, or keras.ops.scan"),
+    _gone("moving_average_update", "K.moving_average_update was removed in Keras 3",
+          "x.assign(x * momentum + value * (1 - momentum))"),
+    _gone("random_bernoulli", "K.random_bernoulli was removed in Keras 3",
+          "keras.ops.cast(keras.random.uniform(shape) < p, dtype)"),
+    _gone("random_binomial", "K.random_binomial was removed in Keras 3",
+          "keras.ops.cast(keras.random.uniform(shape) < p, dtype)"),
+    _gone("random_normal_variable", "K.random_normal_variable was removed in Keras 3",
+          "keras.Variable(keras.random.normal(shape, mean, scale))"),
+    _gone("random_uniform_variable", "K.random_uniform_variable was removed in Keras 3",
+          "keras.Variable(keras.random.uniform(shape, low, high))"),
+    *(_gone(n, f"K.{n} was removed in Keras 3", "use the keras.layers / keras.ops equivalent (keras.ops.conv, "
+            "keras.ops.max_pool, keras.ops.depthwise_conv, keras.ops.image.resize, keras.ops.pad)")
+      for n in ("conv1d", "conv2d", "conv2d_transpose", "conv3d", "depthwise_conv2d", "separable_conv2d",
+                "pool2d", "pool3d", "resize_images", "resize_volumes", "spatial_2d_padding",
+                "spatial_3d_padding", "temporal_padding", "local_conv1d", "local_conv2d")),
+    *(_gone(n, f"K.{n} was removed in Keras 3", "use keras.ops.ctc_loss / keras.ops.ctc_decode "
+            "(note: different argument conventions)")
+      for n in ("ctc_batch_cost", "ctc_decode", "ctc_label_dense_to_sparse")),
+    *(_gone(n, f"K.{n} was removed in Keras 3", "use a Python loop, keras.ops.scan or keras.ops.vectorized_map")
+      for n in ("map_fn", "foldl", "foldr")),
+)

@@ -1,0 +1,49 @@
+"""Keras 2's symbolic `model.add_loss(<tensor>)` for Keras 3 functional models."""
+
+import keras
+from keras import tree
+
+__all__ = ["AddLoss", "add_symbolic_loss"]
+
+
+@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+class AddLoss(keras.layers.Layer):
+    """Passes `outputs` through unchanged and adds `loss_fn(*loss_inputs)` as a loss.
+
+    Keras 3 only accepts add_loss() inside call(): this layer is that call().
+    `loss_fn` is a Python callable, so a model holding this layer saves but only
+    loads back with the same `loss_fn` passed again (custom_objects / rebuild).
+    """
+
+    def __init__(self, loss_fn=None, **kwargs):
+        super().__init__(**kwargs)
+        self.loss_fn = loss_fn
+
+    def call(self, outputs, loss_inputs):
+        if self.loss_fn is not None:
+            self.add_loss(self.loss_fn(*loss_inputs))
+        return outputs
+
+    def compute_output_spec(self, outputs, loss_inputs):
+        return tree.map_structure(
+            lambda t: keras.KerasTensor(t.shape, dtype=t.dtype, sparse=getattr(t, "sparse", False)), outputs
+        )
+
+
+def _structure(model, private, public):
+    # Functional models keep the user's (possibly nested) input/output structure.
+    value = getattr(model, private, None)
+    return value if value is not None else getattr(model, public)
+
+
+def add_symbolic_loss(model, loss_fn, *loss_inputs, name=None):
+    """Returns `model` rebuilt with an AddLoss layer adding `loss_fn(*loss_inputs)`.
+
+    `loss_inputs` are KerasTensors of `model`'s graph (Keras 2 code passed an
+    expression of them to model.add_loss). The new model shares every layer and
+    weight with `model` and keeps its name, inputs and outputs structure.
+    """
+    inputs = _structure(model, "_inputs_struct", "inputs")
+    outputs = _structure(model, "_outputs_struct", "outputs")
+    outputs = AddLoss(loss_fn, name=name)(outputs, list(loss_inputs))
+    return keras.Model(inputs, outputs, name=model.name)
