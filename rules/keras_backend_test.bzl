@@ -35,7 +35,8 @@ Arguments (the rest, e.g. size, data, args, shard_count, visibility, go to every
       worker (plain {"Pool": "gpu"} would apply to every action of the target). Bazel
       4.2.3 supports the prefix for test rules. The repository's .bazelrc skips `gpu`
       tests by default (`test --test_tag_filters=-gpu`: built, not run, so machines
-      without a GPU stay green); `--config=gpu` runs only them.
+      without a GPU stay green; asking for GPU tests alone then ends with Bazel's "No
+      test targets were found", exit 4); `--config=gpu` runs only them.
   main: the file to run; default: the only file of srcs, else `<name>.py`.
   env: extra test environment; KERAS_BACKEND is the macro's.
 

@@ -67,7 +67,7 @@ if [[ -z "${_KERAS_MIGRATE_BAZEL7_NS:-}" ]]; then
   exec 9>"$LOCK"
   flock 9
   [[ "${1:-check}" == check ]] && bazel4_facts 9>&-
-  exec unshare --mount --propagation private -- "$0" "$@"
+  exec unshare --mount --propagation private -- bash "${BASH_SOURCE[0]}" "$@"
 fi
 
 MOUNTS=()
@@ -102,9 +102,14 @@ in_chroot() {  # in_chroot DIR CMD...: a clean environment, like a login shell
     chroot "$dir" "$@" 9>&-  # fd 9 holds the lock: keep Bazel servers off it
 }
 
-install_packages() {  # install_packages DIR
+install_packages() {  # install_packages DIR: output to a log, shown when it fails
+  local log_file="${CHROOT%/}.install.log"
+  log "installing ${PACKAGES[*]} and pip ${PIP_PACKAGES[*]} in $1 (log: $log_file)"
+  _install_packages "$@" >"$log_file" 2>&1 || {
+    tail -n 30 "$log_file" >&2; die "installing packages in the chroot failed"; }
+}
+_install_packages() {
   local dir="$1"
-  log "installing ${PACKAGES[*]} and pip ${PIP_PACKAGES[*]} in $dir"
   # The mirror may serve a sid snapshot whose Release file's Valid-Until is
   # past; its signature is still checked.
   echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99keras-migrate"

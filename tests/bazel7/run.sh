@@ -42,7 +42,7 @@ skip() {
   skipped=$((skipped + 1)); SUMMARY+=("SKIP  $1: $2")
   echo "=== bazel7: $1: skipped: $2"
 }
-has_build() { compgen -G "$1/BUILD" >/dev/null || compgen -G "$1/BUILD.bazel" >/dev/null; }
+has_build() { [[ -d "$1" ]] && find "$1" \( -name BUILD -o -name BUILD.bazel \) -print -quit | grep -q .; }
 
 echo "bazel7: $(bazel --version) in $(. /etc/os-release && echo "$PRETTY_NAME"), $(python3 --version)"
 
@@ -100,12 +100,21 @@ else
 fi
 
 # --- the migrate aspect and command on the example monorepo ---------------------------
-if [[ -f rules/migrate.bzl ]] && has_build examples; then
-  aspect="$(sed -n 's/^\([a-z_]*_aspect\) = .*/\1/p' rules/migrate.bzl | head -n 1)"
-  check migrate_aspect bazel build "--aspects=//rules:migrate.bzl%${aspect:-migrate_aspect}" \
-    --output_groups=+keras_migrate_report,+keras_migrate_patch //examples/...
+migrate_aspect() {
+  # The aspect //tools:migrate builds, straight from the command line, over every
+  # example target: one patch and one JSON report per py target.
+  bazel build --aspects=//rules:aspects.bzl%keras_migrate \
+    --output_groups=keras_migrate_patch,keras_migrate_report //examples/... || return
+  local bin n
+  bin="$(bazel info bazel-bin 2>/dev/null)" || return
+  n=$(find "$bin/examples" -name '*.keras_migrate.json' 2>/dev/null | wc -l)
+  echo "$n JSON reports under bazel-bin/examples"
+  ((n > 0))
+}
+if [[ -f rules/aspects.bzl ]] && has_build examples; then
+  check migrate_aspect migrate_aspect
 else
-  skip migrate_aspect "rules/migrate.bzl or examples/BUILD not there yet"
+  skip migrate_aspect "rules/aspects.bzl or examples/**/BUILD not there yet"
 fi
 
 migrate() { (cd "$SCRATCH" && bazel run //tools:migrate -- "$@"); }
@@ -132,7 +141,7 @@ if compgen -G "tools/keras_migrate/bazel/*.py" >/dev/null && has_build examples;
   check migrated_per_backend_tests migrated_tests
   (cd "$SCRATCH" && bazel shutdown >/dev/null 2>&1)
 else
-  skip migrate_command "tools/keras_migrate/bazel/ driver or examples/BUILD not there yet"
+  skip migrate_command "tools/keras_migrate/bazel/ driver or examples/**/BUILD not there yet"
 fi
 
 echo

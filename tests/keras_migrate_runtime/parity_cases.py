@@ -112,6 +112,8 @@ def record_keras2(out_path):
 def _to_numpy(value):
     import keras
 
+    if hasattr(value, "detach"):  # torch tensors that require grad
+        value = value.detach()
     return np.asarray(keras.ops.convert_to_numpy(value))
 
 
@@ -120,7 +122,7 @@ def _grads_keras3(fn, tensors):
 
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        return _grads_tf(fn, tensors)
+        return _grads_tf(fn, [t.value if hasattr(t, "value") else t for t in tensors])
     if backend == "torch":
         import torch
 
@@ -168,7 +170,7 @@ def check_keras3(ref_path):
             if backend == "torch":
                 xt.requires_grad_(True)
             grads = _grads_keras3(
-                lambda: keras.ops.sum(layer(xt) * probe), [xt] + list(layer.trainable_variables)
+                lambda: keras.ops.sum(layer(xt) * keras.ops.convert_to_tensor(probe)), [xt] + list(layer.trainable_variables)
             )
         for i, g in enumerate(grads):
             diff(f"{case}/g{i}", g)
@@ -188,6 +190,23 @@ def check_keras3(ref_path):
     for shape in RADIAL_SHAPES:
         name = f"radial_{'x'.join(map(str, shape))}"
         diff(name + "/y", constraint(keras.ops.convert_to_tensor(ref[name + "/w"])))
+    # Registered serializables: a .keras file with every runtime symbol loads back.
+    import tempfile
+
+    model = keras.Sequential([
+        keras.Input((6, 4)),
+        runtime.LocallyConnected1D(2, 3, implementation=2, padding="same"),
+        keras.layers.Reshape((6, 2, 1)),
+        runtime.LocallyConnected2D(2, 2, implementation=3, kernel_constraint=runtime.RadialConstraint()),
+        keras.layers.Flatten(),
+        runtime.RandomFourierFeatures(3, kernel_initializer="laplacian"),
+    ])
+    x = ref["lc1d_impl1_channels_last/x"][:, :6, :]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.keras")
+        model.save(path)
+        loaded = keras.saving.load_model(path)
+    diffs["saved_model_roundtrip"] = float(np.max(np.abs(_to_numpy(model(x)) - _to_numpy(loaded(x)))))
     print(json.dumps({"backend": backend, "diffs": diffs}))
 
 

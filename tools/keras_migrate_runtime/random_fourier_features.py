@@ -100,18 +100,6 @@ class RandomFourierFeatures(keras.layers.Layer):
             constraint=keras.constraints.NonNeg(),
         )
 
-    @property
-    def weights(self):
-        # Keras 2 lists a non-trainable layer's weights in creation order and a
-        # trainable one's trainable weights first; Keras 3 always puts variables
-        # flagged trainable (kernel_scale) first. Keep Keras 2's order so that
-        # get_weights()/set_weights() lists move between the two unchanged.
-        weights = super().weights
-        if self.trainable or not self.built:
-            return weights
-        own = [self.unscaled_kernel, self.bias, self.kernel_scale]
-        return own + [w for w in weights if all(w is not o for o in own)]
-
     def call(self, inputs):
         inputs = ops.cast(inputs, "float32")
         kernel = (1.0 / self.kernel_scale) * self.unscaled_kernel

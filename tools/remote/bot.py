@@ -103,7 +103,11 @@ class Slot:
             lease = next((l for l in session.leases if l.state in (bots_pb2.PENDING, bots_pb2.ACTIVE)), None)
             try:
                 if lease is None:
+                    # Idle: long-poll for work. A COMPLETED lease still in the session (its
+                    # report failed) is reported again; the server ignores duplicates.
+                    keep = [l for l in session.leases if l.state == bots_pb2.COMPLETED]
                     del session.leases[:]
+                    session.leases.extend(keep)
                     session = self._update(session, _LONG_POLL_S)
                 else:
                     session = self._run_lease(session, lease)
@@ -125,12 +129,18 @@ class Slot:
         while worker.is_alive():
             worker.join(_HEARTBEAT_S)
             if worker.is_alive():  # heartbeat: keeps the lease ACTIVE on the server
-                session = self._update(session, _HEARTBEAT_S * 2)
+                try:
+                    reply = self._update(session, _HEARTBEAT_S * 2)
+                except grpc.RpcError as e:  # keep running; the next heartbeat may get through
+                    print(f"[{self.bot_id}] heartbeat failed: {e.code().name}", flush=True)
+                    continue
+                session = reply
                 if not any(l.id == lease.id for l in session.leases):
-                    cancelled.set()  # server cancelled the job
+                    cancelled.set()  # the server cancelled the job: stop it
                 else:
                     lease = next(l for l in session.leases if l.id == lease.id)
         if cancelled.is_set():
+            worker.join()
             return session
         lease.state = bots_pb2.COMPLETED
         lease.status.code = outcome.get("code", code_pb2.INTERNAL)

@@ -130,6 +130,7 @@ for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h "$tmp/sock" && break; sleep 0
 "$pg_bin/pg_isready" -q -h "$tmp/sock" || { cat "$tmp/postgres.log" >&2; exit 3; }
 sql_url="postgresql+psycopg2://postgres@/postgres?host=$tmp/sock"
 "$venv/bin/bgd" migrate apply "$sql_url" >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; exit 3; }
+t_db=$(elapsed)
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 sed -e "s|@PORT@|$port|g" -e "s|@SQL_URL@|$sql_url|g" -e "s|@CAS_DIR@|$tmp/cas|g" \
@@ -145,6 +146,7 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 [[ $ready -eq 1 ]] || { log "BuildGrid did not start:"; tail -30 "$tmp/server.log" >&2; exit 3; }
+t_server=$(elapsed)
 
 start_bot() {  # name slots property...
   local name="$1" slots="$2"; shift 2
@@ -167,7 +169,7 @@ done
 sessions=$(cat "$tmp"/bot-*.log | grep -c ' session ' || true)
 [[ $sessions -ge $bots_expected ]] || { log "bots did not register:"; tail -20 "$tmp"/bot-*.log >&2; exit 3; }
 log "up in $(elapsed)s: BuildGrid grpc://127.0.0.1:$port instance=$instance, $sessions bot sessions" \
-    "(cpu x$cpu_slots$([[ $gpu_worker -eq 1 ]] && echo ", gpu x$gpu_slots"))"
+    "(cpu x$cpu_slots$([[ $gpu_worker -eq 1 ]] && echo ", gpu x$gpu_slots")); database ready at ${t_db}s, server at ${t_server}s"
 
 export KM_REMOTE_EXECUTOR="grpc://127.0.0.1:$port" KM_REMOTE_INSTANCE="$instance" KM_REMOTE_BOT_LOG="$bot_log"
 cmd=("$@")

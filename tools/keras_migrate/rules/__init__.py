@@ -1,15 +1,45 @@
 """Migration rules, one per module. ALL_RULES is the order they run in on each node."""
 
 from keras_migrate.rules.imports import Imports
+from keras_migrate.rules.backend_functions import BackendFunctions
+from keras_migrate.rules.call_signatures import CallSignatures
+from keras_migrate.rules.lambda_output_shape import LambdaOutputShape
+from keras_migrate.rules.loss_reduction import LossReduction
+from keras_migrate.rules.method_renames import MethodRenames
+from keras_migrate.rules.model_io_names import ModelIoNames
+from keras_migrate.rules.optimizer_lr import OptimizerLr
+from keras_migrate.rules.training_positional import TrainingPositional
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
+from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
+from keras_migrate.rules.variable_tracking import VariableTracking
+from keras_migrate.rules.state_building import StateBuilding
+from keras_migrate.rules.autograph import AutographControlFlow
+from keras_migrate.rules.tf_ops import TfOps
+from keras_migrate.rules.dtypes import Dtypes
+from keras_migrate.rules.thresholded_relu import ThresholdedRelu
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
 ALL_RULES = (
     Imports,
+    CallSignatures,
+    MethodRenames,
+    OptimizerLr,
+    LossReduction,
+    TrainingPositional,
+    LambdaOutputShape,
+    BackendFunctions,
+    ModelIoNames,
     JitCompile,
     SavedModel,
+    TfOpsOnKerasTensors,
+    VariableTracking,
+    StateBuilding,
+    AutographControlFlow,
+    TfOps,
+    Dtypes,
+    ThresholdedRelu,
 )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "is_keras_class",
     "in_keras_class_method",
     "tensorflow_local",
+    "drop_tensorflow_import_if_unused",
 ]
 
 # Methods whose function arguments run inside a tf.data / tf graph.
@@ -71,12 +72,13 @@ def is_data_call(ctx, node: cst.Call) -> bool:
 
 
 def data_context(ctx) -> DataContext:
-    """The file's DataContext, computed by the first rule that asks (shared)."""
-    found = ctx.notes.get("agnostic.data_context")
-    if found is None:
-        found = DataContext(frozenset(_data_functions(ctx)))
-        ctx.notes["agnostic.data_context"] = found
-    return found
+    """A DataContext for one rule (each rule tracks its own call stack; the set of
+    pipeline functions is computed once per file and shared)."""
+    functions = ctx.notes.get("agnostic.data_functions")
+    if functions is None:
+        functions = frozenset(_data_functions(ctx))
+        ctx.notes["agnostic.data_functions"] = functions
+    return DataContext(functions)
 
 
 def _data_functions(ctx) -> Set[str]:
@@ -156,3 +158,13 @@ def tensorflow_local(ctx) -> Optional[str]:
 
 def is_keras_name(qualified: Optional[str]) -> bool:
     return qualified is not None and keras_path(qualified) is not None
+
+
+def drop_tensorflow_import_if_unused(ctx) -> None:
+    """Once per file: `import tensorflow as tf` goes when nothing uses it any more."""
+    if ctx.notes.get("agnostic.tf_import_removal"):
+        return
+    ctx.notes["agnostic.tf_import_removal"] = True
+    local = tensorflow_local(ctx)
+    if local is not None:
+        ctx.remove_import_if_unused("tensorflow", asname=None if local == "tensorflow" else local)

@@ -14,6 +14,7 @@ __all__ = [
     "file_uses_keras",
     "has_star",
     "is_string",
+    "keyword_arg_value",
     "parenthesize",
 ]
 
@@ -84,12 +85,25 @@ def parenthesize(node: cst.BaseExpression) -> cst.BaseExpression:
 
 
 def file_uses_keras(ctx) -> bool:
-    """True once an import bound a Keras name (cached when true)."""
+    """True once an import bound a Keras name, or tensorflow in a file that mentions
+    keras (cached when true)."""
     if ctx.notes.get("_uses_keras"):
         return True
     from keras_migrate.spec import keras_path
 
-    found = any(keras_path(target) is not None for target in ctx.names.bindings.values())
+    found = any(
+        keras_path(target) is not None
+        # `import tensorflow as tf` + `tf.keras.X` uses
+        or (target == "tensorflow" and "keras" in ctx.source)
+        for target in ctx.names.bindings.values()
+    )
     if found:
         ctx.notes["_uses_keras"] = True
     return found
+
+
+def keyword_arg_value(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None

@@ -135,3 +135,31 @@ def assigned_names(target: ast.AST) -> List[str]:
     if isinstance(target, ast.Starred):
         return assigned_names(target.value)
     return []
+
+
+def keras_layer_classes(ctx) -> frozenset:
+    """Names of the file's classes that are Keras layers/models (bases resolved through
+    imports, transitively through the file's own classes)."""
+    found = ctx.notes.get("_keras_layer_classes")
+    if found is None:
+        tree, resolver = file_ast(ctx), names(ctx)
+        classes = set()
+        if tree is not None:
+            defs = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+            changed = True
+            while changed:
+                changed = False
+                for node in defs:
+                    if node.name in classes:
+                        continue
+                    for base in node.bases:
+                        path = resolver.keras(base)
+                        if (path is not None and (path.startswith("layers.") or path in (
+                                "Model", "models.Model", "Sequential", "models.Sequential"))) or (
+                                isinstance(base, ast.Name) and base.id in classes):
+                            classes.add(node.name)
+                            changed = True
+                            break
+        found = frozenset(classes)
+        ctx.notes["_keras_layer_classes"] = found
+    return found

@@ -107,7 +107,6 @@ class CallSignatures(Rule):
             """,
             after="""
             import keras
-
             opt = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
             y = keras.activations.gelu(x, approximate=True)
             """,
@@ -275,7 +274,12 @@ class CallSignatures(Rule):
         if kept:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         self.fired()
-        self.ctx.remove_import_if_unused("tensorflow_addons")
+        root = original.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if isinstance(root, cst.Name) and self.ctx.names.bindings.get(root.value) == "tensorflow_addons":
+            self.ctx.remove_import_if_unused(
+                "tensorflow_addons", asname=None if root.value == "tensorflow_addons" else root.value)
         return call.with_changes(func=dotted(f"{keras_name}.layers.Activation"), args=args)
 
     # -- context ------------------------------------------------------------------

@@ -29,6 +29,11 @@ __all__ = [
     "ATTRIBUTE_RENAMES",
     "RUNTIME_SYMBOLS",
     "DEFAULT_CHANGES",
+    "REDUCTION_VALUES",
+    "TRAINING_SECOND_POSITIONAL",
+    "LAMBDA_UNTRACEABLE",
+    "LAMBDA_OPAQUE",
+    "LAMBDA_UNTRACEABLE_TF_MODE",
 ]
 
 MODULE_RENAMES = (
@@ -148,7 +153,7 @@ REMOVED_KEYWORDS = (
             method=True,
             always_drop=True,
         )
-        for method in ("fit", "evaluate", "predict", "fit_generator", "evaluate_generator", "predict_generator")
+        for method in ("fit", "evaluate", "predict")  # *_generator: see METHOD_RENAMES
         for keyword in _DATA_PIPELINE
     ),
     RemovedKeyword(
@@ -239,3 +244,40 @@ RUNTIME_SYMBOLS = {
     "layers.experimental.RandomFourierFeatures": "RandomFourierFeatures",
     "constraints.RadialConstraint": "RadialConstraint",
 }
+
+# keras.losses.Reduction (ReductionV2) members -> Keras 3 reduction strings. AUTO meant
+# SUM_OVER_BATCH_SIZE outside custom distribution-strategy loops.
+REDUCTION_VALUES = {
+    "NONE": "none",
+    "SUM": "sum",
+    "SUM_OVER_BATCH_SIZE": "sum_over_batch_size",
+    "AUTO": "sum_over_batch_size",
+}
+
+# keras.layers classes whose call() is `call(inputs, training=...)` in Keras 2 and 3:
+# a second positional argument is `training` (Keras 3 requires it by keyword).
+TRAINING_SECOND_POSITIONAL = frozenset({
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+    "GaussianDropout", "AlphaDropout", "BatchNormalization", "RandomFlip", "RandomRotation",
+    "RandomZoom", "RandomTranslation", "RandomContrast", "RandomCrop", "RandomHeight",
+    "RandomWidth", "RandomBrightness",
+})
+
+# Keras 3 infers a Lambda's output shape by tracing its function on placeholders of the
+# layer's compute dtype (float32), whatever the input dtype: these ops, applied to the
+# function's (int/string/bool) input, fail there (checked with keras 3.15.1; Keras 2
+# traced with the real dtype). Fully qualified names; a trailing "." is a prefix.
+LAMBDA_UNTRACEABLE = (
+    "tensorflow.gather", "tensorflow.gather_nd", "tensorflow.nn.embedding_lookup",
+    "tensorflow.strings.", "tensorflow.bitwise.", "tensorflow.math.bincount", "tensorflow.lookup.",
+    # K.gather becomes keras.ops.take, which fails on float indices too.
+    "tensorflow.keras.backend.gather", "keras.backend.gather", "tf_keras.backend.gather",
+)
+# Also untraceable, but agnostic mode rewrites them to keras.ops forms that cast
+# (keras.ops.one_hot, keras.ops.logical_*), which trace fine.
+LAMBDA_UNTRACEABLE_TF_MODE = (
+    "tensorflow.one_hot", "tensorflow.logical_not", "tensorflow.logical_and", "tensorflow.logical_or",
+    "tensorflow.math.logical_not", "tensorflow.math.logical_and", "tensorflow.math.logical_or",
+)
+# Untraceable whatever the input: the output shape is unknown to the tracer.
+LAMBDA_OPAQUE = ("tensorflow.py_function", "tensorflow.numpy_function")

@@ -1,0 +1,130 @@
+from keras_migrate.rules.backend_functions import BackendFunctions
+from keras_migrate.testing import assert_migrates
+
+RULES = [BackendFunctions]
+
+
+def test_defaults_that_changed_are_written_out():
+    assert_migrates(
+        """
+        import keras
+        from keras import backend as K
+        a = K.argmax(x)
+        b = K.expand_dims(x)
+        c = K.cumsum(x)
+        d = K.constant([1, 2])
+        e = K.arange(4)
+        f = K.l2_normalize(x, axis=-1)
+        """,
+        """
+        import keras
+        a = keras.ops.argmax(x, axis=-1)
+        b = keras.ops.expand_dims(x, axis=-1)
+        c = keras.ops.cumsum(x, axis=0)
+        d = keras.ops.convert_to_tensor([1, 2], dtype=keras.config.floatx())
+        e = keras.ops.arange(4, dtype="int32")
+        f = keras.ops.normalize(x, axis=-1, epsilon=1e-6)
+        """,
+        rules=RULES,
+    )
+
+
+def test_renamed_parameters_and_order():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        y = tf.keras.backend.relu(x, alpha=0.1, max_value=6.0)
+        z = tf.keras.backend.permute_dimensions(x, (0, 2, 1))
+        w = tf.keras.backend.pow(x, 2)
+        c = tf.keras.backend.categorical_crossentropy(t, p, from_logits=True)
+        """,
+        """
+        import tensorflow as tf
+        import keras
+        y = keras.activations.relu(x, negative_slope=0.1, max_value=6.0)
+        z = keras.ops.transpose(x, (0, 2, 1))
+        w = keras.ops.power(x, 2)
+        c = keras.ops.categorical_crossentropy(t, p, from_logits=True)
+        """,
+        rules=RULES,
+    )
+
+
+def test_templates_keep_exact_keras2_numbers():
+    assert_migrates(
+        """
+        import keras
+        from keras import backend as K
+        a = K.sqrt(x - 1)
+        b = 2 * K.hard_sigmoid(x)
+        c = K.flatten(x)
+        K.update_add(v, 1.0)
+        """,
+        """
+        import keras
+        a = keras.ops.sqrt(keras.ops.maximum(x - 1, 0.0))
+        b = 2 * keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+        c = keras.ops.reshape(x, (-1,))
+        v.assign_add(1.0)
+        """,
+        rules=RULES,
+    )
+
+
+def test_kept_functions_untouched_and_import_kept():
+    assert_migrates(
+        """
+        from tensorflow.keras import backend as K
+        K.clear_session()
+        eps = K.epsilon()
+        fmt = K.image_data_format()
+        """,
+        rules=RULES,
+    )
+
+
+def test_not_provably_equivalent_is_diagnosed():
+    assert_migrates(
+        """
+        import keras
+        from keras import backend as K
+        a = K.binary_crossentropy(t, p)
+        b = K.shape(x)
+        c = K.batch_dot(x, y)
+        d = K.learning_phase()
+        e = K.constant(1.0, shape=(2,))
+        f = K.clip(x, 0.0, None)
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM116"] * 6,
+    )
+
+
+def test_from_import_of_backend_function():
+    assert_migrates(
+        """
+        import keras
+        from keras.backend import mean, epsilon
+        y = mean(x, 1) + epsilon()
+        """,
+        """
+        import keras
+        from keras.backend import epsilon
+        y = keras.ops.mean(x, axis=1) + epsilon()
+        """,
+        rules=RULES,
+    )
+
+
+def test_backend_mode_independent():
+    source = """
+        import keras
+        from keras import backend as K
+        y = K.sum(x, axis=1)
+        """
+    expected = """
+        import keras
+        y = keras.ops.sum(x, axis=1)
+        """
+    assert_migrates(source, expected, rules=RULES, mode="tensorflow")
+    assert_migrates(source, expected, rules=RULES, mode="agnostic")

@@ -1,0 +1,181 @@
+from keras_migrate.rules.call_signatures import CallSignatures
+from keras_migrate.testing import assert_migrates
+
+RULES = [CallSignatures]
+
+
+def test_leaky_relu_through_aliases():
+    assert_migrates(
+        """
+        from tensorflow.keras.layers import LeakyReLU as LR
+        import tensorflow as tf
+        a = LR(alpha=0.1)
+        b = tf.keras.layers.LeakyReLU(0.3, name="act")
+        """,
+        """
+        from tensorflow.keras.layers import LeakyReLU as LR
+        import tensorflow as tf
+        a = LR(negative_slope=0.1)
+        b = tf.keras.layers.LeakyReLU(negative_slope=0.3, name="act")
+        """,
+        rules=RULES,
+    )
+
+
+def test_unrelated_calls_with_same_names_untouched():
+    assert_migrates(
+        """
+        import keras
+        from mylib import LeakyReLU, Adam
+        a = LeakyReLU(alpha=0.1)
+        opt = Adam(lr=0.1)
+        bn = other.BatchNormalization(fused=True)
+        """,
+        rules=RULES,
+    )
+
+
+def test_all_optimizers_lr():
+    assert_migrates(
+        """
+        from tensorflow.keras import optimizers
+        opts = [optimizers.SGD(lr=0.1, momentum=0.9), optimizers.RMSprop(lr=1e-3)]
+        """,
+        """
+        from tensorflow.keras import optimizers
+        opts = [optimizers.SGD(learning_rate=0.1, momentum=0.9), optimizers.RMSprop(learning_rate=1e-3)]
+        """,
+        rules=RULES,
+    )
+
+
+def test_add_weight_all_positional_layer_arguments():
+    assert_migrates(
+        """
+        import keras
+        class L(keras.layers.Layer):
+            def build(self, shape):
+                self.k = self.add_weight("k", (shape[-1], 2), "float32", "zeros", None, False)
+        """,
+        """
+        import keras
+        class L(keras.layers.Layer):
+            def build(self, shape):
+                self.k = self.add_weight(name="k", shape=(shape[-1], 2), dtype="float32", initializer="zeros", regularizer=None, trainable=False)
+        """,
+        rules=RULES,
+    )
+
+
+def test_add_weight_keras3_style_and_ambiguous():
+    assert_migrates(
+        """
+        import keras
+        class L(keras.layers.Layer):
+            def build(self, shape):
+                self.a = self.add_weight((3,), "zeros")
+                self.b = self.add_weight(name_var, shape)
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM110"],
+    )
+
+
+def test_metric_add_weight_too_many_positionals():
+    assert_migrates(
+        """
+        import keras
+        class M(keras.metrics.Metric):
+            def __init__(self):
+                super().__init__()
+                self.total = self.add_weight("total", (), "sum")
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM110"],
+    )
+
+
+def test_time_major_true_and_constants_diagnosed():
+    assert_migrates(
+        """
+        from tensorflow.keras import layers
+        rnn = layers.GRU(4, time_major=True)
+        cell_rnn = layers.RNN(cell)
+        y = cell_rnn(x, constants=[c])
+        z = layers.RNN(cell)(x, constants=[c])
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM110", "KM110", "KM110"],
+    )
+
+
+def test_reset_metrics_true_dropped_multiline():
+    assert_migrates(
+        """
+        import keras
+        logs = model.test_on_batch(
+            x,
+            y,
+            reset_metrics=True,
+        )
+        """,
+        """
+        import keras
+        logs = model.test_on_batch(
+            x,
+            y,
+        )
+        """,
+        rules=RULES,
+    )
+
+
+def test_fit_workers_dropped_with_info():
+    result = assert_migrates(
+        """
+        import keras
+        model.fit(ds, epochs=2, workers=4, use_multiprocessing=True)
+        """,
+        """
+        import keras
+        model.fit(ds, epochs=2)
+        """,
+        rules=RULES,
+    )
+    assert [d.severity.value for d in result.diagnostics] == ["info", "info"]
+
+
+def test_attention_causal():
+    assert_migrates(
+        """
+        import keras
+        a = keras.layers.Attention(causal=False)
+        b = keras.layers.Attention(causal=True)
+        """,
+        """
+        import keras
+        a = keras.layers.Attention()
+        b = keras.layers.Attention(causal=True)
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM110"],
+    )
+
+
+def test_tfa_gelu_reference_and_layer():
+    assert_migrates(
+        """
+        import tensorflow_addons as tfa
+        import keras
+        d = keras.layers.Dense(3, activation=tfa.activations.gelu)
+        y = tfa.activations.gelu(x, False)
+        g = tfa.layers.GELU(approximate=False)
+        """,
+        """
+        import keras
+        d = keras.layers.Dense(3, activation=keras.activations.gelu)
+        y = keras.activations.gelu(x, False)
+        g = keras.layers.Activation("gelu")
+        """,
+        expected_diagnostics=["KM110"],
+    )

@@ -1,0 +1,168 @@
+"""Checks the tf.* -> keras.ops table numerically (not a pytest test: it needs
+TensorFlow, JAX and PyTorch and takes about a minute).
+
+Every TfOp sample expression in spec/_tf_ops.py is evaluated once with TensorFlow as
+written, then migrated with the agnostic rule set and evaluated with Keras 3 on the
+TensorFlow, JAX and PyTorch backends (one subprocess each). Values, shapes and dtype
+kinds (bool / int / float) must match.
+
+    python tests/keras_migrate/spec/check_tf_ops_semantics.py [--backends jax,torch] [-v]
+
+Exit status 1 when any sample differs or was not migrated.
+"""
+
+import argparse
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOOLS = os.path.join(HERE, "..", "..", "..", "tools")
+sys.path.insert(0, os.path.abspath(TOOLS))
+
+
+def inputs():
+    rng = np.random.RandomState(0)
+    f = lambda *s: rng.uniform(-1, 1, s).astype("float32")  # noqa: E731
+    return {
+        "x": f(2, 3, 4),
+        "y": (np.abs(f(2, 3, 4)) + 0.1).astype("float32"),
+        "m": f(3, 3),
+        "v": f(4),
+        "i": rng.randint(0, 4, (2, 3)).astype("int32"),
+        "lab": rng.randint(0, 4, (2, 3)).astype("int32"),
+        "img": f(2, 4, 4, 3),
+        "k1": f(3, 4, 5),
+        "k2": f(2, 2, 3, 5),
+        "seq": f(2, 8, 4),
+    }
+
+
+_RUNNER = r"""
+import os, pickle, sys, traceback
+import numpy as np
+mode, cases_path, out_path = sys.argv[1:4]
+with open(cases_path, "rb") as f:
+    cases, data = pickle.load(f)
+if mode == "tf":
+    import tensorflow as tf
+    env = {"tf": tf}
+    to_np = lambda t: np.asarray(t)
+else:
+    import keras
+    env = {"keras": keras}
+    to_np = keras.ops.convert_to_numpy
+    import tensorflow as tf  # some migrated samples may keep tf (reported as not migrated)
+    env["tf"] = tf
+results = {}
+for key, source in cases:
+    scope = dict(env)
+    if mode == "tf":
+        scope.update({k: np.array(v) for k, v in data.items()})
+    else:  # model code sees backend tensors
+        scope.update({k: keras.ops.convert_to_tensor(v) for k, v in data.items()})
+    try:
+        exec(source, scope)
+        value = scope["result"]
+        if isinstance(value, (list, tuple)):
+            value = value[0] if len(value) == 1 else np.stack([to_np(v) for v in value])
+        results[key] = ("ok", np.asarray(to_np(value)))
+    except Exception as e:  # noqa: BLE001
+        results[key] = ("error", f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+with open(out_path, "wb") as f:
+    pickle.dump(results, f)
+"""
+
+
+def _run(mode, backend, cases, data, scratch):
+    cases_path = os.path.join(scratch, f"cases_{mode}_{backend}.pkl")
+    out_path = os.path.join(scratch, f"out_{mode}_{backend}.pkl")
+    runner = os.path.join(scratch, "runner.py")
+    with open(runner, "w") as f:
+        f.write(_RUNNER)
+    with open(cases_path, "wb") as f:
+        pickle.dump((cases, data), f)
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
+               JAX_PLATFORMS="cpu", TF_ENABLE_ONEDNN_OPTS="0")
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    proc = subprocess.run([sys.executable, runner, mode, cases_path, out_path], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        raise SystemExit(f"{mode}/{backend} runner failed:\n{proc.stdout.decode()[-3000:]}")
+    with open(out_path, "rb") as f:
+        return pickle.load(f)
+
+
+def _kind(array):
+    return {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}.get(array.dtype.kind, array.dtype.kind)
+
+
+def main(argv=None):
+    from keras_migrate import MigrationOptions, migrate_source
+    from keras_migrate.spec._tf_ops import TF_OPS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="tensorflow,jax,torch")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+
+    samples = []
+    for op in TF_OPS:
+        for sample in op.samples:
+            samples.append((op.tf[0], sample))
+    tf_cases, migrated_cases, not_migrated = [], [], []
+    for n, (op, sample) in enumerate(samples):
+        key = f"{n}"
+        before = f"import tensorflow as tf\nimport keras\nresult = {sample}\n"
+        tf_cases.append((key, before))
+        result = migrate_source(before, f"sample_{n}.py", MigrationOptions(mode="agnostic"))
+        after = result.code
+        if "tf." in after.split("\n", 2)[-1]:
+            not_migrated.append((op, sample, after.strip().splitlines()[-1]))
+        migrated_cases.append((key, after))
+    data = inputs()
+    failures = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        reference = _run("tf", "tensorflow", tf_cases, data, scratch)
+        per_backend = {b: _run("keras", b, migrated_cases, data, scratch) for b in args.backends.split(",")}
+    counts = {b: 0 for b in per_backend}
+    for n, (op, sample) in enumerate(samples):
+        key = f"{n}"
+        status, ref = reference[key]
+        if status != "ok":
+            print(f"BAD SAMPLE   {sample}: TensorFlow fails: {ref}")
+            failures += 1
+            continue
+        for backend, results in per_backend.items():
+            got_status, got = results[key]
+            problem = None
+            if got_status != "ok":
+                problem = got
+            elif got.shape != ref.shape:
+                problem = f"shape {got.shape} != {ref.shape}"
+            elif _kind(got) != _kind(ref):
+                problem = f"dtype {got.dtype} != {ref.dtype}"
+            elif not np.allclose(got.astype("float64"), ref.astype("float64"), rtol=1e-5, atol=1e-5, equal_nan=True):
+                problem = f"values differ (max abs diff {np.nanmax(np.abs(got.astype('float64') - ref)):.3g})"
+            if problem:
+                failures += 1
+                print(f"MISMATCH     [{backend}] {sample}\n             -> {migrated_cases[n][1].strip().splitlines()[-1]}\n             {problem}")
+            else:
+                counts[backend] += 1
+                if args.verbose:
+                    print(f"ok           [{backend}] {sample}")
+    for op, sample, after in not_migrated:
+        failures += 1
+        print(f"NOT MIGRATED {sample}\n             -> {after}")
+    print(f"\n{len(samples)} samples of {len(TF_OPS)} table entries; matching TensorFlow: "
+          + ", ".join(f"{b} {c}/{len(samples)}" for b, c in counts.items())
+          + f"; not fully migrated: {len(not_migrated)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subject of //tests/rules:python_test (analysis only; never run)."""

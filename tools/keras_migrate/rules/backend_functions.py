@@ -1,0 +1,221 @@
+"""KM116 backend_functions: Keras 2 `K.*` backend functions -> keras.ops / keras.random / variables."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._args import as_keyword, bind, code, parenthesize
+from keras_migrate.rules._util import dotted
+from keras_migrate.spec import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS, SYMBOL_RENAMES
+
+__all__ = ["BackendFunctions"]
+
+_TABLE = {entry.name: entry for entry in BACKEND_FUNCTIONS}
+# Moved wholesale by the imports rule (e.g. backend.random_normal -> random.normal).
+_MOVED = frozenset(e.old.split(".", 1)[1] for e in SYMBOL_RENAMES if e.keras and e.old.startswith("backend."))
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _backend_name(path: Optional[str]) -> Optional[str]:
+    if path is None or not path.startswith("backend."):
+        return None
+    name = path[len("backend."):]
+    return None if "." in name else name
+
+
+class _Substitute(cst.CSTTransformer):
+    def __init__(self, values: Dict[str, cst.BaseExpression], keras_name: str) -> None:
+        super().__init__()
+        self.values = values
+        self.keras_name = keras_name
+
+        self._operands: Set[int] = set()  # positions where a compound expression needs ()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._operands.add(id(node.value))
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self._operands.update((id(node.left), id(node.right)))
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        self._operands.add(id(node.expression))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._operands.add(id(node.value))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name):
+        if original.value in self.values:
+            value = self.values[original.value]
+            return parenthesize(value) if id(original) in self._operands else value
+        if original.value == "keras":
+            return updated.with_changes(value=self.keras_name)
+        return updated
+
+
+class BackendFunctions(Rule):
+    id = "KM116"
+    name = "backend_functions"
+    description = ("Rewrite Keras 2 backend (K.*) functions Keras 3 removed to their exact keras.ops/"
+                   "keras.random equivalents; diagnose those without one.")
+    TRIGGERS = ("backend",)
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow.keras import backend as K
+            def loss(y_true, y_pred):
+                return K.mean(K.square(y_pred - y_true), axis=-1) + K.epsilon()
+            """,
+            after="""
+            from tensorflow.keras import backend as K
+            import keras
+            def loss(y_true, y_pred):
+                return keras.ops.mean(keras.ops.square(y_pred - y_true), axis=-1) + K.epsilon()
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            from keras import backend as K
+            y = K.concatenate([a, b])
+            n = K.int_shape(x)[-1]
+            b = K.shape(x)[0]
+            K.set_value(var, 0.5)
+            """,
+            after="""
+            import keras
+            y = keras.ops.concatenate([a, b], axis=-1)
+            n = tuple(x.shape)[-1]
+            b = keras.ops.shape(x)[0]
+            var.assign(0.5)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            from keras import backend as K
+            z = K.dot(x, w)
+            """,
+            diagnostics=("KM116",),
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._subscripted: Set[int] = set()
+        self._call_funcs: Set[int] = set()
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if isinstance(node.value, cst.Call):
+            self._subscripted.add(id(node.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._call_funcs.add(id(node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) in self._call_funcs:
+            return
+        name = _backend_name(self.ctx.keras_path(node))
+        if name is None or name in KEPT_BACKEND_FUNCTIONS or name in _MOVED:
+            return
+        entry = _TABLE.get(name)
+        target = f"keras.{entry.target}" if entry is not None and entry.target else "a keras.ops function"
+        self.report(node, f"K.{name} was removed in Keras 3 (referenced, not called)",
+                    f"use {target} (check the argument names and defaults)")
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        name = _backend_name(self.ctx.keras_path(original.func))
+        if name is None or name in KEPT_BACKEND_FUNCTIONS or name in _MOVED:
+            return updated
+        entry = _TABLE.get(name)
+        if entry is None:
+            self.report(original, f"K.{name} was removed in Keras 3",
+                        "use the keras.ops / keras.random / keras.config equivalent")
+            return updated
+        problem = self._check(original, updated, entry)
+        if problem is not None:
+            self.report(original, problem, entry.fix or f"rewrite with keras.{entry.target}")
+            return updated
+        bound = bind(updated, entry.params)
+        assert bound is not None  # _check bound it
+        keras_name = self.ctx.require_keras()
+        if entry.template is not None:
+            values = {param: arg.value for param, arg in bound.items()}
+            expr = cst.parse_expression(entry.template).visit(_Substitute(values, keras_name))
+            new = expr.with_changes(lpar=updated.lpar, rpar=updated.rpar) if hasattr(expr, "lpar") else expr
+        else:
+            new = updated.with_changes(func=dotted(f"{keras_name}.{entry.target}"),
+                                       args=self._arguments(entry, bound, keras_name))
+        self._forget_import(original.func)
+        self.fired()
+        return new
+
+    def _check(self, original: cst.Call, updated: cst.Call, entry) -> Optional[str]:
+        if entry.target is None and entry.template is None:
+            return entry.message
+        if entry.subscript_only and id(original) not in self._subscripted:
+            return entry.message
+        bound = bind(updated, entry.params)
+        if bound is None:
+            return f"K.{entry.name}(...) arguments could not be matched to its Keras 2 signature"
+        for param, source in entry.require:
+            if param not in bound or code(bound[param].value) != source:
+                return entry.message
+        for param, source in entry.reject:
+            if param in bound and code(bound[param].value) == source:
+                return entry.message
+        if entry.template is not None:
+            missing = [p for p in entry.params if p not in bound]
+            if missing:
+                return f"K.{entry.name}(...) without {', '.join(missing)}"
+        for param, keyword in zip(entry.params, entry.keywords):
+            if not keyword and param in bound:
+                return f"K.{entry.name}({param}=...) has no Keras 3 equivalent"
+        return None
+
+    def _arguments(self, entry, bound, keras_name: str) -> List[cst.Arg]:
+        args: List[cst.Arg] = []
+        positional = True
+        produced = set()
+        for index, (param, keyword) in enumerate(zip(entry.params, entry.keywords)):
+            arg = bound.get(param)
+            if arg is None:
+                positional = False
+                continue
+            if positional and index < entry.positional:
+                args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
+            else:
+                args.append(as_keyword(arg, keyword))
+            produced.add(keyword)
+        for keyword, source in entry.defaults:
+            if keyword not in produced:
+                value = cst.parse_expression(source).visit(_Substitute({}, keras_name))
+                args.append(as_keyword(cst.Arg(value), keyword))
+        out = [a.with_changes(comma=_COMMA) for a in args[:-1]]
+        if args:
+            out.append(args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        return out
+
+    def _forget_import(self, func: cst.BaseExpression) -> None:
+        # `from tensorflow.keras import backend as K` / `from keras.backend import mean`:
+        # drop the import once nothing uses it (the imports rule may have renamed it).
+        root = func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return
+        binding = self.ctx.names.bindings.get(root.value)
+        if binding is None or "." not in binding:
+            return
+        module, obj = binding.rsplit(".", 1)
+        asname = root.value if root.value != obj else None
+        from keras_migrate.spec import keras_path
+
+        path = keras_path(binding)
+        if path is None or not path.startswith("backend"):
+            return
+        for candidate in {module, "keras" + module[module.index("keras") + len("keras"):] if "keras" in module else module}:
+            self.ctx.remove_import_if_unused(candidate, obj, asname)
+

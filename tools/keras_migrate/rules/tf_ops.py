@@ -1,0 +1,525 @@
+"""KM200 tf_ops: tf.* / tf.math / tf.nn / tf.linalg / tf.image / tf.signal ops -> keras.ops."""
+
+from __future__ import annotations
+
+import math
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused
+from keras_migrate.rules._args import code, parenthesize
+from keras_migrate.rules._util import dotted
+from keras_migrate.spec._tf_ops import (
+    TF_ATTRIBUTE_CONSTANTS,
+    TF_NAMESPACES_OWNED_ELSEWHERE,
+    TF_NO_EQUIVALENT_BY_NAME,
+    TF_OPS_BY_NAME,
+)
+from keras_migrate.spec._types import TfOp
+
+__all__ = ["TfOps"]
+
+_NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+_CHANNELS_LAST = {"NWC", "NHWC", "NDHWC", "NHC"}
+_CHANNELS_FIRST = {"NCW", "NCHW", "NCDHW"}
+_RESIZE_METHODS = {"bilinear": "bilinear", "nearest": "nearest", "BILINEAR": "bilinear",
+                   "NEAREST_NEIGHBOR": "nearest"}
+# gather_nd with literal indices becomes a stack of subscripts up to this many entries.
+_MAX_LITERAL_GATHER = 16
+
+
+class _Refuse(Exception):
+    """The call cannot be rewritten exactly; the message says why."""
+
+
+def _owned_elsewhere(rel: str) -> bool:
+    return any(rel == ns or rel.startswith(ns + ".") for ns in TF_NAMESPACES_OWNED_ELSEWHERE)
+
+
+def _literal(node: cst.BaseExpression):
+    """Python value of a simple literal (numbers, strings, None/True/False, lists/tuples
+    of those, unary minus), or raise ValueError."""
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0)
+    if isinstance(node, cst.Float):
+        return float(node.value)
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
+        return {"None": None, "True": True, "False": False}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        value = _literal(node.expression)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [_literal(e.value) for e in node.elements if not isinstance(e, cst.StarredElement)]
+    raise ValueError(code(node))
+
+
+def _is_literal(node, kinds) -> bool:
+    try:
+        return isinstance(_literal(node), kinds)
+    except ValueError:
+        return False
+
+
+class TfOps(Rule):
+    id = "KM200"
+    name = "tf_ops"
+    description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
+    part = Part.AGNOSTIC
+    TRIGGERS = ("tensorflow",)
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Pool(keras.layers.Layer):
+                def call(self, x):
+                    s = tf.reduce_sum(x, axis=1, keepdims=True)
+                    return tf.concat([tf.transpose(x, perm=[0, 2, 1]), tf.range(0, 4, delta=2)], -1) + s
+            """,
+            after="""
+            import keras
+
+            class Pool(keras.layers.Layer):
+                def call(self, x):
+                    s = keras.ops.sum(x, axis=1, keepdims=True)
+                    return keras.ops.concatenate([keras.ops.transpose(x, axes=[0, 2, 1]), keras.ops.arange(0, 4, step=2)], -1) + s
+            """,
+        ),
+        # TF defaults that differ from Keras' are spelled out: gather/argmax axis 0,
+        # exact gelu, l2_normalize's epsilon (squared in TF).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+            y = tf.nn.gelu(tf.gather(x, idx)) + tf.nn.l2_normalize(x, axis=-1)
+            """,
+            after="""
+            import keras
+            y = keras.ops.gelu(keras.ops.take(x, idx, axis=0), approximate=False) + keras.ops.normalize(x, axis=-1, epsilon=1e-06)
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+            def attention(q, k):
+                d = tf.cast(tf.shape(k)[-1], "float32")
+                return tf.nn.softmax(tf.matmul(q, k, transpose_b=True) / tf.sqrt(d))
+            """,
+            after="""
+            import keras
+            def attention(q, k):
+                d = keras.ops.cast(keras.ops.shape(k)[-1], "float32")
+                return keras.ops.softmax(keras.ops.matmul(q, keras.ops.swapaxes(k, -1, -2)) / keras.ops.sqrt(d))
+            """,
+        ),
+        # tf.data pipelines run in TF graph mode on every backend: left alone.
+        Example(
+            before="""
+            import tensorflow as tf
+
+            def scale(x):
+                return tf.cast(x, "float32") / 255.0
+
+            ds = tf.data.Dataset.from_tensor_slices(images).map(scale).map(lambda x: tf.reduce_mean(x))
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Picker(keras.layers.Layer):
+                def call(self, x, idx):
+                    return tf.gather_nd(x, idx)
+            """,
+            diagnostics=("KM200", "KM200"),
+            tensorflow_only=True,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data = data_context(ctx)
+        # tf.shape(...) calls in positions where a tuple works like TF's shape tensor.
+        self._shape_ok: Set[int] = set()
+        # top_k calls whose result is used through `.values` / `.indices`.
+        self._named_result: Set[int] = set()
+
+    # -- context ---------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._data.enter_call(self.ctx, node)
+        for arg in node.args:
+            if isinstance(arg.value, cst.Call):
+                self._shape_ok.add(id(arg.value))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if isinstance(node.value, cst.Call) and all(
+            isinstance(e.slice, cst.Index) for e in node.slice
+        ):
+            self._shape_ok.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `b, h, w = tf.shape(x)` unpacks a tuple just as well.
+        if isinstance(node.value, cst.Call) and isinstance(node.targets[0].target, (cst.Tuple, cst.List)):
+            self._shape_ok.add(id(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Call) and node.attr.value in ("values", "indices"):
+            self._named_result.add(id(node.value))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        qualified = self.ctx.qualified_name(original)
+        if qualified in TF_ATTRIBUTE_CONSTANTS and not self._data.active(self.ctx):
+            self._changed()
+            return cst.Name(TF_ATTRIBUTE_CONSTANTS[qualified])
+        return updated
+
+    # -- calls -----------------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        try:
+            return self._leave_call(original, updated)
+        finally:
+            self._data.leave_call(original)
+
+    def _leave_call(self, original: cst.Call, updated: cst.Call):
+        qualified = self.ctx.qualified_name(original.func)
+        if qualified is None or not qualified.startswith("tensorflow."):
+            return updated
+        if code(updated.func) != code(original.func):
+            return updated  # another rule already rewrote this call
+        if self._data.active(self.ctx):
+            return updated
+        rel = qualified[len("tensorflow."):]
+        entry = TF_OPS_BY_NAME.get(qualified)
+        if entry is not None:
+            try:
+                replacement = self._rewrite(entry, rel, original, updated)
+            except _Refuse as why:
+                self._leave_on_tensorflow(original, rel, str(why), None)
+                return updated
+            self._changed()
+            if entry.note:
+                self.report(original, f"tf.{rel} -> keras.{entry.keras}: {entry.note}", severity=Severity.INFO)
+            return replacement
+        missing = TF_NO_EQUIVALENT_BY_NAME.get(qualified)
+        if missing is not None:
+            self._leave_on_tensorflow(original, rel, missing.message, missing.fix)
+        elif not _owned_elsewhere(rel):
+            self._leave_on_tensorflow(
+                original, rel, f"tf.{rel} has no checked keras.ops equivalent",
+                f"rewrite tf.{rel} with keras.ops (https://keras.io/api/ops/) or keep this code on TensorFlow")
+        return updated
+
+    def _leave_on_tensorflow(self, node, rel, message, fix) -> None:
+        in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
+        # Module-level eager ops on numpy data still run (TensorFlow stays installed);
+        # inside functions and classes they receive backend tensors.
+        self.report(node, f"tf.{rel} left as is: {message}", fix,
+                    Severity.WARNING if in_code else Severity.INFO)
+        if in_code:
+            self.ctx.keep_on_tensorflow(self.id, node, f"tf.{rel} has no exact keras.ops equivalent")
+
+    def _changed(self) -> None:
+        self.fired()
+        drop_tensorflow_import_if_unused(self.ctx)
+
+    def _target(self, entry_keras: str) -> cst.BaseExpression:
+        return dotted(f"{self.ctx.require_keras()}.{entry_keras}")
+
+    # -- generic rewrite -------------------------------------------------------------
+    def _bind(self, entry: TfOp, rel: str, call: cst.Call) -> Tuple[Dict[str, cst.Arg], List[cst.Arg], Set[str]]:
+        params = entry.params
+        star = next((k for k, p in enumerate(params) if p.startswith("*")), None)
+        # Parameters after "*args" are keyword-only.
+        fixed = list(params if star is None else params[:star])
+        kwonly = [] if star is None else list(params[star + 1:])
+        has_varargs = star is not None
+        bound: Dict[str, cst.Arg] = {}
+        positional: Set[str] = set()
+        varargs: List[cst.Arg] = []
+        position = 0
+        for arg in call.args:
+            if arg.star:
+                raise _Refuse("*args/**kwargs cannot be matched to the Keras signature")
+            if arg.keyword is None:
+                if position < len(fixed):
+                    bound[fixed[position]] = arg
+                    positional.add(fixed[position])
+                    position += 1
+                elif has_varargs:
+                    varargs.append(arg)
+                else:
+                    raise _Refuse("more positional arguments than the TF signature has")
+            else:
+                name = arg.keyword.value
+                if name in bound or (name not in fixed and name not in kwonly and name not in entry.dropped):
+                    raise _Refuse(f"argument {name}= is not supported by keras.{entry.keras or 'ops'}")
+                bound[name] = arg
+        for param in entry.required:
+            if param not in bound:
+                raise _Refuse(f"needs an explicit {param}= to be rewritten")
+        for limit in entry.limits:
+            arg = bound.get(limit.param)
+            if arg is None:
+                continue
+            if code(arg.value) not in limit.ok:
+                raise _Refuse(f"keras.{entry.keras or 'ops'} does not support {limit.reason}")
+            del bound[limit.param]
+            positional.discard(limit.param)
+        for param in entry.dropped:
+            if bound.pop(param, None) is not None:
+                positional.discard(param)
+        return bound, varargs, positional
+
+    def _rewrite(self, entry: TfOp, rel: str, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
+        bound, varargs, positional = self._bind(entry, rel, call)
+        if entry.special is not None:
+            special = getattr(self, f"_special_{entry.special}")
+            result = special(entry, rel, original, call, bound, positional)
+            if result is not None:
+                return result
+        values: Dict[str, cst.BaseExpression] = {}
+        for param, arg in bound.items():
+            value = self._convert(dict(entry.values).get(param), arg.value, param)
+            if value is not None:
+                values[param] = value
+        if entry.template is not None:
+            return self._template(entry, values)
+        renames = dict(entry.renames)
+        keras_args: Dict[str, Tuple[cst.BaseExpression, bool, Optional[cst.Arg]]] = {}
+        for param, value in values.items():
+            keras_args[renames.get(param, param)] = (value, param in positional, bound[param])
+        for name, default in entry.add:
+            if name not in keras_args:
+                keras_args[name] = (cst.parse_expression(default), False, None)
+        return self._emit(self._target(entry.keras), entry.keras_params, keras_args, varargs, call)
+
+    def _emit(self, func, order, keras_args, varargs, call: cst.Call) -> cst.Call:
+        out: List[cst.Arg] = []
+        still_positional = True
+        for name in order:
+            if name not in keras_args:
+                still_positional = False
+                continue
+            value, was_positional, source = keras_args.pop(name)
+            if still_positional and was_positional:
+                out.append(self._arg(value, None, source))
+            else:
+                still_positional = False
+                out.append(self._arg(value, name, source))
+        if varargs:
+            out[len(out):] = varargs
+        for name, (value, _, source) in keras_args.items():
+            out.append(self._arg(value, name, source))
+        return cst.Call(func=func, args=self._commas(out, call.args), lpar=call.lpar, rpar=call.rpar,
+                        whitespace_after_func=call.whitespace_after_func,
+                        whitespace_before_args=call.whitespace_before_args)
+
+    @staticmethod
+    def _arg(value, keyword: Optional[str], source: Optional[cst.Arg]) -> cst.Arg:
+        if source is not None:
+            arg = source.with_changes(value=value)
+            if keyword is None:
+                return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+            if source.keyword is not None:
+                return arg.with_changes(keyword=cst.Name(keyword))
+            return arg.with_changes(keyword=cst.Name(keyword), equal=_NO_SPACE)
+        return cst.Arg(value=value, keyword=None if keyword is None else cst.Name(keyword),
+                       equal=cst.MaybeSentinel.DEFAULT if keyword is None else _NO_SPACE)
+
+    @staticmethod
+    def _commas(args: List[cst.Arg], original: Tuple[cst.Arg, ...]) -> List[cst.Arg]:
+        commas = [a.comma for a in original]
+        out = []
+        for k, arg in enumerate(args):
+            if k == len(args) - 1:
+                comma = commas[-1] if commas else cst.MaybeSentinel.DEFAULT
+            elif k < len(commas) - 1:
+                comma = commas[k]
+            else:
+                comma = _COMMA
+            if comma is cst.MaybeSentinel.DEFAULT and k != len(args) - 1:
+                comma = _COMMA
+            out.append(arg.with_changes(comma=comma))
+        return out
+
+    def _template(self, entry: TfOp, values: Dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        fields = {"keras": self.ctx.require_keras()}
+        for param in entry.params:
+            if param in values:
+                fields[param] = code(parenthesize(values[param]))
+        for param, default in entry.add:
+            fields.setdefault(param, default)
+        try:
+            text = entry.template.format(**fields)
+        except KeyError as missing:
+            raise _Refuse(f"needs an explicit {missing.args[0]}= to be rewritten")
+        return cst.parse_expression(text)
+
+    # -- value conversions -------------------------------------------------------------
+    def _convert(self, kind: Optional[str], value: cst.BaseExpression, param: str) -> Optional[cst.BaseExpression]:
+        """The Keras value for a TF argument (None: drop the argument)."""
+        if kind is None:
+            return value
+        if kind == "drop_none":
+            return None if _is_literal(value, type(None)) else value
+        if kind == "lower":
+            if not _is_literal(value, str):
+                raise _Refuse(f"{param}= is not a string literal (Keras spells it in lower case)")
+            return cst.SimpleString(repr(_literal(value).lower()))
+        if kind == "pad_mode":
+            if not _is_literal(value, str) or _literal(value).lower() not in ("constant", "reflect"):
+                raise _Refuse(f"mode={code(value)}: only CONSTANT and REFLECT padding match TF on every backend")
+            return cst.SimpleString(repr(_literal(value).lower()))
+        if kind == "no_list":
+            if isinstance(value, (cst.List, cst.Tuple)):
+                raise _Refuse("keras.ops.repeat needs a tensor of repeats on JAX, not a list literal")
+            return value
+        if kind == "valid_only":
+            if not (_is_literal(value, str) and _literal(value).upper() == "VALID"):
+                raise _Refuse("'SAME' average pooling counts padding differently on torch (use 'VALID' or keep on TensorFlow)")
+            return cst.SimpleString('"valid"')
+        if kind == "sqrt":
+            try:
+                number = float(_literal(value))
+            except (ValueError, TypeError):
+                return cst.parse_expression(f"{code(parenthesize(value))} ** 0.5")
+            return cst.Float(repr(math.sqrt(number)))
+        if kind == "data_format":
+            fmt = _literal(value) if _is_literal(value, (str, type(None))) else ""
+            if fmt is None or fmt in _CHANNELS_LAST:
+                return None
+            if fmt in _CHANNELS_FIRST:
+                return cst.SimpleString('"channels_first"')
+            raise _Refuse(f"data_format={code(value)} is not a literal TF data format")
+        if kind == "spatial":
+            if isinstance(value, (cst.List, cst.Tuple)):
+                items = [e.value for e in value.elements]
+                try:
+                    numbers = [_literal(e) for e in items]
+                except ValueError:
+                    numbers = None
+                if numbers is not None and len(numbers) >= 3 and numbers[0] == 1 and numbers[-1] == 1:
+                    inner = items[1:-1]
+                    if len(set(numbers[1:-1])) == 1:
+                        return inner[0]
+                    return cst.Tuple([cst.Element(e) for e in inner])
+            return value
+        if kind == "norm_ord":
+            if _is_literal(value, str) and _literal(value) == "euclidean":
+                return None
+            return value
+        if kind == "resize_method":
+            if _is_literal(value, str) and _literal(value) in _RESIZE_METHODS:
+                return cst.SimpleString(repr(_RESIZE_METHODS[_literal(value)]))
+            qualified = self.ctx.qualified_name(value) or ""
+            method = qualified.rsplit(".", 1)[-1]
+            if qualified.startswith("tensorflow.image.ResizeMethod.") and method in _RESIZE_METHODS:
+                return cst.SimpleString(repr(_RESIZE_METHODS[method]))
+            raise _Refuse("only bilinear and nearest resizing are checked to match TF")
+        if kind == "transpose":
+            return value
+        raise AssertionError(kind)
+
+    # -- special cases -----------------------------------------------------------------
+    def _special_shape(self, entry, rel, original, call, bound, positional):
+        if id(original) not in self._shape_ok:
+            raise _Refuse("keras.ops.shape returns a tuple, not a tensor: arithmetic on it differs "
+                          "(index it, unpack it or pass it as a shape)")
+        return None
+
+    def _special_fill(self, entry, rel, original, call, bound, positional):
+        value = bound.get("value")
+        if value is None:
+            raise _Refuse("needs a fill value")
+        if _is_literal(value.value, bool):
+            dtype = "bool"
+        elif _is_literal(value.value, int):
+            dtype = "int32"
+        elif _is_literal(value.value, float):
+            return None
+        else:
+            raise _Refuse("the fill value is not a literal: TF infers the dtype from it, keras.ops.full uses floatx "
+                          "(write keras.ops.full(shape, value, dtype=...))")
+        keras = self.ctx.require_keras()
+        shape = code(bound["dims"].value)
+        return cst.parse_expression(f'{keras}.ops.full({shape}, {code(value.value)}, dtype="{dtype}")')
+
+    def _special_norm(self, entry, rel, original, call, bound, positional):
+        axis = bound.get("axis")
+        if axis is not None and not _is_literal(axis.value, type(None)):
+            return None
+        keepdims = bound.get("keepdims")
+        if keepdims is not None and not (_is_literal(keepdims.value, (bool, type(None))) and not _literal(keepdims.value)):
+            raise _Refuse("keepdims over all axes")
+        bound.pop("axis", None)
+        bound.pop("keepdims", None)
+        # TF treats the whole tensor as one vector; keras.ops.norm needs it flattened.
+        name = "tensor" if "tensor" in bound else "input_tensor"
+        keras = self.ctx.require_keras()
+        flat = cst.parse_expression(f"{keras}.ops.reshape({code(bound[name].value)}, (-1,))")
+        bound[name] = bound[name].with_changes(value=flat)
+        return None
+
+    def _special_top_k(self, entry, rel, original, call, bound, positional):
+        if id(original) in self._named_result:
+            raise _Refuse("keras.ops.top_k returns a plain (values, indices) tuple on JAX: "
+                          "use [0] / [1] instead of .values / .indices")
+        return None
+
+    def _special_matmul(self, entry, rel, original, call, bound, positional):
+        for flag, operand in (("transpose_a", "a"), ("transpose_b", "b")):
+            arg = bound.pop(flag, None)
+            positional.discard(flag)
+            if arg is None or _is_literal(arg.value, bool) and not _literal(arg.value):
+                continue
+            if not (_is_literal(arg.value, bool) and _literal(arg.value)):
+                raise _Refuse(f"{flag}= is not a literal True/False")
+            keras = self.ctx.require_keras()
+            swapped = cst.parse_expression(f"{keras}.ops.swapaxes({code(bound[operand].value)}, -1, -2)")
+            bound[operand] = bound[operand].with_changes(value=swapped)
+        return None
+
+    def _special_band_part(self, entry, rel, original, call, bound, positional):
+        try:
+            lower = _literal(bound["num_lower"].value)
+            upper = _literal(bound["num_upper"].value)
+        except (KeyError, ValueError):
+            raise _Refuse("num_lower/num_upper are not integer literals")
+        x = code(bound["input"].value)
+        keras = self.ctx.require_keras()
+        expr = x
+        if upper >= 0:
+            expr = f"{keras}.ops.tril({expr}, {upper})" if upper else f"{keras}.ops.tril({expr})"
+        if lower >= 0:
+            expr = f"{keras}.ops.triu({expr}, {-lower})" if lower else f"{keras}.ops.triu({expr})"
+        if expr == x:
+            return cst.parse_expression(f"{keras}.ops.copy({x})")
+        return cst.parse_expression(expr)
+
+    def _special_gather_nd(self, entry, rel, original, call, bound, positional):
+        params, indices = bound.get("params"), bound.get("indices")
+        if params is None or indices is None:
+            raise _Refuse("needs params and indices")
+        try:
+            rows = _literal(indices.value)
+        except ValueError:
+            rows = None
+        if (not isinstance(params.value, (cst.Name, cst.Attribute)) or not isinstance(rows, list) or not rows
+                or len(rows) > _MAX_LITERAL_GATHER
+                or not all(isinstance(r, list) and r and all(isinstance(i, int) for i in r) for r in rows)):
+            raise _Refuse("keras.ops.take_along_axis is not gather_nd; only literal index lists are rewritten "
+                          "(use keras.ops.take on a flattened tensor: take(reshape(x, (-1,) + rest), "
+                          "sum(indices * strides, -1)))")
+        x = code(params.value)
+        keras = self.ctx.require_keras()
+        items = ", ".join(f"{x}[{', '.join(str(i) for i in r)}]" for r in rows)
+        return cst.parse_expression(f"{keras}.ops.stack([{items}])")

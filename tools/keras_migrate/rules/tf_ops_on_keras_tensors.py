@@ -1,0 +1,279 @@
+"""KM144 tf_ops_on_keras_tensors: TF ops applied to KerasTensors -> keras.ops.
+
+Keras 3 refuses TF ops on the symbolic tensors of functional model construction ("A
+KerasTensor cannot be used as input to a TensorFlow function"). Outside Layer/Model
+classes, calls of tf.* ops whose arguments are KerasTensors become their keras.ops
+equivalents from the numerically checked table of spec/_tf_ops.py (the part-2 tf_ops
+rule's table and argument binder are reused); ops without an exact equivalent are
+diagnosed.
+
+Which local names hold KerasTensors comes from an ast pre-pass per function scope:
+results of keras.Input, of applying a layer (`Dense(4)(x)`, `layer(x)`), and of ops on
+KerasTensors. The analysis is deliberately liberal about layer applications inside
+helper functions (their argument may be eager): on the TensorFlow backend keras.ops on
+an eager tf.Tensor computes the same numbers as the TF op, so a wrong guess is harmless.
+
+Only in `--mode tensorflow`: in agnostic mode the tf_ops rule converts every TF op.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Optional, Set, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules import _scan
+from keras_migrate.spec import keras_path
+
+__all__ = ["TfOpsOnKerasTensors"]
+
+_BUILTINS = frozenset({"print", "len", "isinstance", "list", "tuple", "dict", "range", "zip", "enumerate",
+                       "str", "int", "float", "type", "getattr", "hasattr", "id", "repr", "sorted", "super"})
+_INPUTS = ("Input", "layers.Input")
+
+
+def _is_layer_path(path: Optional[str]) -> bool:
+    return path is not None and path.startswith("layers.") and path not in _INPUTS
+
+
+class _KerasTensors:
+    """Per-scope names holding KerasTensors (outside classes), from the file's ast."""
+
+    def __init__(self, tree: ast.Module, names: _scan.AstNames) -> None:
+        self.names = names
+        self.local_layers = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        self.local_functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        self.tensors: Dict[_scan.Scope, Set[str]] = {}
+        self.layers: Dict[_scan.Scope, Set[str]] = {}
+        self.containers: Dict[_scan.Scope, Set[str]] = {}
+        self._other: Dict[_scan.Scope, Set[str]] = {}
+        self._walk(tree.body, ())
+        for scope, others in self._other.items():
+            for table in (self.tensors, self.layers, self.containers):
+                if scope in table:
+                    table[scope] -= others
+        self.any = any(self.tensors.values())
+
+    def _walk(self, body, scope: _scan.Scope) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.ClassDef):
+                continue  # inside classes tensors are real (call()) or layers (__init__)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._walk(stmt.body, scope + (stmt.name,))
+                continue
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                tensor = self.is_tensor(stmt.value, scope)
+                layer = self._is_layer(stmt.value, scope)
+                container = isinstance(stmt.value, (ast.Dict, ast.List, ast.Tuple)) and any(
+                    self.is_tensor(v, scope) for v in _container_values(stmt.value))
+                for target in targets:
+                    for name in _scan.assigned_names(target):
+                        if isinstance(stmt, ast.AugAssign) and name in self.tensors.get(scope, ()):
+                            continue
+                        table = (self.tensors if tensor and not container else self.layers if layer
+                                 else self.containers if container else self._other)
+                        table.setdefault(scope, set()).add(name)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], (ast.stmt, ast.excepthandler)):
+                    self._walk(inner, scope)
+            if isinstance(stmt, ast.ExceptHandler):
+                self._walk(stmt.body, scope)
+
+    def _is_layer(self, value: ast.AST, scope) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        if isinstance(value.func, ast.Name) and value.func.id in self.local_layers:
+            return True
+        return _is_layer_path(self.names.keras(value.func))
+
+    def _name_is(self, table, scope, name) -> bool:
+        return name in table.get(scope, ()) or (name in table.get((), ()) and not self._bound_in(scope, name))
+
+    def _bound_in(self, scope, name) -> bool:
+        return bool(scope) and any(name in t.get(scope, ()) for t in (self.tensors, self.layers, self.containers,
+                                                                       self._other))
+
+    def is_tensor(self, node: ast.AST, scope: _scan.Scope) -> bool:
+        if isinstance(node, ast.Name):
+            return self._name_is(self.tensors, scope, node.id)
+        if isinstance(node, ast.Subscript):
+            value = node.value
+            return self.is_tensor(value, scope) or (
+                isinstance(value, ast.Name) and self._name_is(self.containers, scope, value.id)) or (
+                isinstance(value, ast.Subscript) and self.is_tensor(value, scope))
+        if isinstance(node, ast.BinOp):
+            return self.is_tensor(node.left, scope) or self.is_tensor(node.right, scope)
+        if isinstance(node, ast.UnaryOp):
+            return self.is_tensor(node.operand, scope)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return any(self.is_tensor(e, scope) for e in node.elts)
+        if isinstance(node, ast.Call):
+            func = node.func
+            path = self.names.keras(func)
+            if path in _INPUTS:
+                return True
+            args = list(node.args) + [k.value for k in node.keywords]
+            fed = any(self.is_tensor(a, scope) for a in args)
+            if isinstance(func, ast.Call):  # Dense(4)(x)
+                return fed or self._is_layer(func, scope)
+            if isinstance(func, ast.Name) and self._name_is(self.layers, scope, func.id):
+                return True
+            if path is not None:
+                return fed and (path.startswith("ops.") or path.startswith("backend."))
+            qualified = self.names.qualified(func)
+            if qualified is not None:
+                return fed and qualified.startswith("tensorflow.")
+            if isinstance(func, ast.Name) and func.id in _BUILTINS:
+                return False
+            return fed
+        return False
+
+
+def _container_values(node):
+    if isinstance(node, ast.Dict):
+        for value in node.values:
+            if isinstance(value, (ast.Dict, ast.List, ast.Tuple)):
+                yield from _container_values(value)
+            else:
+                yield value
+    else:
+        for value in node.elts:
+            yield value
+
+
+class TfOpsOnKerasTensors(Rule):
+    id = "KM144"
+    name = "tf_ops_on_keras_tensors"
+    description = "Replace TF ops applied to KerasTensors during functional model construction by keras.ops equivalents."
+    TRIGGERS = ("Input",)
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            inputs = keras.layers.Input([2, 2, 1])
+            x = tf.squeeze(inputs, axis=-1)
+            x = keras.layers.Dense(4)(tf.reduce_mean(x, axis=1))
+            outputs = tf.nn.relu(x)
+            model = keras.Model(inputs, outputs)
+            scale = tf.constant(2.0)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            inputs = keras.layers.Input([2, 2, 1])
+            x = keras.ops.squeeze(inputs, axis=-1)
+            x = keras.layers.Dense(4)(keras.ops.mean(x, axis=1))
+            outputs = keras.ops.relu(x)
+            model = keras.Model(inputs, outputs)
+            scale = tf.constant(2.0)
+            """,
+            mode="tensorflow",
+        ),
+        # No exact keras.ops twin: diagnosed.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            inputs = keras.Input((8,))
+            clipped = tf.clip_by_norm(inputs, 1.0)
+            """,
+            diagnostics=("KM144",),
+            mode="tensorflow",
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._tensors: Optional[_KerasTensors] = None
+        self._helper = None
+        if ctx.options.mode != "tensorflow":
+            return
+        tree = _scan.file_ast(ctx)
+        if tree is not None:
+            found = _KerasTensors(tree, _scan.names(ctx))
+            if found.any:
+                self._tensors = found
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        tensors = self._tensors
+        if tensors is None or self.ctx.class_stack:
+            return updated
+        qualified = self.ctx.qualified_name(original.func)
+        if qualified is None or not qualified.startswith("tensorflow.") or keras_path(qualified) is not None:
+            return updated
+        scope = _scan.cst_scope(self.ctx)
+        if not any(self._is_tensor(arg.value, scope) for arg in original.args):
+            return updated
+        rel = qualified[len("tensorflow."):]
+        from keras_migrate.spec._tf_ops import TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME
+
+        entry = TF_OPS_BY_NAME.get(qualified)
+        fix = ("use the keras.ops equivalent (https://keras.io/api/ops/), or wrap the TF code in a layer: "
+               f"keras.layers.Lambda(lambda t: tf.{rel}(t, ...))(x) or a custom Layer whose call() uses it")
+        if entry is None:
+            missing = TF_NO_EQUIVALENT_BY_NAME.get(qualified)
+            message = f"tf.{rel} applied to a KerasTensor fails in Keras 3"
+            if missing is not None:
+                message += f" (keras.ops has no exact equivalent: {missing.message})"
+            self.report(original, message, fix=fix)
+            return updated
+        try:
+            replacement = self._rewriter()._rewrite(entry, rel, original, updated)
+        except Exception as why:  # the tf_ops binder refuses what it cannot map exactly
+            self.report(original, f"tf.{rel} applied to a KerasTensor fails in Keras 3 and was not rewritten: {why}",
+                        fix=fix)
+            return updated
+        self.fired()
+        if entry.note:
+            self.report(original, f"tf.{rel} -> keras.{entry.keras}: {entry.note}", severity=Severity.INFO)
+        return replacement
+
+    def _rewriter(self):
+        if self._helper is None:
+            from keras_migrate.rules.tf_ops import TfOps
+
+            self._helper = TfOps(self.ctx)
+        return self._helper
+
+    def _is_tensor(self, node: cst.BaseExpression, scope) -> bool:
+        tensors = self._tensors
+        if isinstance(node, cst.Name):
+            return tensors._name_is(tensors.tensors, scope, node.value)
+        if isinstance(node, cst.Subscript):
+            value = node.value
+            return self._is_tensor(value, scope) or (
+                isinstance(value, cst.Name) and tensors._name_is(tensors.containers, scope, value.value))
+        if isinstance(node, cst.BinaryOperation):
+            return self._is_tensor(node.left, scope) or self._is_tensor(node.right, scope)
+        if isinstance(node, cst.UnaryOperation):
+            return self._is_tensor(node.expression, scope)
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return any(self._is_tensor(e.value, scope) for e in node.elements)
+        if isinstance(node, cst.Call):
+            func = node.func
+            path = self.ctx.keras_path(func)
+            if path in _INPUTS:
+                return True
+            fed = any(self._is_tensor(a.value, scope) for a in node.args)
+            if isinstance(func, cst.Call):
+                return fed or _is_layer_path(self.ctx.keras_path(func.func)) or (
+                    isinstance(func.func, cst.Name) and func.func.value in tensors.local_layers)
+            if isinstance(func, cst.Name) and tensors._name_is(tensors.layers, scope, func.value):
+                return True
+            if path is not None:
+                return fed and (path.startswith("ops.") or path.startswith("backend."))
+            qualified = self.ctx.qualified_name(func)
+            if qualified is not None:
+                return fed and qualified.startswith("tensorflow.")
+            if isinstance(func, cst.Name) and func.value in _BUILTINS:
+                return False
+            return fed
+        return False

@@ -1,0 +1,137 @@
+"""KM114 training_positional: `layer(x, True)` -> `layer(x, training=True)`.
+
+Keras 3 rejects non-tensor positional arguments in Layer.__call__ ("Only input tensors
+may be passed as positional arguments"). We only touch calls whose callee is known to
+take `training` as its second call() parameter: a Keras layer constructed in place,
+or a `self.<attr>` the same class assigned from such a constructor (or from a class
+of this file whose call() is `call(self, inputs, training...)`).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Optional, Set
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
+from keras_migrate.rules._args import as_keyword
+from keras_migrate.spec._keras3_renames import TRAINING_SECOND_POSITIONAL
+
+__all__ = ["TrainingPositional"]
+
+
+# Models: call(inputs, training=None, mask=None) in Keras 2 and 3 (Keras 3 Sequential
+# rejects a positional bool; functional models accept it, the keyword is harmless).
+_MODELS = frozenset({"Sequential", "models.Sequential", "Model", "models.Model"})
+
+
+def _is_training_layer(path: Optional[str]) -> bool:
+    if path is None:
+        return False
+    if path in _MODELS:
+        return True
+    return path.startswith("layers.") and path.rsplit(".", 1)[-1] in TRAINING_SECOND_POSITIONAL
+
+
+def _class_facts(ctx):
+    """{class name: {attr: True}} for self.<attr> bound to a training-taking layer, from
+    one ast pass over the file (cached)."""
+    facts = ctx.notes.get("km114")
+    if facts is not None:
+        return facts
+    facts = {}
+    tree = _scan.file_ast(ctx)
+    names = _scan.names(ctx)
+    if tree is None or names is None:
+        ctx.notes["km114"] = facts
+        return facts
+    local_training: Set[str] = set()
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    for cls in classes:
+        for item in cls.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "call":
+                params = [a.arg for a in item.args.args]
+                if len(params) >= 3 and params[2] == "training":
+                    local_training.add(cls.name)
+    for cls in classes:
+        attrs: Dict[str, bool] = {}
+        for node in ast.walk(cls):
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+                continue
+            callee = node.value.func
+            takes_training = _is_training_layer(names.keras(callee)) or (
+                isinstance(callee, ast.Name) and callee.id in local_training)
+            for target in node.targets:
+                if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"):
+                    # every assignment of the attribute must be such a layer
+                    attrs[target.attr] = attrs.get(target.attr, True) and takes_training
+        facts[cls.name] = {attr for attr, ok in attrs.items() if ok}
+    ctx.notes["km114"] = facts
+    return facts
+
+
+class TrainingPositional(Rule):
+    id = "KM114"
+    name = "training_positional"
+    description = "Pass `training` by keyword to Keras layers that Keras 3 no longer accepts positionally."
+    TRIGGERS = ("training", "True", "False")
+    EXAMPLES = (
+        Example(
+            before="""
+            import keras
+            class Block(keras.layers.Layer):
+                def __init__(self):
+                    super().__init__()
+                    self.drop = keras.layers.Dropout(0.5)
+                    self.dense = keras.layers.Dense(3)
+                def call(self, x, training=None):
+                    return self.drop(self.dense(x), training)
+            """,
+            after="""
+            import keras
+            class Block(keras.layers.Layer):
+                def __init__(self):
+                    super().__init__()
+                    self.drop = keras.layers.Dropout(0.5)
+                    self.dense = keras.layers.Dense(3)
+                def call(self, x, training=None):
+                    return self.drop(self.dense(x), training=training)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            y = keras.layers.BatchNormalization()(x, False)
+            """,
+            after="""
+            import keras
+            y = keras.layers.BatchNormalization()(x, training=False)
+            """,
+        ),
+        # Unknown callees (an RNN's second argument is initial_state) are left alone.
+        Example(before="import keras\ny = self.rnn(x, state)\n"),
+    )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        positional = [i for i, arg in enumerate(original.args) if arg.keyword is None]
+        if len(positional) != 2 or any(arg.star for arg in original.args):
+            return updated
+        if not self._takes_training(original.func):
+            return updated
+        args = list(updated.args)
+        index = positional[1]
+        args[index] = as_keyword(args[index], "training")
+        self.fired()
+        return updated.with_changes(args=args)
+
+    def _takes_training(self, func: cst.BaseExpression) -> bool:
+        if isinstance(func, cst.Call):
+            return _is_training_layer(self.ctx.keras_path(func.func))
+        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+                and func.value.value == "self" and self.ctx.current_class is not None):
+            facts = _class_facts(self.ctx)
+            return func.attr.value in facts.get(self.ctx.current_class.name.value, ())
+        return False

@@ -1,0 +1,257 @@
+"""KM146 variable_tracking: `self.w = tf.Variable(...)` in a Keras layer/model -> add_weight.
+
+Keras 3 does not track tf.Variable attributes (no training, no saving). The variable
+becomes `self.add_weight(shape=..., initializer=..., trainable=..., name=..., dtype=...)`
+with an initializer that reproduces the initial value exactly:
+- tf.zeros/tf.ones(shape) (and numpy's) -> "zeros"/"ones";
+- a number -> shape () and keras.initializers.Constant(number);
+- `init(shape=..., dtype=...)` of an initializer object -> that initializer;
+- any other value (arrays, tensors): evaluated once into a local, then
+  shape=keras.ops.shape(local), initializer=keras.initializers.Constant(local)
+  (Constant multiplies by ones: exact).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules import _scan
+from keras_migrate.rules._util import dotted
+
+__all__ = ["VariableTracking"]
+
+_NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+_FILLS = {
+    "tensorflow.zeros": "zeros", "tensorflow.ones": "ones",
+    "numpy.zeros": "zeros", "numpy.ones": "ones",
+}
+_KEPT = ("trainable", "name", "dtype", "constraint", "aggregation")
+_SKIP_OK = ("validate_shape", "caching_device", "import_scope", "synchronization")
+
+
+def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _is_keras_class(ctx, cls: cst.ClassDef) -> bool:
+    return cls.name.value in _scan.keras_layer_classes(ctx)
+
+
+class VariableTracking(Rule):
+    id = "KM146"
+    name = "variable_tracking"
+    description = "Turn tf.Variable attributes of Keras layers/models into tracked self.add_weight() weights with the same initial values."
+    TRIGGERS = ("Variable",)
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class MyCustomLayer(keras.layers.Layer):
+                def build(self, input_shape):
+                    input_dim = input_shape[-1]
+                    self.w = tf.Variable(initial_value=tf.zeros([input_dim, self.units]))
+                    self.scale = tf.Variable(2.0, trainable=False, name="scale")
+                    self.table = tf.Variable(make_table(input_dim), name="table")
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            class MyCustomLayer(keras.layers.Layer):
+                def build(self, input_shape):
+                    input_dim = input_shape[-1]
+                    self.w = self.add_weight(shape=[input_dim, self.units], initializer="zeros")
+                    self.scale = self.add_weight(shape=(), initializer=keras.initializers.Constant(2.0), trainable=False, name="scale")
+                    table_value = make_table(input_dim)
+                    self.table = self.add_weight(shape=keras.ops.shape(table_value), initializer=keras.initializers.Constant(table_value), name="table")
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Linear(keras.layers.Layer):
+                def __init__(self, units, input_dim):
+                    super().__init__()
+                    w_init = tf.random_normal_initializer()
+                    self.w = tf.Variable(
+                        initial_value=w_init(shape=(input_dim, units), dtype="float32"),
+                        trainable=True,
+                    )
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            class Linear(keras.layers.Layer):
+                def __init__(self, units, input_dim):
+                    super().__init__()
+                    w_init = tf.random_normal_initializer()
+                    self.w = self.add_weight(shape=(input_dim, units), initializer=w_init, trainable=True, dtype="float32")
+            """,
+        ),
+    )
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        if not self.ctx.class_stack or not self.ctx.function_stack or len(original.body) != 1:
+            return updated
+        assign = original.body[0]
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return updated
+        target = assign.targets[0].target
+        call = assign.value
+        if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                and target.value.value == "self" and isinstance(call, cst.Call)
+                and self.ctx.qualified_name(call.func) == "tensorflow.Variable"):
+            return updated
+        if not _is_keras_class(self.ctx, self.ctx.class_stack[-1]):
+            return updated
+        planned = self._plan(call, target.attr.value)
+        if isinstance(planned, str):
+            self.report(call, f"tf.Variable attributes are not tracked by Keras 3 layers ({planned})",
+                        fix=f"create it with self.{target.attr.value} = self.add_weight(shape=..., "
+                            "initializer=..., trainable=..., name=...)")
+            return updated
+        pre, args = planned
+        new_call = cst.Call(func=dotted("self.add_weight"), args=_commas(args))
+        new_assign = updated.body[0].with_changes(value=new_call)
+        self.fired()
+        line = updated.with_changes(body=[new_assign])
+        if pre is None:
+            return line
+        return cst.FlattenSentinel([cst.SimpleStatementLine(body=[pre]), line])
+
+    def _plan(self, call: cst.Call, attr: str):
+        initial = None
+        kept: Dict[str, cst.BaseExpression] = {}
+        for i, arg in enumerate(call.args):
+            if arg.star:
+                return "*args cannot be mapped"
+            if arg.keyword is None:
+                if i == 0:
+                    initial = arg.value
+                elif i == 1:
+                    kept["trainable"] = arg.value
+                else:
+                    return "positional arguments beyond trainable"
+            elif arg.keyword.value == "initial_value":
+                initial = arg.value
+            elif arg.keyword.value in _KEPT:
+                kept[arg.keyword.value] = arg.value
+            elif arg.keyword.value not in _SKIP_OK:
+                return f"argument {arg.keyword.value}= has no add_weight equivalent"
+        if initial is None:
+            return "no initial value"
+        pre = None
+        keras_name = None
+        args: List[cst.Arg] = []
+        fill = self._fill(initial)
+        if fill is not None:
+            shape, init, dtype = fill
+            args = [_kwarg("shape", shape), _kwarg("initializer", cst.SimpleString(f'"{init}"'))]
+            if dtype is not None and "dtype" not in kept:
+                kept["dtype"] = dtype
+        elif isinstance(initial, (cst.Float, cst.Integer)) or (
+                isinstance(initial, cst.UnaryOperation) and isinstance(initial.expression, (cst.Float, cst.Integer))):
+            number = initial.expression if isinstance(initial, cst.UnaryOperation) else initial
+            if isinstance(number, cst.Integer) and "dtype" not in kept:
+                kept["dtype"] = cst.SimpleString('"int32"')  # tf.Variable(3) is int32
+            keras_name = self.ctx.require_keras()
+            args = [_kwarg("shape", cst.Tuple([])),
+                    _kwarg("initializer", cst.Call(dotted(f"{keras_name}.initializers.Constant"), [cst.Arg(initial)]))]
+        elif self._initializer_call(initial) is not None:
+            init, shape, dtype = self._initializer_call(initial)
+            args = [_kwarg("shape", shape), _kwarg("initializer", init)]
+            if dtype is not None and "dtype" not in kept:
+                kept["dtype"] = dtype
+        else:
+            keras_name = self.ctx.require_keras()
+            local = f"{attr.lstrip('_')}_value"
+            pre = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=initial)
+            args = [_kwarg("shape", cst.parse_expression(f"{keras_name}.ops.shape({local})")),
+                    _kwarg("initializer", cst.parse_expression(f"{keras_name}.initializers.Constant({local})"))]
+        for name in _KEPT:
+            if name in kept:
+                args.append(_kwarg(name, kept[name]))
+        return pre, args
+
+    def _fill(self, node) -> Optional[Tuple[cst.BaseExpression, str, Optional[cst.BaseExpression]]]:
+        if not isinstance(node, cst.Call):
+            return None
+        init = _FILLS.get(self.ctx.qualified_name(node.func) or "")
+        if init is None:
+            return None
+        shape = dtype = None
+        for i, arg in enumerate(node.args):
+            if arg.keyword is None:
+                if i == 0:
+                    shape = arg.value
+                elif i == 1:
+                    dtype = arg.value
+                else:
+                    return None
+            elif arg.keyword.value == "shape":
+                shape = arg.value
+            elif arg.keyword.value == "dtype":
+                dtype = arg.value
+            elif arg.keyword.value != "name":
+                return None
+        if shape is None:
+            return None
+        if dtype is None and (self.ctx.qualified_name(node.func) or "").startswith("numpy."):
+            dtype = cst.SimpleString('"float64"')  # numpy's default, kept by tf.Variable
+        return shape, init, dtype
+
+    def _initializer_call(self, node):
+        """`init(shape=(a, b), dtype=...)` where init is an initializer object/instance."""
+        if not isinstance(node, cst.Call) or isinstance(node.func, cst.Call) and False:
+            return None
+        func = node.func
+        qualified = self.ctx.qualified_name(func) or ""
+        if qualified.startswith("tensorflow.") and not ("initializer" in qualified.lower()):
+            return None  # a TF op (tf.random.normal(...)) is a value, not an initializer
+        if isinstance(func, cst.Call):
+            inner = self.ctx.qualified_name(func.func) or ""
+            if "initializer" not in inner.lower():
+                return None
+        elif isinstance(func, cst.Name):
+            if "init" not in func.value.lower():
+                return None
+        else:
+            return None
+        shape = dtype = None
+        for i, arg in enumerate(node.args):
+            if arg.keyword is None:
+                if i == 0:
+                    shape = arg.value
+                elif i == 1:
+                    dtype = arg.value
+                else:
+                    return None
+            elif arg.keyword.value == "shape":
+                shape = arg.value
+            elif arg.keyword.value == "dtype":
+                dtype = arg.value
+            else:
+                return None
+        if shape is None:
+            return None
+        return func, shape, dtype
+
+
+def _commas(args: List[cst.Arg]) -> List[cst.Arg]:
+    out = []
+    for i, arg in enumerate(args):
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT
+        out.append(arg.with_changes(comma=comma))
+    return out
