@@ -10,8 +10,9 @@ OPT_OUT_TAG = "no-keras-migrate"
 # Rule kinds whose sources are migrated.
 VISITED_KINDS = ["py_library", "py_binary", "py_test"]
 
-# Every output is named from this one format: {name}.keras_migrate.{kind}
-OUTPUT_FORMAT = "{name}.keras_migrate.{kind}"
+# Every output is named from this one format (the mode keeps the two aspects' outputs
+# apart when both are applied to one target).
+OUTPUT_FORMAT = "{name}.keras_migrate_{mode}.{kind}"
 
 # Output groups: human (patch), machine (report), and the rewritten sources.
 OUTPUT_GROUP_PATCH = "keras_migrate_patch"
@@ -29,8 +30,8 @@ KerasMigrateInfo = provider(
     },
 )
 
-def output_name(name, kind):
-    return OUTPUT_FORMAT.format(name = name, kind = kind)
+def output_name(name, mode, kind):
+    return OUTPUT_FORMAT.format(name = name, mode = mode, kind = kind)
 
 def should_visit(rule_kind, tags, workspace_root):
     """Whether the aspect migrates a target (pure: unit-tested)."""
@@ -83,8 +84,8 @@ def _aspect_impl(target, ctx):
 
     srcs = filter_srcs(ctx.rule.files.srcs if hasattr(ctx.rule.files, "srcs") else [])
     name = ctx.label.name
-    patch = ctx.actions.declare_file(output_name(name, "patch"))
-    report = ctx.actions.declare_file(output_name(name, "json"))
+    patch = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "patch"))
+    report = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "json"))
 
     if not srcs:
         # No-op: keep the outputs so every visited target has a report.
@@ -108,7 +109,7 @@ def _aspect_impl(target, ctx):
     args.add("--patch", patch)
     args.add("--report", report)
     for src in srcs:
-        out = ctx.actions.declare_file(output_name(name, "srcs") + "/" + src.short_path)
+        out = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "srcs") + "/" + src.short_path)
         outputs.append(out)
         args.add("--file", "%s=%s" % (src.path, out.path))
 
@@ -118,7 +119,7 @@ def _aspect_impl(target, ctx):
         inputs = srcs,
         outputs = outputs + [patch, report],
         mnemonic = "KerasMigrate",
-        progress_message = "Migrating %{label} to Keras 3",
+        progress_message = "Migrating %s to Keras 3 (%s)" % (ctx.label, ctx.attr._mode),
     )
     return _providers(ctx, patch, report, outputs)
 

@@ -230,6 +230,19 @@ def run_program(
         return RunResult(code, output, results)
 
 
+def _leaves(value, path):
+    """Splits a JSON result into (path, float array) leaves; ragged lists recurse."""
+    if isinstance(value, dict):
+        for k in sorted(value):
+            yield from _leaves(value[k], f"{path}[{k!r}]")
+        return
+    try:
+        yield path, np.asarray(value, dtype=np.float64)
+    except (ValueError, TypeError):  # ragged, e.g. a list of weight arrays
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{i}]")
+
+
 def compare(program, reference, actual):
     """Returns a list of human-readable mismatches (empty when within tolerance)."""
     problems = []
@@ -241,29 +254,36 @@ def compare(program, reference, actual):
         problems.append(f"unexpected result keys (re-record references?): {extra}")
     for key in sorted(set(reference) & set(actual)):
         tol = program.tolerance_for(key)
-        try:
-            ref = np.asarray(reference[key], dtype=np.float64)
-            got = np.asarray(actual[key], dtype=np.float64)
-        except ValueError as e:  # ragged nesting
-            if reference[key] != actual[key]:
-                problems.append(f"{key}: structures differ ({e})")
+        ref_leaves = list(_leaves(reference[key], key))
+        got_leaves = list(_leaves(actual[key], key))
+        if [p for p, _ in ref_leaves] != [p for p, _ in got_leaves]:
+            problems.append(
+                f"{key}: structure differs from the reference "
+                f"(got {len(got_leaves)} arrays, reference {len(ref_leaves)})"
+            )
             continue
-        if ref.shape != got.shape:
-            problems.append(f"{key}: shape {got.shape} != reference shape {ref.shape}")
-            continue
-        close = np.isclose(got, ref, atol=tol.atol, rtol=tol.rtol, equal_nan=True)
-        if close.all():
-            continue
-        diff = np.abs(got - ref)
-        diff = np.where(np.isnan(diff), np.inf, diff)
-        worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
-        problems.append(
-            f"{key}: {int((~close).sum())}/{close.size} values outside "
-            f"atol={tol.atol:g} rtol={tol.rtol:g}; max abs diff {diff.max():.3g} "
-            f"at index {tuple(int(i) for i in worst)}: got {got[worst]!r}, "
-            f"reference {ref[worst]!r}"
-        )
+        for (path, ref), (_, got) in zip(ref_leaves, got_leaves):
+            problem = _compare_array(path, ref, got, tol)
+            if problem:
+                problems.append(problem)
     return problems
+
+
+def _compare_array(path, ref, got, tol):
+    if ref.shape != got.shape:
+        return f"{path}: shape {got.shape} != reference shape {ref.shape}"
+    close = np.isclose(got, ref, atol=tol.atol, rtol=tol.rtol, equal_nan=True)
+    if close.all():
+        return None
+    diff = np.abs(got - ref)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
+    return (
+        f"{path}: {int((~close).sum())}/{close.size} values outside "
+        f"atol={tol.atol:g} rtol={tol.rtol:g}; max abs diff {diff.max():.3g} "
+        f"at index {tuple(int(i) for i in worst)}: got {float(got[worst])!r}, "
+        f"reference {float(ref[worst])!r}"
+    )
 
 
 _TF_KERAS_IMPORT = re.compile(r"^(tensorflow|tf_keras)(\.python)?\.keras(\.|$)|^tf_keras(\.|$)")

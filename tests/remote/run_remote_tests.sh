@@ -8,8 +8,8 @@
 #      a. routing: the probe's CPU and GPU per-backend variants, --runs_per_test=N,
 #         no cached results: every GPU test action ran on the GPU bot, every CPU one on
 #         the CPU bot (the bots' execution log), and Bazel ran them remotely;
-#      b. the example monorepo's per-backend tests (//examples/...), if it has any, run
-#         remotely and pass;
+#      b. the example monorepo's per-backend tests run remotely and pass (migrated
+#         first, in a copy of the workspace, unless already migrated in place);
 #      c. action cache: after `bazel clean`, a second run is served by remote cache hits
 #         and the bots execute nothing;
 #      d. overhead: the same 8 test runs remotely and locally, one at a time.
@@ -68,19 +68,40 @@ if [[ "${1:-}" == with-gpu ]]; then
     --expect-min-test-runs $((6 * runs)) | tee "$work/routing.report" || rc=1
   [[ "$(count "$work/routing.out" remote)" -ge $((6 * runs)) ]] || { echo "routing: Bazel did not run the tests remotely: $(procs "$work/routing.out")"; rc=1; }
 
-  # b. the example monorepo's per-backend tests
-  if [[ $examples -eq 1 ]] && [[ -n "$("${bazel[@]}" query 'tests(//examples/...)' 2>/dev/null | head -1)" ]]; then
+  # b. the example monorepo's per-backend tests. Checked in, the examples are Keras 2
+  #    code with plain py_tests; unless they were migrated in place (README's first
+  #    command), migrate a copy of the workspace first, as a user would.
+  if [[ $examples -eq 1 ]]; then
+    ws="$root" exbazel=("${bazel[@]}")
+    if [[ -z "$("${bazel[@]}" query 'attr(tags, "keras_backend=", tests(//examples/...))' 2>/dev/null)" ]]; then
+      ws="$HOME/.cache/keras_migrate/remote-examples-ws"
+      exbazel=(nice bazel --output_base="$HOME/.cache/keras_migrate/bazel-remote-examples")
+      rm -rf "$ws" && mkdir -p "$ws"
+      if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+        (cd "$root" && git ls-files -co --exclude-standard -z | grep -zv '^bazel-' | tar --null -T - -cf -) | tar -xf - -C "$ws"
+      else
+        tar -C "$root" --exclude='./bazel-*' --exclude=./.venv --exclude=./.git -cf - . | tar -xf - -C "$ws"
+      fi
+      t0=$(now)
+      (cd "$ws" && "${exbazel[@]}" run //tools:migrate -- //examples/...) >"$work/migrate.out" 2>&1 \
+        || { echo "migrating the examples failed:"; tail -20 "$work/migrate.out"; rc=1; }
+      echo "examples_migrate_s=$(secs "$t0" "$(now)")" >>"$results"
+    fi
     n0=$(lines); t0=$(now)
     set +e
-    "${bazel[@]}" test "${remote[@]}" //examples/... >"$work/examples.out" 2>&1
+    (cd "$ws" && "${exbazel[@]}" test "${remote[@]}" //examples/...) >"$work/examples.out" 2>&1
     brc=$?
     set -e
     t1=$(now)
+    [[ "$ws" == "$root" ]] || "${exbazel[@]}" shutdown >/dev/null 2>&1 || true
     new_records "$n0" >"$work/examples.jsonl"
-    ran=$(grep -c '"target": "//examples' "$work/examples.jsonl" || true)
-    echo "examples_bazel_rc=$brc examples_wall_s=$(secs "$t0" "$t1") examples_bot_runs=$ran examples_procs='$(procs "$work/examples.out")'" >>"$results"
+    ran=$(grep -c '"argv0": "external/bazel_tools/tools/test/test-setup.sh"' "$work/examples.jsonl" || true)
+    failed_tests=$(grep -E '^//examples.* FAILED' "$work/examples.out" | awk '{print $1}' | tr '\n' ' ')
+    echo "examples_bazel_rc=$brc examples_wall_s=$(secs "$t0" "$t1") examples_bot_runs=$ran" \
+      "examples_procs='$(procs "$work/examples.out")' examples_failed='$failed_tests'" \
+      "examples_summary='$(grep -E '^Executed' "$work/examples.out" | tail -1)'" >>"$results"
     grep -E '^(//examples|Executed)' "$work/examples.out" | tail -40
-    [[ $brc -eq 0 ]] || { echo "examples failed remotely:"; tail -40 "$work/examples.out"; rc=1; }
+    [[ $brc -eq 0 ]] || { echo "examples failed remotely (see their test.log under $ws/bazel-testlogs):"; grep -E 'ERROR|FAILED' "$work/examples.out" | head -20; rc=1; }
     [[ $ran -gt 0 ]] || { echo "examples: no example test ran on the bots"; rc=1; }
     python3 tests/remote/routing_report.py "$work/examples.jsonl" --label examples || rc=1
   else
@@ -142,7 +163,7 @@ PYTHONPATH=tools "$venv/bin/python" -m unittest -q tests/remote/test_bot.py test
   2>&1 | tail -3 || failed+=("bot unit tests")
 
 echo "== 1. stack with CPU + GPU bots: routing ($runs runs per test), examples, action cache, overhead"
-if ! "${stack[@]}" --queue-timeout 30 --time-limit 1200 -- "$0" --inside with-gpu "$results" "$work" "$runs" "$examples" \
+if ! "${stack[@]}" --time-limit 1500 -- "$0" --inside with-gpu "$results" "$work" "$runs" "$examples" \
     2> >(tee "$work/stack1.err" >&2); then
   failed+=("routing/examples/cache (stack with GPU bot)")
 fi
@@ -177,7 +198,8 @@ echo "routing run: bazel rc=${routing_bazel_rc:-?}, ${routing_wall_s:-?}s wall, 
 if [[ "${examples_bazel_rc:-skipped}" == skipped ]]; then
   echo "examples: skipped (no test targets under //examples or --no-examples)"
 else
-  echo "examples: bazel rc=$examples_bazel_rc, ${examples_wall_s}s, $examples_bot_runs actions ran on the bots; processes: $examples_procs"
+  echo "examples (migrated in ${examples_migrate_s:-0}s): bazel rc=$examples_bazel_rc, ${examples_wall_s}s, $examples_bot_runs test runs on the bots; processes: $examples_procs"
+  echo "  $examples_summary${examples_failed:+; FAILED: $examples_failed}"
 fi
 echo "action cache: second run ${cache_hits:-?} remote cache hits, ${cache_second_run_executions:-?} executions (${cache_procs:-?})"
 if [[ -n "${overhead_remote_s:-}" ]]; then

@@ -16,7 +16,10 @@
 #   --no-gpu-worker      start only the CPU bot (GPU jobs must fail, not hang)
 #   --cpu-slots N        concurrent actions on the CPU bot (default 2)
 #   --gpu-slots N        concurrent actions on the GPU bot (default 1)
-#   --queue-timeout S    a job no bot takes fails after S seconds (default 15)
+#   --queue-timeout S    a job still queued after S seconds fails with UNAVAILABLE
+#                        "Operation has been queued for too long" (default 600: jobs
+#                        then only wait for busy workers; 20 with --no-gpu-worker,
+#                        where GPU jobs can never run and must fail fast)
 #   --time-limit S       hard limit for the whole run, stack included (default 900)
 #   --bot-log FILE       where the bots' execution log goes (default: temp, deleted)
 #   --keep DIR           copy server/bot/database logs to DIR on exit
@@ -36,7 +39,7 @@ instance="main"
 match_keys="Pool, OSFamily"
 wildcard_keys="container-image"
 
-setup_only=0 gpu_worker=1 cpu_slots=2 gpu_slots=1 queue_timeout=15 time_limit=900 bot_log="" keep=""
+setup_only=0 gpu_worker=1 cpu_slots=2 gpu_slots=1 queue_timeout="" time_limit=900 bot_log="" keep=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-gpu-worker) gpu_worker=0 ;;
@@ -53,6 +56,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+[[ -n "$queue_timeout" ]] || queue_timeout=$([[ $gpu_worker -eq 1 ]] && echo 600 || echo 20)
 [[ $# -gt 0 || $setup_only -eq 1 ]] || { echo "stack.sh: no command given (see --help)" >&2; exit 2; }
 
 log() { echo "[stack] $*" >&2; }

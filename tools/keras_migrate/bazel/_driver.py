@@ -108,8 +108,12 @@ def _own_labels(workspace: str) -> Dict[str, str]:
     }
 
 
-def _report_path(bazel_bin: str, target: Target) -> str:
-    return os.path.join(bazel_bin, target.package, f"{target.name}.keras_migrate.json")
+# Mirrors OUTPUT_FORMAT in rules/private/migrate_aspect.bzl.
+OUTPUT_FORMAT = "{name}.keras_migrate_{mode}.{kind}"
+
+
+def _output(bazel_bin: str, target: Target, mode: str, kind: str) -> str:
+    return os.path.join(bazel_bin, target.package, OUTPUT_FORMAT.format(name=target.name, mode=mode, kind=kind))
 
 
 def _transitive(label: str, targets: Dict[str, Target], seen: Optional[Set[str]] = None) -> Set[str]:
@@ -157,7 +161,7 @@ def _run(workspace: str, patterns: List[str], args) -> int:
     reports: Dict[str, dict] = {}
     for label in set(graph) | {t.label for t in candidates}:
         target = graph[label]
-        path = _report_path(bazel_bin, target)
+        path = _output(bazel_bin, target, args.mode, "json")
         if os.path.exists(path):
             with open(path, encoding="utf-8") as handle:
                 reports[label] = json.load(handle)
@@ -180,7 +184,7 @@ def _run(workspace: str, patterns: List[str], args) -> int:
             if not f["changed"] or f["path"] in applied:
                 continue  # a source shared by several targets is migrated once
             applied[f["path"]] = target.label
-            migrated = os.path.join(bazel_bin, target.package, f"{target.name}.keras_migrate.srcs", f["path"])
+            migrated = os.path.join(_output(bazel_bin, target, args.mode, "srcs"), f["path"])
             dest = os.path.join(workspace, f["path"])
             before, _raw, encoding = read_source(dest)
             with open(migrated, encoding="utf-8") as handle:

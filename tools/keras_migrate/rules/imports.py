@@ -116,6 +116,8 @@ class Imports(Rule):
         if not changed:
             return updated
         self.fired()
+        if not new_body:  # every imported name is rewritten at its uses (HANDLED_ELSEWHERE)
+            return cst.RemoveFromParent()
         if len(new_body) == 1 or len(updated.body) > 1:
             return updated.with_changes(body=_fix_semicolons(new_body))
         lines = [updated.with_changes(body=[new_body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])]

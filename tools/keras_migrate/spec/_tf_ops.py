@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from keras_migrate.spec._types import ArgLimit, TfNoEquivalent, TfOp
+from keras_migrate.spec._types import ArgLimit, TensorflowOnlyApi, TfNoEquivalent, TfOp
 
 __all__ = [
     "TF_OPS",
@@ -22,6 +22,8 @@ __all__ = [
     "TF_NAMESPACES_OWNED_ELSEWHERE",
     "TF_DATA_METHODS",
     "TF_ATTRIBUTE_CONSTANTS",
+    "TENSORFLOW_ONLY_APIS",
+    "TF_RANDOM_OPS",
 ]
 
 
@@ -494,3 +496,73 @@ TF_DATA_METHODS: Tuple[str, ...] = (
 
 # tf.<constant> attributes with a plain-Python value.
 TF_ATTRIBUTE_CONSTANTS: Dict[str, str] = {"tensorflow.newaxis": "None"}
+
+
+def _only(prefixes, reason, fix, anywhere=False) -> TensorflowOnlyApi:
+    return TensorflowOnlyApi(tuple(prefixes), reason, fix, anywhere)
+
+
+# One entry per kind of reason (the wording is what reports and Bazel targets show).
+TENSORFLOW_ONLY_APIS: Tuple[TensorflowOnlyApi, ...] = (
+    _only(("tensorflow.strings", "tensorflow.io.decode_", "tensorflow.image.decode_", "tensorflow.image.encode_"),
+          "string tensors in model code (tf.strings / decoding): strings exist only on TensorFlow",
+          "move string processing into the tf.data pipeline (Dataset.map) or a preprocessing step"),
+    _only(("tensorflow.lookup",), "tf.lookup tables: TensorFlow-only resources",
+          "use keras.layers.StringLookup / IntegerLookup in the tf.data pipeline"),
+    _only(("tensorflow.ragged", "tensorflow.RaggedTensor", "tensorflow.RaggedTensorSpec"),
+          "ragged tensors: only TensorFlow has them",
+          "pad to dense tensors with a mask (keras.ops.pad / masking layers)"),
+    _only(("tensorflow.sparse", "tensorflow.SparseTensor", "tensorflow.SparseTensorSpec"),
+          "tf.sparse tensors in model code", "use dense tensors, or keep this model on TensorFlow"),
+    _only(("tensorflow_hub",), "TensorFlow Hub layers (hub.KerasLayer) load TensorFlow SavedModels",
+          "use a KerasHub / keras.applications model, or keep this model on TensorFlow", anywhere=True),
+    _only(("tensorflow.saved_model", "tensorflow.compat.v1.saved_model"),
+          "SavedModel export/serving (tf.saved_model)",
+          "model.export(path) (Keras 3 SavedModel export works from the TensorFlow backend) or keep on TensorFlow",
+          anywhere=True),
+    _only(("tensorflow.io",), "tf.io in model code (files and serialized protos are TensorFlow ops)",
+          "read files in the tf.data pipeline or eagerly before the model runs"),
+    _only(("tensorflow_probability",), "TensorFlow Probability distributions",
+          "rewrite the sampling/log-prob math with keras.ops and keras.random, or keep on TensorFlow", anywhere=True),
+    _only(("tensorflow.distribute",), "tf.distribute strategies work with the TensorFlow backend only",
+          "use keras.distribution (JAX) or keep on TensorFlow", anywhere=True),
+    _only(("tensorflow.py_function", "tensorflow.numpy_function", "tensorflow.compat.v1.py_func"),
+          "tf.py_function / tf.numpy_function in model code run Python inside a TensorFlow graph",
+          "call the Python function eagerly, or keep this code on TensorFlow"),
+    _only(("tensorflow.TensorArray",), "tf.TensorArray (TensorFlow graph loop storage)",
+          "collect loop results with keras.ops.scan / keras.ops.fori_loop and keras.ops.stack"),
+    _only(("tensorflow.custom_gradient", "tensorflow.RegisterGradient", "tensorflow.raw_ops"),
+          "TensorFlow gradient/graph internals (tf.custom_gradient, tf.raw_ops)",
+          "keras.ops.custom_gradient has backend-specific semantics: write one per backend or keep on TensorFlow"),
+    _only(("tensorflow.compat.v1", "tensorflow.Session", "tensorflow.placeholder"),
+          "TensorFlow 1 compat APIs (tf.compat.v1)", "port to TF2/Keras 3 APIs first", anywhere=True),
+    _only(("tensorflow.Module",), "tf.Module subclasses (TensorFlow variable tracking)",
+          "subclass keras.layers.Layer instead"),
+    _only(("tensorflow.GradientTape",), "custom training loop with tf.GradientTape",
+          "write the loop per backend (jax.value_and_grad / torch autograd / tf.GradientTape) "
+          "or keep this script on TensorFlow", anywhere=True),
+    _only(("tensorflow.experimental.numpy",), "tf.experimental.numpy ops", "use keras.ops (the NumPy API)"),
+    _only(("tensorflow.tpu", "tensorflow.xla", "tensorflow.config.experimental_connect_to_cluster"),
+          "TPU / XLA-specific TensorFlow APIs", "keep on TensorFlow", anywhere=True),
+)
+
+
+# tf.random.* -> keras.random.* (the tf_random rule supplies seed=: a SeedGenerator in
+# layers, the literal seed elsewhere). Keras 3 RNG streams differ from TF's by design,
+# so these are checked statistically by the parity programs, not sample by sample.
+TF_RANDOM_OPS: Dict[str, TfOp] = {
+    f"tensorflow.{op.tf[0]}": op
+    for op in (
+        TfOp(("random.normal",), "random.normal", ("shape", "mean", "stddev", "dtype", "seed"),
+             ("shape", "mean", "stddev", "dtype")),
+        TfOp(("random.uniform",), "random.uniform", ("shape", "minval", "maxval", "dtype", "seed"),
+             ("shape", "minval", "maxval", "dtype"), values=(("maxval", "drop_none"),)),
+        TfOp(("random.truncated_normal",), "random.truncated_normal", ("shape", "mean", "stddev", "dtype", "seed"),
+             ("shape", "mean", "stddev", "dtype")),
+        TfOp(("random.categorical",), "random.categorical", ("logits", "num_samples", "dtype", "seed"),
+             ("logits", "num_samples", "dtype")),
+        TfOp(("random.shuffle",), "random.shuffle", ("value", "seed"), ("x",), (("value", "x"),)),
+        TfOp(("nn.dropout",), "random.dropout", ("x", "rate", "noise_shape", "seed"),
+             ("inputs", "rate", "noise_shape"), (("x", "inputs"),)),
+    )
+}

@@ -18,6 +18,7 @@ __all__ = [
     "ArgLimit",
     "TfOp",
     "TfNoEquivalent",
+    "TensorflowOnlyApi",
 ]
 
 
@@ -249,3 +250,17 @@ class TfNoEquivalent:
     tf: Tuple[str, ...]
     message: str
     fix: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorflowOnlyApi:
+    """APIs that tie code to the TensorFlow backend: the file is reported tensorflow-only.
+
+    `prefixes` are fully qualified names (a prefix matches itself and its dotted
+    children). `anywhere`: also at module level (otherwise only inside functions and
+    classes, where values are backend tensors); tf.data pipeline code never counts."""
+
+    prefixes: Tuple[str, ...]
+    reason: str
+    fix: str
+    anywhere: bool = False

@@ -1,0 +1,3 @@
+from tensorflow import keras
+
+layer = keras.layers.Dense(2)

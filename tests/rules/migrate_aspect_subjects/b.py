@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+x = tf.keras.layers.LeakyReLU(alpha=0.2)

@@ -1,0 +1,103 @@
+"""KM207 tensorflow_only: code that cannot become backend-agnostic is reported per reason."""
+
+from __future__ import annotations
+
+from typing import Optional, Set
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.rules._agnostic import data_context
+from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
+from keras_migrate.spec._types import TensorflowOnlyApi
+
+__all__ = ["TensorflowOnly"]
+
+# GradientTape inside these is the train_step rule's business.
+_TRAIN_STEPS = frozenset({"train_step", "test_step", "_tensorflow_train_step", "_tensorflow_test_step"})
+
+
+def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
+    for entry in TENSORFLOW_ONLY_APIS:
+        for prefix in entry.prefixes:
+            if qualified == prefix or qualified.startswith(prefix if prefix.endswith("_") else prefix + "."):
+                return entry
+    return None
+
+
+class TensorflowOnly(Rule):
+    id = "KM207"
+    name = "tensorflow_only"
+    description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
+    part = Part.AGNOSTIC
+    TRIGGERS = ("tensorflow",)
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Tokenize(keras.layers.Layer):
+                def call(self, text):
+                    return tf.strings.split(tf.strings.lower(text))
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
+        # The same ops in a tf.data pipeline run on TensorFlow with every backend.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def clean(text):
+                return tf.strings.lower(text)
+
+            ds = tf.data.TextLineDataset("a.txt").map(clean)
+            """,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data = data_context(ctx)
+        self._seen_chain: Set[int] = set()
+        self._reported: Set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._data.enter_call(self.ctx, node)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        self._data.leave_call(original)
+        return updated
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) in self._seen_chain:
+            self._seen_chain.add(id(node.value))
+            return
+        self._seen_chain.add(id(node.value))
+        self._check(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._seen_chain:
+            self._check(node)
+
+    def _check(self, node: cst.CSTNode) -> None:
+        qualified = self.ctx.qualified_name(node)
+        if qualified is None or not qualified.startswith("tensorflow"):
+            return
+        entry = _match(qualified)
+        if entry is None or entry.reason in self._reported:
+            return
+        if self._data.active(self.ctx):
+            return
+        in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
+        if not (entry.anywhere or in_code):
+            return
+        if entry.prefixes[0] == "tensorflow.GradientTape" and any(
+            f.name.value in _TRAIN_STEPS for f in self.ctx.function_stack
+        ):
+            return
+        self._reported.add(entry.reason)
+        self.ctx.keep_on_tensorflow(self.id, node, entry.reason)
+        self.report(node, f"kept on TensorFlow: {entry.reason}", entry.fix, Severity.WARNING)

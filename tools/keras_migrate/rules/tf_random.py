@@ -1,0 +1,282 @@
+"""KM203 tf_random: tf.random.* -> keras.random.* with a SeedGenerator in layers; seeding."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List, Optional, Sequence
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._args import code
+from keras_migrate.spec._tf_ops import TF_RANDOM_OPS
+
+__all__ = ["TfRandom"]
+
+_GENERATOR = "seed_generator"
+_SEEDERS = {"numpy.random.seed": "numpy", "random.seed": "random"}
+
+
+class _ClassState:
+    def __init__(self, node: cst.ClassDef) -> None:
+        self.node = node
+        self.used = False
+        self.seed: Optional[str] = None
+
+
+class TfRandom(Rule):
+    id = "KM203"
+    name = "tf_random"
+    description = "Rewrite tf.random ops to keras.random with a SeedGenerator created in the layer's __init__, and seed pairs to keras.utils.set_random_seed."
+    part = Part.AGNOSTIC
+    TRIGGERS = ("random", "dropout")
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class RandomNoise(keras.layers.Layer):
+                def __init__(self, rate, **kwargs):
+                    super().__init__(**kwargs)
+                    self.rate = rate
+
+                def call(self, inputs):
+                    return inputs + tf.random.uniform(tf.shape(inputs), maxval=self.rate, seed=1337)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            class RandomNoise(keras.layers.Layer):
+                def __init__(self, rate, **kwargs):
+                    super().__init__(**kwargs)
+                    self.seed_generator = keras.random.SeedGenerator(1337)
+                    self.rate = rate
+
+                def call(self, inputs):
+                    return inputs + keras.random.uniform(tf.shape(inputs), maxval=self.rate, seed=self.seed_generator)
+            """,
+        ),
+        Example(
+            before="""
+            import numpy as np
+            import tensorflow as tf
+            import keras
+
+            np.random.seed(42)
+            tf.random.set_seed(42)
+
+            class Drop(keras.layers.Layer):
+                def call(self, x):
+                    return tf.nn.dropout(x, 0.5)
+            """,
+            after="""
+            import numpy as np
+            import tensorflow as tf
+            import keras
+
+            keras.utils.set_random_seed(42)
+
+            class Drop(keras.layers.Layer):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    self.seed_generator = keras.random.SeedGenerator()
+                def call(self, x):
+                    return keras.random.dropout(x, 0.5, seed=self.seed_generator)
+            """,
+        ),
+        # Outside layers a fixed integer seed stays a (stateless) integer seed.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+            noise = tf.random.normal((2, 3), seed=123)
+            """,
+            after="""
+            import keras
+            noise = keras.random.normal((2, 3), seed=123)
+            """,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data = data_context(ctx)
+        self._classes: List[_ClassState] = []
+        self._helper = None
+
+    def _rewriter(self):
+        if self._helper is None:
+            from keras_migrate.rules.tf_ops import TfOps
+
+            self._helper = TfOps(self.ctx)
+        return self._helper
+
+    # -- classes -------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(_ClassState(node))
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        state = self._classes.pop()
+        if not state.used:
+            return updated
+        return self._add_generator(updated, state)
+
+    def _add_generator(self, cls: cst.ClassDef, state: _ClassState) -> cst.ClassDef:
+        keras = self.ctx.require_keras()
+        assign = cst.parse_statement(f"self.{_GENERATOR} = {keras}.random.SeedGenerator({state.seed or ''})")
+        body = list(cls.body.body)
+        for k, stmt in enumerate(body):
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+                body[k] = stmt.with_changes(body=stmt.body.with_changes(body=_insert_after_super(stmt.body.body, assign)))
+                return cls.with_changes(body=cls.body.with_changes(body=body))
+        init = cst.parse_statement(
+            "def __init__(self, *args, **kwargs):\n"
+            "    super().__init__(*args, **kwargs)\n"
+            f"    self.{_GENERATOR} = {keras}.random.SeedGenerator({state.seed or ''})\n"
+        )
+        at = 1 if body and _is_docstring(body[0]) else 0
+        body.insert(at, init)
+        return cls.with_changes(body=cls.body.with_changes(body=body))
+
+    # -- calls -----------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._data.enter_call(self.ctx, node)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        try:
+            return self._leave_call(original, updated)
+        finally:
+            self._data.leave_call(original)
+
+    def _leave_call(self, original: cst.Call, updated: cst.Call):
+        qualified = self.ctx.qualified_name(original.func)
+        entry = TF_RANDOM_OPS.get(qualified or "")
+        if entry is None:
+            if qualified and qualified.startswith("tensorflow.random.stateless_"):
+                self.report(original, f"{qualified[len('tensorflow.'):]} takes a [2]-int seed pair",
+                            "keras.random.<op>(shape, seed=<int>) is stateless with an integer seed")
+            return updated
+        if self._data.active(self.ctx) or code(updated.func) != code(original.func):
+            return updated
+        seed_arg = _seed_argument(original, entry.params)
+        cls = in_keras_class_method(self.ctx)
+        state = self._classes[-1] if cls is not None and self._classes and self._classes[-1].node is cls else None
+        if state is not None:
+            seed_value = f"self.{_GENERATOR}"
+            if seed_arg is not None and state.seed is None and isinstance(seed_arg.value, cst.Integer):
+                state.seed = seed_arg.value.value
+        elif seed_arg is not None:
+            seed_value = code(seed_arg.value)
+        else:
+            seed_value = None
+            if self.ctx.function_stack:
+                self.report(original, "unseeded keras.random ops cannot be traced by JAX (jit)",
+                            "pass seed=a keras.random.SeedGenerator kept outside the traced function",
+                            Severity.INFO)
+        target = entry
+        if entry.keras == "random.uniform" and _int_dtype(original, entry.params):
+            target = dataclasses.replace(entry, keras="random.randint", values=())
+        dropped = tuple(target.dropped) + ("seed",)
+        add = tuple(target.add) + ((("seed", seed_value),) if seed_value else ())
+        target = dataclasses.replace(target, dropped=dropped, add=add)
+        helper = self._rewriter()
+        try:
+            replacement = helper._rewrite(target, qualified[len("tensorflow."):], original, updated)
+        except Exception as why:  # the binder refuses what it cannot map exactly
+            self.report(original, f"{qualified} left as is: {why}",
+                        "rewrite with keras.random.* and seed=a keras.random.SeedGenerator")
+            return updated
+        if state is not None:
+            state.used = True
+        self.fired()
+        drop_tensorflow_import_if_unused(self.ctx)
+        return replacement
+
+    # -- tf.random.set_seed + np.random.seed (+ random.seed) -------------------------
+    def leave_Module(self, original: cst.Module, updated: cst.Module):
+        body = self._merge_seeds(updated.body)
+        return updated if body is None else updated.with_changes(body=body)
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock):
+        body = self._merge_seeds(updated.body)
+        return updated if body is None else updated.with_changes(body=body)
+
+    def _merge_seeds(self, body: Sequence[cst.BaseStatement]):
+        calls: Dict[int, tuple] = {}
+        for k, stmt in enumerate(body):
+            call = _statement_call(stmt)
+            if call is None or len(call.args) != 1:
+                continue
+            qualified = self.ctx.qualified_name(call.func)
+            if qualified == "tensorflow.random.set_seed" or qualified in _SEEDERS:
+                calls[k] = (qualified, code(call.args[0].value))
+        tf_seeds = [k for k, (q, _) in calls.items() if q == "tensorflow.random.set_seed"]
+        if not tf_seeds:
+            return None
+        k_tf = tf_seeds[0]
+        seed = calls[k_tf][1]
+        others = {k: v for k, v in calls.items() if k != k_tf}
+        # keras.utils.set_random_seed seeds Python, NumPy and the backend: only exact when
+        # NumPy is seeded with the same value here (and Python's random, if at all).
+        if not any(q == "numpy.random.seed" and s == seed for q, s in others.values()) or any(
+            s != seed for q, s in others.values()
+        ):
+            self.report(body[k_tf], "tf.random.set_seed does not seed JAX/torch RNGs",
+                        f"keras.utils.set_random_seed({seed}) (it also seeds numpy and random)", Severity.INFO)
+            return None
+        keras = self.ctx.require_keras()
+        first = min(calls)
+        out = []
+        for k, stmt in enumerate(body):
+            if k == first:
+                out.append(stmt.with_changes(body=[cst.Expr(cst.parse_expression(f"{keras}.utils.set_random_seed({seed})"))]))
+            elif k not in calls:
+                out.append(stmt)
+        self.fired()
+        drop_tensorflow_import_if_unused(self.ctx)
+        return out
+
+
+def _statement_call(stmt) -> Optional[cst.Call]:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr):
+        value = stmt.body[0].value
+        if isinstance(value, cst.Call):
+            return value
+    return None
+
+
+def _seed_argument(call: cst.Call, params: Sequence[str]) -> Optional[cst.Arg]:
+    index = list(params).index("seed")
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "seed":
+            return arg
+    return positional[index] if index < len(positional) else None
+
+
+def _int_dtype(call: cst.Call, params: Sequence[str]) -> bool:
+    index = list(params).index("dtype")
+    positional = [a for a in call.args if a.keyword is None]
+    arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == "dtype"), None)
+    if arg is None and index < len(positional):
+        arg = positional[index]
+    return arg is not None and "int" in code(arg.value)
+
+
+def _is_docstring(stmt) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _insert_after_super(body: Sequence[cst.BaseStatement], stmt: cst.BaseStatement) -> List[cst.BaseStatement]:
+    out = list(body)
+    for k, line in enumerate(out):
+        call = _statement_call(line)
+        if call is not None and isinstance(call.func, cst.Attribute) and call.func.attr.value == "__init__":
+            out.insert(k + 1, stmt)
+            return out
+    out.append(stmt)
+    return out
