@@ -47,7 +47,7 @@ bazel4_facts() {
   local version
   version="$(cd "$ROOT" && bazel --version 2>/dev/null)" || {
     log "no bazel on the host: the Bazel 4 parity check will be skipped"; return 0; }
-  log "host $version: query facts for the Bazel 4/7 parity check"
+  log "host Bazel ($version, WORKSPACE): query facts for the Bazel 4/7 parity check"
   local expr
   expr="$(python3 "$ROOT/tests/bazel7/query_facts.py" --expression "$ROOT")"
   if ! (cd "$ROOT" && bazel query --output=xml --noimplicit_deps "$expr" 2>"$FACTS_HOST.log" |

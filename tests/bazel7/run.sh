@@ -139,6 +139,9 @@ if compgen -G "tools/keras_migrate/bazel/*.py" >/dev/null && has_build examples;
   check migrate_run migrate //examples/...
   check migrate_second_run_noop migrate --check //examples/...
   check migrated_per_backend_tests migrated_tests
+  # The BUILD files the command rewrote load and analyse on Bazel 7 (running the
+  # generated tests needs TensorFlow/JAX/torch: that happens on the host's Bazel 4).
+  check migrated_build bash -c "cd '$SCRATCH' && bazel build //examples/..."
   (cd "$SCRATCH" && bazel shutdown >/dev/null 2>&1)
 else
   skip migrate_command "tools/keras_migrate/bazel/ driver or examples/**/BUILD not there yet"

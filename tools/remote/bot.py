@@ -94,10 +94,19 @@ class Slot:
         )
 
     def loop(self, stop):
-        session = _bot_session(self.bot_id, self.properties)
-        session = self.bots.CreateBotSession(
-            bots_pb2.CreateBotSessionRequest(parent=self.args.instance, bot_session=session), timeout=_CREATE_S
+        request = bots_pb2.CreateBotSessionRequest(
+            parent=self.args.instance, bot_session=_bot_session(self.bot_id, self.properties)
         )
+        while True:  # the server may still be starting: wait for it
+            try:
+                session = self.bots.CreateBotSession(request, timeout=_CREATE_S, wait_for_ready=True)
+                break
+            except grpc.RpcError as e:
+                if stop.is_set():
+                    return
+                if e.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                    raise
+                stop.wait(0.2)
         print(f"[{self.bot_id}] session {session.name} properties {self.properties}", flush=True)
         while not stop.is_set():
             lease = next((l for l in session.leases if l.state in (bots_pb2.PENDING, bots_pb2.ACTIVE)), None)

@@ -143,15 +143,8 @@ sed -e "s|@PORT@|$port|g" -e "s|@SQL_URL@|$sql_url|g" -e "s|@CAS_DIR@|$tmp/cas|g
     "$template" > "$tmp/buildgrid.yml"
 "$venv/bin/bgd" server start "$tmp/buildgrid.yml" >"$tmp/server.log" 2>&1 &
 pids+=($!)
-ready=0
-for _ in $(seq 300); do
-  if ! kill -0 "${pids[-1]}" 2>/dev/null; then break; fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then ready=1; break; fi
-  sleep 0.1
-done
-[[ $ready -eq 1 ]] || { log "BuildGrid did not start:"; tail -30 "$tmp/server.log" >&2; exit 3; }
-t_server=$(elapsed)
-
+server_pid=$!
+# The bots start meanwhile (their imports take a while too) and wait for the server.
 start_bot() {  # name slots property...
   local name="$1" slots="$2"; shift 2
   local props=(); for p in "$@"; do props+=(--property "$p"); done
@@ -166,7 +159,16 @@ if [[ $gpu_worker -eq 1 ]]; then
   start_bot gpu "$gpu_slots" OSFamily=linux Pool=gpu
   bots_expected=$((cpu_slots + gpu_slots))
 fi
-for _ in $(seq 300); do
+ready=0
+for _ in $(seq 600); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then ready=1; break; fi
+  sleep 0.1
+done
+[[ $ready -eq 1 ]] || { log "BuildGrid did not start:"; tail -30 "$tmp/server.log" >&2; exit 3; }
+t_server=$(elapsed)
+
+for _ in $(seq 600); do
   [[ $(cat "$tmp"/bot-*.log | grep -c ' session ') -ge $bots_expected ]] && break
   sleep 0.1
 done

@@ -88,7 +88,7 @@ def test_not_provably_equivalent_is_diagnosed():
         """
         import keras
         from keras import backend as K
-        a = K.binary_crossentropy(t, p)
+        a = K.switch(cond, x, y)
         b = K.shape(x)
         c = K.batch_dot(x, y)
         d = K.learning_phase()
@@ -128,3 +128,36 @@ def test_backend_mode_independent():
         """
     assert_migrates(source, expected, rules=RULES, mode="tensorflow")
     assert_migrates(source, expected, rules=RULES, mode="agnostic")
+
+
+def test_switch_with_elementwise_condition():
+    assert_migrates(
+        """
+        import keras
+        from keras import backend as K
+        y = K.switch(K.greater(x, 0.0), x, K.zeros_like(x))
+        z = K.switch(x > 0, x * 2, x)
+        """,
+        """
+        import keras
+        y = keras.ops.where(keras.ops.greater(x, 0.0), x, keras.ops.zeros_like(x))
+        z = keras.ops.where(x > 0, x * 2, x)
+        """,
+        rules=RULES,
+    )
+
+
+def test_binary_crossentropy_rewritten_with_info():
+    result = assert_migrates(
+        """
+        import keras
+        from keras import backend as K
+        loss = K.binary_crossentropy(t, p)
+        """,
+        """
+        import keras
+        loss = keras.ops.binary_crossentropy(t, p)
+        """,
+        rules=RULES,
+    )
+    assert [d.severity.value for d in result.diagnostics] == ["info"]

@@ -88,3 +88,60 @@ def add_imports(module: cst.Module, requests) -> cst.Module:
         return module
     body[insert_at:insert_at] = new_lines
     return module.with_changes(body=body)
+
+
+def remove_unused_imports(module: cst.Module, requests, used_names) -> cst.Module:
+    """Drop top-level imports a rule asked to remove when their local name is unused.
+
+    `used_names` are the names the migrated code still reads (from CPython's ast of the
+    output). Doing this ourselves instead of with RemoveImportsVisitor avoids its scope
+    analysis (a metadata deep copy plus several tree walks per file).
+    """
+    wanted = {(r.module, r.obj, r.asname) for r in requests}
+    body = []
+    changed = False
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            body.append(stmt)
+            continue
+        smalls = []
+        for small in stmt.body:
+            kept = _prune(small, wanted, used_names)
+            if kept is not small:
+                changed = True
+            if kept is not None:
+                smalls.append(kept)
+        if not smalls:
+            changed = True
+            continue
+        body.append(stmt.with_changes(body=smalls) if len(smalls) != len(stmt.body) or changed else stmt)
+    return module.with_changes(body=body) if changed else module
+
+
+def _prune(small, wanted, used_names):
+    if isinstance(small, cst.Import):
+        names = [a for a in small.names if not _removable_import(a, wanted, used_names)]
+    elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
+            and not isinstance(small.names, cst.ImportStar):
+        module = module_name(small.module)
+        names = [a for a in small.names if not (
+            isinstance(a.name, cst.Name)
+            and (module, a.name.value, _alias_local(a)) in wanted
+            and (_alias_local(a) or a.name.value) not in used_names)]
+    else:
+        return small
+    if len(names) == len(small.names):
+        return small
+    if not names:
+        return None
+    names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return small.with_changes(names=names)
+
+
+def _removable_import(alias: cst.ImportAlias, wanted, used_names) -> bool:
+    full = module_name(alias.name)
+    local = _alias_local(alias)
+    if (full, None, local) not in wanted:
+        return False
+    bound = local or (full or "").split(".", 1)[0]
+    return bound not in used_names

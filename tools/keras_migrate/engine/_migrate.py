@@ -7,13 +7,11 @@ import dataclasses
 from typing import Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 
 from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
-from keras_migrate.engine._imports import add_imports
+from keras_migrate.engine._imports import add_imports, remove_unused_imports
 from keras_migrate.engine._rule import Part, Rule
 from keras_migrate.engine._transformer import BatchedTransformer
 
@@ -107,21 +105,26 @@ def migrate_source(
     if not active:
         return _unchanged(path, source)
     new_module = module.visit(BatchedTransformer(ctx, active))
-    new_module = _apply_import_changes(new_module, ctx)
-
+    if ctx.imports_to_add:
+        new_module = add_imports(new_module, ctx.imports_to_add)
     code = new_module.code if new_module is not module else source
     diagnostics = _resolve_positions(module, ctx)
     if code != source:
         # A rule bug must never corrupt a file. CPython's own parser is the judge (and
-        # ~5x faster than a libcst re-parse).
+        # ~5x faster than a libcst re-parse); its tree also tells which names are used.
         try:
-            compile(code, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            tree = compile(code, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         except SyntaxError as exc:
             return _unchanged(path, source, [
                 _error(path, INVALID_OUTPUT, 1, 1,
                        f"migrated code does not parse ({exc.msg} at line {exc.lineno}); file left untouched",
                        "report this as a keras_migrate bug")
             ])
+        if ctx.imports_to_remove:
+            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
+            if pruned is not new_module:
+                code = pruned.code
     tf_only = []
     for rule_id, node, reason in ctx.tensorflow_only:
         if reason not in tf_only:
@@ -135,20 +138,6 @@ def migrate_source(
         tensorflow_only=tf_only,
         runtime_symbols=sorted(ctx.runtime_imports),
     )
-
-
-def _apply_import_changes(module: cst.Module, ctx: RuleContext) -> cst.Module:
-    if not ctx.imports_to_add and not ctx.imports_to_remove:
-        return module
-    if ctx.imports_to_add:
-        module = add_imports(module, ctx.imports_to_add)
-    if ctx.imports_to_remove:
-        codemod_ctx = CodemodContext(filename=ctx.path)
-        # Removal needs scope analysis (is the name still used?): paid only here.
-        for req in ctx.imports_to_remove:
-            RemoveImportsVisitor.remove_unused_import(codemod_ctx, req.module, req.obj, req.asname)
-        module = RemoveImportsVisitor(codemod_ctx).transform_module(module)
-    return module
 
 
 def _resolve_positions(module: cst.Module, ctx: RuleContext) -> List[Diagnostic]:

@@ -15,9 +15,19 @@ from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
 from keras_migrate.rules.variable_tracking import VariableTracking
 from keras_migrate.rules.state_building import StateBuilding
 from keras_migrate.rules.autograph import AutographControlFlow
+from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
 from keras_migrate.rules.tf_ops import TfOps
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
+from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
+from keras_migrate.rules.removed_layer_attributes import RemovedLayerAttributes
+from keras_migrate.rules.numpy_method import NumpyMethod
+from keras_migrate.rules.tf_random import TfRandom
+from keras_migrate.rules.tf_variable import TfVariable
+from keras_migrate.rules.train_step import TrainStep
+from keras_migrate.rules.control_flow import ControlFlow
+from keras_migrate.rules.tensorflow_only import TensorflowOnly
+from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -37,9 +47,19 @@ ALL_RULES = (
     VariableTracking,
     StateBuilding,
     AutographControlFlow,
+    MultiOutputEvaluate,
     TfOps,
     Dtypes,
     ThresholdedRelu,
+    SymbolicAddLoss,
+    RemovedLayerAttributes,
+    NumpyMethod,
+    TfRandom,
+    TfVariable,
+    TrainStep,
+    ControlFlow,
+    TensorflowOnly,
+    TfFunction,
 )
 
 

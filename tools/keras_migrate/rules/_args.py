@@ -15,6 +15,7 @@ __all__ = [
     "has_star",
     "is_string",
     "keyword_arg_value",
+    "keras3_path",
     "parenthesize",
 ]
 
@@ -107,3 +108,17 @@ def keyword_arg_value(call: cst.Call, name: str) -> Optional[cst.BaseExpression]
         if arg.keyword is not None and arg.keyword.value == name:
             return arg.value
     return None
+
+
+def keras3_path(ctx, node: cst.CSTNode) -> Optional[str]:
+    """Keras-relative Keras 3 path of a name ("optimizers.legacy.Adam" ->
+    "optimizers.Adam"), or None when it is not a Keras name."""
+    from keras_migrate.spec import keras_path, map_keras_name
+
+    qualified = ctx.qualified_name(node)
+    if qualified is None or keras_path(qualified) is None:
+        return None
+    mapped = map_keras_name(qualified)
+    if mapped is None or not mapped.startswith("keras"):
+        return keras_path(qualified)
+    return mapped[len("keras."):] if mapped != "keras" else ""

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._args import as_keyword, bind, code, parenthesize
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS, SYMBOL_RENAMES
@@ -24,6 +24,40 @@ def _backend_name(path: Optional[str]) -> Optional[str]:
         return None
     name = path[len("backend."):]
     return None if "." in name else name
+
+
+_COMPARISONS = frozenset({"greater", "greater_equal", "less", "less_equal", "equal", "not_equal"})
+
+
+def _is_number(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        node = node.expression
+    return isinstance(node, (cst.Integer, cst.Float))
+
+
+def _same_shape_condition(ctx, bound: Dict[str, cst.Arg]) -> bool:
+    """The condition is an element-wise comparison of one branch with a scalar, so it
+    has that branch's shape; the other branch must not be callable (a lambda)."""
+    cond = bound["condition"].value
+    branches = {code(bound[p].value) for p in ("then_expression", "else_expression")}
+    if any(isinstance(bound[p].value, cst.Lambda) for p in ("then_expression", "else_expression")):
+        return False
+    operands = None
+    if isinstance(cond, cst.Call):
+        path = ctx.keras_path(cond.func) or ""
+        name = path.rsplit(".", 1)[-1]
+        if (path.startswith("backend.") or path.startswith("ops.")) and name in _COMPARISONS:
+            if len(cond.args) == 2 and not any(a.keyword or a.star for a in cond.args):
+                operands = [a.value for a in cond.args]
+    elif isinstance(cond, cst.Comparison) and len(cond.comparisons) == 1:
+        operands = [cond.left, cond.comparisons[0].comparator]
+    if operands is None:
+        return False
+    first, second = operands
+    return (code(first) in branches and _is_number(second)) or (code(second) in branches and _is_number(first))
+
+
+_GUARDS = {"same_shape_condition": _same_shape_condition}
 
 
 class _Substitute(cst.CSTTransformer):
@@ -97,6 +131,13 @@ class BackendFunctions(Rule):
             import keras
             from keras import backend as K
             z = K.dot(x, w)
+            y = K.batch_dot(x, w)
+            """,
+            after="""
+            import keras
+            from keras import backend as K
+            z = keras.ops.tensordot(x, w, axes=[[-1], [-2]])
+            y = K.batch_dot(x, w)
             """,
             diagnostics=("KM116",),
         ),
@@ -149,6 +190,8 @@ class BackendFunctions(Rule):
             new = updated.with_changes(func=dotted(f"{keras_name}.{entry.target}"),
                                        args=self._arguments(entry, bound, keras_name))
         self._forget_import(original.func)
+        if entry.note:
+            self.report(original, entry.note, severity=Severity.INFO)
         self.fired()
         return new
 
@@ -166,6 +209,8 @@ class BackendFunctions(Rule):
         for param, source in entry.reject:
             if param in bound and code(bound[param].value) == source:
                 return entry.message
+        if entry.guard and not _GUARDS[entry.guard](self.ctx, bound):
+            return entry.message
         if entry.template is not None:
             missing = [p for p in entry.params if p not in bound]
             if missing:
@@ -216,6 +261,11 @@ class BackendFunctions(Rule):
         path = keras_path(binding)
         if path is None or not path.startswith("backend"):
             return
-        for candidate in {module, "keras" + module[module.index("keras") + len("keras"):] if "keras" in module else module}:
-            self.ctx.remove_import_if_unused(candidate, obj, asname)
+        def keras3(name: str) -> str:
+            return "keras" + name[name.index("keras") + len("keras"):] if "keras" in name else name
+
+        for candidate in {module, keras3(module)}:
+            self.ctx.remove_import_if_unused(candidate, obj, asname)  # from M import backend as K
+        for candidate in {binding, keras3(binding)}:
+            self.ctx.remove_import_if_unused(candidate, None, root.value)  # import M.backend as K
 

@@ -7,7 +7,9 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import as_keyword, code, drop_arg, file_uses_keras, has_star, is_string
+from keras_migrate.rules._args import (
+    as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path,
+)
 from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
 from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES
@@ -156,7 +158,8 @@ class CallSignatures(Rule):
                         f"pass a function that sets it: lambda x: keras.activations.gelu(x, {keyword}={source})")
 
     def _key(self, func: cst.BaseExpression) -> Optional[str]:
-        path = self.ctx.keras_path(func)
+        # Keras 3 location, so `optimizers.legacy.Adam` matches `optimizers.Adam` entries.
+        path = keras3_path(self.ctx, func)
         if path is not None:
             return path
         return self.ctx.qualified_name(func)

@@ -104,6 +104,9 @@ class Dtypes(Rule):
         if self._data.active(self.ctx):
             return updated
         sides = [original.left] + [c.comparator for c in original.comparisons]
+        for side in list(sides):
+            if isinstance(side, (cst.Tuple, cst.List, cst.Set)):
+                sides.extend(e.value for e in side.elements)
         if not any(_dtype_name(self.ctx.qualified_name(s)) for s in sides):
             return updated
         if len(updated.comparisons) != 1 or not isinstance(

@@ -7,7 +7,7 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import code, file_uses_keras
+from keras_migrate.rules._args import code, file_uses_keras, keras3_path
 from keras_migrate.spec import ATTRIBUTE_RENAMES
 
 __all__ = ["OptimizerLr"]
@@ -64,7 +64,7 @@ class OptimizerLr(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if isinstance(node.value, cst.Call):
-            path = self.ctx.keras_path(node.value.func)
+            path = keras3_path(self.ctx, node.value.func)
             if path is not None and path.startswith("optimizers.") and path.count(".") == 1:
                 for target in node.targets:
                     self._optimizers.add(code(target.target))

@@ -436,6 +436,27 @@ class TfOps(Rule):
                           "(index it, unpack it or pass it as a shape)")
         return None
 
+    def _special_split(self, entry, rel, original, call, bound, positional):
+        sizes = bound.get("num_or_size_splits")
+        if sizes is None:
+            raise _Refuse("needs num_or_size_splits")
+        value = sizes.value
+        if _is_literal(value, int) and not _is_literal(value, bool):
+            return None
+        try:
+            numbers = _literal(value)
+        except ValueError:
+            numbers = None
+        if not (isinstance(numbers, list) and numbers and all(isinstance(n, int) and n >= 0 for n in numbers)):
+            raise _Refuse("num_or_size_splits is not an integer literal or a literal list of sizes (TF takes "
+                          "sizes, keras.ops.split takes a count or split indices: pass the cumulative indices)")
+        indices, total = [], 0
+        for n in numbers[:-1]:
+            total += n
+            indices.append(cst.Element(cst.Integer(str(total))))
+        bound["num_or_size_splits"] = sizes.with_changes(value=cst.List(indices))
+        return None
+
     def _special_fill(self, entry, rel, original, call, bound, positional):
         value = bound.get("value")
         if value is None:

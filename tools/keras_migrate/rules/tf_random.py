@@ -73,8 +73,6 @@ class TfRandom(Rule):
                     return tf.nn.dropout(x, 0.5)
             """,
             after="""
-            import numpy as np
-            import tensorflow as tf
             import keras
 
             keras.utils.set_random_seed(42)
@@ -235,6 +233,10 @@ class TfRandom(Rule):
                 out.append(stmt.with_changes(body=[cst.Expr(cst.parse_expression(f"{keras}.utils.set_random_seed({seed})"))]))
             elif k not in calls:
                 out.append(stmt)
+        for qualified, _ in others.values():
+            local = self.ctx.names.local_name_for(_SEEDERS[qualified])
+            if local is not None:
+                self.ctx.remove_import_if_unused(_SEEDERS[qualified], asname=None if local == _SEEDERS[qualified] else local)
         self.fired()
         drop_tensorflow_import_if_unused(self.ctx)
         return out

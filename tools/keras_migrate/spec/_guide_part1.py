@@ -4,6 +4,8 @@ saving formats. (TF ops on KerasTensors reuse the checked table of spec/_tf_ops.
 from __future__ import annotations
 
 __all__ = [
+    "AUTO_NAMED_METRICS",
+    "METRIC_NAME_EXCEPTIONS",
     "MODEL_FILE_SUFFIXES",
     "SAVEDMODEL_READERS",
     "TRAINING_METHODS",
@@ -41,3 +43,12 @@ SAVEDMODEL_READERS = (
 
 # Methods that show a reloaded model is trained (TFSMLayer cannot be).
 TRAINING_METHODS = ("compile", "fit", "train_on_batch", "fit_generator")
+
+# keras.metrics classes whose default `name` is not the snake_case of the class name.
+METRIC_NAME_EXCEPTIONS = {"FBetaScore": "fbeta_score", "LogCoshError": "logcosh"}
+# ... and those named automatically (name=None: "auc", "auc_1", ...): unpredictable keys.
+AUTO_NAMED_METRICS = frozenset({
+    "AUC", "BinaryIoU", "FalseNegatives", "FalsePositives", "IoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU",
+    "Precision", "PrecisionAtRecall", "Recall", "RecallAtPrecision", "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity", "TrueNegatives", "TruePositives", "MeanMetricWrapper", "Metric",
+})

@@ -148,6 +148,12 @@ _REDUCTIONS = (
 _SHAPES = (
     TfOp(("concat",), "ops.concatenate", ("values", "axis"), ("xs", "axis"), (("values", "xs"),),
          samples=("tf.concat([x, y], axis=-1)", "tf.concat([x, y], 0)")),
+    # TF splits into sizes, Keras (NumPy) at indices: size lists become cumulative indices.
+    TfOp(("split",), "ops.split", ("value", "num_or_size_splits", "axis", "num"), ("x", "indices_or_sections", "axis"),
+         (("value", "x"), ("num_or_size_splits", "indices_or_sections")),
+         limits=(ArgLimit("num", "num=", ("None",)),), special="split",
+         samples=("tf.split(x, 2, axis=2)[1]", "tf.split(x, [1, 3], axis=2)[1]", "tf.split(x, [1, 1, 2], -1)[2]",
+                  "tf.split(v, 4)[3]")),
     TfOp(("stack",), "ops.stack", ("values", "axis"), ("x", "axis"), (("values", "x"),),
          samples=("tf.stack([x, y], axis=1)", "tf.stack([v, v])")),
     TfOp(("unstack",), "ops.unstack", ("value", "num", "axis"), ("x", "num", "axis"), (("value", "x"),),

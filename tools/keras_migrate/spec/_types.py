@@ -170,8 +170,12 @@ class BackendFunction:
     reject: Tuple[Tuple[str, str], ...] = ()
     # only rewritten when the result is subscripted (`K.shape(x)[0]`)
     subscript_only: bool = False
+    # name of a rule-side static check that must hold for the rewrite (else diagnosed)
+    guard: str = ""
     message: str = ""
     fix: str = ""
+    # rewritten, with this info diagnostic (a bounded, documented difference)
+    note: str = ""
 
     def keras3_names(self):
         names = []

@@ -1,0 +1,72 @@
+from keras_migrate.rules.tensorflow_only import TensorflowOnly
+from keras_migrate.testing import assert_migrates
+
+RULES = [TensorflowOnly]
+
+
+def test_hub_layer_anywhere():
+    result = assert_migrates(
+        """
+        import tensorflow_hub as hub
+        import keras
+        layer = hub.KerasLayer("https://tfhub.dev/x")
+        """,
+        rules=RULES, expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
+    )
+    assert "TensorFlow Hub" in result.tensorflow_only[0]
+
+
+def test_one_entry_per_reason():
+    result = assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class M(keras.Model):
+            def call(self, x):
+                t = tf.lookup.StaticHashTable(init, -1)
+                r = tf.RaggedTensor.from_row_lengths(x, [1, 2])
+                return tf.lookup.experimental.DenseHashTable
+        """,
+        rules=RULES, expected_diagnostics=["KM207", "KM207", "KM207", "KM207"], tensorflow_only=True,
+    )
+    assert len(result.tensorflow_only) == 2
+
+
+def test_string_ops_at_module_level_are_fine():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        vocab = tf.strings.split(["a b"])
+        """,
+        rules=RULES, tensorflow_only=False,
+    )
+
+
+def test_gradient_tape_in_train_step_left_to_train_step_rule():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class M(keras.Model):
+            def train_step(self, data):
+                with tf.GradientTape() as tape:
+                    pass
+        """,
+        rules=RULES, tensorflow_only=False,
+    )
+
+
+def test_custom_training_loop_is_tensorflow_only():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        for x in batches:
+            with tf.GradientTape() as tape:
+                loss = model(x)
+        """,
+        rules=RULES, expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
+    )

@@ -1,0 +1,143 @@
+from keras_migrate.rules.tf_ops import TfOps
+from keras_migrate.testing import assert_migrates
+
+RULES = [TfOps]
+HEAD = "import tensorflow as tf\nimport keras\n"
+
+
+def _expr(before, after, diagnostics=(), tensorflow_only=None):
+    return assert_migrates(
+        HEAD + f"y = {before}\n",
+        ("import keras\n" if after is not None and "tf." not in after else HEAD) + f"y = {after or before}\n",
+        rules=RULES, expected_diagnostics=list(diagnostics), tensorflow_only=tensorflow_only,
+    )
+
+
+def test_reductions_keep_axis_and_keepdims():
+    _expr("tf.reduce_mean(x, 1, True)", "keras.ops.mean(x, 1, True)")
+    _expr("tf.math.reduce_std(x, axis=-1)", "keras.ops.std(x, axis=-1)")
+    _expr("tf.reduce_sum(input_tensor=x)", "keras.ops.sum(x=x)")
+
+
+def test_range_one_arg_and_keyword_renames():
+    _expr("tf.range(n)", "keras.ops.arange(n)")
+    _expr("tf.range(2, limit=10, delta=3)", "keras.ops.arange(2, stop=10, step=3)")
+
+
+def test_transpose_perm_becomes_axes():
+    _expr("tf.transpose(x, [0, 2, 1])", "keras.ops.transpose(x, [0, 2, 1])")
+    _expr("tf.transpose(x, perm=[1, 0])", "keras.ops.transpose(x, axes=[1, 0])")
+
+
+def test_matmul_transpose_flags_swap_axes():
+    _expr("tf.matmul(a, b, transpose_a=True)", "keras.ops.matmul(keras.ops.swapaxes(a, -1, -2), b)")
+    _expr("tf.linalg.matmul(a, b, transpose_b=False)", "keras.ops.matmul(a, b)")
+
+
+def test_matmul_adjoint_is_refused():
+    _expr("tf.matmul(a, b, adjoint_b=True)", None, ["KM200"])
+
+
+def test_tf_defaults_that_differ_are_spelled_out():
+    _expr("tf.argmax(x)", "keras.ops.argmax(x, axis=0)")
+    _expr("tf.cumsum(x)", "keras.ops.cumsum(x, axis=0)")
+    _expr("tf.nn.leaky_relu(x)", "keras.ops.leaky_relu(x, negative_slope=0.2)")
+    _expr("tf.math.top_k(x)", "keras.ops.top_k(x, k=1)")
+
+
+def test_l2_normalize_epsilon_is_square_rooted():
+    _expr("tf.math.l2_normalize(x, 1, epsilon=1e-4)", "keras.ops.normalize(x, 1, epsilon=0.01)")
+    _expr("tf.nn.l2_normalize(x, epsilon=eps)", "keras.ops.normalize(x, axis=None, epsilon=eps ** 0.5)")
+
+
+def test_split_sizes_become_indices():
+    _expr("tf.split(x, [2, 3, 1], axis=1)", "keras.ops.split(x, [2, 5], axis=1)")
+    _expr("tf.split(x, 4)", "keras.ops.split(x, 4)")
+    _expr("tf.split(x, sizes)", None, ["KM200"])
+
+
+def test_where_needs_three_arguments():
+    _expr("tf.where(c, a, b)", "keras.ops.where(c, a, b)")
+    _expr("tf.where(c)", None, ["KM200"])
+
+
+def test_shape_only_where_a_tuple_behaves_the_same():
+    _expr("tf.shape(x)[0]", "keras.ops.shape(x)[0]")
+    _expr("tf.reshape(x, tf.shape(z))", "keras.ops.reshape(x, keras.ops.shape(z))")
+    _expr("tf.shape(x) * 2", None, ["KM200"])
+
+
+def test_conv_padding_format_and_strides():
+    _expr("tf.nn.conv2d(x, k, [1, 2, 2, 1], 'SAME')", "keras.ops.conv(x, k, 2, 'same')")
+    _expr("tf.nn.conv2d(x, k, 1, padding=pad)", None, ["KM200"])
+    _expr("tf.nn.avg_pool2d(x, 2, 2, 'SAME')", None, ["KM200"])
+
+
+def test_templates_and_band_part():
+    _expr("tf.math.squared_difference(a, b + 1)", "keras.ops.square(keras.ops.subtract(a, (b + 1)))")
+    _expr("tf.linalg.band_part(ones, -1, 0)", "keras.ops.tril(ones)")
+    _expr("tf.sequence_mask(lengths, 5)", "keras.ops.arange(5) < keras.ops.expand_dims(lengths, -1)")
+
+
+def test_gather_nd_literal_indices_only():
+    _expr("tf.gather_nd(x, [[0, 1], [2, 0]])", "keras.ops.stack([x[0, 1], x[2, 0]])")
+
+
+def test_newaxis_and_fill():
+    _expr("x[:, tf.newaxis]", "x[:, None]")
+    _expr("tf.fill([2], 3)", 'keras.ops.full([2], 3, dtype="int32")')
+
+
+def test_unknown_op_inside_layer_keeps_file_on_tensorflow():
+    result = assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class L(keras.layers.Layer):
+            def call(self, x):
+                return tf.math.bessel_i0(x)
+        """,
+        rules=RULES, expected_diagnostics=["KM200", "KM200"], tensorflow_only=True,
+    )
+    assert result.tensorflow_only == ["tf.math.bessel_i0 has no exact keras.ops equivalent"]
+
+
+def test_module_level_unknown_op_is_only_info():
+    assert_migrates(HEAD + "y = tf.math.bessel_i0(x)\n", rules=RULES, tensorflow_only=False)
+
+
+def test_dataset_map_functions_and_their_callees_stay_tensorflow():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        def helper(x):
+            return tf.reduce_sum(x)
+
+        def prep(x):
+            return helper(tf.cast(x, "float32"))
+
+        ds = tf.data.Dataset.range(3).map(prep)
+        y = tf.reduce_sum([1.0])
+        """,
+        """
+        import tensorflow as tf
+        import keras
+
+        def helper(x):
+            return tf.reduce_sum(x)
+
+        def prep(x):
+            return helper(tf.cast(x, "float32"))
+
+        ds = tf.data.Dataset.range(3).map(prep)
+        y = keras.ops.sum([1.0])
+        """,
+        rules=RULES,
+    )
+
+
+def test_star_args_are_refused():
+    _expr("tf.concat(*parts)", None, [])

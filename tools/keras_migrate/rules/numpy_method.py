@@ -1,0 +1,69 @@
+"""KM202 numpy_method: `x.numpy()` -> `keras.ops.convert_to_numpy(x)`.
+
+JAX arrays have no `.numpy()`, and torch tensors that require grad refuse it;
+keras.ops.convert_to_numpy works on every backend's tensors, on NumPy arrays and on
+TensorFlow tensors coming out of tf.data, so every zero-argument `.numpy()` call outside
+tf.data pipeline functions is rewritten.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Part, Rule
+from keras_migrate.rules._agnostic import data_context
+
+__all__ = ["NumpyMethod"]
+
+
+class NumpyMethod(Rule):
+    id = "KM202"
+    name = "numpy_method"
+    description = "Rewrite tensor.numpy() to keras.ops.convert_to_numpy(tensor), which works on every backend."
+    part = Part.AGNOSTIC
+    TRIGGERS = (".numpy()",)
+    EXAMPLES = (
+        Example(
+            before="""
+            import keras
+            preds = model(x).numpy()
+            print(layer.kernel.numpy().shape)
+            """,
+            after="""
+            import keras
+            preds = keras.ops.convert_to_numpy(model(x))
+            print(keras.ops.convert_to_numpy(layer.kernel).shape)
+            """,
+        ),
+        # `np.numpy` is no method call on a tensor; arguments mean something else.
+        Example(before="import keras\nvalue = obj.numpy(1)\n"),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data = data_context(ctx)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._data.enter_call(self.ctx, node)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        self._data.leave_call(original)
+        func = updated.func
+        if (not isinstance(func, cst.Attribute) or func.attr.value != "numpy" or updated.args
+                or self._data.active(self.ctx)):
+            return updated
+        if self.ctx.qualified_name(original.func) is not None:
+            return updated  # a module attribute, not a tensor method
+        keras = self.ctx.require_keras()
+        self.fired()
+        return cst.Call(
+            func=cst.Attribute(value=cst.Attribute(value=cst.Name(keras), attr=cst.Name("ops")),
+                               attr=cst.Name("convert_to_numpy")),
+            args=[cst.Arg(value=func.value.with_changes(lpar=[], rpar=[]) if _bare_parens(func.value) else func.value)],
+            lpar=updated.lpar, rpar=updated.rpar,
+        )
+
+
+def _bare_parens(node: cst.BaseExpression) -> bool:
+    # `(a + b).numpy()` -> convert_to_numpy(a + b)
+    return bool(getattr(node, "lpar", None)) and not isinstance(node, cst.Tuple)

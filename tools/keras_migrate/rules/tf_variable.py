@@ -1,0 +1,128 @@
+"""KM204 tf_variable: tf.Variable outside layers -> keras.Variable.
+
+Inside Layer/Model classes the variable_tracking rule turns tf.Variable attributes into
+add_weight(); this rule only handles the rest (module level, functions, plain classes).
+`.assign()` / `.assign_add()` / `.numpy()` keep working on keras.Variable.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Part, Rule
+from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._args import bind, code
+
+__all__ = ["TfVariable"]
+
+# tf.Variable(initial_value, trainable, validate_shape, caching_device, name, variable_def,
+#             dtype, import_scope, constraint, synchronization, aggregation, shape)
+_TF_PARAMS = ("initial_value", "trainable", "validate_shape", "caching_device", "name", "variable_def",
+              "dtype", "import_scope", "constraint", "synchronization", "aggregation", "shape")
+# keras.Variable(initializer, shape=None, dtype=None, trainable=True, autocast=True,
+#                aggregation="none", synchronization="auto", name=None)
+_KERAS_KEYWORDS = {"initial_value": None, "trainable": "trainable", "name": "name", "dtype": "dtype",
+                   "shape": "shape"}
+_DROPPABLE = {"validate_shape": ("True",), "caching_device": ("None",), "import_scope": ("None",),
+              "variable_def": ("None",), "constraint": ("None",)}
+
+
+class TfVariable(Rule):
+    id = "KM204"
+    name = "tf_variable"
+    description = "Rewrite tf.Variable outside Keras layers to keras.Variable (works on every backend)."
+    part = Part.AGNOSTIC
+    TRIGGERS = ("Variable",)
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+            step = tf.Variable(0, trainable=False, name="step")
+            step.assign_add(1)
+            """,
+            after="""
+            import keras
+            step = keras.Variable(0, trainable=False, name="step")
+            step.assign_add(1)
+            """,
+        ),
+        # Layer attributes are the variable_tracking rule's (add_weight).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Scale(keras.layers.Layer):
+                def build(self, shape):
+                    self.s = tf.Variable(1.0)
+            """,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data = data_context(ctx)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._data.enter_call(self.ctx, node)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        self._data.leave_call(original)
+        if self.ctx.qualified_name(original.func) != "tensorflow.Variable":
+            return updated
+        if code(updated.func) != code(original.func) or self._data.active(self.ctx):
+            return updated
+        if in_keras_class_method(self.ctx) is not None:
+            return updated
+        bound = bind(updated, _TF_PARAMS)
+        if bound is None or "initial_value" not in bound:
+            self.report(original, "tf.Variable arguments cannot be matched to keras.Variable",
+                        "keras.Variable(initializer, shape=None, dtype=None, trainable=True, name=None)")
+            return updated
+        args = []
+        for param, arg in bound.items():
+            if param in _DROPPABLE:
+                if code(arg.value) in _DROPPABLE[param]:
+                    continue
+                self.report(original, f"tf.Variable({param}=...) has no keras.Variable equivalent",
+                            f"drop {param}= (or keep this variable on TensorFlow)")
+                return updated
+            if param not in _KERAS_KEYWORDS:
+                self.report(original, f"tf.Variable({param}=...) is TensorFlow-specific",
+                            f"drop {param}= and use keras.Variable")
+                return updated
+            args.append((param, arg))
+        new_args = []
+        for k, (param, arg) in enumerate(args):
+            keyword = _KERAS_KEYWORDS[param]
+            if keyword is None:
+                arg = arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+            elif arg.keyword is None:
+                arg = arg.with_changes(keyword=cst.Name(keyword), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+            comma = cst.MaybeSentinel.DEFAULT if k == len(args) - 1 else cst.Comma(
+                whitespace_after=cst.SimpleWhitespace(" "))
+            if k == len(args) - 1 and updated.args:
+                comma = updated.args[-1].comma
+            elif k < len(args) - 1 and isinstance(arg.comma, cst.Comma):
+                comma = arg.comma
+            new_args.append(arg.with_changes(comma=comma))
+        # The initial value first (keras.Variable's `initializer`).
+        new_args.sort(key=lambda a: a.keyword is not None)
+        keras = self.ctx.require_keras()
+        self.fired()
+        drop_tensorflow_import_if_unused(self.ctx)
+        return updated.with_changes(func=cst.Attribute(value=cst.Name(keras), attr=cst.Name("Variable")),
+                                    args=_fix_commas(new_args, updated))
+
+
+def _fix_commas(args, call):
+    out = []
+    for k, arg in enumerate(args):
+        if k == len(args) - 1:
+            comma = call.args[-1].comma if call.args else cst.MaybeSentinel.DEFAULT
+        else:
+            comma = arg.comma if isinstance(arg.comma, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        out.append(arg.with_changes(comma=comma))
+    return out
