@@ -90,6 +90,9 @@ def _errors(name, srcs, backends, unsupported_backends, gpu, main, env, tags, ex
                 errors.append("tags must be strings, got %r" % (tag,))
             elif tag.startswith(BACKEND_TAG_PREFIX) or tag.startswith(UNSUPPORTED_TAG_PREFIX):
                 errors.append("tag %r is reserved for keras_backend_test" % tag)
+            elif tag in GPU_TAGS:
+                # The tag alone would skip the test by default yet route it to CPU workers.
+                errors.append("tag %r: set gpu = True instead" % tag)
     if type(exec_properties) != type({}):
         errors.append("exec_properties must be a dict, got %r" % (exec_properties,))
     elif POOL_PROPERTY in exec_properties:

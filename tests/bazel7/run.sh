@@ -102,13 +102,13 @@ fi
 # --- the migrate aspect and command on the example monorepo ---------------------------
 migrate_aspect() {
   # The aspect //tools:migrate builds, straight from the command line, over every
-  # example target: one patch and one JSON report per py target.
-  bazel build --aspects=//rules:aspects.bzl%keras_migrate \
-    --output_groups=keras_migrate_patch,keras_migrate_report //examples/... || return
-  local bin n
-  bin="$(bazel info bazel-bin 2>/dev/null)" || return
-  n=$(find "$bin/examples" -name '*.keras_migrate.json' 2>/dev/null | wc -l)
-  echo "$n JSON reports under bazel-bin/examples"
+  # example target: one patch and one JSON report per py target (as the build lists them).
+  bazel build --aspects=//rules:aspects.bzl%keras_migrate --show_result=1000 \
+    --output_groups=keras_migrate_patch,keras_migrate_report //examples/... \
+    2>&1 | tee "$WORK/migrate_aspect_build.txt" || return
+  local n
+  n=$(grep -c '^  .*\.json$' "$WORK/migrate_aspect_build.txt")
+  echo "$n JSON reports built"
   ((n > 0))
 }
 if [[ -f rules/aspects.bzl ]] && has_build examples; then

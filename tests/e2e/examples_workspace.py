@@ -1,7 +1,8 @@
 """End to end: the example monorepo, migrated by `bazel run //tools:migrate` in a
 throw-away copy of the workspace, then its generated per-backend tests run there.
 
-    python tests/e2e/examples_workspace.py      # prints the timings
+    python tests/e2e/examples_workspace.py              # prints the timings
+    python tests/e2e/examples_workspace.py --external   # as a user's workspace would
 
 The copy holds the working tree's files (what git tracks or would track) with examples/
 as committed, so the README's first command having migrated the checkout in place does
@@ -43,9 +44,53 @@ def make_workspace(dest: str) -> None:
     os.symlink(os.path.realpath(os.path.join(ROOT, ".venv")), os.path.join(dest, ".venv"))
 
 
-def run(workspace: str) -> Dict[str, object]:
+def make_user_workspace(dest: str) -> None:
+    """A workspace of a user's own, with keras_migrate as an external repository, set up
+    as README "Pointing it at your own monorepo" says (plus this machine's offline
+    stand-ins for Bazel 4). Its BUILD files load keras_migrate's rules by @keras_migrate."""
+    archive = subprocess.run(["git", "archive", "HEAD", "examples"], cwd=ROOT, stdout=subprocess.PIPE, check=True)
+    subprocess.run(["tar", "-x", "-C", dest], input=archive.stdout, check=True)
+    for directory, _dirs, files in os.walk(os.path.join(dest, "examples")):
+        if "BUILD" in files:
+            path = os.path.join(directory, "BUILD")
+            with open(path) as handle:
+                text = handle.read()
+            with open(path, "w") as handle:
+                handle.write(text.replace('load("//rules:', 'load("@keras_migrate//rules:'))
+    with open(os.path.join(dest, "WORKSPACE"), "w") as handle:
+        handle.write(USER_WORKSPACE.format(root=ROOT))
+    shutil.copy2(os.path.join(ROOT, ".bazelrc"), os.path.join(dest, ".bazelrc"))
+    open(os.path.join(dest, "BUILD"), "w").close()
+    os.symlink(os.path.realpath(os.path.join(ROOT, ".venv")), os.path.join(dest, ".venv"))
+
+
+USER_WORKSPACE = """workspace(name = "user_monorepo")
+
+local_repository(name = "keras_migrate", path = "{root}")
+
+# This machine is offline: Bazel 4's own dependencies point at local copies.
+local_repository(name = "rules_cc", path = "{root}/third_party/rules_cc")
+local_repository(name = "rules_python", path = "{root}/third_party/rules_python")
+local_repository(name = "remote_coverage_tools", path = "{root}/third_party/remote_coverage_tools")
+local_repository(name = "platforms", path = "/usr/share/bazel/tools/platforms")
+local_repository(name = "bazel_skylib", path = "/usr/share/bazel/tools/skylib")
+local_repository(name = "rules_java", path = "/usr/share/bazel/rules/java")
+
+load("@keras_migrate//third_party/python:python_toolchain.bzl", "keras_migrate_python")
+
+keras_migrate_python(name = "keras_migrate_python")
+
+register_toolchains("@keras_migrate_python//:toolchain")
+
+load("@keras_migrate//third_party/remote:remote_config.bzl", "keras_migrate_remote_config")
+
+keras_migrate_remote_config(name = "keras_migrate_remote")
+"""
+
+
+def run(workspace: str, migrate_target: str = "//tools:migrate", test_filters: str = "") -> Dict[str, object]:
     bazel = os.environ.get("BAZEL", "bazel")
-    migrate = [bazel, "run", "//tools:migrate", "--"]
+    migrate = [bazel, "run", migrate_target, "--"]
     results: Dict[str, object] = {}
 
     before = _run(migrate + ["--check", "//examples/..."], workspace, check=False)
@@ -71,7 +116,8 @@ def run(workspace: str) -> Dict[str, object]:
     results["generated_tests"] = len(tests)
 
     start = time.monotonic()
-    test = _run([bazel, "test", "--test_output=errors", "//examples/..."], workspace, check=False)
+    filters = [f"--test_tag_filters={test_filters}"] if test_filters else []
+    test = _run([bazel, "test", "--test_output=errors", *filters, "//examples/..."], workspace, check=False)
     results["bazel_test_s"] = round(time.monotonic() - start, 1)
     results["bazel_test_tail"] = "\n".join(l for l in test.stdout.splitlines() if l.startswith("//examples") or "tests pass" in l or "fail" in l)
     assert test.returncode == 0, test.stdout[-8000:]
@@ -79,10 +125,15 @@ def run(workspace: str) -> Dict[str, object]:
 
 
 def main() -> int:
+    external = "--external" in sys.argv
     workspace = tempfile.mkdtemp(prefix="keras_migrate_e2e_")
     try:
-        make_workspace(workspace)
-        results = run(workspace)
+        if external:
+            make_user_workspace(workspace)
+            results = run(workspace, "@keras_migrate//tools:migrate", "tensorflow,-gpu")
+        else:
+            make_workspace(workspace)
+            results = run(workspace)
         print(json.dumps(results, indent=2))
         return 0
     finally:

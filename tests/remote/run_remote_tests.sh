@@ -142,8 +142,8 @@ if [[ "${1:-}" == no-gpu ]]; then
   reason="$(grep -o 'queued for too long' "$work/nogpu.out" | head -1 || true)"
   echo "nogpu_bazel_rc=$brc nogpu_wall_s=$(secs "$t0" "$t1") nogpu_executions=$executed nogpu_reason='$reason'" >>"$results"
   grep -E 'ERROR|queued|FAILED' "$work/nogpu.out" | head -5
-  [[ $brc -ne 0 && -n "$reason" && $executed -eq 0 ]]
-  exit $?
+  [[ $brc -ne 0 && -n "$reason" && $executed -eq 0 ]] || exit 1
+  exit 0
 fi
 
 # ---------------------------------------------------------------------------------
@@ -173,6 +173,8 @@ if ! "${stack[@]}" --no-gpu-worker --queue-timeout 5 --time-limit 300 -- "$0" --
     2> >(tee "$work/stack2.err" >&2); then
   failed+=("no GPU worker: bounded failure")
 fi
+# The stack names the pool nobody serves (Bazel only says "queued for too long").
+grep -q 'for Pool=gpu were never picked up' "$work/stack2.err" || failed+=("no GPU worker: stack did not name the missing pool")
 
 echo "== 3. hard time limit and teardown"
 t0=$(now)
@@ -204,11 +206,13 @@ fi
 echo "action cache: second run ${cache_hits:-?} remote cache hits, ${cache_second_run_executions:-?} executions (${cache_procs:-?})"
 if [[ -n "${overhead_remote_s:-}" ]]; then
   per=$(python3 -c "print(f'{($overhead_remote_s - $overhead_local_s) / $overhead_runs:.2f}')")
-  echo "per-action overhead: $overhead_runs sequential test runs took ${overhead_remote_s}s remote vs ${overhead_local_s}s local: +${per}s per test run"
+  echo "per-action overhead: $overhead_runs sequential runs of one test took ${overhead_remote_s}s remote vs" \
+    "${overhead_local_s}s local: +${per}s per test run (2 remote actions each: the test, its test.xml)"
 fi
 echo "no GPU worker: bazel rc=${nogpu_bazel_rc:-?} after ${nogpu_wall_s:-?}s ('${nogpu_reason:-}'), executions: ${nogpu_executions:-?}"
+grep -o 'scheduler: .*never picked up.*' "$work/stack2.err" | sed 's/^/  /' || true
 echo "time limit: rc=${timelimit_rc:-?} after ${timelimit_wall_s:-?}s (limit 3s for the whole run, then teardown), leftover processes: '${timelimit_leftover_pids:-}'"
-echo "total: $(secs "$t_all" "$(now)")s"
+echo "total: $(secs "$t_all" "$(now)")s; load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 if [[ ${#failed[@]} -gt 0 ]]; then
   printf 'FAILED: %s\n' "${failed[@]}"
   exit 1

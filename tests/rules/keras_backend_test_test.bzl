@@ -190,6 +190,7 @@ def _validate_test_impl(ctx):
     check(env, "main is required", srcs = ["a.py", "b.py"])
     check(env, "must not set KERAS_BACKEND", env = {"KERAS_BACKEND": "jax"})
     check(env, "is reserved", tags = ["keras_backend=jax"])
+    check(env, "set gpu = True instead", tags = ["requires-gpu-nvidia"])
     check(env, "must not set \"test.Pool\"", exec_properties = {"test.Pool": "big"})
     return unittest.end(env)
 

@@ -13,7 +13,8 @@ The rule reads requirements.lock through a label, so Bazel re-runs it when the l
 changes, and declares its environment variables, so it re-runs when they change.
 """
 
-_LOCK = "@//third_party/python:requirements.lock"
+# Relative to this repository (works when keras_migrate is an external repository too).
+_LOCK = "//third_party/python:requirements.lock"
 
 def _lock_hash(rctx, lock):
     result = rctx.execute(["sha256sum", str(lock)])

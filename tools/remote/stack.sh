@@ -199,4 +199,16 @@ wait "${pids[-1]}"
 rc=$?
 set -e
 log "command exited $rc after $(elapsed)s total"
+# What the scheduler saw, from its database: make an unroutable job's failure explicit
+# (Bazel only shows "Operation has been queued for too long").
+psql_q() { "$pg_bin/psql" -h "$tmp/sock" -U postgres -d postgres -AtF ' ' -c "$1" 2>/dev/null || true; }
+psql_q "select count(*), coalesce(round(avg(extract(epoch from worker_start_timestamp - queued_timestamp))::numeric, 3), 0)
+        from jobs where worker_start_timestamp is not null" | while read -r n wait; do
+  log "scheduler: $n jobs ran on the bots; mean wait from queued to picked up by a bot: ${wait}s"
+done
+psql_q "select property_label, count(*) from jobs where status_code = 14 and worker_name is null
+        group by 1" | while read -r pool n; do
+  log "scheduler: $n job(s) for Pool=$pool were never picked up (no free bot with Pool=$pool)" \
+      "and failed after the ${queue_timeout}s queue timeout"
+done
 exit "$rc"

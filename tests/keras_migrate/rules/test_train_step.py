@@ -132,3 +132,90 @@ def test_non_keras_class_untouched():
         """,
         rules=RULES,
     )
+
+
+def test_metric_trackers_move_into_compute_loss():
+    assert_migrates(
+        """
+        import keras
+        import tensorflow as tf
+
+        class VAE(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.total_loss_tracker = keras.metrics.Mean(name="total_loss")
+
+            @property
+            def metrics(self):
+                return [self.total_loss_tracker]
+
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    total_loss = keras.ops.mean((y - y_pred) ** 2)
+                grads = tape.gradient(total_loss, self.trainable_weights)
+                self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+                self.total_loss_tracker.update_state(total_loss)
+                return {"total_loss": self.total_loss_tracker.result()}
+        """,
+        """
+        import keras
+
+        class VAE(keras.Model):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.total_loss_tracker = keras.metrics.Mean(name="total_loss")
+
+            @property
+            def metrics(self):
+                return [self.total_loss_tracker]
+
+            def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                total_loss = keras.ops.mean((y - y_pred) ** 2)
+                self.total_loss_tracker.update_state(total_loss)
+                return total_loss
+        """,
+        rules=RULES, expected_diagnostics=["KM205"], tensorflow_only=False,
+    )
+
+
+def test_tracker_updates_using_gradients_are_custom():
+    assert_migrates(
+        """
+        import keras
+        import tensorflow as tf
+
+        class M(keras.Model):
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = keras.ops.mean((y - y_pred) ** 2)
+                grads = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                self.norm_tracker.update_state(keras.ops.norm(grads[0]))
+                return {"norm": self.norm_tracker.result()}
+        """,
+        """
+        import keras
+        import tensorflow as tf
+
+        class M(keras.Model):
+            def train_step(self, *args, **kwargs):
+                if keras.backend.backend() == "tensorflow":
+                    return self._tensorflow_train_step(*args, **kwargs)
+                raise NotImplementedError(f"M.train_step has no {keras.backend.backend()} implementation yet")
+
+            def _tensorflow_train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = keras.ops.mean((y - y_pred) ** 2)
+                grads = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                self.norm_tracker.update_state(keras.ops.norm(grads[0]))
+                return {"norm": self.norm_tracker.result()}
+        """,
+        rules=RULES, expected_diagnostics=["KM205", "KM205"], tensorflow_only=True,
+    )

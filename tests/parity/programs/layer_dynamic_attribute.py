@@ -1,4 +1,5 @@
 # parity: section=removed_features.layer_attributes
+# parity: tensorflow_only=a dynamic=True layer reads concrete tensor values (.numpy()) in call(); JAX traces every training step, so the migrator keeps the file on TensorFlow
 """A dynamic=True layer (eager-only call using .numpy()) and Layer.metrics."""
 import random
 

@@ -75,9 +75,10 @@ def _output_mapper(roots: Sequence[str], output_dir: str):
 
 def copy_runtime_beside(directory: str) -> Optional[str]:
     """The guide's advice for removed layers: copy the implementation into your codebase."""
-    import keras_migrate_runtime
+    import importlib.util
 
-    source_dir = os.path.dirname(keras_migrate_runtime.__file__)
+    # find_spec, not import: importing the package would import keras (and a backend).
+    source_dir = os.path.dirname(importlib.util.find_spec("keras_migrate_runtime").origin)
     target = os.path.join(directory, "keras_migrate_runtime")
     if os.path.abspath(target) == os.path.abspath(source_dir):
         return None

@@ -21,6 +21,7 @@ from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
 from keras_migrate.rules.removed_layer_attributes import RemovedLayerAttributes
+from keras_migrate.rules.rnn_constants import RnnConstants
 from keras_migrate.rules.numpy_method import NumpyMethod
 from keras_migrate.rules.tf_random import TfRandom
 from keras_migrate.rules.tf_variable import TfVariable
@@ -53,6 +54,7 @@ ALL_RULES = (
     ThresholdedRelu,
     SymbolicAddLoss,
     RemovedLayerAttributes,
+    RnnConstants,
     NumpyMethod,
     TfRandom,
     TfVariable,

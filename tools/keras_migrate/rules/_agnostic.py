@@ -26,6 +26,7 @@ __all__ = [
     "in_keras_class_method",
     "tensorflow_local",
     "drop_tensorflow_import_if_unused",
+    "shape_names_used_as_tuples",
 ]
 
 # Methods whose function arguments run inside a tf.data / tf graph.
@@ -168,3 +169,35 @@ def drop_tensorflow_import_if_unused(ctx) -> None:
     local = tensorflow_local(ctx)
     if local is not None:
         ctx.remove_import_if_unused("tensorflow", asname=None if local == "tensorflow" else local)
+
+
+def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
+    """(function scope, name) of `name = <...>.shape(...)` assignments whose every later
+    use indexes the name, unpacks it or passes it to a call (a tuple works there just
+    like TF's shape tensor). Computed once per file from the shared ast."""
+    found = ctx.notes.get("agnostic.shape_names")
+    if found is not None:
+        return found
+    from keras_migrate.rules._scan import iter_scoped
+
+    tree = file_ast(ctx)
+    assigned, bad = set(), set()
+    if tree is not None:
+        parents = {}
+        for scope, node in iter_scoped(tree):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                    and node.value.func.attr == "shape"):
+                assigned.add((scope, node.targets[0].id))
+        for scope, node in iter_scoped(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and (scope, node.id) in assigned:
+                parent = parents.get(id(node))
+                ok = (isinstance(parent, ast.Subscript) and parent.value is node) or (
+                    isinstance(parent, ast.Call) and node in parent.args) or isinstance(parent, ast.keyword)
+                if not ok:
+                    bad.add((scope, node.id))
+    found = frozenset(assigned - bad)
+    ctx.notes["agnostic.shape_names"] = found
+    return found

@@ -114,8 +114,9 @@ class RemovedLayerAttributes(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         source = ctx.source
-        self._eager_file = bool(_DYNAMIC_TRUE.search(source))
-        self._keeps_attribute = self._eager_file and bool(re.search(r"\.dynamic\b(?!\s*=[^=])", source))
+        # Set when a dynamic=True is dropped: classes and layers come before compile().
+        self._eager_file = False
+        self._keeps_attribute = bool(_DYNAMIC_TRUE.search(source)) and bool(re.search(r"\.dynamic\b(?!\s*=[^=])", source))
         self._dynamic_instances: Set[str] = set()
         self._class_inserts: Set[int] = set()  # statement lines to follow with self.dynamic = True
         self._dynamic_reported = False
@@ -156,6 +157,7 @@ class RemovedLayerAttributes(Rule):
         return isinstance(call.func, cst.Name) and call.func.value in _scan.keras_layer_classes(self.ctx)
 
     def _mark_eager(self, call: cst.Call) -> None:
+        self._eager_file = True
         if self.ctx.options.mode == "agnostic":
             self.ctx.keep_on_tensorflow(self.id, call, _EAGER_REASON)
         if _is_super_init(call):

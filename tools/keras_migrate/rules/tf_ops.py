@@ -8,7 +8,8 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Part, Rule, Severity
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused
+from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
+from keras_migrate.rules._scan import cst_scope
 from keras_migrate.rules._args import code, parenthesize
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import (
@@ -152,13 +153,17 @@ class TfOps(Rule):
         self._shape_ok: Set[int] = set()
         # top_k calls whose result is used through `.values` / `.indices`.
         self._named_result: Set[int] = set()
+        self._top_k_rewritten: Dict[int, bool] = {}
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         self._data.enter_call(self.ctx, node)
         for arg in node.args:
-            if isinstance(arg.value, cst.Call):
-                self._shape_ok.add(id(arg.value))
+            value = arg.value
+            if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call):
+                value = value.value  # tf.zeros(tf.shape(x)[:-1]): a tuple slice is a shape too
+            if isinstance(value, cst.Call):
+                self._shape_ok.add(id(value))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if isinstance(node.value, cst.Call) and all(
@@ -167,15 +172,26 @@ class TfOps(Rule):
             self._shape_ok.add(id(node.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        # `b, h, w = tf.shape(x)` unpacks a tuple just as well.
-        if isinstance(node.value, cst.Call) and isinstance(node.targets[0].target, (cst.Tuple, cst.List)):
+        # `b, h, w = tf.shape(x)` unpacks a tuple just as well; `s = tf.shape(x)` is fine
+        # when every later use of `s` in the function indexes it or passes it on.
+        if not isinstance(node.value, cst.Call) or len(node.targets) != 1:
+            return
+        target = node.targets[0].target
+        if isinstance(target, (cst.Tuple, cst.List)):
             self._shape_ok.add(id(node.value))
+        elif isinstance(target, cst.Name) and "shape" in code(node.value.func):
+            if (cst_scope(self.ctx), target.value) in shape_names_used_as_tuples(self.ctx):
+                self._shape_ok.add(id(node.value))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Call) and node.attr.value in ("values", "indices"):
             self._named_result.add(id(node.value))
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if id(original.value) in self._named_result and self._top_k_rewritten.pop(id(original.value), False):
+            # top_k(...).values -> keras.ops.top_k(...)[0] (JAX returns a plain tuple)
+            index = "0" if original.attr.value == "values" else "1"
+            return cst.Subscript(value=updated.value, slice=[cst.SubscriptElement(cst.Index(cst.Integer(index)))])
         qualified = self.ctx.qualified_name(original)
         if qualified in TF_ATTRIBUTE_CONSTANTS and not self._data.active(self.ctx):
             self._changed()
@@ -443,6 +459,10 @@ class TfOps(Rule):
         value = sizes.value
         if _is_literal(value, int) and not _is_literal(value, bool):
             return None
+        if (isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.FloorDivide)) or (
+            isinstance(value, cst.Call) and code(value.func) in ("len", "int")
+        ):
+            return None  # an integer count either way
         try:
             numbers = _literal(value)
         except ValueError:
@@ -492,8 +512,7 @@ class TfOps(Rule):
 
     def _special_top_k(self, entry, rel, original, call, bound, positional):
         if id(original) in self._named_result:
-            raise _Refuse("keras.ops.top_k returns a plain (values, indices) tuple on JAX: "
-                          "use [0] / [1] instead of .values / .indices")
+            self._top_k_rewritten[id(original)] = True
         return None
 
     def _special_matmul(self, entry, rel, original, call, bound, positional):

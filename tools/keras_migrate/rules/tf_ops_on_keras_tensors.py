@@ -8,10 +8,11 @@ rule's table and argument binder are reused); ops without an exact equivalent ar
 diagnosed.
 
 Which local names hold KerasTensors comes from an ast pre-pass per function scope:
-results of keras.Input, of applying a layer (`Dense(4)(x)`, `layer(x)`), and of ops on
-KerasTensors. The analysis is deliberately liberal about layer applications inside
-helper functions (their argument may be eager): on the TensorFlow backend keras.ops on
-an eager tf.Tensor computes the same numbers as the TF op, so a wrong guess is harmless.
+results of keras.Input, of applying a layer or function to KerasTensors (`Dense(4)(x)`,
+`layer(x)`, `block(x)`), of ops on KerasTensors, and the parameters of the file's
+functions wherever a call site passes them a KerasTensor (`def block(x): ...` called as
+`block(inputs)`). A value that is only possibly symbolic (a layer applied to a
+parameter nobody passes a KerasTensor to: tf.data and eager helpers) is left alone.
 
 Only in `--mode tensorflow`: in agnostic mode the tf_ops rule converts every TF op.
 """
@@ -19,7 +20,7 @@ Only in `--mode tensorflow`: in agnostic mode the tf_ops rule converts every TF 
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -45,15 +46,22 @@ class _KerasTensors:
         self.names = names
         self.local_layers = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
         self.local_functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
-        self.tensors: Dict[_scan.Scope, Set[str]] = {}
-        self.layers: Dict[_scan.Scope, Set[str]] = {}
-        self.containers: Dict[_scan.Scope, Set[str]] = {}
-        self._other: Dict[_scan.Scope, Set[str]] = {}
-        self._walk(tree.body, ())
-        for scope, others in self._other.items():
-            for table in (self.tensors, self.layers, self.containers):
-                if scope in table:
-                    table[scope] -= others
+        # function name -> indices of parameters some call site feeds a KerasTensor
+        self.fed_params: Dict[str, Set[int]] = {}
+        self._params: Dict[str, List[str]] = {
+            n.name: [a.arg for a in n.args.posonlyargs + n.args.args] for n in tree.body
+            if isinstance(n, ast.FunctionDef)}
+        for _ in range(4):  # call sites feed parameters, which feed more call sites
+            self.tensors, self.layers, self.containers, self._other = {}, {}, {}, {}
+            self._walk(tree.body, ())
+            for scope, others in self._other.items():  # assigned something else too: unsure
+                for table in (self.tensors, self.layers, self.containers):
+                    if scope in table:
+                        table[scope] -= others
+            fed = self._fed_params(tree)
+            if fed == self.fed_params:
+                break
+            self.fed_params = fed
         self.any = any(self.tensors.values())
 
     def _walk(self, body, scope: _scan.Scope) -> None:
@@ -61,7 +69,12 @@ class _KerasTensors:
             if isinstance(stmt, ast.ClassDef):
                 continue  # inside classes tensors are real (call()) or layers (__init__)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._walk(stmt.body, scope + (stmt.name,))
+                inner = scope + (stmt.name,)
+                params = self._params.get(stmt.name, []) if not scope else []
+                for index in self.fed_params.get(stmt.name, ()) if not scope else ():
+                    if index < len(params):
+                        self.tensors.setdefault(inner, set()).add(params[index])
+                self._walk(stmt.body, inner)
                 continue
             if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -82,6 +95,16 @@ class _KerasTensors:
                     self._walk(inner, scope)
             if isinstance(stmt, ast.ExceptHandler):
                 self._walk(stmt.body, scope)
+
+    def _fed_params(self, tree: ast.Module) -> Dict[str, Set[int]]:
+        """Which parameters of the file's functions some call site passes a KerasTensor."""
+        fed: Dict[str, Set[int]] = {}
+        for scope, node in _scan.iter_scoped(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self._params:
+                for index, arg in enumerate(node.args):
+                    if self.is_tensor(arg, scope):
+                        fed.setdefault(node.func.id, set()).add(index)
+        return fed
 
     def _is_layer(self, value: ast.AST, scope) -> bool:
         if not isinstance(value, ast.Call):
@@ -119,9 +142,7 @@ class _KerasTensors:
             args = list(node.args) + [k.value for k in node.keywords]
             fed = any(self.is_tensor(a, scope) for a in args)
             if isinstance(func, ast.Call):  # Dense(4)(x)
-                return fed or self._is_layer(func, scope)
-            if isinstance(func, ast.Name) and self._name_is(self.layers, scope, func.id):
-                return True
+                return fed
             if path is not None:
                 return fed and (path.startswith("ops.") or path.startswith("backend."))
             qualified = self.names.qualified(func)
@@ -264,10 +285,7 @@ class TfOpsOnKerasTensors(Rule):
                 return True
             fed = any(self._is_tensor(a.value, scope) for a in node.args)
             if isinstance(func, cst.Call):
-                return fed or _is_layer_path(self.ctx.keras_path(func.func)) or (
-                    isinstance(func.func, cst.Name) and func.func.value in tensors.local_layers)
-            if isinstance(func, cst.Name) and tensors._name_is(tensors.layers, scope, func.value):
-                return True
+                return fed
             if path is not None:
                 return fed and (path.startswith("ops.") or path.startswith("backend."))
             qualified = self.ctx.qualified_name(func)

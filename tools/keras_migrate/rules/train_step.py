@@ -56,6 +56,11 @@ class _Step:
         self.loss_statements: List[cst.BaseStatement] = []
         self.loss_name: Optional[str] = None
         self.compiled_loss_only = False
+        # `tracker.update_state(loss)` statements after the optimizer step (moved into
+        # compute_loss, which Keras runs with the metrics' state on every backend).
+        self.tracker_updates: List[cst.BaseStatement] = []
+        self.trackers: List[str] = []
+        self.after_names: set = set()
 
 
 class TrainStep(Rule):
@@ -202,13 +207,25 @@ class TrainStep(Rule):
                 if step.loss_name is not None:
                     return None
                 step.loss_name = gradient.group(3)
+                step.after_names.add(gradient.group(1))
                 continue
             if re.fullmatch(r"\w+\s*=\s*self\.trainable_(variables|weights)", text):
+                step.after_names.add(_assigned(stmt))
                 continue
             if text.startswith("self.optimizer.apply_gradients(zip(") and not seen_apply:
                 seen_apply = True
                 continue
             if re.fullmatch(r"self\.compiled_metrics\.update_state\([^()]*\)", text):
+                continue
+            tracker = re.fullmatch(r"((?:self\.)?\w+)\.update_state\((.*)\)", text, re.S)
+            if tracker and tracker.group(1) != "self.compiled_metrics" and not (
+                set(re.findall(r"[A-Za-z_]\w*", tracker.group(2))) & step.after_names
+            ):
+                step.tracker_updates.append(stmt)
+                step.trackers.append(tracker.group(1))
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Return) \
+                    and self._tracker_logs(stmt.body[0].value, step):
                 continue
             if isinstance(stmt, cst.For) and "self.metrics" in code(stmt.iter) and "update_state" in text \
                     and "loss" not in code(stmt.body).replace('"loss"', ""):
@@ -224,7 +241,30 @@ class TrainStep(Rule):
         assigned = [_assigned(s) for s in step.loss_statements]
         if step.loss_name not in assigned:
             return None
+        if step.trackers and not self._trackers_reported(fn, step):
+            return None
         return step
+
+    def _trackers_reported(self, fn: cst.FunctionDef, step: _Step) -> bool:
+        # Keras reports (and resets) the metrics in self.metrics: module-level trackers
+        # need the class's `metrics` property; `self.x` trackers are tracked anyway.
+        has_property = "def metrics(self)" in self.ctx.source
+        return all(t.startswith("self.") for t in step.trackers) or has_property
+
+    def _tracker_logs(self, value, step: _Step) -> bool:
+        """`{"loss": tracker.result(), ...}` naming each updated tracker by its own name."""
+        if not isinstance(value, cst.Dict) or not step.trackers:
+            return False
+        for element in value.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                return False
+            key = element.key.evaluated_value
+            result = re.fullmatch(r"((?:self\.)?\w+)\.result\(\)", code(element.value))
+            if result is None or result.group(1) not in step.trackers:
+                return False
+            if f'name="{key}"' not in self.ctx.source and f"name='{key}'" not in self.ctx.source:
+                return False
+        return True
 
     def _tape_body(self, statements: Sequence[cst.BaseStatement], step: _Step) -> bool:
         for stmt in statements:
@@ -274,7 +314,7 @@ class TrainStep(Rule):
             if mine is not None and mine != theirs:
                 prologue.append(cst.parse_statement(f"{mine} = {theirs}\n"))
         body = []
-        for stmt in step.loss_statements:
+        for stmt in step.loss_statements + step.tracker_updates:
             text = code(stmt)
             new_text = re.sub(r"self\.compiled_loss\([^()]*(\(\))?[^()]*\)",
                               "super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, "

@@ -243,6 +243,7 @@ RUNTIME_SYMBOLS = {
     "layers.LocallyConnected2D": "LocallyConnected2D",
     "layers.experimental.RandomFourierFeatures": "RandomFourierFeatures",
     "constraints.RadialConstraint": "RadialConstraint",
+    "constraints.radial_constraint": "RadialConstraint",  # Keras 2's lowercase alias of the class
 }
 
 # keras.losses.Reduction (ReductionV2) members -> Keras 3 reduction strings. AUTO meant

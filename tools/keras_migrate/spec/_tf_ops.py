@@ -439,7 +439,39 @@ _OTHER = (
          samples=("float(tf.nest.is_nested([x]))",)),
 )
 
-TF_OPS: Tuple[TfOp, ...] = _UNARY + _BINARY + _REDUCTIONS + _SHAPES + _CREATION + _INDEXING + _NN + _OTHER
+_MORE = (
+    TfOp(("is_tensor",), "ops.is_tensor", ("x",), ("x",), samples=("float(tf.is_tensor(tf.constant(x)))",)),
+    TfOp(("math.bincount",), "ops.bincount", ("arr", "weights", "minlength", "maxlength", "dtype"),
+         ("x", "weights", "minlength"), (("arr", "x"),), ("name", "dtype"),
+         limits=(ArgLimit("maxlength", "maxlength", ("None",)),), samples=("tf.math.bincount(tf.constant([1, 3, 3, 0]), minlength=5)",)),
+    TfOp(("image.crop_to_bounding_box",), "ops.image.crop_images",
+         ("image", "offset_height", "offset_width", "target_height", "target_width"),
+         ("images", "top_cropping", "left_cropping", "target_height", "target_width"),
+         (("image", "images"), ("offset_height", "top_cropping"), ("offset_width", "left_cropping")),
+         samples=("tf.image.crop_to_bounding_box(img, 1, 0, 2, 3)",)),
+    TfOp(("image.pad_to_bounding_box",), "ops.image.pad_images",
+         ("image", "offset_height", "offset_width", "target_height", "target_width"),
+         ("images", "top_padding", "left_padding", "target_height", "target_width"),
+         (("image", "images"), ("offset_height", "top_padding"), ("offset_width", "left_padding")),
+         samples=("tf.image.pad_to_bounding_box(img, 1, 2, 6, 7)",)),
+    TfOp(("image.extract_patches",), "ops.image.extract_patches", ("images", "sizes", "strides", "rates", "padding"),
+         ("images", "size", "strides", "dilation_rate", "padding"), (("sizes", "size"), ("rates", "dilation_rate")),
+         values=(("sizes", "spatial"), ("strides", "spatial"), ("rates", "spatial"), ("padding", "lower")),
+         samples=("tf.image.extract_patches(img, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], 'VALID')",
+                  "tf.image.extract_patches(img, sizes=[1, 3, 3, 1], strides=[1, 1, 1, 1], rates=[1, 1, 1, 1], padding='SAME')")),
+    # Initializer objects (random ones draw Keras 3 streams, which differ from TF's by design).
+    TfOp(("random_uniform_initializer", "initializers.RandomUniform", "keras.initializers.RandomUniform"),
+         "initializers.RandomUniform", ("minval", "maxval", "seed"), ("minval", "maxval", "seed")),
+    TfOp(("random_normal_initializer", "initializers.RandomNormal"), "initializers.RandomNormal",
+         ("mean", "stddev", "seed"), ("mean", "stddev", "seed")),
+    TfOp(("constant_initializer", "initializers.Constant"), "initializers.Constant", ("value",), ("value",),
+         add=(("value", "0"),)),
+    TfOp(("zeros_initializer", "initializers.Zeros"), "initializers.Zeros", (), ()),
+    TfOp(("ones_initializer", "initializers.Ones"), "initializers.Ones", (), ()),
+    TfOp(("initializers.GlorotUniform", "glorot_uniform_initializer"), "initializers.GlorotUniform", ("seed",), ("seed",)),
+)
+
+TF_OPS: Tuple[TfOp, ...] = _UNARY + _BINARY + _REDUCTIONS + _SHAPES + _CREATION + _INDEXING + _NN + _OTHER + _MORE
 
 TF_OPS_BY_NAME: Dict[str, TfOp] = {f"tensorflow.{name}": op for op in TF_OPS for name in op.tf}
 
