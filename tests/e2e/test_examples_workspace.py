@@ -19,3 +19,14 @@ def test_migrate_examples_then_run_per_backend_tests(tmp_path):
     finally:
         os.system(f"cd {workspace} && {os.environ.get('BAZEL', 'bazel')} shutdown >/dev/null 2>&1")
     print(results)
+
+
+def test_user_workspace_with_keras_migrate_as_external_repository(tmp_path):
+    workspace = tmp_path / "user"
+    workspace.mkdir()
+    examples_workspace.make_user_workspace(str(workspace))
+    try:
+        results = examples_workspace.run(str(workspace), "@keras_migrate//tools:migrate", "tensorflow,-gpu")
+    finally:
+        os.system(f"cd {workspace} && {os.environ.get('BAZEL', 'bazel')} shutdown >/dev/null 2>&1")
+    print(results)

@@ -76,7 +76,7 @@ def test_agnostic_mode_defers_to_tf_ops_rule():
     )
 
 
-def test_shape_arithmetic_is_diagnosed():
+def test_shape_arithmetic_runs_in_a_lambda():
     assert_migrates(
         """
         import tensorflow as tf
@@ -84,6 +84,29 @@ def test_shape_arithmetic_is_diagnosed():
 
         inputs = keras.Input((3,))
         n = tf.shape(inputs) * 2
+        """,
+        """
+        import tensorflow as tf
+        import keras
+
+        inputs = keras.Input((3,))
+        n = keras.layers.Lambda(lambda t: tf.shape(t))(inputs) * 2
+        """,
+        rules=RULES,
+        mode="tensorflow",
+        expected_diagnostics=["KM144"],
+    )
+
+
+def test_two_symbolic_arguments_without_equivalent_are_diagnosed():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        a = keras.Input((3,))
+        b = keras.Input((3,))
+        c = tf.math.squared_difference(a, b)
         """,
         rules=RULES,
         mode="tensorflow",

@@ -73,3 +73,37 @@ def test_already_keyword_and_single_argument():
         """,
         rules=RULES,
     )
+
+
+def test_required_training_parameter_gets_default():
+    assert_migrates(
+        """
+        from tensorflow.keras import layers
+        class A(layers.Layer):
+            def call(self, x, training, mask=None):
+                def call(y, training):
+                    return y
+                return x
+        class B(layers.Layer):
+            def call(self, x, training, mask):
+                return x
+        class C:
+            def call(self, x, training):
+                return x
+        """,
+        """
+        from tensorflow.keras import layers
+        class A(layers.Layer):
+            def call(self, x, training=None, mask=None):
+                def call(y, training):
+                    return y
+                return x
+        class B(layers.Layer):
+            def call(self, x, training, mask):
+                return x
+        class C:
+            def call(self, x, training):
+                return x
+        """,
+        rules=RULES,
+    )

@@ -94,7 +94,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     # Under `bazel run`, resolve paths from where the user stands.
     if os.environ.get("BUILD_WORKING_DIRECTORY"):
         os.chdir(os.environ["BUILD_WORKING_DIRECTORY"])
-    args = build_parser().parse_args(argv)
+    # Negative target patterns (-//pkg/...) would read as options to argparse.
+    negative = [a for a in argv if a.startswith("-//")]
+    args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
+    args.paths.extend(negative)
     if any(is_target_pattern(p) for p in args.paths):
         from keras_migrate.bazel import run_on_targets
 

@@ -5,7 +5,8 @@ KerasTensor cannot be used as input to a TensorFlow function"). Outside Layer/Mo
 classes, calls of tf.* ops whose arguments are KerasTensors become their keras.ops
 equivalents from the numerically checked table of spec/_tf_ops.py (the part-2 tf_ops
 rule's table and argument binder are reused); ops without an exact equivalent are
-diagnosed.
+wrapped in a `keras.layers.Lambda` on the one KerasTensor argument (the TF op then runs
+inside the layer, exactly as before, on the TensorFlow backend), or diagnosed.
 
 Which local names hold KerasTensors comes from an ast pre-pass per function scope:
 results of keras.Input, of applying a layer or function to KerasTensors (`Dense(4)(x)`,
@@ -154,6 +155,17 @@ class _KerasTensors:
         return False
 
 
+def _names_in(node: cst.CSTNode):
+    found = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
+
+    node.visit(_V())
+    return found
+
+
 def _container_values(node):
     if isinstance(node, ast.Dict):
         for value in node.values:
@@ -197,14 +209,21 @@ class TfOpsOnKerasTensors(Rule):
             """,
             mode="tensorflow",
         ),
-        # No exact keras.ops twin: diagnosed.
+        # No exact keras.ops twin: the TF op runs inside a Lambda layer.
         Example(
             before="""
             import tensorflow as tf
             import keras
 
-            inputs = keras.Input((8,))
-            clipped = tf.clip_by_norm(inputs, 1.0)
+            inputs = keras.Input((8, 8, 4))
+            x = tf.nn.depth_to_space(inputs, block_size=2)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            inputs = keras.Input((8, 8, 4))
+            x = keras.layers.Lambda(lambda t: tf.nn.depth_to_space(t, block_size=2))(inputs)
             """,
             diagnostics=("KM144",),
             mode="tensorflow",
@@ -241,21 +260,38 @@ class TfOpsOnKerasTensors(Rule):
                f"keras.layers.Lambda(lambda t: tf.{rel}(t, ...))(x) or a custom Layer whose call() uses it")
         if entry is None:
             missing = TF_NO_EQUIVALENT_BY_NAME.get(qualified)
-            message = f"tf.{rel} applied to a KerasTensor fails in Keras 3"
-            if missing is not None:
-                message += f" (keras.ops has no exact equivalent: {missing.message})"
-            self.report(original, message, fix=fix)
-            return updated
+            why = "keras.ops has no exact equivalent" + (f" ({missing.message})" if missing is not None else "")
+            return self._wrap_or_report(original, updated, scope, rel, why, fix)
         try:
             replacement = self._rewriter()._rewrite(entry, rel, original, updated)
         except Exception as why:  # the tf_ops binder refuses what it cannot map exactly
-            self.report(original, f"tf.{rel} applied to a KerasTensor fails in Keras 3 and was not rewritten: {why}",
-                        fix=fix)
-            return updated
+            return self._wrap_or_report(original, updated, scope, rel, str(why), fix)
         self.fired()
         if entry.note:
             self.report(original, f"tf.{rel} -> keras.{entry.keras}: {entry.note}", severity=Severity.INFO)
         return replacement
+
+    def _wrap_or_report(self, original: cst.Call, updated: cst.Call, scope, rel: str, why: str, fix: str):
+        """`tf.op(x, k=v)` -> `keras.layers.Lambda(lambda t: tf.op(t, k=v))(x)` when x is the
+        only KerasTensor argument."""
+        symbolic = [i for i, arg in enumerate(original.args) if self._is_tensor(arg.value, scope)]
+        if len(symbolic) != 1 or original.args[symbolic[0]].star:
+            self.report(original, f"tf.{rel} applied to KerasTensors fails in Keras 3 ({why})", fix=fix)
+            return updated
+        index = symbolic[0]
+        used = {n.value for n in _names_in(updated)}
+        var = next(v for v in ("t", "t_", "tensor", "tensor_") if v not in used)
+        args = list(updated.args)
+        fed = args[index].value
+        args[index] = args[index].with_changes(value=cst.Name(var))
+        inner = updated.with_changes(args=args)
+        keras_name = self.ctx.require_keras()
+        lam = cst.Lambda(params=cst.Parameters([cst.Param(cst.Name(var))]), body=inner)
+        layer = cst.Call(func=cst.parse_expression(f"{keras_name}.layers.Lambda"), args=[cst.Arg(lam)])
+        self.fired()
+        self.report(original, f"tf.{rel} on a KerasTensor wrapped in a Lambda layer ({why}); "
+                              "a .keras file holding it loads only with safe_mode=False", severity=Severity.INFO)
+        return cst.Call(func=layer, args=[cst.Arg(fed)])
 
     def _rewriter(self):
         if self._helper is None:

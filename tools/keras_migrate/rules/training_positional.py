@@ -16,7 +16,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import as_keyword
+from keras_migrate.rules._args import as_keyword, file_uses_keras
 from keras_migrate.spec._keras3_renames import TRAINING_SECOND_POSITIONAL
 
 __all__ = ["TrainingPositional"]
@@ -76,7 +76,8 @@ def _class_facts(ctx):
 class TrainingPositional(Rule):
     id = "KM114"
     name = "training_positional"
-    description = "Pass `training` by keyword to Keras layers that Keras 3 no longer accepts positionally."
+    description = ("Pass `training` by keyword where Keras 3 rejects it positionally, and give a required "
+                   "call() `training` parameter the default None Keras 2 implied.")
     TRIGGERS = ("training", "True", "False")
     EXAMPLES = (
         Example(
@@ -111,9 +112,47 @@ class TrainingPositional(Rule):
             y = keras.layers.BatchNormalization()(x, training=False)
             """,
         ),
+        Example(
+            before="""
+            import keras
+            class Block(keras.layers.Layer):
+                def call(self, inputs, training):
+                    return inputs
+            """,
+            after="""
+            import keras
+            class Block(keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    return inputs
+            """,
+        ),
         # Unknown callees (an RNN's second argument is initial_state) are left alone.
         Example(before="import keras\ny = self.rnn(x, state)\n"),
     )
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        # `def call(self, x, training)`: Keras 2 always passed `training` (None when
+        # unknown); Keras 3 only passes it when it is known, so a required parameter
+        # fails symbolic calls ("missing a required argument: 'training'").
+        if original.name.value != "call" or len(self.ctx.class_stack) == 0:
+            return updated
+        if not any(stmt is original for stmt in self.ctx.class_stack[-1].body.body):
+            return updated  # a nested function, not the class's own method
+        params = list(updated.params.params)
+        index = next((i for i, p in enumerate(params) if p.name.value == "training"), None)
+        if index is None or params[index].default is not None:
+            return updated
+        if any(p.default is None for p in params[index + 1:]):
+            return updated  # a required parameter follows: cannot add a default
+        if not self.ctx.class_stack[-1].bases or not file_uses_keras(self.ctx):
+            return updated
+        params[index] = params[index].with_changes(
+            default=cst.Name("None"),
+            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                  whitespace_after=cst.SimpleWhitespace("")),
+        )
+        self.fired()
+        return updated.with_changes(params=updated.params.with_changes(params=params))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         positional = [i for i, arg in enumerate(original.args) if arg.keyword is None]
