@@ -16,6 +16,17 @@ start=$SECONDS
 bazel test //...
 bazel_rc=$?
 echo "[test] bazel test //...: $([[ $bazel_rc == 0 ]] && echo passed || echo "FAILED (exit $bazel_rc)") in $((SECONDS - start))s"
+# Bazel 7 (bzlmod) checks in a Debian sid chroot (tools/bazel7.sh; README "Supported
+# Bazel versions"). CI always; locally on request (the first run builds a 1.5 GB chroot
+# and needs root).
+bazel7_rc=0
+if [[ ${CI:-} == true || ${KERAS_MIGRATE_BAZEL7:-} == 1 ]]; then
+  start=$SECONDS
+  bash tools/bazel7.sh check
+  bazel7_rc=$?
+  echo "[test] Bazel 7 checks: $([[ $bazel7_rc == 0 ]] && echo passed || echo "FAILED (exit $bazel7_rc)") in $((SECONDS - start))s"
+fi
+
 if [[ ${CI:-} == true ]]; then
   # Free the server's memory for pytest (TensorFlow, JAX and torch in one box).
   bazel shutdown >/dev/null 2>&1 || true
@@ -27,4 +38,5 @@ pytest_rc=$?
 if [[ $pytest_rc != 0 ]]; then
   exit "$pytest_rc"
 fi
+[[ $bazel7_rc == 0 ]] || exit "$bazel7_rc"
 exit "$bazel_rc"

@@ -147,6 +147,56 @@ else
   skip migrate_command "tools/keras_migrate/bazel/ driver or examples/**/BUILD not there yet"
 fi
 
+# --- keras_migrate as a bzlmod dependency of a user's workspace ------------------------
+USER_WS="$WORK/user_monorepo"
+user_workspace() {
+  # What the README tells Bazel 7 users to write: bazel_dep + an override, their own
+  # py rules from rules_python; the code is one of the examples.
+  rm -rf "$USER_WS" && mkdir -p "$USER_WS/ml/text"
+  cat >"$USER_WS/MODULE.bazel" <<EOF2
+module(name = "user_monorepo")
+
+bazel_dep(name = "rules_python", version = "0.22.1")
+bazel_dep(name = "keras_migrate", version = "0.1.0")
+local_path_override(module_name = "keras_migrate", path = "$SRC")
+EOF2
+  # The chroot's offline settings, with paths into this checkout.
+  sed "s|%workspace%|$SRC|g" "$SRC/third_party/bazel7/bazelrc" >"$USER_WS/.bazelrc"
+  cp "$SRC/examples/text/sentiment.py" "$SRC/examples/text/sentiment_test.py" "$USER_WS/ml/text/"
+  cat >"$USER_WS/ml/text/BUILD.bazel" <<'EOF2'
+load("@rules_python//python:defs.bzl", "py_library", "py_test")
+
+py_library(
+    name = "sentiment",
+    srcs = ["sentiment.py"],
+)
+
+py_test(
+    name = "sentiment_test",
+    srcs = ["sentiment_test.py"],
+    deps = [":sentiment"],
+)
+EOF2
+}
+user_migrate() {
+  (cd "$USER_WS" && bazel run @keras_migrate//tools:migrate -- "$@")
+}
+user_migrate_run() {
+  user_migrate //ml/... || return
+  grep -q 'keras_backend_test' "$USER_WS/ml/text/BUILD.bazel" || { echo "BUILD not edited"; return 1; }
+  ! grep -q 'tf\.keras' "$USER_WS/ml/text/sentiment.py" || { echo "tf.keras left"; return 1; }
+  (cd "$USER_WS" && bazel query 'tests(//ml/...)') | tee "$WORK/user_tests.txt"
+  grep -q '_jax$' "$WORK/user_tests.txt"
+}
+if [[ -f examples/text/sentiment.py ]] && compgen -G "tools/keras_migrate/bazel/*.py" >/dev/null; then
+  user_workspace
+  check user_workspace_migrate user_migrate_run
+  check user_workspace_second_run_noop user_migrate --check //ml/...
+  (cd "$USER_WS" && bazel shutdown >/dev/null 2>&1)
+else
+  skip user_workspace "examples/text or the tools/keras_migrate/bazel driver not there yet"
+fi
+
 echo
 echo "bazel7 summary:"
 printf '  %s\n' "${SUMMARY[@]}"

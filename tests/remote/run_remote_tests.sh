@@ -89,7 +89,8 @@ if [[ "${1:-}" == with-gpu ]]; then
     fi
     n0=$(lines); t0=$(now)
     set +e
-    (cd "$ws" && "${exbazel[@]}" test "${remote[@]}" //examples/...) >"$work/examples.out" 2>&1
+    # --nocache_test_results: results cached by an earlier run would prove nothing.
+    (cd "$ws" && "${exbazel[@]}" test "${remote[@]}" --nocache_test_results //examples/...) >"$work/examples.out" 2>&1
     brc=$?
     set -e
     t1=$(now)
@@ -209,6 +210,7 @@ if [[ -n "${overhead_remote_s:-}" ]]; then
   echo "per-action overhead: $overhead_runs sequential runs of one test took ${overhead_remote_s}s remote vs" \
     "${overhead_local_s}s local: +${per}s per test run (2 remote actions each: the test, its test.xml)"
 fi
+grep -ho 'scheduler: [0-9]* jobs ran.*' "$work/stack1.err" | sed 's/^/  stack with GPU bot: /' || true
 echo "no GPU worker: bazel rc=${nogpu_bazel_rc:-?} after ${nogpu_wall_s:-?}s ('${nogpu_reason:-}'), executions: ${nogpu_executions:-?}"
 grep -o 'scheduler: .*never picked up.*' "$work/stack2.err" | sed 's/^/  /' || true
 echo "time limit: rc=${timelimit_rc:-?} after ${timelimit_wall_s:-?}s (limit 3s for the whole run, then teardown), leftover processes: '${timelimit_leftover_pids:-}'"

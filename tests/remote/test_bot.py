@@ -178,6 +178,52 @@ class RunAndCollectTest(unittest.TestCase):
         self.assertEqual(tree.root.directories[0].digest.hash, hashlib.sha256(sub.SerializeToString()).hexdigest())
 
 
+class _FakeCasStub:
+    """Stands in for the gRPC CAS stub: records requests, answers from a dict."""
+
+    def __init__(self, blobs):
+        self.blobs, self.requests = blobs, []
+
+    def BatchReadBlobs(self, request, timeout=None):
+        self.requests.append([d.hash for d in request.digests])
+        reply = re_pb2.BatchReadBlobsResponse()
+        for d in request.digests:
+            r = reply.responses.add(digest=d)
+            if d.hash in self.blobs:
+                r.data = self.blobs[d.hash]
+            else:
+                r.status.code = 5  # NOT_FOUND
+        return reply
+
+
+class CasClientTest(unittest.TestCase):
+    def _client(self, blobs):
+        import grpc
+
+        from remote import _cas
+
+        client = _cas.CasClient(grpc.insecure_channel("127.0.0.1:9"), "main")
+        client._cas = _FakeCasStub(blobs)
+        return client, _cas
+
+    def test_empty_blob_is_never_requested_and_batches_are_bounded(self):
+        client, _cas = self._client({})
+        big = b"x" * (_cas._BATCH_BYTES // 2 + 1)
+        digests = [_cas.digest_of(big + bytes([i])) for i in range(3)]
+        client._cas.blobs = {d.hash: big + bytes([i]) for i, d in enumerate(digests)}
+        empty = _cas.digest_of(b"")
+        out = client.fetch_blobs(digests + [empty])
+        self.assertEqual(out[empty.hash], b"")
+        self.assertEqual(len(out), 4)
+        self.assertEqual(len(client._cas.requests), 3, "two half-size blobs do not fit one batch")
+        self.assertNotIn(empty.hash, sum(client._cas.requests, []))
+
+    def test_missing_blob_raises(self):
+        client, _cas = self._client({})
+        with self.assertRaises(LookupError):
+            client.fetch_blobs([_cas.digest_of(b"absent")])
+
+
 class RoutingLogTest(unittest.TestCase):
     def test_one_json_line_per_record_from_many_threads(self):
         path = os.path.join(tempfile.mkdtemp(), "bots.jsonl")

@@ -49,8 +49,15 @@ def _interpreter(rctx, workspace):
         print("keras_migrate: no Python venv yet (%s); run tools/bootstrap.sh" % cached)
     return cached + "/bin/python3", "bootstrap cache"
 
+def _workspace_root(rctx):
+    # Bazel 7+ says where the main workspace is (a bzlmod workspace may have no WORKSPACE
+    # file); Bazel 4 has no repository_ctx.workspace_root.
+    if hasattr(rctx, "workspace_root"):
+        return str(rctx.workspace_root)
+    return str(rctx.path(Label("@//:WORKSPACE")).dirname)
+
 def _keras_migrate_python_impl(rctx):
-    workspace = str(rctx.path(Label("@//:WORKSPACE")).dirname)
+    workspace = _workspace_root(rctx)
 
     # Read the lock through its label so that editing it re-runs this rule.
     rctx.path(Label(_LOCK))

@@ -52,8 +52,9 @@ class CasClient:
     def fetch_blobs(self, digests):
         """Returns {hash: bytes} for the given digests; raises if any is missing."""
         unique = {d.hash: d for d in digests}
-        out = {}
-        small = [d for d in unique.values() if d.size_bytes <= _BATCH_BYTES]
+        # The empty blob is implicitly present: clients never upload it.
+        out = {h: b"" for h, d in unique.items() if d.size_bytes == 0}
+        small = [d for d in unique.values() if 0 < d.size_bytes <= _BATCH_BYTES]
         for d in unique.values():
             if d.size_bytes > _BATCH_BYTES:
                 out[d.hash] = self._read_stream(d)
@@ -70,8 +71,6 @@ class CasClient:
                     )
                 out[response.digest.hash] = response.data
         for d in unique.values():
-            if d.size_bytes == 0:
-                out.setdefault(d.hash, b"")
             if d.hash not in out:
                 raise LookupError(f"CAS did not return blob {d.hash}/{d.size_bytes}")
         return out

@@ -24,10 +24,9 @@ import time
 import uuid
 
 import grpc
-from buildgrid._protos.google.rpc import code_pb2
-
 from buildgrid._protos.build.bazel.remote.execution.v2 import remote_execution_pb2 as re_pb2
 from buildgrid._protos.google.devtools.remoteworkers.v1test2 import bots_pb2, bots_pb2_grpc, worker_pb2
+from buildgrid._protos.google.rpc import code_pb2
 
 from remote import _exec
 from remote._cas import CasClient

@@ -202,9 +202,13 @@ log "command exited $rc after $(elapsed)s total"
 # What the scheduler saw, from its database: make an unroutable job's failure explicit
 # (Bazel only shows "Operation has been queued for too long").
 psql_q() { "$pg_bin/psql" -h "$tmp/sock" -U postgres -d postgres -AtF ' ' -c "$1" 2>/dev/null || true; }
-psql_q "select count(*), coalesce(round(avg(extract(epoch from worker_start_timestamp - queued_timestamp))::numeric, 3), 0)
-        from jobs where worker_start_timestamp is not null" | while read -r n wait; do
-  log "scheduler: $n jobs ran on the bots; mean wait from queued to picked up by a bot: ${wait}s"
+psql_q "select count(*), round(avg(extract(epoch from worker_start_timestamp - queued_timestamp))::numeric, 3),
+               round(avg(extract(epoch from worker_completed_timestamp - worker_start_timestamp))::numeric, 3)
+        from jobs where worker_completed_timestamp is not null having count(*) > 0" | while read -r n wait busy; do
+  ran="$(python3 -c 'import json, sys; r = [json.loads(l).get("run_s", 0) for l in open(sys.argv[1]) if l.strip()]
+print(f"{sum(r) / max(len(r), 1):.3f}")' "$bot_log")"
+  log "scheduler: $n jobs ran on the bots; mean per job: ${wait}s in the queue (incl. waiting for a" \
+      "busy bot), ${busy}s from a bot taking it to its result, of which the command itself ran ${ran}s"
 done
 psql_q "select property_label, count(*) from jobs where status_code = 14 and worker_name is null
         group by 1" | while read -r pool n; do

@@ -135,14 +135,14 @@ def test_local_layer_constructor_dynamic_false_dropped():
     )
 
 
-def test_add_metric_fix_names_the_tracker():
+def test_add_metric_with_computed_name_is_diagnosed_with_recipe():
     result = assert_migrates(
         """
         import keras
 
         class Probe(keras.layers.Layer):
             def call(self, x):
-                self.add_metric(keras.ops.std(x), "std of x")
+                self.add_metric(keras.ops.std(x), label)
                 return x
         """,
         None,
@@ -150,8 +150,97 @@ def test_add_metric_fix_names_the_tracker():
         expected_diagnostics=["KM172"],
     )
     fix = result.diagnostics[0].fix
-    assert "self.std_of_x_tracker = keras.metrics.Mean(name=\"std of x\")" in fix
-    assert "self.std_of_x_tracker.update_state(keras.ops.std(x))" in fix
+    assert "self.label_tracker = keras.metrics.Mean(name=label)" in fix
+    assert "self.label_tracker.update_state(keras.ops.std(x))" in fix
+
+
+def test_add_metric_rewritten_into_existing_init_and_new_init():
+    assert_migrates(
+        """
+        import tensorflow as tf
+
+        class Probe(tf.keras.layers.Layer):
+            \"\"\"Doc.\"\"\"
+            def call(self, x):
+                self.add_metric(tf.reduce_mean(x), name="mean x")
+                self.add_metric(tf.reduce_max(x), "max", aggregation="mean")
+                self.add_metric(tf.reduce_mean(x), name="mean x")
+                return x
+
+
+        class Scaled(tf.keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+
+            def call(self, x):
+                self.add_metric(x, name="x")
+                return x
+        """,
+        """
+        import tensorflow as tf
+        import keras
+
+        class Probe(tf.keras.layers.Layer):
+            \"\"\"Doc.\"\"\"
+
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.mean_x_tracker = keras.metrics.Mean(name="mean x")
+                self.max_tracker = keras.metrics.Mean(name="max")
+
+            def call(self, x):
+                self.mean_x_tracker.update_state(tf.reduce_mean(x))
+                self.max_tracker.update_state(tf.reduce_max(x))
+                self.mean_x_tracker.update_state(tf.reduce_mean(x))
+                return x
+
+
+        class Scaled(tf.keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.x_tracker = keras.metrics.Mean(name="x")
+                self.units = units
+
+            def call(self, x):
+                self.x_tracker.update_state(x)
+                return x
+        """,
+        rules=RULES,
+        mode="tensorflow",
+        tensorflow_only=False,
+    )
+
+
+def test_add_metric_keeps_agnostic_file_on_tensorflow():
+    result = assert_migrates(
+        """
+        import keras
+
+        class Probe(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+
+            def call(self, x):
+                self.add_metric(x, name="x", aggregation=None)
+                return x
+        """,
+        """
+        import keras
+
+        class Probe(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.x_tracker = keras.metrics.Mean(name="x")
+
+            def call(self, x):
+                self.x_tracker.update_state(x)
+                return x
+        """,
+        rules=RULES,
+        tensorflow_only=True,
+    )
+    assert "JAX" in result.tensorflow_only[0]
 
 
 def test_non_layer_dynamic_keyword_does_not_make_models_eager():

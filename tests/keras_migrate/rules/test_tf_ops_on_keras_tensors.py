@@ -106,7 +106,7 @@ def test_two_symbolic_arguments_without_equivalent_are_diagnosed():
 
         a = keras.Input((3,))
         b = keras.Input((3,))
-        c = tf.math.squared_difference(a, b)
+        c = tf.math.zeta(a, b)
         """,
         rules=RULES,
         mode="tensorflow",

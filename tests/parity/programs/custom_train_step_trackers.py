@@ -55,6 +55,7 @@ emit(
     {
         "loss_history": history.history["loss"],
         "mae_history": history.history["mae"],
-        "weights": model.get_weights(),
+        # Keras 2 counts the trackers' variables in model.get_weights(); Keras 3 does not.
+        "weights": [w for layer in model.layers for w in layer.get_weights()],
     }
 )

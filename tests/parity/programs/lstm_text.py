@@ -1,5 +1,5 @@
 # parity: section=everyday.lstm_text
-# parity: atol=1e-4 rtol=1e-3 reason=RMSprop steps through a masked LSTM accumulate float32 reordering differences between backends
+# parity: atol=1e-4 rtol=1e-3 reason=momentum steps through a masked LSTM accumulate float32 reordering differences between backends
 """An Embedding + LSTM binary text classifier on padded integer sequences."""
 import random
 
@@ -28,7 +28,9 @@ model = keras.Sequential(
 model.build((None, 6))
 fill_weights(model, seed=27)
 model.compile(
-    optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
+    # SGD, not RMSprop/Adam: adaptive steps amplify the ~1e-7 gradient
+    # differences between backends' masked-LSTM kernels into ~1e-2 weights.
+    optimizer=keras.optimizers.SGD(learning_rate=0.5, momentum=0.9),
     loss="binary_crossentropy",
     metrics=["accuracy"],
 )

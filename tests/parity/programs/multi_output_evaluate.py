@@ -24,8 +24,8 @@ model.compile(optimizer="adam", loss="categorical_crossentropy")
 
 rng = np.random.RandomState(0)
 x_test = rng.uniform(size=[10, 10]).astype("float32")
-y_test_1 = rng.uniform(size=[10, 5]).astype("float32")
-y_test_2 = rng.uniform(size=[10, 5]).astype("float32")
+y_test_1 = np.eye(5, dtype="float32")[rng.randint(0, 5, size=10)]
+y_test_2 = np.eye(5, dtype="float32")[rng.randint(0, 5, size=10)]
 # Labels are distributions: with unnormalised labels Keras 2's fused softmax
 # cross-entropy has a different gradient (TF's kernel assumes they sum to 1).
 y_test_1 /= y_test_1.sum(axis=1, keepdims=True)

@@ -13,11 +13,14 @@ the layer defines one, and runs eagerly with `compile(run_eagerly=True)`. So:
   in agnostic mode the file stays on TensorFlow (JAX traces every step, so an
   eager-only call() cannot run there); a layer without compute_output_shape()
   is reported.
-* `self.add_metric(...)` (raises NotImplementedError in Keras 3) is diagnosed
-  with the Keras 3 replacement: a keras.metrics.Mean tracker created in
-  __init__ and updated in call(); Keras 3 still lists such trackers in
-  `layer.metrics` and reports them in fit() logs, which is why `.metrics`
-  reads need no change.
+* `self.add_metric(value, name="n")` (raises NotImplementedError in Keras 3)
+  becomes the Keras 3 idiom: `self.n_tracker = keras.metrics.Mean(name="n")`
+  in __init__ (one is added if the class has none) and
+  `self.n_tracker.update_state(value)` in place of the call: the same
+  per-epoch mean under the same name in fit()/evaluate() logs, and the same
+  `layer.metrics` list, which is why `.metrics` reads need no change. Keras 3
+  fails such in-call metric updates on JAX, so in agnostic mode the file stays
+  on TensorFlow. Computed names and other aggregations are diagnosed.
 * other `.dynamic` reads (e.g. `model.dynamic`) are diagnosed.
 """
 
@@ -32,11 +35,13 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._args import code, drop_arg
-from keras_migrate.rules._util import keyword_arg, with_keyword
+from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
 
 __all__ = ["RemovedLayerAttributes"]
 
 _DYNAMIC_TRUE = re.compile(r"\bdynamic\s*=\s*True\b")
+_METRIC_REASON = ("metrics updated inside a layer's call() (Keras 2 add_metric) fail on JAX in Keras 3 "
+                  "(they work on TensorFlow and PyTorch)")
 _EAGER_REASON = ("a dynamic=True layer's call() needs eager tensors; JAX traces every training step "
                  "(run it on TensorFlow or PyTorch with compile(run_eagerly=True))")
 
@@ -50,7 +55,8 @@ def _is_super_init(call: cst.Call) -> bool:
 class RemovedLayerAttributes(Rule):
     id = "KM172"
     name = "removed_layer_attributes"
-    description = "Drop the removed Layer dynamic= keyword (running eager models with run_eagerly=True) and diagnose add_metric()."
+    description = ("Drop the removed Layer dynamic= keyword (running eager models with run_eagerly=True) and "
+                   "turn Layer.add_metric() into a Mean tracker.")
     TRIGGERS = ("dynamic", "add_metric")
     EXAMPLES = (
         Example(
@@ -107,6 +113,30 @@ class RemovedLayerAttributes(Rule):
                     self.add_metric(keras.ops.mean(x), name="mean_x")
                     return x
             """,
+            after="""
+            import keras
+
+            class Probe(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.mean_x_tracker = keras.metrics.Mean(name="mean_x")
+
+                def call(self, x):
+                    self.mean_x_tracker.update_state(keras.ops.mean(x))
+                    return x
+            """,
+            mode="tensorflow",
+        ),
+        # A computed metric name: diagnosed with the same recipe.
+        Example(
+            before="""
+            import keras
+
+            class Probe(keras.layers.Layer):
+                def call(self, x):
+                    self.add_metric(keras.ops.mean(x), name=self.name + "_mean")
+                    return x
+            """,
             diagnostics=("KM172",),
         ),
     )
@@ -120,6 +150,7 @@ class RemovedLayerAttributes(Rule):
         self._dynamic_instances: Set[str] = set()
         self._class_inserts: Set[int] = set()  # statement lines to follow with self.dynamic = True
         self._dynamic_reported = False
+        self._trackers = {}  # id(ClassDef) -> {tracker attribute: name string node}
         if self._keeps_attribute:
             self._dynamic_instances = _dynamic_instances(ctx)
 
@@ -145,8 +176,63 @@ class RemovedLayerAttributes(Rule):
             self.fired()
         if isinstance(original.func, cst.Attribute) and original.func.attr.value == "add_metric" \
                 and self.ctx.class_stack and code(original.func.value) == "self":
-            self._report_add_metric(original)
+            rewritten = self._rewrite_add_metric(original, result)
+            if rewritten is None:
+                self._report_add_metric(original)
+            else:
+                result = rewritten
         return result
+
+    # -- self.add_metric(value, name="n") -> a Mean tracker made in __init__ ------------------
+    def _rewrite_add_metric(self, original: cst.Call, updated: cst.Call):
+        cls = self.ctx.class_stack[-1]
+        if cls.name.value not in _scan.keras_layer_classes(self.ctx) or any(a.star for a in original.args):
+            return None
+        bound = {}
+        for i, arg in enumerate(updated.args):
+            key = arg.keyword.value if arg.keyword is not None else ("value", "name", "aggregation")[min(i, 2)]
+            bound[key] = arg.value
+        if set(bound) - {"value", "name", "aggregation"} or "value" not in bound or "name" not in bound:
+            return None
+        name = bound["name"]
+        if not isinstance(name, cst.SimpleString) or code(bound.get("aggregation", cst.Name("None"))) not in (
+                "None", "'mean'", '"mean"'):
+            return None
+        label = re.sub(r"\W+", "_", name.evaluated_value).strip("_") or "metric"
+        attr = f"{label}_tracker"
+        trackers = self._trackers.setdefault(id(cls), {})
+        trackers.setdefault(attr, name)
+        if self.ctx.options.mode == "agnostic":
+            self.ctx.keep_on_tensorflow(self.id, original, _METRIC_REASON)
+        self.fired()
+        value = bound["value"]
+        return cst.Call(func=dotted(f"self.{attr}.update_state"), args=[cst.Arg(value)])
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        trackers = self._trackers.pop(id(original), None)
+        if not trackers:
+            return updated
+        keras_name = self.ctx.require_keras()
+        lines = [cst.parse_statement(f"self.{attr} = {keras_name}.metrics.Mean(name={code(name)})\n")
+                 for attr, name in trackers.items()]
+        body = list(updated.body.body)
+        for index, stmt in enumerate(body):
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+                inner = list(stmt.body.body)
+                at = next((i + 1 for i, s in enumerate(inner) if _calls_super_init(s)), len(inner))
+                body[index] = stmt.with_changes(body=stmt.body.with_changes(body=inner[:at] + lines + inner[at:]))
+                break
+        else:
+            init = cst.parse_statement("def __init__(self, **kwargs):\n    super().__init__(**kwargs)\n")
+            init = init.with_changes(body=init.body.with_changes(body=list(init.body.body) + lines))
+            at = 1 if body and _is_docstring(body[0]) else 0
+            blank = cst.EmptyLine(indent=False)
+            if at:
+                init = init.with_changes(leading_lines=[blank])
+            if at < len(body) and not body[at].leading_lines:
+                body[at] = body[at].with_changes(leading_lines=[blank])
+            body.insert(at, init)
+        return updated.with_changes(body=updated.body.with_changes(body=body))
 
     def _is_layer_constructor(self, call: cst.Call) -> bool:
         if _is_super_init(call):
@@ -222,6 +308,18 @@ class RemovedLayerAttributes(Rule):
             "it in fit() logs",
             Severity.WARNING,
         )
+
+
+def _calls_super_init(stmt: cst.CSTNode) -> bool:
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return False
+    return any(isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _is_super_init(small.value)
+               for small in stmt.body)
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
 def _defines(cls: cst.ClassDef, method: str) -> bool:

@@ -224,12 +224,19 @@ class StateBuilding(Rule):
                                 "input_shape) and remove the creation from call()")
             else:
                 moved.extend(lazy)
+        # A new build() would hide one inherited from the file's own base classes.
+        library_bases = all(self.ctx.keras_path(b.value) is not None for b in original.bases)
+        if moved and build_i is None and not library_bases:
+            self.report(original, "state is created lazily in call(); Keras 3 requires it in __init__() or build()",
+                        fix="add def build(self, input_shape): that calls super().build(input_shape) and creates "
+                            "it, and remove the creation from call()")
+            return updated
         build_lines: List[cst.BaseStatement] = []
         if moved:
             members[call_i] = call.with_changes(body=call.body.with_changes(body=kept or [
                 cst.SimpleStatementLine([cst.Pass()])]))
             build_lines = moved
-        elif build_i is None and init_i is not None:
+        elif build_i is None and init_i is not None and library_bases:
             build_lines = self._sublayer_builds(members[init_i], call, first)
         if not build_lines:
             return updated
@@ -301,8 +308,11 @@ class StateBuilding(Rule):
                 if isinstance(func, cst.Attribute) and m.matches(func.value, m.Name("self")) \
                         and func.attr.value in sublayers and func.attr.value not in order:
                     name = func.attr.value
-                    direct = (not reassigned and node.args and node.args[0].keyword is None
-                              and m.matches(node.args[0].value, m.Name(first)))
+                    positional = [a for a in node.args if a.keyword is None]
+                    # Exactly one tensor argument: build(input_shape) gets what call() gets
+                    # (not e.g. MultiHeadAttention(q, v), whose build takes several shapes).
+                    direct = (not reassigned and len(positional) == 1 and not positional[0].star
+                              and m.matches(positional[0].value, m.Name(first)))
                     if direct or sublayers[name] in _SHAPE_FREE:
                         order.append(name)
 

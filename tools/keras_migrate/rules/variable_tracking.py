@@ -116,7 +116,7 @@ class VariableTracking(Rule):
             return updated
         if not _is_keras_class(self.ctx, self.ctx.class_stack[-1]):
             return updated
-        planned = self._plan(call, target.attr.value)
+        planned = self._plan(call, _twin(call, updated.body[0].value), target.attr.value)
         if isinstance(planned, str):
             self.report(call, f"tf.Variable attributes are not tracked by Keras 3 layers ({planned})",
                         fix=f"create it with self.{target.attr.value} = self.add_weight(shape=..., "
@@ -131,23 +131,25 @@ class VariableTracking(Rule):
             return line
         return cst.FlattenSentinel([cst.SimpleStatementLine(body=[pre]), line])
 
-    def _plan(self, call: cst.Call, attr: str):
-        initial = None
+    def _plan(self, call: cst.Call, new: cst.Call, attr: str):
+        """Decisions on the original call (names resolve there); values from `new`, the
+        call as other rules already rewrote its children."""
+        initial = new_initial = None
         kept: Dict[str, cst.BaseExpression] = {}
-        for i, arg in enumerate(call.args):
+        for i, (arg, new_arg) in enumerate(zip(call.args, new.args)):
             if arg.star:
                 return "*args cannot be mapped"
             if arg.keyword is None:
                 if i == 0:
-                    initial = arg.value
+                    initial, new_initial = arg.value, new_arg.value
                 elif i == 1:
-                    kept["trainable"] = arg.value
+                    kept["trainable"] = new_arg.value
                 else:
                     return "positional arguments beyond trainable"
             elif arg.keyword.value == "initial_value":
-                initial = arg.value
+                initial, new_initial = arg.value, new_arg.value
             elif arg.keyword.value in _KEPT:
-                kept[arg.keyword.value] = arg.value
+                kept[arg.keyword.value] = new_arg.value
             elif arg.keyword.value not in _SKIP_OK:
                 return f"argument {arg.keyword.value}= has no add_weight equivalent"
         if initial is None:
@@ -155,7 +157,7 @@ class VariableTracking(Rule):
         pre = None
         keras_name = None
         args: List[cst.Arg] = []
-        fill = self._fill(initial)
+        fill = self._fill(initial, _twin(initial, new_initial))
         if fill is not None:
             shape, init, dtype = fill
             args = [_kwarg("shape", shape), _kwarg("initializer", cst.SimpleString(f'"{init}"'))]
@@ -168,16 +170,16 @@ class VariableTracking(Rule):
                 kept["dtype"] = cst.SimpleString('"int32"')  # tf.Variable(3) is int32
             keras_name = self.ctx.require_keras()
             args = [_kwarg("shape", cst.Tuple([])),
-                    _kwarg("initializer", cst.Call(dotted(f"{keras_name}.initializers.Constant"), [cst.Arg(initial)]))]
-        elif self._initializer_call(initial) is not None:
-            init, shape, dtype = self._initializer_call(initial)
+                    _kwarg("initializer", cst.Call(dotted(f"{keras_name}.initializers.Constant"), [cst.Arg(new_initial)]))]
+        elif self._initializer_call(initial, _twin(initial, new_initial)) is not None:
+            init, shape, dtype = self._initializer_call(initial, _twin(initial, new_initial))
             args = [_kwarg("shape", shape), _kwarg("initializer", init)]
             if dtype is not None and "dtype" not in kept:
                 kept["dtype"] = dtype
         else:
             keras_name = self.ctx.require_keras()
             local = f"{attr.lstrip('_')}_value"
-            pre = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=initial)
+            pre = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=new_initial)
             args = [_kwarg("shape", cst.parse_expression(f"{keras_name}.ops.shape({local})")),
                     _kwarg("initializer", cst.parse_expression(f"{keras_name}.initializers.Constant({local})"))]
         for name in _KEPT:
@@ -185,14 +187,14 @@ class VariableTracking(Rule):
                 args.append(_kwarg(name, kept[name]))
         return pre, args
 
-    def _fill(self, node) -> Optional[Tuple[cst.BaseExpression, str, Optional[cst.BaseExpression]]]:
+    def _fill(self, node, new) -> Optional[Tuple[cst.BaseExpression, str, Optional[cst.BaseExpression]]]:
         if not isinstance(node, cst.Call):
             return None
         init = _FILLS.get(self.ctx.qualified_name(node.func) or "")
         if init is None:
             return None
         shape = dtype = None
-        for i, arg in enumerate(node.args):
+        for i, arg in enumerate(new.args):
             if arg.keyword is None:
                 if i == 0:
                     shape = arg.value
@@ -212,9 +214,9 @@ class VariableTracking(Rule):
             dtype = cst.SimpleString('"float64"')  # numpy's default, kept by tf.Variable
         return shape, init, dtype
 
-    def _initializer_call(self, node):
+    def _initializer_call(self, node, new):
         """`init(shape=(a, b), dtype=...)` where init is an initializer object/instance."""
-        if not isinstance(node, cst.Call) or isinstance(node.func, cst.Call) and False:
+        if not isinstance(node, cst.Call) or not isinstance(new, cst.Call):
             return None
         func = node.func
         qualified = self.ctx.qualified_name(func) or ""
@@ -230,7 +232,7 @@ class VariableTracking(Rule):
         else:
             return None
         shape = dtype = None
-        for i, arg in enumerate(node.args):
+        for i, arg in enumerate(new.args):
             if arg.keyword is None:
                 if i == 0:
                     shape = arg.value
@@ -246,7 +248,17 @@ class VariableTracking(Rule):
                 return None
         if shape is None:
             return None
-        return func, shape, dtype
+        return new.func, shape, dtype
+
+
+def _twin(original, updated):
+    """`updated` when it still has `original`'s argument layout (so values can be taken
+    from it position by position), else `original`."""
+    if isinstance(original, cst.Call) and isinstance(updated, cst.Call) and len(original.args) == len(updated.args) \
+            and all((a.keyword is None) == (b.keyword is None) and (a.keyword is None or a.keyword.value == b.keyword.value)
+                    for a, b in zip(original.args, updated.args)):
+        return updated
+    return original
 
 
 def _commas(args: List[cst.Arg]) -> List[cst.Arg]:
