@@ -207,6 +207,21 @@ def check_keras3(ref_path):
         model.save(path)
         loaded = keras.saving.load_model(path)
     diffs["saved_model_roundtrip"] = float(np.max(np.abs(_to_numpy(model(x)) - _to_numpy(loaded(x)))))
+
+    # runtime RNN without constants == keras.layers.RNN (same weights, same order), and it saves.
+    seq = ref["lc1d_impl1_channels_last/x"]
+    plain = keras.layers.RNN(keras.layers.SimpleRNNCell(3), return_sequences=True)
+    ours = runtime.RNN(keras.layers.SimpleRNNCell(3), return_sequences=True)
+    plain(seq)
+    ours(seq)
+    ours.set_weights(plain.get_weights())
+    diffs["rnn_without_constants_equals_keras_rnn"] = float(np.max(np.abs(_to_numpy(plain(seq)) - _to_numpy(ours(seq)))))
+    rnn_model = keras.Sequential([keras.Input(seq.shape[1:]), ours])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "rnn.keras")
+        rnn_model.save(path)
+        loaded = keras.saving.load_model(path)
+    diffs["rnn_saved_model_roundtrip"] = float(np.max(np.abs(_to_numpy(rnn_model(seq)) - _to_numpy(loaded(seq)))))
     print(json.dumps({"backend": backend, "diffs": diffs}))
 
 

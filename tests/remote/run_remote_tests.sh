@@ -52,6 +52,8 @@ new_records() { tail -n +"$(($1 + 1))" "$KM_REMOTE_BOT_LOG"; }
 if [[ "${1:-}" == with-gpu ]]; then
   results="$2" work="$3" runs="$4" examples="$5"
   rc=0
+  failures=""
+  fail() { rc=1; [[ " $failures " == *" $1 "* ]] || failures="$failures $1"; echo "phase_failed='$failures'" >>"$results"; }
   # a. routing
   "${bazel[@]}" clean >/dev/null 2>&1
   n0=$(lines); t0=$(now)
@@ -63,10 +65,10 @@ if [[ "${1:-}" == with-gpu ]]; then
   t1=$(now)
   new_records "$n0" >"$work/routing.jsonl"
   echo "routing_bazel_rc=$brc routing_wall_s=$(secs "$t0" "$t1") routing_procs='$(procs "$work/routing.out")'" >>"$results"
-  [[ $brc -eq 0 ]] || { echo "routing run failed:"; tail -30 "$work/routing.out"; rc=1; }
+  [[ $brc -eq 0 ]] || { echo "routing run failed:"; tail -30 "$work/routing.out"; fail routing; }
   python3 tests/remote/routing_report.py "$work/routing.jsonl" --label routing \
-    --expect-min-test-runs $((6 * runs)) | tee "$work/routing.report" || rc=1
-  [[ "$(count "$work/routing.out" remote)" -ge $((6 * runs)) ]] || { echo "routing: Bazel did not run the tests remotely: $(procs "$work/routing.out")"; rc=1; }
+    --expect-min-test-runs $((6 * runs)) | tee "$work/routing.report" || fail routing
+  [[ "$(count "$work/routing.out" remote)" -ge $((6 * runs)) ]] || { echo "routing: Bazel did not run the tests remotely: $(procs "$work/routing.out")"; fail routing; }
 
   # b. the example monorepo's per-backend tests. Checked in, the examples are Keras 2
   #    code with plain py_tests; unless they were migrated in place (README's first
@@ -84,7 +86,7 @@ if [[ "${1:-}" == with-gpu ]]; then
       fi
       t0=$(now)
       (cd "$ws" && "${exbazel[@]}" run //tools:migrate -- //examples/...) >"$work/migrate.out" 2>&1 \
-        || { echo "migrating the examples failed:"; tail -20 "$work/migrate.out"; rc=1; }
+        || { echo "migrating the examples failed:"; tail -20 "$work/migrate.out"; fail examples-migration; }
       echo "examples_migrate_s=$(secs "$t0" "$(now)")" >>"$results"
     fi
     n0=$(lines); t0=$(now)
@@ -102,30 +104,30 @@ if [[ "${1:-}" == with-gpu ]]; then
       "examples_procs='$(procs "$work/examples.out")' examples_failed='$failed_tests'" \
       "examples_summary='$(grep -E '^Executed' "$work/examples.out" | tail -1)'" >>"$results"
     grep -E '^(//examples|Executed)' "$work/examples.out" | tail -40
-    [[ $brc -eq 0 ]] || { echo "examples failed remotely (see their test.log under $ws/bazel-testlogs):"; grep -E 'ERROR|FAILED' "$work/examples.out" | head -20; rc=1; }
-    [[ $ran -gt 0 ]] || { echo "examples: no example test ran on the bots"; rc=1; }
-    python3 tests/remote/routing_report.py "$work/examples.jsonl" --label examples || rc=1
+    [[ $brc -eq 0 ]] || { echo "examples failed remotely (see their test.log under $ws/bazel-testlogs):"; grep -E 'ERROR|FAILED' "$work/examples.out" | head -20; fail examples-tests; }
+    [[ $ran -gt 0 ]] || { echo "examples: no example test ran on the bots"; fail examples-not-remote; }
+    python3 tests/remote/routing_report.py "$work/examples.jsonl" --label examples || fail examples-routing
   else
     echo "examples_bazel_rc=skipped" >>"$results"
   fi
 
   # c. action cache: fill it, drop the local state, run again
   "${bazel[@]}" clean >/dev/null 2>&1
-  "${bazel[@]}" test "${remote[@]}" "$probe:probe_cpu" >"$work/cache1.out" 2>&1 || { tail -20 "$work/cache1.out"; rc=1; }
+  "${bazel[@]}" test "${remote[@]}" "$probe:probe_cpu" >"$work/cache1.out" 2>&1 || { tail -20 "$work/cache1.out"; fail action-cache; }
   "${bazel[@]}" clean >/dev/null 2>&1
   n0=$(lines)
-  "${bazel[@]}" test "${remote[@]}" "$probe:probe_cpu" >"$work/cache2.out" 2>&1 || { tail -20 "$work/cache2.out"; rc=1; }
+  "${bazel[@]}" test "${remote[@]}" "$probe:probe_cpu" >"$work/cache2.out" 2>&1 || { tail -20 "$work/cache2.out"; fail action-cache; }
   executed=$(new_records "$n0" | wc -l)
   hits=$(count "$work/cache2.out" "remote cache hit"); hits=${hits:-0}
   echo "cache_hits=$hits cache_second_run_executions=$executed cache_procs='$(procs "$work/cache2.out")'" >>"$results"
-  [[ $hits -ge 3 && $executed -eq 0 ]] || { echo "action cache: expected >=3 hits and 0 executions, got $hits hits, $executed executions"; rc=1; }
+  [[ $hits -ge 3 && $executed -eq 0 ]] || { echo "action cache: expected >=3 hits and 0 executions, got $hits hits, $executed executions"; fail action-cache; }
 
   # d. per-action overhead: 8 runs of one test, one at a time, remote vs local
   n=8
   t0=$(now)
-  "${bazel[@]}" test "${remote[@]}" --nocache_test_results --runs_per_test=$n --jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_remote.out" 2>&1 || rc=1
+  "${bazel[@]}" test "${remote[@]}" --nocache_test_results --runs_per_test=$n --jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_remote.out" 2>&1 || fail overhead-run
   t1=$(now)
-  "${bazel[@]}" test --nocache_test_results --runs_per_test=$n --jobs=1 --local_test_jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_local.out" 2>&1 || rc=1
+  "${bazel[@]}" test --nocache_test_results --runs_per_test=$n --jobs=1 --local_test_jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_local.out" 2>&1 || fail overhead-run
   t2=$(now)
   echo "overhead_runs=$n overhead_remote_s=$(secs "$t0" "$t1") overhead_local_s=$(secs "$t1" "$t2") overhead_local_procs='$(procs "$work/ovh_local.out")'" >>"$results"
   exit $rc
@@ -166,7 +168,7 @@ PYTHONPATH=tools "$venv/bin/python" -m unittest -q tests/remote/test_bot.py test
 echo "== 1. stack with CPU + GPU bots: routing ($runs runs per test), examples, action cache, overhead"
 if ! "${stack[@]}" --time-limit 1500 -- "$0" --inside with-gpu "$results" "$work" "$runs" "$examples" \
     2> >(tee "$work/stack1.err" >&2); then
-  failed+=("routing/examples/cache (stack with GPU bot)")
+  failed+=("stack with CPU + GPU bots:$(sed -n 's/^phase_failed=//p' "$results" | tail -1 | tr -d "'")")
 fi
 
 echo "== 2. stack without a GPU bot: a GPU test must fail in bounded time"

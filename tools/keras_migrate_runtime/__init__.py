@@ -8,16 +8,23 @@ The package is flat (no subpackages) and uses relative imports only, so that
 """
 
 from .add_loss import AddLoss, add_symbolic_loss
+from .batch_methods import test_on_batch, train_on_batch
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
+from .rnn import RNN
+from .time_major import TimeMajor
 
 __all__ = [
     "AddLoss",
     "LocallyConnected1D",
     "LocallyConnected2D",
+    "RNN",
     "RadialConstraint",
     "RandomFourierFeatures",
+    "TimeMajor",
     "add_symbolic_loss",
+    "test_on_batch",
+    "train_on_batch",
 ]

@@ -1,0 +1,1 @@
+"""Remote-execution support: the Remote Workers API bot (bot.py) behind tools/remote/stack.sh."""

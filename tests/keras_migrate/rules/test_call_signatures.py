@@ -95,11 +95,21 @@ def test_metric_add_weight_too_many_positionals():
     )
 
 
-def test_time_major_true_and_constants_diagnosed():
+def test_time_major_wrapped_or_diagnosed_and_constants_diagnosed():
     assert_migrates(
         """
         from tensorflow.keras import layers
         rnn = layers.GRU(4, time_major=True)
+        flag_rnn = layers.LSTM(4, time_major=flag)
+        cell_rnn = layers.RNN(cell)
+        y = cell_rnn(x, constants=[c])
+        z = layers.RNN(cell)(x, constants=[c])
+        """,
+        """
+        from tensorflow.keras import layers
+        from keras_migrate_runtime import TimeMajor
+        rnn = TimeMajor(layers.GRU(4))
+        flag_rnn = layers.LSTM(4, time_major=flag)
         cell_rnn = layers.RNN(cell)
         y = cell_rnn(x, constants=[c])
         z = layers.RNN(cell)(x, constants=[c])
@@ -178,4 +188,21 @@ def test_tfa_gelu_reference_and_layer():
         g = keras.layers.Activation("gelu")
         """,
         expected_diagnostics=["KM110"],
+    )
+
+
+def test_accumulating_file_uses_runtime_batch_methods():
+    assert_migrates(
+        """
+        import keras
+        for x, y in batches:
+            logs = self.model.train_on_batch(x, y, reset_metrics=flag)
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import train_on_batch
+        for x, y in batches:
+            logs = train_on_batch(self.model, x, y, reset_metrics=flag)
+        """,
+        rules=RULES,
     )

@@ -90,21 +90,40 @@ def _data_functions(ctx) -> Set[str]:
         return set()
     calls: Dict[str, Set[str]] = {}
     roots: Set[str] = set()
-    for node in ast.walk(tree):
+    # One recursive pass: each call is charged to its innermost enclosing function.
+    stack = [(tree, None, False)]
+    while stack:
+        node, function, in_lambda_root = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            calls.setdefault(node.name, set()).update(_called_names(node))
+            function = node.name
+            calls.setdefault(function, set())
         elif isinstance(node, ast.Call):
             func = node.func
+            called = None
+            if isinstance(func, ast.Name):
+                called = func.id
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+                called = func.attr
+            if called is not None:
+                if function is not None:
+                    calls[function].add(called)
+                if in_lambda_root:
+                    roots.add(called)
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name not in _FUNCTION_TAKING:
+            if name in _FUNCTION_TAKING:
+                for arg in list(node.args) + [kw.value for kw in node.keywords]:
+                    if isinstance(arg, ast.Name):
+                        roots.add(arg.id)
+                    elif isinstance(arg, ast.Attribute):
+                        roots.add(arg.attr)
+                    elif isinstance(arg, ast.Lambda):
+                        stack.append((arg, function, True))
+                for child in ast.iter_child_nodes(node):
+                    if not isinstance(child, ast.Lambda):
+                        stack.append((child, function, in_lambda_root))
                 continue
-            for arg in list(node.args) + [kw.value for kw in node.keywords]:
-                if isinstance(arg, ast.Name):
-                    roots.add(arg.id)
-                elif isinstance(arg, ast.Attribute):
-                    roots.add(arg.attr)
-                elif isinstance(arg, ast.Lambda):
-                    roots.update(_called_names(arg))
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, function, in_lambda_root))
     # Everything a pipeline function calls runs in the pipeline too.
     seen: Set[str] = set()
     todo = [r for r in roots if r in calls]
@@ -115,18 +134,6 @@ def _data_functions(ctx) -> Set[str]:
         seen.add(name)
         todo.extend(c for c in calls.get(name, ()) if c in calls and c not in seen)
     return seen
-
-
-def _called_names(node: ast.AST) -> Set[str]:
-    out = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Call):
-            if isinstance(sub.func, ast.Name):
-                out.add(sub.func.id)
-            elif isinstance(sub.func, ast.Attribute) and isinstance(sub.func.value, ast.Name) \
-                    and sub.func.value.id in ("self", "cls"):
-                out.add(sub.func.attr)
-    return out
 
 
 def is_keras_class(ctx, node: cst.ClassDef) -> bool:
@@ -183,21 +190,27 @@ def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
     tree = file_ast(ctx)
     assigned, bad = set(), set()
     if tree is not None:
-        parents = {}
+        loads = []
         for scope, node in iter_scoped(tree):
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
-                    and node.value.func.attr == "shape"):
-                assigned.add((scope, node.targets[0].id))
-        for scope, node in iter_scoped(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and (scope, node.id) in assigned:
-                parent = parents.get(id(node))
-                ok = (isinstance(parent, ast.Subscript) and parent.value is node) or (
-                    isinstance(parent, ast.Call) and node in parent.args) or isinstance(parent, ast.keyword)
-                if not ok:
-                    bad.add((scope, node.id))
+            if isinstance(node, ast.Assign):
+                if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                        and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                        and node.value.func.attr == "shape"):
+                    assigned.add((scope, node.targets[0].id))
+                continue
+            # Uses that are fine with a tuple: s[i], f(s), f(k=s); anything else is not.
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                loads.append((scope, node.value.id, True, id(node.value)))
+            elif isinstance(node, ast.Call):
+                for arg in list(node.args) + [k.value for k in node.keywords]:
+                    if isinstance(arg, ast.Name):
+                        loads.append((scope, arg.id, True, id(arg)))
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads.append((scope, node.id, False, id(node)))
+        fine = {key for scope, name, ok, key in loads if ok}
+        for scope, name, ok, key in loads:
+            if not ok and key not in fine and (scope, name) in assigned:
+                bad.add((scope, name))
     found = frozenset(assigned - bad)
     ctx.notes["agnostic.shape_names"] = found
     return found

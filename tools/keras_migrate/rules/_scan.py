@@ -18,6 +18,9 @@ from keras_migrate.spec import keras_path
 
 __all__ = [
     "AstNames",
+    "iter_in_defs",
+    "keras_layer_classes",
+    "scoped_nodes",
     "Scope",
     "cst_scope",
     "expr_key",
@@ -47,9 +50,9 @@ def file_ast(ctx) -> Optional[ast.Module]:
 class AstNames:
     """Import bindings over the ast, mirroring engine._names.ImportTracker."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, nodes=None) -> None:
         self.bindings: Dict[str, str] = {}
-        for node in ast.walk(tree):
+        for node in (ast.walk(tree) if nodes is None else (n for _, n in nodes)):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -85,7 +88,7 @@ class AstNames:
 def names(ctx) -> Optional[AstNames]:
     if "_ast_names" not in ctx.notes:
         tree = file_ast(ctx)
-        ctx.notes["_ast_names"] = None if tree is None else AstNames(tree)
+        ctx.notes["_ast_names"] = None if tree is None else AstNames(tree, scoped_nodes(ctx))
     return ctx.notes["_ast_names"]
 
 
@@ -97,6 +100,53 @@ def iter_scoped(tree: ast.AST, scope: Scope = ()) -> Iterator[Tuple[Scope, ast.A
             yield from iter_scoped(child, scope + (child.name,))
         else:
             yield from iter_scoped(child, scope)
+
+
+# Children never worth visiting: Load/Store contexts and operator singletons.
+_SKIP = (ast.expr_context, ast.operator, ast.cmpop, ast.boolop, ast.unaryop)
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def scoped_nodes(ctx) -> List[Tuple[Scope, ast.AST]]:
+    """iter_scoped over the file's ast (without contexts/operators), computed once per
+    file and shared: an explicit-stack walk, several times faster than generators."""
+    found = ctx.notes.get("_scoped_nodes")
+    if found is None:
+        tree = file_ast(ctx)
+        found = []
+        if tree is not None:
+            append = found.append
+            stack = [((), tree)]
+            pop, push = stack.pop, stack.append
+            AST, skip, funcs = ast.AST, _SKIP, _FUNCS
+            while stack:
+                scope, node = pop()
+                inner = scope + (node.name,) if isinstance(node, funcs) else scope
+                children = []
+                for field in node._fields:
+                    value = getattr(node, field, None)
+                    if isinstance(value, list):
+                        for item in value:
+                            if isinstance(item, AST) and not isinstance(item, skip):
+                                children.append(item)
+                    elif isinstance(value, AST) and not isinstance(value, skip):
+                        children.append(value)
+                for child in reversed(children):
+                    push((inner, child))
+                if node is not tree:
+                    append((scope, node))
+        ctx.notes["_scoped_nodes"] = found
+    return found
+
+
+def iter_in_defs(tree: ast.AST, stack: Tuple[str, ...] = ()) -> Iterator[Tuple[Tuple[str, ...], ast.AST]]:
+    """Every node with the names of ALL enclosing classes and functions (innermost last)."""
+    for child in ast.iter_child_nodes(tree):
+        yield stack, child
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield from iter_in_defs(child, stack + (child.name,))
+        else:
+            yield from iter_in_defs(child, stack)
 
 
 def cst_scope(ctx) -> Scope:

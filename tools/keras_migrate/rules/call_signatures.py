@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Set, Tuple
 
+import ast
+
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules import _scan
 from keras_migrate.rules._args import (
     as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path,
 )
@@ -41,6 +44,19 @@ for _func, _kw, _src in DEFAULT_CHANGES:
 _RNN_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN",
                           "layers.ConvLSTM1D", "layers.ConvLSTM2D", "layers.ConvLSTM3D"})
 _TFA_GELU_LAYER = "tensorflow_addons.layers.GELU"
+# time_major=True RNNs become keras_migrate_runtime.TimeMajor(<the layer>): Keras 2's
+# time-major semantics (swapped input/sequence axes, batch-major states and masks).
+_TIME_MAJOR_WRAPPABLE = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"})
+
+
+# Files that pass reset_metrics= anything but True rely on Keras 2's accumulation: all
+# their batch calls go through keras_migrate_runtime's Keras 2-semantics helpers.
+_BATCH_METHODS = ("train_on_batch", "test_on_batch")
+
+
+def _literal_keyword(call: cst.Call, name: str) -> Optional[str]:
+    arg = keyword_arg(call, name)
+    return None if arg is None else code(arg.value)
 
 
 class CallSignatures(Rule):
@@ -94,12 +110,32 @@ class CallSignatures(Rule):
             loss = model.train_on_batch(x, y)
             """,
         ),
+        # Keras 3 always resets metrics first; accumulating files keep Keras 2's semantics
+        # through keras_migrate_runtime.
         Example(
             before="""
             import keras
-            loss = model.train_on_batch(x, y, reset_metrics=False)
+            running = model.train_on_batch(x, y, reset_metrics=False)
+            fresh = model.test_on_batch(x, y)
             """,
-            diagnostics=("KM110",),
+            after="""
+            import keras
+            from keras_migrate_runtime import train_on_batch
+            from keras_migrate_runtime import test_on_batch
+            running = train_on_batch(model, x, y, reset_metrics=False)
+            fresh = test_on_batch(model, x, y)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+            rnn = keras.layers.GRU(4, time_major=True, return_sequences=True)
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import TimeMajor
+            rnn = TimeMajor(keras.layers.GRU(4, return_sequences=True))
+            """,
         ),
         Example(
             before="""
@@ -175,6 +211,8 @@ class CallSignatures(Rule):
                 result = self._rename_keywords(result, _KEYWORDS[key])
             if key in _POSITIONAL:
                 result = self._positional(original, result, _POSITIONAL[key], key)
+            if key in _TIME_MAJOR_WRAPPABLE and _literal_keyword(original, "time_major") == "True":
+                return self._time_major(result)
             if key in _REMOVED:
                 result = self._removed(original, result, _REMOVED[key])
             if key in _DEFAULTS:
@@ -184,9 +222,12 @@ class CallSignatures(Rule):
             if method == "add_weight" and self._in_keras_class():
                 table = "metrics.Metric.add_weight" if self._in_metric_class() else "layers.Layer.add_weight"
                 result = self._add_weight(original, result, _POSITIONAL[table], table)
+            elif method in _BATCH_METHODS and self._file_uses_keras() and self._accumulating_file():
+                result = self._batch_helper(method, result)
             elif method in _REMOVED_METHODS and self._file_uses_keras():
                 result = self._removed(original, result, _REMOVED_METHODS[method])
-        if keyword_arg(original, "constants") is not None and self._is_rnn_callee(original.func):
+        if keyword_arg(original, "constants") is not None and self._is_rnn_callee(original.func) \
+                and not self.ctx.notes.get("rnn_constants_runtime"):  # KM173 made them work
             self.report(original, "RNN layers no longer accept `constants` in Keras 3",
                         "pass the constants to the cell's constructor (or concatenate them to every "
                         "time step of the input) and read them in the cell's call()")
@@ -255,6 +296,36 @@ class CallSignatures(Rule):
             if keyword_arg(call, keyword) is None and positional < 2:
                 call = with_keyword(call, keyword, cst.parse_expression(source))
         return call
+
+    def _accumulating_file(self) -> bool:
+        cached = self.ctx.notes.get("km110_accumulating")
+        if cached is None:
+            cached = False
+            tree = _scan.file_ast(self.ctx) if "reset_metrics" in self.ctx.source else None
+            for node in ast.walk(tree) if tree is not None else ():
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in _BATCH_METHODS):
+                    for kw in node.keywords:
+                        if kw.arg == "reset_metrics" and not (
+                                isinstance(kw.value, ast.Constant) and kw.value.value is True):
+                            cached = True
+            self.ctx.notes["km110_accumulating"] = cached
+        return cached
+
+    def _batch_helper(self, method: str, call: cst.Call) -> cst.Call:
+        # model.train_on_batch(x, y, reset_metrics=False) -> train_on_batch(model, x, y, reset_metrics=False)
+        receiver = call.func.value
+        self.ctx.use_runtime(method)
+        first = cst.Arg(receiver, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                        if call.args else cst.MaybeSentinel.DEFAULT)
+        return call.with_changes(func=cst.Name(method), args=[first, *call.args])
+
+    def _time_major(self, call: cst.Call) -> cst.Call:
+        index = next(i for i, a in enumerate(call.args) if a.keyword is not None and a.keyword.value == "time_major")
+        inner = call.with_changes(args=drop_arg(call.args, index))
+        self.ctx.use_runtime("TimeMajor")
+        self.fired()
+        return cst.Call(func=cst.Name("TimeMajor"), args=[cst.Arg(inner)], lpar=call.lpar, rpar=call.rpar)
 
     def _tfa_gelu_layer(self, original: cst.Call, call: cst.Call):
         # tfa.layers.GELU(approximate=True) -> Activation with the same gelu variant.

@@ -150,12 +150,14 @@ class ControlFlow(Rule):
 
     # -- if ----------------------------------------------------------------------------
     def leave_If(self, original: cst.If, updated: cst.If):
-        if not self._active() or not self._tensor_valued(original.test):
+        if not self._active():
             return updated
         if updated.orelse is not None and not isinstance(updated.orelse, cst.Else):
             return updated  # elif chains: left to autograph
         then = _single(updated.body)
         other = _single(updated.orelse.body) if updated.orelse is not None else None
+        if not isinstance(then, (cst.Return, cst.Assign)) or not self._tensor_valued(original.test):
+            return updated
         test = code(updated.test)
         keras = self._keras()
         text = None
@@ -205,10 +207,10 @@ class ControlFlow(Rule):
 
     # -- while -------------------------------------------------------------------------
     def leave_While(self, original: cst.While, updated: cst.While):
-        if not self._active() or original.orelse is not None or not self._tensor_valued(original.test):
+        if not self._active() or original.orelse is not None:
             return updated
         carried = self._carried(updated.body.body)
-        if carried is None:
+        if carried is None or not self._tensor_valued(original.test):
             return updated
         self._counter += 1
         cond_name, body_name = f"_loop_cond_{self._counter}", f"_loop_body_{self._counter}"

@@ -36,15 +36,26 @@ def _unsafe_name(qualified: Optional[str]) -> bool:
 
 
 class _Analysis:
-    def __init__(self, tree: ast.Module, names: _scan.AstNames) -> None:
+    def __init__(self, tree: ast.Module, names: _scan.AstNames, nodes) -> None:
         self.names = names
         self.unsafe_classes: Set[str] = set()
         self.unsafe_functions: Set[str] = set()
-        defs = [n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
-        direct = {d.name: self._mentions_unsafe(d) for d in defs}
-        bad = {name for name, hit in direct.items() if hit}
+        # One walk: which defs mention an unsafe op, and which local names each calls.
+        kinds: Dict[str, bool] = {}
+        bad: Set[str] = set()
+        called: Dict[str, Set[str]] = {}
+        for stack, node in _scan.iter_in_defs(tree):
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                kinds[node.name] = isinstance(node, ast.ClassDef)
+            elif isinstance(node, (ast.Attribute, ast.Name)) and stack:
+                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                    continue
+                if _unsafe_name(names.qualified(node)):
+                    bad.update(stack)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                for name in stack:
+                    called.setdefault(name, set()).add(node.func.id)
         # Propagate through calls of local classes/functions (helpers, sub-layers).
-        called = {d.name: self._called_names(d) for d in defs}
         changed = True
         while changed:
             changed = False
@@ -52,16 +63,16 @@ class _Analysis:
                 if name not in bad and callees & bad:
                     bad.add(name)
                     changed = True
-        for d in defs:
-            if d.name in bad:
-                (self.unsafe_classes if isinstance(d, ast.ClassDef) else self.unsafe_functions).add(d.name)
+        bad &= set(kinds)
+        for name in bad:
+            (self.unsafe_classes if kinds[name] else self.unsafe_functions).add(name)
         self.bad = bad
         # (scope, name) -> tainted; plus uses for names never compiled.
         self.tainted: Set[Tuple[_scan.Scope, str]] = set()
         self.compiled: Set[Tuple[_scan.Scope, str]] = set()
         self.used: Set[Tuple[_scan.Scope, str]] = set()
         self.direct_instances: Set[Tuple[_scan.Scope, str]] = set()
-        for scope, node in _scan.iter_scoped(tree):
+        for scope, node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 hit = self._expr_tainted(node.value, scope)
@@ -82,18 +93,6 @@ class _Analysis:
                     self.compiled.add(key)
                 elif node.func.attr in _USES:
                     self.used.add(key)
-
-    def _mentions_unsafe(self, node: ast.AST) -> bool:
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Attribute) and _unsafe_name(self.names.qualified(sub)):
-                return True
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and _unsafe_name(self.names.qualified(sub)):
-                return True
-        return False
-
-    @staticmethod
-    def _called_names(node: ast.AST) -> Set[str]:
-        return {sub.func.id for sub in ast.walk(node) if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)}
 
     def _expr_tainted(self, expr: ast.AST, scope: _scan.Scope) -> bool:
         for sub in ast.walk(expr):
@@ -214,8 +213,7 @@ class JitCompile(Rule):
         self._analysis: Optional[_Analysis] = None
         tree = _scan.file_ast(ctx)
         if tree is not None:
-            names = _scan.names(ctx)
-            analysis = _Analysis(tree, names)
+            analysis = _Analysis(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
             if analysis.bad or analysis.tainted:
                 self._analysis = analysis
 

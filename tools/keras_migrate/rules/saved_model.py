@@ -96,13 +96,12 @@ class _Action:
 
 
 class _Plan:
-    def __init__(self, tree: ast.Module, names: _scan.AstNames) -> None:
+    def __init__(self, tree: ast.Module, names: _scan.AstNames, nodes) -> None:
         self.names = names
         self.assigns: Dict[Tuple[_scan.Scope, str], List[ast.AST]] = {}
         self.model_names: Set[Tuple[_scan.Scope, str]] = set()
         self.model_functions: Set[str] = set()
         self.methods_on: Dict[Tuple[_scan.Scope, str], Set[str]] = {}
-        nodes = list(_scan.iter_scoped(tree))
         model_classes = self._model_classes(tree)
         for scope, node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -124,7 +123,10 @@ class _Plan:
                 if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
                         and value.func.id in self.model_functions:
                     self.model_names.add((scope, node.targets[0].id))
-        self.events = [e for e in (self._event(scope, node, nodes) for scope, node in nodes
+        self._targets = {id(node.value): node.targets[0].id for _, node in nodes
+                         if isinstance(node, ast.Assign) and len(node.targets) == 1
+                         and isinstance(node.targets[0], ast.Name)}
+        self.events = [e for e in (self._event(scope, node) for scope, node in nodes
                                    if isinstance(node, ast.Call)) if e is not None]
         self.actions: Dict[Tuple[_scan.Scope, str], _Action] = {}
         self.var_edits: Dict[Tuple[_scan.Scope, str], str] = {}
@@ -181,7 +183,7 @@ class _Plan:
                 return self._tail(expr.func.value)
         return None
 
-    def _event(self, scope, call: ast.Call, nodes) -> Optional[_Event]:
+    def _event(self, scope, call: ast.Call) -> Optional[_Event]:
         func = call.func
         kw = _scan.call_keywords(call)
         path_expr = None
@@ -224,16 +226,8 @@ class _Plan:
                 save_format = _scan.string_value(fmt) or "?"
         if path_expr is None:
             return None
-        return _Event(kind, scope, call, self._resolve(path_expr, scope), self._target(call, nodes),
+        return _Event(kind, scope, call, self._resolve(path_expr, scope), self._targets.get(id(call)),
                       weights_only, save_format)
-
-    @staticmethod
-    def _target(call: ast.Call, nodes) -> Optional[str]:
-        for _, node in nodes:
-            if isinstance(node, ast.Assign) and node.value is call and len(node.targets) == 1 \
-                    and isinstance(node.targets[0], ast.Name):
-                return node.targets[0].id
-        return None
 
     # -- decisions ------------------------------------------------------------------
     def _action(self, event: _Event) -> _Action:
@@ -501,7 +495,7 @@ class SavedModel(Rule):
         self._plan: Optional[_Plan] = None
         tree = _scan.file_ast(ctx)
         if tree is not None:
-            plan = _Plan(tree, _scan.names(ctx))
+            plan = _Plan(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
             if plan.actions or plan.var_edits:
                 self._plan = plan
 

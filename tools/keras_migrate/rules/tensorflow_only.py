@@ -72,14 +72,19 @@ class TensorflowOnly(Rule):
         return updated
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if id(node) in self._seen_chain:
-            self._seen_chain.add(id(node.value))
-            return
         self._seen_chain.add(id(node.value))
-        self._check(node)
+        if id(node) in self._seen_chain:
+            return
+        root = node.value
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        binding = self.ctx.names.bindings.get(root.value) if isinstance(root, cst.Name) else None
+        if binding is not None and binding.startswith("tensorflow"):
+            self._check(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if id(node) not in self._seen_chain:
+        binding = self.ctx.names.bindings.get(node.value)
+        if binding is not None and binding.startswith("tensorflow") and id(node) not in self._seen_chain:
             self._check(node)
 
     def _check(self, node: cst.CSTNode) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Dict, List, Optional, Set, Tuple
 
@@ -11,6 +12,7 @@ from keras_migrate.engine import Example, Part, Rule, Severity
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
 from keras_migrate.rules._scan import cst_scope
 from keras_migrate.rules._args import code, parenthesize
+from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import (
     TF_ATTRIBUTE_CONSTANTS,
@@ -30,6 +32,20 @@ _RESIZE_METHODS = {"bilinear": "bilinear", "nearest": "nearest", "BILINEAR": "bi
                    "NEAREST_NEIGHBOR": "nearest"}
 # gather_nd with literal indices becomes a stack of subscripts up to this many entries.
 _MAX_LITERAL_GATHER = 16
+
+
+@functools.lru_cache(maxsize=256)
+def parsed(text: str) -> cst.BaseExpression:
+    """Parsed constant snippets (CST nodes are immutable, so they can be shared)."""
+    return cst.parse_expression(text)
+
+
+def call_node(func: str, *args: cst.BaseExpression) -> cst.Call:
+    out = []
+    for k, arg in enumerate(args):
+        comma = _COMMA if k < len(args) - 1 else cst.MaybeSentinel.DEFAULT
+        out.append(cst.Arg(value=arg, comma=comma))
+    return cst.Call(func=dotted(func), args=out)
 
 
 class _Refuse(Exception):
@@ -179,7 +195,7 @@ class TfOps(Rule):
         target = node.targets[0].target
         if isinstance(target, (cst.Tuple, cst.List)):
             self._shape_ok.add(id(node.value))
-        elif isinstance(target, cst.Name) and "shape" in code(node.value.func):
+        elif isinstance(target, cst.Name) and self.ctx.qualified_name(node.value.func) == "tensorflow.shape":
             if (cst_scope(self.ctx), target.value) in shape_names_used_as_tuples(self.ctx):
                 self._shape_ok.add(id(node.value))
 
@@ -209,7 +225,7 @@ class TfOps(Rule):
         qualified = self.ctx.qualified_name(original.func)
         if qualified is None or not qualified.startswith("tensorflow."):
             return updated
-        if code(updated.func) != code(original.func):
+        if module_name(updated.func) != module_name(original.func):
             return updated  # another rule already rewrote this call
         if self._data.active(self.ctx):
             return updated
@@ -315,7 +331,7 @@ class TfOps(Rule):
             keras_args[renames.get(param, param)] = (value, param in positional, bound[param])
         for name, default in entry.add:
             if name not in keras_args:
-                keras_args[name] = (cst.parse_expression(default), False, None)
+                keras_args[name] = (parsed(default), False, None)
         return self._emit(self._target(entry.keras), entry.keras_params, keras_args, varargs, call)
 
     def _emit(self, func, order, keras_args, varargs, call: cst.Call) -> cst.Call:
@@ -505,8 +521,7 @@ class TfOps(Rule):
         bound.pop("keepdims", None)
         # TF treats the whole tensor as one vector; keras.ops.norm needs it flattened.
         name = "tensor" if "tensor" in bound else "input_tensor"
-        keras = self.ctx.require_keras()
-        flat = cst.parse_expression(f"{keras}.ops.reshape({code(bound[name].value)}, (-1,))")
+        flat = call_node(f"{self.ctx.require_keras()}.ops.reshape", bound[name].value, parsed("(-1,)"))
         bound[name] = bound[name].with_changes(value=flat)
         return None
 
@@ -523,8 +538,7 @@ class TfOps(Rule):
                 continue
             if not (_is_literal(arg.value, bool) and _literal(arg.value)):
                 raise _Refuse(f"{flag}= is not a literal True/False")
-            keras = self.ctx.require_keras()
-            swapped = cst.parse_expression(f"{keras}.ops.swapaxes({code(bound[operand].value)}, -1, -2)")
+            swapped = call_node(f"{self.ctx.require_keras()}.ops.swapaxes", bound[operand].value, parsed("-1"), parsed("-2"))
             bound[operand] = bound[operand].with_changes(value=swapped)
         return None
 

@@ -29,7 +29,7 @@ from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.spec import keras_path
 
-__all__ = ["TfOpsOnKerasTensors"]
+__all__ = ["TfOpsOnKerasTensors", "keras_tensors"]
 
 _BUILTINS = frozenset({"print", "len", "isinstance", "list", "tuple", "dict", "range", "zip", "enumerate",
                        "str", "int", "float", "type", "getattr", "hasattr", "id", "repr", "sorted", "super"})
@@ -43,7 +43,9 @@ def _is_layer_path(path: Optional[str]) -> bool:
 class _KerasTensors:
     """Per-scope names holding KerasTensors (outside classes), from the file's ast."""
 
-    def __init__(self, tree: ast.Module, names: _scan.AstNames) -> None:
+    def __init__(self, tree: ast.Module, names: _scan.AstNames, nodes=None) -> None:
+        if nodes is None:
+            nodes = list(_scan.iter_scoped(tree))
         self.names = names
         self.local_layers = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
         self.local_functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -52,6 +54,9 @@ class _KerasTensors:
         self._params: Dict[str, List[str]] = {
             n.name: [a.arg for a in n.args.posonlyargs + n.args.args] for n in tree.body
             if isinstance(n, ast.FunctionDef)}
+        # Call sites of the file's own functions (the only places parameters get fed).
+        self._local_calls = [(scope, node) for scope, node in nodes if isinstance(node, ast.Call)
+                             and isinstance(node.func, ast.Name) and node.func.id in self._params]
         for _ in range(4):  # call sites feed parameters, which feed more call sites
             self.tensors, self.layers, self.containers, self._other = {}, {}, {}, {}
             self._walk(tree.body, ())
@@ -59,7 +64,7 @@ class _KerasTensors:
                 for table in (self.tensors, self.layers, self.containers):
                     if scope in table:
                         table[scope] -= others
-            fed = self._fed_params(tree)
+            fed = self._fed_params()
             if fed == self.fed_params:
                 break
             self.fed_params = fed
@@ -97,11 +102,11 @@ class _KerasTensors:
             if isinstance(stmt, ast.ExceptHandler):
                 self._walk(stmt.body, scope)
 
-    def _fed_params(self, tree: ast.Module) -> Dict[str, Set[int]]:
+    def _fed_params(self) -> Dict[str, Set[int]]:
         """Which parameters of the file's functions some call site passes a KerasTensor."""
         fed: Dict[str, Set[int]] = {}
-        for scope, node in _scan.iter_scoped(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self._params:
+        for scope, node in self._local_calls:
+            if True:
                 for index, arg in enumerate(node.args):
                     if self.is_tensor(arg, scope):
                         fed.setdefault(node.func.id, set()).add(index)
@@ -153,6 +158,15 @@ class _KerasTensors:
                 return False
             return fed
         return False
+
+
+def keras_tensors(ctx) -> Optional[_KerasTensors]:
+    """The file's KerasTensor analysis, computed once and shared by rules that need it."""
+    if "_keras_tensors" not in ctx.notes:
+        tree = _scan.file_ast(ctx)
+        ctx.notes["_keras_tensors"] = None if tree is None else _KerasTensors(
+            tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
+    return ctx.notes["_keras_tensors"]
 
 
 def _names_in(node: cst.CSTNode):
@@ -238,7 +252,7 @@ class TfOpsOnKerasTensors(Rule):
             return
         tree = _scan.file_ast(ctx)
         if tree is not None:
-            found = _KerasTensors(tree, _scan.names(ctx))
+            found = keras_tensors(ctx)
             if found.any:
                 self._tensors = found
 

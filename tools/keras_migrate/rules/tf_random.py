@@ -7,6 +7,8 @@ from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
 
+from keras_migrate.engine._names import module_name
+
 from keras_migrate.engine import Example, Part, Rule, Severity
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import code
@@ -157,7 +159,7 @@ class TfRandom(Rule):
                 self.report(original, f"{qualified[len('tensorflow.'):]} takes a [2]-int seed pair",
                             "keras.random.<op>(shape, seed=<int>) is stateless with an integer seed")
             return updated
-        if self._data.active(self.ctx) or code(updated.func) != code(original.func):
+        if self._data.active(self.ctx) or module_name(updated.func) != module_name(original.func):
             return updated
         seed_arg = _seed_argument(original, entry.params)
         cls = in_keras_class_method(self.ctx)

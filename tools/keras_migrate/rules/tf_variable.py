@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from keras_migrate.engine._names import module_name
+
 from keras_migrate.engine import Example, Part, Rule
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import bind, code
@@ -71,7 +73,7 @@ class TfVariable(Rule):
         self._data.leave_call(original)
         if self.ctx.qualified_name(original.func) != "tensorflow.Variable":
             return updated
-        if code(updated.func) != code(original.func) or self._data.active(self.ctx):
+        if module_name(updated.func) != module_name(original.func) or self._data.active(self.ctx):
             return updated
         if in_keras_class_method(self.ctx) is not None:
             return updated

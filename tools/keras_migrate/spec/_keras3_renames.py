@@ -123,7 +123,10 @@ REMOVED_KEYWORDS = (
         RemovedKeyword(
             f"layers.{rnn}", "time_major",
             "RNN `time_major` was removed in Keras 3",
-            "drop time_major=True and transpose the input to batch-major: keras.ops.transpose(x, (1, 0, 2))",
+            # literal time_major=True on RNN/LSTM/GRU/SimpleRNN is wrapped in
+            # keras_migrate_runtime.TimeMajor by call_signatures; other cases land here
+            "drop time_major=... and wrap the layer: keras_migrate_runtime.TimeMajor(layer) "
+            "(or transpose the input to batch-major: keras.ops.swapaxes(x, 0, 1))",
             drop_if=("False",),
         )
         for rnn in ("RNN", "LSTM", "GRU", "SimpleRNN", "Bidirectional")
@@ -133,6 +136,8 @@ REMOVED_KEYWORDS = (
             f"models.Model.{method}", "reset_metrics",
             # Keras 3 resets the metrics at the start of every call: the Keras 2 default
             # (True: per-batch results) is what it does; accumulating (False) is gone.
+            # call_signatures routes files that accumulate through
+            # keras_migrate_runtime.train_on_batch/test_on_batch (Keras 2 semantics).
             f"`reset_metrics` was removed from Model.{method}(); Keras 3 always resets the metrics "
             "first, so results are per batch and no longer accumulate across calls",
             "drop reset_metrics=False and accumulate the per-batch results yourself "
