@@ -27,6 +27,14 @@ if [[ ${CI:-} == true || ${KERAS_MIGRATE_BAZEL7:-} == 1 ]]; then
   echo "[test] Bazel 7 checks: $([[ $bazel7_rc == 0 ]] && echo passed || echo "FAILED (exit $bazel7_rc)") in $((SECONDS - start))s"
 fi
 
+# Remote execution through a throw-away local BuildGrid (README "Remote execution"):
+# routing of GPU/CPU test actions, the example monorepo's per-backend tests run
+# remotely, bounded failure without a GPU worker, action-cache hits.
+start=$SECONDS
+bash tests/remote/run_remote_tests.sh
+remote_rc=$?
+echo "[test] remote execution: $([[ $remote_rc == 0 ]] && echo passed || echo "FAILED (exit $remote_rc)") in $((SECONDS - start))s"
+
 if [[ ${CI:-} == true ]]; then
   # Free the server's memory for pytest (TensorFlow, JAX and torch in one box).
   bazel shutdown >/dev/null 2>&1 || true
@@ -39,4 +47,5 @@ if [[ $pytest_rc != 0 ]]; then
   exit "$pytest_rc"
 fi
 [[ $bazel7_rc == 0 ]] || exit "$bazel7_rc"
+[[ $remote_rc == 0 ]] || exit "$remote_rc"
 exit "$bazel_rc"

@@ -9,7 +9,7 @@ from examples.common.layers import ScaledResidual
 class ScaledResidualTest(unittest.TestCase):
     def test_matches_numpy(self):
         x = np.arange(12, dtype="float32").reshape(3, 4) / 7.0
-        y = np.asarray(ScaledResidual()(x))
+        y = ScaledResidual()(x).numpy()
         mean = x.mean(-1, keepdims=True)
         expected = x + (x - mean) / np.sqrt(x.var(-1, keepdims=True) + 1e-6)
         np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)

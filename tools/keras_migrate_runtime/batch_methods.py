@@ -1,10 +1,10 @@
 """Keras 2's `Model.train_on_batch/test_on_batch(..., reset_metrics=...)` (removed in Keras 3).
 
-Keras 2 never reset the metrics before a batch and reset them after it when
+Keras 2 (tf_keras 2.21) reset the metrics before the batch only when
 `reset_metrics=True` (the default), so `reset_metrics=False` accumulated results
 across calls. Keras 3 always resets them first. These functions run the Keras 3
-method with the up-front reset suppressed and apply Keras 2's reset afterwards, so
-every sequence of calls returns what Keras 2 returned.
+method with that up-front reset suppressed when `reset_metrics` is false, so every
+sequence of calls returns what Keras 2 returned.
 """
 
 __all__ = ["test_on_batch", "train_on_batch"]
@@ -24,11 +24,10 @@ class _NoUpfrontReset:
 
 
 def _run(model, method_name, args, kwargs, reset_metrics):
+    if reset_metrics:  # what Keras 3 does anyway
+        return getattr(model, method_name)(*args, **kwargs)
     with _NoUpfrontReset(model):
-        logs = getattr(model, method_name)(*args, **kwargs)
-    if reset_metrics:
-        model.reset_metrics()
-    return logs
+        return getattr(model, method_name)(*args, **kwargs)
 
 
 def train_on_batch(model, *args, reset_metrics=True, **kwargs):

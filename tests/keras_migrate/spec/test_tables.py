@@ -63,3 +63,22 @@ def test_backend_table_is_consistent():
             assert entry.message and entry.fix, entry.name
         for param, _ in entry.require + entry.reject:
             assert param in entry.params, entry.name
+
+
+def test_plain_tables_name_existing_keras3_things():
+    keras = pytest.importorskip("keras")
+    from keras_migrate.spec import _keras3_renames as renames
+
+    # Keras 2 class names (some, e.g. RandomWidth, are gone from Keras 3): where the
+    # class exists in Keras 3, `training` must still be among its first call() params.
+    for name in renames.TRAINING_SECOND_POSITIONAL:
+        layer = getattr(keras.layers, name, None)
+        if layer is None:
+            continue
+        params = list(inspect.signature(layer.call).parameters)
+        assert "training" in params[:3], (name, params)
+    for value in renames.REDUCTION_VALUES.values():
+        keras.losses.MeanSquaredError(reduction=value)  # raises on an unknown reduction
+    for func, keyword, _source in renames.DEFAULT_CHANGES:
+        mapped = spec.map_keras_name(func)
+        assert _accepts(_resolve(mapped), keyword), (func, mapped, keyword)

@@ -20,6 +20,7 @@ __all__ = [
     "AstNames",
     "iter_in_defs",
     "keras_layer_classes",
+    "def_nodes",
     "scoped_nodes",
     "Scope",
     "cst_scope",
@@ -110,33 +111,48 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 def scoped_nodes(ctx) -> List[Tuple[Scope, ast.AST]]:
     """iter_scoped over the file's ast (without contexts/operators), computed once per
     file and shared: an explicit-stack walk, several times faster than generators."""
-    found = ctx.notes.get("_scoped_nodes")
-    if found is None:
-        tree = file_ast(ctx)
-        found = []
-        if tree is not None:
-            append = found.append
-            stack = [((), tree)]
-            pop, push = stack.pop, stack.append
-            AST, skip, funcs = ast.AST, _SKIP, _FUNCS
-            while stack:
-                scope, node = pop()
-                inner = scope + (node.name,) if isinstance(node, funcs) else scope
-                children = []
-                for field in node._fields:
-                    value = getattr(node, field, None)
-                    if isinstance(value, list):
-                        for item in value:
-                            if isinstance(item, AST) and not isinstance(item, skip):
-                                children.append(item)
-                    elif isinstance(value, AST) and not isinstance(value, skip):
-                        children.append(value)
-                for child in reversed(children):
-                    push((inner, child))
-                if node is not tree:
-                    append((scope, node))
-        ctx.notes["_scoped_nodes"] = found
-    return found
+    if "_scoped_nodes" not in ctx.notes:
+        _walk_once(ctx)
+    return ctx.notes["_scoped_nodes"]
+
+
+def def_nodes(ctx) -> List[Tuple[Tuple[str, ...], ast.AST]]:
+    """Like iter_in_defs (names of all enclosing classes and functions), from the same
+    single walk as scoped_nodes."""
+    if "_def_nodes" not in ctx.notes:
+        _walk_once(ctx)
+    return ctx.notes["_def_nodes"]
+
+
+def _walk_once(ctx) -> None:
+    tree = file_ast(ctx)
+    scoped: List[Tuple[Scope, ast.AST]] = []
+    in_defs: List[Tuple[Tuple[str, ...], ast.AST]] = []
+    if tree is not None:
+        add_scoped, add_def = scoped.append, in_defs.append
+        stack = [((), (), tree)]
+        pop, push = stack.pop, stack.append
+        AST, skip, funcs, defs = ast.AST, _SKIP, _FUNCS, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        while stack:
+            scope, enclosing, node = pop()
+            inner_scope = scope + (node.name,) if isinstance(node, funcs) else scope
+            inner_defs = enclosing + (node.name,) if isinstance(node, defs) else enclosing
+            children = []
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, AST) and not isinstance(item, skip):
+                            children.append(item)
+                elif isinstance(value, AST) and not isinstance(value, skip):
+                    children.append(value)
+            for child in reversed(children):
+                push((inner_scope, inner_defs, child))
+            if node is not tree:
+                add_scoped((scope, node))
+                add_def((enclosing, node))
+    ctx.notes["_scoped_nodes"] = scoped
+    ctx.notes["_def_nodes"] = in_defs
 
 
 def iter_in_defs(tree: ast.AST, stack: Tuple[str, ...] = ()) -> Iterator[Tuple[Tuple[str, ...], ast.AST]]:
@@ -195,7 +211,7 @@ def keras_layer_classes(ctx) -> frozenset:
         tree, resolver = file_ast(ctx), names(ctx)
         classes = set()
         if tree is not None:
-            defs = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+            defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
             changed = True
             while changed:
                 changed = False

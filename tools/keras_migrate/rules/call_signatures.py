@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Set, Tuple
 
-import ast
-
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules import _scan
 from keras_migrate.rules._args import (
     as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path,
 )
@@ -49,8 +46,8 @@ _TFA_GELU_LAYER = "tensorflow_addons.layers.GELU"
 _TIME_MAJOR_WRAPPABLE = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"})
 
 
-# Files that pass reset_metrics= anything but True rely on Keras 2's accumulation: all
-# their batch calls go through keras_migrate_runtime's Keras 2-semantics helpers.
+# Keras 3 always resets metrics before a batch, as Keras 2 did for reset_metrics=True:
+# other values go through keras_migrate_runtime's Keras 2-semantics helpers.
 _BATCH_METHODS = ("train_on_batch", "test_on_batch")
 
 
@@ -110,8 +107,8 @@ class CallSignatures(Rule):
             loss = model.train_on_batch(x, y)
             """,
         ),
-        # Keras 3 always resets metrics first; accumulating files keep Keras 2's semantics
-        # through keras_migrate_runtime.
+        # Keras 3 always resets metrics first (Keras 2's reset_metrics=True); accumulating
+        # calls keep Keras 2's semantics through keras_migrate_runtime.
         Example(
             before="""
             import keras
@@ -121,9 +118,8 @@ class CallSignatures(Rule):
             after="""
             import keras
             from keras_migrate_runtime import train_on_batch
-            from keras_migrate_runtime import test_on_batch
             running = train_on_batch(model, x, y, reset_metrics=False)
-            fresh = test_on_batch(model, x, y)
+            fresh = model.test_on_batch(x, y)
             """,
         ),
         Example(
@@ -222,7 +218,8 @@ class CallSignatures(Rule):
             if method == "add_weight" and self._in_keras_class():
                 table = "metrics.Metric.add_weight" if self._in_metric_class() else "layers.Layer.add_weight"
                 result = self._add_weight(original, result, _POSITIONAL[table], table)
-            elif method in _BATCH_METHODS and self._file_uses_keras() and self._accumulating_file():
+            elif (method in _BATCH_METHODS and _literal_keyword(original, "reset_metrics") not in (None, "True")
+                  and self._file_uses_keras()):
                 result = self._batch_helper(method, result)
             elif method in _REMOVED_METHODS and self._file_uses_keras():
                 result = self._removed(original, result, _REMOVED_METHODS[method])
@@ -296,21 +293,6 @@ class CallSignatures(Rule):
             if keyword_arg(call, keyword) is None and positional < 2:
                 call = with_keyword(call, keyword, cst.parse_expression(source))
         return call
-
-    def _accumulating_file(self) -> bool:
-        cached = self.ctx.notes.get("km110_accumulating")
-        if cached is None:
-            cached = False
-            tree = _scan.file_ast(self.ctx) if "reset_metrics" in self.ctx.source else None
-            for node in ast.walk(tree) if tree is not None else ():
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in _BATCH_METHODS):
-                    for kw in node.keywords:
-                        if kw.arg == "reset_metrics" and not (
-                                isinstance(kw.value, ast.Constant) and kw.value.value is True):
-                            cached = True
-            self.ctx.notes["km110_accumulating"] = cached
-        return cached
 
     def _batch_helper(self, method: str, call: cst.Call) -> cst.Call:
         # model.train_on_batch(x, y, reset_metrics=False) -> train_on_batch(model, x, y, reset_metrics=False)

@@ -84,7 +84,36 @@ class Dtypes(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         self._data.leave_call(original)
+        if self._data.active(self.ctx):
+            return updated
+        return self._rebuilt_call(original, updated)
+
+    def leave_SimpleStatementLine(self, original, updated):
+        # variable_tracking rebuilds `self.v = tf.Variable(...)` lines as add_weight calls
+        # from the original arguments: convert the dtype arguments it carried over.
+        if len(updated.body) != 1 or updated.body[0] is original.body[0] or self._data.active(self.ctx):
+            return updated
+        small = updated.body[0]
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+            call = self._rebuilt_call(cst.Call(func=small.value.func), small.value)
+            if call is not small.value:
+                return updated.with_changes(body=[small.with_changes(value=call)])
         return updated
+
+    def _rebuilt_call(self, original: cst.Call, updated: cst.Call):
+        args = list(updated.args)
+        changed = False
+        for k, arg in enumerate(args):
+            if isinstance(arg.value, cst.Attribute) and not any(a is arg for a in original.args):
+                name = _dtype_name(self.ctx.qualified_name(arg.value))
+                if name:
+                    args[k] = arg.with_changes(value=cst.SimpleString(f'"{name}"'))
+                    changed = True
+        if not changed:
+            return updated
+        self.fired()
+        drop_tensorflow_import_if_unused(self.ctx)
+        return updated.with_changes(args=args)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # `tf.float32.max`, `tf.float32.as_numpy_dtype`: the DType object is needed.

@@ -36,7 +36,7 @@ def _unsafe_name(qualified: Optional[str]) -> bool:
 
 
 class _Analysis:
-    def __init__(self, tree: ast.Module, names: _scan.AstNames, nodes) -> None:
+    def __init__(self, tree: ast.Module, names: _scan.AstNames, nodes, def_nodes) -> None:
         self.names = names
         self.unsafe_classes: Set[str] = set()
         self.unsafe_functions: Set[str] = set()
@@ -44,7 +44,7 @@ class _Analysis:
         kinds: Dict[str, bool] = {}
         bad: Set[str] = set()
         called: Dict[str, Set[str]] = {}
-        for stack, node in _scan.iter_in_defs(tree):
+        for stack, node in def_nodes:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 kinds[node.name] = isinstance(node, ast.ClassDef)
             elif isinstance(node, (ast.Attribute, ast.Name)) and stack:
@@ -213,7 +213,7 @@ class JitCompile(Rule):
         self._analysis: Optional[_Analysis] = None
         tree = _scan.file_ast(ctx)
         if tree is not None:
-            analysis = _Analysis(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
+            analysis = _Analysis(tree, _scan.names(ctx), _scan.scoped_nodes(ctx), _scan.def_nodes(ctx))
             if analysis.bad or analysis.tainted:
                 self._analysis = analysis
 

@@ -39,14 +39,14 @@ _METRIC_KEYWORDS = ("metrics", "weighted_metrics")
 
 
 class _Models:
-    def __init__(self, tree: ast.Module, names: _scan.AstNames) -> None:
+    def __init__(self, nodes, names: _scan.AstNames) -> None:
         # (scope, model name) -> output layer names (None entries: unnamed)
         self.outputs: Dict[Tuple[_scan.Scope, str], List[Optional[str]]] = {}
         # (scope, model name) -> per-output metric result names (None: unknown), from compile()
         self.metrics: Dict[Tuple[_scan.Scope, str], Optional[List[List[str]]]] = {}
         self.names = names
         layer_names: Dict[Tuple[_scan.Scope, str], Optional[str]] = {}
-        for scope, node in _scan.iter_scoped(tree):
+        for scope, node in nodes:
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
                     and isinstance(node.func.value, ast.Name)):
                 key = (scope, node.func.value.id)
@@ -179,7 +179,7 @@ class MultiOutputEvaluate(Rule):
         self._models: Optional[_Models] = None
         tree = _scan.file_ast(ctx)
         if tree is not None:
-            models = _Models(tree, _scan.names(ctx))
+            models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
             if models.outputs:
                 self._models = models
 

@@ -102,7 +102,7 @@ class _Plan:
         self.model_names: Set[Tuple[_scan.Scope, str]] = set()
         self.model_functions: Set[str] = set()
         self.methods_on: Dict[Tuple[_scan.Scope, str], Set[str]] = {}
-        model_classes = self._model_classes(tree)
+        model_classes = self._model_classes(nodes)
         for scope, node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 name = node.targets[0].id
@@ -133,9 +133,9 @@ class _Plan:
         self._decide()
 
     # -- facts --------------------------------------------------------------------
-    def _model_classes(self, tree: ast.Module) -> Set[str]:
+    def _model_classes(self, nodes) -> Set[str]:
         classes: Set[str] = set()
-        for node in ast.walk(tree):
+        for _, node in nodes:
             if isinstance(node, ast.ClassDef):
                 for base in node.bases:
                     path = self.names.keras(base)

@@ -13,12 +13,13 @@ sub-layer receives call()'s first argument unchanged, or ignores shapes: Embeddi
 
 from __future__ import annotations
 
-from typing import List, Optional, Set, Tuple
+import ast
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
 from keras_migrate.rules.variable_tracking import _is_keras_class
 
 __all__ = ["StateBuilding"]
@@ -30,14 +31,25 @@ _STATE_MAKERS = ("add_weight", "add_variable")
 
 def _guarded_attr(test: cst.BaseExpression) -> Optional[str]:
     """`self.x is None` / `not hasattr(self, "x")` -> "x"."""
-    if m.matches(test, m.Comparison(left=m.Attribute(value=m.Name("self")),
-                                    comparisons=[m.ComparisonTarget(operator=m.Is() | m.Equal(),
-                                                                    comparator=m.Name("None"))])):
+    # Plain isinstance checks: importing libcst.matchers alone costs a second.
+    if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and _is_self_attr(test.left)
+            and isinstance(test.comparisons[0].operator, (cst.Is, cst.Equal))
+            and _is_name(test.comparisons[0].comparator, "None")):
         return test.left.attr.value
-    if m.matches(test, m.UnaryOperation(operator=m.Not(), expression=m.Call(
-            func=m.Name("hasattr"), args=[m.Arg(m.Name("self")), m.Arg(m.SimpleString())]))):
-        return test.expression.args[1].value.evaluated_value
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        call = test.expression
+        if (isinstance(call, cst.Call) and _is_name(call.func, "hasattr") and len(call.args) == 2
+                and _is_name(call.args[0].value, "self") and isinstance(call.args[1].value, cst.SimpleString)):
+            return call.args[1].value.evaluated_value
     return None
+
+
+def _is_name(node, value: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == value
+
+
+def _is_self_attr(node) -> bool:
+    return isinstance(node, cst.Attribute) and _is_name(node.value, "self")
 
 
 class _Names(cst.CSTVisitor):
@@ -74,7 +86,7 @@ class _ShapeToInputShape(cst.CSTTransformer):
 def _is_self_assign(stmt: cst.BaseStatement) -> bool:
     return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
             and isinstance(stmt.body[0], cst.Assign)
-            and all(isinstance(t.target, cst.Attribute) and m.matches(t.target.value, m.Name("self"))
+            and all(_is_self_attr(t.target)
                     for t in stmt.body[0].targets))
 
 
@@ -208,11 +220,14 @@ class StateBuilding(Rule):
         if len(params) < 2 or params[0] != "self" or not isinstance(call.body, cst.IndentedBlock):
             return updated
         first = params[1]
-        locals_ = _assigned_locals(call.body) | set(params[2:]) | {p.name.value for p in call.params.kwonly_params}
+        has_guard = any(isinstance(stmt, cst.If) and _guarded_attr(stmt.test) is not None for stmt in call.body.body)
+        locals_: Set[str] = set()
+        if has_guard:  # the CST walk over call() is paid only where a lazy guard exists
+            locals_ = _assigned_locals(call.body) | set(params[2:]) | {p.name.value for p in call.params.kwonly_params}
         moved: List[cst.BaseStatement] = []
         kept: List[cst.BaseStatement] = []
         for stmt in call.body.body:
-            lazy = self._lazy(stmt, first, locals_)
+            lazy = self._lazy(stmt, first, locals_) if has_guard else None
             if lazy is None:
                 kept.append(stmt)
                 self._report_unguarded(stmt)
@@ -237,7 +252,7 @@ class StateBuilding(Rule):
                 cst.SimpleStatementLine([cst.Pass()])]))
             build_lines = moved
         elif build_i is None and init_i is not None and library_bases:
-            build_lines = self._sublayer_builds(members[init_i], call, first)
+            build_lines = self._sublayer_builds(original.name.value)
         if not build_lines:
             return updated
         self.fired()
@@ -282,7 +297,7 @@ class StateBuilding(Rule):
         value = stmt.body[0].value
         if isinstance(value, cst.Call):
             func = value.func
-            creates = (isinstance(func, cst.Attribute) and m.matches(func.value, m.Name("self"))
+            creates = (_is_self_attr(func)
                        and func.attr.value in _STATE_MAKERS)
             path = self.ctx.keras_path(func)
             if creates or (path is not None and path.startswith("layers.")):
@@ -290,31 +305,61 @@ class StateBuilding(Rule):
                             fix="move this assignment into def build(self, input_shape): and keep only its use "
                                 "in call()")
 
-    def _sublayer_builds(self, init: cst.FunctionDef, call: cst.FunctionDef, first: str) -> List[cst.BaseStatement]:
+    def _sublayer_builds(self, class_name: str) -> List[cst.BaseStatement]:
+        names = _sublayer_plan(self.ctx).get(class_name, ())
+        return [cst.parse_statement(f"self.{name}.build(input_shape)\n") for name in names]
+
+
+def _sublayer_plan(ctx) -> Dict[str, List[str]]:
+    """Per Keras layer class of the file (from its ast, once): the sub-layers made in
+    __init__ that call() feeds in a way that fixes their build shape, in call order."""
+    plan = ctx.notes.get("state_building.sublayers")
+    if plan is not None:
+        return plan
+    plan = {}
+    seen: Set[str] = set()
+    resolver = _scan.names(ctx)
+    layer_classes = _scan.keras_layer_classes(ctx)
+    for _, node in _scan.scoped_nodes(ctx):
+        if not isinstance(node, ast.ClassDef) or node.name not in layer_classes:
+            continue
+        if node.name in seen:  # two classes of one name: no guess
+            plan.pop(node.name, None)
+            continue
+        seen.add(node.name)
+        methods = {f.name: f for f in node.body if isinstance(f, ast.FunctionDef)}
+        init, call = methods.get("__init__"), methods.get("call")
+        if init is None or call is None or len(call.args.args) < 2:
+            continue
+        first = call.args.args[1].arg
         sublayers = {}
-        for stmt in init.body.body if isinstance(init.body, cst.IndentedBlock) else ():
-            if _is_self_assign(stmt) and len(stmt.body[0].targets) == 1 and isinstance(stmt.body[0].value, cst.Call):
-                path = self.ctx.keras_path(stmt.body[0].value.func)
-                if path is not None and path.startswith("layers."):
-                    sublayers[stmt.body[0].targets[0].target.attr.value] = path
+        for stmt in init.body:
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], ast.Attribute)
+                    and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "self"
+                    and isinstance(stmt.value, ast.Call)):
+                path = resolver.keras(stmt.value.func) or ""
+                if path.startswith("layers."):
+                    sublayers[stmt.targets[0].attr] = path
         if not sublayers:
-            return []
-        reassigned = first in _assigned_locals(call.body)
+            continue
+        walked = list(ast.walk(call))
+        reassigned = any(isinstance(n, ast.Name) and n.id == first and not isinstance(n.ctx, ast.Load)
+                         for n in walked)
         order: List[str] = []
-
-        class _Calls(cst.CSTVisitor):
-            def visit_Call(self, node: cst.Call) -> None:
-                func = node.func
-                if isinstance(func, cst.Attribute) and m.matches(func.value, m.Name("self")) \
-                        and func.attr.value in sublayers and func.attr.value not in order:
-                    name = func.attr.value
-                    positional = [a for a in node.args if a.keyword is None]
-                    # Exactly one tensor argument: build(input_shape) gets what call() gets
-                    # (not e.g. MultiHeadAttention(q, v), whose build takes several shapes).
-                    direct = (not reassigned and len(positional) == 1 and not positional[0].star
-                              and m.matches(positional[0].value, m.Name(first)))
-                    if direct or sublayers[name] in _SHAPE_FREE:
-                        order.append(name)
-
-        call.body.visit(_Calls())
-        return [cst.parse_statement(f"self.{name}.build(input_shape)\n") for name in order]
+        calls = sorted((n for n in walked if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+        for n in calls:
+            func = n.func
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id == "self" and func.attr in sublayers and func.attr not in order):
+                continue
+            # Exactly one tensor argument: build(input_shape) gets what call() gets
+            # (not e.g. MultiHeadAttention(q, v), whose build takes several shapes).
+            direct = (not reassigned and len(n.args) == 1 and isinstance(n.args[0], ast.Name)
+                      and n.args[0].id == first)
+            if direct or sublayers[func.attr] in _SHAPE_FREE:
+                order.append(func.attr)
+        if order:
+            plan[node.name] = order
+    ctx.notes["state_building.sublayers"] = plan
+    return plan

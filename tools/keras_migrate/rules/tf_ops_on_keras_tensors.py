@@ -47,7 +47,7 @@ class _KerasTensors:
         if nodes is None:
             nodes = list(_scan.iter_scoped(tree))
         self.names = names
-        self.local_layers = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        self.local_layers = {n.name for _, n in nodes if isinstance(n, ast.ClassDef)}
         self.local_functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
         # function name -> indices of parameters some call site feeds a KerasTensor
         self.fed_params: Dict[str, Set[int]] = {}

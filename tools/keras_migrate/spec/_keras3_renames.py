@@ -140,8 +140,8 @@ REMOVED_KEYWORDS = (
             # keras_migrate_runtime.train_on_batch/test_on_batch (Keras 2 semantics).
             f"`reset_metrics` was removed from Model.{method}(); Keras 3 always resets the metrics "
             "first, so results are per batch and no longer accumulate across calls",
-            "drop reset_metrics=False and accumulate the per-batch results yourself "
-            "(e.g. keras.metrics.Mean().update_state(value) per returned metric)",
+            "call keras_migrate_runtime.train_on_batch(model, ..., reset_metrics=False) "
+            "(Keras 2 semantics), or accumulate the per-batch results yourself",
             drop_if=("True",),
             method=True,
         )
