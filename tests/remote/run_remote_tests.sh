@@ -58,7 +58,7 @@ if [[ "${1:-}" == with-gpu ]]; then
   "${bazel[@]}" clean >/dev/null 2>&1
   n0=$(lines); t0=$(now)
   set +e
-  "${bazel[@]}" test "${remote[@]}" --test_tag_filters= --nocache_test_results --runs_per_test="$runs" \
+  "${bazel[@]}" test --symlink_prefix=/ "${remote[@]}" --test_tag_filters= --nocache_test_results --runs_per_test="$runs" \
     "$probe:all" >"$work/routing.out" 2>&1
   brc=$?
   set -e
@@ -92,7 +92,7 @@ if [[ "${1:-}" == with-gpu ]]; then
     n0=$(lines); t0=$(now)
     set +e
     # --nocache_test_results: results cached by an earlier run would prove nothing.
-    (cd "$ws" && "${exbazel[@]}" test "${remote[@]}" --nocache_test_results //examples/...) >"$work/examples.out" 2>&1
+    (cd "$ws" && "${exbazel[@]}" test --symlink_prefix=/ "${remote[@]}" --nocache_test_results //examples/...) >"$work/examples.out" 2>&1
     brc=$?
     set -e
     t1=$(now)
@@ -113,10 +113,10 @@ if [[ "${1:-}" == with-gpu ]]; then
 
   # c. action cache: fill it, drop the local state, run again
   "${bazel[@]}" clean >/dev/null 2>&1
-  "${bazel[@]}" test "${remote[@]}" "$probe:probe_cpu" >"$work/cache1.out" 2>&1 || { tail -20 "$work/cache1.out"; fail action-cache; }
+  "${bazel[@]}" test --symlink_prefix=/ "${remote[@]}" "$probe:probe_cpu" >"$work/cache1.out" 2>&1 || { tail -20 "$work/cache1.out"; fail action-cache; }
   "${bazel[@]}" clean >/dev/null 2>&1
   n0=$(lines)
-  "${bazel[@]}" test "${remote[@]}" "$probe:probe_cpu" >"$work/cache2.out" 2>&1 || { tail -20 "$work/cache2.out"; fail action-cache; }
+  "${bazel[@]}" test --symlink_prefix=/ "${remote[@]}" "$probe:probe_cpu" >"$work/cache2.out" 2>&1 || { tail -20 "$work/cache2.out"; fail action-cache; }
   executed=$(new_records "$n0" | wc -l)
   hits=$(count "$work/cache2.out" "remote cache hit"); hits=${hits:-0}
   echo "cache_hits=$hits cache_second_run_executions=$executed cache_procs='$(procs "$work/cache2.out")'" >>"$results"
@@ -125,9 +125,9 @@ if [[ "${1:-}" == with-gpu ]]; then
   # d. per-action overhead: 8 runs of one test, one at a time, remote vs local
   n=8
   t0=$(now)
-  "${bazel[@]}" test "${remote[@]}" --nocache_test_results --runs_per_test=$n --jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_remote.out" 2>&1 || fail overhead-run
+  "${bazel[@]}" test --symlink_prefix=/ "${remote[@]}" --nocache_test_results --runs_per_test=$n --jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_remote.out" 2>&1 || fail overhead-run
   t1=$(now)
-  "${bazel[@]}" test --nocache_test_results --runs_per_test=$n --jobs=1 --local_test_jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_local.out" 2>&1 || fail overhead-run
+  "${bazel[@]}" test --symlink_prefix=/ --nocache_test_results --runs_per_test=$n --jobs=1 --local_test_jobs=1 "$probe:probe_cpu_jax" >"$work/ovh_local.out" 2>&1 || fail overhead-run
   t2=$(now)
   echo "overhead_runs=$n overhead_remote_s=$(secs "$t0" "$t1") overhead_local_s=$(secs "$t1" "$t2") overhead_local_procs='$(procs "$work/ovh_local.out")'" >>"$results"
   exit $rc
@@ -137,7 +137,7 @@ if [[ "${1:-}" == no-gpu ]]; then
   results="$2" work="$3"
   n0=$(lines); t0=$(now)
   set +e
-  "${bazel[@]}" test "${remote[@]}" --config=gpu --nocache_test_results "$probe:probe_gpu_jax" >"$work/nogpu.out" 2>&1
+  "${bazel[@]}" test --symlink_prefix=/ "${remote[@]}" --config=gpu --nocache_test_results "$probe:probe_gpu_jax" >"$work/nogpu.out" 2>&1
   brc=$?
   set -e
   t1=$(now)
