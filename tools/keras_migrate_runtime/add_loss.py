@@ -1,5 +1,7 @@
 """Keras 2's symbolic `model.add_loss(<tensor>)` for Keras 3 functional models."""
 
+import warnings
+
 import keras
 from keras import tree
 
@@ -18,6 +20,22 @@ class AddLoss(keras.layers.Layer):
     def __init__(self, loss_fn=None, **kwargs):
         super().__init__(**kwargs)
         self.loss_fn = loss_fn
+
+    def get_config(self):
+        # Overriding get_config() keeps Keras from trying to serialize loss_fn
+        # (models holding this layer must save): the function is left out.
+        return super().get_config()
+
+    @classmethod
+    def from_config(cls, config):
+        # The loss is Python code and is not saved: a reloaded model predicts the same
+        # but would train without the term unless the function is given back.
+        warnings.warn(
+            f"AddLoss layer {config.get('name')!r} was loaded without its loss function; the model trains "
+            "without that loss term. Rebuild it with keras_migrate_runtime.add_symbolic_loss() to train.",
+            stacklevel=2,
+        )
+        return cls(**config)
 
     def call(self, outputs, loss_inputs):
         if self.loss_fn is not None:

@@ -108,3 +108,32 @@ def test_model_save_in_function_and_h5_save_format():
         rules=RULES,
         expected_diagnostics=["KM141"],
     )
+
+
+def test_path_variable_used_elsewhere_gets_suffix_at_call_sites():
+    assert_migrates(
+        """
+        import os
+        import keras
+
+        out = os.path.join(root, "export")
+        os.makedirs(out)
+        model = keras.models.load_model(src)
+        model.save(out)
+        again = keras.models.load_model(out)
+        again.fit(x, y)
+        """,
+        """
+        import os
+        import keras
+
+        out = os.path.join(root, "export")
+        os.makedirs(out)
+        model = keras.models.load_model(src)
+        model.save(out + ".keras")
+        again = keras.models.load_model(out + ".keras")
+        again.fit(x, y)
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM141"],
+    )

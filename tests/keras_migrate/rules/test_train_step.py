@@ -219,3 +219,36 @@ def test_tracker_updates_using_gradients_are_custom():
         """,
         rules=RULES, expected_diagnostics=["KM205", "KM205"], tensorflow_only=True,
     )
+
+
+def test_comments_do_not_hide_the_standard_pattern():
+    assert_migrates(
+        """
+        import keras
+        import tensorflow as tf
+
+        class M(keras.Model):
+            def train_step(self, data):
+                # Unpack the data.
+                x, y = data
+
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)  # Forward pass
+                    # the loss configured in compile()
+                    loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+
+                # Compute gradients
+                trainable_vars = self.trainable_variables
+                gradients = tape.gradient(loss, trainable_vars)
+                self.optimizer.apply_gradients(zip(gradients, trainable_vars))  # update
+                self.compiled_metrics.update_state(y, y_pred)
+                return {m.name: m.result() for m in self.metrics}
+        """,
+        """
+        import keras
+
+        class M(keras.Model):
+            pass
+        """,
+        rules=RULES,
+    )

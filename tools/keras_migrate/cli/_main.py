@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="keras-migrate",
         description="Migrate TensorFlow-only Keras 2 (tf.keras) code to multi-backend Keras 3.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH",
+    p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories, or (under Bazel) target patterns like //pkg/...")
     p.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     p.add_argument("--check", action="store_true",
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "or not (when it is a dependency, e.g. under Bazel)")
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.add_argument("-q", "--quiet", action="store_true", help="print diagnostics and the summary only")
+    p.add_argument("--list-rules", action="store_true", help="list the rules (id, name, guide part) and exit")
     return p
 
 
@@ -98,6 +99,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     negative = [a for a in argv if a.startswith("-//")]
     args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
     args.paths.extend(negative)
+    if args.list_rules:
+        from keras_migrate.cli._rules_doc import render_table
+        from keras_migrate.rules import ALL_RULES
+
+        sys.stdout.write(render_table(ALL_RULES))
+        return 0
+    if not args.paths:
+        build_parser().error("give at least one PATH or target pattern")
     if any(is_target_pattern(p) for p in args.paths):
         from keras_migrate.bazel import run_on_targets
 
@@ -141,15 +150,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             handle.write(dumps(data))
 
     counts = summary_counts(outcomes)
-    verb = "would change" if not write else "changed"
+    verb = "changed" if write else "would change"
     ndiag = sum(counts["diagnostics_by_rule"].values())
-    if not args.quiet or True:
-        print(
-            f"keras-migrate: {counts['files']} files: {counts['changed']} {verb}, "
-            f"{counts['unchanged']} unchanged, {counts['failed']} failed; {ndiag} diagnostics"
-            + ("" if counts["changed"] or counts["failed"] or not write else " (nothing to do)"),
-            file=sys.stderr,
-        )
+    nothing = not counts["changed"] and not counts["failed"]
+    print(
+        f"keras-migrate: {counts['files']} files: {counts['changed']} {verb}, "
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed; {ndiag} diagnostics"
+        + (" (nothing to do)" if nothing else ""),
+        file=sys.stderr,
+    )
     if counts["failed"]:
         return 2
     if args.check and counts["changed"]:

@@ -16,6 +16,8 @@ from keras_migrate.rules.variable_tracking import VariableTracking
 from keras_migrate.rules.state_building import StateBuilding
 from keras_migrate.rules.autograph import AutographControlFlow
 from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
+from keras_migrate.rules.none_in_nested_args import NoneInNestedArgs
+from keras_migrate.rules.nested_inputs import NestedInputs
 from keras_migrate.rules.tf_ops import TfOps
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
@@ -49,6 +51,8 @@ ALL_RULES = (
     StateBuilding,
     AutographControlFlow,
     MultiOutputEvaluate,
+    NoneInNestedArgs,
+    NestedInputs,
     TfOps,
     Dtypes,
     ThresholdedRelu,

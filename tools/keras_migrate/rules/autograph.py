@@ -79,7 +79,9 @@ class AutographControlFlow(Rule):
             import keras
 
             class Pad(keras.layers.Layer):
-                def call(self, x, training=None, mask=None):
+                def call(self, x, training=None, mask=None, double=False):
+                    if double:
+                        x = x * 2
                     if training and mask is not None:
                         x = x * mask
                     for _ in range(len(x.shape) - 2):
@@ -100,8 +102,11 @@ class AutographControlFlow(Rule):
         if node.name.value == "call" and len(self.ctx.class_stack) and len(self.ctx.function_stack) == 1 \
                 and self.ctx.class_stack[-1].name.value in _scan.keras_layer_classes(self.ctx):
             flow = _Flow()
-            params = [p.name.value for p in node.params.params] + [p.name.value for p in node.params.kwonly_params]
-            flow.tensors = {p for p in params if p not in _FLAGS}
+            # Tensors: the first argument and arguments without a default; an argument
+            # defaulting to a constant (`use_cache=False`) is a Python flag.
+            params = list(node.params.params) + list(node.params.kwonly_params)
+            flow.tensors = {p.name.value for i, p in enumerate(params)
+                            if p.name.value not in _FLAGS and (i == 1 or p.default is None)}
         self._flows.append(flow)
 
     def _flow(self) -> Optional[_Flow]:

@@ -130,6 +130,21 @@ class _Plan:
                                    if isinstance(node, ast.Call)) if e is not None]
         self.actions: Dict[Tuple[_scan.Scope, str], _Action] = {}
         self.var_edits: Dict[Tuple[_scan.Scope, str], str] = {}
+        # Path variables used only as save/load paths get their literal rewritten where
+        # assigned; one also used elsewhere (os.makedirs(path)) keeps its value and the
+        # save/load calls append the suffix (`path + ".keras"`).
+        loads: Dict[Tuple[_scan.Scope, str], int] = {}
+        for scope, node in nodes:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                for where in (scope, ()):
+                    if (where, node.id) in self.assigns:
+                        loads[(where, node.id)] = loads.get((where, node.id), 0) + 1
+                        break
+        path_uses: Dict[Tuple[_scan.Scope, str], int] = {}
+        for event in self.events:
+            if event.path.var is not None and event.path.key.startswith("var:"):
+                path_uses[event.path.var] = path_uses.get(event.path.var, 0) + 1
+        self._shared_vars = {var for var, count in path_uses.items() if loads.get(var, 0) > count}
         self._decide()
 
     # -- facts --------------------------------------------------------------------
@@ -235,7 +250,7 @@ class _Plan:
         return self.actions.setdefault(key, _Action())
 
     def _suffix(self, event: _Event, kind: str) -> None:
-        if event.path.var is not None:
+        if event.path.var is not None and event.path.var not in self._shared_vars:
             self.var_edits[event.path.var] = kind
         else:
             self._action(event).suffix_kind = kind
@@ -319,7 +334,7 @@ class _Plan:
         tail, ext = event.path.tail, _extension(event.path.tail or "")
         saved_here = any(e.kind in ("save", "checkpoint") for e in events)
         if saved_here and not served:
-            if event.path.var is None and tail is not None and ext not in (".keras", ".h5", ".hdf5"):
+            if tail is not None and ext not in (".keras", ".h5", ".hdf5"):
                 self._suffix(event, "keras")
             return
         if tail is None or ext not in _TF_EXTENSIONS:
@@ -355,6 +370,9 @@ class _Plan:
 
 def _string_with_tail(node: cst.BaseExpression, kind: str) -> Optional[cst.BaseExpression]:
     """The path expression with its trailing literal made a Keras 3 file name."""
+    if isinstance(node, cst.Name):  # a path variable used for other things too
+        suffix = ".weights.h5" if kind == "weights" else ".keras"
+        return cst.BinaryOperation(left=node, operator=cst.Add(), right=cst.SimpleString(f'"{suffix}"'))
     if isinstance(node, cst.SimpleString):
         value = node.value
         prefix = ""

@@ -183,7 +183,7 @@ class TrainStep(Rule):
         tape_name = None
         seen_apply = False
         for stmt in fn.body.body:
-            text = code(stmt)
+            text = _text(stmt)
             if isinstance(stmt, cst.With):
                 if tape_name is not None or len(stmt.items) != 1 or "GradientTape(" not in code(stmt.items[0].item):
                     return None
@@ -268,7 +268,7 @@ class TrainStep(Rule):
 
     def _tape_body(self, statements: Sequence[cst.BaseStatement], step: _Step) -> bool:
         for stmt in statements:
-            text = code(stmt)
+            text = _text(stmt)
             forward = re.fullmatch(r"(\w+)\s*=\s*self\(\s*(\w+)\s*,\s*training\s*=\s*True\s*\)", text)
             if forward and step.y_pred is None:
                 step.y_pred, step.x_arg = forward.group(1), forward.group(2)
@@ -277,14 +277,14 @@ class TrainStep(Rule):
                 return False
             step.loss_statements.append(stmt)
         if len(step.loss_statements) == 1 and re.fullmatch(
-            r"\w+\s*=\s*self\.compiled_loss\([^()]*(\(\))?[^()]*\)", code(step.loss_statements[0])
+            r"\w+\s*=\s*self\.compiled_loss\([^()]*(\(\))?[^()]*\)", _text(step.loss_statements[0])
         ):
             step.compiled_loss_only = True
         return bool(step.loss_statements)
 
     def _standard_test(self, fn: cst.FunctionDef) -> bool:
         for stmt in fn.body.body:
-            text = code(stmt)
+            text = _text(stmt)
             if re.fullmatch(r"[\w\s,()]+=\s*\w+", text) and "self" not in text:
                 continue  # x, y = data
             if re.fullmatch(r"\w+\s*=\s*self\(\s*\w+\s*,\s*training\s*=\s*False\s*\)", text):
@@ -315,7 +315,7 @@ class TrainStep(Rule):
                 prologue.append(cst.parse_statement(f"{mine} = {theirs}\n"))
         body = []
         for stmt in step.loss_statements + step.tracker_updates:
-            text = code(stmt)
+            text = _text(stmt)
             new_text = re.sub(r"self\.compiled_loss\([^()]*(\(\))?[^()]*\)",
                               "super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, "
                               "training=training)", text)
@@ -346,6 +346,13 @@ class TrainStep(Rule):
         self.ctx.keep_on_tensorflow(self.id, where, "custom train_step that changes the optimisation "
                                                  "(only a TensorFlow implementation)")
         return [dispatcher.with_changes(leading_lines=fn.leading_lines), renamed]
+
+
+def _text(stmt) -> str:
+    """Source of a statement without its comments (leading lines, trailing comment)."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        return "; ".join(code(small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)) for small in stmt.body)
+    return code(stmt.with_changes(leading_lines=[]))
 
 
 def _assigned(stmt) -> Optional[str]:

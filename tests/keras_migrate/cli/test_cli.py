@@ -1,0 +1,104 @@
+"""The plain-path CLI: in place, --diff, --check, --output_dir, reports, bad input."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from keras_migrate.cli import main
+
+KERAS2 = "from tensorflow import keras\n\nlayer = keras.layers.LeakyReLU(alpha=0.2)  # keep me\n"
+PLAIN = "import os\nprint(os.sep)\n"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "model.py").write_text(KERAS2)
+    (tmp_path / "pkg" / "plain.py").write_text(PLAIN)
+    os.chmod(tmp_path / "pkg" / "model.py", 0o750)
+    return tmp_path
+
+
+def test_in_place_then_nothing_to_do(tree, capsys):
+    assert main([str(tree / "pkg")]) == 0
+    text = (tree / "pkg" / "model.py").read_text()
+    assert text == "import keras\n\nlayer = keras.layers.LeakyReLU(negative_slope=0.2)  # keep me\n"
+    assert stat.S_IMODE(os.stat(tree / "pkg" / "model.py").st_mode) == 0o750  # permissions kept
+    assert (tree / "pkg" / "plain.py").read_bytes() == PLAIN.encode()
+    assert main(["--check", str(tree / "pkg")]) == 0
+    assert "nothing to do" in capsys.readouterr().err
+
+
+def test_diff_and_check_write_nothing(tree, capsys):
+    assert main(["--diff", str(tree / "pkg")]) == 0
+    out = capsys.readouterr().out
+    assert "-from tensorflow import keras" in out and "+import keras" in out
+    assert main(["--check", str(tree / "pkg")]) == 1
+    assert (tree / "pkg" / "model.py").read_text() == KERAS2
+
+
+def test_output_dir(tree):
+    out = tree / "out"
+    assert main(["--output_dir", str(out), str(tree / "pkg")]) == 0
+    assert (out / "pkg" / "model.py").read_text().startswith("import keras")
+    assert (tree / "pkg" / "model.py").read_text() == KERAS2
+
+
+def test_reports(tree):
+    report = tree / "report.json"
+    sarif = tree / "report.sarif"
+    (tree / "pkg" / "gen.py").write_text("import tensorflow as tf\ng = tf.keras.preprocessing.image.ImageDataGenerator()\n")
+    assert main(["--check", "--report", str(report), str(tree / "pkg")]) == 1
+    data = json.loads(report.read_text())
+    assert data["summary"]["files"] == 3
+    gen = next(f for f in data["files"] if f["path"].endswith("gen.py"))
+    assert gen["diagnostics"][0]["line"] == 2 and gen["diagnostics"][0]["fix"]
+    assert main(["--check", "--report", str(sarif), str(tree / "pkg")]) == 1
+    run = json.loads(sarif.read_text())["runs"][0]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_bad_file_reported_and_left_untouched(tree, capsys):
+    broken = tree / "pkg" / "broken.py"
+    broken.write_text("from tensorflow import keras\ndef f(:\n")
+    latin = tree / "pkg" / "latin.py"
+    latin.write_bytes(b"# keras\nx = '\xe9'\n")
+    assert main([str(tree / "pkg")]) == 2  # something failed
+    err_out = capsys.readouterr().out
+    assert "broken.py:2:" in err_out and "KM001" in err_out
+    assert "latin.py:2:" in err_out and "KM004" in err_out
+    assert broken.read_text() == "from tensorflow import keras\ndef f(:\n"
+    assert (tree / "pkg" / "model.py").read_text().startswith("import keras")  # the run went on
+
+
+def test_parallel_jobs_same_result(tree):
+    other = tree / "copy"
+    other.mkdir()
+    (other / "model.py").write_text(KERAS2)
+    assert main(["-j", "2", str(tree / "pkg"), str(other)]) == 0
+    assert (other / "model.py").read_text() == (tree / "pkg" / "model.py").read_text()
+
+
+def test_include_exclude(tree):
+    assert main(["--exclude", "*/model.py", str(tree / "pkg")]) == 0
+    assert (tree / "pkg" / "model.py").read_text() == KERAS2
+
+
+def test_runtime_module_copied_beside_migrated_script(tmp_path):
+    script = tmp_path / "lc.py"
+    script.write_text("from tensorflow.keras.layers import LocallyConnected1D\nlayer = LocallyConnected1D(2, 3)\n")
+    assert main([str(tmp_path)]) == 0
+    assert "from keras_migrate_runtime import LocallyConnected1D" in script.read_text()
+    assert (tmp_path / "keras_migrate_runtime" / "__init__.py").exists()
+
+
+def test_module_entry_point(tree):
+    tools = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools")
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(tools))
+    proc = subprocess.run([sys.executable, "-m", "keras_migrate", "--list-rules"], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "KM100" in proc.stdout
