@@ -221,6 +221,21 @@ def check_keras3(ref_path):
         path = os.path.join(tmp, "rnn.keras")
         rnn_model.save(path)
         loaded = keras.saving.load_model(path)
+    # A model rebuilt by add_symbolic_loss still saves and loads (without the loss function).
+    import warnings
+
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(2)(inputs)
+    with_loss = runtime.add_symbolic_loss(
+        keras.Model(inputs, keras.layers.Dense(1)(hidden)), lambda h: keras.ops.mean(h * h), hidden
+    )
+    x4 = ref["rff_gaussian/x"]
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = os.path.join(tmp, "add_loss.keras")
+        with_loss.save(path)
+        reloaded = keras.saving.load_model(path)
+    diffs["add_loss_model_roundtrip"] = float(np.max(np.abs(_to_numpy(with_loss(x4)) - _to_numpy(reloaded(x4)))))
     diffs["rnn_saved_model_roundtrip"] = float(np.max(np.abs(_to_numpy(rnn_model(seq)) - _to_numpy(loaded(seq)))))
     print(json.dumps({"backend": backend, "diffs": diffs}))
 

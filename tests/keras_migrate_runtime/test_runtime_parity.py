@@ -55,7 +55,8 @@ def test_runtime_matches_keras2(keras2_reference, backend):
     assert result["backend"] == backend
     diffs = result["diffs"]
     # Every case reported: 75 outputs/gradients/initial values, the .keras round trip,
-    # and the runtime RNN against keras.layers.RNN and through a .keras file.
-    assert len(diffs) == 78, sorted(diffs)
+    # the runtime RNN against keras.layers.RNN and through a .keras file, and a model
+    # rebuilt by add_symbolic_loss through a .keras file.
+    assert len(diffs) == 79, sorted(diffs)
     bad = {key: value for key, value in diffs.items() if not value <= TOLERANCE}
     assert not bad, f"outside {TOLERANCE}: {bad}"
