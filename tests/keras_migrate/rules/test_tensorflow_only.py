@@ -70,3 +70,13 @@ def test_custom_training_loop_is_tensorflow_only():
         """,
         rules=RULES, expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
     )
+
+
+def test_compat_v1_keras_spelling_is_keras():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        norm = tf.compat.v1.keras.layers.experimental.preprocessing.Normalization()
+        """,
+        rules=RULES, tensorflow_only=False,
+    )

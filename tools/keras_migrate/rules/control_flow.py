@@ -27,6 +27,7 @@ from keras_migrate.rules._args import code, parenthesize
 __all__ = ["ControlFlow"]
 
 CONVERTED_NOTE = "autograph.converted"
+_STATIC_OPS = frozenset({"shape", "rank", "ndim", "size"})
 
 
 def _assigned_name(stmt: cst.BaseStatement) -> Optional[str]:
@@ -124,22 +125,30 @@ class ControlFlow(Rule):
     def _active(self) -> bool:
         return in_keras_class_method(self.ctx) is not None
 
-    def _tensor_valued(self, node: cst.CSTNode) -> bool:
-        """Does the expression call a TF / keras.ops op (evaluated on original nodes)?"""
+    def _kind(self, node: cst.CSTNode) -> str:
+        """"tensor" when the expression calls a TF / keras.ops op, "static" when its only
+        such calls are shape queries (static Python ints in Keras 3), else ""."""
         found = []
-
         ctx = self.ctx
 
         class _Finder(cst.CSTVisitor):
             def visit_Call(self, call: cst.Call) -> Optional[bool]:
                 qualified = ctx.qualified_name(call.func) or ""
-                if qualified.startswith("tensorflow.") or qualified.startswith("keras.ops."):
-                    found.append(call)
-                    return False
-                return True
+                if not (qualified.startswith("tensorflow.") or qualified.startswith("keras.ops.")):
+                    return True
+                found.append("static" if qualified.rsplit(".", 1)[-1] in _STATIC_OPS else "tensor")
+                return False
 
         node.visit(_Finder())
-        return bool(found)
+        return "tensor" if "tensor" in found else ("static" if found else "")
+
+    def _tensor_valued(self, node: cst.CSTNode, original: cst.CSTNode) -> bool:
+        kind = self._kind(node)
+        if kind == "static":
+            # Plain Python on static shapes in Keras 3: tell the autograph rule it is
+            # handled (no @tf.function needed for it).
+            self.ctx.notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+        return kind == "tensor"
 
     def _converted(self, original: cst.CSTNode) -> None:
         self.ctx.notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
@@ -156,7 +165,7 @@ class ControlFlow(Rule):
             return updated  # elif chains: left to autograph
         then = _single(updated.body)
         other = _single(updated.orelse.body) if updated.orelse is not None else None
-        if not isinstance(then, (cst.Return, cst.Assign)) or not self._tensor_valued(original.test):
+        if not self._tensor_valued(original.test, original) or not isinstance(then, (cst.Return, cst.Assign)):
             return updated
         test = code(updated.test)
         keras = self._keras()
@@ -209,8 +218,10 @@ class ControlFlow(Rule):
     def leave_While(self, original: cst.While, updated: cst.While):
         if not self._active() or original.orelse is not None:
             return updated
+        if not self._tensor_valued(original.test, original):
+            return updated
         carried = self._carried(updated.body.body)
-        if carried is None or not self._tensor_valued(original.test):
+        if carried is None:
             return updated
         self._counter += 1
         cond_name, body_name = f"_loop_cond_{self._counter}", f"_loop_body_{self._counter}"

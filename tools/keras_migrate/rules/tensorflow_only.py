@@ -8,6 +8,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Part, Rule, Severity
 from keras_migrate.rules._agnostic import data_context
+from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
 from keras_migrate.spec._types import TensorflowOnlyApi
 
@@ -89,8 +90,8 @@ class TensorflowOnly(Rule):
 
     def _check(self, node: cst.CSTNode) -> None:
         qualified = self.ctx.qualified_name(node)
-        if qualified is None or not qualified.startswith("tensorflow"):
-            return
+        if qualified is None or not qualified.startswith("tensorflow") or keras_path(qualified) is not None:
+            return  # tf.compat.v1.keras.* is Keras (the imports rule's business)
         entry = _match(qualified)
         if entry is None or entry.reason in self._reported:
             return
