@@ -200,10 +200,10 @@ class SymbolicAddLoss(Rule):
 
     def _analysis(self):
         if self._tensors is None:
-            from keras_migrate.rules.tf_ops_on_keras_tensors import _KerasTensors
+            # The file's shared KerasTensor analysis (computed once per file).
+            from keras_migrate.rules.tf_ops_on_keras_tensors import keras_tensors
 
-            tree, names = _scan.file_ast(self.ctx), _scan.names(self.ctx)
-            self._tensors = False if tree is None else _KerasTensors(tree, names)
+            self._tensors = keras_tensors(self.ctx) or False
         return self._tensors or None
 
 
