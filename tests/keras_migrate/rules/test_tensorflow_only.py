@@ -80,3 +80,17 @@ def test_compat_v1_keras_spelling_is_keras():
         """,
         rules=RULES, tensorflow_only=False,
     )
+
+
+def test_module_level_train_step_function_is_a_custom_loop():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        def train_step(x):
+            with tf.GradientTape() as tape:
+                loss = model(x)
+        """,
+        rules=RULES, expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
+    )

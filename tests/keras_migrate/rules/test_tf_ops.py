@@ -141,3 +141,24 @@ def test_dataset_map_functions_and_their_callees_stay_tensorflow():
 
 def test_star_args_are_refused():
     _expr("tf.concat(*parts)", None, [])
+
+
+def test_function_factories_and_sequences_are_data_code():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        def make_preprocess(training):
+            def fn(image):
+                return tf.image.random_flip_left_right(image)
+            return fn
+
+        class Loader(keras.utils.Sequence):
+            def __getitem__(self, i):
+                return tf.image.convert_image_dtype(self.images[i], "float32")
+
+        ds = tf.data.Dataset.range(3).map(make_preprocess(True))
+        """,
+        rules=RULES, tensorflow_only=False,
+    )

@@ -18,7 +18,6 @@ features = rng.uniform(0, 255, (16, 4)).astype("float32")
 target = (features.mean(axis=1, keepdims=True) / 255.0).astype("float32")
 
 normalizer = preprocessing.Normalization(axis=-1)
-normalizer.adapt(features)
 
 inputs = tf.keras.Input(shape=(4,), name="pixels")
 scaled = tf.keras.layers.experimental.preprocessing.Rescaling(1.0 / 255.0)(inputs)
@@ -26,6 +25,7 @@ hidden = tf.keras.layers.Concatenate()([normalizer(inputs), scaled])
 outputs = tf.compat.v1.keras.layers.Dense(1, name="score")(hidden)
 model = tf.keras.Model(inputs, outputs)
 fill_weights(model, seed=32)
+normalizer.adapt(features)  # after fill_weights, which would overwrite the statistics
 model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.05), loss="mse")
 
 dataset = tf.data.Dataset.from_tensor_slices((features, target)).batch(8)

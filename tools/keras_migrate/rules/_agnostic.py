@@ -60,7 +60,20 @@ class DataContext:
     def active(self, ctx) -> bool:
         if self._calls:
             return True
+        if ctx.class_stack and any(_is_data_class(ctx, c) for c in ctx.class_stack):
+            return True
         return bool(self.functions) and any(f.name.value in self.functions for f in ctx.function_stack)
+
+
+# keras.utils.Sequence / PyDataset subclasses load data eagerly for fit(): data code.
+_DATA_BASES = frozenset({"utils.Sequence", "utils.PyDataset", "utils.data_utils.Sequence"})
+
+
+def _is_data_class(ctx, node: cst.ClassDef) -> bool:
+    key = ("agnostic.data_class", id(node))
+    if key not in ctx.notes:
+        ctx.notes[key] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
+    return ctx.notes[key]
 
 
 def is_data_call(ctx, node: cst.Call) -> bool:
@@ -118,6 +131,9 @@ def _data_functions(ctx) -> Set[str]:
                         roots.add(arg.attr)
                     elif isinstance(arg, ast.Lambda):
                         stack.append((arg, function, True))
+                    elif isinstance(arg, ast.Call):  # ds.map(make_fn(True)): a function factory
+                        inner = arg.func
+                        roots.add(inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", ""))
                 for child in ast.iter_child_nodes(node):
                     if not isinstance(child, ast.Lambda):
                         stack.append((child, function, in_lambda_root))

@@ -16,13 +16,13 @@ are recorded in ctx.notes["autograph.converted"] (see the autograph rule, which 
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Set
+from typing import List, Optional, Sequence
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Part, Rule
 from keras_migrate.rules._agnostic import in_keras_class_method
-from keras_migrate.rules._args import code, parenthesize
+from keras_migrate.rules._args import code
 
 __all__ = ["ControlFlow"]
 

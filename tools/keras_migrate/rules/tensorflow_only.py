@@ -7,7 +7,7 @@ from typing import Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Part, Rule, Severity
-from keras_migrate.rules._agnostic import data_context
+from keras_migrate.rules._agnostic import data_context, in_keras_class_method
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
 from keras_migrate.spec._types import TensorflowOnlyApi
@@ -100,10 +100,10 @@ class TensorflowOnly(Rule):
         in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
         if not (entry.anywhere or in_code):
             return
-        if entry.prefixes[0] == "tensorflow.GradientTape" and any(
+        if entry.prefixes[0] == "tensorflow.GradientTape" and in_keras_class_method(self.ctx) is not None and any(
             f.name.value in _TRAIN_STEPS for f in self.ctx.function_stack
         ):
-            return
+            return  # a Keras model's train_step: the train_step rule decides
         self._reported.add(entry.reason)
         self.ctx.keep_on_tensorflow(self.id, node, entry.reason)
         self.report(node, f"kept on TensorFlow: {entry.reason}", entry.fix, Severity.WARNING)
