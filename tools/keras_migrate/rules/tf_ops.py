@@ -235,7 +235,11 @@ class TfOps(Rule):
             try:
                 replacement = self._rewrite(entry, rel, original, updated)
             except _Refuse as why:
-                self._leave_on_tensorflow(original, rel, str(why), None)
+                # The table's target is right in general but not for this call's arguments.
+                self._leave_on_tensorflow(
+                    original, rel, str(why),
+                    f"rewrite this call as keras.{entry.keras}(...) with arguments that "
+                    f"meet the condition above, or keep this code on TensorFlow")
                 return updated
             self._changed()
             if entry.note:
