@@ -8,6 +8,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 
+from keras_migrate.engine._codegen import module_code
 from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
@@ -107,7 +108,7 @@ def migrate_source(
     new_module = module.visit(BatchedTransformer(ctx, active))
     if ctx.imports_to_add:
         new_module = add_imports(new_module, ctx.imports_to_add)
-    code = new_module.code if new_module is not module else source
+    code = module_code(new_module) if new_module is not module else source
     diagnostics = _resolve_positions(module, ctx)
     if code != source:
         # A rule bug must never corrupt a file. CPython's own parser is the judge (and
@@ -124,7 +125,7 @@ def migrate_source(
             used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
             if pruned is not new_module:
-                code = pruned.code
+                code = module_code(pruned)
     tf_only = []
     for rule_id, node, reason in ctx.tensorflow_only:
         if reason not in tf_only:
@@ -147,7 +148,7 @@ def _resolve_positions(module: cst.Module, ctx: RuleContext) -> List[Diagnostic]
     ]
     if not pending:
         return []
-    starts = node_starts(module, [item.node for item in pending])
+    starts = node_starts(module, [item.node for item in pending], ctx.source)
     out = []
     for item in pending:
         line, col = starts.get(id(item.node), (1, 1))

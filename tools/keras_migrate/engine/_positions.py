@@ -9,11 +9,12 @@ offsets only for the nodes asked about, then map offsets to line/column.
 from __future__ import annotations
 
 import bisect
-import contextlib
-from typing import Dict, Iterable, Iterator, Optional, Tuple
+from typing import Dict, Iterable, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+
+from keras_migrate.engine._codegen import NULL_CONTEXT
 
 __all__ = ["node_starts"]
 
@@ -27,18 +28,17 @@ class _OffsetState(CodegenState):
         self.wanted = wanted
         self.starts: Dict[int, int] = {}
 
+    # Only offsets are needed: the text is the module's own source (libcst round-trips
+    # exactly), so tokens are counted, not kept.
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
-            self.tokens.append(token)
             self.offset += len(token)
 
     def add_token(self, value: str) -> None:
-        self.tokens.append(value)
         self.offset += len(value)
 
     def pop_trailing_newline(self) -> None:
-        if self.tokens:
-            self.offset -= len(self.tokens.pop())
+        pass  # only the end of the file moves
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         # Whitespace-inclusive start; replaced by the syntactic start when the node
@@ -47,23 +47,21 @@ class _OffsetState(CodegenState):
         if key in self.wanted and key not in self.starts:
             self.starts[key] = -1 - self.offset
 
-    @contextlib.contextmanager
-    def record_syntactic_position(self, node, *, start_node=None, end_node=None) -> Iterator[None]:
+    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         key = id(node)
-        if key in self.wanted:
-            if self.starts.get(key, -1) < 0:
-                self.starts[key] = self.offset
-        yield
+        if key in self.wanted and self.starts.get(key, -1) < 0:
+            self.starts[key] = self.offset
+        return NULL_CONTEXT
 
 
-def node_starts(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Tuple[int, int]]:
-    """{id(node): (line, column)} with 1-based line and 1-based column."""
+def node_starts(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> Dict[int, Tuple[int, int]]:
+    """{id(node): (line, column)} with 1-based line and 1-based column; `text` is the
+    module's source (module.code)."""
     wanted = {id(n) for n in nodes}
     if not wanted:
         return {}
     state = _OffsetState(module, wanted)
     module._codegen(state)
-    text = "".join(state.tokens)
     line_starts = [0]
     pos = text.find("\n")
     while pos != -1:

@@ -1,0 +1,45 @@
+"""The engine's fast code generation and lazy positions agree with libcst's own."""
+
+import textwrap
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from keras_migrate.engine._codegen import module_code
+from keras_migrate.engine._positions import node_starts
+
+SOURCE = textwrap.dedent('''\
+    """Doc."""
+    import tensorflow as tf  # comment
+    from tensorflow import keras
+
+    @tf.function(jit_compile=False)
+    def f(x, *, y=(1,
+                  2)):
+        if x: return keras.layers.Dense(3)(x)  ; z = [i for i in y]
+        async def g():
+            await h()
+        return lambda q: q \\
+            + 1
+
+    class C(keras.Model):
+        def call(self, inputs):
+            return tf.reduce_sum(inputs, axis=-1)
+    ''')
+
+
+def test_module_code_is_libcst_code():
+    module = cst.parse_module(SOURCE)
+    assert module_code(module) == module.code == SOURCE
+
+
+def test_node_starts_match_position_provider():
+    module = cst.parse_module(SOURCE)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    wanted = [n for n in positions if isinstance(n, (cst.Call, cst.Attribute, cst.FunctionDef, cst.ClassDef,
+                                                     cst.ImportFrom, cst.Return, cst.Lambda))]
+    starts = node_starts(module, wanted, SOURCE)
+    for node in wanted:
+        pos = positions[node].start
+        assert starts[id(node)] == (pos.line, pos.column + 1), module.code_for_node(node)
