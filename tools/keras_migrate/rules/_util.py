@@ -30,9 +30,7 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
     args = list(call.args)
     if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    elif args and isinstance(args[-1].comma, cst.Comma):
-        # Trailing comma (often multi-line): keep the layout, add after it.
-        pass
+    # else: a trailing comma (often multi-line) keeps its layout; the new argument follows.
     new_arg = cst.Arg(value=value, keyword=cst.Name(name),
                       equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                             whitespace_after=cst.SimpleWhitespace("")))
