@@ -10,14 +10,9 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from keras_migrate.rules._util import keyword_arg
+
 __all__ = ["BuildFile"]
-
-
-def _kwarg(call: cst.Call, name: str) -> Optional[cst.Arg]:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg
-    return None
 
 
 def _string_value(node: cst.BaseExpression) -> Optional[str]:
@@ -73,7 +68,7 @@ LEGACY_KERAS_ENV = "TF_USE_LEGACY_KERAS"
 
 
 def _without_env_key(call: cst.Call, key: str) -> cst.Call:
-    env = _kwarg(call, "env")
+    env = keyword_arg(call, "env")
     if env is None or not isinstance(env.value, cst.Dict):
         return call
     elements = [e for e in env.value.elements
@@ -113,7 +108,7 @@ class BuildFile:
             expr = stmt.body[0]
             if isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Call):
                 call = expr.value
-                name_arg = _kwarg(call, "name")
+                name_arg = keyword_arg(call, "name")
                 if name_arg is not None and _string_value(name_arg.value) == name:
                     return index, call
         return None, None
@@ -135,7 +130,7 @@ class BuildFile:
         index, call = self._find_call(name)
         if call is None:
             return False
-        deps = _kwarg(call, "deps")
+        deps = keyword_arg(call, "deps")
         if deps is None:
             call = _append_arg(call, "deps", cst.List([cst.Element(cst.SimpleString(repr_star(label)))]))
         elif isinstance(deps.value, cst.List):
@@ -169,7 +164,7 @@ class BuildFile:
             return False
         call = call.with_changes(func=cst.Name("keras_backend_test"))
         call = _without_env_key(call, LEGACY_KERAS_ENV)
-        if unsupported and _kwarg(call, "unsupported_backends") is None:
+        if unsupported and keyword_arg(call, "unsupported_backends") is None:
             call = _append_arg(call, "unsupported_backends", _dict_expr(unsupported))
         self._replace_call(index, call)
         self.ensure_load(macro_load, "keras_backend_test")
