@@ -43,6 +43,8 @@ apt_install() {
 # --- Bazel ------------------------------------------------------------------------------
 missing=()
 command -v bazel >/dev/null || missing+=(bazel-bootstrap)
+# The end-to-end tests copy the workspace with git (a minimal Debian has none).
+command -v git >/dev/null || missing+=(git)
 for entry in "${DEBIAN_RULES[@]}"; do
   [[ -f "${entry%%:*}/WORKSPACE" ]] || missing+=("${entry#*:}")
 done
