@@ -32,6 +32,27 @@ _KEPT = ("trainable", "name", "dtype", "constraint", "aggregation")
 _SKIP_OK = ("validate_shape", "caching_device", "import_scope", "synchronization")
 
 
+def _shape_and_dtype(args, ignored=()):
+    """(shape, dtype) of a `f(shape, dtype)`-style call, or None when the call has other
+    arguments (those named in `ignored` excepted) or no shape."""
+    shape = dtype = None
+    for i, arg in enumerate(args):
+        if arg.keyword is None:
+            if i > 1:
+                return None
+            if i == 0:
+                shape = arg.value
+            else:
+                dtype = arg.value
+        elif arg.keyword.value == "shape":
+            shape = arg.value
+        elif arg.keyword.value == "dtype":
+            dtype = arg.value
+        elif arg.keyword.value not in ignored:
+            return None
+    return None if shape is None else (shape, dtype)
+
+
 def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE)
 
@@ -193,23 +214,10 @@ class VariableTracking(Rule):
         init = _FILLS.get(self.ctx.qualified_name(node.func) or "")
         if init is None:
             return None
-        shape = dtype = None
-        for i, arg in enumerate(new.args):
-            if arg.keyword is None:
-                if i == 0:
-                    shape = arg.value
-                elif i == 1:
-                    dtype = arg.value
-                else:
-                    return None
-            elif arg.keyword.value == "shape":
-                shape = arg.value
-            elif arg.keyword.value == "dtype":
-                dtype = arg.value
-            elif arg.keyword.value != "name":
-                return None
-        if shape is None:
+        bound = _shape_and_dtype(new.args, ignored=("name",))
+        if bound is None:
             return None
+        shape, dtype = bound
         if dtype is None and (self.ctx.qualified_name(node.func) or "").startswith("numpy."):
             dtype = cst.SimpleString('"float64"')  # numpy's default, kept by tf.Variable
         return shape, init, dtype
@@ -231,23 +239,10 @@ class VariableTracking(Rule):
                 return None
         else:
             return None
-        shape = dtype = None
-        for i, arg in enumerate(new.args):
-            if arg.keyword is None:
-                if i == 0:
-                    shape = arg.value
-                elif i == 1:
-                    dtype = arg.value
-                else:
-                    return None
-            elif arg.keyword.value == "shape":
-                shape = arg.value
-            elif arg.keyword.value == "dtype":
-                dtype = arg.value
-            else:
-                return None
-        if shape is None:
+        bound = _shape_and_dtype(new.args)
+        if bound is None:
             return None
+        shape, dtype = bound
         return new.func, shape, dtype
 
 
