@@ -14,7 +14,7 @@ from typing import List, Optional
 
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._files import write_atomic
-from keras_migrate.engine._runner import migrate_file, unified_diff
+from keras_migrate.engine._runner import migrate_file
 
 __all__ = ["main", "ALL_BACKENDS"]
 
@@ -42,13 +42,12 @@ def run(argv: List[str]) -> int:
     runtime: List[str] = []
     for pair in args.file:
         src, out = pair.split("=", 1)
-        outcome = migrate_file(src, options, write=False)
+        outcome = migrate_file(src, options, write=False, want_diff=True)
         result = outcome.result
         failed |= result.failed
         code = result.code if not result.failed else open(src, encoding="utf-8", errors="surrogateescape").read()
         write_atomic(out, code, "utf-8", mode_from=src)
-        if result.changed:
-            patches.append(unified_diff(src, open(src, encoding="utf-8").read(), result.code))
+        patches.append(outcome.diff)
         for reason in result.tensorflow_only:
             if reason not in tf_only:
                 tf_only.append(reason)

@@ -55,10 +55,6 @@ class MigrationResult:
     def runtime_imports(self) -> bool:
         return bool(self.runtime_symbols)
 
-    @property
-    def uses_keras(self) -> bool:
-        return bool(self.rules_fired or self.diagnostics or self.tensorflow_only)
-
 
 def select_rules(options: MigrationOptions, rules: Optional[Sequence[Type[Rule]]] = None) -> List[Type[Rule]]:
     if rules is None:

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import libcst as cst
 
-__all__ = ["ImportTracker", "dotted_name", "module_name"]
+__all__ = ["ImportTracker", "module_name"]
 
 
 def module_name(node: Optional[Union[cst.Attribute, cst.Name]]) -> Optional[str]:
@@ -28,8 +28,6 @@ def module_name(node: Optional[Union[cst.Attribute, cst.Name]]) -> Optional[str]
     parts.append(node.value)
     return ".".join(reversed(parts))
 
-
-dotted_name = module_name
 
 
 class ImportTracker:

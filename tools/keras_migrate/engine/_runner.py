@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator, List, Optional, Sequence
 
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
 from keras_migrate.engine._files import DecodeFailure, read_source, write_atomic
-from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source
+from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, _unchanged, migrate_source
 
 __all__ = ["FileOutcome", "discover", "migrate_file", "migrate_files", "unified_diff"]
 
@@ -67,10 +67,6 @@ def unified_diff(path: str, before: str, after: str) -> str:
     ))
 
 
-def _failed(path: str, source: str, diag: Diagnostic) -> MigrationResult:
-    return MigrationResult(path, source, False, [diag], {}, [], [], failed=True)
-
-
 def migrate_file(
     path: str,
     options: MigrationOptions,
@@ -84,10 +80,10 @@ def migrate_file(
     except DecodeFailure as exc:
         diag = Diagnostic(DECODE_ERROR, path, exc.line, exc.column, Severity.ERROR, str(exc),
                           "save the file as UTF-8 or declare its encoding (# -*- coding: ... -*-)")
-        return FileOutcome(path, _failed(path, "", diag))
+        return FileOutcome(path, _unchanged(path, "", [diag]))
     except OSError as exc:
         diag = Diagnostic(DECODE_ERROR, path, 1, 1, Severity.ERROR, f"cannot read: {exc.strerror}")
-        return FileOutcome(path, _failed(path, "", diag))
+        return FileOutcome(path, _unchanged(path, "", [diag]))
     result = migrate_source(source, path, options)
     outcome = FileOutcome(path, result)
     if want_diff:

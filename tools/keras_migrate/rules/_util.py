@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional
 
 import libcst as cst
 
-__all__ = ["dotted", "keyword_arg", "with_keyword", "call_name_is_method"]
+__all__ = ["dotted", "keyword_arg", "with_keyword"]
 
 
 def dotted(name: str) -> cst.BaseExpression:
@@ -51,7 +51,3 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
 
 def _ws(node) -> str:
     return cst.Module([]).code_for_node(node) if isinstance(node, cst.CSTNode) else ""
-
-
-def call_name_is_method(call: cst.Call, names: Sequence[str]) -> bool:
-    return isinstance(call.func, cst.Attribute) and call.func.attr.value in names
