@@ -1,12 +1,14 @@
 """keras_migrate: migrate TensorFlow-only Keras 2 code to multi-backend Keras 3."""
 
-from keras_migrate.engine import (
-    Diagnostic,
-    MigrationOptions,
-    MigrationResult,
-    Severity,
-    migrate_source,
-)
-
 __all__ = ["Diagnostic", "MigrationOptions", "MigrationResult", "Severity", "migrate_source"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Lazy: `keras-migrate verify` runs programs with keras_migrate.verify imported in
+    # the child, where the migrator (libcst) is neither needed nor wanted.
+    if name in __all__:
+        from keras_migrate import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'keras_migrate' has no attribute {name!r}")

@@ -95,6 +95,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     # Under `bazel run`, resolve paths from where the user stands.
     if os.environ.get("BUILD_WORKING_DIRECTORY"):
         os.chdir(os.environ["BUILD_WORKING_DIRECTORY"])
+    if argv[:1] == ["verify"]:
+        from keras_migrate.verify._cli import main as verify_main
+
+        return verify_main(argv[1:])
     # Negative target patterns (-//pkg/...) would read as options to argparse.
     negative = [a for a in argv if a.startswith("-//")]
     args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])

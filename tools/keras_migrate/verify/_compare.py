@@ -1,0 +1,159 @@
+"""Compare the record stream of a Keras 3 run with the Keras 2 reference."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from keras_migrate.verify._records import CRASH, EXIT, NOTE, Record
+
+__all__ = ["Difference", "Tolerance", "compare_records", "summarize"]
+
+# Keys Keras 3 renamed in fit() logs / History (Keras 2 name -> Keras 3 name).
+RENAMED_LOG_KEYS = {"lr": "learning_rate"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-3
+    atol: float = 1e-5
+
+
+@dataclasses.dataclass
+class Difference:
+    index: int  # position of the record in the stream (NOTE records excluded)
+    label: str  # "fit #1 of model #1 (Functional)"
+    path: str  # inside the record: "['loss'][1]"
+    message: str
+    keras2: Any = None
+    keras3: Any = None
+    where_keras2: str = ""
+    where_keras3: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "record": self.index, "label": self.label, "path": self.path, "message": self.message,
+            "keras2": summarize(self.keras2), "keras3": summarize(self.keras3),
+            "where_keras2": self.where_keras2, "where_keras3": self.where_keras3,
+        }
+
+
+def summarize(value: Any, limit: int = 8) -> Any:
+    """A JSON-able, short rendering of a value for the report."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return float(f"{value:.7g}")
+    if isinstance(value, dict):
+        return {str(k): summarize(v, limit) for k, v in list(value.items())[:limit]}
+    if isinstance(value, (list, tuple)):
+        return [summarize(v, limit) for v in value[:limit]] + (["..."] if len(value) > limit else [])
+    array = np.asarray(value)
+    if array.dtype.kind in "fciub":
+        flat = array.astype(np.float64).ravel()
+        head = [float(f"{v:.7g}") for v in flat[:limit]]
+        if array.ndim == 0:
+            return head[0]
+        return {"shape": list(array.shape), "values": head + (["..."] if flat.size > limit else [])}
+    return repr(array)[:200]
+
+
+def _normalize_keys(value: Dict[str, Any]) -> Dict[str, Any]:
+    return {RENAMED_LOG_KEYS.get(k, k): v for k, v in value.items()}
+
+
+def _diff(ref: Any, got: Any, tol: Tolerance, path: str) -> Optional[Tuple[str, str, Any, Any]]:
+    """(path, message, keras2 value, keras3 value) of the first difference, or None."""
+    if isinstance(ref, dict) and isinstance(got, dict):
+        ref, got = _normalize_keys(ref), _normalize_keys(got)
+        if set(ref) != set(got):
+            missing = sorted(set(ref) - set(got))
+            extra = sorted(set(got) - set(ref))
+            return path, f"keys differ: only in Keras 2 {missing}, only in Keras 3 {extra}", sorted(ref), sorted(got)
+        for key in sorted(ref):
+            found = _diff(ref[key], got[key], tol, f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    if isinstance(ref, (list, tuple)) and isinstance(got, (list, tuple)):
+        if _numeric_sequence(ref) and _numeric_sequence(got):
+            return _diff_arrays(np.asarray(ref, dtype=np.float64), np.asarray(got, dtype=np.float64), tol, path)
+        if len(ref) != len(got):
+            return path, f"length {len(got)} in Keras 3, {len(ref)} in Keras 2", ref, got
+        for i, (a, b) in enumerate(zip(ref, got)):
+            found = _diff(a, b, tol, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(ref, str) or isinstance(got, str):
+        return None if ref == got else (path, "values differ", ref, got)
+    if ref is None or got is None:
+        return None if ref is got else (path, "one value is None", ref, got)
+    # A list of one array against a bare array (Keras 3 unwraps single outputs).
+    if isinstance(ref, (list, tuple)) and len(ref) == 1:
+        return _diff(ref[0], got, tol, path)
+    if isinstance(got, (list, tuple)) and len(got) == 1:
+        return _diff(ref, got[0], tol, path)
+    if isinstance(ref, (dict, list, tuple)) != isinstance(got, (dict, list, tuple)):
+        return path, f"structure differs ({type(ref).__name__} in Keras 2, {type(got).__name__} in Keras 3)", ref, got
+    try:
+        a = np.asarray(ref, dtype=np.float64)
+        b = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None if repr(ref) == repr(got) else (path, "values differ", ref, got)
+    return _diff_arrays(a, b, tol, path)
+
+
+def _numeric_sequence(value) -> bool:
+    return all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in value)
+
+
+def _diff_arrays(a: np.ndarray, b: np.ndarray, tol: Tolerance, path: str):
+    if a.shape != b.shape:
+        if a.size == b.size and a.size == 1:
+            a, b = a.reshape(()), b.reshape(())
+        else:
+            return path, f"shape {list(b.shape)} in Keras 3, {list(a.shape)} in Keras 2", a, b
+    close = np.isclose(b, a, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+    if close.all():
+        return None
+    diff = np.abs(b - a)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    at = "".join(f"[{int(i)}]" for i in worst)
+    return (
+        path + at,
+        f"{int((~close).sum())} of {close.size} values differ (rtol={tol.rtol:g}, atol={tol.atol:g}); "
+        f"max abs difference {float(diff.max()):.4g}",
+        float(a[worst]) if a.ndim else float(a),
+        float(b[worst]) if b.ndim else float(b),
+    )
+
+
+def compared(records: List[Record]) -> List[Record]:
+    return [r for r in records if r.kind not in (NOTE, EXIT, CRASH)]
+
+
+def compare_records(reference: List[Record], actual: List[Record], tol: Tolerance) -> Optional[Difference]:
+    """The first diverging record of `actual` against `reference`, or None if identical."""
+    ref, got = compared(reference), compared(actual)
+    for i, (a, b) in enumerate(zip(ref, got)):
+        if a.kind != b.kind:
+            return Difference(i, a.label, "", f"Keras 2 recorded {a.label}, Keras 3 {b.label}",
+                              where_keras2=a.where, where_keras3=b.where)
+        found = _diff(a.value, b.value, tol, "")
+        if found:
+            path, message, va, vb = found
+            return Difference(i, a.label, path, message, va, vb, a.where, b.where)
+    if len(ref) != len(got):
+        i = min(len(ref), len(got))
+        longer = ref if len(ref) > len(got) else got
+        who = "Keras 2" if longer is ref else "Keras 3"
+        return Difference(i, longer[i].label, "",
+                          f"{who} recorded more: {len(ref)} records in Keras 2, {len(got)} in Keras 3 "
+                          f"(first extra: {longer[i].label})",
+                          where_keras2=longer[i].where if longer is ref else "",
+                          where_keras3=longer[i].where if longer is got else "")
+    return None

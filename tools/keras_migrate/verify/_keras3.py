@@ -1,0 +1,89 @@
+"""Recorder patches for Keras 3 (any backend)."""
+
+from __future__ import annotations
+
+import os
+
+from keras_migrate.verify import _recorder as r
+
+__all__ = ["install"]
+
+RANDOM_LAYERS = (
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+    "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
+    "RandomTranslation", "RandomCrop", "RandomContrast", "RandomBrightness", "RandomHeight",
+    "RandomWidth",
+)
+DROPOUT_ARG_LAYERS = (
+    "LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "ConvLSTM1D",
+    "ConvLSTM2D", "ConvLSTM3D", "Attention", "AdditiveAttention",
+)
+
+
+class _KerasOps:
+    """keras.ops under the names _determinism.hash_uniform_ops uses."""
+
+    def __init__(self, ops) -> None:
+        self.ops = ops
+
+    def as_shape(self, shape):
+        return tuple(shape)
+
+    def prod(self, shape):
+        total = 1
+        for d in shape:
+            total = total * d
+        return total
+
+    def arange(self, n):
+        return self.ops.arange(n, dtype="int32")
+
+    def mod(self, x, y):
+        return self.ops.mod(x, y)
+
+    def floor_divide(self, x, y):
+        return self.ops.floor_divide(x, y)
+
+    def cast(self, x, dtype):
+        return self.ops.cast(x, dtype)
+
+    def reshape(self, x, shape):
+        return self.ops.reshape(x, shape)
+
+    def floor(self, x):
+        return self.ops.floor(x)
+
+
+def install(rec: r.Recorder) -> None:
+    import keras
+    from keras.src.initializers import random_initializers as inits
+    from keras.src.layers.layer import Layer
+    from keras.src.models.model import Model
+
+    keras.utils.set_random_seed(0)
+    r.patch_model_api(rec, Model)
+    r.patch_layer_call(rec, Layer, Model)
+
+    def to_tensor(values, dtype):
+        return keras.ops.convert_to_tensor(values, dtype=dtype or keras.config.floatx())
+
+    from keras.src.backend.common.stateless_scope import in_stateless_scope
+
+    r.patch_initializers(
+        rec,
+        [inits.RandomUniform, inits.RandomNormal, inits.TruncatedNormal, inits.VarianceScaling, inits.Orthogonal],
+        to_tensor,
+        throwaway=in_stateless_scope,
+    )
+    if os.environ.get("KERAS_MIGRATE_VERIFY_TF") == "1" or keras.backend.backend() == "tensorflow":
+        from keras_migrate.verify._tf import patch_tensorflow
+
+        patch_tensorflow(rec)
+    if not rec.config.neutralize:
+        return
+    r.neutralize_layers(rec, [getattr(keras.layers, n, None) for n in RANDOM_LAYERS])
+    r.zero_dropout_args(rec, [getattr(keras.layers, n, None) for n in DROPOUT_ARG_LAYERS])
+    r.deterministic_random(rec, keras.random, {"normal": "normal", "uniform": "uniform",
+                                               "truncated_normal": "truncated_normal"},
+                           _KerasOps(keras.ops), to_tensor, "keras.random")
+    r.identity_dropout(rec, keras.random, "dropout", "keras.random")

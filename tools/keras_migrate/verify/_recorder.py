@@ -1,0 +1,535 @@
+"""Installed from outside a verified program: records what it computes, makes runs comparable.
+
+Runs inside the child process (Keras 2 = tf_keras, or Keras 3 on one backend), before the
+program's own code. It
+- records, in order: fit histories, evaluate / predict / *_on_batch results, outputs of
+  model calls made by module-level code, and at the end the weights of every model seen;
+- replaces every random initializer by a deterministic function of the variable's shape
+  and creation order, the same in both runs (see _determinism);
+- neutralises randomness that cannot be matched across Keras versions and backends:
+  dropout / noise / random-augmentation layers run in inference mode, RNN and attention
+  dropout is set to 0, user-level random ops (tf.random.*, keras.random.*, K.random_*)
+  return deterministic values, fit() does not shuffle, tf.data shuffles with a fixed
+  seed; and notes each of these as a NOTE record, so the report says what was changed;
+- caps epochs and steps when asked (corpus runs).
+Nothing here imports keras_migrate's migrator (no libcst in the child).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import os
+import sys
+import threading
+import time
+import traceback
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+
+from keras_migrate.verify import _determinism
+from keras_migrate.verify._records import (
+    CALL, CRASH, EVALUATE, EXIT, FIT, NOTE, PREDICT, PREDICT_ON_BATCH, Record, RecordWriter,
+    TEST_ON_BATCH, TRAIN_ON_BATCH, WEIGHTS,
+)
+
+__all__ = [
+    "Config",
+    "Recorder",
+    "deterministic_random",
+    "identity_dropout",
+    "install",
+    "neutralize_layers",
+    "patch_initializers",
+    "patch_layer_call",
+    "patch_model_api",
+    "to_numpy",
+    "zero_dropout_args",
+]
+
+
+@dataclasses.dataclass
+class Config:
+    keras: int  # 2 or 3
+    records_dir: str
+    max_epochs: Optional[int] = None
+    max_steps: Optional[int] = None
+    neutralize: bool = True
+    synthetic_data: bool = False
+    fixtures: Optional[str] = None  # extra synthetic-data builders (see _synthetic)
+    # Keras 3 runs: original root -> migrated mirror (see _hook).
+    root: Optional[str] = None
+    mirror: Optional[str] = None
+
+
+class _Symbolic(Exception):
+    """A value with no concrete numbers (traced, symbolic): not recordable."""
+
+
+def to_numpy(value: Any) -> Any:
+    """Tensors of any framework -> numpy, recursively; raises _Symbolic for traced values."""
+    if value is None or isinstance(value, (bool, int, float, str, np.ndarray, np.generic)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): to_numpy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_numpy(v) for v in value]
+    module = type(value).__module__
+    if module.startswith("torch"):
+        return value.detach().cpu().numpy()
+    if "Tracer" in type(value).__name__ or "KerasTensor" in type(value).__name__:
+        raise _Symbolic()
+    if hasattr(value, "numpy"):
+        try:
+            return np.asarray(value.numpy())
+        except Exception as exc:  # graph tensors: no numpy()
+            raise _Symbolic() from exc
+    if hasattr(value, "__array__"):
+        try:
+            return np.asarray(value)
+        except Exception as exc:
+            raise _Symbolic() from exc
+    if hasattr(value, "history") and isinstance(getattr(value, "history"), dict):
+        return to_numpy(value.history)
+    raise _Symbolic()
+
+
+class _State(threading.local):
+    def __init__(self) -> None:
+        self.depth = 0  # nested layer calls
+        self.in_api = 0  # inside fit / evaluate / predict / ...
+
+
+class Recorder:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        name = f"{time.time_ns():020d}-{os.getpid()}.rec"
+        self.writer = RecordWriter(os.path.join(config.records_dir, name))
+        self.state = _State()
+        self.models: List[Any] = []
+        self.counts: Dict[str, int] = {}
+        self.notes: Dict[str, int] = {}
+        self._init_ordinals: Dict[tuple, int] = {}
+        self._user_roots = [os.path.abspath(p) for p in (config.root, config.mirror) if p]
+        self._library_roots = tuple(
+            os.path.abspath(p) for p in {sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(__file__))}
+        )
+
+    # -- records --------------------------------------------------------------------
+    def write(self, kind: str, label: str, value: Any, where: str = "") -> None:
+        self.writer.write(Record(kind, label, value, where))
+
+    def note(self, what: str) -> None:
+        """Something the run changed or could not match; summarised once at exit."""
+        self.notes[what] = self.notes.get(what, 0) + 1
+
+    def model_index(self, model) -> int:
+        for i, seen in enumerate(self.models):
+            if seen is model:
+                return i + 1
+        self.models.append(model)
+        return len(self.models)
+
+    def label(self, kind: str, model) -> str:
+        index = self.model_index(model)
+        key = f"{kind}/{index}"
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return f"{kind} #{self.counts[key]} of model #{index} ({type(model).__name__})"
+
+    def user_frame(self):
+        frame = sys._getframe(2)
+        while frame is not None:
+            filename = os.path.abspath(frame.f_code.co_filename)
+            if not filename.startswith(self._library_roots) and not filename.startswith("<frozen"):
+                return frame
+            frame = frame.f_back
+        return None
+
+    def where(self) -> str:
+        frame = self.user_frame()
+        return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame else ""
+
+    def record_value(self, kind: str, model, value: Any) -> None:
+        try:
+            data = to_numpy(value)
+        except _Symbolic:
+            return
+        self.write(kind, self.label(kind, model), data, self.where())
+
+    def finish(self, exc: Optional[BaseException] = None) -> None:
+        if exc is None:
+            for i, model in enumerate(self.models, 1):
+                try:
+                    self.write(WEIGHTS, f"final weights of model #{i} ({type(model).__name__})", model_weights(model))
+                except Exception as err:  # a half-built model: say so, compare the rest
+                    self.write(WEIGHTS, f"final weights of model #{i} ({type(model).__name__})",
+                               {"unavailable": f"{type(err).__name__}: {err}"})
+        if self.notes:
+            self.write(NOTE, "neutralised", dict(sorted(self.notes.items())))
+        if exc is not None:
+            self.write(CRASH, type(exc).__name__, describe_exception(exc, self._user_roots))
+        else:
+            self.write(EXIT, "exit", 0)
+        self.writer.close()
+
+
+def describe_exception(exc: BaseException, user_roots) -> dict:
+    frames = traceback.extract_tb(exc.__traceback__)
+    user = [f for f in frames if any(os.path.abspath(f.filename).startswith(r) for r in user_roots)]
+    at = (user or frames or [None])[-1]
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc).strip().splitlines()[0][:500] if str(exc).strip() else "",
+        "file": at.filename if at else "",
+        "line": at.lineno if at else 0,
+        "code": (at.line or "") if at else "",
+        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-6000:],
+    }
+
+
+# -- weights -------------------------------------------------------------------------
+def _leaf_layers(layer):
+    sub = getattr(layer, "layers", None)
+    if not (isinstance(sub, (list, tuple)) and sub) or layer is None:
+        yield layer
+        return
+    for child in sub:
+        if child is layer:
+            continue
+        yield from _leaf_layers(child)
+
+
+def model_weights(model) -> list:
+    """Per leaf layer that owns weights: trainable then non-trainable values.
+
+    Keras 2 lists all trainable weights of a model first; Keras 3 goes layer by layer:
+    walking the layers makes the two comparable.
+    """
+    out = []
+    for layer in _leaf_layers(model):
+        trainable = [to_numpy(w) for w in getattr(layer, "trainable_weights", [])]
+        frozen = [to_numpy(w) for w in getattr(layer, "non_trainable_weights", [])]
+        if trainable or frozen:
+            out.append({"layer": type(layer).__name__, "trainable": trainable, "non_trainable": frozen})
+    return out
+
+
+# -- the patches -----------------------------------------------------------------------
+_RECORDER: Optional[Recorder] = None
+
+
+def _wrap(owner, name: str, make: Callable[[Callable], Callable]) -> None:
+    original = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name, None)
+    if original is None:
+        original = getattr(owner, name, None)
+    if original is None or getattr(original, "__keras_migrate_verify__", False):
+        return
+    wrapped = make(original)
+    functools.update_wrapper(wrapped, original)
+    wrapped.__keras_migrate_verify__ = True
+    setattr(owner, name, wrapped)
+
+
+def _cap_array_like(value, n):
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _cap_array_like(v, n) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and value and not np.isscalar(value[0]):
+        return type(value)(_cap_array_like(v, n) for v in value)
+    if hasattr(value, "iloc"):
+        return value.iloc[:n]
+    if isinstance(value, np.ndarray) or (hasattr(value, "shape") and hasattr(value, "__getitem__")
+                                          and getattr(value, "ndim", 0) > 0 and not _is_dataset(value)):
+        return value[:n]
+    return value
+
+
+def _is_dataset(value) -> bool:
+    return type(value).__name__.endswith("Dataset") and hasattr(value, "take") and hasattr(value, "element_spec")
+
+
+def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps_name: Optional[str],
+                extra=("y", "sample_weight")) -> None:
+    steps = rec.config.max_steps
+    if not steps:
+        return
+    args = bound.arguments
+    x = args.get(x_name)
+    if _is_dataset(x):
+        args[x_name] = x.take(steps)
+        rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
+    elif isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "iloc") or hasattr(x, "shape"):
+        batch = args.get("batch_size") or 32
+        n = batch * steps
+        args[x_name] = _cap_array_like(x, n)
+        for name in extra:
+            if name in args:
+                args[name] = _cap_array_like(args[name], n)
+        rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
+    elif steps_name:
+        given = args.get(steps_name)
+        if given is None and hasattr(x, "__len__"):
+            try:
+                given = len(x)
+            except TypeError:
+                given = None
+        args[steps_name] = min(given, steps) if given else steps
+        rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
+    if steps_name and args.get(steps_name):
+        args[steps_name] = min(args[steps_name], steps)
+
+
+def patch_model_api(rec: Recorder, Model) -> None:
+    def api(kind: str, x_name: str = "x", steps_name: Optional[str] = None):
+        def make(original):
+            signature = inspect.signature(original)
+
+            def method(self, *args, **kwargs):
+                state = rec.state
+                if state.in_api or state.depth:
+                    return original(self, *args, **kwargs)
+                try:
+                    bound = signature.bind(self, *args, **kwargs)
+                except TypeError:
+                    return original(self, *args, **kwargs)
+                if kind == FIT:
+                    _prepare_fit(rec, bound)
+                elif kind in (EVALUATE, PREDICT):
+                    _cap_inputs(rec, bound, x_name, steps_name)
+                state.in_api += 1
+                try:
+                    result = original(*bound.args, **bound.kwargs)
+                finally:
+                    state.in_api -= 1
+                rec.record_value(kind, self, result.history if kind == FIT else result)
+                return result
+
+            return method
+
+        return make
+
+    _wrap(Model, "fit", api(FIT, "x", "steps_per_epoch"))
+    _wrap(Model, "evaluate", api(EVALUATE, "x", "steps"))
+    _wrap(Model, "predict", api(PREDICT, "x", "steps"))
+    _wrap(Model, "train_on_batch", api(TRAIN_ON_BATCH))
+    _wrap(Model, "test_on_batch", api(TEST_ON_BATCH))
+    _wrap(Model, "predict_on_batch", api(PREDICT_ON_BATCH))
+
+
+def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> None:
+    args = bound.arguments
+    if rec.config.neutralize and args.get("shuffle", True) and not _is_dataset(args.get("x")):
+        args["shuffle"] = False
+        rec.note("fit(shuffle=True) run without shuffling (shuffle order differs across Keras versions)")
+    cap = rec.config.max_epochs
+    if cap:
+        initial = int(args.get("initial_epoch") or 0)
+        epochs = int(args.get("epochs", 1) or 1)
+        if epochs - initial > cap:
+            args["epochs"] = initial + cap
+            rec.note(f"fit: at most {cap} epochs (--max-epochs)")
+    _cap_inputs(rec, bound, "x", "steps_per_epoch")
+    steps = rec.config.max_steps
+    validation = args.get("validation_data")
+    if steps and validation is not None:
+        if _is_dataset(validation):
+            args["validation_data"] = validation.take(steps)
+        elif isinstance(validation, (tuple, list)):
+            batch = args.get("validation_batch_size") or args.get("batch_size") or 32
+            args["validation_data"] = tuple(_cap_array_like(v, batch * steps) for v in validation)
+        if args.get("validation_steps"):
+            args["validation_steps"] = min(args["validation_steps"], steps)
+
+
+def patch_layer_call(rec: Recorder, Layer, Model) -> None:
+    def make(original):
+        def __call__(self, *args, **kwargs):
+            state = rec.state
+            if state.depth or state.in_api or not isinstance(self, Model):
+                state.depth += 1
+                try:
+                    return original(self, *args, **kwargs)
+                finally:
+                    state.depth -= 1
+            state.depth += 1
+            try:
+                out = original(self, *args, **kwargs)
+            finally:
+                state.depth -= 1
+            # Only calls made by module-level code: calls inside the program's own
+            # functions (training loops, often traced) show up in the final weights.
+            frame = rec.user_frame()
+            if frame is not None and frame.f_code.co_name == "<module>" and kwargs.get("training") is not True:
+                rec.record_value(CALL, self, out)
+            return out
+
+        return __call__
+
+    _wrap(Layer, "__call__", make)
+
+
+# -- determinism -------------------------------------------------------------------------
+def _initializer_kind(init) -> Optional[tuple]:
+    names = [c.__name__ for c in type(init).__mro__]
+    if "VarianceScaling" in names:
+        return "variance_scaling", {"scale": init.scale, "mode": init.mode}
+    if "Orthogonal" in names or "OrthogonalInitializer" in names:
+        return "orthogonal", {"gain": getattr(init, "gain", 1.0)}
+    if "TruncatedNormal" in names:
+        return "truncated_normal", {"mean": init.mean, "stddev": init.stddev}
+    if "RandomNormal" in names:
+        return "normal", {"mean": init.mean, "stddev": init.stddev}
+    if "RandomUniform" in names:
+        return "uniform", {"minval": init.minval, "maxval": init.maxval}
+    return None
+
+
+def patch_initializers(rec: Recorder, classes, to_tensor, throwaway: Callable[[], bool] = lambda: False) -> None:
+    """`throwaway()` is true where the framework discards the value (Keras 3 on JAX
+    initialises variables made during symbolic tracing a second time): such calls must
+    not advance the creation order."""
+
+    def make(original):
+        def __call__(self, shape, dtype=None, **kwargs):
+            kind = _initializer_kind(self)
+            try:
+                static = tuple(int(d) for d in shape)
+            except (TypeError, ValueError):
+                static = None
+            if kind is None or static is None:
+                return original(self, shape, dtype=dtype, **kwargs)
+            if throwaway():
+                ordinal = -1
+            else:
+                ordinal = rec._init_ordinals.get(static, 0)
+                rec._init_ordinals[static] = ordinal + 1
+            values = _determinism.initializer_values(kind[0], kind[1], static, ordinal)
+            rec.note("random initializers replaced by deterministic values (same in both runs)")
+            return to_tensor(values, dtype)
+
+        return __call__
+
+    for cls in classes:
+        if cls is not None and "__call__" in cls.__dict__:
+            _wrap(cls, "__call__", make)
+
+
+def neutralize_layers(rec: Recorder, classes) -> None:
+    """Random layers run as at inference in both runs (identity for dropout and noise)."""
+    for cls in classes:
+        if cls is None:
+            continue
+
+        def make(original, name=cls.__name__):
+            # An explicit `training` parameter: Keras 2 reads call()'s argspec.
+            def call(self, inputs, *args, training=None, **kwargs):
+                if training is not False:
+                    rec.note(f"{name} layers run in inference mode (random)")
+                return original(self, inputs, *args[:0], training=False, **kwargs)
+
+            return call
+
+        _wrap(cls, "call", make)
+
+
+def zero_dropout_args(rec: Recorder, classes) -> None:
+    for cls in classes:
+        if cls is None:
+            continue
+
+        def make(original, name=cls.__name__):
+            def __init__(self, *args, **kwargs):
+                for key in ("dropout", "recurrent_dropout"):
+                    if kwargs.get(key):
+                        kwargs[key] = 0.0
+                        rec.note(f"{name}({key}=...) set to 0 (random)")
+                return original(self, *args, **kwargs)
+
+            return __init__
+
+        _wrap(cls, "__init__", make)
+
+
+def _static_shape(shape):
+    try:
+        return tuple(int(d) for d in shape)
+    except Exception:
+        return None
+
+
+def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, label: str) -> None:
+    """Replaces user-level random functions of `module` (tf.random, keras.random, K)."""
+
+    def uniform01(shape, salt):
+        static = _static_shape(shape)
+        if static is not None:
+            return to_tensor(_determinism.hash_uniform_np(static, salt), "float32")
+        return _determinism.hash_uniform_ops(tensor_ops, tensor_ops.as_shape(shape), salt)
+
+    def scaled(kind):
+        def fn(shape, *args, **kwargs):
+            params = dict(zip(("a", "b"), args[:2]))
+            dtype = kwargs.get("dtype") or (args[2] if len(args) > 2 else None)
+            if kind == "uniform":
+                low = kwargs.get("minval", kwargs.get("low", params.get("a", 0.0)))
+                high = kwargs.get("maxval", kwargs.get("high", params.get("b", 1.0)))
+                high = 1.0 if high is None else high
+                u = uniform01(shape, _determinism.salt_for(kind, str(low), str(high)))
+                out = low + (high - low) * u if not _is_int_dtype(dtype) else \
+                    tensor_ops.floor(low + (high - low) * u)
+            else:
+                mean = kwargs.get("mean", params.get("a", 0.0))
+                std = kwargs.get("stddev", params.get("b", 1.0))
+                factor = 0.87962566 if kind == "truncated_normal" else 1.0
+                u = uniform01(shape, _determinism.salt_for(kind, str(mean), str(std)))
+                out = mean + (std * factor * 3 ** 0.5) * (2.0 * u - 1.0)
+            rec.note(f"{label}.{fn.__name__} returns deterministic values (same in both runs)")
+            return tensor_ops.cast(out, dtype) if dtype is not None else out
+
+        return fn
+
+    for name, kind in names.items():
+        if not hasattr(module, name):
+            continue
+        fn = scaled(kind)
+        fn.__name__ = name
+        setattr(module, name, fn)
+
+
+def _is_int_dtype(dtype) -> bool:
+    return dtype is not None and "int" in str(getattr(dtype, "name", dtype))
+
+
+def identity_dropout(rec: Recorder, module, name: str, label: str) -> None:
+    if not hasattr(module, name):
+        return
+
+    def dropout(x, *args, **kwargs):
+        rec.note(f"{label}.{name} is the identity (random)")
+        return x
+
+    setattr(module, name, dropout)
+
+
+# -- install ---------------------------------------------------------------------------
+def install(config: Config) -> Recorder:
+    global _RECORDER
+    rec = Recorder(config)
+    _RECORDER = rec
+    import random
+
+    random.seed(0)
+    np.random.seed(0)
+    if config.keras == 2:
+        from keras_migrate.verify import _keras2 as adapter
+    else:
+        from keras_migrate.verify import _keras3 as adapter
+    adapter.install(rec)
+    return rec
+
+
+def current() -> Optional[Recorder]:
+    return _RECORDER

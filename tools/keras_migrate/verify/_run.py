@@ -1,0 +1,380 @@
+"""Orchestration of `keras-migrate verify`: migrate, run Keras 2 and each backend, compare."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from keras_migrate.verify._compare import Difference, Tolerance, compare_records
+from keras_migrate.verify._records import CRASH, EXIT, NOTE, Record, read_records
+
+__all__ = ["BACKENDS", "VerifyOptions", "Verdict", "verify"]
+
+BACKENDS = ("jax", "tensorflow", "torch")
+
+# Verdicts, per backend.
+IDENTICAL = "identical"
+DIFFERS = "differs"
+CRASHED = "crashed"
+TIMEOUT = "timeout"
+UNSUPPORTED = "unsupported"  # the migrator declared the program TensorFlow-only
+NO_REFERENCE = "no-reference"  # the Keras 2 run itself failed: nothing to compare with
+
+# Files larger than this are linked, not copied, into the scratch working directory.
+_COPY_LIMIT = 1 << 20
+_SHADOW_MAX_FILES = 20000
+_SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules", ".tox", ".mypy_cache", ".pytest_cache"}
+
+
+@dataclasses.dataclass
+class VerifyOptions:
+    program: Sequence[str]  # SCRIPT [ARGS...]
+    root: Optional[str] = None  # the program's own code: migrated as a whole (default: script's dir)
+    backends: Sequence[str] = BACKENDS
+    mode: str = "agnostic"
+    max_epochs: Optional[int] = None
+    max_steps: Optional[int] = None
+    synthetic_data: bool = False
+    fixtures: Optional[str] = None  # a file of extra synthetic-data builders (see _synthetic)
+    neutralize: bool = True
+    timeout: float = 900.0
+    tolerance: Tolerance = Tolerance()
+    run_unsupported: bool = False
+    keep: Optional[str] = None  # keep the scratch directory here
+    python: str = sys.executable
+
+
+@dataclasses.dataclass
+class RunOutcome:
+    name: str  # "keras2" or a backend
+    returncode: int
+    seconds: float
+    records: List[Record]
+    output: str
+    loaded: List[str]
+    timed_out: bool = False
+
+    @property
+    def crash(self) -> Optional[dict]:
+        for record in self.records:
+            if record.kind == CRASH:
+                return record.value
+        return None
+
+    @property
+    def notes(self) -> Dict[str, int]:
+        notes: Dict[str, int] = {}
+        for record in self.records:
+            if record.kind == NOTE:
+                notes.update(record.value)
+        return notes
+
+    @property
+    def finished(self) -> bool:
+        return self.returncode == 0 and any(r.kind == EXIT for r in self.records)
+
+
+@dataclasses.dataclass
+class Verdict:
+    backend: str
+    verdict: str
+    seconds: float = 0.0
+    records: int = 0
+    difference: Optional[Difference] = None
+    crash: Optional[dict] = None
+    reasons: List[str] = dataclasses.field(default_factory=list)
+    notes: Dict[str, int] = dataclasses.field(default_factory=dict)
+    output_tail: str = ""
+
+    def as_dict(self) -> dict:
+        out = {"verdict": self.verdict, "seconds": round(self.seconds, 2), "records": self.records}
+        if self.difference:
+            out["difference"] = self.difference.as_dict()
+        if self.crash:
+            out["crash"] = {k: v for k, v in self.crash.items() if k != "traceback"}
+        if self.reasons:
+            out["reasons"] = self.reasons
+        if self.notes:
+            out["neutralised"] = self.notes
+        return out
+
+
+def _package_dir(name: str) -> Optional[str]:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return None
+    return os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
+
+
+def _migrate_tree(root: str, mirror: str, mode: str, scratch: str):
+    """Migrated copies of root's Python files under mirror; per-file results by path."""
+    from keras_migrate.engine import MigrationOptions
+    from keras_migrate.engine._runner import discover, migrate_files
+
+    inside = os.path.relpath(scratch, root)
+    files = discover([root], exclude=[] if inside.startswith("..") else [os.path.join(root, inside, "*")])
+    results = {}
+
+    def output_for(path: str) -> str:
+        return os.path.join(mirror, os.path.relpath(path, root))
+
+    for outcome in migrate_files(files, MigrationOptions(mode=mode), write=True, output_for=output_for):
+        results[os.path.abspath(outcome.path)] = outcome.result
+    return results
+
+
+def _shadow(src: str, dest: str, scratch: str) -> None:
+    """A scratch copy of the program's directory: what it writes lands in the copy.
+
+    Small files are copied (writing to them must not reach the user's files); large data
+    files are linked (read-only use is the norm for them).
+    """
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(src):
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in _SKIP_DIRS and not d.startswith("bazel-")
+            and os.path.abspath(os.path.join(dirpath, d)) != scratch  # --keep inside the root
+        )
+        rel = os.path.relpath(dirpath, src)
+        target_dir = os.path.normpath(os.path.join(dest, rel))
+        os.makedirs(target_dir, exist_ok=True)
+        for name in filenames:
+            count += 1
+            if count > _SHADOW_MAX_FILES:
+                return
+            source = os.path.join(dirpath, name)
+            target = os.path.join(target_dir, name)
+            try:
+                if os.path.getsize(source) <= _COPY_LIMIT:
+                    shutil.copy2(source, target)
+                else:
+                    os.symlink(os.path.abspath(source), target)
+            except OSError:
+                continue
+
+
+def _child_env(name: str, config_path: str, pythonpath: List[str], scratch: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    for var in ("TF_USE_LEGACY_KERAS", "KERAS_BACKEND", "TF_DETERMINISTIC_OPS"):
+        env.pop(var, None)
+    keras_home = os.path.join(scratch, "keras_home")
+    os.makedirs(keras_home, exist_ok=True)
+    env.update({
+        "KERAS_MIGRATE_VERIFY_CONFIG": config_path,
+        "CUDA_VISIBLE_DEVICES": "",
+        "JAX_PLATFORMS": "cpu",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        # oneDNN reorders float sums; one thread keeps reductions in one order.
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+        "PYTHONHASHSEED": "0",
+        "TF_NUM_INTRAOP_THREADS": "1",
+        "TF_NUM_INTEROP_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+        "KERAS_HOME": keras_home,
+        "MPLBACKEND": "Agg",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join(pythonpath + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]),
+    })
+    if name == "keras2":
+        env["TF_USE_LEGACY_KERAS"] = "1"
+        env["TF_DETERMINISTIC_OPS"] = "1"
+    else:
+        env["KERAS_BACKEND"] = name
+    return env
+
+
+def _run_child(name: str, options: VerifyOptions, root: str, mirror: Optional[str], scratch: str,
+               uses_tensorflow: bool) -> RunOutcome:
+    run_dir = os.path.join(scratch, name)
+    records_dir = os.path.join(run_dir, "records")
+    cwd = os.path.join(run_dir, "cwd")
+    os.makedirs(records_dir)
+    _shadow(root, cwd, os.path.abspath(scratch))
+    config = {
+        "keras": 2 if name == "keras2" else 3,
+        "records_dir": records_dir,
+        "max_epochs": options.max_epochs,
+        "max_steps": options.max_steps,
+        "neutralize": options.neutralize,
+        "synthetic_data": options.synthetic_data,
+        "fixtures": os.path.abspath(options.fixtures) if options.fixtures else None,
+        "root": cwd,
+        "mirror": None if name == "keras2" else mirror,
+    }
+    config_path = os.path.join(run_dir, "config.json")
+    with open(config_path, "w", encoding="utf-8") as handle:
+        json.dump(config, handle)
+    pythonpath = [p for p in {_package_dir("keras_migrate"), _package_dir("keras_migrate_runtime")} if p]
+    env = _child_env(name, config_path, sorted(pythonpath), run_dir)
+    if uses_tensorflow:
+        env["KERAS_MIGRATE_VERIFY_TF"] = "1"
+    script, *args = options.program
+    script_in_copy = os.path.join(cwd, os.path.relpath(os.path.abspath(script), root))
+    start = time.monotonic()
+    timed_out = False
+    with open(os.path.join(run_dir, "output.txt"), "wb") as log:
+        try:
+            proc = subprocess.run(
+                [options.python, "-m", "keras_migrate.verify._child", script_in_copy, *args],
+                cwd=os.path.dirname(script_in_copy), env=env, stdout=log, stderr=subprocess.STDOUT,
+                timeout=options.timeout,
+            )
+            code = proc.returncode
+        except subprocess.TimeoutExpired:
+            code, timed_out = -9, True
+    seconds = time.monotonic() - start
+    with open(os.path.join(run_dir, "output.txt"), encoding="utf-8", errors="replace") as handle:
+        output = handle.read()
+    loaded_path = os.path.join(records_dir, "loaded.json")
+    loaded = []
+    if os.path.exists(loaded_path):
+        with open(loaded_path, encoding="utf-8") as handle:
+            loaded = [os.path.join(root, os.path.relpath(p, cwd)) for p in json.load(handle)]
+    return RunOutcome(name, code, seconds, read_records(records_dir), output, loaded, timed_out)
+
+
+def _locate_in_original(crash: Optional[dict], root: str, mirror: str, scratch: str) -> None:
+    """Adds the original file and line of a crash in migrated code (the report's terms)."""
+    if not crash or not crash.get("file"):
+        return
+    path = os.path.abspath(crash["file"])
+    for base in [mirror] + [os.path.join(scratch, n, "cwd") for n in BACKENDS]:
+        rel = os.path.relpath(path, base)
+        if not rel.startswith(".."):
+            break
+    else:
+        return
+    original = os.path.join(root, rel)
+    crash["original_file"] = rel
+    crash["original_line"] = crash.get("line", 0)
+    if os.path.exists(original) and os.path.exists(path) and path.startswith(mirror):
+        with open(original, encoding="utf-8", errors="replace") as a, open(path, encoding="utf-8", errors="replace") as b:
+            crash["original_line"] = line_map(a.read(), b.read()).get(int(crash.get("line") or 0), crash["line"])
+
+
+def line_map(original: str, migrated: str) -> Dict[int, int]:
+    """Migrated line number -> original line number (the nearest corresponding line)."""
+    import difflib
+
+    a, b = original.splitlines(), migrated.splitlines()
+    mapping: Dict[int, int] = {}
+    for _tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for j in range(j1, j2):
+            mapping[j + 1] = min(i1 + (j - j1), max(i1, i2 - 1)) + 1
+    return mapping
+
+
+def _tail(text: str, lines: int = 25) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def _judge(backend: str, reference: RunOutcome, run: RunOutcome, tol: Tolerance) -> Verdict:
+    verdict = Verdict(backend, IDENTICAL, run.seconds, len([r for r in run.records if r.kind not in (NOTE,)]),
+                      notes=run.notes)
+    if run.timed_out:
+        verdict.verdict = TIMEOUT
+        verdict.output_tail = _tail(run.output)
+        return verdict
+    if not run.finished:
+        verdict.verdict = CRASHED
+        verdict.crash = run.crash or {"type": "exit", "message": f"exit status {run.returncode}",
+                                      "file": "", "line": 0, "code": ""}
+        verdict.output_tail = _tail(run.output)
+        return verdict
+    difference = compare_records(reference.records, run.records, tol)
+    if difference is not None:
+        verdict.verdict = DIFFERS
+        verdict.difference = difference
+    return verdict
+
+
+def verify(options: VerifyOptions, log: Callable[[str], None] = lambda s: None) -> dict:
+    """Runs the program under Keras 2 and each backend; returns the JSON-able report."""
+    script = os.path.abspath(options.program[0])
+    root = os.path.abspath(options.root or os.path.dirname(script))
+    scratch = options.keep or tempfile.mkdtemp(prefix="keras_migrate_verify_")
+    os.makedirs(scratch, exist_ok=True)
+    try:
+        return _verify(options, script, root, scratch, log)
+    finally:
+        if not options.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -> dict:
+    mirror_src = os.path.join(scratch, "migrated_src")
+    log(f"migrating {root} ...")
+    results = _migrate_tree(root, mirror_src, options.mode, os.path.abspath(scratch))
+    # The mirror is keyed by the scratch working copy's paths (see _run_child).
+    report: dict = {
+        "program": options.program[0], "args": list(options.program[1:]), "root": root,
+        "mode": options.mode, "tolerance": dataclasses.asdict(options.tolerance),
+        "caps": {"max_epochs": options.max_epochs, "max_steps": options.max_steps},
+        "synthetic_data": options.synthetic_data, "neutralize": options.neutralize,
+    }
+    uses_tf = any("tensorflow" in r.code for r in results.values())
+
+    log("running the original under Keras 2 (tf_keras) ...")
+    reference = _run_child("keras2", options, root, None, scratch, True)
+    report["keras2"] = {
+        "status": "ok" if reference.finished else ("timeout" if reference.timed_out else "crashed"),
+        "seconds": round(reference.seconds, 2),
+        "records": len([r for r in reference.records if r.kind != NOTE]),
+    }
+    if not reference.finished:
+        report["keras2"]["crash"] = {k: v for k, v in (reference.crash or {}).items() if k != "traceback"} \
+            or {"message": _tail(reference.output, 5)}
+    loaded = set(reference.loaded) | {script}
+    tf_reasons: List[str] = []
+    failed_files: List[str] = []
+    for path in sorted(loaded):
+        result = results.get(path)
+        if result is None:
+            continue
+        tf_reasons.extend(f"{os.path.relpath(path, root)}: {reason}" for reason in result.tensorflow_only)
+        if result.failed:
+            failed_files.append(os.path.relpath(path, root))
+    report["migration"] = {
+        "files": len(results),
+        "changed": sum(r.changed for r in results.values()),
+        "failed": failed_files,
+        "tensorflow_only": tf_reasons,
+        # Manual fixes left in the code that ran: what the migrator predicted.
+        "diagnostics": [
+            {"path": os.path.relpath(d.path, root), "line": d.line, "column": d.column, "rule_id": d.rule_id,
+             "severity": d.severity.value, "message": d.message, "fix": d.fix}
+            for path in sorted(loaded) if path in results for d in results[path].diagnostics
+            if d.severity.value != "info"
+        ],
+    }
+    verdicts: Dict[str, Verdict] = {}
+    for backend in options.backends:
+        if not reference.finished:
+            verdicts[backend] = Verdict(backend, NO_REFERENCE, reasons=["the Keras 2 run did not finish"])
+            continue
+        if tf_reasons and backend != "tensorflow" and not options.run_unsupported:
+            verdicts[backend] = Verdict(backend, UNSUPPORTED, reasons=tf_reasons)
+            log(f"{backend}: unsupported (declared TensorFlow-only by the migrator)")
+            continue
+        log(f"running the migrated program on {backend} ...")
+        run = _run_child(backend, options, root, mirror_src, scratch, uses_tf)
+        verdicts[backend] = _judge(backend, reference, run, options.tolerance)
+        _locate_in_original(verdicts[backend].crash, root, mirror_src, scratch)
+        log(f"{backend}: {verdicts[backend].verdict} ({run.seconds:.1f} s)")
+    report["backends"] = {b: v.as_dict() for b, v in verdicts.items()}
+    report["supported_backends"] = sorted(b for b, v in verdicts.items() if v.verdict == IDENTICAL)
+    report["identical"] = bool(verdicts) and all(v.verdict == IDENTICAL for v in verdicts.values())
+    report["_verdicts"] = verdicts
+    report["_reference"] = reference
+    return report

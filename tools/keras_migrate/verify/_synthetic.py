@@ -1,0 +1,359 @@
+"""Offline, deterministic data for verified runs (`verify --synthetic-data`).
+
+Real programs download their data. In a verified run every download is answered with
+small synthetic data of the right shapes and dtypes, the same bytes in the Keras 2 and the
+Keras 3 runs, so the comparison stays exact and needs no network:
+
+- downloads (`keras.utils.get_file`, `urllib.request.urlretrieve`, `pandas.read_csv` of a
+  URL) are served by *builders* matched on the URL; Keras' own get_file then extracts and
+  caches as each Keras version does (K2 and K3 differ there, and that must show);
+- `keras.datasets.*` archives have builtin builders (mnist.npz, imdb.npz, ...); loaders
+  that insist on the full dataset size (cifar10/100, fashion_mnist) are replaced whole;
+- `tensorflow_datasets` is replaced by a small stand-in whose `load()` builds tf.data
+  datasets of the right element structure for the common dataset names;
+- `keras.applications.*(weights="imagenet")` build with weights=None (the deterministic
+  initializers then make both runs start equal).
+
+A URL nobody can serve raises SyntheticDataMissing naming it: the run then stops with
+that message instead of reaching for the network. Programs and harnesses add builders
+with a fixtures file (VerifyOptions.fixtures): a Python file defining
+`BUILDERS = [(regex, builder(url, path, rng)), ...]` and optionally `SETUP(cwd, rng)`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import re
+import runpy
+import sys
+import types
+import zlib
+from typing import Callable, List, Optional, Tuple
+
+import numpy as np
+
+__all__ = ["Builders", "SyntheticDataMissing", "install", "rng_for"]
+
+# Samples per split of the builtin datasets: enough for a few capped batches.
+N_TRAIN = 256
+N_TEST = 128
+
+
+class SyntheticDataMissing(RuntimeError):
+    pass
+
+
+def rng_for(key: str) -> np.random.RandomState:
+    return np.random.RandomState(zlib.crc32(key.encode()) & 0x7FFFFFFF)
+
+
+Builder = Callable[[str, str, np.random.RandomState], None]
+
+
+class Builders:
+    def __init__(self) -> None:
+        self.entries: List[Tuple[re.Pattern, Builder]] = []
+
+    def add(self, pattern: str, builder: Builder) -> None:
+        self.entries.append((re.compile(pattern), builder))
+
+    def build(self, url: str, path: str) -> None:
+        for pattern, builder in reversed(self.entries):  # later (fixtures) win
+            if pattern.search(url):
+                os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+                builder(url, path, rng_for(url))
+                return
+        raise SyntheticDataMissing(
+            f"verify --synthetic-data: no synthetic data for {url!r}; add a builder for it in a fixtures file"
+        )
+
+
+# -- builtin builders: keras.datasets archives ---------------------------------------------
+def _npz(path: str, **arrays) -> None:
+    with open(path, "wb") as handle:
+        np.savez(handle, **arrays)
+
+
+def _mnist(url, path, rng):
+    _npz(path,
+         x_train=rng.randint(0, 256, (N_TRAIN, 28, 28)).astype("uint8"),
+         y_train=rng.randint(0, 10, (N_TRAIN,)).astype("uint8"),
+         x_test=rng.randint(0, 256, (N_TEST, 28, 28)).astype("uint8"),
+         y_test=rng.randint(0, 10, (N_TEST,)).astype("uint8"))
+
+
+def _sequences(rng, n, vocab, low=20, high=120):
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        out[i] = [1] + rng.randint(2, vocab, rng.randint(low, high)).tolist()
+    return out
+
+
+def _imdb(url, path, rng):
+    _npz(path, x_train=_sequences(rng, N_TRAIN, 5000), y_train=rng.randint(0, 2, N_TRAIN).astype("int64"),
+         x_test=_sequences(rng, N_TEST, 5000), y_test=rng.randint(0, 2, N_TEST).astype("int64"))
+
+
+def _reuters(url, path, rng):
+    n = N_TRAIN + N_TEST
+    _npz(path, x=_sequences(rng, n, 5000), y=rng.randint(0, 46, n).astype("int64"))
+
+
+def _word_index(url, path, rng):
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({f"word{i}": i for i in range(1, 5000)}, handle)
+
+
+def _boston(url, path, rng):
+    n = N_TRAIN + N_TEST
+    _npz(path, x=rng.uniform(0, 10, (n, 13)), y=rng.uniform(5, 50, n))
+
+
+def _california(url, path, rng):
+    n = N_TRAIN + N_TEST
+    _npz(path, x=rng.uniform(0, 10, (n, 8)), y=rng.uniform(0.5, 5, n))
+
+
+def default_builders() -> Builders:
+    builders = Builders()
+    builders.add(r"mnist\.npz$", _mnist)
+    builders.add(r"imdb\.npz$", _imdb)
+    builders.add(r"reuters\.npz$", _reuters)
+    builders.add(r"(imdb|reuters)_word_index\.json$", _word_index)
+    builders.add(r"boston_housing\.npz$", _boston)
+    builders.add(r"california_housing\.npz$", _california)
+    return builders
+
+
+def _image_split(rng, n, shape, classes, label_shape=()):
+    return (rng.randint(0, 256, (n,) + shape).astype("uint8"),
+            rng.randint(0, classes, (n,) + label_shape).astype("uint8"))
+
+
+def _cifar(classes):
+    def load_data(label_mode="fine"):
+        rng = rng_for(f"cifar{classes}")
+        return _image_split(rng, N_TRAIN, (32, 32, 3), classes, (1,)), \
+            _image_split(rng, N_TEST, (32, 32, 3), classes, (1,))
+
+    return load_data
+
+
+def _fashion_mnist():
+    def load_data():
+        rng = rng_for("fashion_mnist")
+        return _image_split(rng, N_TRAIN, (28, 28), 10), _image_split(rng, N_TEST, (28, 28), 10)
+
+    return load_data
+
+
+# -- the stand-in for tensorflow_datasets -------------------------------------------------------
+# name -> (features: {key: (shape, dtype, kind)}, supervised keys, num_classes)
+TFDS_SPECS = {
+    "mnist": ({"image": ((28, 28, 1), "uint8"), "label": ((), "int64")}, ("image", "label"), 10),
+    "fashion_mnist": ({"image": ((28, 28, 1), "uint8"), "label": ((), "int64")}, ("image", "label"), 10),
+    "cifar10": ({"image": ((32, 32, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 10),
+    "cifar100": ({"image": ((32, 32, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 100),
+    "tf_flowers": ({"image": ((64, 64, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 5),
+    "oxford_flowers102": ({"image": ((64, 64, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 102),
+    "caltech_birds2011": ({"image": ((64, 64, 3), "uint8"), "label": ((), "int64"),
+                           "bbox": ((4,), "float32")}, ("image", "label"), 200),
+    "cats_vs_dogs": ({"image": ((64, 64, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 2),
+    "horses_or_humans": ({"image": ((64, 64, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 2),
+    "imdb_reviews": ({"text": ((), "string"), "label": ((), "int64")}, ("text", "label"), 2),
+    "ag_news_subset": ({"description": ((), "string"), "title": ((), "string"), "label": ((), "int64")},
+                       ("description", "label"), 4),
+    "div2k": ({"lr": ((48, 48, 3), "uint8"), "hr": ((192, 192, 3), "uint8")}, ("lr", "hr"), 0),
+    "oxford_iiit_pet": ({"image": ((64, 64, 3), "uint8"), "segmentation_mask": ((64, 64, 1), "uint8"),
+                         "label": ((), "int64")}, ("image", "label"), 37),
+    "voc": ({"image": ((64, 64, 3), "uint8"), "labels": ((2,), "int64")}, ("image", "labels"), 20),
+}
+_WORDS = ("the a movie film good bad great plot actor story scene time love hate best worst music end "
+          "character director watch funny boring").split()
+
+
+def _tfds_column(rng, n, shape, dtype, classes):
+    if dtype == "string":
+        return np.array([" ".join(rng.choice(_WORDS, rng.randint(5, 40))) for _ in range(n)], dtype=object)
+    if dtype == "uint8":
+        return rng.randint(0, 256, (n,) + shape).astype("uint8")
+    if dtype == "int64":
+        return rng.randint(0, max(classes, 2), (n,) + shape).astype("int64")
+    return rng.uniform(0, 1, (n,) + shape).astype(dtype)
+
+
+def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
+    module = types.ModuleType("tensorflow_datasets")
+    module.__path__ = []  # a package, so `import tensorflow_datasets.public_api` resolves to us
+
+    class _Split(str):
+        pass
+
+    class Split:
+        TRAIN, VALIDATION, TEST = "train", "validation", "test"
+
+    class _ClassLabel:
+        def __init__(self, num_classes):
+            self.num_classes = num_classes
+            self.names = [f"class_{i}" for i in range(num_classes)]
+
+        def int2str(self, i):
+            return self.names[int(i)]
+
+        def str2int(self, s):
+            return self.names.index(s)
+
+    class _SplitInfo:
+        def __init__(self, n):
+            self.num_examples = n
+
+    class _Info:
+        def __init__(self, name, features, classes):
+            self.name = name
+            self.features = {k: _ClassLabel(classes) if k in ("label", "labels") else types.SimpleNamespace(
+                shape=v[0], dtype=v[1]) for k, v in features.items()}
+            self.splits = {s: _SplitInfo(N_TRAIN if s == "train" else N_TEST)
+                           for s in ("train", "validation", "test")}
+            self.supervised_keys = None
+
+    def _one(name, split, as_supervised, features, keys, classes, batch_size):
+        import tensorflow as tf
+
+        base = split.split("[")[0].split("+")[0]
+        n = N_TRAIN if base == "train" else N_TEST
+        rng = rng_for(f"tfds/{name}/{split}")
+        columns = {k: _tfds_column(rng, n, shape, dtype, classes) for k, (shape, dtype) in features.items()}
+        columns = {k: (v.astype(str) if v.dtype == object else v) for k, v in columns.items()}
+        ds = tf.data.Dataset.from_tensor_slices(columns)
+        if as_supervised:
+            ds = ds.map(lambda e: (e[keys[0]], e[keys[1]]))
+        if batch_size:
+            ds = ds.batch(batch_size)
+        return ds
+
+    def load(name, split=None, as_supervised=False, with_info=False, batch_size=None, **kwargs):
+        base = name.split("/")[0].split(":")[0]
+        spec = TFDS_SPECS.get(base)
+        if spec is None:
+            raise SyntheticDataMissing(f"verify --synthetic-data: no synthetic tfds dataset {name!r}")
+        features, keys, classes = spec
+        note(f"tfds.load({base!r}) served synthetic data")
+        splits = split if split is not None else ["train", "test"]
+        if isinstance(splits, (list, tuple)):
+            ds = [_one(base, s, as_supervised, features, keys, classes, batch_size) for s in splits]
+        else:
+            ds = _one(base, splits, as_supervised, features, keys, classes, batch_size)
+        if split is None:
+            ds = dict(zip(["train", "test"], ds))
+        return (ds, _Info(base, features, classes)) if with_info else ds
+
+    def as_numpy(ds):
+        return ds.as_numpy_iterator() if hasattr(ds, "as_numpy_iterator") else ds
+
+    module.load = load
+    module.as_numpy = as_numpy
+    module.Split = Split
+    module.disable_progress_bar = lambda: None
+    module.show_examples = lambda *a, **k: None
+    module.benchmark = lambda *a, **k: None
+    module.features = types.SimpleNamespace(ClassLabel=_ClassLabel)
+    module.public_api = module
+    return module
+
+
+# -- install --------------------------------------------------------------------------------
+def install(rec, keras_version: int, fixtures: Optional[str] = None, cwd: Optional[str] = None) -> Builders:
+    builders = default_builders()
+    setup = None
+    if fixtures:
+        namespace = runpy.run_path(fixtures)
+        for pattern, builder in namespace.get("BUILDERS", ()):
+            builders.add(pattern, builder)
+        setup = namespace.get("SETUP")
+    if setup is not None:
+        setup(cwd or os.getcwd(), rng_for("setup"))
+
+    def download(url, filename=None, reporthook=None, data=None):
+        target = filename or os.path.join(os.getcwd(), os.path.basename(url.split("?")[0]) or "download")
+        builders.build(str(url), target)
+        rec.note("downloads served with synthetic data")
+        return target, {}
+
+    import urllib.request
+
+    urllib.request.urlretrieve = download
+    sys.modules["tensorflow_datasets"] = _make_tfds(rec.note)
+    _patch_pandas(builders, rec)
+    if keras_version == 2:
+        from tf_keras.src.utils import data_utils
+
+        from keras_migrate.verify._keras2 import api_roots
+
+        data_utils.urlretrieve = download
+        data_utils.validate_file = lambda *a, **k: True
+        roots = api_roots()
+    else:
+        import keras
+        from keras.src.utils import file_utils
+
+        file_utils.urlretrieve = download
+        file_utils.validate_file = lambda *a, **k: True
+        roots = [keras]
+    for api in roots:
+        _replace_load_data(api.datasets, "cifar10", _cifar(10))
+        _replace_load_data(api.datasets, "cifar100", _cifar(100))
+        _replace_load_data(api.datasets, "fashion_mnist", _fashion_mnist())
+        _no_pretrained_weights(api.applications, rec)
+    return builders
+
+
+def _replace_load_data(datasets, name: str, fn) -> None:
+    module = getattr(datasets, name, None)
+    if module is not None:
+        module.load_data = fn
+
+
+def _patch_pandas(builders: Builders, rec) -> None:
+    try:
+        import pandas
+    except ImportError:
+        return
+    for name in ("read_csv", "read_table", "read_json"):
+        original = getattr(pandas, name)
+
+        def reader(path, *args, _original=original, **kwargs):
+            if isinstance(path, str) and re.match(r"^(https?|ftp|gs)://", path):
+                local = os.path.join(os.getcwd(), ".synthetic", re.sub(r"[^\w.]+", "_", path)[-120:])
+                if not os.path.exists(local):
+                    builders.build(path, local)
+                rec.note("downloads served with synthetic data")
+                path = local
+            return _original(path, *args, **kwargs)
+
+        setattr(pandas, name, reader)
+
+
+def _no_pretrained_weights(applications, rec) -> None:
+    modules = [applications] + [m for m in vars(applications).values() if isinstance(m, types.ModuleType)]
+    for module in modules:
+        for name, fn in list(vars(module).items()):
+            if not callable(fn) or isinstance(fn, type) or name.startswith("_") or not name[0].isupper():
+                continue
+
+            def build(*args, _fn=fn, _name=name, **kwargs):
+                if kwargs.get("weights", "imagenet") == "imagenet":
+                    kwargs["weights"] = None
+                    rec.note(f"applications.{_name}(weights='imagenet') built with weights=None")
+                return _fn(*args, **kwargs)
+
+            setattr(module, name, build)
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as handle:
+        handle.write(data)
+    return buffer.getvalue()

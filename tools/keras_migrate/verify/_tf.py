@@ -1,0 +1,79 @@
+"""TensorFlow-level patches, the same in Keras 2 runs and Keras 3 runs that import TensorFlow.
+
+tf.data pipelines and TensorFlow-only code kept by the migrator still call tf.random and
+TensorFlow's own initializers under Keras 3: both runs must see the same values.
+"""
+
+from __future__ import annotations
+
+from keras_migrate.verify import _recorder as r
+
+__all__ = ["TF_RANDOM", "patch_tensorflow", "tf_ops"]
+
+TF_RANDOM = {"normal": "normal", "uniform": "uniform", "truncated_normal": "truncated_normal"}
+
+
+class _TfOps:
+    """The few tensor ops _determinism.hash_uniform_ops needs, in TensorFlow."""
+
+    def __init__(self, tf) -> None:
+        self.tf = tf
+
+    def as_shape(self, shape):
+        return self.tf.cast(self.tf.stack(list(shape)) if isinstance(shape, (list, tuple)) else shape, "int32")
+
+    def prod(self, shape):
+        return self.tf.reduce_prod(shape)
+
+    def arange(self, n):
+        return self.tf.range(n, dtype="int32")
+
+    def mod(self, x, y):
+        return self.tf.math.floormod(x, y)
+
+    def floor_divide(self, x, y):
+        return self.tf.math.floordiv(x, y)
+
+    def cast(self, x, dtype):
+        return self.tf.cast(x, dtype)
+
+    def reshape(self, x, shape):
+        return self.tf.reshape(x, shape)
+
+    def floor(self, x):
+        return self.tf.floor(x)
+
+
+def tf_ops():
+    import tensorflow as tf
+
+    return _TfOps(tf)
+
+
+def patch_tensorflow(rec: r.Recorder) -> None:
+    import tensorflow as tf
+    from tensorflow.python.ops import init_ops_v2
+
+    def to_tensor(values, dtype):
+        return tf.constant(values, dtype=tf.as_dtype(dtype or "float32"))
+
+    r.patch_initializers(
+        rec,
+        [init_ops_v2.RandomUniform, init_ops_v2.RandomNormal, init_ops_v2.TruncatedNormal,
+         init_ops_v2.VarianceScaling, init_ops_v2.Orthogonal],
+        to_tensor,
+    )
+    if not rec.config.neutralize:
+        return
+    r.deterministic_random(rec, tf.random, TF_RANDOM, tf_ops(), to_tensor, "tf.random")
+    r.identity_dropout(rec, tf.nn, "dropout", "tf.nn")
+    original_shuffle = tf.data.Dataset.shuffle
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None):
+        if seed is None:
+            rec.note("tf.data shuffle() given a fixed seed")
+            seed = 1234
+        return original_shuffle(self, buffer_size, seed=seed, reshuffle_each_iteration=reshuffle_each_iteration,
+                                name=name)
+
+    tf.data.Dataset.shuffle = shuffle
