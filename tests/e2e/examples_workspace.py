@@ -124,6 +124,37 @@ def run(workspace: str, migrate_target: str = "//tools:migrate", test_filters: s
     return results
 
 
+PLAIN_SCRIPT = """import numpy as np
+import tensorflow as tf
+from tensorflow.keras.layers import LocallyConnected1D
+
+inputs = tf.keras.Input((6, 2))
+model = tf.keras.Model(inputs, tf.keras.layers.Flatten()(LocallyConnected1D(3, 2)(inputs)))
+print("OUT", model(np.ones((1, 6, 2), "float32")).shape)
+"""
+
+
+def run_plain_paths(workspace: str) -> Dict[str, object]:
+    """README: `bazel run //tools:migrate -- path/to/dir` on code that needs runtime support
+    (a removed layer): the runtime package lands beside it and the script runs."""
+    bazel = os.environ.get("BAZEL", "bazel")
+    scripts = os.path.join(workspace, "scratch", "plain")
+    os.makedirs(scripts)
+    with open(os.path.join(scripts, "lc.py"), "w") as handle:
+        handle.write(PLAIN_SCRIPT)
+    subdir = os.path.join(workspace, "scratch")
+    first = _run([bazel, "run", "//tools:migrate", "--", "plain"], subdir)
+    assert os.path.isfile(os.path.join(scripts, "keras_migrate_runtime", "__init__.py")), first.stdout[-3000:]
+    again = _run([bazel, "run", "//tools:migrate", "--", "--check", "plain"], subdir, check=False)
+    assert again.returncode == 0, again.stdout[-3000:]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TF_USE_LEGACY_KERAS")}
+    env.update(KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run([os.path.join(workspace, ".venv", "bin", "python"), "-E", "lc.py"], cwd=scripts, env=env,
+                          text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.returncode == 0 and "OUT (1, 15)" in proc.stdout, proc.stdout[-3000:]
+    return {"plain_path_runtime": "copied, script runs on jax"}
+
+
 def main() -> int:
     external = "--external" in sys.argv
     workspace = tempfile.mkdtemp(prefix="keras_migrate_e2e_")
@@ -134,6 +165,7 @@ def main() -> int:
         else:
             make_workspace(workspace)
             results = run(workspace)
+            results.update(run_plain_paths(workspace))
         print(json.dumps(results, indent=2))
         return 0
     finally:

@@ -16,6 +16,7 @@ def test_migrate_examples_then_run_per_backend_tests(tmp_path):
     examples_workspace.make_workspace(str(workspace))
     try:
         results = examples_workspace.run(str(workspace))
+        results.update(examples_workspace.run_plain_paths(str(workspace)))
     finally:
         os.system(f"cd {workspace} && {os.environ.get('BAZEL', 'bazel')} shutdown >/dev/null 2>&1")
     print(results)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from typing import List, Optional, Sequence
 
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._report import dumps, json_report, sarif_report, summary_counts
 from keras_migrate.engine._runner import discover, migrate_files
+from keras_migrate.cli import _runtime
 
 __all__ = ["main", "build_parser", "is_target_pattern"]
 
@@ -74,22 +74,6 @@ def _output_mapper(roots: Sequence[str], output_dir: str):
     return output_for
 
 
-def copy_runtime_beside(directory: str) -> Optional[str]:
-    """The guide's advice for removed layers: copy the implementation into your codebase."""
-    import importlib.util
-
-    # find_spec, not import: importing the package would import keras (and a backend).
-    source_dir = os.path.dirname(importlib.util.find_spec("keras_migrate_runtime").origin)
-    target = os.path.join(directory, "keras_migrate_runtime")
-    if os.path.abspath(target) == os.path.abspath(source_dir):
-        return None
-    os.makedirs(target, exist_ok=True)
-    for name in sorted(os.listdir(source_dir)):
-        if name.endswith(".py"):
-            shutil.copyfile(os.path.join(source_dir, name), os.path.join(target, name))
-    return target
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Under `bazel run`, resolve paths from where the user stands.
@@ -129,14 +113,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     outcomes = list(migrate_files(
         files, options, write=write, output_for=output_for, want_diff=args.diff or args.check,
         jobs=jobs, progress=_progress(sys.stderr) if show_progress else None,
+        before_write=_runtime.before_write if args.runtime == "copy" else None,
     ))
-
-    runtime_dirs = sorted({
-        os.path.dirname(o.written_to) for o in outcomes if o.written_to and o.result.runtime_symbols
-    })
-    if args.runtime == "copy":
-        for directory in runtime_dirs:
-            copy_runtime_beside(directory)
+    runtime_missing = _check_runtime(outcomes, write, output_for) if args.runtime == "copy" else []
 
     if args.format == "json":
         sys.stdout.write(dumps(json_report(outcomes, options)))
@@ -153,10 +132,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         with open(args.report, "w", encoding="utf-8") as handle:
             handle.write(dumps(data))
 
+    for directory in runtime_missing:
+        print(f"{directory}: {'copied' if write else 'missing'} runtime support ({_runtime.RUNTIME_PACKAGE}/) "
+              "that migrated files here import", file=sys.stderr)
     counts = summary_counts(outcomes)
     verb = "changed" if write else "would change"
     ndiag = sum(counts["diagnostics_by_rule"].values())
-    nothing = not counts["changed"] and not counts["failed"]
+    nothing = not counts["changed"] and not counts["failed"] and not runtime_missing
     print(
         f"keras-migrate: {counts['files']} files: {counts['changed']} {verb}, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed; {ndiag} diagnostics"
@@ -165,6 +147,23 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     if counts["failed"]:
         return 2
-    if args.check and counts["changed"]:
+    if args.check and (counts["changed"] or runtime_missing):
         return 1
     return 0
+
+
+def _check_runtime(outcomes, write: bool, output_for) -> List[str]:
+    """Directories of migrated files (changed now or earlier) lacking runtime support.
+
+    In write mode it is copied now (a run interrupted before its copy is completed by the
+    next run); with --check / --diff it counts as work left."""
+    missing = []
+    for directory in sorted({
+        os.path.dirname(os.path.abspath(o.written_to or (output_for(o.path) if output_for else o.path)))
+        for o in outcomes if not o.failed and _runtime.imports_runtime(o.result.code)
+    }):
+        if _runtime.missing_runtime(directory):
+            if write:
+                _runtime.ensure_runtime(directory)
+            missing.append(directory)
+    return missing

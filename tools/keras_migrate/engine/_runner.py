@@ -73,8 +73,13 @@ def migrate_file(
     write: bool = True,
     output_path: Optional[str] = None,
     want_diff: bool = False,
+    before_write: Optional[Callable[[str, str], None]] = None,
 ) -> FileOutcome:
-    """Migrate one file. Never raises for bad input: failures become diagnostics."""
+    """Migrate one file. Never raises for bad input: failures become diagnostics.
+
+    `before_write(target, code)` runs before the migrated text is written (callers put
+    what the new code needs in place first); if it raises OSError the file is not written.
+    """
     try:
         source, _raw, encoding = read_source(path)
     except DecodeFailure as exc:
@@ -91,6 +96,8 @@ def migrate_file(
     target = output_path if output_path is not None else path
     if write and (result.changed or (output_path is not None and not result.failed)):
         try:
+            if before_write is not None:
+                before_write(target, result.code)
             write_atomic(target, result.code, encoding, mode_from=path)
             outcome.written_to = target
         except OSError as exc:
@@ -101,8 +108,8 @@ def migrate_file(
 
 
 def _worker(args):
-    path, options, write, output_path, want_diff = args
-    return migrate_file(path, options, write, output_path, want_diff)
+    path, options, write, output_path, want_diff, before_write = args
+    return migrate_file(path, options, write, output_path, want_diff, before_write)
 
 
 def migrate_files(
@@ -113,9 +120,10 @@ def migrate_files(
     want_diff: bool = False,
     jobs: int = 1,
     progress: Optional[Callable[[int, int], None]] = None,
+    before_write: Optional[Callable[[str, str], None]] = None,
 ) -> Iterator[FileOutcome]:
-    """Yields outcomes in input order."""
-    work = [(p, options, write, output_for(p) if output_for else None, want_diff) for p in paths]
+    """Yields outcomes in input order. `before_write` must be picklable when jobs > 1."""
+    work = [(p, options, write, output_for(p) if output_for else None, want_diff, before_write) for p in paths]
     total = len(work)
     if jobs <= 1 or total < 2:
         for i, item in enumerate(work, 1):

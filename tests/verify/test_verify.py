@@ -1,0 +1,122 @@
+"""`keras-migrate verify` end to end: real Keras 2 and Keras 3 runs (about a minute)."""
+
+import json
+import os
+import textwrap
+
+import pytest
+
+from keras_migrate.cli import main
+
+IDENTICAL = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+    from tensorflow.keras import layers
+
+
+    class Noisy(layers.Layer):
+        def call(self, x, training=None):
+            # tf.random in user code: deterministic in every verified run
+            return x + 0.01 * tf.random.normal(tf.shape(x))
+
+
+    inputs = keras.Input((4,))
+    h = layers.Dense(8, activation="relu")(inputs)
+    h = layers.Dropout(0.3)(h)
+    h = Noisy()(h)
+    model = keras.Model(inputs, layers.Dense(1)(h))
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+    rng = np.random.RandomState(0)
+    x = rng.rand(64, 4).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    print(model.evaluate(x, y, verbose=0))
+    model(x[:2])
+    """
+)
+
+# tf_keras 2.21 silently ignores `lr=`; the migrated code honours learning_rate=.
+LR_IGNORED = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
+    model.compile(optimizer=tf.keras.optimizers.Adam(lr=0.05), loss="mse")
+    x = np.arange(24, dtype="float32").reshape(8, 3) / 24
+    model.fit(x, x.sum(axis=1), epochs=2, verbose=0)
+    """
+)
+
+CRASHES_IN_KERAS3 = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    model = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"), verbose=0)
+    print(model._is_graph_network)  # a Keras 2 private attribute
+    """
+)
+
+
+def _verify(tmp_path, source, *flags):
+    script = tmp_path / "prog.py"
+    script.write_text(source)
+    out = tmp_path / "verdict.json"
+    code = main(["verify", "--json", str(out), *flags, str(script)])
+    return code, json.loads(out.read_text())
+
+
+def test_identical_on_every_backend(tmp_path, capsys):
+    code, report = _verify(tmp_path, IDENTICAL)
+    assert report["keras2"]["status"] == "ok"
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "tensorflow": "identical", "torch": "identical"}, report["backends"]
+    assert code == 0 and report["identical"] and report["supported_backends"] == ["jax", "tensorflow", "torch"]
+    # fit history, evaluate, the module-level model call, final weights
+    assert report["keras2"]["records"] == 5
+    neutralised = report["backends"]["jax"]["neutralised"]
+    assert any("Dropout" in k for k in neutralised) and any("random.normal returns deterministic values" in k for k in neutralised)
+    assert "verdict: identical on jax, tensorflow, torch" in capsys.readouterr().out
+
+
+def test_ignored_lr_is_reported_as_a_difference(tmp_path):
+    code, report = _verify(tmp_path, LR_IGNORED, "--backends", "jax")
+    assert code == 1
+    v = report["backends"]["jax"]
+    assert v["verdict"] == "differs", v
+    assert v["difference"]["label"].startswith("fit #1") and "loss" in v["difference"]["path"]
+
+
+def test_crash_names_exception_and_line(tmp_path):
+    code, report = _verify(tmp_path, CRASHES_IN_KERAS3, "--backends", "torch")
+    assert code == 1
+    crash = report["backends"]["torch"]["crash"]
+    assert report["backends"]["torch"]["verdict"] == "crashed"
+    assert crash["type"] == "AttributeError" and "_is_graph_network" in crash["code"]
+    assert crash["original_file"] == "prog.py" and crash["original_line"] == 8
+
+
+def test_keras2_failure_exits_2_and_names_the_error(tmp_path):
+    code, report = _verify(tmp_path, "import tensorflow as tf\nraise SystemExit('no data here')\n", "--backends", "jax")
+    assert code == 2
+    assert report["keras2"]["status"] == "crashed"
+    assert report["backends"]["jax"]["verdict"] == "no-reference"
+
+
+def test_keep_inside_the_programs_directory_is_not_copied_into_itself(tmp_path):
+    code, report = _verify(tmp_path, "print('no keras here')\n", "--backends", "jax", "--keep", str(tmp_path / "keep"))
+    assert report["keras2"]["status"] == "ok"
+    assert not (tmp_path / "keep" / "keras2" / "cwd" / "keep").exists()
+    assert os.path.isdir(tmp_path / "keep" / "migrated_src")
+
+
+def test_usage_errors():
+    with pytest.raises(SystemExit):
+        main(["verify"])
+    with pytest.raises(SystemExit):
+        main(["verify", "--backends", "numpy", "x.py"])
