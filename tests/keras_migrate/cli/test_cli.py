@@ -102,3 +102,24 @@ def test_module_entry_point(tree):
     proc = subprocess.run([sys.executable, "-m", "keras_migrate", "--list-rules"], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "KM100" in proc.stdout
+
+
+def test_interrupted_runtime_copy_is_completed_by_rerun_and_seen_by_check(tmp_path):
+    """A migrated file whose runtime support is missing (a run killed between the two, or
+    the directory copied without it): --check says so, a rerun copies it."""
+    script = tmp_path / "train.py"
+    script.write_text("import tensorflow as tf\nlayer = tf.keras.layers.LocallyConnected1D(2, 3)\n")
+    assert main(["--no-progress", "-q", str(tmp_path)]) == 0
+    runtime = tmp_path / "keras_migrate_runtime"
+    migrated = script.read_text()
+    import shutil
+
+    shutil.rmtree(runtime)
+    assert main(["--check", "--no-progress", "-q", str(tmp_path)]) == 1
+    assert not runtime.exists()
+    assert main(["--no-progress", "-q", str(tmp_path)]) == 0
+    assert (runtime / "__init__.py").exists() and script.read_text() == migrated
+    (runtime / "rnn.py").write_text("# stale\n")
+    assert main(["--check", "--no-progress", "-q", str(tmp_path)]) == 1
+    assert main(["--no-progress", "-q", str(tmp_path)]) == 0
+    assert main(["--check", "--no-progress", "-q", str(tmp_path)]) == 0

@@ -105,7 +105,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if not os.path.exists(path):
             print(f"keras-migrate: error: {path}: no such file or directory", file=sys.stderr)
             return 2
-    files = discover(args.paths, args.include, args.exclude)
+    # Our own runtime package, copied beside migrated files, is Keras 3 code already.
+    files = discover(args.paths, args.include, args.exclude + [f"*/{_runtime.RUNTIME_PACKAGE}/*"])
     write = not (args.diff or args.check)
     output_for = _output_mapper(args.paths, args.output_dir) if args.output_dir and write else None
     jobs = os.cpu_count() or 1 if args.jobs == 0 else max(1, args.jobs)
