@@ -47,9 +47,36 @@ CORPUS = os.environ.get("KERAS_MIGRATE_CORPUS",
 FIXTURES = os.path.join(HERE, "fixtures.py")
 MAX_EPOCHS = 2
 MAX_STEPS = 3
+MAX_BATCH = 32
 TIMEOUT = 600
 
+EXTRAS = os.path.join(HERE, "extras.txt")
+
 SAME, DIFFERS, CRASH, TIMEOUT_CELL, TF_ONLY, NA = "same", "differs", "crash", "timeout", "tf-only", "n/a"
+
+
+def ensure_extras() -> str:
+    """extras.txt installed (once per its content) into a cache folder; returns it."""
+    import hashlib
+    import subprocess
+
+    with open(EXTRAS, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()[:12]
+    target = os.path.join(os.path.expanduser("~/.cache/keras_migrate"), f"corpus-extras-{digest}")
+    if not os.path.exists(os.path.join(target, ".complete")):
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
+                        "--target", target, "-r", EXTRAS], check=True)
+        open(os.path.join(target, ".complete"), "w").close()
+    return target
+
+
+def use_extras() -> None:
+    """Children inherit PYTHONPATH: the extras reach every verified run."""
+    target = ensure_extras()
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if target not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join(paths + [target])
 
 
 def scripts(names: Sequence[str] = ()) -> List[str]:
@@ -147,7 +174,7 @@ def verify_script(script: str, backends: Sequence[str] = BACKENDS, keep: Optiona
         start = time.monotonic()
         report = verify(VerifyOptions(
             program=[os.path.join(work, os.path.basename(script))], backends=list(backends),
-            synthetic_data=True, fixtures=FIXTURES, max_epochs=MAX_EPOCHS, max_steps=MAX_STEPS,
+            synthetic_data=True, fixtures=FIXTURES, max_epochs=MAX_EPOCHS, max_steps=MAX_STEPS, max_batch=MAX_BATCH,
             timeout=TIMEOUT, keep=os.path.join(keep, name) if keep else None,
         ))
         seconds = time.monotonic() - start
@@ -196,6 +223,7 @@ def main(argv=None) -> int:
     if not paths:
         print(f"no corpus scripts found in {CORPUS}", file=sys.stderr)
         return 2
+    use_extras()
     start = time.monotonic()
     rows: List[Row] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

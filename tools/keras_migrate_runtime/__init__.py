@@ -1,5 +1,5 @@
 """Runtime support imported by migrated code: backend-agnostic Keras 3 implementations of
-layers and constraints that Keras 3 removed (the guide: "copy the implementation into your
+layers and constraints that Keras 3 removed, and Keras 2 behaviour Keras 3 changed (the guide: "copy the implementation into your
 own codebase"). Depends on nothing but keras (and numpy, which keras needs); works on the
 JAX, TensorFlow and PyTorch backends, with Keras 2's weight layouts and numbers.
 
@@ -9,6 +9,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
+from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .radial_constraint import RadialConstraint
@@ -25,6 +26,7 @@ __all__ = [
     "RandomFourierFeatures",
     "TimeMajor",
     "add_symbolic_loss",
+    "legacy_get_file",
     "test_on_batch",
     "train_on_batch",
 ]

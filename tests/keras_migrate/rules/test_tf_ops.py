@@ -162,3 +162,13 @@ def test_function_factories_and_sequences_are_data_code():
         """,
         rules=RULES, tensorflow_only=False,
     )
+
+
+def test_tile_needs_a_python_sequence_of_repeats():
+    _expr("tf.tile(x, [1, n, 1])", "keras.ops.tile(x, [1, n, 1])")
+    _expr("tf.tile(x, (batch, 1))", "keras.ops.tile(x, (batch, 1))")
+    # A tensor of multiples (tf.concat / tf.stack / a variable): keras.ops.tile iterates
+    # it in Python, which a TensorFlow graph tensor refuses.
+    source = HEAD + "def causal(mask, mult):\n    return tf.tile(mask, mult)\n"
+    assert_migrates(source, rules=RULES, expected_diagnostics=["KM200"], tensorflow_only=True)
+    _expr("tf.tile(mask, tf.stack([b, 1, 1]))", None, ["KM200"])

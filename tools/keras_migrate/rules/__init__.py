@@ -9,6 +9,8 @@ from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
 from keras_migrate.rules.training_positional import TrainingPositional
+from keras_migrate.rules.get_file_layout import GetFileLayout
+from keras_migrate.rules.call_mask import CallMask
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
 from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
@@ -41,6 +43,8 @@ ALL_RULES = (
     OptimizerLr,
     LossReduction,
     TrainingPositional,
+    GetFileLayout,
+    CallMask,
     LambdaOutputShape,
     BackendFunctions,
     ModelIoNames,

@@ -497,6 +497,15 @@ class TfOps(Rule):
         bound["num_or_size_splits"] = sizes.with_changes(value=cst.List(indices))
         return None
 
+    def _special_tile(self, entry, rel, original, call, bound, positional):
+        # keras.ops.tile iterates `repeats` in Python on TensorFlow (a graph tensor cannot
+        # be iterated) and converts it to numpy on PyTorch: only a list/tuple is portable.
+        multiples = bound.get("multiples")
+        if multiples is not None and not isinstance(multiples.value, (cst.List, cst.Tuple)):
+            raise _Refuse("multiples is a tensor, not a list or tuple (keras.ops.tile needs the repeats as a "
+                          "Python sequence: its elements may be tensors)")
+        return None
+
     def _special_fill(self, entry, rel, original, call, bound, positional):
         value = bound.get("value")
         if value is None:

@@ -171,7 +171,7 @@ _SHAPES = (
     TfOp(("squeeze",), "ops.squeeze", ("input", "axis"), ("x", "axis"), (("input", "x"),),
          samples=("tf.squeeze(x[:, :1], axis=1)", "tf.squeeze(x[:1, :, :1])", "tf.squeeze(x[:1, :, :1], [0, 2])")),
     TfOp(("tile",), "ops.tile", ("input", "multiples"), ("x", "repeats"),
-         (("input", "x"), ("multiples", "repeats")), samples=("tf.tile(x, [1, 2, 1])",)),
+         (("input", "x"), ("multiples", "repeats")), special="tile", samples=("tf.tile(x, [1, 2, 1])",)),
     TfOp(("reverse",), "ops.flip", ("tensor", "axis"), ("x", "axis"), (("tensor", "x"),),
          samples=("tf.reverse(x, axis=[-1])", "tf.reverse(x, [0, 2])")),
     TfOp(("pad",), "ops.pad", ("tensor", "paddings", "mode", "constant_values"),

@@ -13,8 +13,9 @@ import json
 import os
 import sys
 import types
+from typing import Optional
 
-from keras_migrate.verify._recorder import Config, install
+from keras_migrate.verify._recorder import Config, Recorder, install
 
 __all__ = ["main"]
 
@@ -39,28 +40,42 @@ def _alias_keras_to_tf_keras() -> None:
     sys.meta_path.insert(0, Alias())
 
 
-def main(argv=None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
-        print("usage: python -m keras_migrate.verify._child SCRIPT [ARGS...]", file=sys.stderr)
-        return 2
-    with open(os.environ["KERAS_MIGRATE_VERIFY_CONFIG"], encoding="utf-8") as handle:
+def prepare_process(config_path: str) -> Recorder:
+    """Everything a verified process needs before the program's code runs."""
+    with open(config_path, encoding="utf-8") as handle:
         config = Config(**json.load(handle))
-    script = os.path.abspath(argv[0])
-    code_path = script
     if config.keras == 2:
         _alias_keras_to_tf_keras()
     elif config.mirror:
         from keras_migrate.verify import _hook
 
         _hook.install(config.root, config.mirror)
-        code_path = _hook.migrated_path(config.root, config.mirror, script) or script
     recorder = install(config)
     if config.synthetic_data:
         from keras_migrate.verify import _synthetic
 
         _synthetic.install(recorder, config.keras, config.fixtures, os.getcwd())
+    return recorder
 
+
+def finish_process(recorder: Recorder, exc: Optional[BaseException], script: Optional[str] = None) -> None:
+    recorder.finish(exc)
+    _write_loaded(recorder.config, script)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        print("usage: python -m keras_migrate.verify._child SCRIPT [ARGS...]", file=sys.stderr)
+        return 2
+    recorder = prepare_process(os.environ["KERAS_MIGRATE_VERIFY_CONFIG"])
+    config = recorder.config
+    script = os.path.abspath(argv[0])
+    code_path = script
+    if config.keras == 3 and config.mirror:
+        from keras_migrate.verify import _hook
+
+        code_path = _hook.migrated_path(config.root, config.mirror, script) or script
     with open(code_path, "rb") as handle:
         source = handle.read()
     main_module = types.ModuleType("__main__")
@@ -69,35 +84,34 @@ def main(argv=None) -> int:
     sys.modules["__main__"] = main_module
     sys.argv = [script] + argv[1:]
     sys.path[0] = os.path.dirname(script)
-    status = 0
     try:
         code = compile(source, code_path, "exec", dont_inherit=True)
         exec(code, main_module.__dict__)
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        recorder.finish(None if status == 0 else exc)
+        finish_process(recorder, None if status == 0 else exc, script)
+        return status
     except BaseException as exc:  # the program's crash is the finding: record it
-        recorder.finish(exc)
+        finish_process(recorder, exc, script)
         import traceback
 
         traceback.print_exc()
-        _write_loaded(config, script)
         return 1
-    else:
-        recorder.finish(None)
-    _write_loaded(config, script)
-    return status
+    finish_process(recorder, None, script)
+    return 0
 
 
-def _write_loaded(config: Config, script: str) -> None:
+def _write_loaded(config: Config, script: Optional[str]) -> None:
     """The program's own modules that ran: which migrated files decide the backends."""
-    root = os.path.abspath(config.root or os.path.dirname(script))
-    loaded = {script}
+    root = os.path.abspath(config.root or os.path.dirname(script or os.getcwd()))
+    loaded = {script} if script else set()
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if path and not os.path.relpath(os.path.abspath(path), root).startswith(".."):
             loaded.add(os.path.abspath(path))
-    with open(os.path.join(config.records_dir, "loaded.json"), "w", encoding="utf-8") as handle:
+    # One file per process (a command may start several).
+    name = f"loaded-{os.getpid()}.json"
+    with open(os.path.join(config.records_dir, name), "w", encoding="utf-8") as handle:
         json.dump(sorted(loaded), handle)
 
 

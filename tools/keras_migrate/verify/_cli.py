@@ -20,13 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "under Keras 3 on each backend, and compare fit histories, evaluate/predict results, "
                     "module-level model outputs and final weights. Exit 0 only when every backend is identical.",
     )
-    p.add_argument("program", nargs=argparse.REMAINDER, metavar="SCRIPT [ARGS...]")
+    p.add_argument("program", nargs=argparse.REMAINDER, metavar="SCRIPT [ARGS...] | -- COMMAND...",
+                   help="a Python script and its arguments, or after `--` any command that runs Python "
+                        "(pytest tests/, python -m pkg.train): every Python process it starts is recorded")
     p.add_argument("--backends", default=",".join(BACKENDS),
                    help="comma-separated Keras 3 backends to run (default: jax,tensorflow,torch)")
     p.add_argument("--mode", choices=("agnostic", "tensorflow"), default="agnostic", help="migration mode")
     p.add_argument("--root", help="the program's own code, migrated as a whole (default: the script's directory)")
     p.add_argument("--max-epochs", type=int, help="cap fit() epochs in every run")
     p.add_argument("--max-steps", type=int, help="cap batches per fit epoch / evaluate / predict in every run")
+    p.add_argument("--max-batch", type=int, help="cap batch sizes in every run (tf.data batches are split)")
     p.add_argument("--synthetic-data", action="store_true",
                    help="offline: keras.datasets, get_file, tfds.load, ... return small deterministic data")
     p.add_argument("--fixtures", metavar="FILE",
@@ -66,6 +69,8 @@ def render_text(report: dict) -> str:
             lines.append(f"    {c.get('type', '')}: {c.get('message', '')}")
             if c.get("file"):
                 lines.append(f"      at {c['file']}:{c['line']}: {c.get('code', '')}")
+        if c and c.get("type") == "exit" and v.get("output_tail"):
+            lines.extend("      | " + line for line in v["output_tail"].splitlines()[-8:])
         for reason in v.get("reasons", [])[:5]:
             lines.append(f"    reason: {reason}")
     neutralised = {}
@@ -85,15 +90,19 @@ def public(report: dict) -> dict:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    # `-- COMMAND`, or anything that is not a .py file, is a command line.
+    command = bool(args.program) and (args.program[0] == "--" or not args.program[0].endswith(".py"))
+    if args.program[:1] == ["--"]:
+        args.program = args.program[1:]
     if not args.program:
-        build_parser().error("give the SCRIPT to verify")
+        build_parser().error("give the SCRIPT to verify, or -- COMMAND")
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     unknown = [b for b in backends if b not in BACKENDS]
     if unknown:
         build_parser().error(f"unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)}")
     options = VerifyOptions(
-        program=args.program, root=args.root, backends=backends, mode=args.mode,
-        max_epochs=args.max_epochs, max_steps=args.max_steps, synthetic_data=args.synthetic_data,
+        program=args.program, command=command, root=args.root, backends=backends, mode=args.mode,
+        max_epochs=args.max_epochs, max_steps=args.max_steps, max_batch=args.max_batch, synthetic_data=args.synthetic_data,
         fixtures=args.fixtures,
         neutralize=not args.no_neutralize, timeout=args.timeout,
         tolerance=Tolerance(rtol=args.rtol, atol=args.atol), run_unsupported=args.run_unsupported,

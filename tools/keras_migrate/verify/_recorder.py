@@ -56,6 +56,7 @@ class Config:
     records_dir: str
     max_epochs: Optional[int] = None
     max_steps: Optional[int] = None
+    max_batch: Optional[int] = None  # smaller batches in every run (tf.data: rebatch)
     neutralize: bool = True
     synthetic_data: bool = False
     fixtures: Optional[str] = None  # extra synthetic-data builders (see _synthetic)
@@ -251,13 +252,32 @@ def _is_dataset(value) -> bool:
     return type(value).__name__.endswith("Dataset") and hasattr(value, "take") and hasattr(value, "element_spec")
 
 
+def _small_batches(rec: Recorder, dataset, note: str):
+    size = rec.config.max_batch
+    if not size:
+        return dataset
+    try:
+        rebatched = dataset.rebatch(size)
+    except Exception:  # not a batched dataset: leave it
+        return dataset
+    rec.note(note)
+    return rebatched
+
+
 def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps_name: Optional[str],
                 extra=("y", "sample_weight")) -> None:
+    args = bound.arguments
+    x = args.get(x_name)
+    max_batch = rec.config.max_batch
+    if _is_dataset(x):
+        x = args[x_name] = _small_batches(rec, x, f"tf.data batches split to {max_batch} (--max-batch)")
+    elif max_batch and "batch_size" in bound.signature.parameters and not callable(getattr(x, "__next__", None)):
+        if (args.get("batch_size") or 32) > max_batch:
+            args["batch_size"] = max_batch
+            rec.note(f"batch_size at most {max_batch} (--max-batch)")
     steps = rec.config.max_steps
     if not steps:
         return
-    args = bound.arguments
-    x = args.get(x_name)
     if _is_dataset(x):
         args[x_name] = x.take(steps)
         rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
@@ -334,6 +354,9 @@ def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> None:
     _cap_inputs(rec, bound, "x", "steps_per_epoch")
     steps = rec.config.max_steps
     validation = args.get("validation_data")
+    if _is_dataset(validation):
+        validation = args["validation_data"] = _small_batches(
+            rec, validation, f"tf.data batches split to {rec.config.max_batch} (--max-batch)")
     if steps and validation is not None:
         if _is_dataset(validation):
             args["validation_data"] = validation.take(steps)
@@ -424,11 +447,12 @@ def neutralize_layers(rec: Recorder, classes) -> None:
             continue
 
         def make(original, name=cls.__name__):
-            # An explicit `training` parameter: Keras 2 reads call()'s argspec.
-            def call(self, inputs, *args, training=None, **kwargs):
+            # Exactly (inputs, training): Keras 2 reads call()'s argspec to decide what to
+            # pass (a **kwargs would make it pass `mask`, which the layer does not take).
+            def call(self, inputs, training=None):
                 if training is not False:
                     rec.note(f"{name} layers run in inference mode (random)")
-                return original(self, inputs, *args[:0], training=False, **kwargs)
+                return original(self, inputs, training=False)
 
             return call
 

@@ -36,12 +36,17 @@ _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules", ".tox", ".mypy_cac
 
 @dataclasses.dataclass
 class VerifyOptions:
-    program: Sequence[str]  # SCRIPT [ARGS...]
-    root: Optional[str] = None  # the program's own code: migrated as a whole (default: script's dir)
+    # SCRIPT [ARGS...], or with command=True any command line (pytest tests/, python -m x)
+    program: Sequence[str]
+    command: bool = False
+    # The program's own code, migrated as a whole (default: the script's directory, or the
+    # current directory for a command).
+    root: Optional[str] = None
     backends: Sequence[str] = BACKENDS
     mode: str = "agnostic"
     max_epochs: Optional[int] = None
     max_steps: Optional[int] = None
+    max_batch: Optional[int] = None
     synthetic_data: bool = False
     fixtures: Optional[str] = None  # a file of extra synthetic-data builders (see _synthetic)
     neutralize: bool = True
@@ -79,7 +84,9 @@ class RunOutcome:
 
     @property
     def finished(self) -> bool:
-        return self.returncode == 0 and any(r.kind == EXIT for r in self.records)
+        # A command's processes each end with EXIT (or CRASH): none may have crashed.
+        return self.returncode == 0 and any(r.kind == EXIT for r in self.records) \
+            and not any(r.kind == CRASH for r in self.records)
 
 
 @dataclasses.dataclass
@@ -104,6 +111,8 @@ class Verdict:
             out["reasons"] = self.reasons
         if self.notes:
             out["neutralised"] = self.notes
+        if self.output_tail:
+            out["output_tail"] = self.output_tail
         return out
 
 
@@ -206,6 +215,7 @@ def _run_child(name: str, options: VerifyOptions, root: str, mirror: Optional[st
         "records_dir": records_dir,
         "max_epochs": options.max_epochs,
         "max_steps": options.max_steps,
+        "max_batch": options.max_batch,
         "neutralize": options.neutralize,
         "synthetic_data": options.synthetic_data,
         "fixtures": os.path.abspath(options.fixtures) if options.fixtures else None,
@@ -215,20 +225,36 @@ def _run_child(name: str, options: VerifyOptions, root: str, mirror: Optional[st
     config_path = os.path.join(run_dir, "config.json")
     with open(config_path, "w", encoding="utf-8") as handle:
         json.dump(config, handle)
-    pythonpath = [p for p in {_package_dir("keras_migrate"), _package_dir("keras_migrate_runtime")} if p]
-    env = _child_env(name, config_path, sorted(pythonpath), run_dir)
+    pythonpath = sorted(p for p in {_package_dir("keras_migrate"), _package_dir("keras_migrate_runtime")} if p)
+    if options.command:
+        pythonpath.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot"))
+    env = _child_env(name, config_path, pythonpath, run_dir)
     if uses_tensorflow:
         env["KERAS_MIGRATE_VERIFY_TF"] = "1"
-    script, *args = options.program
-    script_in_copy = os.path.join(cwd, os.path.relpath(os.path.abspath(script), root))
+    if options.synthetic_data:
+        # Keras 2's get_file caches under ~/.keras whatever KERAS_HOME says: synthetic
+        # files must never land in (or be read from) the user's real download cache.
+        env["HOME"] = os.path.join(run_dir, "home")
+        os.makedirs(env["HOME"], exist_ok=True)
+    if options.command:
+        # pytest's assertion rewriting would load test modules ahead of our import hook.
+        env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " --assert=plain -p no:cacheprovider").strip()
+        argv = list(options.program)
+        if argv[0] in ("python", "python3", os.path.basename(sys.executable)):
+            argv[0] = options.python
+        workdir = os.path.join(cwd, os.path.relpath(os.getcwd(), root)) \
+            if not os.path.relpath(os.getcwd(), root).startswith("..") else cwd
+    else:
+        script, *args = options.program
+        script_in_copy = os.path.join(cwd, os.path.relpath(os.path.abspath(script), root))
+        argv = [options.python, "-m", "keras_migrate.verify._child", script_in_copy, *args]
+        workdir = os.path.dirname(script_in_copy)
     start = time.monotonic()
     timed_out = False
     with open(os.path.join(run_dir, "output.txt"), "wb") as log:
         try:
             proc = subprocess.run(
-                [options.python, "-m", "keras_migrate.verify._child", script_in_copy, *args],
-                cwd=os.path.dirname(script_in_copy), env=env, stdout=log, stderr=subprocess.STDOUT,
-                timeout=options.timeout,
+                argv, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=options.timeout,
             )
             code = proc.returncode
         except subprocess.TimeoutExpired:
@@ -236,12 +262,12 @@ def _run_child(name: str, options: VerifyOptions, root: str, mirror: Optional[st
     seconds = time.monotonic() - start
     with open(os.path.join(run_dir, "output.txt"), encoding="utf-8", errors="replace") as handle:
         output = handle.read()
-    loaded_path = os.path.join(records_dir, "loaded.json")
-    loaded = []
-    if os.path.exists(loaded_path):
-        with open(loaded_path, encoding="utf-8") as handle:
-            loaded = [os.path.join(root, os.path.relpath(p, cwd)) for p in json.load(handle)]
-    return RunOutcome(name, code, seconds, read_records(records_dir), output, loaded, timed_out)
+    loaded = set()
+    for entry in os.listdir(records_dir):
+        if entry.startswith("loaded-") and entry.endswith(".json"):
+            with open(os.path.join(records_dir, entry), encoding="utf-8") as handle:
+                loaded.update(os.path.join(root, os.path.relpath(p, cwd)) for p in json.load(handle))
+    return RunOutcome(name, code, seconds, read_records(records_dir), output, sorted(loaded), timed_out)
 
 
 def _locate_in_original(crash: Optional[dict], root: str, mirror: str, scratch: str) -> None:
@@ -302,7 +328,7 @@ def _judge(backend: str, reference: RunOutcome, run: RunOutcome, tol: Tolerance)
 def verify(options: VerifyOptions, log: Callable[[str], None] = lambda s: None) -> dict:
     """Runs the program under Keras 2 and each backend; returns the JSON-able report."""
     script = os.path.abspath(options.program[0])
-    root = os.path.abspath(options.root or os.path.dirname(script))
+    root = os.path.abspath(options.root or (os.getcwd() if options.command else os.path.dirname(script)))
     scratch = options.keep or tempfile.mkdtemp(prefix="keras_migrate_verify_")
     os.makedirs(scratch, exist_ok=True)
     try:
@@ -318,9 +344,10 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
     results = _migrate_tree(root, mirror_src, options.mode, os.path.abspath(scratch))
     # The mirror is keyed by the scratch working copy's paths (see _run_child).
     report: dict = {
-        "program": options.program[0], "args": list(options.program[1:]), "root": root,
+        "program": " ".join(options.program) if options.command else options.program[0],
+        "args": [] if options.command else list(options.program[1:]), "command": options.command, "root": root,
         "mode": options.mode, "tolerance": dataclasses.asdict(options.tolerance),
-        "caps": {"max_epochs": options.max_epochs, "max_steps": options.max_steps},
+        "caps": {"max_epochs": options.max_epochs, "max_steps": options.max_steps, "max_batch": options.max_batch},
         "synthetic_data": options.synthetic_data, "neutralize": options.neutralize,
     }
     uses_tf = any("tensorflow" in r.code for r in results.values())
@@ -335,7 +362,7 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
     if not reference.finished:
         report["keras2"]["crash"] = {k: v for k, v in (reference.crash or {}).items() if k != "traceback"} \
             or {"message": _tail(reference.output, 5)}
-    loaded = set(reference.loaded) | {script}
+    loaded = set(reference.loaded) | (set() if options.command else {script})
     tf_reasons: List[str] = []
     failed_files: List[str] = []
     for path in sorted(loaded):

@@ -37,9 +37,14 @@ import numpy as np
 
 __all__ = ["Builders", "SyntheticDataMissing", "install", "rng_for"]
 
-# Samples per split of the builtin datasets: enough for a few capped batches.
-N_TRAIN = 256
-N_TEST = 128
+# Split sizes are the real datasets' (programs slice with hard-coded counts such as
+# x_train[:40000]); the contents are random, and verify's --max-steps keeps training short.
+SIZES = {
+    "mnist": (60000, 10000), "fashion_mnist": (60000, 10000), "cifar10": (50000, 10000),
+    "cifar100": (50000, 10000), "imdb": (25000, 25000), "reuters": (8982, 2246),
+    "boston_housing": (404, 102), "california_housing": (16512, 4128),
+}
+DEFAULT_SIZE = (1024, 256)
 
 
 class SyntheticDataMissing(RuntimeError):
@@ -78,11 +83,12 @@ def _npz(path: str, **arrays) -> None:
 
 
 def _mnist(url, path, rng):
+    n_train, n_test = SIZES["mnist"]
     _npz(path,
-         x_train=rng.randint(0, 256, (N_TRAIN, 28, 28)).astype("uint8"),
-         y_train=rng.randint(0, 10, (N_TRAIN,)).astype("uint8"),
-         x_test=rng.randint(0, 256, (N_TEST, 28, 28)).astype("uint8"),
-         y_test=rng.randint(0, 10, (N_TEST,)).astype("uint8"))
+         x_train=rng.randint(0, 256, (n_train, 28, 28)).astype("uint8"),
+         y_train=rng.randint(0, 10, (n_train,)).astype("uint8"),
+         x_test=rng.randint(0, 256, (n_test, 28, 28)).astype("uint8"),
+         y_test=rng.randint(0, 10, (n_test,)).astype("uint8"))
 
 
 def _sequences(rng, n, vocab, low=20, high=120):
@@ -93,12 +99,13 @@ def _sequences(rng, n, vocab, low=20, high=120):
 
 
 def _imdb(url, path, rng):
-    _npz(path, x_train=_sequences(rng, N_TRAIN, 5000), y_train=rng.randint(0, 2, N_TRAIN).astype("int64"),
-         x_test=_sequences(rng, N_TEST, 5000), y_test=rng.randint(0, 2, N_TEST).astype("int64"))
+    n_train, n_test = SIZES["imdb"]
+    _npz(path, x_train=_sequences(rng, n_train, 5000), y_train=rng.randint(0, 2, n_train).astype("int64"),
+         x_test=_sequences(rng, n_test, 5000), y_test=rng.randint(0, 2, n_test).astype("int64"))
 
 
 def _reuters(url, path, rng):
-    n = N_TRAIN + N_TEST
+    n = sum(SIZES["reuters"])
     _npz(path, x=_sequences(rng, n, 5000), y=rng.randint(0, 46, n).astype("int64"))
 
 
@@ -108,12 +115,12 @@ def _word_index(url, path, rng):
 
 
 def _boston(url, path, rng):
-    n = N_TRAIN + N_TEST
+    n = sum(SIZES["boston_housing"])
     _npz(path, x=rng.uniform(0, 10, (n, 13)), y=rng.uniform(5, 50, n))
 
 
 def _california(url, path, rng):
-    n = N_TRAIN + N_TEST
+    n = sum(SIZES["california_housing"])
     _npz(path, x=rng.uniform(0, 10, (n, 8)), y=rng.uniform(0.5, 5, n))
 
 
@@ -136,8 +143,9 @@ def _image_split(rng, n, shape, classes, label_shape=()):
 def _cifar(classes):
     def load_data(label_mode="fine"):
         rng = rng_for(f"cifar{classes}")
-        return _image_split(rng, N_TRAIN, (32, 32, 3), classes, (1,)), \
-            _image_split(rng, N_TEST, (32, 32, 3), classes, (1,))
+        n_train, n_test = SIZES[f"cifar{classes}"]
+        return _image_split(rng, n_train, (32, 32, 3), classes, (1,)), \
+            _image_split(rng, n_test, (32, 32, 3), classes, (1,))
 
     return load_data
 
@@ -145,13 +153,14 @@ def _cifar(classes):
 def _fashion_mnist():
     def load_data():
         rng = rng_for("fashion_mnist")
-        return _image_split(rng, N_TRAIN, (28, 28), 10), _image_split(rng, N_TEST, (28, 28), 10)
+        n_train, n_test = SIZES["fashion_mnist"]
+        return _image_split(rng, n_train, (28, 28), 10), _image_split(rng, n_test, (28, 28), 10)
 
     return load_data
 
 
 # -- the stand-in for tensorflow_datasets -------------------------------------------------------
-# name -> (features: {key: (shape, dtype, kind)}, supervised keys, num_classes)
+# name -> (features: {key: (shape, dtype)}, supervised keys, num_classes); split sizes in TFDS_SIZES
 TFDS_SPECS = {
     "mnist": ({"image": ((28, 28, 1), "uint8"), "label": ((), "int64")}, ("image", "label"), 10),
     "fashion_mnist": ({"image": ((28, 28, 1), "uint8"), "label": ((), "int64")}, ("image", "label"), 10),
@@ -171,11 +180,21 @@ TFDS_SPECS = {
                          "label": ((), "int64")}, ("image", "label"), 37),
     "voc": ({"image": ((64, 64, 3), "uint8"), "labels": ((2,), "int64")}, ("image", "labels"), 20),
 }
+TFDS_SIZES = {
+    "mnist": (60000, 10000), "fashion_mnist": (60000, 10000), "cifar10": (50000, 10000),
+    "cifar100": (50000, 10000), "tf_flowers": (3670, 0), "oxford_flowers102": (1020, 6149),
+    "caltech_birds2011": (5994, 5794), "imdb_reviews": (25000, 25000), "ag_news_subset": (120000, 7600),
+    "div2k": (800, 100), "oxford_iiit_pet": (3680, 3669), "voc": (2501, 4952),
+}
 _WORDS = ("the a movie film good bad great plot actor story scene time love hate best worst music end "
           "character director watch funny boring").split()
 
 
-def _tfds_column(rng, n, shape, dtype, classes):
+def _tfds_column(rng, n, shape, dtype, classes, key=""):
+    if key == "bbox":  # [ymin, xmin, ymax, xmax], normalised, non-empty
+        low = rng.uniform(0.0, 0.4, (n, 2))
+        high = rng.uniform(0.6, 1.0, (n, 2))
+        return np.concatenate([low, high], axis=1).astype(dtype)
     if dtype == "string":
         return np.array([" ".join(rng.choice(_WORDS, rng.randint(5, 40))) for _ in range(n)], dtype=object)
     if dtype == "uint8":
@@ -183,6 +202,26 @@ def _tfds_column(rng, n, shape, dtype, classes):
     if dtype == "int64":
         return rng.randint(0, max(classes, 2), (n,) + shape).astype("int64")
     return rng.uniform(0, 1, (n,) + shape).astype(dtype)
+
+
+def _split_size(split: str, sizes) -> int:
+    """'train' / 'test[:10%]' / 'train[1000:]' -> number of examples."""
+    base, _, rest = split.partition("[")
+    total = sizes[0] if base.strip() == "train" else (sizes[1] or sizes[0] // 5)
+    if not rest:
+        return total
+    lo, _, hi = rest.rstrip("]").partition(":")
+
+    def bound(text, default):
+        text = text.strip()
+        if not text:
+            return default
+        if text.endswith("%"):
+            return int(total * int(text[:-1]) / 100)
+        value = int(text)
+        return value if value >= 0 else total + value
+
+    return max(0, min(total, bound(hi, total)) - bound(lo, 0))
 
 
 def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
@@ -215,18 +254,23 @@ def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
             self.name = name
             self.features = {k: _ClassLabel(classes) if k in ("label", "labels") else types.SimpleNamespace(
                 shape=v[0], dtype=v[1]) for k, v in features.items()}
-            self.splits = {s: _SplitInfo(N_TRAIN if s == "train" else N_TEST)
+            sizes = TFDS_SIZES.get(name, DEFAULT_SIZE)
+            self.splits = {s: _SplitInfo(sizes[0] if s == "train" else sizes[1])
                            for s in ("train", "validation", "test")}
             self.supervised_keys = None
 
     def _one(name, split, as_supervised, features, keys, classes, batch_size):
         import tensorflow as tf
 
-        base = split.split("[")[0].split("+")[0]
-        n = N_TRAIN if base == "train" else N_TEST
+        sizes = TFDS_SIZES.get(name, DEFAULT_SIZE)
+        parts = [p.strip() for p in split.split("+")]
+        n = sum(_split_size(p, sizes) for p in parts)
         rng = rng_for(f"tfds/{name}/{split}")
-        columns = {k: _tfds_column(rng, n, shape, dtype, classes) for k, (shape, dtype) in features.items()}
+        columns = {k: _tfds_column(rng, n, shape, dtype, classes, k) for k, (shape, dtype) in features.items()}
         columns = {k: (v.astype(str) if v.dtype == object else v) for k, v in columns.items()}
+        if batch_size == -1:  # the whole split as tensors
+            full = {k: tf.constant(v) for k, v in columns.items()}
+            return (full[keys[0]], full[keys[1]]) if as_supervised else full
         ds = tf.data.Dataset.from_tensor_slices(columns)
         if as_supervised:
             ds = ds.map(lambda e: (e[keys[0]], e[keys[1]]))
@@ -251,9 +295,29 @@ def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
         return (ds, _Info(base, features, classes)) if with_info else ds
 
     def as_numpy(ds):
-        return ds.as_numpy_iterator() if hasattr(ds, "as_numpy_iterator") else ds
+        if hasattr(ds, "as_numpy_iterator"):
+            return ds.as_numpy_iterator()
+        if isinstance(ds, dict):
+            return {k: as_numpy(v) for k, v in ds.items()}
+        if isinstance(ds, (list, tuple)):
+            return type(ds)(as_numpy(v) for v in ds)
+        return ds.numpy() if hasattr(ds, "numpy") else ds
+
+    class DatasetBuilder:
+        def __init__(self, name, config=None, **kwargs):
+            self.name = name
+            spec = TFDS_SPECS.get(name)
+            self.info = _Info(name, spec[0], spec[2]) if spec else None
+
+        def download_and_prepare(self, *args, **kwargs):
+            return None
+
+        def as_dataset(self, split=None, as_supervised=False, batch_size=None, **kwargs):
+            return load(self.name, split=split, as_supervised=as_supervised, batch_size=batch_size)
 
     module.load = load
+    module.builder = lambda name, **kwargs: DatasetBuilder(name.split("/")[0].split(":")[0], **kwargs)
+    module.image = types.SimpleNamespace(Div2k=lambda config=None, **kwargs: DatasetBuilder("div2k", config))
     module.as_numpy = as_numpy
     module.Split = Split
     module.disable_progress_bar = lambda: None
@@ -282,9 +346,12 @@ def install(rec, keras_version: int, fixtures: Optional[str] = None, cwd: Option
         rec.note("downloads served with synthetic data")
         return target, {}
 
+    import builtins
     import urllib.request
 
     urllib.request.urlretrieve = download
+    if not hasattr(builtins, "display"):  # notebooks' display(): printed, as scripts expect
+        builtins.display = lambda *objects, **kwargs: print(*objects)
     sys.modules["tensorflow_datasets"] = _make_tfds(rec.note)
     _patch_pandas(builders, rec)
     if keras_version == 2:
