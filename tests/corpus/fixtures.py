@@ -51,14 +51,15 @@ def _csv_text(header, rows, delimiter=","):
 
 
 def cora(url, path, rng):
-    """cora/cora.cites (target, source) and cora/cora.content (id, 1433 terms, subject)."""
-    ids = sorted(rng.choice(np.arange(1000, 99999), 120, replace=False).tolist())
+    """cora/cora.cites (target, source) and cora/cora.content (id, 1433 terms, subject), the
+    real sizes (the scripts sample 1,500 citations)."""
+    ids = sorted(rng.choice(np.arange(1000, 99999), 2708, replace=False).tolist())
     subjects = ["Case_Based", "Genetic_Algorithms", "Neural_Networks", "Probabilistic_Methods",
                 "Reinforcement_Learning", "Rule_Learning", "Theory"]
     content = "".join(
         "\t".join([str(i)] + [str(int(v)) for v in (rng.rand(1433) < 0.02)] + [subjects[k % 7]]) + "\n"
         for k, i in enumerate(ids))
-    cites = "".join(f"{ids[rng.randint(len(ids))]}\t{ids[rng.randint(len(ids))]}\n" for _ in range(400))
+    cites = "".join(f"{ids[rng.randint(len(ids))]}\t{ids[rng.randint(len(ids))]}\n" for _ in range(5429))
     _tar(path, {"cora/cora.content": content, "cora/cora.cites": cites, "cora/README": "synthetic\n"})
 
 
@@ -117,12 +118,88 @@ def bank_marketing(url, path, rng):
     _zip(path, {"bank-additional.zip": inner.getvalue(), "bank.zip": b""})
 
 
+def _wav(rng, seconds=1.0, rate=22050):
+    import wave
+
+    samples = (rng.uniform(-0.3, 0.3, int(seconds * rate)) * 32767).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+def ljspeech(url, path, rng):
+    """LJSpeech-1.1/{metadata.csv, wavs/*.wav}: id|transcription|normalized."""
+    files, rows = {}, []
+    for i in range(64):
+        name = f"LJ001-{i:04d}"
+        text = _sentence(rng)
+        rows.append(f"{name}|{text}|{text}\n")
+        files[f"LJSpeech-1.1/wavs/{name}.wav"] = _wav(rng, 0.5 + rng.rand())
+    files["LJSpeech-1.1/metadata.csv"] = "".join(rows)
+    _tar(path, files, "w:bz2")
+
+
+def _png(rng, height, width, channels=1):
+    from PIL import Image
+
+    pixels = rng.randint(0, 256, (height, width) + ((channels,) if channels > 1 else ())).astype("uint8")
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _jpeg(rng, height, width):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(rng.randint(0, 256, (height, width, 3)).astype("uint8")).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _write(root, files):
+    for name, data in files.items():
+        target = os.path.join(root, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def iam_words(cwd, rng):
+    """What the script's shell steps leave: data/words.txt and data/words/<a>/<a-b>/<id>.png."""
+    lines, files = ["#--- IAM words (synthetic) ---\n"], {}
+    for i in range(400):
+        form = f"a{i // 40:02d}-{i % 40:03d}"
+        word_id = f"{form}-00-{i % 7:02d}"
+        text = str(rng.choice(WORDS))
+        status = "err" if i % 23 == 0 else "ok"
+        lines.append(f"{word_id} {status} 154 408 768 27 51 AT {text}\n")
+        files[f"data/words/{form.split('-')[0]}/{form}/{word_id}.png"] = _png(rng, 32, 24 + 8 * len(text))
+    files["data/words.txt"] = "".join(lines)
+    _write(cwd, files)
+
+
+def artwork(cwd, rng):
+    """What the script's kaggle/unzip steps leave: artwork/resized/*.jpg."""
+    _write(cwd, {f"artwork/resized/artist_{i}.jpg": _jpeg(rng, 64, 48 + i % 5 * 4) for i in range(40)})
+
+
+# Scripts that expect data a shell step put in place before they run.
+SCRIPT_SETUP = {
+    "vision__handwriting_recognition": iam_words,
+    "generative__adain": artwork,
+}
+
 BUILDERS = [
     (r"lbc/cora\.tgz$", cora),
     (r"cornell_movie_dialogs_corpus\.zip$", cornell),
     (r"movielens/ml-latest-small\.zip$", movielens),
     (r"arxiv_data\.csv$", arxiv),
     (r"bank\+marketing\.zip$", bank_marketing),
+    (r"LJSpeech-1\.1\.tar\.bz2$", ljspeech),
 ]
 
 
@@ -143,12 +220,42 @@ def _ipython_stub():
     for name in ("Audio", "Image", "HTML", "Markdown", "Video"):
         setattr(display, name, Media)
     ipython.display = display
-    ipython.get_ipython = lambda: None  # "not in a notebook", for libraries that ask
+    # What libraries ask of an IPython that is present: "not in a notebook", recent.
+    ipython.get_ipython = lambda: None
+    ipython.version_info = (9, 0, 0)
     return {"IPython": ipython, "IPython.display": display}
 
 
+class _IPythonStubFinder:
+    """Serves the stub only to code that imports IPython (and only when IPython is not
+    installed): libraries that look for sys.modules["IPython"] see no notebook."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname not in ("IPython", "IPython.display"):
+            return None
+        import importlib.machinery
+
+        for entry in sys.path:
+            if entry and os.path.isdir(os.path.join(entry, "IPython")):
+                return None  # the real one
+        stubs = _ipython_stub()
+        sys.modules.update(stubs)
+        return importlib.machinery.ModuleSpec(fullname, _Loaded(stubs[fullname]))
+
+
+class _Loaded:
+    def __init__(self, module):
+        self.module = module
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
+        return None
+
+
 def SETUP(cwd, rng):
-    try:
-        import IPython  # noqa: F401
-    except ImportError:
-        sys.modules.update(_ipython_stub())
+    sys.meta_path.append(_IPythonStubFinder())
+    script = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    if script in SCRIPT_SETUP:
+        SCRIPT_SETUP[script](cwd, rng)

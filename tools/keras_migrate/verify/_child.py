@@ -68,9 +68,10 @@ def main(argv=None) -> int:
     if not argv:
         print("usage: python -m keras_migrate.verify._child SCRIPT [ARGS...]", file=sys.stderr)
         return 2
+    script = os.path.abspath(argv[0])
+    sys.argv = [script] + argv[1:]  # before set-up: fixtures may look at the program's name
     recorder = prepare_process(os.environ["KERAS_MIGRATE_VERIFY_CONFIG"])
     config = recorder.config
-    script = os.path.abspath(argv[0])
     code_path = script
     if config.keras == 3 and config.mirror:
         from keras_migrate.verify import _hook
@@ -82,7 +83,6 @@ def main(argv=None) -> int:
     main_module.__file__ = script
     main_module.__builtins__ = __builtins__
     sys.modules["__main__"] = main_module
-    sys.argv = [script] + argv[1:]
     sys.path[0] = os.path.dirname(script)
     try:
         code = compile(source, code_path, "exec", dont_inherit=True)

@@ -179,12 +179,22 @@ TFDS_SPECS = {
     "oxford_iiit_pet": ({"image": ((64, 64, 3), "uint8"), "segmentation_mask": ((64, 64, 1), "uint8"),
                          "label": ((), "int64")}, ("image", "label"), 37),
     "voc": ({"image": ((64, 64, 3), "uint8"), "labels": ((2,), "int64")}, ("image", "labels"), 20),
+    "cycle_gan": ({"image": ((256, 256, 3), "uint8"), "label": ((), "int64")}, ("image", "label"), 2),
+    "wine_quality": ({"features": {name: ((), "float32") for name in (
+        "fixed acidity", "volatile acidity", "citric acid", "residual sugar", "chlorides", "free sulfur dioxide",
+        "total sulfur dioxide", "density", "pH", "sulphates", "alcohol")}, "quality": ((), "int64")},
+        ("features", "quality"), 10),
 }
+# name -> {split: examples}; the first split is what load(split=None) also returns.
 TFDS_SIZES = {
-    "mnist": (60000, 10000), "fashion_mnist": (60000, 10000), "cifar10": (50000, 10000),
-    "cifar100": (50000, 10000), "tf_flowers": (3670, 0), "oxford_flowers102": (1020, 6149),
-    "caltech_birds2011": (5994, 5794), "imdb_reviews": (25000, 25000), "ag_news_subset": (120000, 7600),
-    "div2k": (800, 100), "oxford_iiit_pet": (3680, 3669), "voc": (2501, 4952),
+    "mnist": {"train": 60000, "test": 10000}, "fashion_mnist": {"train": 60000, "test": 10000},
+    "cifar10": {"train": 50000, "test": 10000}, "cifar100": {"train": 50000, "test": 10000},
+    "tf_flowers": {"train": 3670}, "oxford_flowers102": {"train": 1020, "validation": 1020, "test": 6149},
+    "caltech_birds2011": {"train": 5994, "test": 5794}, "imdb_reviews": {"train": 25000, "test": 25000},
+    "ag_news_subset": {"train": 120000, "test": 7600}, "div2k": {"train": 800, "validation": 100},
+    "oxford_iiit_pet": {"train": 3680, "test": 3669}, "voc": {"train": 2501, "validation": 2510, "test": 4952},
+    "cycle_gan": {"trainA": 1067, "trainB": 1334, "testA": 120, "testB": 140},
+    "wine_quality": {"train": 4898},
 }
 _WORDS = ("the a movie film good bad great plot actor story scene time love hate best worst music end "
           "character director watch funny boring").split()
@@ -204,10 +214,11 @@ def _tfds_column(rng, n, shape, dtype, classes, key=""):
     return rng.uniform(0, 1, (n,) + shape).astype(dtype)
 
 
-def _split_size(split: str, sizes) -> int:
+def _split_size(split: str, sizes: dict) -> int:
     """'train' / 'test[:10%]' / 'train[1000:]' -> number of examples."""
     base, _, rest = split.partition("[")
-    total = sizes[0] if base.strip() == "train" else (sizes[1] or sizes[0] // 5)
+    base = base.strip()
+    total = sizes.get(base, min(sizes.values()) if sizes else DEFAULT_SIZE[1])
     if not rest:
         return total
     lo, _, hi = rest.rstrip("]").partition(":")
@@ -253,23 +264,29 @@ def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
         def __init__(self, name, features, classes):
             self.name = name
             self.features = {k: _ClassLabel(classes) if k in ("label", "labels") else types.SimpleNamespace(
-                shape=v[0], dtype=v[1]) for k, v in features.items()}
-            sizes = TFDS_SIZES.get(name, DEFAULT_SIZE)
-            self.splits = {s: _SplitInfo(sizes[0] if s == "train" else sizes[1])
-                           for s in ("train", "validation", "test")}
+                shape=None if isinstance(v, dict) else v[0], dtype=None if isinstance(v, dict) else v[1])
+                for k, v in features.items()}
+            sizes = TFDS_SIZES.get(name, {"train": DEFAULT_SIZE[0], "test": DEFAULT_SIZE[1]})
+            self.splits = {split: _SplitInfo(n) for split, n in sizes.items()}
             self.supervised_keys = None
 
     def _one(name, split, as_supervised, features, keys, classes, batch_size):
         import tensorflow as tf
 
-        sizes = TFDS_SIZES.get(name, DEFAULT_SIZE)
+        sizes = TFDS_SIZES.get(name, {"train": DEFAULT_SIZE[0], "test": DEFAULT_SIZE[1]})
         parts = [p.strip() for p in split.split("+")]
         n = sum(_split_size(p, sizes) for p in parts)
         rng = rng_for(f"tfds/{name}/{split}")
-        columns = {k: _tfds_column(rng, n, shape, dtype, classes, k) for k, (shape, dtype) in features.items()}
-        columns = {k: (v.astype(str) if v.dtype == object else v) for k, v in columns.items()}
+        def column(key, spec):
+            if isinstance(spec, dict):  # a nested feature dict (wine_quality's "features")
+                return {k: column(k, v) for k, v in spec.items()}
+            shape, dtype = spec
+            value = _tfds_column(rng, n, shape, dtype, classes, key)
+            return value.astype(str) if value.dtype == object else value
+
+        columns = {k: column(k, spec) for k, spec in features.items()}
         if batch_size == -1:  # the whole split as tensors
-            full = {k: tf.constant(v) for k, v in columns.items()}
+            full = tf.nest.map_structure(tf.constant, columns)
             return (full[keys[0]], full[keys[1]]) if as_supervised else full
         ds = tf.data.Dataset.from_tensor_slices(columns)
         if as_supervised:
@@ -285,13 +302,14 @@ def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
             raise SyntheticDataMissing(f"verify --synthetic-data: no synthetic tfds dataset {name!r}")
         features, keys, classes = spec
         note(f"tfds.load({base!r}) served synthetic data")
-        splits = split if split is not None else ["train", "test"]
+        names = list(TFDS_SIZES.get(base, {"train": 0, "test": 0}))
+        splits = split if split is not None else names
         if isinstance(splits, (list, tuple)):
             ds = [_one(base, s, as_supervised, features, keys, classes, batch_size) for s in splits]
         else:
             ds = _one(base, splits, as_supervised, features, keys, classes, batch_size)
         if split is None:
-            ds = dict(zip(["train", "test"], ds))
+            ds = dict(zip(names, ds))
         return (ds, _Info(base, features, classes)) if with_info else ds
 
     def as_numpy(ds):
