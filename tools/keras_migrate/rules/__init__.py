@@ -11,6 +11,7 @@ from keras_migrate.rules.optimizer_lr import OptimizerLr
 from keras_migrate.rules.training_positional import TrainingPositional
 from keras_migrate.rules.get_file_layout import GetFileLayout
 from keras_migrate.rules.call_mask import CallMask
+from keras_migrate.rules.input_shape import InputShape
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
 from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
@@ -45,6 +46,7 @@ ALL_RULES = (
     TrainingPositional,
     GetFileLayout,
     CallMask,
+    InputShape,
     LambdaOutputShape,
     BackendFunctions,
     ModelIoNames,

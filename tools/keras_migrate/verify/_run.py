@@ -235,7 +235,8 @@ def _run_child(name: str, options: VerifyOptions, root: str, mirror: Optional[st
         # Keras 2's get_file caches under ~/.keras whatever KERAS_HOME says: synthetic
         # files must never land in (or be read from) the user's real download cache.
         env["HOME"] = os.path.join(run_dir, "home")
-        os.makedirs(env["HOME"], exist_ok=True)
+        # It must exist and be writable, or get_file falls back to the shared /tmp/.keras.
+        os.makedirs(os.path.join(env["HOME"], ".keras"), exist_ok=True)
     if options.command:
         # pytest's assertion rewriting would load test modules ahead of our import hook.
         env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " --assert=plain -p no:cacheprovider").strip()

@@ -1,0 +1,129 @@
+"""KM120 input_shape: `Input(shape=2)` -> `Input(shape=(2,))`.
+
+Keras 2's Input/InputLayer turned an int shape into a 1-tuple; Keras 3 raises "Cannot
+convert '2' to a shape". An int literal is wrapped. A name is wrapped when it is a
+parameter of the enclosing function and every call of that function in the file passes
+an int literal for it (`def coupling(input_shape): ... Input(shape=input_shape)` called
+as `coupling(2)`); when some calls pass ints and others not, the conversion is spelled
+out; otherwise (a tuple, or unknown) the argument is left as is.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
+
+__all__ = ["InputShape"]
+
+_INPUTS = ("Input", "layers.Input", "layers.InputLayer", "InputLayer")
+_KEYWORDS = ("shape", "input_shape")
+
+
+def _int_literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Integer) or (
+        isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Integer))
+
+
+def _call_kinds(ctx) -> Dict[tuple, Set[str]]:
+    """{(function, parameter): kinds of what calls pass} with kinds "int" / "other"."""
+    kinds = ctx.notes.get("km120")
+    if kinds is not None:
+        return kinds
+    kinds = {}
+    tree = _scan.file_ast(ctx)
+    functions: Dict[str, List[str]] = {}
+    if tree is not None:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[node.name] = [a.arg for a in node.args.args]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+                params = functions[node.func.id]
+                passed = dict(zip(params, node.args))
+                passed.update({k.arg: k.value for k in node.keywords if k.arg})
+                for name in params:
+                    value = passed.get(name)
+                    if value is None:
+                        continue
+                    is_int = isinstance(value, ast.Constant) and type(value.value) is int
+                    kinds.setdefault((node.func.id, name), set()).add("int" if is_int else "other")
+    ctx.notes["km120"] = kinds
+    return kinds
+
+
+class InputShape(Rule):
+    id = "KM120"
+    name = "input_shape"
+    description = "An int Input shape (Keras 2 made it a 1-tuple; Keras 3 rejects it) becomes a tuple."
+    TRIGGERS = ("Input",)
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow import keras
+            def coupling(input_shape):
+                inputs = keras.layers.Input(shape=input_shape)
+                return keras.Model(inputs, keras.layers.Dense(input_shape)(inputs))
+            model = coupling(2)
+            features = keras.Input(shape=8)
+            """,
+            after="""
+            from tensorflow import keras
+            def coupling(input_shape):
+                inputs = keras.layers.Input(shape=(input_shape,))
+                return keras.Model(inputs, keras.layers.Dense(input_shape)(inputs))
+            model = coupling(2)
+            features = keras.Input(shape=(8,))
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            def tower(shape):
+                return tf.keras.Input(shape=shape)
+            a = tower(3)
+            b = tower((4, 4))
+            """,
+            after="""
+            import tensorflow as tf
+            def tower(shape):
+                return tf.keras.Input(shape=(shape,) if isinstance(shape, int) else shape)
+            a = tower(3)
+            b = tower((4, 4))
+            """,
+        ),
+    )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        path = self.ctx.keras_path(original.func)
+        if path not in _INPUTS:
+            return updated
+        args = list(updated.args)
+        for i, arg in enumerate(args):
+            first_positional = i == 0 and arg.keyword is None and not arg.star
+            if not (first_positional or (arg.keyword is not None and arg.keyword.value in _KEYWORDS)):
+                continue
+            new = self._tuple(arg.value)
+            if new is not None:
+                self.fired()
+                args[i] = arg.with_changes(value=new)
+        return updated.with_changes(args=args)
+
+    def _tuple(self, value: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        if _int_literal(value):
+            return cst.Tuple([cst.Element(value)])
+        if not isinstance(value, cst.Name) or not self.ctx.function_stack:
+            return None
+        function = self.ctx.function_stack[-1]
+        if value.value not in [p.name.value for p in function.params.params]:
+            return None
+        kinds = _call_kinds(self.ctx).get((function.name.value, value.value), set())
+        if kinds == {"int"}:
+            return cst.Tuple([cst.Element(value)])
+        if "int" in kinds:
+            return cst.parse_expression(f"({value.value},) if isinstance({value.value}, int) else {value.value}")
+        return None
