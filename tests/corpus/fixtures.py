@@ -88,7 +88,7 @@ def movielens(url, path, rng):
 def arxiv(url, path, rng):
     terms = ["cs.LG", "cs.CV", "stat.ML", "cs.AI", "cs.CL"]
     rows = []
-    for i in range(240):
+    for i in range(2500):  # the script samples 100 of its 10% test split
         chosen = sorted(set(rng.choice(terms, rng.randint(1, 3)).tolist()))
         rows.append([repr(chosen) if i % 7 else repr(["cs.LG"]), f"title {i} {_sentence(rng, 2, 5)}",
                      _sentence(rng, 20, 60)])

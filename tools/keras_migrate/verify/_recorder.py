@@ -229,6 +229,12 @@ def _wrap(owner, name: str, make: Callable[[Callable], Callable]) -> None:
         return
     wrapped = make(original)
     functools.update_wrapper(wrapped, original)
+    # Frameworks read argspecs (Keras 3's Operation.__new__ reads __init__'s with
+    # getfullargspec, which ignores __wrapped__ but honours __signature__).
+    try:
+        wrapped.__signature__ = inspect.signature(original)
+    except (TypeError, ValueError):
+        pass
     wrapped.__keras_migrate_verify__ = True
     setattr(owner, name, wrapped)
 
