@@ -37,6 +37,26 @@ IDENTICAL = textwrap.dedent(
     """
 )
 
+# Random ops in a tf.data pipeline (graph mode, dynamic shapes) and at module level.
+RANDOM_DATA = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+    x = tf.random.stateless_normal((32, 3), seed=(1, 2))
+    x = tf.random.shuffle(x)
+
+    def jitter(row):
+        return row + tf.random.uniform(tf.shape(row), -0.1, 0.1)
+
+    data = tf.data.Dataset.from_tensor_slices(x).map(jitter).batch(8).map(lambda b: (b, tf.reduce_sum(b, 1)))
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(data, epochs=2, verbose=0)
+    """
+)
+
 # tf_keras 2.21 silently ignores `lr=`; the migrated code honours learning_rate=.
 LR_IGNORED = textwrap.dedent(
     """
@@ -82,6 +102,14 @@ def test_identical_on_every_backend(tmp_path, capsys):
     neutralised = report["backends"]["jax"]["neutralised"]
     assert any("Dropout" in k for k in neutralised) and any("random.normal returns deterministic values" in k for k in neutralised)
     assert "verdict: identical on jax, tensorflow, torch" in capsys.readouterr().out
+
+
+def test_random_ops_are_deterministic_in_graph_and_eager_code(tmp_path):
+    code, report = _verify(tmp_path, RANDOM_DATA, "--backends", "jax")
+    assert report["backends"]["jax"]["verdict"] == "identical", report["backends"]["jax"]
+    neutralised = report["backends"]["jax"]["neutralised"]
+    for name in ("stateless_normal", "shuffle", "uniform"):
+        assert any(f"tf.random.{name} returns deterministic values" in k for k in neutralised), neutralised
 
 
 def test_ignored_lr_is_reported_as_a_difference(tmp_path):

@@ -84,10 +84,6 @@ def render_text(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def public(report: dict) -> dict:
-    return {k: v for k, v in report.items() if not k.startswith("_")}
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     # `-- COMMAND`, or anything that is not a .py file, is a command line.
@@ -102,7 +98,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         build_parser().error(f"unknown backend(s) {unknown}; choose from {', '.join(BACKENDS)}")
     options = VerifyOptions(
         program=args.program, command=command, root=args.root, backends=backends, mode=args.mode,
-        max_epochs=args.max_epochs, max_steps=args.max_steps, max_batch=args.max_batch, synthetic_data=args.synthetic_data,
+        max_epochs=args.max_epochs, max_steps=args.max_steps, max_batch=args.max_batch,
+        synthetic_data=args.synthetic_data,
         fixtures=args.fixtures,
         neutralize=not args.no_neutralize, timeout=args.timeout,
         tolerance=Tolerance(rtol=args.rtol, atol=args.atol), run_unsupported=args.run_unsupported,
@@ -111,7 +108,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     report = verify(options, log=lambda s: print(f"[verify] {s}", file=sys.stderr))
     sys.stdout.write(render_text(report))
     if args.json:
-        text = json.dumps(public(report), indent=2, sort_keys=True) + "\n"
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
         if args.json == "-":
             sys.stdout.write(text)
         else:

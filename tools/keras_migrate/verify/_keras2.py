@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keras_migrate.verify import _recorder as r
-from keras_migrate.verify._tf import TF_RANDOM, patch_tensorflow, tf_ops
+from keras_migrate.verify._tf import patch_tensorflow, tf_ops
 
 __all__ = ["install"]
 
@@ -44,8 +44,7 @@ def install(rec: r.Recorder) -> None:
     r.neutralize_layers(rec, [getattr(layers, n, None) for n in RANDOM_LAYERS])
     r.zero_dropout_args(rec, [getattr(layers, n, None) for n in DROPOUT_ARG_LAYERS])
     for api in api_roots():
-        r.deterministic_random(rec, api.backend, {"random_normal": "normal", "random_uniform": "uniform",
-                                                  "truncated_normal": "truncated_normal"},
+        r.deterministic_random(rec, api.backend, ("random_normal", "random_uniform", "truncated_normal"),
                                tf_ops(), to_tensor, "tf.keras.backend")
         r.identity_dropout(rec, api.backend, "dropout", "tf.keras.backend")
 

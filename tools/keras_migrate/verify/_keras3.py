@@ -53,6 +53,15 @@ class _KerasOps:
     def floor(self, x):
         return self.ops.floor(x)
 
+    def dim(self, x, axis):
+        return self.ops.shape(x)[axis]
+
+    def argsort(self, x):
+        return self.ops.argsort(x)
+
+    def take(self, x, indices, axis):
+        return self.ops.take(x, indices, axis=axis)
+
 
 def install(rec: r.Recorder) -> None:
     import keras
@@ -83,7 +92,6 @@ def install(rec: r.Recorder) -> None:
         return
     r.neutralize_layers(rec, [getattr(keras.layers, n, None) for n in RANDOM_LAYERS])
     r.zero_dropout_args(rec, [getattr(keras.layers, n, None) for n in DROPOUT_ARG_LAYERS])
-    r.deterministic_random(rec, keras.random, {"normal": "normal", "uniform": "uniform",
-                                               "truncated_normal": "truncated_normal"},
+    r.deterministic_random(rec, keras.random, ("normal", "uniform", "truncated_normal", "randint", "shuffle"),
                            _KerasOps(keras.ops), to_tensor, "keras.random")
     r.identity_dropout(rec, keras.random, "dropout", "keras.random")

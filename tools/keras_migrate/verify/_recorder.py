@@ -490,8 +490,26 @@ def _static_shape(shape):
         return None
 
 
+# User-level random functions: (distribution, parameter names in positional order).
+# One table for tf.random, keras.random and keras.backend (K.random_*).
+RANDOM_SPECS = {
+    "normal": ("normal", ("shape", "mean", "stddev", "dtype", "seed")),
+    "uniform": ("uniform", ("shape", "minval", "maxval", "dtype", "seed")),
+    "truncated_normal": ("truncated_normal", ("shape", "mean", "stddev", "dtype", "seed")),
+    "random_normal": ("normal", ("shape", "mean", "stddev", "dtype", "seed")),
+    "random_uniform": ("uniform", ("shape", "minval", "maxval", "dtype", "seed")),
+    "stateless_normal": ("normal", ("shape", "seed", "mean", "stddev", "dtype")),
+    "stateless_uniform": ("uniform", ("shape", "seed", "minval", "maxval", "dtype")),
+    "stateless_truncated_normal": ("truncated_normal", ("shape", "seed", "mean", "stddev", "dtype")),
+    "randint": ("uniform", ("shape", "minval", "maxval", "dtype", "seed")),
+    "shuffle": ("shuffle", ("x", "axis", "seed")),
+}
+_DEFAULTS = {"mean": 0.0, "stddev": 1.0, "minval": 0.0, "maxval": None, "dtype": None, "axis": 0}
+
+
 def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, label: str) -> None:
-    """Replaces user-level random functions of `module` (tf.random, keras.random, K)."""
+    """Replaces user-level random functions `names` of `module` (tf.random, keras.random,
+    K): values are a function of shape and parameters only, the same in every run."""
 
     def uniform01(shape, salt):
         static = _static_shape(shape)
@@ -499,34 +517,47 @@ def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, la
             return to_tensor(_determinism.hash_uniform_np(static, salt), "float32")
         return _determinism.hash_uniform_ops(tensor_ops, tensor_ops.as_shape(shape), salt)
 
-    def scaled(kind):
-        def fn(shape, *args, **kwargs):
-            params = dict(zip(("a", "b"), args[:2]))
-            dtype = kwargs.get("dtype") or (args[2] if len(args) > 2 else None)
-            if kind == "uniform":
-                low = kwargs.get("minval", kwargs.get("low", params.get("a", 0.0)))
-                high = kwargs.get("maxval", kwargs.get("high", params.get("b", 1.0)))
-                high = 1.0 if high is None else high
-                u = uniform01(shape, _determinism.salt_for(kind, str(low), str(high)))
-                out = low + (high - low) * u if not _is_int_dtype(dtype) else \
-                    tensor_ops.floor(low + (high - low) * u)
-            else:
-                mean = kwargs.get("mean", params.get("a", 0.0))
-                std = kwargs.get("stddev", params.get("b", 1.0))
-                factor = 0.87962566 if kind == "truncated_normal" else 1.0
-                u = uniform01(shape, _determinism.salt_for(kind, str(mean), str(std)))
-                out = mean + (std * factor * 3 ** 0.5) * (2.0 * u - 1.0)
-            rec.note(f"{label}.{fn.__name__} returns deterministic values (same in both runs)")
-            return tensor_ops.cast(out, dtype) if dtype is not None else out
+    def sample(kind, a):
+        if kind == "shuffle":
+            x = a["x"]
+            size = tensor_ops.dim(x, a["axis"])
+            order = tensor_ops.argsort(uniform01((size,), _determinism.salt_for("shuffle")))
+            return tensor_ops.take(x, order, a["axis"])
+        dtype = a["dtype"]
+        if kind == "uniform":
+            low, high = a["minval"], a["maxval"]
+            high = 1.0 if high is None else high
+            u = uniform01(a["shape"], _determinism.salt_for(kind, str(low), str(high)))
+            out = low + (high - low) * u
+            if _is_int_dtype(dtype):
+                out = tensor_ops.floor(out)
+        else:
+            mean, std = a["mean"], a["stddev"]
+            factor = 0.87962566 if kind == "truncated_normal" else 1.0
+            u = uniform01(a["shape"], _determinism.salt_for(kind, str(mean), str(std)))
+            out = mean + (std * factor * 3 ** 0.5) * (2.0 * u - 1.0)
+        return tensor_ops.cast(out, dtype) if dtype is not None else out
 
+    def replacement(name):
+        kind, params = RANDOM_SPECS[name]
+
+        def fn(*args, **kwargs):
+            bound = dict(_DEFAULTS)
+            bound.update(zip(params, args))
+            bound.update({k: v for k, v in kwargs.items() if k in params or k in _DEFAULTS})
+            if "value" in kwargs:  # tf.random.shuffle(value=...)
+                bound["x"] = kwargs["value"]
+            if name == "randint" and bound["dtype"] is None:
+                bound["dtype"] = "int32"
+            rec.note(f"{label}.{name} returns deterministic values (same in both runs)")
+            return sample(kind, bound)
+
+        fn.__name__ = name
         return fn
 
-    for name, kind in names.items():
-        if not hasattr(module, name):
-            continue
-        fn = scaled(kind)
-        fn.__name__ = name
-        setattr(module, name, fn)
+    for name in names:
+        if hasattr(module, name) and name in RANDOM_SPECS:
+            setattr(module, name, replacement(name))
 
 
 def _is_int_dtype(dtype) -> bool:

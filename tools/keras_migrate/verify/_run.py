@@ -343,7 +343,6 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
     mirror_src = os.path.join(scratch, "migrated_src")
     log(f"migrating {root} ...")
     results = _migrate_tree(root, mirror_src, options.mode, os.path.abspath(scratch))
-    # The mirror is keyed by the scratch working copy's paths (see _run_child).
     report: dict = {
         "program": " ".join(options.program) if options.command else options.program[0],
         "args": [] if options.command else list(options.program[1:]), "command": options.command, "root": root,
@@ -351,41 +350,14 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
         "caps": {"max_epochs": options.max_epochs, "max_steps": options.max_steps, "max_batch": options.max_batch},
         "synthetic_data": options.synthetic_data, "neutralize": options.neutralize,
     }
-    uses_tf = any("tensorflow" in r.code for r in results.values())
-
     log("running the original under Keras 2 (tf_keras) ...")
     reference = _run_child("keras2", options, root, None, scratch, True)
-    report["keras2"] = {
-        "status": "ok" if reference.finished else ("timeout" if reference.timed_out else "crashed"),
-        "seconds": round(reference.seconds, 2),
-        "records": len([r for r in reference.records if r.kind != NOTE]),
-    }
-    if not reference.finished:
-        report["keras2"]["crash"] = {k: v for k, v in (reference.crash or {}).items() if k != "traceback"} \
-            or {"message": _tail(reference.output, 5)}
-    loaded = set(reference.loaded) | (set() if options.command else {script})
-    tf_reasons: List[str] = []
-    failed_files: List[str] = []
-    for path in sorted(loaded):
-        result = results.get(path)
-        if result is None:
-            continue
-        tf_reasons.extend(f"{os.path.relpath(path, root)}: {reason}" for reason in result.tensorflow_only)
-        if result.failed:
-            failed_files.append(os.path.relpath(path, root))
-    report["migration"] = {
-        "files": len(results),
-        "changed": sum(r.changed for r in results.values()),
-        "failed": failed_files,
-        "tensorflow_only": tf_reasons,
-        # Manual fixes left in the code that ran: what the migrator predicted.
-        "diagnostics": [
-            {"path": os.path.relpath(d.path, root), "line": d.line, "column": d.column, "rule_id": d.rule_id,
-             "severity": d.severity.value, "message": d.message, "fix": d.fix}
-            for path in sorted(loaded) if path in results for d in results[path].diagnostics
-            if d.severity.value != "info"
-        ],
-    }
+    report["keras2"] = _reference_summary(reference)
+    # The migrated files that decide the backends: those the program actually imported.
+    loaded = sorted(p for p in set(reference.loaded) | (set() if options.command else {script}) if p in results)
+    report["migration"] = _migration_summary(results, loaded, root)
+    tf_reasons = report["migration"]["tensorflow_only"]
+    uses_tf = any("tensorflow" in r.code for r in results.values())
     verdicts: Dict[str, Verdict] = {}
     for backend in options.backends:
         if not reference.finished:
@@ -403,6 +375,34 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
     report["backends"] = {b: v.as_dict() for b, v in verdicts.items()}
     report["supported_backends"] = sorted(b for b, v in verdicts.items() if v.verdict == IDENTICAL)
     report["identical"] = bool(verdicts) and all(v.verdict == IDENTICAL for v in verdicts.values())
-    report["_verdicts"] = verdicts
-    report["_reference"] = reference
     return report
+
+
+def _reference_summary(reference: RunOutcome) -> dict:
+    summary = {
+        "status": "ok" if reference.finished else ("timeout" if reference.timed_out else "crashed"),
+        "seconds": round(reference.seconds, 2),
+        "records": len([r for r in reference.records if r.kind != NOTE]),
+    }
+    if not reference.finished:
+        crash = {k: v for k, v in (reference.crash or {}).items() if k != "traceback"}
+        summary["crash"] = crash or {"message": _tail(reference.output, 5)}
+    return summary
+
+
+def _migration_summary(results, loaded: List[str], root: str) -> dict:
+    def rel(path: str) -> str:
+        return os.path.relpath(path, root)
+
+    return {
+        "files": len(results),
+        "changed": sum(r.changed for r in results.values()),
+        "failed": [rel(p) for p in loaded if results[p].failed],
+        "tensorflow_only": [f"{rel(p)}: {reason}" for p in loaded for reason in results[p].tensorflow_only],
+        # Manual fixes left in the code that ran: what the migrator predicted.
+        "diagnostics": [
+            {"path": rel(d.path), "line": d.line, "column": d.column, "rule_id": d.rule_id,
+             "severity": d.severity.value, "message": d.message, "fix": d.fix}
+            for p in loaded for d in results[p].diagnostics if d.severity.value != "info"
+        ],
+    }

@@ -10,7 +10,8 @@ from keras_migrate.verify import _recorder as r
 
 __all__ = ["TF_RANDOM", "patch_tensorflow", "tf_ops"]
 
-TF_RANDOM = {"normal": "normal", "uniform": "uniform", "truncated_normal": "truncated_normal"}
+TF_RANDOM = ("normal", "uniform", "truncated_normal", "shuffle", "stateless_normal", "stateless_uniform",
+             "stateless_truncated_normal")
 
 
 class _TfOps:
@@ -42,6 +43,16 @@ class _TfOps:
 
     def floor(self, x):
         return self.tf.floor(x)
+
+    def dim(self, x, axis):
+        static = x.shape[axis]
+        return static if static is not None else self.tf.shape(x)[axis]
+
+    def argsort(self, x):
+        return self.tf.argsort(x)
+
+    def take(self, x, indices, axis):
+        return self.tf.gather(x, indices, axis=axis)
 
 
 def tf_ops():
