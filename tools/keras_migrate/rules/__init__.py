@@ -12,6 +12,7 @@ from keras_migrate.rules.training_positional import TrainingPositional
 from keras_migrate.rules.get_file_layout import GetFileLayout
 from keras_migrate.rules.call_mask import CallMask
 from keras_migrate.rules.input_shape import InputShape
+from keras_migrate.rules.embedding_sparse_updates import EmbeddingSparseUpdates
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
 from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
@@ -47,6 +48,7 @@ ALL_RULES = (
     GetFileLayout,
     CallMask,
     InputShape,
+    EmbeddingSparseUpdates,
     LambdaOutputShape,
     BackendFunctions,
     ModelIoNames,
