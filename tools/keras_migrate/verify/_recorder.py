@@ -221,6 +221,15 @@ def model_weights(model) -> list:
 _RECORDER: Optional[Recorder] = None
 
 
+def _no_autograph(fn: Callable) -> Callable:
+    """Our stand-ins run as written inside tf.function: AutoGraph must not rewrite their
+    Python control flow (it turns shape checks into graph ops that then hit numpy)."""
+    tf = sys.modules.get("tensorflow")
+    if tf is None:
+        return fn
+    return tf.autograph.experimental.do_not_convert(fn)
+
+
 def _wrap(owner, name: str, make: Callable[[Callable], Callable]) -> None:
     original = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name, None)
     if original is None:
@@ -235,8 +244,9 @@ def _wrap(owner, name: str, make: Callable[[Callable], Callable]) -> None:
         wrapped.__signature__ = inspect.signature(original)
     except (TypeError, ValueError):
         pass
-    wrapped.__keras_migrate_verify__ = True
-    setattr(owner, name, wrapped)
+    outer = _no_autograph(wrapped)
+    outer.__keras_migrate_verify__ = wrapped.__keras_migrate_verify__ = True
+    setattr(owner, name, outer)
 
 
 def _cap_array_like(value, n):
@@ -557,7 +567,7 @@ def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, la
 
     for name in names:
         if hasattr(module, name) and name in RANDOM_SPECS:
-            setattr(module, name, replacement(name))
+            setattr(module, name, _no_autograph(replacement(name)))
 
 
 def _is_int_dtype(dtype) -> bool:
@@ -572,7 +582,7 @@ def identity_dropout(rec: Recorder, module, name: str, label: str) -> None:
         rec.note(f"{label}.{name} is the identity (random)")
         return x
 
-    setattr(module, name, dropout)
+    setattr(module, name, _no_autograph(dropout))
 
 
 # -- install ---------------------------------------------------------------------------
