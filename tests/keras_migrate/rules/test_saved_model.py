@@ -706,3 +706,69 @@ def test_latest_checkpoint_of_a_weights_checkpoint_is_diagnosed():
         rules=RULES,
         expected_diagnostics=["KM141"],
     )
+
+
+def test_tensorrt_converter_reads_the_savedmodel_and_its_own_save_is_not_a_model():
+    # keras-io vision/near_dup_search.py
+    assert_migrates(
+        """
+        import tensorflow as tf
+
+        embedding_model = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+        embedding_model.save("embedding_model")
+        converter = tf.experimental.tensorrt.Converter(input_saved_model_dir="embedding_model")
+        converter.convert()
+        converter.save("tensorrt_embedding_model")
+        root = tf.saved_model.load("tensorrt_embedding_model")
+        """,
+        """
+        import tensorflow as tf
+
+        embedding_model = tf.keras.Sequential([tf.keras.layers.Dense(4)])
+        embedding_model.export("embedding_model")
+        converter = tf.experimental.tensorrt.Converter(input_saved_model_dir="embedding_model")
+        converter.convert()
+        converter.save("tensorrt_embedding_model")
+        root = tf.saved_model.load("tensorrt_embedding_model")
+        """,
+        rules=RULES,
+    )
+
+
+def test_reloaded_subclassed_model_is_renamed_and_diagnosed():
+    assert_migrates(
+        """
+        from tensorflow import keras
+
+        class Net(keras.Model):
+            def __init__(self, units):
+                super().__init__()
+                self.dense = keras.layers.Dense(units)
+
+            def call(self, x):
+                return self.dense(x)
+
+        net = Net(3)
+        net.fit(x, y)
+        net.save("net")
+        again = keras.models.load_model("net")
+        """,
+        """
+        from tensorflow import keras
+
+        class Net(keras.Model):
+            def __init__(self, units):
+                super().__init__()
+                self.dense = keras.layers.Dense(units)
+
+            def call(self, x):
+                return self.dense(x)
+
+        net = Net(3)
+        net.fit(x, y)
+        net.save("net.keras")
+        again = keras.models.load_model("net.keras", custom_objects={"Net": Net})
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM141", "KM141"],
+    )

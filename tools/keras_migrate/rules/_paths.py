@@ -316,6 +316,13 @@ class PathModel:
             if found is not None and self._is_path_like(found[1], found[0][0]):
                 return self._parts(found[1], found[0][0], depth + 1)
             return self._hole(expr, scope)
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):  # PATHS["best"]
+            found = self.single_value(expr.value.id, scope)
+            key = _scan.string_value(expr.slice)
+            if found is not None and isinstance(found[1], ast.Dict) and key is not None:
+                for k, v in zip(found[1].keys, found[1].values):
+                    if k is not None and _scan.string_value(k) == key:
+                        return self._parts(v, found[0][0], depth + 1)
         if isinstance(expr, ast.Call):
             joined = self._joined(expr, scope, depth)
             if joined is not None:
@@ -448,7 +455,7 @@ class PathModel:
                 return SITE  # an opaque name: `name + ".keras"` where it is used
             inner = self.carrier(found[1], found[0][0], depth + 1, params)
             return found[0] if inner == SITE else inner
-        if isinstance(expr, ast.Attribute):
+        if isinstance(expr, (ast.Attribute, ast.Subscript)):  # `self.path`, `paths["best"]`
             return SITE
         if isinstance(expr, ast.Call):
             if isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":

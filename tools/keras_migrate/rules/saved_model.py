@@ -110,6 +110,7 @@ class _Event:
     save_format: Optional[str] = None
     model_receiver: bool = True  # save(): the receiver is known to be a Keras model
     in_expression: bool = False  # inside a lambda/comprehension: no statement to add before
+    subclass: Optional[str] = None  # save(): the model is an instance of this file's Model subclass
 
     @property
     def tail(self) -> Optional[str]:
@@ -157,9 +158,14 @@ class _Plan:
         model_classes = self._model_classes(nodes)
         assigns = [(scope, node) for scope, node in nodes if isinstance(node, ast.Assign)
                    and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)]
+        # Instances of the file's own keras.Model subclasses: Keras 3 rebuilds them from
+        # get_config() on reload, where Keras 2 revived them from the SavedModel.
+        self.subclass_of: Dict[Tuple[_scan.Scope, str], str] = {}
         for scope, node in assigns:
             if self._is_model_expr(node.value, model_classes):
                 self.model_names.add((scope, node.targets[0].id))
+                if isinstance(node.value.func, ast.Name) and node.value.func.id in model_classes:
+                    self.subclass_of[(scope, node.targets[0].id)] = node.value.func.id
         for scope, node in nodes:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name):
@@ -242,7 +248,8 @@ class _Plan:
                     weights_only = isinstance(call.args[4], ast.Constant) and call.args[4].value is True
             elif qualified in SAVEDMODEL_READERS:
                 kind = "reader"
-                path_expr = call.args[0] if call.args else (kw.get("export_dir") or kw.get("saved_model_dir"))
+                path_expr = call.args[0] if call.args else next(
+                    (kw[k] for k in ("export_dir", "saved_model_dir", "input_saved_model_dir") if k in kw), None)
             elif qualified in PATH_PROBES and call.args:
                 kind, path_expr = "probe", call.args[0]
             elif qualified in DIRECTORY_PROBES and call.args:
@@ -259,7 +266,16 @@ class _Plan:
         pattern = _paths.template(shape) if kind == "checkpoint" else shape
         return _Event(kind, scope, call, path_expr, shape, pattern, self.paths.carrier(path_expr, scope),
                       self._targets.get(id(call)), weights_only, save_format, model_receiver,
-                      id(call) in self._in_expression)
+                      id(call) in self._in_expression, self._subclass(call, scope, kind))
+
+    def _subclass(self, call: ast.Call, scope: _scan.Scope, kind: str) -> Optional[str]:
+        model = None
+        if kind == "save":
+            model = call.func.value if isinstance(call.func, ast.Attribute) and len(call.args) < 2 else (
+                call.args[0] if call.args else None)
+        if not isinstance(model, ast.Name):
+            return None
+        return self.subclass_of.get((scope, model.id)) or self.subclass_of.get(((), model.id))
 
     # -- grouping -------------------------------------------------------------------
     def _groups(self) -> List[List[_Event]]:
@@ -450,6 +466,11 @@ class _Plan:
             action.say("warning", "Keras 3 needs the custom layers and Lambda functions of this model in "
                        "custom_objects= to reload it",
                        "add " + ", ".join(f"{n!r}: {n}" for n in wanted) + " to custom_objects")
+        for cls in sorted({e.subclass for e in writers if e.subclass and e.ext not in _H5}):
+            action.say("warning", f"Keras 3 rebuilds the subclassed model {cls} from its get_config() and build() "
+                       "when it reloads the .keras file (Keras 2 revived it from the SavedModel)",
+                       f"check that {cls} reloads (get_config() returning its __init__ arguments, a build() "
+                       f"method), or save_weights() and load_weights() into a new {cls}(...) instead")
         if self._lambdas.lambdas and "safe_mode" not in keywords:
             action.unsafe_lambdas = True
         if self._lambdas.global_lambdas:
@@ -462,7 +483,7 @@ class _Plan:
     def _decide_served(self, events: List[_Event]) -> None:
         for event in events:
             tail, ext = event.tail, event.ext
-            if event.kind == "save":
+            if event.kind == "save" and event.model_receiver:
                 if tail is None:
                     if event.save_format == "tf":
                         self._action(event).say(
@@ -735,7 +756,7 @@ def _path_arg_index(call: cst.Call, positional: int) -> Optional[int]:
     if len(call.args) > positional and call.args[positional].keyword is None:
         return positional
     for i, arg in enumerate(call.args):
-        if arg.keyword is not None and arg.keyword.value in ("export_dir", "saved_model_dir"):
+        if arg.keyword is not None and arg.keyword.value in ("export_dir", "saved_model_dir", "input_saved_model_dir"):
             return i
     return None
 
