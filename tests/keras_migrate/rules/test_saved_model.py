@@ -772,3 +772,29 @@ def test_reloaded_subclassed_model_is_renamed_and_diagnosed():
         rules=RULES,
         expected_diagnostics=["KM141", "KM141"],
     )
+
+
+def test_output_shape_lambda_needs_safe_mode_and_named_function_custom_objects():
+    assert_migrates(
+        """
+        from tensorflow import keras
+
+        def halve(t):
+            return t * 0.5
+
+        model = keras.Sequential([keras.layers.Lambda(halve, output_shape=lambda s: s)])
+        model.save("halved")
+        again = keras.models.load_model("halved")
+        """,
+        """
+        from tensorflow import keras
+
+        def halve(t):
+            return t * 0.5
+
+        model = keras.Sequential([keras.layers.Lambda(halve, output_shape=lambda s: s)])
+        model.save("halved.keras")
+        again = keras.models.load_model("halved.keras", custom_objects={"halve": halve}, safe_mode=False)
+        """,
+        rules=RULES,
+    )

@@ -368,7 +368,7 @@ class _Plan:
                 self._unknown_writer(event, kind)
         if not renamed:
             for event in writers:
-                self._keep_format(event, kind, reloaded)
+                self._keep_format(event)
             return
         stuck = [e for e in renamed if e.carrier is None]
         if stuck:
@@ -382,7 +382,7 @@ class _Plan:
             self._rename(event, kind)
         for event in writers:
             if event not in renamed:
-                self._keep_format(event, kind, reloaded)
+                self._keep_format(event)
             elif event.save_format is not None:
                 self._action(event).drop_save_format = True
         for event in renamed:
@@ -421,13 +421,13 @@ class _Plan:
             "at run time", f"end the {'filepath' if event.kind == 'checkpoint' else 'path'} with {suffix}"
             + (" (and load_weights() the same path)" if event.kind == "save_weights" else ""))
 
-    def _keep_format(self, event: _Event, kind: str, reloaded: bool) -> None:
+    def _keep_format(self, event: _Event) -> None:
         """A writer whose file name stays: only save_format= needs care."""
         if event.kind != "save" or event.save_format is None:
             return
         ext = event.ext
         action = self._action(event)
-        if ext in _H5 + (".keras",) or event.save_format in ("h5", "keras"):
+        if ext in MODEL_FILE_SUFFIXES or event.save_format in ("h5", "keras"):
             action.drop_save_format = True
             if event.save_format == "h5" and ext not in _H5:
                 action.say("warning", "save_format='h5' needs a path ending in .h5 in Keras 3",
@@ -475,7 +475,7 @@ class _Plan:
             action.unsafe_lambdas = True
         if self._lambdas.global_lambdas:
             action.say("warning", "Keras 3 reloads a Lambda layer's Python lambda without this program's globals, "
-                       "so the lambda at line(s) " + ", ".join(map(str, self._lambdas.global_lambdas))
+                       "so the lambda at line(s) " + ", ".join(map(str, sorted(set(self._lambdas.global_lambdas))))
                        + " fails with a NameError when the model is reloaded",
                        "make the lambda a named function (def fn(x): ...) defined at module level; it is then "
                        "passed in custom_objects")
@@ -493,8 +493,8 @@ class _Plan:
                     continue
                 if ext not in _TF_EXTENSIONS and event.save_format not in ("tf", "keras", "h5"):
                     continue
-                if event.save_format == "h5" or ext in _H5 + (".keras",):
-                    self._keep_format(event, "keras", False)
+                if event.save_format == "h5" or ext in MODEL_FILE_SUFFIXES:
+                    self._keep_format(event)
                     continue
                 action = self._action(event)
                 action.drop_save_format = event.save_format is not None
@@ -639,14 +639,17 @@ class _LambdaFunctions:
         for _, node in nodes:
             if not (isinstance(node, ast.Call) and names.keras(node.func) in _LAMBDA):
                 continue
-            function = node.args[0] if node.args else _scan.call_keywords(node).get("function")
-            if isinstance(function, ast.Name) and function.id in module_functions:
-                if function.id not in self.functions:
-                    self.functions.append(function.id)
-            elif isinstance(function, ast.Lambda):
-                self.lambdas.append(function.lineno)
-                if _free_names(function) & module_names:
-                    self.global_lambdas.append(function.lineno)
+            keywords = _scan.call_keywords(node)
+            function = node.args[0] if node.args else keywords.get("function")
+            output_shape = node.args[1] if len(node.args) > 1 else keywords.get("output_shape")
+            for fn in (function, output_shape):
+                if isinstance(fn, ast.Name) and fn.id in module_functions:
+                    if fn.id not in self.functions:
+                        self.functions.append(fn.id)
+                elif isinstance(fn, ast.Lambda):
+                    self.lambdas.append(fn.lineno)
+                    if _free_names(fn) & module_names:
+                        self.global_lambdas.append(fn.lineno)
 
 
 def _free_names(function: ast.Lambda) -> Set[str]:
