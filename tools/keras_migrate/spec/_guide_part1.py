@@ -5,8 +5,13 @@ from __future__ import annotations
 
 __all__ = [
     "AUTO_NAMED_METRICS",
+    "DIRECTORY_FUNCTIONS",
+    "DIRECTORY_PROBES",
+    "EXISTING_DIRECTORIES",
     "METRIC_NAME_EXCEPTIONS",
     "MODEL_FILE_SUFFIXES",
+    "PATH_JOINS",
+    "PATH_PROBES",
     "SAVEDMODEL_READERS",
     "TRAINING_METHODS",
     "XLA_UNSUPPORTED",
@@ -40,6 +45,50 @@ SAVEDMODEL_READERS = (
     "tensorflow.lite.TFLiteConverter.from_saved_model",
     "tensorflow.experimental.tensorrt.Converter",
 )
+
+# Calls that build one path from their arguments, joined by "/" (str() and friends only
+# convert). A path built with them has the same shape as the f-string or `+` spelling.
+PATH_JOINS = (
+    "os.path.join",
+    "posixpath.join",
+    "os.fspath",
+    "pathlib.Path",
+    "pathlib.PurePath",
+    "pathlib.PosixPath",
+)
+
+# Calls that create or remove the directory given as their first argument. A path variable
+# passed to one names a directory: it keeps its value, and a model saved at that path gets
+# its file suffix where it is saved and loaded.
+DIRECTORY_FUNCTIONS = (
+    "os.makedirs",
+    "os.mkdir",
+    "os.rmdir",
+    "os.removedirs",
+    "shutil.rmtree",
+    "tensorflow.io.gfile.makedirs",
+    "tensorflow.io.gfile.mkdir",
+    "tensorflow.io.gfile.rmtree",
+)
+
+# Calls whose result is a directory that exists: saving into it needs no os.makedirs.
+EXISTING_DIRECTORIES = (
+    "tempfile.mkdtemp",
+    "tempfile.gettempdir",
+    "tempfile.TemporaryDirectory",
+    "os.getcwd",
+)
+
+# Tests that a saved model is there: they follow the path when its file name changes
+# (`if os.path.exists(path): model = load_model(path)`).
+PATH_PROBES = (
+    "os.path.exists",
+    "os.path.isfile",
+    "os.path.lexists",
+    "tensorflow.io.gfile.exists",
+)
+# ... a SavedModel directory test, false for the .keras file that replaces it: diagnosed.
+DIRECTORY_PROBES = ("os.path.isdir", "tensorflow.io.gfile.isdir")
 
 # Methods that show a reloaded model is trained (TFSMLayer cannot be).
 TRAINING_METHODS = ("compile", "fit", "train_on_batch", "fit_generator")
