@@ -13,6 +13,7 @@ from keras_migrate.rules.get_file_layout import GetFileLayout
 from keras_migrate.rules.call_mask import CallMask
 from keras_migrate.rules.input_shape import InputShape
 from keras_migrate.rules.embedding_sparse_updates import EmbeddingSparseUpdates
+from keras_migrate.rules.legacy_optimizer import LegacyOptimizer
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
 from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
@@ -49,6 +50,7 @@ ALL_RULES = (
     CallMask,
     InputShape,
     EmbeddingSparseUpdates,
+    LegacyOptimizer,
     LambdaOutputShape,
     BackendFunctions,
     ModelIoNames,

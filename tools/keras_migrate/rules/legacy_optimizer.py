@@ -1,0 +1,65 @@
+"""KM122 legacy_optimizer: a legacy optimizer applying gradients to several variable lists.
+
+Keras 2's `optimizers.legacy.*` created slots lazily for whatever variables
+apply_gradients() received, so one optimizer could serve several layers' own updates
+(the forward-forward example passes one to every layer). Keras 3 has no legacy
+optimizers: `keras.optimizers.X` builds itself for the variables of its first update
+and rejects others ("Unknown variable ... This optimizer can only be called for the
+variables it was originally built with"). Where a file builds a legacy optimizer and
+calls apply_gradients() itself, the construction gets a warning with the two fixes.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+
+__all__ = ["LegacyOptimizer"]
+
+
+class LegacyOptimizer(Rule):
+    id = "KM122"
+    name = "legacy_optimizer"
+    description = ("Warn where a Keras 2 legacy optimizer may update several variable lists: a Keras 3 "
+                   "optimizer only updates the variables it was built with.")
+    TRIGGERS = ("legacy",)
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow import keras
+            shared = keras.optimizers.legacy.Adam(learning_rate=0.03)
+            for layer in layers:
+                shared.apply_gradients(zip(grads[layer], layer.trainable_weights))
+            """,
+            after="""
+            import keras
+            shared = keras.optimizers.Adam(learning_rate=0.03)
+            for layer in layers:
+                shared.apply_gradients(zip(grads[layer], layer.trainable_weights))
+            """,
+            diagnostics=("KM122",),
+            full=True,
+        ),
+        # compile() / fit() own the optimizer: one variable list.
+        Example(
+            before="""
+            from tensorflow import keras
+            model.compile(optimizer=keras.optimizers.legacy.Adam(1e-3), loss="mse")
+            """,
+        ),
+    )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        path = self.ctx.keras_path(original.func)
+        if not (path and path.startswith("optimizers.legacy.")) or "apply_gradients" not in self.ctx.source:
+            return updated
+        self.report(
+            original,
+            "Keras 3 has no legacy optimizers: keras.optimizers."
+            f"{path.rsplit('.', 1)[-1]} builds itself for the variables of its first update and rejects "
+            "others, while this file applies gradients itself (several layers sharing one optimizer fail)",
+            "build the optimizer once with every variable it will update (optimizer.build(model.trainable_"
+            "variables)) before the first apply_gradients(), or create one optimizer per variable list",
+        )
+        return updated
