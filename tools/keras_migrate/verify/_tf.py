@@ -10,6 +10,8 @@ from keras_migrate.verify import _recorder as r
 
 __all__ = ["TF_RANDOM", "patch_tensorflow", "tf_ops"]
 
+_SHUFFLE_BUFFER_CAP = 1024
+
 TF_RANDOM = ("normal", "uniform", "truncated_normal", "shuffle", "stateless_normal", "stateless_uniform",
              "stateless_truncated_normal")
 
@@ -84,6 +86,11 @@ def patch_tensorflow(rec: r.Recorder) -> None:
         if seed is None:
             rec.note("tf.data shuffle() given a fixed seed")
             seed = 1234
+        # With capped steps, filling a whole-dataset shuffle buffer (every element through
+        # the pipeline's maps) costs more than the capped training itself.
+        if rec.config.max_steps and isinstance(buffer_size, int) and buffer_size > _SHUFFLE_BUFFER_CAP:
+            rec.note(f"tf.data shuffle buffers at most {_SHUFFLE_BUFFER_CAP} (--max-steps)")
+            buffer_size = _SHUFFLE_BUFFER_CAP
         return original_shuffle(self, buffer_size, seed=seed, reshuffle_each_iteration=reshuffle_each_iteration,
                                 name=name)
 
