@@ -8,13 +8,14 @@ which costs about four parses per file, while only top-level statements matter h
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+import ast
+from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 
 from keras_migrate.engine._names import module_name
 
-__all__ = ["add_imports"]
+__all__ = ["add_imports", "reads_before_import", "remove_unused_imports"]
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:
@@ -67,26 +68,77 @@ def _new_statement(module: str, obj: Optional[str], asname: Optional[str]) -> cs
     return cst.SimpleStatementLine(body=[small])
 
 
+class _Uses(cst.CSTVisitor):
+    """Does a statement read one of `names`? (stops descending once it knows)"""
+
+    def __init__(self, names) -> None:
+        self.names = names
+        self.found = False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.found or isinstance(node, (cst.Import, cst.ImportFrom)):
+            return False  # imports bind names, they do not read them
+        if isinstance(node, cst.Attribute):  # `x.keras`: only `x` is read
+            node.value.visit(self)
+            return False
+        if isinstance(node, cst.Name) and node.value in self.names:
+            self.found = True
+            return False
+        return True
+
+
+def _uses(stmt: cst.CSTNode, names) -> bool:
+    finder = _Uses(names)
+    stmt.visit(finder)
+    return finder.found
+
+
+def _import_only(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body)
+
+
+def _is_future(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.ImportFrom) and small.module is not None and module_name(small.module) == "__future__"
+        for small in stmt.body)
+
+
+def _bound_name(request) -> str:
+    return request.asname or request.obj or request.module.split(".", 1)[0]
+
+
+def _insert_at(body: Sequence[cst.CSTNode], names) -> int:
+    """Where new imports go: after the file's imports that precede the first statement
+    reading one of `names` (so environment set-up the file does before importing its
+    framework stays before it), and in any case before that statement."""
+    floor = 0
+    for i, stmt in enumerate(body):
+        if (i == 0 and _is_docstring(stmt)) or _is_future(stmt):
+            floor = i + 1
+        else:
+            break
+    insert_at = floor
+    for i, stmt in enumerate(body[floor:], floor):
+        if _uses(stmt, names):
+            return insert_at
+        if _import_only(stmt):
+            insert_at = i + 1
+    return insert_at
+
+
 def add_imports(module: cst.Module, requests) -> cst.Module:
     body: List[cst.CSTNode] = list(module.body)
-    # Insert after the leading block of docstring, __future__ imports and other imports.
-    insert_at = 0
-    for i, stmt in enumerate(body):
-        if i == 0 and _is_docstring(stmt):
-            insert_at = 1
-            continue
-        if any(True for _ in _import_smalls(stmt)):
-            insert_at = i + 1
-            continue
-        break
-    new_lines = []
+    new_lines, names = [], set()
     for req in requests:
         if _present(body, req.module, req.obj, req.asname) or _present(new_lines, req.module, req.obj, req.asname):
             continue
         new_lines.append(_new_statement(req.module, req.obj, req.asname))
+        names.add(_bound_name(req))
     if not new_lines:
         return module
-    body[insert_at:insert_at] = new_lines
+    at = _insert_at(body, names)
+    body[at:at] = new_lines
     return module.with_changes(body=body)
 
 
@@ -145,3 +197,54 @@ def _removable_import(alias: cst.ImportAlias, wanted, used_names) -> bool:
         return False
     bound = local or (full or "").split(".", 1)[0]
     return bound not in used_names
+
+
+def _binds(stmt: ast.stmt) -> Set[str]:
+    """Names a top-level statement binds (roughly: enough to tell an earlier binding)."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {a.asname or a.name.split(".", 1)[0] for a in stmt.names}
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    names = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(a.asname or a.name.split(".", 1)[0] for a in node.names)
+    return names
+
+
+def _executed_now(stmt: ast.stmt):
+    """Nodes of a top-level statement that run when it runs (not function or lambda bodies)."""
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(node.args.defaults)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def reads_before_import(tree: ast.Module) -> Dict[str, int]:
+    """{name: line} where module-level code reads a name that only a later top-level
+    import binds: a NameError when the module runs, although it parses."""
+    imported_at: Dict[str, int] = {}
+    for i, stmt in enumerate(tree.body):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for name in _binds(stmt):
+                imported_at.setdefault(name, i)
+    found: Dict[str, int] = {}
+    bound: Set[str] = set()
+    for i, stmt in enumerate(tree.body):
+        for node in _executed_now(stmt):
+            if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound
+                    and imported_at.get(node.id, -1) > i):
+                found.setdefault(node.id, node.lineno)
+        bound |= _binds(stmt)
+    return found

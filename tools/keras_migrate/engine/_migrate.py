@@ -12,7 +12,7 @@ from keras_migrate.engine._codegen import module_code
 from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
-from keras_migrate.engine._imports import add_imports, remove_unused_imports
+from keras_migrate.engine._imports import add_imports, reads_before_import, remove_unused_imports
 from keras_migrate.engine._rule import Part, Rule
 from keras_migrate.engine._transformer import BatchedTransformer
 
@@ -116,6 +116,18 @@ def migrate_source(
                 _error(path, INVALID_OUTPUT, 1, 1,
                        f"migrated code does not parse ({exc.msg} at line {exc.lineno}); file left untouched",
                        "report this as a keras_migrate bug")
+            ])
+        early = reads_before_import(tree)
+        if early:
+            # Only what the migration introduced: the original may rely on it knowingly.
+            known = reads_before_import(ast.parse(source))
+            early = {name: line for name, line in early.items() if name not in known}
+        if early:
+            name, line = sorted(early.items(), key=lambda item: item[1])[0]
+            return _unchanged(path, source, [
+                _error(path, INVALID_OUTPUT, line, 1,
+                       f"migrated code would read `{name}` on line {line} before importing it; file left untouched",
+                       "report this as a keras_migrate bug; meanwhile migrate this file by hand")
             ])
         if ctx.imports_to_remove:
             used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
