@@ -52,3 +52,17 @@ def test_reads_before_import_sees_module_level_code_only():
     assert reads_before_import(tree) == {"keras": 3}
     assert reads_before_import(ast.parse("keras = None\nx = keras\nimport keras\n")) == {}
     assert reads_before_import(ast.parse("@keras.saving.register\nclass A: pass\nimport keras\n")) == {"keras": 1}
+
+
+def test_keras_used_before_the_files_own_later_keras_import():
+    """keras-io's xray example: tf.keras at line 69, `from tensorflow import keras` at 226."""
+    result = _migrate("""
+        import tensorflow as tf
+        AUTOTUNE = tf.data.AUTOTUNE
+        callback = tf.keras.callbacks.EarlyStopping(patience=2)
+        from tensorflow import keras
+        model = keras.Sequential()
+        """)
+    assert not result.failed, [d.format() for d in result.diagnostics]
+    _runs_in_order(result.code)
+    assert result.code.index("import keras") < result.code.index("keras.callbacks"), result.code

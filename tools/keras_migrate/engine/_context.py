@@ -79,11 +79,12 @@ class RuleContext:
             self.imports_to_remove.append(request)
 
     def require_keras(self) -> str:
-        """Local name under which the `keras` module is reachable; imports it if needed."""
-        local = self.names.local_name_for("keras")
-        if local is None:
-            self.add_import("keras")
-            local = "keras"
+        """Local name under which the `keras` module is reachable; imports it if needed.
+
+        The import is requested even when the file binds the name already: the binding
+        may come after this use (add_imports adds it only where none precedes the use)."""
+        local = self.names.local_name_for("keras") or "keras"
+        self.add_import("keras", asname=None if local == "keras" else local)
         return local
 
     def use_runtime(self, symbol: str) -> None:

@@ -129,15 +129,16 @@ def _insert_at(body: Sequence[cst.CSTNode], names) -> int:
 
 def add_imports(module: cst.Module, requests) -> cst.Module:
     body: List[cst.CSTNode] = list(module.body)
-    new_lines, names = [], set()
+    at = _insert_at(body, {_bound_name(req) for req in requests})
+    new_lines = []
     for req in requests:
-        if _present(body, req.module, req.obj, req.asname) or _present(new_lines, req.module, req.obj, req.asname):
+        # An import of the name placed after its first use does not count: module-level
+        # code before it would raise NameError.
+        if _present(body[:at], req.module, req.obj, req.asname) or _present(new_lines, req.module, req.obj, req.asname):
             continue
         new_lines.append(_new_statement(req.module, req.obj, req.asname))
-        names.add(_bound_name(req))
     if not new_lines:
         return module
-    at = _insert_at(body, names)
     body[at:at] = new_lines
     return module.with_changes(body=body)
 
