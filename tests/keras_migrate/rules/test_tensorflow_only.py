@@ -94,3 +94,28 @@ def test_module_level_train_step_function_is_a_custom_loop():
         """,
         rules=RULES, expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
     )
+
+
+def test_graph_control_and_private_modules_are_tensorflow_only():
+    from keras_migrate.rules.tensorflow_only import TensorflowOnly
+    from keras_migrate.testing import assert_migrates
+
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        class Count(keras.layers.Layer):
+            def call(self, x):
+                with tf.control_dependencies([x]):
+                    return x + 1
+        """,
+        rules=[TensorflowOnly], expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
+    )
+    assert_migrates(
+        """
+        import keras
+        from tensorflow.compiler.tf2xla.python import xla
+        y = xla.dynamic_update_slice(keras.ops.ones(2), keras.ops.zeros(1), [0])
+        """,
+        rules=[TensorflowOnly], expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
+    )

@@ -93,8 +93,9 @@ class EmbeddingSparseUpdates(Rule):
             self.report(
                 original,
                 f"on Keras 3's TensorFlow backend, {optimizer} updates an Embedding only at the rows of each "
-                "batch (sparse updates): training numbers differ from Keras 2 after the first step; the JAX "
-                "and PyTorch backends match Keras 2",
+                "batch (sparse updates): rows a batch does not use keep their values and optimizer state, so "
+                "training numbers differ from Keras 2 unless every batch uses every row; the JAX and PyTorch "
+                "backends match Keras 2",
                 "run this model on the JAX or PyTorch backend to keep Keras 2's training numbers, or accept "
                 "the TensorFlow backend's row-wise (lazy) updates",
             )

@@ -582,6 +582,13 @@ TENSORFLOW_ONLY_APIS: Tuple[TensorflowOnlyApi, ...] = (
     _only(("tensorflow.experimental.numpy",), "tf.experimental.numpy ops", "use keras.ops (the NumPy API)"),
     _only(("tensorflow.tpu", "tensorflow.xla", "tensorflow.config.experimental_connect_to_cluster"),
           "TPU / XLA-specific TensorFlow APIs", "keep on TensorFlow", anywhere=True),
+    _only(("tensorflow.control_dependencies", "tensorflow.Graph", "tensorflow.get_default_graph",
+           "tensorflow.init_scope"),
+          "TensorFlow graph control (tf.control_dependencies, graphs)",
+          "order the computation with data dependencies (keras.ops) instead, or keep on TensorFlow"),
+    _only(("tensorflow.python", "tensorflow.compiler", "tensorflow.core"),
+          "TensorFlow's private modules (tensorflow.python.*, tensorflow.compiler.*)",
+          "use public keras / keras.ops APIs, or keep on TensorFlow", anywhere=True),
 )
 
 
