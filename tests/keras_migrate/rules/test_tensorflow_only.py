@@ -119,3 +119,25 @@ def test_graph_control_and_private_modules_are_tensorflow_only():
         """,
         rules=[TensorflowOnly], expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
     )
+
+
+def test_versions_config_and_host_file_io_are_not_model_code():
+    """tf.__version__ checks, tf.config and tf.io.gfile run on the host with every backend."""
+    from keras_migrate import MigrationOptions, migrate_source
+
+    source = '''import tensorflow as tf
+from tensorflow import keras
+print(tf.__version__)
+def load(path):
+    files = tf.io.gfile.glob(path + "/*.txt")
+    with tf.io.gfile.GFile(files[0]) as f:
+        return f.read()
+class M(keras.Model):
+    def call(self, x):
+        if tf.__version__.startswith("2") and tf.config.list_physical_devices("GPU"):
+            return x
+        return x * 2
+'''
+    result = migrate_source(source, "t.py", MigrationOptions())
+    assert result.diagnostics == [] and result.tensorflow_only == [], [d.format() for d in result.diagnostics]
+    assert "@tf.function" not in result.code

@@ -25,6 +25,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.spec._tf_ops import is_tf_plain_python
 
 __all__ = ["AutographControlFlow", "CONVERTED_NOTE"]
 
@@ -184,6 +185,8 @@ class AutographControlFlow(Rule):
             qualified = self.ctx.qualified_name(func)
             if qualified is not None:
                 path = self.ctx.keras_path(func)
+                if is_tf_plain_python(qualified):
+                    return False  # tf.__version__.startswith("2"), tf.config...: Python values
                 if qualified.startswith("tensorflow.") and path is None:
                     return not qualified.startswith(("tensorflow.shape", "tensorflow.rank", "tensorflow.size")) \
                         or any(self._tensorish(a.value, flow) for a in node.args)

@@ -18,7 +18,13 @@ __all__ = ["TensorflowOnly"]
 _TRAIN_STEPS = frozenset({"train_step", "test_step", "_tensorflow_train_step", "_tensorflow_test_step"})
 
 
+# Python-level file I/O: runs on the host with every backend (TensorFlow installed).
+_HOST_IO = ("tensorflow.io.gfile",)
+
+
 def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
+    if qualified.startswith(_HOST_IO):
+        return None
     for entry in TENSORFLOW_ONLY_APIS:
         for prefix in entry.prefixes:
             if qualified == prefix or qualified.startswith(prefix if prefix.endswith("_") else prefix + "."):

@@ -522,7 +522,20 @@ TF_NAMESPACES_OWNED_ELSEWHERE: Tuple[str, ...] = (
     "newaxis", "get_logger", "version", "sysconfig", "audio", "estimator", "feature_column", "tpu", "xla", "lite",
     "queue", "image.decode_jpeg", "image.decode_png", "image.decode_image", "image.encode_jpeg", "image.encode_png",
     "Graph", "control_dependencies", "init_scope", "name_scope", "variable_scope", "nest",
+    "__version__", "__git_version__", "__compiler_version__",
 )
+
+# tf.* names whose values are plain Python (versions, configuration, logging): never
+# tensors, never model code.
+TF_PLAIN_PYTHON: Tuple[str, ...] = (
+    "tensorflow.__version__", "tensorflow.__git_version__", "tensorflow.__compiler_version__",
+    "tensorflow.version", "tensorflow.config", "tensorflow.sysconfig", "tensorflow.get_logger",
+    "tensorflow.executing_eagerly", "tensorflow.test", "tensorflow.autograph.set_verbosity",
+)
+
+
+def is_tf_plain_python(qualified: str) -> bool:
+    return any(qualified == p or qualified.startswith(p + ".") for p in TF_PLAIN_PYTHON)
 
 # Dataset methods whose function arguments run in TF graph mode (never rewritten).
 TF_DATA_METHODS: Tuple[str, ...] = (
