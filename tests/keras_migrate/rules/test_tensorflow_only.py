@@ -141,3 +141,19 @@ class M(keras.Model):
     result = migrate_source(source, "t.py", MigrationOptions())
     assert result.diagnostics == [] and result.tensorflow_only == [], [d.format() for d in result.diagnostics]
     assert "@tf.function" not in result.code
+
+
+def test_functools_partial_in_a_dataset_map_is_pipeline_code():
+    """keras-io tfrecord: ds.map(partial(read_tfrecord, labeled=True)) decodes strings in tf.data."""
+    from keras_migrate import MigrationOptions, migrate_source
+
+    source = '''from functools import partial
+import tensorflow as tf
+def decode_image(image):
+    return tf.reshape(tf.cast(tf.image.decode_jpeg(image, channels=3), tf.float32), [8, 8, 3])
+def read(example, labeled):
+    return decode_image(example["image"])
+ds = tf.data.TFRecordDataset(files).map(partial(read, labeled=True))
+'''
+    result = migrate_source(source, "t.py", MigrationOptions())
+    assert result.tensorflow_only == [], [d.format() for d in result.diagnostics]

@@ -131,9 +131,15 @@ def _data_functions(ctx) -> Set[str]:
                         roots.add(arg.attr)
                     elif isinstance(arg, ast.Lambda):
                         stack.append((arg, function, True))
-                    elif isinstance(arg, ast.Call):  # ds.map(make_fn(True)): a function factory
+                    elif isinstance(arg, ast.Call):
                         inner = arg.func
-                        roots.add(inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", ""))
+                        inner_name = inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", "")
+                        if inner_name == "partial" and arg.args and isinstance(arg.args[0], (ast.Name, ast.Attribute)):
+                            # ds.map(partial(parse, labeled=True)): the function is the first argument
+                            first = arg.args[0]
+                            roots.add(first.attr if isinstance(first, ast.Attribute) else first.id)
+                        else:  # ds.map(make_fn(True)): a function factory
+                            roots.add(inner_name)
                 for child in ast.iter_child_nodes(node):
                     if not isinstance(child, ast.Lambda):
                         stack.append((child, function, in_lambda_root))
