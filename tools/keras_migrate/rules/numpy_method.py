@@ -37,14 +37,28 @@ class NumpyMethod(Rule):
         ),
         # `np.numpy` is no method call on a tensor; arguments mean something else.
         Example(before="import keras\nvalue = obj.numpy(1)\n"),
+        # A string tensor's .numpy() is bytes (convert_to_numpy gives an array).
+        Example(before="""
+            import tensorflow as tf
+            text = tf.strings.reduce_join(chars).numpy().decode("utf-8")
+            label = decoded[0].numpy().decode("utf-8")
+            """),
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._data = data_context(ctx)
+        self._string_results = set()  # `.numpy()` calls whose result is bytes
 
     def visit_Call(self, node: cst.Call) -> None:
         self._data.enter_call(self.ctx, node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # `t.numpy().decode()`: a string tensor's .numpy() is `bytes`; convert_to_numpy
+        # gives a 0-d object array without .decode(). String tensors are TensorFlow's
+        # anyway, whose .numpy() works with every backend.
+        if node.attr.value == "decode" and isinstance(node.value, cst.Call):
+            self._string_results.add(id(node.value))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         self._data.leave_call(original)
@@ -54,6 +68,8 @@ class NumpyMethod(Rule):
             return updated
         if self.ctx.qualified_name(original.func) is not None:
             return updated  # a module attribute, not a tensor method
+        if id(original) in self._string_results or self._string_tensor(original.func.value):
+            return updated
         keras = self.ctx.require_keras()
         self.fired()
         return cst.Call(
@@ -62,6 +78,13 @@ class NumpyMethod(Rule):
             args=[cst.Arg(value=func.value.with_changes(lpar=[], rpar=[]) if _bare_parens(func.value) else func.value)],
             lpar=updated.lpar, rpar=updated.rpar,
         )
+
+
+    def _string_tensor(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            qualified = self.ctx.qualified_name(node.func) or ""
+            return qualified.startswith(("tensorflow.strings.", "tensorflow.io.decode_", "tensorflow.io.encode_"))
+        return False
 
 
 def _bare_parens(node: cst.BaseExpression) -> bool:
