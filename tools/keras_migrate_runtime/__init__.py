@@ -9,6 +9,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
+from .gradients import value_and_grad, value_and_grads
 from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
@@ -16,9 +17,11 @@ from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
 from .time_major import TimeMajor
+from .training import BackendAgnosticSteps
 
 __all__ = [
     "AddLoss",
+    "BackendAgnosticSteps",
     "LocallyConnected1D",
     "LocallyConnected2D",
     "RNN",
@@ -29,4 +32,6 @@ __all__ = [
     "legacy_get_file",
     "test_on_batch",
     "train_on_batch",
+    "value_and_grad",
+    "value_and_grads",
 ]

@@ -1,0 +1,120 @@
+"""`with tf.GradientTape() as tape: ...; tape.gradient(loss, variables)` on every backend.
+
+A GradientTape records a forward pass and differentiates it afterwards; JAX can only
+differentiate a function, and PyTorch differentiates through its own graph. The
+migrator therefore turns the tape's block into a function and calls
+
+    outputs, grads = value_and_grad(forward, variables, state=model.variables)
+
+which runs `forward()` ONCE and returns what it returned together with the gradients of
+its loss (its result, or the first element of a tuple) with respect to `variables`:
+
+- TensorFlow: a tf.GradientTape around the call (Keras 2's own mechanism);
+- PyTorch: torch.autograd.grad on the loss;
+- JAX: jax.value_and_grad over the function with the variables' values substituted
+  (keras.StatelessScope); assignments the forward pass makes (BatchNorm statistics,
+  seed generators, metrics) are applied afterwards, like the eager backends do. `state`
+  names the other variables the forward pass reads or updates (default: inherited from
+  an enclosing backend_agnostic_step, else just `variables`).
+
+`value_and_grads(forward, [(index, variables), ...])` differentiates several outputs of
+one forward pass (two tapes over one block, as GANs write it).
+"""
+
+import keras
+
+__all__ = ["value_and_grad", "value_and_grads"]
+
+
+def _output(out, index):
+    if isinstance(out, (tuple, list)):
+        return out[index]
+    if index:
+        raise ValueError("the forward function returned one value, but several losses were asked for")
+    return out
+
+
+def value_and_grad(forward, variables, state=None):
+    out, (grads,) = value_and_grads(forward, [(0, variables)], state=state)
+    return out, grads
+
+
+def value_and_grads(forward, targets, state=None):
+    backend = keras.backend.backend()
+    targets = [(index, list(variables)) for index, variables in targets]
+    if backend == "tensorflow":
+        return _tensorflow(forward, targets)
+    if backend == "torch":
+        return _torch(forward, targets)
+    if backend == "jax":
+        return _jax(forward, targets, state)
+    raise NotImplementedError(f"value_and_grads has no {backend} implementation")
+
+
+def _tensorflow(forward, targets):
+    import tensorflow as tf
+
+    with tf.GradientTape(persistent=len(targets) > 1) as tape:
+        out = forward()
+    grads = [tape.gradient(_output(out, i), [_tensor(v) for v in variables]) for i, variables in targets]
+    return out, grads
+
+
+def _torch(forward, targets):
+    import torch
+
+    out = forward()
+    grads = []
+    for n, (i, variables) in enumerate(targets):
+        grads.append(list(torch.autograd.grad(
+            _output(out, i), [_tensor(v) for v in variables], retain_graph=n < len(targets) - 1,
+            allow_unused=True)))
+    return out, grads
+
+
+def _tensor(variable):
+    return variable.value if isinstance(variable, keras.Variable) else variable
+
+
+def _jax(forward, targets, state):
+    import jax
+    from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+    outer = get_stateless_scope()
+    differentiated = []
+    for _, variables in targets:
+        differentiated.extend(v for v in variables if all(v is not d for d in differentiated))
+    every = list(differentiated)
+    extra = state if state is not None else getattr(outer, "keras_migrate_variables", ())
+    every.extend(v for v in extra if all(v is not e for e in every))
+
+    def current(v):
+        value = outer.get_current_value(v) if outer is not None else None
+        return v.value if value is None else value
+
+    fixed = [current(v) for v in every]
+    positions = {id(v): i for i, v in enumerate(every)}
+
+    def pure(values):
+        mapping = [(v, values[positions[id(v)]] if positions[id(v)] < len(values) else fixed[positions[id(v)]])
+                   for v in every]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            out = forward()
+        updates = [scope.get_current_value(v) for v in every[len(values):]]
+        losses = tuple(_output(out, i) for i, _ in targets)
+        return losses, (out, updates)
+
+    start = fixed[:len(differentiated)]
+    losses, pullback, (out, updates) = jax.vjp(pure, start, has_aux=True)
+    grads_by_target = []
+    for n, (_, variables) in enumerate(targets):
+        seed = tuple(jax.numpy.ones_like(loss) if k == n else jax.numpy.zeros_like(loss)
+                     for k, loss in enumerate(losses))
+        (grads,) = pullback(seed)
+        grads_by_target.append([grads[positions[id(v)]] for v in variables])
+    # What the forward pass assigned (moving statistics, seeds, metrics), as an eager
+    # backend would have left it.
+    for v, value in zip(every[len(differentiated):], updates):
+        if value is not None and value is not fixed[positions[id(v)]]:
+            v.assign(value)
+    return out, grads_by_target

@@ -1,0 +1,98 @@
+"""Keras 2 style train_step / test_step (stateful, one `data` argument) on every backend.
+
+Keras 3 calls `train_step(data)` on TensorFlow and PyTorch, where a stateful step (tape
+replaced by value_and_grad, optimizer.apply_gradients, metric.update_state) runs as
+written. On JAX it calls `train_step(state, data)` with the variables' values passed in
+and expects the new values back. Models whose class derives from BackendAgnosticSteps
+get their own stateful steps adapted for JAX:
+
+- jitted (the default): the step runs inside a keras.StatelessScope mapping every
+  variable of the JAX state to its traced value; what the step assigns is read back as
+  the new state;
+- eagerly, when the model uses optimizers besides `self.optimizer` (a GAN's d_optimizer
+  and g_optimizer): Keras 3's JAX state carries only `self.optimizer`'s variables, so
+  the others' (moments, iterations) must live in their real variables between steps.
+  `jit_compile` then reads False on JAX, and each step writes the state into the real
+  variables, runs the step on them, and reads the new state back.
+"""
+
+import functools
+
+import keras
+
+__all__ = ["BackendAgnosticSteps"]
+
+_STEPS = ("train_step", "test_step")
+
+
+def _groups(model, step_name):
+    optimizer = model.optimizer
+    if step_name == "train_step":
+        return [model.trainable_variables, model.non_trainable_variables,
+                optimizer.variables if optimizer is not None else [], model.metrics_variables]
+    return [model.trainable_variables, model.non_trainable_variables, model.metrics_variables]
+
+
+def _traced(state):
+    import jax
+
+    return any(isinstance(v, jax.core.Tracer) for group in state for v in group)
+
+
+def _jax_step(step, step_name):
+    @functools.wraps(step)
+    def jax_step(self, state, data):
+        groups = _groups(self, step_name)
+        if _traced(state):
+            mapping = [(v, value) for group, values in zip(groups, state) for v, value in zip(group, values)]
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                # value_and_grad inside the step substitutes these too.
+                scope.keras_migrate_variables = [v for v, _ in mapping]
+                logs = step(self, data)
+            new_state = tuple(
+                [_current(scope, v, value) for v, value in zip(group, values)]
+                for group, values in zip(groups, state))
+            return logs, new_state
+        for group, values in zip(groups, state):
+            for v, value in zip(group, values):
+                v.assign(value)
+        logs = step(self, data)
+        return logs, tuple([v.value for v in group] for group in groups)
+
+    jax_step.keras_migrate_stateful = True
+    return jax_step
+
+
+def _current(scope, variable, default):
+    value = scope.get_current_value(variable)
+    return default if value is None else value
+
+
+def _other_optimizers(model):
+    return [value for name, value in vars(model).items()
+            if isinstance(value, keras.optimizers.Optimizer) and value is not model.optimizer
+            and not name.startswith("_")]
+
+
+class BackendAgnosticSteps:
+    """Mixin (listed before keras.Model): the subclass's Keras 2 style steps run on JAX."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if keras.backend.backend() != "jax":
+            return
+        for name in _STEPS:
+            step = cls.__dict__.get(name)
+            if step is not None and not getattr(step, "keras_migrate_stateful", False):
+                setattr(cls, name, _jax_step(step, name))
+
+    @property
+    def jit_compile(self):
+        value = keras.Model.jit_compile.fget(self)
+        if value and keras.backend.backend() == "jax" and _other_optimizers(self):
+            return False  # their state lives outside Keras' JAX state: eager steps keep it
+        return value
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        keras.Model.jit_compile.fset(self, value)
