@@ -7,6 +7,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 `keras-migrate --runtime copy` can copy it beside migrated scripts as is.
 """
 
+from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
 from .legacy_get_file import legacy_get_file
@@ -26,6 +27,9 @@ __all__ = [
     "RandomFourierFeatures",
     "TimeMajor",
     "add_symbolic_loss",
+    "keras2_hard_sigmoid",
+    "keras2_leaky_relu",
+    "keras2_thresholded_relu",
     "legacy_get_file",
     "test_on_batch",
     "train_on_batch",

@@ -24,8 +24,10 @@ from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
 from keras_migrate.rules.none_in_nested_args import NoneInNestedArgs
 from keras_migrate.rules.nested_inputs import NestedInputs
 from keras_migrate.rules.tf_ops import TfOps
+from keras_migrate.rules.tf_values import TfValues
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
+from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
 from keras_migrate.rules.removed_layer_attributes import RemovedLayerAttributes
 from keras_migrate.rules.rnn_constants import RnnConstants
@@ -64,8 +66,10 @@ ALL_RULES = (
     NoneInNestedArgs,
     NestedInputs,
     TfOps,
+    TfValues,
     Dtypes,
     ThresholdedRelu,
+    ActivationValues,
     SymbolicAddLoss,
     RemovedLayerAttributes,
     RnnConstants,

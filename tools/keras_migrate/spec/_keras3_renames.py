@@ -76,6 +76,8 @@ SYMBOL_RENAMES = (
 
 KEYWORD_RENAMES = (
     KeywordRename("layers.LeakyReLU", "alpha", "negative_slope"),
+    # relu(x, alpha, max_value, threshold): same positions and numbers (checked on all backends).
+    KeywordRename("activations.relu", "alpha", "negative_slope"),
     # Keras 2 optimizers accepted `lr` as a deprecated alias; Keras 3 does not.
     *(
         KeywordRename(f"optimizers.{name}", "lr", "learning_rate")
