@@ -8,6 +8,7 @@ from keras_migrate.rules.loss_reduction import LossReduction
 from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
+from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.training_positional import TrainingPositional
 from keras_migrate.rules.get_file_layout import GetFileLayout
 from keras_migrate.rules.call_mask import CallMask
@@ -46,6 +47,7 @@ ALL_RULES = (
     CallSignatures,
     MethodRenames,
     OptimizerLr,
+    LogKeys,
     LossReduction,
     TrainingPositional,
     GetFileLayout,

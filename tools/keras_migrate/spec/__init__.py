@@ -1,6 +1,6 @@
 """API tables (data only). Rules read these; nothing here traverses code."""
 
-from keras_migrate.spec import _activations, _tf_values
+from keras_migrate.spec import _activations, _log_keys, _tf_values
 from keras_migrate.spec._backend_functions import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS
 from keras_migrate.spec._keras_roots import KERAS_ROOTS, is_tensorflow_name, keras_path
 from keras_migrate.spec._keras3_renames import (
@@ -90,6 +90,7 @@ SPEC_TABLES = {
     "BACKEND_FUNCTIONS": BACKEND_FUNCTIONS,
     "TF_VALUES": _tf_values.TF_VALUES,
     "ACTIVATION_STRINGS": tuple(_activations.ACTIVATION_STRINGS.values()),
+    "METRIC_CLASS_KEYS": tuple(_log_keys.METRIC_CLASS_KEYS.values()),
 }
 
 
