@@ -16,6 +16,7 @@ from .locally_connected2d import LocallyConnected2D
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
+from .states import keras2_reset_states
 from .time_major import TimeMajor
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "add_symbolic_loss",
     "keras2_hard_sigmoid",
     "keras2_leaky_relu",
+    "keras2_reset_states",
     "keras2_thresholded_relu",
     "legacy_get_file",
     "test_on_batch",

@@ -9,6 +9,9 @@ from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
 from keras_migrate.rules.log_keys import LogKeys
+from keras_migrate.rules.shape_api import ShapeApi
+from keras_migrate.rules.reset_states import ResetStates
+from keras_migrate.rules.weight_distribution_args import WeightDistributionArgs
 from keras_migrate.rules.training_positional import TrainingPositional
 from keras_migrate.rules.get_file_layout import GetFileLayout
 from keras_migrate.rules.call_mask import CallMask
@@ -48,6 +51,9 @@ ALL_RULES = (
     MethodRenames,
     OptimizerLr,
     LogKeys,
+    ShapeApi,
+    ResetStates,
+    WeightDistributionArgs,
     LossReduction,
     TrainingPositional,
     GetFileLayout,

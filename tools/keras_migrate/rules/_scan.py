@@ -20,6 +20,7 @@ __all__ = [
     "AstNames",
     "iter_in_defs",
     "keras_layer_classes",
+    "keras_metric_classes",
     "def_nodes",
     "scoped_nodes",
     "Scope",
@@ -228,4 +229,28 @@ def keras_layer_classes(ctx) -> frozenset:
                             break
         found = frozenset(classes)
         ctx.notes["_keras_layer_classes"] = found
+    return found
+
+
+def keras_metric_classes(ctx) -> frozenset:
+    """Names of the file's Metric subclasses (bases resolved through imports,
+    transitively through the file's own classes)."""
+    found = ctx.notes.get("_keras_metric_classes")
+    if found is None:
+        tree, resolver = file_ast(ctx), names(ctx)
+        classes = set()
+        if tree is not None:
+            defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
+            changed = True
+            while changed:
+                changed = False
+                for node in defs:
+                    if node.name in classes:
+                        continue
+                    if any((resolver.keras(base) or "").startswith("metrics.")
+                           or (isinstance(base, ast.Name) and base.id in classes) for base in node.bases):
+                        classes.add(node.name)
+                        changed = True
+        found = frozenset(classes)
+        ctx.notes["_keras_metric_classes"] = found
     return found
