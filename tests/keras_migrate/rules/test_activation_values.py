@@ -82,7 +82,7 @@ def test_conv_lstm_hard_sigmoid_default():
         a = layers.ConvLSTM2D(8, 3, **config)
         """,
         rules=RULES,
-        expected_diagnostics=("KM121",),
+        expected_diagnostics=("KM131",),
     )
 
 
@@ -96,7 +96,7 @@ def test_prelu_and_user_functions_are_diagnosed():
         z = keras.layers.Dense(4, activation="PReLU")(x)
         """,
         rules=RULES,
-        expected_diagnostics=("KM121", "KM121", "KM121"),
+        expected_diagnostics=("KM131", "KM131", "KM131"),
     )
 
 

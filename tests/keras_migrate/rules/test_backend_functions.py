@@ -222,3 +222,22 @@ def test_backend_module_passed_as_a_value_is_diagnosed():
         rules=RULES,
         expected_diagnostics=("KM116", "KM116", "KM116", "KM116"),
     )
+
+
+def test_parameter_rebound_to_the_backend_inside_the_function():
+    assert_migrates(
+        """
+        import tensorflow.keras.backend as KB
+        def loss_fn(y_true, y_pred, K=None):
+            K = KB
+            return K.mean(K.square(y_true - y_pred))
+        """,
+        """
+        import tensorflow.keras.backend as KB
+        import keras
+        def loss_fn(y_true, y_pred, K=None):
+            K = KB
+            return keras.ops.mean(keras.ops.square(y_true - y_pred))
+        """,
+        rules=RULES,
+    )

@@ -157,7 +157,7 @@ def test_metric_class_names_are_pinned_to_keras2_names():
         """,
         rules=RULES,
         # a shared list would share one FBetaScore object between models: diagnosed
-        expected_diagnostics=("KM120",),
+        expected_diagnostics=("KM130",),
     )
 
 

@@ -120,6 +120,6 @@ def test_states_argument_is_diagnosed_and_other_libraries_untouched():
         lstm.reset_states(states=[h, c])
         """,
         rules=RULES,
-        expected_diagnostics=("KM123",),
+        expected_diagnostics=("KM133",),
     )
     assert_migrates("import torch\nrnn.reset_states()\n", rules=RULES)

@@ -86,7 +86,7 @@ def test_tensor_shapes_get_shape_and_tensorshape_constructor():
                 return (input_shape[0], 4)
         """,
         rules=RULES,
-        expected_diagnostics=("KM122",),  # num_elements
+        expected_diagnostics=("KM132",),  # num_elements
     )
 
 
@@ -127,7 +127,7 @@ def test_rnn_cell_tensor_shape_state_is_diagnosed():
                 self.output_size = tf.TensorShape([chunk_size, ffn_dims])
         """,
         rules=RULES,
-        expected_diagnostics=("KM122", "KM122"),
+        expected_diagnostics=("KM132", "KM132"),
     )
 
 

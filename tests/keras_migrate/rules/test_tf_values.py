@@ -132,7 +132,7 @@ def test_lambda_layer_arguments():
             return keras.layers.Lambda(tf.transpose, arguments=kwargs)(x)
         """,
         rules=RULES,
-        expected_diagnostics=("KM210", "KM210", "KM210", "KM210"),
+        expected_diagnostics=("KM215", "KM215", "KM215", "KM215"),
         tensorflow_only=True,
     )
 
@@ -146,7 +146,7 @@ def test_unknown_function_values_are_diagnosed():
             return keras.layers.Dense(4, activation=tf.nn.crelu)(x)
         """,
         rules=RULES,
-        expected_diagnostics=("KM210", "KM210"),
+        expected_diagnostics=("KM215", "KM215"),
         tensorflow_only=True,
     )
 

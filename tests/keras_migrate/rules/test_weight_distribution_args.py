@@ -61,7 +61,7 @@ def test_unknown_values_and_trainable_on_read_are_diagnosed():
                 self.b = self.add_weight(name="b", shape=(), trainable=True)
         """,
         rules=RULES,
-        expected_diagnostics=("KM124", "KM124"),
+        expected_diagnostics=("KM134", "KM134"),
     )
 
 

@@ -1,4 +1,4 @@
-"""KM121 activation_values: activation strings and functions whose meaning changed in Keras 3.
+"""KM131 activation_values: activation strings and functions whose meaning changed in Keras 3.
 
 Keras 2 accepted layer class names as activation strings ("LeakyReLU", "ReLU", ...);
 Keras 3 rejects them. "hard_sigmoid" (string, keras.activations.hard_sigmoid, and the
@@ -39,7 +39,7 @@ def _string(node: cst.BaseExpression) -> Optional[str]:
 
 
 class ActivationValues(Rule):
-    id = "KM121"
+    id = "KM131"
     name = "activation_values"
     description = ("Rewrite activations Keras 3 rejects or computes differently: layer class names as "
                    "activation strings (\"LeakyReLU\", \"ReLU\", ...), Keras 2's hard_sigmoid, and the "
@@ -82,7 +82,7 @@ class ActivationValues(Rule):
             import keras
             y = keras.layers.Dense(4, activation="PReLU")(x)
             """,
-            diagnostics=("KM121",),
+            diagnostics=("KM131",),
         ),
     )
 

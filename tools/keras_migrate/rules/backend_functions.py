@@ -141,6 +141,26 @@ class BackendFunctions(Rule):
             """,
             diagnostics=("KM116",),
         ),
+        # The module bound inside a function is resolved; handed to other code as a value
+        # it cannot be (Keras 3's keras.backend lacks these functions): diagnosed.
+        Example(
+            before="""
+            import tensorflow as tf
+            def loss(y_true, y_pred):
+                K = tf.keras.backend
+                return K.mean(K.abs(y_pred - y_true))
+            penalty = regularize(weights, backend=tf.keras.backend)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            def loss(y_true, y_pred):
+                K = tf.keras.backend
+                return keras.ops.mean(keras.ops.abs(y_pred - y_true))
+            penalty = regularize(weights, backend=tf.keras.backend)
+            """,
+            diagnostics=("KM116",),
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -216,16 +236,16 @@ class BackendFunctions(Rule):
 
     def _path(self, node: cst.BaseExpression) -> Optional[str]:
         """Keras path of a name, also through the function- and class-local aliases."""
-        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) \
-                and self._is_parameter(node.value.value):
-            return None  # def f(x, K=K) / f(x, backend): whatever the caller passes
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            name = node.value.value
+            if any(name in self._local_aliases.get(id(f), ()) for f in self.ctx.function_stack):
+                return f"backend.{node.attr.value}"  # K = tf.keras.backend in this function
+            if self._is_parameter(name):
+                return None  # def f(x, K=K) / f(x, backend): whatever the caller passes
         path = self.ctx.keras_path(node)
         if path is not None or not isinstance(node, cst.Attribute):
             return path
         receiver = code(node.value)
-        if isinstance(node.value, cst.Name) and any(
-                receiver in self._local_aliases.get(id(f), ()) for f in self.ctx.function_stack):
-            return f"backend.{node.attr.value}"
         cls = self.ctx.current_class
         if cls is not None and receiver in self._attr_aliases.get(id(cls), ()):
             return f"backend.{node.attr.value}"

@@ -1,4 +1,4 @@
-"""KM120 log_keys: keys of callback logs and History that Keras 3 renamed.
+"""KM130 log_keys: keys of callback logs and History that Keras 3 renamed.
 
 Keras 3's ReduceLROnPlateau / LearningRateScheduler log the rate as "learning_rate"
 (Keras 2: "lr"), and a metric compiled by class name ("AUC") is logged under that
@@ -43,7 +43,7 @@ def _quoted(node: cst.SimpleString, value: str) -> cst.SimpleString:
 
 
 class LogKeys(Rule):
-    id = "KM120"
+    id = "KM130"
     name = "log_keys"
     description = ('Rename callback-log and History keys Keras 3 changed ("lr" -> "learning_rate"), and pin the '
                    'Keras 2 names of metrics compiled by class name ("AUC" is logged as "auc").')

@@ -1,4 +1,4 @@
-"""KM123 reset_states: Keras 2's `reset_states()` on metrics and models.
+"""KM133 reset_states: Keras 2's `reset_states()` on metrics and models.
 
 Keras 3 metrics only have `reset_state()` (Keras 2's `reset_states()` was an alias),
 and a Metric subclass overriding `reset_states` is no longer reset by fit()/evaluate()
@@ -25,7 +25,7 @@ _RUNTIME = "keras2_reset_states"
 
 
 class ResetStates(Rule):
-    id = "KM123"
+    id = "KM133"
     name = "reset_states"
     description = ("Rewrite Keras 2 reset_states(): metrics -> reset_state(), Metric subclasses' "
                    "reset_states overrides -> reset_state, models -> Keras 2's stateful-layer reset.")

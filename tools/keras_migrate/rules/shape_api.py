@@ -1,4 +1,4 @@
-"""KM122 shape_api: TensorShape methods on shapes that are tuples in Keras 3.
+"""KM132 shape_api: TensorShape methods on shapes that are tuples in Keras 3.
 
 Keras 2 passed `tf.TensorShape`s to build()/compute_output_shape() and TF tensors and
 variables had TensorShape `.shape`s and `.get_shape()`; Keras 3 passes tuples, and
@@ -47,7 +47,7 @@ _CELL_SIZES = frozenset({"self.state_size", "self.output_size"})
 
 
 class ShapeApi(Rule):
-    id = "KM122"
+    id = "KM132"
     name = "shape_api"
     description = ("Rewrite TensorShape methods (as_list, rank, ndims, get_shape, assert_has_rank, "
                    "tf.TensorShape, Dimension.value) for Keras 3's tuple shapes.")
@@ -100,7 +100,7 @@ class ShapeApi(Rule):
                     super().__init__()
                     self.state_size = tf.TensorShape([4, units])
             """,
-            diagnostics=("KM122",),
+            diagnostics=("KM132",),
         ),
     )
 

@@ -1,4 +1,4 @@
-"""KM210 tf_values: TensorFlow functions passed as values -> the Keras 3 function value.
+"""KM215 tf_values: TensorFlow functions passed as values -> the Keras 3 function value.
 
 `Dense(8, activation=tf.nn.gelu)`, `Lambda(tf.math.l2_normalize)`, `map(tf.reduce_sum, xs)`
 and `def mlp(x, activation=tf.tanh)` hand a TF op to code that calls it later on
@@ -57,7 +57,7 @@ def _literal_keys(node: cst.BaseExpression) -> Optional[Set[str]]:
 
 
 class TfValues(Rule):
-    id = "KM210"
+    id = "KM215"
     name = "tf_values"
     description = ("Rewrite TensorFlow functions passed as values (activation=tf.nn.gelu, "
                    "Lambda(tf.math.l2_normalize), map(tf.reduce_sum, xs)) to the Keras 3 function "
@@ -106,7 +106,7 @@ class TfValues(Rule):
             import keras
             y = keras.layers.Dense(8, activation=tf.nn.crelu)(x)
             """,
-            diagnostics=("KM210", "KM210"),
+            diagnostics=("KM215", "KM215"),
             tensorflow_only=True,
         ),
     )

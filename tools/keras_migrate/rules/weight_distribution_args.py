@@ -1,4 +1,4 @@
-"""KM124 weight_distribution_args: add_weight(synchronization=..., aggregation=...).
+"""KM134 weight_distribution_args: add_weight(synchronization=..., aggregation=...).
 
 Keras 2's add_weight took tf.VariableSynchronization / tf.VariableAggregation enums.
 Keras 3's Layer.add_weight takes `aggregation` as a string ("mean", "sum",
@@ -28,7 +28,7 @@ _SYNCHRONIZATION_ENUM = "tensorflow.VariableSynchronization."
 
 
 class WeightDistributionArgs(Rule):
-    id = "KM124"
+    id = "KM134"
     name = "weight_distribution_args"
     description = ("Rewrite add_weight(synchronization=..., aggregation=...) for Keras 3 (string aggregation, no "
                    "synchronization; ON_READ weights stay non-trainable).")
