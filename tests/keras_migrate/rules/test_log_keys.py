@@ -104,7 +104,10 @@ def test_other_dicts_keep_lr():
         opt = keras.optimizers.SGD(config["lr"])
         def log(step, logs):
             return logs["lr"]
-        class Trainer:
+        class Trainer:  # not a Keras callback
+            def on_epoch_end(self, epoch, logs=None):
+                return logs["lr"]
+        class Callback(keras.callbacks.Callback):
             def on_epoch_end(self, epoch, logs=None):
                 def inner(logs):
                     return logs["lr"]
@@ -117,7 +120,10 @@ def test_other_dicts_keep_lr():
         opt = keras.optimizers.SGD(config["lr"])
         def log(step, logs):
             return logs["lr"]
-        class Trainer:
+        class Trainer:  # not a Keras callback
+            def on_epoch_end(self, epoch, logs=None):
+                return logs["lr"]
+        class Callback(keras.callbacks.Callback):
             def on_epoch_end(self, epoch, logs=None):
                 def inner(logs):
                     return logs["lr"]

@@ -19,7 +19,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import code, file_uses_keras
-from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, RENAMED_LOG_KEYS
 
@@ -121,10 +121,11 @@ class LogKeys(Rule):
         return updated
 
     def _is_hook(self, node: cst.FunctionDef) -> bool:
-        # A method `on_*` of a class (callbacks subclass Callback directly or through
-        # a local base), or a function handed to LambdaCallback(on_*=...).
-        in_class = self.ctx.current_class is not None and len(self.ctx.function_stack) == 1
-        if in_class and node.name.value.startswith("on_"):
+        # A method `on_*` of a callback class (subclassing Callback directly, through a
+        # local base, or a library's *Callback), or a function handed to LambdaCallback(on_*=...).
+        cls = self.ctx.current_class
+        if (cls is not None and len(self.ctx.function_stack) == 1 and node.name.value.startswith("on_")
+                and cls.name.value in keras_subclasses(self.ctx, "callbacks.", name_suffix="Callback")):
             return True
         return node.name.value in self._lambda_callback_functions()
 
