@@ -7,6 +7,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 `keras-migrate --runtime copy` can copy it beside migrated scripts as is.
 """
 
+from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
 from .gradients import value_and_grad, value_and_grads
@@ -16,6 +17,7 @@ from .locally_connected2d import LocallyConnected2D
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
+from .states import keras2_reset_states
 from .time_major import TimeMajor
 from .training import BackendAgnosticSteps
 
@@ -29,6 +31,10 @@ __all__ = [
     "RandomFourierFeatures",
     "TimeMajor",
     "add_symbolic_loss",
+    "keras2_hard_sigmoid",
+    "keras2_leaky_relu",
+    "keras2_reset_states",
+    "keras2_thresholded_relu",
     "legacy_get_file",
     "test_on_batch",
     "train_on_batch",

@@ -161,3 +161,83 @@ def test_binary_crossentropy_rewritten_with_info():
         rules=RULES,
     )
     assert [d.severity.value for d in result.diagnostics] == ["info"]
+
+
+def test_backend_module_bound_inside_functions_and_on_self():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        def contrastive(y_true, y_pred):
+            K = tf.keras.backend
+            return K.mean(K.square(y_pred - y_true))
+
+        class Block(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.backend = keras.backend
+
+            def call(self, x):
+                return self.backend.sigmoid(x)
+        """,
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+        import keras
+
+        def contrastive(y_true, y_pred):
+            K = tf.keras.backend
+            return keras.ops.mean(keras.ops.square(y_pred - y_true))
+
+        class Block(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.backend = keras.backend
+
+            def call(self, x):
+                return keras.ops.sigmoid(x)
+        """,
+        rules=RULES,
+    )
+
+
+def test_backend_module_passed_as_a_value_is_diagnosed():
+    # keras_applications-style injection: the callee's kb.sum() cannot be resolved.
+    assert_migrates(
+        """
+        import tensorflow as tf
+        from tensorflow.keras import backend
+
+        def swish(x, backend=None, **kwargs):
+            backend = backend or tf.keras.backend
+            return x * backend.sigmoid(x)
+
+        def reduce(x, kb=tf.keras.backend):
+            return kb.sum(x)
+
+        y = swish(x, backend=backend)
+        modules = {"backend": backend}
+        """,
+        rules=RULES,
+        expected_diagnostics=("KM116", "KM116", "KM116", "KM116"),
+    )
+
+
+def test_parameter_rebound_to_the_backend_inside_the_function():
+    assert_migrates(
+        """
+        import tensorflow.keras.backend as KB
+        def loss_fn(y_true, y_pred, K=None):
+            K = KB
+            return K.mean(K.square(y_true - y_pred))
+        """,
+        """
+        import tensorflow.keras.backend as KB
+        import keras
+        def loss_fn(y_true, y_pred, K=None):
+            K = KB
+            return keras.ops.mean(keras.ops.square(y_true - y_pred))
+        """,
+        rules=RULES,
+    )

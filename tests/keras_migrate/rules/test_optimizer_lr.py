@@ -45,3 +45,46 @@ def test_variable_bound_to_keras_optimizer():
 def test_non_optimizers_and_non_keras_files_untouched():
     assert_migrates("import keras\nx = args.lr + cfg.lr\n", rules=RULES)
     assert_migrates("import torch\nprint(optimizer.lr)\n", rules=RULES)
+
+
+def test_lr_keyword_on_new_optimizers_is_warned_about():
+    # keras-io text_extraction_with_bert: keras.optimizers.Adam(lr=5e-5) trained at 0.001 in Keras 2.
+    result = assert_migrates(
+        """
+        from tensorflow import keras
+        from tensorflow.keras.optimizers import SGD
+        optimizer = keras.optimizers.Adam(lr=5e-5)
+        sgd = SGD(lr=0.1, momentum=0.9)
+        legacy = keras.optimizers.legacy.Adam(lr=5e-5)
+        """,
+        """
+        import keras
+        from keras.optimizers import SGD
+        optimizer = keras.optimizers.Adam(learning_rate=5e-5)
+        sgd = SGD(learning_rate=0.1, momentum=0.9)
+        legacy = keras.optimizers.Adam(learning_rate=5e-5)
+        """,
+        expected_diagnostics=("KM112", "KM112"),
+    )
+    messages = [d.message for d in result.diagnostics]
+    assert "default learning rate 0.001" in messages[0] and "default learning rate 0.01" in messages[1]
+
+
+def test_both_lr_and_learning_rate_keep_what_keras2_used():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        a = tf.keras.optimizers.Adam(learning_rate=0.01, lr=0.1)
+        b = tf.keras.optimizers.Adam(0.01, lr=0.1)
+        c = tf.keras.optimizers.legacy.Adam(learning_rate=0.01, lr=0.1)
+        d = tf.keras.optimizers.legacy.RMSprop(0.01, lr=0.1, rho=0.8)
+        """,
+        """
+        import tensorflow as tf
+        import keras
+        a = keras.optimizers.Adam(learning_rate=0.01)
+        b = keras.optimizers.Adam(0.01)
+        c = keras.optimizers.Adam(learning_rate=0.1)
+        d = keras.optimizers.RMSprop(learning_rate=0.1, rho=0.8)
+        """,
+    )

@@ -8,6 +8,10 @@ from keras_migrate.rules.loss_reduction import LossReduction
 from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
+from keras_migrate.rules.log_keys import LogKeys
+from keras_migrate.rules.shape_api import ShapeApi
+from keras_migrate.rules.reset_states import ResetStates
+from keras_migrate.rules.weight_distribution_args import WeightDistributionArgs
 from keras_migrate.rules.training_positional import TrainingPositional
 from keras_migrate.rules.get_file_layout import GetFileLayout
 from keras_migrate.rules.call_mask import CallMask
@@ -24,8 +28,10 @@ from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
 from keras_migrate.rules.none_in_nested_args import NoneInNestedArgs
 from keras_migrate.rules.nested_inputs import NestedInputs
 from keras_migrate.rules.tf_ops import TfOps
+from keras_migrate.rules.tf_values import TfValues
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
+from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
 from keras_migrate.rules.removed_layer_attributes import RemovedLayerAttributes
 from keras_migrate.rules.rnn_constants import RnnConstants
@@ -44,6 +50,10 @@ ALL_RULES = (
     CallSignatures,
     MethodRenames,
     OptimizerLr,
+    LogKeys,
+    ShapeApi,
+    ResetStates,
+    WeightDistributionArgs,
     LossReduction,
     TrainingPositional,
     GetFileLayout,
@@ -64,8 +74,10 @@ ALL_RULES = (
     NoneInNestedArgs,
     NestedInputs,
     TfOps,
+    TfValues,
     Dtypes,
     ThresholdedRelu,
+    ActivationValues,
     SymbolicAddLoss,
     RemovedLayerAttributes,
     RnnConstants,

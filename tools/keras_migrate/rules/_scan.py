@@ -20,6 +20,8 @@ __all__ = [
     "AstNames",
     "iter_in_defs",
     "keras_layer_classes",
+    "keras_metric_classes",
+    "keras_subclasses",
     "def_nodes",
     "scoped_nodes",
     "Scope",
@@ -228,4 +230,39 @@ def keras_layer_classes(ctx) -> frozenset:
                             break
         found = frozenset(classes)
         ctx.notes["_keras_layer_classes"] = found
+    return found
+
+
+def keras_metric_classes(ctx) -> frozenset:
+    """Names of the file's Metric subclasses (bases resolved through imports,
+    transitively through the file's own classes)."""
+    return keras_subclasses(ctx, "metrics.")
+
+
+def keras_subclasses(ctx, prefix: str, name_suffix: str = "") -> frozenset:
+    """Names of the file's classes deriving from a Keras class under `prefix`
+    ("metrics.", "callbacks."), directly, through the file's own classes, or (with
+    `name_suffix`) from any base whose name ends with it (library subclasses)."""
+    key = ("_keras_subclasses", prefix, name_suffix)
+    found = ctx.notes.get(key)
+    if found is None:
+        tree, resolver = file_ast(ctx), names(ctx)
+        classes = set()
+        if tree is not None:
+            defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
+            changed = True
+            while changed:
+                changed = False
+                for node in defs:
+                    if node.name in classes:
+                        continue
+                    for base in node.bases:
+                        base_name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+                        if ((resolver.keras(base) or "").startswith(prefix) or base_name in classes
+                                or (name_suffix and base_name.endswith(name_suffix))):
+                            classes.add(node.name)
+                            changed = True
+                            break
+        found = frozenset(classes)
+        ctx.notes[key] = found
     return found

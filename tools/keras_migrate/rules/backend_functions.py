@@ -141,12 +141,39 @@ class BackendFunctions(Rule):
             """,
             diagnostics=("KM116",),
         ),
+        # The module bound inside a function is resolved; handed to other code as a value
+        # it cannot be (Keras 3's keras.backend lacks these functions): diagnosed.
+        Example(
+            before="""
+            import tensorflow as tf
+            def loss(y_true, y_pred):
+                K = tf.keras.backend
+                return K.mean(K.abs(y_pred - y_true))
+            penalty = regularize(weights, backend=tf.keras.backend)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            def loss(y_true, y_pred):
+                K = tf.keras.backend
+                return keras.ops.mean(keras.ops.abs(y_pred - y_true))
+            penalty = regularize(weights, backend=tf.keras.backend)
+            """,
+            diagnostics=("KM116",),
+        ),
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._subscripted: Set[int] = set()
         self._call_funcs: Set[int] = set()
+        # The backend module reached through a name bound inside a function
+        # (`K = tf.keras.backend`) or a `self.` attribute (`self.K = keras.backend`);
+        # module-level aliases are the engine's.
+        self._local_aliases: Dict[int, Set[str]] = {}  # id(FunctionDef) -> names
+        self._attr_aliases: Dict[int, Set[str]] = {}  # id(ClassDef) -> "self.K"
+        self._value_positions: Set[int] = set()  # expressions passed, stored or returned as values
+        self._alias_values: Set[int] = set()
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if isinstance(node.value, cst.Call):
@@ -154,11 +181,90 @@ class BackendFunctions(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._call_funcs.add(id(node.func))
+        self._value_positions.update(id(arg.value) for arg in node.args)
+
+    # -- the backend module under another name, or as a value -----------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._value_positions.add(id(node.value))
+        if len(node.targets) != 1 or self.ctx.keras_path(node.value) != "backend":
+            return
+        target = node.targets[0].target
+        function, cls = self.ctx.current_function, self.ctx.current_class
+        if function is None:
+            if isinstance(target, cst.Name):
+                self._alias_values.add(id(node.value))  # recorded by the engine
+        elif isinstance(target, cst.Name):
+            self._local_aliases.setdefault(id(function), set()).add(target.value)
+            self._alias_values.add(id(node.value))
+        elif cls is not None and code(target).startswith("self.") and code(target).count(".") == 1:
+            self._attr_aliases.setdefault(id(cls), set()).add(code(target))
+            self._alias_values.add(id(node.value))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.default is not None:
+            self._value_positions.add(id(node.default))
+
+    def visit_Element(self, node: cst.Element) -> None:
+        self._value_positions.add(id(node.value))
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._value_positions.add(id(node.value))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._value_positions.add(id(node.value))
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        # backend = backend or keras.backend
+        self._value_positions.update((id(node.left), id(node.right)))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._check_module_value(node)
+
+    def _check_module_value(self, node: cst.CSTNode) -> None:
+        if id(node) not in self._value_positions or id(node) in self._alias_values:
+            return
+        if isinstance(node, cst.Name) and self._is_parameter(node.value):
+            return
+        if self.ctx.keras_path(node) != "backend":
+            return
+        self.report(node, "the Keras backend module is passed around as a value: Keras 3's keras.backend has "
+                    "almost none of Keras 2's backend functions (mean, sigmoid, ...), so calls made through "
+                    "this reference fail",
+                    "call the keras.ops function directly where it is used (kb.mean(x) -> keras.ops.mean(x)) "
+                    "instead of receiving the backend module")
+
+    def _path(self, node: cst.BaseExpression) -> Optional[str]:
+        """Keras path of a name, also through the function- and class-local aliases."""
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            name = node.value.value
+            if any(name in self._local_aliases.get(id(f), ()) for f in self.ctx.function_stack):
+                return f"backend.{node.attr.value}"  # K = tf.keras.backend in this function
+            if self._is_parameter(name):
+                return None  # def f(x, K=K) / f(x, backend): whatever the caller passes
+        path = self.ctx.keras_path(node)
+        if path is not None or not isinstance(node, cst.Attribute):
+            return path
+        receiver = code(node.value)
+        cls = self.ctx.current_class
+        if cls is not None and receiver in self._attr_aliases.get(id(cls), ()):
+            return f"backend.{node.attr.value}"
+        return None
+
+    def _is_parameter(self, name: str) -> bool:
+        # The import table does not model shadowing; a parameter of an enclosing
+        # function named like the backend alias is not the module.
+        for function in self.ctx.function_stack:
+            params = function.params
+            if any(p.name.value == name for p in (*params.params, *params.kwonly_params, *params.posonly_params)):
+                return True
+        return False
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._check_module_value(node)
         if id(node) in self._call_funcs:
             return
-        name = _backend_name(self.ctx.keras_path(node))
+        name = _backend_name(self._path(node))
         if name is None or name in KEPT_BACKEND_FUNCTIONS or name in _MOVED:
             return
         entry = _TABLE.get(name)
@@ -167,7 +273,7 @@ class BackendFunctions(Rule):
                     f"use {target} (check the argument names and defaults)")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        name = _backend_name(self.ctx.keras_path(original.func))
+        name = _backend_name(self._path(original.func))
         if name is None or name in KEPT_BACKEND_FUNCTIONS or name in _MOVED:
             return updated
         entry = _TABLE.get(name)

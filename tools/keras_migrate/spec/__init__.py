@@ -1,5 +1,6 @@
 """API tables (data only). Rules read these; nothing here traverses code."""
 
+from keras_migrate.spec import _activations, _log_keys, _tf_values
 from keras_migrate.spec._backend_functions import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS
 from keras_migrate.spec._keras_roots import KERAS_ROOTS, is_tensorflow_name, keras_path
 from keras_migrate.spec._keras3_renames import (
@@ -87,6 +88,9 @@ SPEC_TABLES = {
     "METHOD_RENAMES": METHOD_RENAMES,
     "ATTRIBUTE_RENAMES": ATTRIBUTE_RENAMES,
     "BACKEND_FUNCTIONS": BACKEND_FUNCTIONS,
+    "TF_VALUES": _tf_values.TF_VALUES,
+    "ACTIVATION_STRINGS": tuple(_activations.ACTIVATION_STRINGS.values()),
+    "METRIC_CLASS_KEYS": tuple(_log_keys.METRIC_CLASS_KEYS.values()),
 }
 
 

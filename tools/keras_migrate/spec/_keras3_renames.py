@@ -27,6 +27,7 @@ __all__ = [
     "REMOVED_SYMBOLS",
     "METHOD_RENAMES",
     "ATTRIBUTE_RENAMES",
+    "KERAS2_DEFAULT_LEARNING_RATES",
     "RUNTIME_SYMBOLS",
     "DEFAULT_CHANGES",
     "REDUCTION_VALUES",
@@ -76,14 +77,25 @@ SYMBOL_RENAMES = (
 
 KEYWORD_RENAMES = (
     KeywordRename("layers.LeakyReLU", "alpha", "negative_slope"),
+    # relu(x, alpha, max_value, threshold): same positions and numbers (checked on all backends).
+    KeywordRename("activations.relu", "alpha", "negative_slope"),
     # Keras 2 optimizers accepted `lr` as a deprecated alias; Keras 3 does not.
     *(
         KeywordRename(f"optimizers.{name}", "lr", "learning_rate")
         for name in (
             "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl",
+            "Lion", "Adafactor",
         )
     ),
 )
+
+# tf_keras 2.11+ optimizers (keras.optimizers.X, .experimental.X) drop `lr=` with a
+# logged warning and train with their default learning rate; the legacy ones
+# (keras.optimizers.legacy.X) honour it. Defaults of the new ones, from tf_keras 2.21:
+KERAS2_DEFAULT_LEARNING_RATES = {
+    "Adadelta": "0.001", "Adafactor": "0.001", "Adagrad": "0.001", "Adam": "0.001", "AdamW": "0.001",
+    "Adamax": "0.001", "Ftrl": "0.001", "Lion": "0.0001", "Nadam": "0.001", "RMSprop": "0.001", "SGD": "0.01",
+}
 
 POSITIONAL_TO_KEYWORD = (
     # Keras 2 `add_weight(name, shape, dtype, initializer, regularizer, trainable,
