@@ -11,6 +11,7 @@ from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
+from .model_build import build_by_calling
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
@@ -25,6 +26,7 @@ __all__ = [
     "RandomFourierFeatures",
     "TimeMajor",
     "add_symbolic_loss",
+    "build_by_calling",
     "test_on_batch",
     "train_on_batch",
 ]
