@@ -15,15 +15,18 @@ from .model_build import build_by_calling
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
-from .time_major import TimeMajor
+from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 
 __all__ = [
     "AddLoss",
+    "GRU",
+    "LSTM",
     "LocallyConnected1D",
     "LocallyConnected2D",
     "RNN",
     "RadialConstraint",
     "RandomFourierFeatures",
+    "SimpleRNN",
     "TimeMajor",
     "add_symbolic_loss",
     "build_by_calling",
