@@ -16,6 +16,7 @@ from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
 from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
+from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scatter_nd_update
 
 __all__ = [
     "AddLoss",
@@ -29,7 +30,11 @@ __all__ = [
     "SimpleRNN",
     "TimeMajor",
     "add_symbolic_loss",
+    "assign_slice",
     "build_by_calling",
+    "scatter_nd_add",
+    "scatter_nd_sub",
+    "scatter_nd_update",
     "test_on_batch",
     "train_on_batch",
 ]
