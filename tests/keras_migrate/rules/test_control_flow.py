@@ -273,7 +273,7 @@ def test_while_loops_over_weights_are_tensorflow_only_others_warned():
                 y = x * self.scale
                 while tf.reduce_max(y) > 4.0:
                     y = y / 2.0
-                z, = tf.while_loop(lambda t: tf.reduce_max(t) > 1.0, lambda t: (t / 2.0,), (x,))
+                z, = tf.while_loop(lambda t: tf.reduce_max(t) > self.scale, lambda t: (t / 2.0,), (x,))
                 return y + z
         """,
         """
@@ -292,7 +292,7 @@ def test_while_loops_over_weights_are_tensorflow_only_others_warned():
                     y = y / 2.0
                     return (y,)
                 y, = keras.ops.while_loop(_loop_cond_1, _loop_body_1, (y,))
-                z, = tf.while_loop(lambda t: tf.reduce_max(t) > 1.0, lambda t: (t / 2.0,), (x,))
+                z, = tf.while_loop(lambda t: tf.reduce_max(t) > self.scale, lambda t: (t / 2.0,), (x,))
                 return y + z
         """,
         rules=RULES,

@@ -448,7 +448,11 @@ class ControlFlow(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if self._active() and (self.ctx.qualified_name(original.func) in _WHILES
                                or self.ctx.keras_path(original.func) == "ops.while_loop"):
-            self._while_on_jax(original, _mentions_weights(self.ctx, original, set()))
+            # The condition carries no gradient: only the body and the loop values count.
+            carried = [a.value for i, a in enumerate(original.args)
+                       if (a.keyword is None and i in (1, 2)) or (a.keyword is not None
+                                                                  and a.keyword.value in ("body", "loop_vars"))]
+            self._while_on_jax(original, any(_mentions_weights(self.ctx, node, set()) for node in carried))
             return updated
         first = updated.args[0] if updated.args else None
         if first is None or (first.keyword is not None and first.keyword.value != "pred"):
