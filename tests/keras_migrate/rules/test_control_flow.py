@@ -299,3 +299,27 @@ def test_while_loops_over_weights_are_tensorflow_only_others_warned():
         expected_diagnostics=["KM206", "KM206"],
         tensorflow_only=True,
     )
+
+
+def test_python_arguments_of_helper_methods_are_not_tensors():
+    # keras-io's shiftvit: the mode of a helper method called from call() is a string.
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class Shift(keras.layers.Layer):
+            def get_shift_pad(self, x, mode):
+                if mode == "left":
+                    offset = 0
+                    width = 1
+                else:
+                    offset = 1
+                    width = 0
+                return x[:, offset:] * width
+
+            def call(self, x, training=False):
+                return self.get_shift_pad(x, mode="left")
+        """,
+        rules=[AutographControlFlow, ControlFlow],
+    )

@@ -140,3 +140,26 @@ def test_methods_of_other_objects_are_left_alone():
         """,
         rules=[VariableTracking],
     )
+
+
+def test_optimizer_iterations_read_value():
+    # tf_keras' own callbacks: step=self.model.optimizer.iterations.read_value()
+    assert_migrates(
+        """
+        import keras
+
+        class Log(keras.callbacks.Callback):
+            def on_batch_end(self, batch, logs=None):
+                step = self.model.optimizer.iterations.read_value()
+                other = self.model.optimizer.iterations_done.read_value()
+        """,
+        """
+        import keras
+
+        class Log(keras.callbacks.Callback):
+            def on_batch_end(self, batch, logs=None):
+                step = keras.ops.copy(self.model.optimizer.iterations)
+                other = self.model.optimizer.iterations_done.read_value()
+        """,
+        rules=[VariableTracking],
+    )

@@ -4,7 +4,8 @@
 tf.cond on a boolean tf.Variable switch, tf.cond/tf.while_loop lambdas that
 capture variables and weights, a memory written with scatter_nd_update(),
 sliced assign() and read back with read_value(), and a module-level counter
-variable updated the same ways.
+variable updated the same ways; a callback reads the optimizer's step counter
+with read_value(), as tf_keras' own callbacks do.
 """
 import random
 
@@ -62,6 +63,15 @@ class Memory(layers.Layer):
         return x + tf.reduce_sum(snapshot, axis=0)
 
 
+class StepLogger(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.steps = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps.append(int(self.model.optimizer.iterations.read_value()))
+
+
 switch = Switch()
 inputs = keras.Input(shape=(3,))
 outputs = layers.Dense(2, kernel_initializer=keras.initializers.Constant(seeded_array((3, 2), 8)))(
@@ -75,7 +85,8 @@ y = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.0, 0.0]], "float32")
 doubled = model.predict(x, batch_size=2, verbose=0)
 switch.use_double.assign(False)
 shifted = model.predict(x, batch_size=2, verbose=0)
-history = model.fit(x, y, batch_size=2, epochs=2, shuffle=False, verbose=0)
+logger = StepLogger()
+history = model.fit(x, y, batch_size=2, epochs=2, shuffle=False, verbose=0, callbacks=[logger])
 
 for step in range(3):
     counts.scatter_nd_update([[step], [3]], [float(step + 1), 1.0])
@@ -93,5 +104,6 @@ emit(
         "memory": memory_layer.memory,
         "pointer": memory_layer.pointer,
         "counts": counts,
+        "optimizer_steps": logger.steps,
     }
 )

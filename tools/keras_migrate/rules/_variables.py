@@ -1,7 +1,9 @@
 """Variables that become Keras 3 variables, and the tf.Variable methods they lack.
 
 Shared by variable_tracking (layer/model attributes: `self.w = tf.Variable(...)`
-becomes add_weight, and add_weight itself returned a tf.Variable in Keras 2),
+becomes add_weight, and add_weight itself returned a tf.Variable in Keras 2; also
+`<...>optimizer.iterations`, a Keras variable in Keras 3, as tf_keras' own callbacks
+read it with read_value()),
 tf_variable (other tf.Variables become keras.Variable in agnostic mode) and
 control_flow (a variable as a cond predicate).
 
@@ -75,6 +77,8 @@ def known_variable(ctx, node: cst.BaseExpression) -> Optional[str]:
     """The kind of variable `node` (as written in the CST) refers to, or None."""
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return None
+    if _optimizer_iterations(node):
+        return LAYER  # a Keras variable in Keras 3 whatever the mode
     table = variables(ctx)
     if not table:
         return None
@@ -83,6 +87,15 @@ def known_variable(ctx, node: cst.BaseExpression) -> Optional[str]:
         return None
     cls = ctx.class_stack[-1].name.value if text.startswith("self.") and ctx.class_stack else None
     return table.get((cls, text))
+
+
+def _optimizer_iterations(node: cst.BaseExpression) -> bool:
+    """`self.model.optimizer.iterations` & co (callbacks read it with read_value())."""
+    if not (isinstance(node, cst.Attribute) and node.attr.value == "iterations"):
+        return False
+    owner = node.value
+    name = owner.attr.value if isinstance(owner, cst.Attribute) else getattr(owner, "value", "")
+    return isinstance(name, str) and name.endswith("optimizer")
 
 
 def rewrite_method(ctx, call: cst.Call, kinds) -> Optional[cst.BaseExpression]:

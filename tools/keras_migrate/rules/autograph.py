@@ -121,11 +121,13 @@ class AutographControlFlow(Rule):
         current = self._classes[-1] if self._classes else None
         if current is not None and len(self.ctx.function_stack) == 1 and node.name.value in current[0]:
             flow = _Flow()
-            # Tensors: the first argument and arguments without a default; an argument
-            # defaulting to a constant (`use_cache=False`) is a Python flag.
+            # Tensors: call()'s first argument and arguments without a default (an argument
+            # defaulting to a constant, `use_cache=False`, is a Python flag); of a method
+            # call() calls, only the first argument (`self._shift(x, mode="left")`).
             params = list(node.params.params) + list(node.params.kwonly_params)
+            is_call = node.name.value == "call"
             flow.tensors = {p.name.value for i, p in enumerate(params)
-                            if p.name.value not in _FLAGS and (i == 1 or p.default is None)}
+                            if p.name.value not in _FLAGS and (i == 1 or (is_call and p.default is None))}
             current[1][node.name.value] = flow
         self._flows.append(flow)
 
@@ -239,6 +241,9 @@ class AutographControlFlow(Rule):
         if isinstance(node, cst.Comparison):
             if any(isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in node.comparisons):
                 return False
+            operands = [node.left] + [c.comparator for c in node.comparisons]
+            if any(isinstance(o, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) for o in operands):
+                return False  # `mode == "left"`: tensors are not compared with strings
             return self._tensorish(node.left, flow) or any(self._tensorish(c.comparator, flow)
                                                            for c in node.comparisons)
         if isinstance(node, cst.BinaryOperation):
