@@ -14,28 +14,38 @@ from .gradients import value_and_grad, value_and_grads
 from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
+from .model_build import build_by_calling
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
 from .states import keras2_reset_states
-from .time_major import TimeMajor
+from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 from .training import BackendAgnosticSteps
+from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scatter_nd_update
 
 __all__ = [
     "AddLoss",
     "BackendAgnosticSteps",
+    "GRU",
+    "LSTM",
     "LocallyConnected1D",
     "LocallyConnected2D",
     "RNN",
     "RadialConstraint",
     "RandomFourierFeatures",
+    "SimpleRNN",
     "TimeMajor",
     "add_symbolic_loss",
+    "assign_slice",
+    "build_by_calling",
     "keras2_hard_sigmoid",
     "keras2_leaky_relu",
     "keras2_reset_states",
     "keras2_thresholded_relu",
     "legacy_get_file",
+    "scatter_nd_add",
+    "scatter_nd_sub",
+    "scatter_nd_update",
     "test_on_batch",
     "train_on_batch",
     "value_and_grad",

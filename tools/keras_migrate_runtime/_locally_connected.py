@@ -14,6 +14,8 @@ import numpy as np
 import keras
 from keras import ops
 
+from ._surface import Keras2Surface
+
 __all__ = ["LocallyConnected"]
 
 
@@ -102,7 +104,7 @@ def patch_indices(input_shape_no_batch, kernel_size, strides, output_shape, data
     return np.stack(rows).astype("int32")
 
 
-class LocallyConnected(keras.layers.Layer):
+class LocallyConnected(Keras2Surface, keras.layers.Layer):
     """N-D locally connected layer (unshared convolution weights), Keras 2 semantics."""
 
     rank = None  # set by LocallyConnected1D / LocallyConnected2D

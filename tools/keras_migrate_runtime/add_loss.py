@@ -5,11 +5,13 @@ import warnings
 import keras
 from keras import tree
 
+from ._surface import Keras2Surface
+
 __all__ = ["AddLoss", "add_symbolic_loss"]
 
 
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")
-class AddLoss(keras.layers.Layer):
+class AddLoss(Keras2Surface, keras.layers.Layer):
     """Passes `outputs` through unchanged and adds `loss_fn(*loss_inputs)` as a loss.
 
     Keras 3 only accepts add_loss() inside call(): this layer is that call().
@@ -59,9 +61,15 @@ def add_symbolic_loss(model, loss_fn, *loss_inputs, name=None):
 
     `loss_inputs` are KerasTensors of `model`'s graph (Keras 2 code passed an
     expression of them to model.add_loss). The new model shares every layer and
-    weight with `model` and keeps its name, inputs and outputs structure.
+    weight with `model` and keeps its name, inputs and outputs structure and its
+    output names. Like Keras 2's, its layers end with a layer named "add_loss".
     """
     inputs = _structure(model, "_inputs_struct", "inputs")
     outputs = _structure(model, "_outputs_struct", "outputs")
     outputs = AddLoss(loss_fn, name=name)(outputs, list(loss_inputs))
-    return keras.Model(inputs, outputs, name=model.name)
+    rebuilt = keras.Model(inputs, outputs, name=model.name)
+    # Keras 3 names outputs after the layers producing them, here all AddLoss; Keras 2
+    # kept the original names, which compile(loss={...}) dicts and history keys use.
+    if getattr(model, "output_names", None) is not None:
+        rebuilt.output_names = list(model.output_names)
+    return rebuilt

@@ -5,6 +5,8 @@ import numpy as np
 import keras
 from keras import ops
 
+from ._surface import Keras2Surface
+
 __all__ = ["RandomFourierFeatures"]
 
 _SUPPORTED_RBF_KERNEL_TYPES = ("gaussian", "laplacian")
@@ -41,12 +43,13 @@ def _default_scale(initializer, input_dim):
 
 
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")
-class RandomFourierFeatures(keras.layers.Layer):
+class RandomFourierFeatures(Keras2Surface, keras.layers.Layer):
     """Maps inputs to `cos(x @ (unscaled_kernel / kernel_scale) + bias)` (Rahimi & Recht).
 
-    Same arguments, weights (`unscaled_kernel`, `bias`, `kernel_scale`, in that
-    order) and numbers as Keras 2's layer. The layer is not trainable unless
-    `trainable=True`; then only `kernel_scale` trains.
+    Same arguments, weights and numbers as Keras 2's layer. get_weights() is
+    `[kernel_scale, unscaled_kernel, bias]` in both (trainable weights come first,
+    and `kernel_scale` is the trainable one), so Keras 2 weight lists load as is.
+    The layer is not trainable unless `trainable=True`; then only `kernel_scale` trains.
     """
 
     def __init__(self, output_dim, kernel_initializer="gaussian", scale=None, trainable=False, name=None, **kwargs):

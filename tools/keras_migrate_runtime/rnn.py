@@ -1,8 +1,10 @@
-"""keras.layers.RNN with Keras 2's `constants` call argument (removed in Keras 3)."""
+"""keras.layers.RNN with Keras 2's `constants` call argument and `time_major` (removed in Keras 3)."""
 
 import inspect
 
 import keras
+
+from .time_major import TimeMajorMixin
 
 __all__ = ["RNN"]
 
@@ -13,75 +15,89 @@ def _as_list(constants):
     return list(constants) if isinstance(constants, (list, tuple)) else [constants]
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
-class _ConstantsCell(keras.layers.Layer):
-    """Wraps a Keras 2 style cell: calls it with the constants of the current RNN call."""
-
-    def __init__(self, cell, **kwargs):
-        super().__init__(name=kwargs.pop("name", None) or f"constants_{cell.name}", **kwargs)
-        self.cell = cell
-        self.state_size = cell.state_size
-        if hasattr(cell, "output_size"):
-            self.output_size = cell.output_size
-        self._cell_takes_training = "training" in inspect.signature(cell.call).parameters
-        self.constants = None  # set by RNN.call for the duration of one call
-
-    def build(self, input_shape):
-        if not self.cell.built:
-            self.cell.build(input_shape)
-
-    def call(self, inputs, states, training=None):
-        kwargs = {"training": training} if self._cell_takes_training else {}
-        if self.constants is not None:
-            kwargs["constants"] = self.constants
-        return self.cell(inputs, states, **kwargs)
-
-    def get_config(self):
-        config = super().get_config()
-        config["cell"] = keras.saving.serialize_keras_object(self.cell)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        cell = keras.saving.deserialize_keras_object(config.pop("cell"))
-        return cls(cell, **config)
-
-    def get_initial_state(self, batch_size):
-        if hasattr(self.cell, "get_initial_state"):
-            return self.cell.get_initial_state(batch_size=batch_size)
-        # keras.layers.RNN's own fallback for cells without get_initial_state().
-        return [
-            keras.ops.zeros((batch_size, d), dtype=self.cell.compute_dtype)
-            for d in keras.tree.flatten(self.state_size)
-        ]
+def _takes(cell, name):
+    return name in inspect.signature(cell.call).parameters
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
-class RNN(keras.layers.RNN):
-    """`keras.layers.RNN` that also accepts `rnn(x, constants=[c, ...])`.
+class _StepWithConstants:
+    """Stands in for `rnn.cell` inside one RNN.inner_loop: calls the cell with the constants.
 
-    As in Keras 2, the constants reach the cell unchanged at every time step as
-    `cell.call(inputs, states, constants=[c, ...])`; the cell's weights are
-    the layer's weights, in the same order. Without constants it computes
-    exactly what keras.layers.RNN computes. `rnn.cell` is the wrapper; the
-    original cell is `rnn.cell.cell`.
+    Not a layer and never tracked: the RNN's cell, weights and their names stay the
+    user's cell's. Keras 3's inner_loop passes `training` only to Layer cells, so this
+    passes it itself, as Keras 2 did for cells whose call() takes it.
     """
 
-    def __init__(self, cell, *args, **kwargs):
-        if isinstance(cell, (list, tuple)):
-            cell = keras.layers.StackedRNNCells(cell)
-        if not isinstance(cell, _ConstantsCell):
-            cell = _ConstantsCell(cell)
+    def __init__(self, cell, constants, training):
+        self.cell = cell
+        self.kwargs = {"constants": constants}
+        if _takes(cell, "training"):
+            self.kwargs["training"] = training
+
+    def __call__(self, inputs, states, **kwargs):
+        return self.cell(inputs, states, **self.kwargs)
+
+
+@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+class RNN(TimeMajorMixin, keras.layers.RNN):
+    """`keras.layers.RNN` that also accepts `rnn(x, constants=[c, ...])` and `time_major`.
+
+    As in Keras 2, the constants reach the cell unchanged at every time step as
+    `cell.call(inputs, states, constants=[c, ...])`. `rnn.cell` is the user's cell
+    (no wrapper), so the weights, their names and their order are the cell's.
+    get_config() has Keras 2's `time_major` and, once called with constants,
+    `num_constants`. Without constants it computes exactly what keras.layers.RNN does.
+    """
+
+    def __init__(self, cell, *args, num_constants=0, **kwargs):
         super().__init__(cell, *args, **kwargs)
+        self.num_constants = num_constants
+        object.__setattr__(self, "_step_constants", None)  # set by call() for one call
 
     def call(self, sequences, initial_state=None, mask=None, training=False, constants=None):
-        # A plain attribute (no tracking): read by the wrapper inside this call only.
-        object.__setattr__(self.cell, "constants", _as_list(constants))
+        constants = _as_list(constants)
+        if constants:
+            if not _takes(self.cell, "constants"):
+                raise ValueError(f"RNN cell {self.cell} does not support constants. Received: constants={constants}")
+            self.num_constants = len(constants)
+        object.__setattr__(self, "_step_constants", constants or None)
         try:
             return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
         finally:
-            object.__setattr__(self.cell, "constants", None)
+            object.__setattr__(self, "_step_constants", None)
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        constants = self._step_constants
+        if constants is None:
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        # Keras 3's step function calls `self.cell(inputs, states, ...)`: for this loop
+        # only, `self.cell` is the stand-in that adds the constants (set on the instance
+        # directly, bypassing layer tracking; torch keeps sub-modules elsewhere).
+        cell = self.cell
+        own = "cell" in self.__dict__
+        object.__setattr__(self, "cell", _StepWithConstants(cell, constants, training))
+        try:
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        finally:
+            if own:
+                object.__setattr__(self, "cell", cell)
+            else:
+                del self.__dict__["cell"]
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None, constants_shape=None):
         return super().compute_output_shape(sequences_shape, initial_state_shape)
+
+    def build(self, sequences_shape, initial_state_shape=None, constants_shape=None):
+        if constants_shape is not None:
+            # Keras 2 counted the constants when the layer was first called (get_config()).
+            nested = isinstance(constants_shape, (list, tuple)) and all(
+                isinstance(s, (list, tuple)) for s in constants_shape)
+            self.num_constants = len(constants_shape) if nested else 1
+        super().build(sequences_shape, initial_state_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        if self.num_constants:
+            config["num_constants"] = self.num_constants
+        else:
+            config.pop("num_constants", None)
+        return config

@@ -120,3 +120,68 @@ def test_statements_converted_by_the_agnostic_rule_need_no_decorator():
         rules=[_FakeConverter, AutographControlFlow],
         mode="agnostic",
     )
+
+
+def test_control_flow_in_methods_call_reaches_is_found():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class Gate(keras.layers.Layer):
+            def _gate(self, x):
+                for row in x:
+                    if tf.reduce_sum(row) > 0:
+                        return x
+                return -x
+
+            def build(self, input_shape):
+                if input_shape[-1] > 3:
+                    self.wide = True
+
+            def call(self, x):
+                return self._gate(x) + 1.0
+        """,
+        """
+        import tensorflow as tf
+        import keras
+
+        class Gate(keras.layers.Layer):
+            def _gate(self, x):
+                for row in x:
+                    if tf.reduce_sum(row) > 0:
+                        return x
+                return -x
+
+            def build(self, input_shape):
+                if input_shape[-1] > 3:
+                    self.wide = True
+
+            @tf.function
+            def call(self, x):
+                return self._gate(x) + 1.0
+        """,
+        rules=RULES,
+        mode="agnostic",
+        tensorflow_only=True,
+    )
+
+
+def test_decorated_call_with_tensor_control_flow_is_tensorflow_only():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class A(keras.layers.Layer):
+            @tf.function
+            def call(self, x):
+                while tf.reduce_sum(x) > 0:
+                    x = x - 1.0
+                    print(x)
+                return x
+        """,
+        rules=RULES,
+        mode="agnostic",
+        tensorflow_only=True,
+    )

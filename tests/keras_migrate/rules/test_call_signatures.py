@@ -107,15 +107,16 @@ def test_time_major_wrapped_or_diagnosed_and_constants_diagnosed():
         """,
         """
         from tensorflow.keras import layers
-        from keras_migrate_runtime import TimeMajor
-        rnn = TimeMajor(layers.GRU(4))
-        flag_rnn = layers.LSTM(4, time_major=flag)
+        from keras_migrate_runtime import GRU as TimeMajorGRU
+        from keras_migrate_runtime import LSTM as TimeMajorLSTM
+        rnn = TimeMajorGRU(4, time_major=True)
+        flag_rnn = TimeMajorLSTM(4, time_major=flag)
         cell_rnn = layers.RNN(cell)
         y = cell_rnn(x, constants=[c])
         z = layers.RNN(cell)(x, constants=[c])
         """,
         rules=RULES,
-        expected_diagnostics=["KM110", "KM110", "KM110"],
+        expected_diagnostics=["KM110", "KM110"],
     )
 
 
@@ -205,4 +206,29 @@ def test_accumulating_file_uses_runtime_batch_methods():
             logs = train_on_batch(self.model, x, y, reset_metrics=flag)
         """,
         rules=RULES,
+    )
+
+
+def test_time_major_layers_keep_their_class_and_bidirectional_is_diagnosed():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        from tensorflow.keras.layers import LSTM, SimpleRNN, Bidirectional
+        a = LSTM(4, time_major=True, return_state=True, name="enc")
+        b = tf.keras.layers.RNN(cell, time_major=True)
+        c = Bidirectional(SimpleRNN(3, time_major=True))
+        d = SimpleRNN(2)
+        """,
+        """
+        import tensorflow as tf
+        from tensorflow.keras.layers import SimpleRNN, Bidirectional
+        from keras_migrate_runtime import LSTM as TimeMajorLSTM
+        from keras_migrate_runtime import RNN as TimeMajorRNN
+        a = TimeMajorLSTM(4, time_major=True, return_state=True, name="enc")
+        b = TimeMajorRNN(cell, time_major=True)
+        c = Bidirectional(SimpleRNN(3, time_major=True))
+        d = SimpleRNN(2)
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM110"],
     )

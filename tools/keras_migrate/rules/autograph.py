@@ -10,16 +10,24 @@ keras.ops op, or computes with a tensor (call()'s inputs or a local derived from
 them), ignoring static facts (`.shape`, `.dtype`, `.ndim`, `len(...)`, `is None`) and
 the `training`/`mask` flags.
 
+Keras 2's autograph also converted the methods call() calls (`self._gate(x)`): those
+reachable from call() are checked the same way (their first argument is a tensor), and
+their control flow, too, is kept through `@tf.function` on call().
+
 Agnostic mode: the part-2 control-flow rule may turn these statements into
-keras.ops.cond / fori_loop / while_loop. It records each statement it converts by
-adding id(original statement node) to `ctx.notes["autograph.converted"]` (a set) in
-its leave_If/leave_For/leave_While; statements left over still get `@tf.function`, and
-the file is then reported as TensorFlow-only.
+keras.ops.cond / fori_loop / while_loop. This rule publishes the statements it found in
+`ctx.notes["autograph.tensor_statements"]` (ids of original nodes, filled while
+visiting, before the control-flow rule leaves them); that rule records each statement
+it converts in `ctx.notes["autograph.converted"]`. The decision is taken when the class
+is left (all methods converted by then): statements left over get `@tf.function` on
+call(), the file is reported as TensorFlow-only (also when the source already had the
+decorator), and the class is added to `ctx.notes["autograph.classes"]` for the
+tf_function rule.
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -27,9 +35,12 @@ from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.spec._tf_ops import is_tf_plain_python
 
-__all__ = ["AutographControlFlow", "CONVERTED_NOTE"]
+__all__ = ["AutographControlFlow", "CONVERTED_NOTE", "CLASSES_NOTE", "TENSOR_NOTE"]
 
 CONVERTED_NOTE = "autograph.converted"
+TENSOR_NOTE = "autograph.tensor_statements"
+CLASSES_NOTE = "autograph.classes"  # ids of original ClassDefs whose call() needs autograph
+_REASON = "Python control flow on tensors in call() is kept through @tf.function (TensorFlow autograph)"
 _STATIC_ATTRS = frozenset({"shape", "dtype", "ndim", "rank", "name", "built", "trainable"})
 _FLAGS = frozenset({"self", "training", "mask"})
 
@@ -96,25 +107,40 @@ class AutographControlFlow(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._flows: List[Optional[_Flow]] = []
+        # Per Keras class being visited: methods reachable from call(), and their flows.
+        self._classes: List[Optional[Tuple[Set[str], Dict[str, _Flow]]]] = []
 
     # -- tracking -----------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if node.name.value in _scan.keras_layer_classes(self.ctx) and isinstance(node.body, cst.IndentedBlock):
+            self._classes.append((_reachable_from_call(node), {}))
+        else:
+            self._classes.append(None)
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         flow = None
-        if node.name.value == "call" and len(self.ctx.class_stack) and len(self.ctx.function_stack) == 1 \
-                and self.ctx.class_stack[-1].name.value in _scan.keras_layer_classes(self.ctx):
+        current = self._classes[-1] if self._classes else None
+        if current is not None and len(self.ctx.function_stack) == 1 and node.name.value in current[0]:
             flow = _Flow()
-            # Tensors: the first argument and arguments without a default; an argument
-            # defaulting to a constant (`use_cache=False`) is a Python flag.
+            # Tensors: call()'s first argument and arguments without a default (an argument
+            # defaulting to a constant, `use_cache=False`, is a Python flag); of a method
+            # call() calls, only the first argument (`self._shift(x, mode="left")`).
             params = list(node.params.params) + list(node.params.kwonly_params)
+            is_call = node.name.value == "call"
             flow.tensors = {p.name.value for i, p in enumerate(params)
-                            if p.name.value not in _FLAGS and (i == 1 or p.default is None)}
+                            if p.name.value not in _FLAGS and (i == 1 or (is_call and p.default is None))}
+            current[1][node.name.value] = flow
         self._flows.append(flow)
 
     def _flow(self) -> Optional[_Flow]:
-        # Only statements directly in call() (and its blocks), not nested functions.
+        # Only statements directly in the method (and its blocks), not nested functions.
         if not self._flows or self._flows[-1] is None:
             return None
         return self._flows[-1]
+
+    def _found(self, flow: _Flow, node: cst.CSTNode) -> None:
+        flow.statements.append(node)
+        self.ctx.notes.setdefault(TENSOR_NOTE, set()).add(id(node))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         flow = self._flow()
@@ -131,40 +157,53 @@ class AutographControlFlow(Rule):
     def visit_If(self, node: cst.If) -> None:
         flow = self._flow()
         if flow is not None and self._tensorish(node.test, flow):
-            flow.statements.append(node)
+            self._found(flow, node)
 
     def visit_While(self, node: cst.While) -> None:
         flow = self._flow()
         if flow is not None and self._tensorish(node.test, flow):
-            flow.statements.append(node)
+            self._found(flow, node)
 
     def visit_For(self, node: cst.For) -> None:
         flow = self._flow()
         if flow is not None and self._tensorish(node.iter, flow):
-            flow.statements.append(node)
+            self._found(flow, node)
             for name in _target_names(node.target):
                 flow.tensors.add(name)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
-        flow = self._flows.pop() if self._flows else None
-        if flow is None or not flow.statements:
-            return updated
-        if any(self._is_tf_function(d.decorator) for d in original.decorators):
+        if self._flows:
+            self._flows.pop()
+        return updated
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        current = self._classes.pop() if self._classes else None
+        if current is None:
             return updated
         converted = self.ctx.notes.get(CONVERTED_NOTE, set())
-        left = [s for s in flow.statements if id(s) not in converted]
+        left = [s for flow in current[1].values() for s in flow.statements if id(s) not in converted]
         if not left:
+            return updated
+        members = list(updated.body.body)
+        index = next((i for i, m in enumerate(members) if isinstance(m, cst.FunctionDef) and m.name.value == "call"),
+                     None)
+        if index is None:
+            return updated
+        self.ctx.notes.setdefault(CLASSES_NOTE, set()).add(id(original))
+        if self.ctx.options.mode != "tensorflow":
+            source = next(m for m in original.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "call")
+            self.ctx.keep_on_tensorflow(self.id, source, _REASON)
+        call = members[index]
+        if any(self._is_tf_function(d.decorator) for d in call.decorators):
             return updated
         tf_name = self.ctx.names.local_name_for("tensorflow")
         if tf_name is None:
             self.ctx.add_import("tensorflow", asname="tf")
             tf_name = "tf"
-        if self.ctx.options.mode != "tensorflow":
-            self.ctx.keep_on_tensorflow(self.id, original, "Python control flow on tensors in call() is kept "
-                                                            "through @tf.function (TensorFlow autograph)")
         self.fired()
         decorator = cst.Decorator(decorator=cst.parse_expression(f"{tf_name}.function"))
-        return updated.with_changes(decorators=list(updated.decorators) + [decorator])
+        members[index] = call.with_changes(decorators=list(call.decorators) + [decorator])
+        return updated.with_changes(body=updated.body.with_changes(body=members))
 
     # -- helpers ------------------------------------------------------------------
     def _is_tf_function(self, node: cst.BaseExpression) -> bool:
@@ -205,6 +244,9 @@ class AutographControlFlow(Rule):
         if isinstance(node, cst.Comparison):
             if any(isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in node.comparisons):
                 return False
+            operands = [node.left] + [c.comparator for c in node.comparisons]
+            if any(isinstance(o, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) for o in operands):
+                return False  # `mode == "left"`: tensors are not compared with strings
             return self._tensorish(node.left, flow) or any(self._tensorish(c.comparator, flow)
                                                            for c in node.comparisons)
         if isinstance(node, cst.BinaryOperation):
@@ -227,3 +269,32 @@ def _target_names(target: cst.BaseExpression) -> List[str]:
             out.extend(_target_names(element.value))
         return out
     return []
+
+
+def _reachable_from_call(cls: cst.ClassDef) -> Set[str]:
+    """call() and the methods of `cls` it calls as `self.<method>(...)`, transitively
+    (Keras 2's autograph converted those too)."""
+    methods = {m.name.value: m for m in cls.body.body if isinstance(m, cst.FunctionDef)}
+    if "call" not in methods:
+        return set()
+    reached = {"call"}
+    pending = ["call"]
+    while pending:
+        for name in _self_calls(methods[pending.pop()]):
+            if name in methods and name not in reached:
+                reached.add(name)
+                pending.append(name)
+    return reached
+
+
+def _self_calls(function: cst.FunctionDef) -> Set[str]:
+    found: Set[str] = set()
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+                found.add(func.attr.value)
+
+    function.body.visit(_V())
+    return found

@@ -41,9 +41,11 @@ for _func, _kw, _src in DEFAULT_CHANGES:
 _RNN_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN",
                           "layers.ConvLSTM1D", "layers.ConvLSTM2D", "layers.ConvLSTM3D"})
 _TFA_GELU_LAYER = "tensorflow_addons.layers.GELU"
-# time_major=True RNNs become keras_migrate_runtime.TimeMajor(<the layer>): Keras 2's
-# time-major semantics (swapped input/sequence axes, batch-major states and masks).
-_TIME_MAJOR_WRAPPABLE = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"})
+# RNNs given time_major (other than a literal False) become keras_migrate_runtime's class
+# of the same name (imported as TimeMajorLSTM, ...): the Keras 3 layer plus Keras 2's
+# time_major (time-major inputs, outputs and masks), same name, weights and config keys.
+_TIME_MAJOR_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"})
+_BIDIRECTIONAL = "layers.Bidirectional"
 
 
 # Keras 3 always resets metrics before a batch, as Keras 2 did for reset_metrics=True:
@@ -125,12 +127,12 @@ class CallSignatures(Rule):
         Example(
             before="""
             import keras
-            rnn = keras.layers.GRU(4, time_major=True, return_sequences=True)
+            rnn = keras.layers.GRU(4, time_major=True, return_sequences=True, name="encoder")
             """,
             after="""
             import keras
-            from keras_migrate_runtime import TimeMajor
-            rnn = TimeMajor(keras.layers.GRU(4, return_sequences=True))
+            from keras_migrate_runtime import GRU as TimeMajorGRU
+            rnn = TimeMajorGRU(4, time_major=True, return_sequences=True, name="encoder")
             """,
         ),
         Example(
@@ -152,11 +154,14 @@ class CallSignatures(Rule):
         super().__init__(ctx)
         self._call_funcs: Set[int] = set()
         self._rnn_names: Set[str] = set()  # "x" / "self.x" bound to an RNN layer
+        self._bidirectional_args: Set[int] = set()  # layers wrapped in Bidirectional(...)
         self._in_import = False
 
     # -- bookkeeping --------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         self._call_funcs.add(id(node.func))
+        if node.args and self._key(node.func) == _BIDIRECTIONAL:
+            self._bidirectional_args.add(id(node.args[0].value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if isinstance(node.value, cst.Call) and self._key(node.value.func) in _RNN_CLASSES:
@@ -207,8 +212,14 @@ class CallSignatures(Rule):
                 result = self._rename_keywords(result, _KEYWORDS[key])
             if key in _POSITIONAL:
                 result = self._positional(original, result, _POSITIONAL[key], key)
-            if key in _TIME_MAJOR_WRAPPABLE and _literal_keyword(original, "time_major") == "True":
-                return self._time_major(result)
+            if key in _TIME_MAJOR_CLASSES and _literal_keyword(original, "time_major") not in (None, "False"):
+                if id(original) not in self._bidirectional_args:
+                    return self._time_major(original, result, key)
+                self.report(original, "RNN `time_major` was removed in Keras 3, and keras.layers.Bidirectional "
+                                      "reverses batch-major sequences only",
+                            "transpose to batch-major around the Bidirectional layer "
+                            "(keras.ops.swapaxes(x, 0, 1) before and after) and drop time_major")
+                return updated
             if key in _REMOVED:
                 result = self._removed(original, result, _REMOVED[key])
             if key in _DEFAULTS:
@@ -302,12 +313,19 @@ class CallSignatures(Rule):
                         if call.args else cst.MaybeSentinel.DEFAULT)
         return call.with_changes(func=cst.Name(method), args=[first, *call.args])
 
-    def _time_major(self, call: cst.Call) -> cst.Call:
-        index = next(i for i, a in enumerate(call.args) if a.keyword is not None and a.keyword.value == "time_major")
-        inner = call.with_changes(args=drop_arg(call.args, index))
-        self.ctx.use_runtime("TimeMajor")
+    def _time_major(self, original: cst.Call, call: cst.Call, key: str) -> cst.Call:
+        # keras.layers.LSTM(4, time_major=True) -> TimeMajorLSTM(4, time_major=True): no
+        # wrapper layer, so the name, summary, weights and get_config() stay Keras 2's.
+        symbol = key.rsplit(".", 1)[1]
+        local = f"TimeMajor{symbol}"
+        self.ctx.runtime_imports.add(symbol)
+        self.ctx.add_import(self.ctx.options.runtime_module, symbol, local)
+        if isinstance(original.func, cst.Name):
+            binding = self.ctx.names.bindings.get(original.func.value, "")
+            for module in {"keras.layers", binding.rsplit(".", 1)[0]}:
+                self.ctx.remove_import_if_unused(module, original.func.value)
         self.fired()
-        return cst.Call(func=cst.Name("TimeMajor"), args=[cst.Arg(inner)], lpar=call.lpar, rpar=call.rpar)
+        return call.with_changes(func=cst.Name(local))
 
     def _tfa_gelu_layer(self, original: cst.Call, call: cst.Call):
         # tfa.layers.GELU(approximate=True) -> Activation with the same gelu variant.

@@ -5,28 +5,45 @@ control flow; Keras 3 traces call() on every backend without autograph. Converte
 
 - `if t: x = A else: x = B` (and `return A` / `return B`, and an `if` without `else`
   assigning a name defined before) -> `x = keras.ops.cond(t, lambda: A, lambda: B)`;
+- if/elif/else chains whose branches only assign names (several statements, several
+  names) -> one function per branch taking and returning the names, and nested
+  `keras.ops.cond` calls; all-`return` chains -> nested conds in one return;
+- an early `if t: return A` followed by plain statements ending in `return B` ->
+  `return keras.ops.cond(t, lambda: A, lambda: <the rest as a function>)`;
 - `for i in tf.range(a, b): <assignments>` -> a body function + `keras.ops.fori_loop`;
-- `while t: <assignments>` -> cond/body functions + `keras.ops.while_loop`.
+- `while t: <assignments>` -> cond/body functions + `keras.ops.while_loop`;
+- `tf.cond(<a variable>, ...)`: the predicate becomes `<variable>.value` (Keras 3's cond
+  refuses a variable object on every backend; Keras 2 took tf.Variables).
 
-A statement is tensor-valued when its condition/iterable calls a TF or keras.ops op
-(static tests on shapes, flags and Python values stay Python). Converted statements
-are recorded in ctx.notes["autograph.converted"] (see the autograph rule, which adds
-`@tf.function` for whatever is left and reports the file as tensorflow-only).
+A statement is tensor-valued when its condition/iterable calls a TF or keras.ops op, or
+when the autograph rule's data flow found it tensor-dependent (ctx.notes
+["autograph.tensor_statements"]: `s = tf.reduce_sum(x); if s > 0:`); static tests on
+shapes, flags and Python values stay Python. Converted statements are recorded in
+ctx.notes["autograph.converted"] (see the autograph rule, which adds `@tf.function` for
+whatever is left and reports the file as tensorflow-only).
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Part, Rule
 from keras_migrate.rules._agnostic import in_keras_class_method
 from keras_migrate.rules._args import code
+from keras_migrate.rules._variables import known_variable
 
-__all__ = ["ControlFlow"]
+__all__ = ["ControlFlow", "TENSOR_NOTE"]
 
 CONVERTED_NOTE = "autograph.converted"
+# Written by the autograph rule (which runs first): ids of the original if/while/for
+# statements whose condition depends on tensors through call()'s data flow.
+TENSOR_NOTE = "autograph.tensor_statements"
+_CONDS = frozenset({"tensorflow.cond", "tensorflow.compat.v1.cond", "tensorflow.compat.v2.cond"})
+_WHILES = frozenset({"tensorflow.while_loop", "tensorflow.compat.v1.while_loop", "tensorflow.compat.v2.while_loop"})
+_WHILE_REASON = ("a while loop over a layer's weights is trained through: JAX cannot differentiate while loops "
+                 "(lax.while_loop), Keras 2 trained through tf.while_loop")
 _STATIC_OPS = frozenset({"shape", "rank", "ndim", "size"})
 
 
@@ -42,6 +59,133 @@ def _assigned_name(stmt: cst.BaseStatement) -> Optional[str]:
     return None
 
 
+def _chain(original: cst.If, updated: cst.If):
+    """[(original If, updated test, updated body)] of an if/elif chain, and the else body."""
+    chain = []
+    node, new = original, updated
+    while True:
+        chain.append((node, new.test, new.body))
+        if isinstance(new.orelse, cst.If):
+            node, new = node.orelse, new.orelse
+            continue
+        return chain, (new.orelse.body if isinstance(new.orelse, cst.Else) else None)
+
+
+def _single_return(block) -> Optional[cst.BaseExpression]:
+    small = _single(block)
+    return small.value if isinstance(small, cst.Return) and small.value is not None else None
+
+
+def _bound_names(statements) -> List[str]:
+    """Names the statements assign (in order), where a nested function would make them local."""
+    names: List[str] = []
+
+    class _V(cst.CSTVisitor):
+        def visit_AssignTarget(self, node):
+            for name in _target_names(node.target):
+                if name not in names:
+                    names.append(name)
+
+        def visit_AugAssign(self, node):
+            for name in _target_names(node.target):
+                if name not in names:
+                    names.append(name)
+
+        def visit_Lambda(self, node):
+            return False
+
+    for stmt in statements:
+        stmt.visit(_V())
+    return names
+
+
+def _target_names(target) -> List[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    return []
+
+
+def _defined_before(function: cst.FunctionDef, stop: cst.CSTNode) -> Set[str]:
+    """Parameters of `function` and names it binds before reaching `stop` (an original
+    node of its body), in source order."""
+    params = function.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+
+    class _V(cst.CSTVisitor):
+        done = False
+
+        def on_visit(self, node):
+            if self.done or node is stop:
+                self.done = True
+                return False
+            if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) and node is not function:
+                return False
+            if isinstance(node, cst.AssignTarget):
+                names.update(_target_names(node.target))
+            elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+                names.update(_target_names(node.target))
+            elif isinstance(node, cst.For):
+                names.update(_target_names(node.target))
+            return True
+
+    function.body.visit(_V())
+    return names
+
+
+def _mentions_weights(ctx, node: cst.CSTNode, tainted: Set[str]) -> bool:
+    """Whether `node` reads a variable of the layer (`self.w`), calls something of the
+    layer (`self.dense(x)`, `self._helper(x)`: weights may be inside), or reads a name of
+    `tainted`."""
+    found = []
+
+    class _V(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+                found.append(call)
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> None:
+            if known_variable(ctx, attribute) is not None:
+                found.append(attribute)
+
+        def visit_Name(self, name: cst.Name) -> None:
+            if name.value in tainted:
+                found.append(name)
+
+    node.visit(_V())
+    return bool(found)
+
+
+def _weight_dependent(ctx, function: cst.FunctionDef, stop: cst.CSTNode, carried, body) -> bool:
+    """Whether a loop's carried values (or its body) depend on the layer's weights, from
+    the assignments before the loop (original nodes, in source order)."""
+    tainted: Set[str] = set()
+
+    class _V(cst.CSTVisitor):
+        done = False
+
+        def on_visit(self, node):
+            if self.done or node is stop:
+                self.done = True
+                return False
+            if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)) and node is not function:
+                return False
+            if isinstance(node, cst.Assign) and _mentions_weights(ctx, node.value, tainted):
+                for target in node.targets:
+                    tainted.update(_target_names(target.target))
+            elif isinstance(node, cst.AugAssign) and _mentions_weights(ctx, node.value, tainted):
+                tainted.update(_target_names(node.target))
+            return True
+
+    function.body.visit(_V())
+    return any(name in tainted for name in carried) or _mentions_weights(ctx, body, set())
+
+
 def _single(block) -> Optional[cst.BaseSmallStatement]:
     body = getattr(block, "body", ())
     if len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
@@ -54,7 +198,7 @@ class ControlFlow(Rule):
     name = "control_flow"
     description = "Turn Python if/for/while on tensor values inside layer methods into keras.ops.cond / fori_loop / while_loop."
     part = Part.AGNOSTIC
-    TRIGGERS = ("if ", "for ", "while ")
+    TRIGGERS = ("if ", "for ", "while ", "cond(")
     EXAMPLES = (
         Example(
             before="""
@@ -84,6 +228,8 @@ class ControlFlow(Rule):
                     y, = keras.ops.while_loop(_loop_cond_1, _loop_body_1, (y,))
                     return y
             """,
+            # JAX cannot differentiate while loops: said where gradients may flow.
+            diagnostics=("KM206",),
         ),
         Example(
             before="""
@@ -120,6 +266,9 @@ class ControlFlow(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._counter = 0
+        self._elifs: Set[int] = set()  # original `elif` If nodes (converted with their chain)
+        # updated `if t: return A` statements (no else) -> their original node
+        self._early_returns: Dict[int, cst.If] = {}
 
     # -- helpers ---------------------------------------------------------------------
     def _active(self) -> bool:
@@ -143,6 +292,8 @@ class ControlFlow(Rule):
         return "tensor" if "tensor" in found else ("static" if found else "")
 
     def _tensor_valued(self, node: cst.CSTNode, original: cst.CSTNode) -> bool:
+        if id(original) in self.ctx.notes.get(TENSOR_NOTE, ()):
+            return True
         kind = self._kind(node)
         if kind == "static":
             # Plain Python on static shapes in Keras 3: tell the autograph rule it is
@@ -158,30 +309,162 @@ class ControlFlow(Rule):
         return self.ctx.require_keras()
 
     # -- if ----------------------------------------------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        if isinstance(node.orelse, cst.If):
+            self._elifs.add(id(node.orelse))
+
     def leave_If(self, original: cst.If, updated: cst.If):
-        if not self._active():
+        if id(original) in self._elifs or not self._active():
+            return updated  # an elif is converted with the whole chain, at its first `if`
+        chain, other = _chain(original, updated)
+        if not all(self._tensor_valued(test, node) for node, test, _ in chain):
             return updated
-        if updated.orelse is not None and not isinstance(updated.orelse, cst.Else):
-            return updated  # elif chains: left to autograph
-        then = _single(updated.body)
-        other = _single(updated.orelse.body) if updated.orelse is not None else None
-        if not self._tensor_valued(original.test, original) or not isinstance(then, (cst.Return, cst.Assign)):
+        if other is None and len(chain) == 1 and _single_return(chain[0][2]) is not None:
+            self._early_returns[id(updated)] = original  # its block may complete it (leave_FunctionDef)
             return updated
-        test = code(updated.test)
+        text = self._simple_cond(chain, other) or self._return_chain(chain, other)
+        if text is not None:
+            for node, _, _ in chain:
+                self._converted(node)
+            return cst.parse_statement(text + "\n").with_changes(leading_lines=updated.leading_lines)
+        statements = self._branch_chain(original, chain, other)
+        if statements is None:
+            return updated
+        for node, _, _ in chain:
+            self._converted(node)
+        statements[0] = statements[0].with_changes(leading_lines=updated.leading_lines)
+        return cst.FlattenSentinel(statements)
+
+    def _simple_cond(self, chain, other) -> Optional[str]:
+        """`if t: x = A [else: x = B]` -> `x = cond(t, lambda: A, lambda: B or x)`."""
+        if len(chain) != 1:
+            return None
+        _, test, body = chain[0]
+        then = _single(body)
+        alternative = _single(other) if other is not None else None
         keras = self._keras()
-        text = None
-        if isinstance(then, cst.Return) and isinstance(other, cst.Return) and then.value and other.value:
-            text = f"return {keras}.ops.cond({test}, lambda: {code(then.value)}, lambda: {code(other.value)})"
-        elif isinstance(then, cst.Assign) and _assigned_name(updated.body.body[0]):
+        if isinstance(then, cst.Assign) and _assigned_name(body.body[0]):
             name = then.targets[0].target.value
             if other is None:
-                text = f"{name} = {keras}.ops.cond({test}, lambda: {code(then.value)}, lambda: {name})"
-            elif isinstance(other, cst.Assign) and _assigned_name(updated.orelse.body.body[0]) == name:
-                text = f"{name} = {keras}.ops.cond({test}, lambda: {code(then.value)}, lambda: {code(other.value)})"
-        if text is None:
+                if name not in _defined_before(self.ctx.function_stack[-1], chain[0][0]):
+                    return None  # `lambda: name` would read a name bound nowhere yet
+                return f"{name} = {keras}.ops.cond({code(test)}, lambda: {code(then.value)}, lambda: {name})"
+            if isinstance(alternative, cst.Assign) and _assigned_name(other.body[0]) == name:
+                return (f"{name} = {keras}.ops.cond({code(test)}, lambda: {code(then.value)}, "
+                        f"lambda: {code(alternative.value)})")
+        return None
+
+    def _return_chain(self, chain, other) -> Optional[str]:
+        """Every branch a single `return value` (and an else): nested conds in one return."""
+        if other is None:
+            return None
+        values = [_single_return(body) for _, _, body in chain] + [_single_return(other)]
+        if any(v is None for v in values):
+            return None
+        expression = code(values[-1])
+        keras = self._keras()
+        for (_, test, _), value in reversed(list(zip(chain, values))):
+            expression = f"{keras}.ops.cond({code(test)}, lambda: {code(value)}, lambda: {expression})"
+        return f"return {expression}"
+
+    def _branch_chain(self, original: cst.If, chain, other) -> Optional[List[cst.BaseStatement]]:
+        """Branches of name assignments only -> one function per branch and nested conds."""
+        bodies = [body for _, _, body in chain] + ([other] if other is not None else [])
+        assigned = []
+        for body in bodies:
+            names = self._carried(body.body)
+            if names is None:
+                return None
+            assigned.append(names)
+        carried = []
+        for names in assigned:
+            carried.extend(n for n in names if n not in carried)
+        defined = _defined_before(self.ctx.function_stack[-1], original)
+        params = [n for n in carried if n in defined]
+        # A name first bound here must be bound on every path, as Python (and autograph) need.
+        if any(n not in defined and (other is None or any(n not in names for names in assigned)) for n in carried):
+            return None
+        packed = carried[0] if len(carried) == 1 else f"({', '.join(carried)})"
+        args = ", ".join(params)
+        functions, calls = [], []
+        for body in bodies:
+            self._counter += 1
+            name = f"_if_branch_{self._counter}"
+            functions.append(self._function(name, args, list(body.body), packed))
+            calls.append(f"{name}({args})")
+        keras = self._keras()
+        expression = calls[-1] if other is not None else packed
+        tests = [test for _, test, _ in chain]
+        for test, call in reversed(list(zip(tests, calls))):
+            expression = f"{keras}.ops.cond({code(test)}, lambda: {call}, lambda: {expression})"
+        target = carried[0] if len(carried) == 1 else ", ".join(carried)
+        return functions + [cst.parse_statement(f"{target} = {expression}\n")]
+
+    # -- if t: return A  ...  return B ---------------------------------------------------
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        if not self._early_returns or not isinstance(updated.body, cst.IndentedBlock):
             return updated
-        self._converted(original)
-        return cst.parse_statement(text + "\n").with_changes(leading_lines=updated.leading_lines)
+        body = list(updated.body.body)
+        for index, stmt in enumerate(body):
+            source = self._early_returns.pop(id(stmt), None)
+            if source is None:
+                continue
+            rest = body[index + 1:]
+            replacement = self._early_return(original, source, stmt, rest)
+            if replacement is not None:
+                self._converted(source)
+                body = body[:index] + replacement
+                return updated.with_changes(body=updated.body.with_changes(body=body))
+        return updated
+
+    def _early_return(self, function, source: cst.If, stmt: cst.If, rest) -> Optional[List[cst.BaseStatement]]:
+        """`if t: return A` + plain statements ending in `return B` -> one return of a cond."""
+        if not rest or not all(isinstance(s, cst.SimpleStatementLine) for s in rest):
+            return None
+        last = rest[-1].body[-1] if len(rest[-1].body) else None
+        if not isinstance(last, cst.Return) or last.value is None:
+            return None
+        if any(isinstance(small, cst.Return) for s in rest[:-1] for small in s.body):
+            return None
+        keras = self._keras()
+        then = code(_single_return(stmt.body))
+        test = code(stmt.test)
+        if len(rest) == 1 and len(rest[0].body) == 1:
+            line = f"return {keras}.ops.cond({test}, lambda: {then}, lambda: {code(last.value)})"
+            return [cst.parse_statement(line + "\n").with_changes(leading_lines=stmt.leading_lines)]
+        names = _bound_names(rest)
+        defined = _defined_before(function, source)
+        params = ", ".join(n for n in names if n in defined)
+        self._counter += 1
+        name = f"_if_rest_{self._counter}"
+        helper = cst.parse_statement(f"def {name}({params}):\n    pass\n")
+        helper = helper.with_changes(body=helper.body.with_changes(body=[s.with_changes(leading_lines=())
+                                                                         for s in rest]),
+                                     leading_lines=stmt.leading_lines)
+        line = f"return {keras}.ops.cond({test}, lambda: {then}, lambda: {name}({params}))"
+        return [helper, cst.parse_statement(line + "\n")]
+
+    # -- tf.cond(<variable>, ...) -----------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if self._active() and (self.ctx.qualified_name(original.func) in _WHILES
+                               or self.ctx.keras_path(original.func) == "ops.while_loop"):
+            # The condition carries no gradient: only the body and the loop values count.
+            carried = [a.value for i, a in enumerate(original.args)
+                       if (a.keyword is None and i in (1, 2)) or (a.keyword is not None
+                                                                  and a.keyword.value in ("body", "loop_vars"))]
+            self._while_on_jax(original, any(_mentions_weights(self.ctx, node, set()) for node in carried))
+            return updated
+        first = updated.args[0] if updated.args else None
+        if first is None or (first.keyword is not None and first.keyword.value != "pred"):
+            return updated
+        if self.ctx.qualified_name(original.func) not in _CONDS and self.ctx.keras_path(original.func) != "ops.cond":
+            return updated
+        pred = updated.args[0]
+        if known_variable(self.ctx, original.args[0].value) is None:
+            return updated
+        self.fired()
+        value = cst.Attribute(value=pred.value, attr=cst.Name("value"))
+        return updated.with_changes(args=[pred.with_changes(value=value), *updated.args[1:]])
 
     # -- for i in tf.range(...) --------------------------------------------------------
     def leave_For(self, original: cst.For, updated: cst.For):
@@ -231,7 +514,22 @@ class ControlFlow(Rule):
         call = cst.parse_statement(
             f"{params}, = {self._keras()}.ops.while_loop({cond_name}, {body_name}, ({params},))\n")
         self._converted(original)
+        weights = _weight_dependent(self.ctx, self.ctx.function_stack[-1], original, carried, original.body)
+        self._while_on_jax(original, weights)
         return cst.FlattenSentinel([cond_fn.with_changes(leading_lines=updated.leading_lines), body_fn, call])
+
+    def _while_on_jax(self, node: cst.CSTNode, weights: bool) -> None:
+        """JAX cannot differentiate lax.while_loop (Keras 3's while_loop on JAX); Keras 2
+        trained through tf.while_loop. A loop over the layer's own weights is trained
+        through: TensorFlow only. Otherwise gradients flow only if the layer's inputs
+        depend on weights (layers before it): said, not decided."""
+        if weights:
+            self.ctx.keep_on_tensorflow(self.id, node, _WHILE_REASON)
+            return
+        self.report(node, "on JAX, keras.ops.while_loop cannot be differentiated: training fails if this loop's "
+                          "values depend on weights (e.g. outputs of earlier layers)",
+                    "if gradients flow through this loop, train on TensorFlow or PyTorch, or rewrite it as "
+                    "keras.ops.fori_loop with Python-int bounds (a fixed number of steps)")
 
     # -- shared --------------------------------------------------------------------------
     @staticmethod

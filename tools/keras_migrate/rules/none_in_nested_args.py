@@ -6,7 +6,10 @@ JAX and torch backends): nested *arguments* holding None work again, nested *ret
 values* holding None still fail ("All operation outputs must be tensors").
 
 - `return x, None` / `return [x, None]` / `{"a": x, "b": None}` in a layer's call() is
-  diagnosed (no mechanical fix: callers index the result).
+  diagnosed (no mechanical fix: callers index the result), at any depth (`x, (h, None)`),
+  through conditional expressions (`x, (w if flag else None)`) and through names of
+  call() assigned None (`state = None ... return x, state`). Only functional models
+  fail (eager calls and subclassed models still work): a warning, not a rewrite.
 - The guide's Solution 2 is applied where it is mechanical: a layer of the file whose
   call(self, inputs) starts with `a, b = inputs` (and uses `inputs` nowhere else), every
   call site of which passes a list/tuple literal of that length, one of them with a
@@ -155,12 +158,23 @@ class NoneInNestedArgs(Rule):
             """,
             diagnostics=("KM147",),
         ),
+        Example(
+            before="""
+            import keras
+
+            class Attention(keras.layers.Layer):
+                def call(self, x, return_scores=False):
+                    scores = keras.ops.softmax(x) if return_scores else None
+                    return {"output": x, "extras": (x, scores)}
+            """,
+            diagnostics=("KM147",),
+        ),
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._plan: Optional[_Plan] = None
-        self._in_call = 0
+        self._none_names: List[Optional[Set[str]]] = []
 
     def _get_plan(self) -> _Plan:
         if self._plan is None:
@@ -175,24 +189,36 @@ class NoneInNestedArgs(Rule):
                               f"optional argument) is not applied automatically: {why}",
                         fix="define call(self, first, other=None) and call the layer as layer(x, other=y)")
 
+    # -- None inside nested call() results ----------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        in_layer_call = (node.name.value == "call" and self.ctx.class_stack and len(self.ctx.function_stack) == 1
+                         and self.ctx.class_stack[-1].name.value in _scan.keras_layer_classes(self.ctx))
+        # Names of call() that may hold None (`state = None`, `a if c else None`).
+        self._none_names.append(set() if in_layer_call else None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        names = self._none_names[-1] if self._none_names else None
+        if names is None or not _may_be_none(node.value, names):
+            return
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                names.add(target.target.value)
+
     def leave_Return(self, original: cst.Return, updated: cst.Return):
-        if not (self.ctx.class_stack and self.ctx.function_stack
-                and self.ctx.function_stack[-1].name.value == "call" and len(self.ctx.function_stack) == 1
-                and self.ctx.class_stack[-1].name.value in _scan.keras_layer_classes(self.ctx)):
+        names = self._none_names[-1] if self._none_names else None
+        if names is None or original.value is None:
             return updated
-        value = original.value
-        entries = []
-        if isinstance(value, (cst.Tuple, cst.List)):
-            entries = [e.value for e in value.elements]
-        elif isinstance(value, cst.Dict):
-            entries = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
-        if any(isinstance(e, cst.Name) and e.value == "None" for e in entries):
-            self.report(original, "Keras 3 layers cannot return None inside a nested result",
+        if _nested_none(original.value, names):
+            self.report(original, "Keras 3 layers cannot return None inside a nested result: a functional model "
+                                  "(keras.Input) fails with 'All operation outputs must be tensors' (eager calls "
+                                  "and subclassed models still work)",
                         fix="return only tensors (drop the None entry, or return a placeholder tensor such as "
                             "keras.ops.zeros_like(x)) and update the callers")
         return updated
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        if self._none_names:
+            self._none_names.pop()
         if original.name.value != "call" or not self.ctx.class_stack or len(self.ctx.function_stack) != 1:
             return updated
         params = self._get_plan().classes.get(self.ctx.class_stack[-1].name.value)
@@ -239,6 +265,38 @@ class NoneInNestedArgs(Rule):
                 if i < len(args) - 1 else a for i, a in enumerate(args)]
         self.fired()
         return updated.with_changes(args=args)
+
+
+def _is_none_name(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _may_be_none(node: cst.BaseExpression, names: Set[str]) -> bool:
+    """`None`, a name of `names`, or a conditional expression with such a branch."""
+    if _is_none_name(node) or (isinstance(node, cst.Name) and node.value in names):
+        return True
+    if isinstance(node, cst.IfExp):
+        return _may_be_none(node.body, names) or _may_be_none(node.orelse, names)
+    return False
+
+
+def _entries(node: cst.BaseExpression) -> Optional[List[cst.BaseExpression]]:
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [e.value for e in node.elements]
+    if isinstance(node, cst.Dict):
+        return [e.value for e in node.elements if isinstance(e, cst.DictElement)]
+    return None
+
+
+def _nested_none(node: cst.BaseExpression, names: Set[str]) -> bool:
+    """A returned value that is a tuple/list/dict holding (at any depth) an entry that
+    may be None. A bare `return None` is no nested result."""
+    if isinstance(node, cst.IfExp):
+        return _nested_none(node.body, names) or _nested_none(node.orelse, names)
+    entries = _entries(node)
+    if entries is None:
+        return False
+    return any(_may_be_none(e, names) or _nested_none(e, names) for e in entries)
 
 
 def _is_docstring(stmt) -> bool:

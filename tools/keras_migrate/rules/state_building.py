@@ -9,6 +9,16 @@ self.w = self.add_weight(...)`) fail. The guarded creation moves into build(inpu
 Also the guide's own case: a layer without build() whose call() feeds sub-layers made in
 __init__ gets a build() that builds them, where the input shape is known exactly (the
 sub-layer receives call()'s first argument unchanged, or ignores shapes: Embedding).
+
+Subclassed models built explicitly (`model.build((None, 4))`, `self.build(...)` in the
+class): Keras 2's Model.build(input_shape) ran call() on placeholders, so every weight
+(sub-layers', lazily created ones') existed before the first call, ready for
+set_weights() / load_weights() / summary(). Keras 3's default build() creates nothing
+(and set_weights() then fails: "expecting 0 weights"). Such a model's build() (added, or
+the file's own through `super().build(input_shape)`) ends with
+keras_migrate_runtime.build_by_calling(self, input_shape), which does what Keras 2 did.
+A call() that needs more than its inputs (and `training`) is diagnosed: Keras 2 refused
+to build it from a shape too.
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ __all__ = ["StateBuilding"]
 # Sub-layers whose build() does not depend on the input shape.
 _SHAPE_FREE = frozenset({"layers.Embedding"})
 _STATE_MAKERS = ("add_weight", "add_variable")
+_MODEL_BASES = frozenset({"Model", "models.Model"})
+_TRACE = "build_by_calling"
 
 
 def _guarded_attr(test: cst.BaseExpression) -> Optional[str]:
@@ -183,6 +195,45 @@ class StateBuilding(Rule):
                     return inputs + self.position_embeddings(positions)
             """,
         ),
+        # A subclassed model built from a shape: Keras 2 ran call() to create every weight.
+        Example(
+            before="""
+            import keras
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = keras.layers.Dense(8, activation="relu")
+                    self.out = keras.layers.Dense(1)
+
+                def call(self, x):
+                    return self.out(self.hidden(x))
+
+            model = Net()
+            model.build((None, 4))
+            model.set_weights(weights)
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import build_by_calling
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = keras.layers.Dense(8, activation="relu")
+                    self.out = keras.layers.Dense(1)
+
+                def build(self, input_shape):
+                    build_by_calling(self, input_shape)
+
+                def call(self, x):
+                    return self.out(self.hidden(x))
+
+            model = Net()
+            model.build((None, 4))
+            model.set_weights(weights)
+            """,
+        ),
         # Creation that depends on other call() locals is diagnosed.
         Example(
             before="""
@@ -247,12 +298,21 @@ class StateBuilding(Rule):
                             "it, and remove the creation from call()")
             return updated
         build_lines: List[cst.BaseStatement] = []
+        traced = self._traced_model(original, call, members[build_i] if build_i is not None else None)
         if moved:
             members[call_i] = call.with_changes(body=call.body.with_changes(body=kept or [
                 cst.SimpleStatementLine([cst.Pass()])]))
             build_lines = moved
-        elif build_i is None and init_i is not None and library_bases:
+        elif build_i is None and init_i is not None and library_bases and not traced:
             build_lines = self._sublayer_builds(original.name.value)
+        if traced and build_i is not None:
+            # The file's build() reaches Keras 2's Model.build through super(): trace there,
+            # after what call() used to create lazily.
+            members[build_i] = self._trace_in_super_build(members[build_i], build_lines)
+            self.fired()
+            return updated.with_changes(body=updated.body.with_changes(body=members))
+        if traced:
+            build_lines = build_lines + [self._trace_line()]
         if not build_lines:
             return updated
         self.fired()
@@ -267,6 +327,10 @@ class StateBuilding(Rule):
                 body=cst.IndentedBlock(build_lines),
                 leading_lines=members[call_i].leading_lines,
             )
+            others = [m for i, m in enumerate(members) if i != call_i and isinstance(m, cst.FunctionDef)]
+            if not members[call_i].leading_lines and (not others or any(m.leading_lines for m in others)):
+                # Unless the class writes its methods without blank lines, call() gets one.
+                members[call_i] = members[call_i].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
             members.insert(call_i, build)
         return updated.with_changes(body=updated.body.with_changes(body=members))
 
@@ -304,6 +368,47 @@ class StateBuilding(Rule):
                 self.report(stmt, "call() creates state on every call; Keras 3 requires it in __init__() or build()",
                             fix="move this assignment into def build(self, input_shape): and keep only its use "
                                 "in call()")
+
+    # -- subclassed models built from a shape ------------------------------------------
+    def _traced_model(self, cls: cst.ClassDef, call: cst.FunctionDef, build: Optional[cst.FunctionDef]) -> bool:
+        """True when `cls` is a subclassed model that the file builds explicitly and whose
+        build() must therefore run call() as Keras 2 did."""
+        if cls.name.value not in _explicitly_built(self.ctx):
+            return False
+        if not any(self.ctx.keras_path(b.value) in _MODEL_BASES for b in cls.bases):
+            return False
+        if build is not None and not self._calls_super_build(build):
+            return False  # the class builds its state itself, as in Keras 2
+        required = [p.name.value for p in call.params.params[2:] if p.default is None]
+        required += [p.name.value for p in call.params.kwonly_params if p.default is None]
+        if any(name != "training" for name in required):
+            self.report(cls.name, f"{cls.name.value}.build(input_shape) does not create the weights in Keras 3 "
+                                  "(Keras 2 ran call() on placeholders), and this call() needs more than its inputs",
+                        fix="call the model on a batch of real data (model(x, ...)) instead of model.build(shape) "
+                            "before set_weights()/load_weights()/summary()")
+            return False
+        return True
+
+    @staticmethod
+    def _calls_super_build(build: cst.FunctionDef) -> bool:
+        return any(_super_build_arg(stmt) is not None for stmt in build.body.body)
+
+    def _trace_in_super_build(self, build: cst.FunctionDef, before: List[cst.BaseStatement]) -> cst.FunctionDef:
+        body = []
+        for stmt in build.body.body:
+            arg = _super_build_arg(stmt)
+            if arg is None:
+                body.append(stmt)
+                continue
+            line = self._trace_line(cst.Module([]).code_for_node(arg))
+            body.extend(before)
+            body.append(line.with_changes(leading_lines=stmt.leading_lines))
+            before = []
+        return build.with_changes(body=build.body.with_changes(body=body + before))
+
+    def _trace_line(self, shape: str = "input_shape") -> cst.SimpleStatementLine:
+        self.ctx.use_runtime(_TRACE)
+        return cst.parse_statement(f"{_TRACE}(self, {shape})\n")
 
     def _sublayer_builds(self, class_name: str) -> List[cst.BaseStatement]:
         names = _sublayer_plan(self.ctx).get(class_name, ())
@@ -363,3 +468,57 @@ def _sublayer_plan(ctx) -> Dict[str, List[str]]:
             plan[node.name] = order
     ctx.notes["state_building.sublayers"] = plan
     return plan
+
+
+def _super_build_arg(stmt: cst.BaseStatement) -> Optional[cst.BaseExpression]:
+    """`super().build(x)` as a statement -> x."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)):
+        return None
+    call = stmt.body[0].value
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "build"
+            and isinstance(call.func.value, cst.Call) and _is_name(call.func.value.func, "super")):
+        return None
+    if len(call.args) != 1 or call.args[0].star or (call.args[0].keyword is not None
+                                                    and call.args[0].keyword.value != "input_shape"):
+        return None
+    return call.args[0].value
+
+
+def _explicitly_built(ctx) -> Set[str]:
+    """The file's Keras classes that some `.build(shape)` call targets: `self.build(...)`
+    inside the class, or `x.build(...)` where `x` (a name or `self.attr`) is assigned an
+    instance of the class somewhere in the file; and the file's classes they inherit from."""
+    found = ctx.notes.get("state_building.explicit_builds")
+    if found is not None:
+        return found
+    found = set()
+    classes = _scan.keras_layer_classes(ctx)
+    if classes and ".build(" in ctx.source:
+        instances: Dict[str, Set[str]] = {}
+        builds: List[Tuple[Tuple[str, ...], str]] = []
+        bases: Dict[str, Set[str]] = {}
+        for enclosing, node in _scan.def_nodes(ctx):
+            if isinstance(node, ast.ClassDef) and node.name in classes:
+                bases.setdefault(node.name, set()).update(
+                    b.id for b in node.bases if isinstance(b, ast.Name) and b.id in classes)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                    and isinstance(node.value.func, ast.Name) and node.value.func.id in classes:
+                for target in node.targets:
+                    if isinstance(target, (ast.Name, ast.Attribute)):
+                        instances.setdefault(ast.unparse(target), set()).add(node.value.func.id)
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "build"
+                  and (node.args or node.keywords)):
+                builds.append((enclosing, ast.unparse(node.func.value)))
+        for enclosing, receiver in builds:
+            if receiver == "self":
+                found.update(name for name in enclosing if name in classes)
+            else:
+                found.update(instances.get(receiver, ()))
+        pending = list(found)
+        while pending:  # a build() added to a base class serves the subclass too
+            for base in bases.get(pending.pop(), ()):
+                if base not in found:
+                    found.add(base)
+                    pending.append(base)
+    ctx.notes["state_building.explicit_builds"] = found
+    return found

@@ -4,7 +4,11 @@ On JAX and PyTorch a tf.function would trace keras.ops code with TensorFlow tens
 Keras compiles model code itself (jit_compile / torch.compile), so a decorator that
 only traced for speed goes. Kept (and diagnosed) when the function still uses
 TensorFlow after migration, when it declares an input_signature (a serving signature:
-tensorflow-only), or when call() still has tensor control flow for autograph.
+tensorflow-only), when call() still has tensor control flow for autograph (decided when
+the class is left, from the autograph rule's verdict, which covers the methods call()
+calls), or when the file uses what only a tf.function has (`f.get_concrete_function(...)`,
+`f.python_function`, ...): removing it there would break those uses, so it stays and the
+file is reported as TensorFlow-only.
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ from keras_migrate.rules._args import code
 __all__ = ["TfFunction"]
 
 _CONVERTED_NOTE = "autograph.converted"
+_TENSOR_NOTE = "autograph.tensor_statements"
+_CLASSES_NOTE = "autograph.classes"
+# Attributes only a tf.function has: code reading them needs the decorator kept.
+_TF_FUNCTION_ONLY = ("get_concrete_function", "experimental_get_tracing_count", "python_function",
+                     "pretty_printed_concrete_signatures", "experimental_get_compiler_ir", "function_spec",
+                     "input_signature")
 
 
 class TfFunction(Rule):
@@ -64,8 +74,29 @@ class TfFunction(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._data = data_context(ctx)
+        self._calls = {}  # id(updated call()) -> original, decided when the class is left
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        if (original.name.value == "call" and self.ctx.class_stack and len(self.ctx.function_stack) == 1
+                and self._tf_function_decorator(original) is not None):
+            self._calls[id(updated)] = original
+            return updated
+        return self._decide(original, updated)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        if not self._calls or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        members = list(updated.body.body)
+        changed = False
+        for i, member in enumerate(members):
+            source = self._calls.pop(id(member), None)
+            if source is not None:
+                new = self._decide(source, member, original)
+                changed = changed or new is not member
+                members[i] = new
+        return updated.with_changes(body=updated.body.with_changes(body=members)) if changed else updated
+
+    def _decide(self, original: cst.FunctionDef, updated: cst.FunctionDef, cls: Optional[cst.ClassDef] = None):
         index = self._tf_function_decorator(original)
         if index is None or self._data.active(self.ctx) or (
             self._data.functions and original.name.value in self._data.functions
@@ -79,7 +110,15 @@ class TfFunction(Rule):
                         "export with model.export(path) from the TensorFlow backend, or keep this code on TensorFlow")
             self.ctx.keep_on_tensorflow(self.id, decorator, "tf.function input_signature (TensorFlow serving signature)")
             return updated
-        reason = self._still_needed(original, updated)
+        used = self._tf_function_attribute(original.name.value)
+        if used is not None:
+            self.report(decorator, f"@tf.function kept: the file uses `{original.name.value}.{used}`, which only a "
+                                   "tf.function has",
+                        "keep this on TensorFlow, or replace the concrete function: call the function (or model) "
+                        "directly, and export serving signatures with model.export(path)")
+            self.ctx.keep_on_tensorflow(self.id, decorator, f"`{original.name.value}.{used}` needs the tf.function")
+            return updated
+        reason = self._still_needed(original, updated, cls)
         if reason:
             self.report(decorator, f"@tf.function kept: {reason}", severity=Severity.INFO)
             return updated
@@ -101,17 +140,28 @@ class TfFunction(Rule):
                 return k
         return None
 
-    def _still_needed(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> str:
+    def _tf_function_attribute(self, name: str) -> Optional[str]:
+        match = re.search(rf"(?<![\w]){re.escape(name)}\s*\.\s*({'|'.join(_TF_FUNCTION_ONLY)})\b",
+                          self.ctx.source)
+        return match.group(1) if match else None
+
+    def _still_needed(self, original: cst.FunctionDef, updated: cst.FunctionDef,
+                      cls: Optional[cst.ClassDef] = None) -> str:
         tf_local = tensorflow_local(self.ctx)
         if tf_local is not None:
             body = code(updated.body)
             if re.search(rf"(?<![\w.]){re.escape(tf_local)}\.", body):
                 return "the function still uses TensorFlow APIs"
         if original.name.value == "call":
+            reason = "call() has Python control flow on tensors that TensorFlow autograph converts"
+            if cls is not None and id(cls) in self.ctx.notes.get(_CLASSES_NOTE, ()):
+                return reason
             converted = self.ctx.notes.get(_CONVERTED_NOTE, set())
+            tensors = self.ctx.notes.get(_TENSOR_NOTE)
             for stmt in _compound_statements(original.body):
-                if id(stmt) not in converted:
-                    return "call() has Python control flow that TensorFlow autograph converts"
+                # Without the autograph rule's verdict, any statement left counts.
+                if id(stmt) not in converted and (tensors is None or id(stmt) in tensors):
+                    return reason
         return ""
 
 

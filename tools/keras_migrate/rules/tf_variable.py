@@ -2,7 +2,11 @@
 
 Inside Layer/Model classes the variable_tracking rule turns tf.Variable attributes into
 add_weight(); this rule only handles the rest (module level, functions, plain classes).
-`.assign()` / `.assign_add()` / `.numpy()` keep working on keras.Variable.
+`.assign()` / `.assign_add()` / `.numpy()` keep working on keras.Variable; TF-only methods
+of these variables (read_value(), scatter_nd_update(), `v[i].assign(x)`, ...) are
+rewritten (rules/_variables.py). `tf.Variable(True)` / `tf.Variable(3)` get
+trainable=False unless given (PyTorch refuses to create trainable bool/int variables;
+TensorFlow never computed their gradients).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from keras_migrate.engine._names import module_name
 from keras_migrate.engine import Example, Part, Rule
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import bind, code
+from keras_migrate.rules._variables import PLAIN, rewrite_method
 
 __all__ = ["TfVariable"]
 
@@ -72,7 +77,7 @@ class TfVariable(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         self._data.leave_call(original)
         if self.ctx.qualified_name(original.func) != "tensorflow.Variable":
-            return updated
+            return self._method(updated)
         if module_name(updated.func) != module_name(original.func) or self._data.active(self.ctx):
             return updated
         if in_keras_class_method(self.ctx) is not None:
@@ -112,11 +117,37 @@ class TfVariable(Rule):
             new_args.append(arg.with_changes(comma=comma))
         # The initial value first (keras.Variable's `initializer`).
         new_args.sort(key=lambda a: a.keyword is not None)
+        new_args = _integral_defaults(bound, new_args)
         keras = self.ctx.require_keras()
         self.fired()
         drop_tensorflow_import_if_unused(self.ctx)
         return updated.with_changes(func=cst.Attribute(value=cst.Name(keras), attr=cst.Name("Variable")),
                                     args=_fix_commas(new_args, updated))
+
+    def _method(self, updated: cst.Call):
+        if self._data.active(self.ctx):
+            return updated
+        rewritten = rewrite_method(self.ctx, updated, (PLAIN,))
+        if rewritten is None:
+            return updated
+        self.fired()
+        return rewritten
+
+
+def _integral_defaults(bound, args):
+    """tf.Variable(True) / tf.Variable(3) (keras.Variable infers the same bool / int32):
+    untrained, as TensorFlow never computed their gradients; keras.Variable's default
+    trainable=True makes PyTorch refuse to create them."""
+    value = bound["initial_value"].value
+    if isinstance(value, cst.UnaryOperation):
+        value = value.expression
+    integral = isinstance(value, cst.Integer) or (isinstance(value, cst.Name) and value.value in ("True", "False"))
+    if not integral or "dtype" in bound or "trainable" in bound:
+        return args
+    return list(args) + [cst.Arg(cst.Name("False"), keyword=cst.Name("trainable"), equal=_EQUAL)]
+
+
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
 def _fix_commas(args, call):

@@ -6,9 +6,16 @@ with an initializer that reproduces the initial value exactly:
 - tf.zeros/tf.ones(shape) (and numpy's) -> "zeros"/"ones";
 - a number -> shape () and keras.initializers.Constant(number);
 - `init(shape=..., dtype=...)` of an initializer object -> that initializer;
+- `True`/`False` -> shape (), dtype "bool" (tf.Variable(True) is a bool variable);
 - any other value (arrays, tensors): evaluated once into a local, then
   shape=keras.ops.shape(local), initializer=keras.initializers.Constant(local)
   (Constant multiplies by ones: exact).
+Integer and bool variables get trainable=False unless it is given: TensorFlow never
+trained them, and PyTorch refuses gradients for them.
+
+TF-only methods on these attributes and on add_weight() results (Keras 2 weights were
+tf.Variables) are rewritten for Keras 3 variables (rules/_variables.py):
+read_value(), value(), sparse_read(), scatter_nd_update/add/sub(), `w[i].assign(x)`.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import dotted
+from keras_migrate.rules._variables import LAYER, rewrite_method
 
 __all__ = ["VariableTracking"]
 
@@ -69,7 +77,7 @@ class VariableTracking(Rule):
     id = "KM146"
     name = "variable_tracking"
     description = "Turn tf.Variable attributes of Keras layers/models into tracked self.add_weight() weights with the same initial values."
-    TRIGGERS = ("Variable",)
+    TRIGGERS = ("Variable", "read_value", "scatter_nd", "sparse_read", "].assign", ".value()")
     EXAMPLES = (
         Example(
             before="""
@@ -122,6 +130,15 @@ class VariableTracking(Rule):
             """,
         ),
     )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        # TF-only methods of the attributes this rule turns into Keras variables, and of
+        # add_weight() results.
+        rewritten = rewrite_method(self.ctx, updated, (LAYER,))
+        if rewritten is None:
+            return updated
+        self.fired()
+        return rewritten
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         if not self.ctx.class_stack or not self.ctx.function_stack or len(original.body) != 1:
@@ -184,11 +201,14 @@ class VariableTracking(Rule):
             args = [_kwarg("shape", shape), _kwarg("initializer", cst.SimpleString(f'"{init}"'))]
             if dtype is not None and "dtype" not in kept:
                 kept["dtype"] = dtype
-        elif isinstance(initial, (cst.Float, cst.Integer)) or (
+        elif isinstance(initial, (cst.Float, cst.Integer)) or _is_bool(initial) or (
                 isinstance(initial, cst.UnaryOperation) and isinstance(initial.expression, (cst.Float, cst.Integer))):
             number = initial.expression if isinstance(initial, cst.UnaryOperation) else initial
-            if isinstance(number, cst.Integer) and "dtype" not in kept:
-                kept["dtype"] = cst.SimpleString('"int32"')  # tf.Variable(3) is int32
+            if not isinstance(number, cst.Float) and "dtype" not in kept:
+                # tf.Variable(3) is int32, tf.Variable(True) bool: never trained by TF, and
+                # torch refuses gradients for them.
+                kept["dtype"] = cst.SimpleString('"bool"' if _is_bool(number) else '"int32"')
+                kept.setdefault("trainable", cst.Name("False"))
             keras_name = self.ctx.require_keras()
             args = [_kwarg("shape", cst.Tuple([])),
                     _kwarg("initializer", cst.Call(dotted(f"{keras_name}.initializers.Constant"), [cst.Arg(new_initial)]))]
@@ -244,6 +264,10 @@ class VariableTracking(Rule):
             return None
         shape, dtype = bound
         return new.func, shape, dtype
+
+
+def _is_bool(node) -> bool:
+    return isinstance(node, cst.Name) and node.value in ("True", "False")
 
 
 def _twin(original, updated):

@@ -135,10 +135,10 @@ REMOVED_KEYWORDS = (
         RemovedKeyword(
             f"layers.{rnn}", "time_major",
             "RNN `time_major` was removed in Keras 3",
-            # literal time_major=True on RNN/LSTM/GRU/SimpleRNN is wrapped in
-            # keras_migrate_runtime.TimeMajor by call_signatures; other cases land here
-            "drop time_major=... and wrap the layer: keras_migrate_runtime.TimeMajor(layer) "
-            "(or transpose the input to batch-major: keras.ops.swapaxes(x, 0, 1))",
+            # time_major on RNN/LSTM/GRU/SimpleRNN becomes keras_migrate_runtime's class of
+            # the same name in call_signatures; other cases (Bidirectional) land here
+            "use keras_migrate_runtime's LSTM/GRU/SimpleRNN/RNN, which keep time_major, "
+            "or transpose the input to batch-major: keras.ops.swapaxes(x, 0, 1)",
             drop_if=("False",),
         )
         for rnn in ("RNN", "LSTM", "GRU", "SimpleRNN", "Bidirectional")

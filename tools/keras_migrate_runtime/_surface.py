@@ -1,0 +1,44 @@
+"""Keras 2 layer attributes that Keras 3 dropped, for the runtime's replacement layers.
+
+Code written for Keras 2 reads `layer.output_shape` / `layer.input_shape` of the
+layers it used (LocallyConnected2D, RandomFourierFeatures, ...); the runtime's
+replacements answer them as Keras 2 did: from the layer's calls on symbolic
+inputs (keras.Input), one shape tuple per tensor in the call's structure.
+"""
+
+__all__ = ["Keras2Surface"]
+
+
+def _shape(tensor):
+    return tuple(tensor.shape)
+
+
+def _node_shapes(tensors):
+    shapes = [_shape(t) for t in tensors]
+    # Keras 2 gives one tuple for a single tensor, else a list of tuples.
+    return shapes[0] if len(shapes) == 1 else shapes
+
+
+class Keras2Surface:
+    """`output_shape` and `input_shape` as Keras 2 layers had them."""
+
+    def _keras2_shape(self, which):
+        nodes = getattr(self, "_inbound_nodes", None) or []
+        if not nodes:
+            raise AttributeError(f'The layer "{self.name}" has never been called and thus has no defined {which}.')
+        attribute = "output_tensors" if which == "output shape" else "input_tensors"
+        shapes = [_node_shapes(getattr(node, attribute)) for node in nodes]
+        if any(shape != shapes[0] for shape in shapes[1:]):
+            raise AttributeError(
+                f'The layer "{self.name}" has multiple inbound nodes, with different {which}s. Hence the notion '
+                f'of "{which}" is ill-defined for the layer.'
+            )
+        return shapes[0]
+
+    @property
+    def output_shape(self):
+        return self._keras2_shape("output shape")
+
+    @property
+    def input_shape(self):
+        return self._keras2_shape("input shape")
