@@ -124,10 +124,14 @@ trap 'exit 124' TERM
 pids+=($!)
 
 mkdir -p "$tmp/pg" "$tmp/sock" "$tmp/cas" "$tmp/bots"
+# The database trusts every local connection (no password): only its owner (and root)
+# may reach the socket, through a private directory and a private socket file.
+chmod 700 "$tmp/sock"
 [[ ${#as_pg[@]} -eq 0 ]] || { chmod 711 "$tmp"; chown postgres "$tmp/pg" "$tmp/sock"; }
 (cd /tmp && "${as_pg[@]}" "$pg_bin/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1) \
   || { cat "$tmp/initdb.log" >&2; exit 3; }
 (cd /tmp && exec "${as_pg[@]}" "$pg_bin/postgres" -D "$tmp/pg/data" -k "$tmp/sock" -c listen_addresses='' \
+  -c unix_socket_permissions=0700 \
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off >"$tmp/postgres.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h "$tmp/sock" && break; sleep 0.1; done
