@@ -378,9 +378,10 @@ def _check_writable(package: Package) -> None:
             package.problems.append(f"{display_path(os.path.dirname(snapshot.path))}: directory not writable")
 
 
-def apply_plan(plan: Plan, write=write_bytes_atomic) -> Tuple[int, int, List[str]]:
+def apply_plan(plan: Plan, write=None) -> Tuple[int, int, List[str]]:
     """(source files written, BUILD files written, problems). Sources go first, then the
     BUILD file, package by package; whatever stops it, the next run completes it."""
+    write = write or write_bytes_atomic
     sources = builds = 0
     problems = list(plan.problems)
     for name in sorted(plan.packages):
