@@ -537,8 +537,7 @@ def _print_summary(summary, diagnostics_by_rule, skipped, plan, written, builds_
 
 
 def _format_diag(d: dict) -> str:
-    text = f"{display_path(d['path'])}:{d['line']}:{d['column']}: {d['severity']}: [{d['rule_id']}] " \
-           f"{display_path(d['message'])}"
+    text = f"{display_path(d['path'])}:{d['line']}:{d['column']}: {d['severity']}: [{d['rule_id']}] {d['message']}"
     if d.get("fix"):
-        text += f"\n    manual edit required: {display_path(d['fix'])}"
+        text += f"\n    manual edit required: {d['fix']}"
     return text

@@ -37,9 +37,9 @@ class Diagnostic:
     fix: Optional[str] = None  # the concrete manual edit, when one is needed
 
     def format(self) -> str:
-        text = f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity.value}: [{self.rule_id}] {display_path(self.message)}"
+        text = f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity.value}: [{self.rule_id}] {self.message}"
         if self.fix:
-            text += f"\n    manual edit required: {display_path(self.fix)}"
+            text += f"\n    manual edit required: {self.fix}"
         return text
 
     def to_json(self) -> dict:

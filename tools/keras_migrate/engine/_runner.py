@@ -98,7 +98,7 @@ def confine(files: Sequence[str], roots: Sequence[str]) -> Tuple[List[str], List
         seen.add(real)
         if not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots):
             diag = Diagnostic(OUTSIDE_ROOTS, path, 1, 1, Severity.WARNING,
-                              f"symlink to {real}, outside the paths given: not migrated",
+                              f"symlink to {display_path(real)}, outside the paths given: not migrated",
                               "migrate the file it points to by naming its directory")
             refused.append(FileOutcome(path, MigrationResult(path, "", False, [diag], {}, [], [])))
             continue
@@ -213,7 +213,8 @@ def _write(outcome: FileOutcome, target: str, data: bytes, snapshot: Snapshot, i
         _refuse(outcome, CHANGED_ERROR, "changed on disk while it was being migrated: left as it is now",
                 "rerun keras-migrate on it")
     except OSError as exc:
-        _refuse(outcome, WRITE_ERROR, f"cannot write {target}: {exc.strerror or exc}; file left untouched")
+        _refuse(outcome, WRITE_ERROR, f"cannot write {display_path(target)}: {exc.strerror or exc}; "
+                                      "file left untouched")
 
 
 def _worker(args):

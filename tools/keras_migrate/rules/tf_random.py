@@ -184,9 +184,11 @@ class TfRandom(Rule):
         add = tuple(target.add) + ((("seed", seed_value),) if seed_value else ())
         target = dataclasses.replace(target, dropped=dropped, add=add)
         helper = self._rewriter()
+        from keras_migrate.rules.tf_ops import _Refuse
+
         try:
             replacement = helper._rewrite(target, qualified[len("tensorflow."):], original, updated)
-        except Exception as why:  # the binder refuses what it cannot map exactly
+        except _Refuse as why:  # the binder refuses what it cannot map exactly; anything else is a bug
             self.report(original, f"{qualified} left as is: {why}",
                         "rewrite with keras.random.* and seed=a keras.random.SeedGenerator")
             return updated
