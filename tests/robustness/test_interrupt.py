@@ -103,7 +103,7 @@ def _interrupt(proc: subprocess.Popen, delay: float, sig: int) -> None:
     proc.communicate(timeout=120)
 
 
-CASES = [(signal.SIGKILL, 1)] * 4 + [(signal.SIGINT, 1)] * 3 + [(signal.SIGKILL, 2)]
+CASES = [(signal.SIGKILL, 1)] * 3 + [(signal.SIGINT, 1)] * 2 + [(signal.SIGKILL, 2)]
 
 
 @pytest.mark.parametrize("trial", range(len(CASES)))
@@ -125,7 +125,8 @@ def test_interrupted_run_is_completed_by_a_rerun(inputs, trial):
         delay = max(0.0, delay - 0.5 * duration)
     _interrupt(proc, delay, sig)
     if sig == signal.SIGINT:
-        assert proc.returncode in (0, 2, 130), proc.returncode
+        # 130: interrupted (also while starting up); -SIGINT: before Python's handler existed.
+        assert proc.returncode in (0, 130, -signal.SIGINT), (proc.returncode, proc.stderr)
 
     finished = _assert_consistent(work, original, expected, killed=sig == signal.SIGKILL)
     check = _run("--check", work)
@@ -133,7 +134,7 @@ def test_interrupted_run_is_completed_by_a_rerun(inputs, trial):
     again = _run(work)
     assert again.returncode == 0, again.stderr
     assert _assert_consistent(work, original, expected, killed=True)
-    if trial % 4 == 0:  # one more full run in four: the tree is done
+    if trial % 3 == 0:  # one more full run in three: the tree is done
         assert "nothing to do" in _run("--check", work).stderr
 
     for pid in workers:  # a killed parent's workers must not linger

@@ -11,6 +11,7 @@
 #   KM_REMOTE_EXECUTOR  grpc://127.0.0.1:PORT
 #   KM_REMOTE_INSTANCE  the REAPI instance name (also in .bazelrc)
 #   KM_REMOTE_BOT_LOG   JSON lines, one per action a bot executed
+#   KM_REMOTE_PG_SOCKET_DIR  PostgreSQL's private socket directory (mode 0700)
 #
 # options:
 #   --no-gpu-worker      start only the CPU bot (GPU jobs must fail, not hang)
@@ -181,7 +182,8 @@ sessions=$(cat "$tmp"/bot-*.log | grep -c ' session ' || true)
 log "up in $(elapsed)s: BuildGrid grpc://127.0.0.1:$port instance=$instance, $sessions bot sessions" \
     "(cpu x$cpu_slots$([[ $gpu_worker -eq 1 ]] && echo ", gpu x$gpu_slots")); database ready at ${t_db}s, server at ${t_server}s"
 
-export KM_REMOTE_EXECUTOR="grpc://127.0.0.1:$port" KM_REMOTE_INSTANCE="$instance" KM_REMOTE_BOT_LOG="$bot_log"
+export KM_REMOTE_EXECUTOR="grpc://127.0.0.1:$port" KM_REMOTE_INSTANCE="$instance" KM_REMOTE_BOT_LOG="$bot_log" \
+  KM_REMOTE_PG_SOCKET_DIR="$tmp/sock"
 cmd=("$@")
 # A bazel command (possibly behind nice/env/timeout): last option wins in Bazel and
 # --config=remote names a default executor, so add ours after every option, i.e.
