@@ -157,3 +157,13 @@ def test_source_edited_after_the_aspect_ran_is_not_overwritten(dirs):
     sources, builds, problems = apply_plan(_plan(ws, outputs, targets, reports))
     assert sources == 0 and "changed since" in problems[0]
     assert (ws / "pkg" / "model.py").read_bytes().endswith(b"# edited\r\n")
+
+
+def test_errors_of_excluded_packages_are_ignored(tmp_path):
+    from keras_migrate.bazel._driver import _relevant_errors
+
+    errors = [f"ERROR: {tmp_path}/ml/legacy/BUILD:2:1: syntax error at 'newline': expected ,",
+              "ERROR: package contains errors: ml/legacy",
+              f"ERROR: {tmp_path}/ml/core/BUILD:1:1: syntax error"]
+    patterns = ["//ml/...", "-//ml/legacy/..."]
+    assert _relevant_errors(errors, patterns, str(tmp_path)) == errors[2:]

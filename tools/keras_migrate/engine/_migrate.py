@@ -216,10 +216,7 @@ def _failure_from(exc: BaseException, module: cst.Module, source: str) -> _RuleF
         tb = tb.tb_next
     line, column = 1, 1
     if node is not None:
-        try:
-            line, column = node_starts(module, [node], source).get(id(node), (1, 1))
-        except Exception:  # a position is a nicety; the failure is reported regardless
-            pass
+        line, column = node_starts(module, [node], source).get(id(node), (1, 1))
     return _RuleFailure(rule_id, line, column, exc, where)
 
 
