@@ -167,3 +167,16 @@ def test_errors_of_excluded_packages_are_ignored(tmp_path):
               f"ERROR: {tmp_path}/ml/core/BUILD:1:1: syntax error"]
     patterns = ["//ml/...", "-//ml/legacy/..."]
     assert _relevant_errors(errors, patterns, str(tmp_path)) == errors[2:]
+
+
+def test_symlinked_source_is_written_through_once_and_stays_a_link(dirs):
+    ws, outputs = dirs
+    targets, reports = _package(ws, outputs, "pkg", KERAS2, KERAS3)
+    shared = ws / "shared"
+    shared.mkdir()
+    (shared / "model.py").write_bytes(KERAS2)
+    (ws / "pkg" / "model.py").unlink()
+    (ws / "pkg" / "model.py").symlink_to(shared / "model.py")
+    sources, builds, problems = apply_plan(_plan(ws, outputs, targets, reports))
+    assert (sources, problems) == (1, [])
+    assert (ws / "pkg" / "model.py").is_symlink() and (shared / "model.py").read_bytes() == KERAS3
