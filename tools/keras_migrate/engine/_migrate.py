@@ -172,12 +172,15 @@ def _on_deep_stack(fn):
         finally:
             sys.setrecursionlimit(old)
 
-    previous = threading.stack_size(_DEEP_STACK_BYTES)
     try:
-        thread = threading.Thread(target=target, name="keras_migrate-deep", daemon=True)
-        thread.start()
-    finally:
-        threading.stack_size(previous)
+        previous = threading.stack_size(_DEEP_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=target, name="keras_migrate-deep", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    except (RuntimeError, ValueError) as exc:  # no room for such a stack here (ulimit -v, ...)
+        raise RecursionError(f"no deeper stack available: {exc}") from None
     thread.join()
     if "error" in box:
         raise box["error"]
