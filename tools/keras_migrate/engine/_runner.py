@@ -236,8 +236,8 @@ def _exit_with_parent(parent: int) -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux kills us with the parent
-    except (OSError, AttributeError):
-        pass
+    except (ImportError, OSError, AttributeError):
+        pass  # not Linux, or no ctypes: the watch below still notices
 
     def watch() -> None:  # elsewhere: notice being re-parented
         while os.getppid() == parent:
