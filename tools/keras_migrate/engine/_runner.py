@@ -222,11 +222,13 @@ def _worker(args):
     return migrate_file(path, options, write, output_path, want_diff, before_write)
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init() -> None:
     # Ctrl-C reaches the whole process group: the parent alone decides (it cancels what
     # has not started; a file being written is finished, never cut).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(parent)
+    # The direct parent: the run itself (fork, spawn) or its forkserver (Python 3.14's
+    # default on Linux), which ends with the run.
+    _exit_with_parent(os.getppid())
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -269,8 +271,7 @@ def migrate_files(
                 progress(i, total)
             yield outcome
         return
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                                                  initargs=(os.getpid(),))
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     try:
         for i, outcome in enumerate(pool.map(_worker, work, chunksize=4), 1):
             if progress:
