@@ -180,3 +180,12 @@ def test_symlinked_source_is_written_through_once_and_stays_a_link(dirs):
     sources, builds, problems = apply_plan(_plan(ws, outputs, targets, reports))
     assert (sources, problems) == (1, [])
     assert (ws / "pkg" / "model.py").is_symlink() and (shared / "model.py").read_bytes() == KERAS3
+
+
+def test_needed_build_edit_that_cannot_be_made_is_reported_not_nothing_to_do(dirs):
+    ws, outputs = dirs
+    # Code already migrated (nothing to write) whose BUILD file does not parse.
+    targets, reports = _package(ws, outputs, "pkg", KERAS3, KERAS3, build=BUILD + b"py_test(\n")
+    plan = _plan(ws, outputs, targets, reports)
+    sources, builds, problems = apply_plan(plan)
+    assert (sources, builds) == (0, 0) and len(problems) == 1 and "pkg/BUILD" in problems[0]

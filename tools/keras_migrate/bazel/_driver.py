@@ -219,10 +219,12 @@ class Package:
     build: Optional[BuildFile] = None
     build_snapshot: Optional[Snapshot] = None
     problems: List[str] = dataclasses.field(default_factory=list)
+    # A BUILD edit was needed but could not be planned: work left, never "nothing to do".
+    edit_blocked: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.sources) or (self.build is not None and self.build.changed)
+        return bool(self.sources) or self.edit_blocked or (self.build is not None and self.build.changed)
 
 
 @dataclasses.dataclass
@@ -339,6 +341,7 @@ def _load_build(workspace: str, target: Target, plan: Plan) -> Optional[BuildFil
         package.build = BuildFile(target.build_file, package.build_snapshot.raw)
     except (OSError, ValueError, RecursionError) as exc:
         package.problems.append(f"{display_path(target.build_file)}: cannot edit: {exc}")
+        package.edit_blocked = True
         return None
     return package.build
 
@@ -353,6 +356,7 @@ def _edit_build(plan: Plan, target: Target, edit) -> None:
     except Exception as exc:  # isolation: the other packages still get their edits
         package.problems.append(f"{display_path(target.build_file)}: internal error editing {target.name}: "
                                 f"{type(exc).__name__}: {exc}")
+        package.edit_blocked = True
 
 
 def plan_writes(workspace, candidates, graph, reports, labels, outputs_for) -> Plan:
