@@ -13,7 +13,8 @@
 #      c. action cache: after `bazel clean`, a second run is served by remote cache hits
 #         and the bots execute nothing;
 #      d. overhead: the same 8 test runs remotely and locally, one at a time.
-#   2. stack without a GPU bot: a GPU test fails within a bounded time, clearly.
+#   2. stack without a GPU bot: a GPU test fails within a bounded time, clearly;
+#      PostgreSQL's socket (and its directory) are private (0700).
 #   3. the stack's hard time limit stops a hanging command and leaves no process behind.
 # Prints a summary; exit 0 only if every check passed.
 set -euo pipefail
@@ -145,6 +146,10 @@ if [[ "${1:-}" == no-gpu ]]; then
   reason="$(grep -o 'queued for too long' "$work/nogpu.out" | head -1 || true)"
   echo "nogpu_bazel_rc=$brc nogpu_wall_s=$(secs "$t0" "$t1") nogpu_executions=$executed nogpu_reason='$reason'" >>"$results"
   grep -E 'ERROR|queued|FAILED' "$work/nogpu.out" | head -5
+  # The password-free database is reachable by its owner (and root) only.
+  socket_modes="$(stat -c %a "$KM_REMOTE_PG_SOCKET_DIR" $(find "$KM_REMOTE_PG_SOCKET_DIR" -type s) | tr '\n' ' ')"
+  echo "pg_socket_modes='$socket_modes'" >>"$results"
+  [[ $socket_modes == "700 700 " ]] || { echo "PostgreSQL socket not private: $socket_modes"; exit 1; }
   [[ $brc -ne 0 && -n "$reason" && $executed -eq 0 ]] || exit 1
   exit 0
 fi

@@ -11,6 +11,7 @@
 #   KM_REMOTE_EXECUTOR  grpc://127.0.0.1:PORT
 #   KM_REMOTE_INSTANCE  the REAPI instance name (also in .bazelrc)
 #   KM_REMOTE_BOT_LOG   JSON lines, one per action a bot executed
+#   KM_REMOTE_PG_SOCKET_DIR  PostgreSQL's private socket directory (mode 0700)
 #
 # options:
 #   --no-gpu-worker      start only the CPU bot (GPU jobs must fail, not hang)
@@ -124,10 +125,14 @@ trap 'exit 124' TERM
 pids+=($!)
 
 mkdir -p "$tmp/pg" "$tmp/sock" "$tmp/cas" "$tmp/bots"
+# The database trusts every local connection (no password): only its owner (and root)
+# may reach the socket, through a private directory and a private socket file.
+chmod 700 "$tmp/sock"
 [[ ${#as_pg[@]} -eq 0 ]] || { chmod 711 "$tmp"; chown postgres "$tmp/pg" "$tmp/sock"; }
 (cd /tmp && "${as_pg[@]}" "$pg_bin/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1) \
   || { cat "$tmp/initdb.log" >&2; exit 3; }
 (cd /tmp && exec "${as_pg[@]}" "$pg_bin/postgres" -D "$tmp/pg/data" -k "$tmp/sock" -c listen_addresses='' \
+  -c unix_socket_permissions=0700 \
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off >"$tmp/postgres.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h "$tmp/sock" && break; sleep 0.1; done
@@ -177,7 +182,8 @@ sessions=$(cat "$tmp"/bot-*.log | grep -c ' session ' || true)
 log "up in $(elapsed)s: BuildGrid grpc://127.0.0.1:$port instance=$instance, $sessions bot sessions" \
     "(cpu x$cpu_slots$([[ $gpu_worker -eq 1 ]] && echo ", gpu x$gpu_slots")); database ready at ${t_db}s, server at ${t_server}s"
 
-export KM_REMOTE_EXECUTOR="grpc://127.0.0.1:$port" KM_REMOTE_INSTANCE="$instance" KM_REMOTE_BOT_LOG="$bot_log"
+export KM_REMOTE_EXECUTOR="grpc://127.0.0.1:$port" KM_REMOTE_INSTANCE="$instance" KM_REMOTE_BOT_LOG="$bot_log" \
+  KM_REMOTE_PG_SOCKET_DIR="$tmp/sock"
 cmd=("$@")
 # A bazel command (possibly behind nice/env/timeout): last option wins in Bazel and
 # --config=remote names a default executor, so add ours after every option, i.e.

@@ -123,3 +123,60 @@ def test_interrupted_runtime_copy_is_completed_by_rerun_and_seen_by_check(tmp_pa
     assert main(["--check", "--no-progress", "-q", str(tmp_path)]) == 1
     assert main(["--no-progress", "-q", str(tmp_path)]) == 0
     assert main(["--check", "--no-progress", "-q", str(tmp_path)]) == 0
+
+
+def test_exit_codes_distinguish_would_change_from_failed(tree, capsys):
+    assert main(["--check", str(tree / "pkg")]) == 1
+    seed = tree / "pkg" / "seed.py"
+    # Two seed pairs in one block once raised KeyError in a rule and aborted the run.
+    seed.write_text("import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n"
+                    "np.random.seed(42)\ntf.random.set_seed(42)\nnp.random.seed(42)\ntf.random.set_seed(42)\n")
+    (tree / "pkg" / "broken.py").write_text("from tensorflow import keras\ndef f(:\n")
+    assert main(["--check", str(tree / "pkg")]) == 2
+    assert main([str(tree / "pkg")]) == 2
+    assert "keras.utils.set_random_seed(42)" in seed.read_text()
+    assert "1 failed" in capsys.readouterr().err
+
+
+def test_report_into_missing_directory_fails_before_writing(tree, capsys):
+    assert main(["--report", str(tree / "nope" / "r.json"), str(tree / "pkg")]) == 2
+    assert (tree / "pkg" / "model.py").read_text() == KERAS2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_output_dir_roots_with_one_basename_are_refused(tmp_path, capsys):
+    for parent in ("a", "b"):
+        (tmp_path / parent / "pkg").mkdir(parents=True)
+        (tmp_path / parent / "pkg" / "model.py").write_text(KERAS2)
+    out = tmp_path / "out"
+    assert main(["--output_dir", str(out), str(tmp_path / "a" / "pkg"), str(tmp_path / "b" / "pkg")]) == 2
+    assert not out.exists() and "would both be written" in capsys.readouterr().err
+
+
+def test_output_dir_inside_the_input_does_not_nest_on_rerun(tree):
+    out = tree / "pkg" / "migrated"
+    for _ in range(2):
+        assert main(["--output_dir", str(out), str(tree / "pkg")]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["pkg"]
+    assert sorted(p.name for p in (out / "pkg").iterdir()) == ["model.py", "plain.py"]
+
+
+def test_symlinked_source_keeps_its_link_and_links_out_are_not_followed(tmp_path, capsys):
+    shared, pkg = tmp_path / "shared", tmp_path / "pkg"
+    shared.mkdir()
+    pkg.mkdir()
+    (pkg / "model.py").write_text(KERAS2)
+    (pkg / "alias.py").symlink_to(pkg / "model.py")
+    (shared / "common.py").write_text(KERAS2)
+    (pkg / "common.py").symlink_to(shared / "common.py")
+    assert main([str(pkg)]) == 0
+    assert (pkg / "alias.py").is_symlink() and (pkg / "model.py").read_text().startswith("import keras")
+    assert (shared / "common.py").read_text() == KERAS2  # outside the paths given
+    assert "KM009" in capsys.readouterr().out
+
+
+def test_file_names_with_newlines_cannot_forge_output_lines(tmp_path, capsys):
+    (tmp_path / "a\nb.py").write_text("from tensorflow import keras\ndef f(:\n")
+    assert main([str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert "a\\nb.py:2:7: error: [KM001]" in out and not any(line.startswith("b.py") for line in out.splitlines())

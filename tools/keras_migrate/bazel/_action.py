@@ -1,19 +1,22 @@
 """The action the migration aspect runs for one target (see rules/private/migrate_aspect.bzl).
 
 Inputs: the target's own Python sources. Outputs: every source rewritten (unchanged
-ones copied), one unified-diff patch with workspace-relative paths, and a JSON report
-(rules fired, diagnostics, backends the target can support, runtime-support need).
+ones copied byte for byte), one unified-diff patch with workspace-relative paths, and a
+JSON report (rules fired, diagnostics, backends the target can support, runtime-support
+need, the modules the migrated code imports, the hash of each input).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import hashlib
 import json
 import sys
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from keras_migrate.engine import MigrationOptions
-from keras_migrate.engine._files import write_atomic
+from keras_migrate.engine._files import write_atomic, write_bytes_atomic
 from keras_migrate.engine._runner import migrate_file
 
 __all__ = ["main", "ALL_BACKENDS"]
@@ -32,40 +35,68 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def imported_modules(data: bytes) -> List[str]:
+    """Top-level modules a source imports (absolute imports, anywhere in the file). The
+    driver decides BUILD edits from what the MIGRATED code imports, so code migrated by an
+    earlier (or interrupted, or plain-path) run still gets its BUILD edits."""
+    try:
+        tree = ast.parse(data)  # bytes: the coding cookie and BOM are honoured
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".", 1)[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".", 1)[0])
+    return sorted(found)
+
+
+def _migrate_one(src: str, out: str, options: MigrationOptions) -> Tuple[dict, str, List[str], List[str]]:
+    """Writes the migrated copy of src to out (the source's own bytes when nothing changes
+    or it failed: encoding, BOM and newlines kept); returns its report entry."""
+    outcome = migrate_file(src, options, write=True, output_path=out, want_diff=True)
+    result = outcome.result
+    with open(src, "rb") as handle:
+        original = handle.read()
+    if outcome.written_to is None:
+        write_bytes_atomic(out, original, mode_from=src)
+    with open(out, "rb") as handle:
+        migrated = handle.read()
+    entry = {
+        "path": src,
+        "changed": result.changed and outcome.written_to is not None,
+        "failed": result.failed,
+        "rules_fired": result.rules_fired,
+        "diagnostics": [d.to_json() for d in result.diagnostics],
+        "tensorflow_only": result.tensorflow_only,
+        "runtime_symbols": result.runtime_symbols,
+        "imports": imported_modules(migrated),
+        # What the migrated copy was made from: the driver applies it only to that.
+        "sha256": hashlib.sha256(original).hexdigest(),
+    }
+    return entry, outcome.diff, result.tensorflow_only, result.runtime_symbols
+
+
 def run(argv: List[str]) -> int:
     args = _parser().parse_args(argv)
     options = MigrationOptions(mode=args.mode)
     patches: List[str] = []
     files = []
-    failed = False
     tf_only: List[str] = []
     runtime: List[str] = []
     for pair in args.file:
         src, out = pair.split("=", 1)
-        outcome = migrate_file(src, options, write=False, want_diff=True)
-        result = outcome.result
-        failed |= result.failed
-        code = result.code if not result.failed else open(src, encoding="utf-8", errors="surrogateescape").read()
-        write_atomic(out, code, "utf-8", mode_from=src)
-        patches.append(outcome.diff)
-        for reason in result.tensorflow_only:
-            if reason not in tf_only:
-                tf_only.append(reason)
-        runtime.extend(s for s in result.runtime_symbols if s not in runtime)
-        files.append({
-            "path": src,
-            "changed": result.changed,
-            "failed": result.failed,
-            "rules_fired": result.rules_fired,
-            "diagnostics": [d.to_json() for d in result.diagnostics],
-            "tensorflow_only": result.tensorflow_only,
-            "runtime_symbols": result.runtime_symbols,
-        })
+        entry, diff, reasons, symbols = _migrate_one(src, out, options)
+        files.append(entry)
+        patches.append(diff)
+        tf_only.extend(r for r in reasons if r not in tf_only)
+        runtime.extend(s for s in symbols if s not in runtime)
     report = {
         "label": args.label,
         "mode": args.mode,
         "changed": any(f["changed"] for f in files),
-        "failed": failed,
+        "failed": any(f["failed"] for f in files),
         "backends": ["tensorflow"] if tf_only else list(ALL_BACKENDS),
         "tensorflow_only": tf_only,
         "runtime_symbols": sorted(runtime),

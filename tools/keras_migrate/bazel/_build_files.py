@@ -86,12 +86,32 @@ def _without_env_key(call: cst.Call, key: str) -> cst.Call:
     ])
 
 
+def _decode(raw: bytes):
+    """Bazel reads BUILD files as Latin-1 bytes, so a Latin-1 comment is legal there:
+    UTF-8 when the bytes are, else Latin-1 (which maps every byte, so writing back with it
+    keeps each untouched byte)."""
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
 class BuildFile:
-    def __init__(self, path: str) -> None:
+    """Raises OSError (cannot read) or ValueError (libcst cannot parse it)."""
+
+    def __init__(self, path: str, raw: Optional[bytes] = None) -> None:
         self.path = path
-        with open(path, encoding="utf-8") as handle:
-            self.original = handle.read()
-        self.module = cst.parse_module(self.original)
+        if raw is None:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        self.original, self.encoding = _decode(raw)
+        try:
+            self.module = cst.parse_module(self.original)
+        except cst.ParserSyntaxError as exc:
+            raise ValueError(f"syntax error at line {exc.raw_line}: {exc.message}") from None
+
+    def encoded(self) -> bytes:
+        return self.code.encode(self.encoding)
 
     @property
     def code(self) -> str:

@@ -2,9 +2,13 @@
 
 1. query the py_library/py_binary/py_test targets the patterns name (and their deps),
 2. build the migration aspect over them (one cached action per target),
-3. apply the migrated sources to the workspace (each shared source once),
-4. edit BUILD files: runtime-support dependency where migrated code needs it, and tests
-   of migrated code turned into per-backend tests (keras_backend_test),
+3. plan every write before making one: migrated sources (each shared source once) and
+   BUILD edits (runtime-support dependency where migrated code needs it, tests of
+   Keras code turned into per-backend tests), decided from what the MIGRATED code
+   imports, so a run that was interrupted, or followed a plain-path run, is completed
+   by the next one and `--check` reports what is left,
+4. apply the plan package by package (a package whose BUILD file cannot be read or
+   whose files cannot be written is left whole and reported),
 5. print a summary; --diff / --check / --report as for plain paths.
 """
 
@@ -12,21 +16,30 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 from keras_migrate.bazel._build_files import BuildFile
-from keras_migrate.engine._files import read_source, write_atomic
+from keras_migrate.engine._diagnostics import display_path
+from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
 from keras_migrate.engine._runner import unified_diff
 
-__all__ = ["run_on_targets", "Target"]
+__all__ = ["run_on_targets", "Target", "plan_writes", "apply_plan"]
 
 PY_KINDS = ("py_library", "py_binary", "py_test")
 OPT_OUT_TAG = "no-keras-migrate"
+# Modules whose import makes code Keras code once migrated (the runtime package imports
+# keras itself).
+KERAS_MODULES = ("keras",)
+RUNTIME_MODULE = "keras_migrate_runtime"
+
+EXIT_OK, EXIT_WOULD_CHANGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class DriverError(Exception):
@@ -53,14 +66,58 @@ class Target:
         return self.label.split(":", 1)[1]
 
 
-def _bazel(workspace: str, *args: str, capture: bool = True) -> str:
+def _bazel(workspace: str, *args: str, capture: bool = True, partial_ok: bool = False) -> Tuple[str, str]:
+    """(stdout, stderr). With partial_ok, exit 3 (--keep_going: some packages or targets
+    failed, the rest is there) is not an error."""
     bazel = os.environ.get("BAZEL", "bazel")
     cmd = [bazel, *args]
-    proc = subprocess.run(cmd, cwd=workspace, text=True,
+    proc = subprocess.run(cmd, cwd=workspace, text=True, errors="replace",
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE if capture else None)
-    if proc.returncode != 0:
+    if proc.returncode != 0 and not (partial_ok and proc.returncode in (1, 3)):
         raise DriverError(f"`{' '.join(cmd)}` failed (exit {proc.returncode}):\n{proc.stderr or ''}")
-    return proc.stdout
+    return proc.stdout, proc.stderr or ""
+
+
+def _errors(stderr: str) -> List[str]:
+    return [line for line in stderr.splitlines() if line.startswith("ERROR:")]
+
+
+def _error_package(line: str, workspace: str) -> Optional[str]:
+    """The package a query error is about (`ERROR: /ws/pkg/BUILD:3:1: ...` or
+    `... package 'pkg' ...`), if it says."""
+    match = re.search(r"package '([^']*)'", line) or re.search(r"package contains errors: (\S+)", line)
+    if match:
+        return match.group(1).lstrip("/")
+    match = re.match(r"ERROR: (/[^:]*)/BUILD(?:\.bazel)?:", line)
+    if match and _inside(match.group(1), workspace):
+        return os.path.relpath(os.path.realpath(match.group(1)), os.path.realpath(workspace)).replace(os.sep, "/")
+    return None
+
+
+def _excluded(package: str, patterns: List[str]) -> bool:
+    for p in patterns:
+        if not p.startswith("-//"):
+            continue
+        pattern = p[3:]
+        if pattern.endswith("/..."):
+            root = pattern[:-4]
+            if package == root or package.startswith(root + "/"):
+                return True
+        elif pattern == "...":
+            return True
+        elif pattern.split(":", 1)[0] == package and pattern.endswith((":all", ":*", ":all-targets")):
+            return True
+    return False
+
+
+def _relevant_errors(errors: List[str], patterns: List[str], workspace: str) -> List[str]:
+    """Errors of packages the patterns exclude do not concern this run."""
+    out = []
+    for line in errors:
+        package = _error_package(line, workspace)
+        if package is None or not _excluded(package, patterns):
+            out.append(line)
+    return out
 
 
 def _query_expr(patterns: List[str]) -> str:
@@ -73,11 +130,17 @@ def _query_expr(patterns: List[str]) -> str:
     return expr
 
 
-def _query_targets(workspace: str, expr: str) -> Dict[str, Target]:
+def _query_targets(workspace: str, expr: str) -> Tuple[Dict[str, Target], List[str]]:
+    """Targets and the errors of packages that could not be loaded. --keep_going: one
+    broken BUILD file (even one excluded with -//pkg/...) must not block the others."""
     kinds = "|".join(PY_KINDS)
-    out = _bazel(workspace, "query", "--output=xml", "--noimplicit_deps",
-                 f'kind("^({kinds}) rule$", {expr})')
+    out, err = _bazel(workspace, "query", "--keep_going", "--output=xml", "--noimplicit_deps",
+                      f'kind("^({kinds}) rule$", {expr})', partial_ok=True)
     targets: Dict[str, Target] = {}
+    if not out.strip():
+        if _errors(err):
+            raise DriverError("bazel query found nothing:\n" + "\n".join(_errors(err)))
+        return targets, []
     for rule in ET.fromstring(out).iter("rule"):
         label = rule.get("name")
         if not label.startswith("//"):
@@ -93,7 +156,7 @@ def _query_targets(workspace: str, expr: str) -> Dict[str, Target]:
                 generator = child.get("value") or None
         build_file = rule.get("location").rsplit(":", 2)[0]
         targets[label] = Target(label, rule.get("class"), build_file, tags, deps, generator or rule.get("class"))
-    return targets
+    return targets, _errors(err)
 
 
 def _own_labels(workspace: str) -> Dict[str, str]:
@@ -130,45 +193,301 @@ def run_on_targets(args) -> int:
     patterns = list(args.paths)
     if not all(p.startswith(("//", "@", ":", "-")) for p in patterns):
         print("keras-migrate: error: give either Bazel target patterns or paths, not both", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
     try:
         return _run(workspace, patterns, args)
     except DriverError as exc:
         print(f"keras-migrate: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_FAILED
 
 
+# -- the plan -------------------------------------------------------------------------------
+@dataclasses.dataclass
+class SourceWrite:
+    rel: str  # workspace-relative, as in the report
+    data: bytes  # the migrated bytes
+    snapshot: Snapshot  # the workspace file as it is now: written only if still so
+    label: str
+
+
+@dataclasses.dataclass
+class Package:
+    """Everything written in one package; applied whole or not at all (as planned)."""
+
+    name: str
+    sources: List[SourceWrite] = dataclasses.field(default_factory=list)
+    build: Optional[BuildFile] = None
+    build_snapshot: Optional[Snapshot] = None
+    problems: List[str] = dataclasses.field(default_factory=list)
+    # A BUILD edit was needed but could not be planned: work left, never "nothing to do".
+    edit_blocked: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sources) or self.edit_blocked or (self.build is not None and self.build.changed)
+
+
+@dataclasses.dataclass
+class Plan:
+    packages: Dict[str, Package]
+    diffs: List[str]
+    backends: Dict[str, List[str]]
+    problems: List[str]  # not tied to a package (a source outside the workspace, ...)
+
+
+def _inside(path: str, root: str) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(root)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _package_of(rel: str, packages_by_dir: Dict[str, str]) -> str:
+    directory = os.path.dirname(rel)
+    while directory not in packages_by_dir and directory:
+        directory = os.path.dirname(directory)
+    return packages_by_dir.get(directory, directory)
+
+
+def _text(data: bytes) -> str:
+    try:
+        return decode(data)[0]
+    except DecodeFailure:
+        return data.decode("utf-8", "replace")
+
+
+def _plan_sources(workspace, candidates, reports, outputs_for, packages_by_dir, plan: Plan) -> None:
+    applied: Set[str] = set()  # real paths: a source shared by several targets (or linked) once
+    for target in sorted(candidates, key=lambda t: t.label):
+        report = reports.get(target.label)
+        for f in (report or {}).get("files", ()):
+            if not f["changed"]:
+                continue
+            dest = os.path.join(workspace, f["path"])
+            package = plan.packages.setdefault(_package_of(f["path"], packages_by_dir),
+                                               Package(_package_of(f["path"], packages_by_dir)))
+            if not _inside(dest, workspace):
+                plan.problems.append(f"{display_path(f['path'])}: resolves to {display_path(os.path.realpath(dest))}, "
+                                     "outside the workspace: not written")
+                continue
+            if os.path.realpath(dest) in applied:
+                continue
+            applied.add(os.path.realpath(dest))
+            try:
+                snapshot = read_bytes(dest)
+                with open(os.path.join(outputs_for(target), f["path"]), "rb") as handle:
+                    data = handle.read()
+            except OSError as exc:
+                package.problems.append(f"{display_path(f['path'])}: {exc.strerror or exc}")
+                continue
+            if f.get("sha256") and hashlib.sha256(snapshot.raw).hexdigest() != f["sha256"]:
+                package.problems.append(f"{display_path(f['path'])}: changed since the migration was computed; rerun")
+                continue
+            package.sources.append(SourceWrite(f["path"], data, snapshot, target.label))
+            plan.diffs.append(unified_diff(f["path"], _text(snapshot.raw), _text(data)))
+
+
+def _imports(report: Optional[dict]) -> Set[str]:
+    return {m for f in (report or {}).get("files", ()) for m in f.get("imports", ())}
+
+
+def _is_keras_code(report: Optional[dict]) -> bool:
+    """Keras code now or once migrated: what the migrated code imports decides (code an
+    earlier run migrated no longer changes, but still needs its BUILD edits)."""
+    if not report:
+        return False
+    if report["changed"] or any(f["rules_fired"] or f["diagnostics"] for f in report["files"]):
+        return True
+    return bool(_imports(report) & set(KERAS_MODULES + (RUNTIME_MODULE,)))
+
+
+def _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir, plan: Plan) -> None:
+    builds: Dict[str, Optional[BuildFile]] = {}
+
+    def build_file(target: Target) -> Optional[BuildFile]:
+        path = target.build_file
+        if path not in builds:
+            builds[path] = _load_build(workspace, target, plan)
+        return builds[path]
+
+    for target in sorted(candidates, key=lambda t: t.label):
+        report = reports.get(target.label)
+        closure = {target.label} | _transitive(target.label, graph)
+        tf_reasons: List[str] = []
+        for label in sorted(closure):
+            r = reports.get(label)
+            if r:
+                tf_reasons.extend(x for x in r["tensorflow_only"] if x not in tf_reasons)
+        plan.backends[target.label] = ["tensorflow"] if tf_reasons else ["jax", "tensorflow", "torch"]
+        needs_runtime = report is not None and (report["runtime_symbols"] or RUNTIME_MODULE in _imports(report))
+        if needs_runtime and target.declared_as in PY_KINDS:
+            build_file(target)
+            _edit_build(plan, target, lambda bf: bf.add_dep(target.name, labels["runtime"]))
+        if target.declared_as == "py_test" and any(_is_keras_code(reports.get(l)) for l in sorted(closure)):
+            build_file(target)
+            unsupported = {b: "; ".join(tf_reasons)[:200] for b in ("jax", "torch")} if tf_reasons else {}
+            _edit_build(plan, target, lambda bf: bf.to_backend_test(target.name, unsupported, labels["macro"]))
+    for path, bf in sorted(builds.items(), key=lambda item: item[0]):
+        if bf is not None and bf.changed:
+            rel = os.path.relpath(path, workspace)
+            plan.diffs.append(unified_diff(rel, bf.original, bf.code))
+
+
+def _load_build(workspace: str, target: Target, plan: Plan) -> Optional[BuildFile]:
+    package = plan.packages.setdefault(target.package, Package(target.package))
+    if not _inside(target.build_file, workspace):
+        package.problems.append(f"{display_path(target.build_file)}: outside the workspace: not edited")
+        return None
+    try:
+        package.build_snapshot = read_bytes(target.build_file)
+        package.build = BuildFile(target.build_file, package.build_snapshot.raw)
+    except (OSError, ValueError, RecursionError) as exc:
+        package.problems.append(f"{display_path(target.build_file)}: cannot edit: {exc}")
+        package.edit_blocked = True
+        return None
+    return package.build
+
+
+def _edit_build(plan: Plan, target: Target, edit) -> None:
+    """One BUILD edit; an edit that raises leaves the package as it is (reported)."""
+    package = plan.packages.setdefault(target.package, Package(target.package))
+    if package.build is None:
+        return
+    try:
+        edit(package.build)
+    except Exception as exc:  # isolation: the other packages still get their edits
+        package.problems.append(f"{display_path(target.build_file)}: internal error editing {target.name}: "
+                                f"{type(exc).__name__}: {exc}")
+        package.edit_blocked = True
+
+
+def plan_writes(workspace, candidates, graph, reports, labels, outputs_for) -> Plan:
+    """Every write the run would make, decided before any is made."""
+    packages_by_dir = {t.package: t.package for t in graph.values()}
+    plan = Plan({}, [], {}, [])
+    _plan_sources(workspace, candidates, reports, outputs_for, packages_by_dir, plan)
+    _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir, plan)
+    for package in plan.packages.values():
+        _check_writable(package)
+    return plan
+
+
+def _check_writable(package: Package) -> None:
+    """Problems found now keep the whole package as it is (never half its files)."""
+    paths = [s.snapshot for s in package.sources]
+    if package.build is not None and package.build.changed:
+        paths.append(package.build_snapshot)
+    for snapshot in paths:
+        if snapshot.read_only:
+            package.problems.append(f"{display_path(snapshot.path)}: read-only: not written")
+        elif not os.access(os.path.dirname(snapshot.real), os.W_OK):
+            package.problems.append(f"{display_path(os.path.dirname(snapshot.path))}: directory not writable")
+
+
+def apply_plan(plan: Plan, write=None) -> Tuple[int, int, List[str]]:
+    """(source files written, BUILD files written, problems). Sources go first, then the
+    BUILD file, package by package; whatever stops it, the next run completes it."""
+    write = write or write_bytes_atomic
+    sources = builds = 0
+    problems = list(plan.problems)
+    for name in sorted(plan.packages):
+        package = plan.packages[name]
+        if package.problems:
+            problems.extend(f"{p} (package //{name} left as it is)" for p in package.problems
+                            if package.changed)
+            continue
+        try:
+            for source in package.sources:
+                write(source.snapshot.path, source.data, expected=source.snapshot)
+                sources += 1
+            if package.build is not None and package.build.changed:
+                write(package.build.path, package.build.encoded(), expected=package.build_snapshot)
+                builds += 1
+        except FileChanged as exc:
+            problems.append(f"{exc}; rerun to finish //{name}")
+        except OSError as exc:
+            problems.append(f"//{name}: cannot write {display_path(exc.filename or '')}: {exc.strerror or exc}; "
+                            "rerun to finish it")
+    return sources, builds, problems
+
+
+def _problems_without_writes(plan: Plan) -> List[str]:
+    out = list(plan.problems)
+    for name in sorted(plan.packages):
+        package = plan.packages[name]
+        if package.changed:
+            out.extend(package.problems)
+    return out
+
+
+# -- the run ----------------------------------------------------------------------------------
 def _run(workspace: str, patterns: List[str], args) -> int:
     labels = _own_labels(workspace)
     expr = _query_expr(patterns)
-    selected = _query_targets(workspace, expr)
-    graph = _query_targets(workspace, f"deps({expr})")
+    selected, query_errors = _query_targets(workspace, expr)
+    query_errors = _relevant_errors(query_errors, patterns, workspace)
+    graph, _ = _query_targets(workspace, f"deps({expr})")
     graph.update(selected)
+    for line in query_errors:
+        print(f"keras-migrate: warning: {line[len('ERROR: '):]}", file=sys.stderr)
     candidates = [t for t in selected.values() if OPT_OUT_TAG not in t.tags]
     skipped = [t for t in selected.values() if OPT_OUT_TAG in t.tags]
     if not candidates:
         print(f"keras-migrate: no py_library/py_binary/py_test targets in {' '.join(patterns)}", file=sys.stderr)
-        return 0
+        return EXIT_FAILED if query_errors else EXIT_OK
 
     aspect_name = "keras_migrate" if args.mode == "agnostic" else "keras_migrate_tensorflow"
     print(f"keras-migrate: building the migration aspect over {len(candidates)} targets...", file=sys.stderr)
-    _bazel(workspace, "build", "--nokeep_going",
-           f"--aspects={labels['aspect']}%{aspect_name}",
-           "--output_groups=keras_migrate_report,keras_migrate_patch,keras_migrate_sources",
-           *[t.label for t in candidates])
-    bazel_bin = _bazel(workspace, "info", "bazel-bin").strip()
+    _out, build_err = _bazel(workspace, "build", "--keep_going",
+                             f"--aspects={labels['aspect']}%{aspect_name}",
+                             "--output_groups=keras_migrate_report,keras_migrate_patch,keras_migrate_sources",
+                             *[t.label for t in candidates], partial_ok=True)
+    bazel_bin = _bazel(workspace, "info", "bazel-bin")[0].strip()
+    reports = _load_reports(bazel_bin, graph, candidates, args.mode)
+    missing = [t.label for t in candidates if t.label not in reports]
+    for line in _errors(build_err) if missing else ():
+        print(f"keras-migrate: warning: {line[len('ERROR: '):]}", file=sys.stderr)
 
+    summary, diagnostics_by_rule = _print_diagnostics(candidates, reports)
+    summary["failed"] += len(missing)
+    plan = plan_writes(workspace, candidates, graph, reports, labels,
+                       lambda t: _output(bazel_bin, t, args.mode, "srcs"))
+    write = not (args.diff or args.check)
+    if write:
+        try:
+            written, builds_written, problems = apply_plan(plan)
+        except KeyboardInterrupt:
+            print("keras-migrate: interrupted: every file is either migrated or untouched; rerun to finish",
+                  file=sys.stderr)
+            return EXIT_INTERRUPTED
+    else:
+        written = sum(len(p.sources) for p in plan.packages.values() if not p.problems)
+        builds_written = sum(1 for p in plan.packages.values() if p.build and p.build.changed and not p.problems)
+        problems = _problems_without_writes(plan)
+
+    diff_text = "".join(plan.diffs)
+    if args.diff:
+        sys.stdout.write(diff_text)
+    if args.report:
+        _write_report(args.report, {
+            "tool": "keras_migrate", "mode": args.mode, "patterns": patterns,
+            "summary": dict(summary), "diagnostics_by_rule": dict(diagnostics_by_rule),
+            "backends": plan.backends, "problems": problems, "missing_reports": missing,
+            "targets": [reports[t.label] for t in candidates if t.label in reports],
+        })
+    return _print_summary(summary, diagnostics_by_rule, skipped, plan, written, builds_written, problems,
+                          missing, query_errors, write, args.check, bool(diff_text))
+
+
+def _load_reports(bazel_bin: str, graph: Dict[str, Target], candidates: List[Target], mode: str) -> Dict[str, dict]:
     reports: Dict[str, dict] = {}
-    for label in set(graph) | {t.label for t in candidates}:
-        target = graph[label]
-        path = _output(bazel_bin, target, args.mode, "json")
+    for label in sorted(set(graph) | {t.label for t in candidates}):
+        path = _output(bazel_bin, graph[label], mode, "json")
         if os.path.exists(path):
             with open(path, encoding="utf-8") as handle:
                 reports[label] = json.load(handle)
+    return reports
 
-    write = not (args.diff or args.check)
-    diffs: List[str] = []
-    applied: Dict[str, str] = {}  # workspace-relative path -> label that migrated it
+
+def _print_diagnostics(candidates, reports):
     summary = collections.Counter()
     diagnostics_by_rule = collections.Counter()
     for target in sorted(candidates, key=lambda t: t.label):
@@ -181,88 +500,48 @@ def _run(workspace: str, patterns: List[str], args) -> int:
             for d in f["diagnostics"]:
                 diagnostics_by_rule[d["rule_id"]] += 1
                 print(_format_diag(d))
-            if not f["changed"] or f["path"] in applied:
-                continue  # a source shared by several targets is migrated once
-            applied[f["path"]] = target.label
-            migrated = os.path.join(_output(bazel_bin, target, args.mode, "srcs"), f["path"])
-            dest = os.path.join(workspace, f["path"])
-            before, _raw, encoding = read_source(dest)
-            with open(migrated, encoding="utf-8") as handle:
-                after = handle.read()
-            diffs.append(unified_diff(f["path"], before, after))
-            if write:
-                write_atomic(dest, after, encoding)
+    return summary, diagnostics_by_rule
 
-    # BUILD edits.
-    build_files: Dict[str, BuildFile] = {}
 
-    def build_file(path: str) -> BuildFile:
-        if path not in build_files:
-            build_files[path] = BuildFile(path)
-        return build_files[path]
+def _write_report(path: str, data: dict) -> None:
+    from keras_migrate.engine._files import write_atomic
 
-    backends_by_target: Dict[str, List[str]] = {}
-    for target in candidates:
-        report = reports.get(target.label)
-        if report and report["runtime_symbols"] and target.declared_as in PY_KINDS:
-            build_file(target.build_file).add_dep(target.name, labels["runtime"])
-        closure = {target.label} | _transitive(target.label, graph)
-        tf_reasons: List[str] = []
-        keras_code = False
-        for label in sorted(closure):
-            r = reports.get(label)
-            if not r:
-                continue
-            keras_code |= r["changed"] or any(f["rules_fired"] or f["diagnostics"] for f in r["files"])
-            tf_reasons.extend(x for x in r["tensorflow_only"] if x not in tf_reasons)
-        backends_by_target[target.label] = ["tensorflow"] if tf_reasons else ["jax", "tensorflow", "torch"]
-        if target.declared_as == "py_test" and keras_code:
-            unsupported = {b: "; ".join(tf_reasons)[:200] for b in ("jax", "torch")} if tf_reasons else {}
-            build_file(target.build_file).to_backend_test(target.name, unsupported, labels["macro"])
+    try:
+        write_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise DriverError(f"cannot write --report {display_path(path)}: {exc.strerror or exc}") from None
 
-    for path, bf in sorted(build_files.items()):
-        if bf.changed:
-            rel = os.path.relpath(path, workspace)
-            diffs.append(unified_diff(rel, bf.original, bf.code))
-            if write:
-                write_atomic(path, bf.code)
 
-    diff_text = "".join(diffs)
-    if args.diff:
-        sys.stdout.write(diff_text)
-    if args.report:
-        with open(args.report, "w", encoding="utf-8") as handle:
-            json.dump({
-                "tool": "keras_migrate", "mode": args.mode, "patterns": patterns,
-                "summary": dict(summary), "diagnostics_by_rule": dict(diagnostics_by_rule),
-                "backends": backends_by_target, "targets": [reports[t.label] for t in candidates if t.label in reports],
-            }, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-
-    nothing = not diff_text
-    print("keras-migrate summary:", file=sys.stderr)
+def _print_summary(summary, diagnostics_by_rule, skipped, plan, written, builds_written, problems,
+                   missing, query_errors, write, check, anything) -> int:
+    err = sys.stderr
+    print("keras-migrate summary:", file=err)
     print(f"  targets: {summary['migrated']} migrated, {summary['unchanged']} unchanged, "
-          f"{summary['failed']} failed, {len(skipped)} opted out ({OPT_OUT_TAG})", file=sys.stderr)
-    print(f"  files changed: {len(applied)}; BUILD files changed: {sum(bf.changed for bf in build_files.values())}",
-          file=sys.stderr)
+          f"{summary['failed']} failed, {len(skipped)} opted out ({OPT_OUT_TAG})", file=err)
+    verb = "changed" if write else "would change"
+    print(f"  files {verb}: {written}; BUILD files {verb}: {builds_written}", file=err)
     if diagnostics_by_rule:
         print("  diagnostics by rule: " + ", ".join(f"{k}: {v}" for k, v in sorted(diagnostics_by_rule.items())),
-              file=sys.stderr)
-    for label in sorted(backends_by_target):
-        print(f"  {label}: {', '.join(backends_by_target[label])}", file=sys.stderr)
-    if nothing:
-        print("  nothing to do: the targets are already migrated", file=sys.stderr)
+              file=err)
+    for label in sorted(plan.backends):
+        print(f"  {label}: {', '.join(plan.backends[label])}", file=err)
+    for label in missing:
+        print(f"  error: {label}: no migration report (its aspect action failed; see the errors above)", file=err)
+    for problem in problems:
+        print(f"  error: {problem}", file=err)
+    if not anything and not problems:
+        print("  nothing to do: the targets are already migrated", file=err)
     elif not write:
-        print("  (nothing written: --diff/--check)", file=sys.stderr)
-    if summary["failed"]:
-        return 2
-    if args.check and not nothing:
-        return 1
-    return 0
+        print("  (nothing written: --diff/--check)", file=err)
+    if summary["failed"] or problems or query_errors:
+        return EXIT_FAILED
+    if check and anything:
+        return EXIT_WOULD_CHANGE
+    return EXIT_OK
 
 
 def _format_diag(d: dict) -> str:
-    text = f"{d['path']}:{d['line']}:{d['column']}: {d['severity']}: [{d['rule_id']}] {d['message']}"
+    text = f"{display_path(d['path'])}:{d['line']}:{d['column']}: {d['severity']}: [{d['rule_id']}] {d['message']}"
     if d.get("fix"):
         text += f"\n    manual edit required: {d['fix']}"
     return text

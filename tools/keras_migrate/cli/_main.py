@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import signal
 import sys
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from keras_migrate.engine import MigrationOptions
+from keras_migrate.engine._diagnostics import display_path
 from keras_migrate.engine._report import dumps, json_report, sarif_report, summary_counts
-from keras_migrate.engine._runner import discover, migrate_files
+from keras_migrate.engine._runner import confine, discover, migrate_files
 from keras_migrate.cli import _runtime
 
-__all__ = ["main", "build_parser", "is_target_pattern"]
+__all__ = ["main", "build_parser", "is_target_pattern", "EXIT_OK", "EXIT_WOULD_CHANGE", "EXIT_FAILED", "EXIT_INTERRUPTED"]
 
 
 def is_target_pattern(arg: str) -> bool:
@@ -24,12 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="keras-migrate",
         description="Migrate TensorFlow-only Keras 2 (tf.keras) code to multi-backend Keras 3.",
+        epilog="exit status: 0 nothing left to do (or all written), 1 --check: something would change, "
+               "2 a file could not be migrated or written (or bad usage), 130 interrupted (rerun to finish)",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories, or (under Bazel) target patterns like //pkg/...")
     p.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if anything would change (for CI)")
+                   help="write nothing; exit 1 if anything would change, 2 if a file cannot be migrated (for CI)")
     p.add_argument("--output_dir", "--output-dir", metavar="DIR",
                    help="write migrated copies under DIR instead of editing in place")
     p.add_argument("--report", metavar="FILE", help="write a machine-readable report (JSON, or SARIF for *.sarif)")
@@ -62,6 +65,17 @@ def _progress(stream):
     return draw
 
 
+# Exit statuses (README "Safety"): what a script or CI can rely on.
+EXIT_OK = 0  # nothing left to do (or, when writing, everything written)
+EXIT_WOULD_CHANGE = 1  # --check: files or runtime support would change
+EXIT_FAILED = 2  # a file could not be migrated or written, or bad usage
+EXIT_INTERRUPTED = 130  # Ctrl-C / SIGTERM: files already written are complete; rerun
+
+
+class UsageError(Exception):
+    """Bad arguments, found before anything is written."""
+
+
 def _output_mapper(roots: Sequence[str], output_dir: str):
     def output_for(path: str) -> str:
         for root in roots:
@@ -74,7 +88,60 @@ def _output_mapper(roots: Sequence[str], output_dir: str):
     return output_for
 
 
+def _check_output_targets(files: Sequence[str], output_for) -> None:
+    """Two inputs must never be written to one output (roots a/pkg and b/pkg both map to
+    DIR/pkg): refuse before writing anything."""
+    seen = {}
+    for path in files:
+        target = os.path.normpath(output_for(path))
+        if target in seen:
+            raise UsageError(f"--output_dir: {display_path(seen[target])} and {display_path(path)} would both be "
+                             f"written to {display_path(target)}; give roots with distinct names (or run once per root)")
+        seen[target] = path
+
+
+def _check_report_path(report: Optional[str]) -> None:
+    """The report is written last: a bad path must stop the run before any file changes."""
+    if not report:
+        return
+    directory = os.path.dirname(os.path.abspath(report))
+    if not os.path.isdir(directory):
+        raise UsageError(f"--report {display_path(report)}: directory {display_path(directory)} does not exist")
+    if os.path.isdir(report):
+        raise UsageError(f"--report {display_path(report)}: is a directory")
+
+
+def _write_report(report: str, data: dict) -> None:
+    from keras_migrate.engine._files import write_atomic
+
+    write_atomic(report, dumps(data))
+
+
+def _raise_on_sigterm() -> None:
+    # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C: the file being written is either
+    # finished or its temp file removed, never left half-written.
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        pass  # not the main thread (embedded use): keep the default
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    try:
+        return _main(argv)
+    except UsageError as exc:
+        print(f"keras-migrate: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("keras-migrate: interrupted: every file is either migrated or untouched; rerun to finish",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Under `bazel run`, resolve paths from where the user stands.
     if os.environ.get("BUILD_WORKING_DIRECTORY"):
@@ -92,31 +159,41 @@ def main(argv: Optional[List[str]] = None) -> int:
         from keras_migrate.rules import ALL_RULES
 
         sys.stdout.write(render_table(ALL_RULES))
-        return 0
+        return EXIT_OK
     if not args.paths:
         build_parser().error("give at least one PATH or target pattern")
+    _raise_on_sigterm()
+    _check_report_path(args.report)
     if any(is_target_pattern(p) for p in args.paths):
         from keras_migrate.bazel import run_on_targets
 
         return run_on_targets(args)
+    return _run_on_paths(args)
 
+
+def _run_on_paths(args) -> int:
     options = MigrationOptions(mode=args.mode, disable=tuple(args.disable))
     for path in args.paths:
         if not os.path.exists(path):
-            print(f"keras-migrate: error: {path}: no such file or directory", file=sys.stderr)
-            return 2
-    # Our own runtime package, copied beside migrated files, is Keras 3 code already.
-    files = discover(args.paths, args.include, args.exclude + [f"*/{_runtime.RUNTIME_PACKAGE}/*"])
+            raise UsageError(f"{display_path(path)}: no such file or directory")
     write = not (args.diff or args.check)
+    # Our own runtime package, copied beside migrated files, is Keras 3 code already; an
+    # output directory inside an input is never read back as input.
+    files = discover(args.paths, args.include, args.exclude + [f"*/{_runtime.RUNTIME_PACKAGE}/*"],
+                     skip_dirs=[args.output_dir] if args.output_dir else [])
+    files, refused = confine(files, args.paths)
     output_for = _output_mapper(args.paths, args.output_dir) if args.output_dir and write else None
+    if output_for is not None:
+        _check_output_targets(files, output_for)
     jobs = os.cpu_count() or 1 if args.jobs == 0 else max(1, args.jobs)
     show_progress = not args.no_progress and len(files) >= 20 and sys.stderr.isatty()
-    outcomes = list(migrate_files(
+    outcomes = refused + list(migrate_files(
         files, options, write=write, output_for=output_for, want_diff=args.diff or args.check,
         jobs=jobs, progress=_progress(sys.stderr) if show_progress else None,
         before_write=_runtime.before_write if args.runtime == "copy" else None,
     ))
-    runtime_missing = _check_runtime(outcomes, write, output_for) if args.runtime == "copy" else []
+    runtime_missing, runtime_failed = (_check_runtime(outcomes, write, output_for) if args.runtime == "copy"
+                                       else ([], []))
 
     if args.format == "json":
         sys.stdout.write(dumps(json_report(outcomes, options)))
@@ -128,43 +205,56 @@ def main(argv: Optional[List[str]] = None) -> int:
                 sys.stdout.write(o.diff)
             for d in o.result.diagnostics:
                 print(d.format())
+    report_failed = False
     if args.report:
         data = sarif_report(outcomes) if args.report.endswith(".sarif") else json_report(outcomes, options)
-        with open(args.report, "w", encoding="utf-8") as handle:
-            handle.write(dumps(data))
+        try:
+            _write_report(args.report, data)
+        except OSError as exc:
+            print(f"keras-migrate: error: cannot write --report {display_path(args.report)}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            report_failed = True
 
     for directory in runtime_missing:
-        print(f"{directory}: {'copied' if write else 'missing'} runtime support ({_runtime.RUNTIME_PACKAGE}/) "
-              "that migrated files here import", file=sys.stderr)
+        print(f"{display_path(directory)}: {'copied' if write else 'missing'} runtime support "
+              f"({_runtime.RUNTIME_PACKAGE}/) that migrated files here import", file=sys.stderr)
+    for directory, why in runtime_failed:
+        print(f"{display_path(directory)}: error: cannot copy runtime support ({_runtime.RUNTIME_PACKAGE}/): {why}",
+              file=sys.stderr)
     counts = summary_counts(outcomes)
     verb = "changed" if write else "would change"
     ndiag = sum(counts["diagnostics_by_rule"].values())
-    nothing = not counts["changed"] and not counts["failed"] and not runtime_missing
+    nothing = not counts["changed"] and not counts["failed"] and not runtime_missing and not runtime_failed
     print(
         f"keras-migrate: {counts['files']} files: {counts['changed']} {verb}, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed; {ndiag} diagnostics"
         + (" (nothing to do)" if nothing else ""),
         file=sys.stderr,
     )
-    if counts["failed"]:
-        return 2
+    if counts["failed"] or runtime_failed or report_failed:
+        return EXIT_FAILED
     if args.check and (counts["changed"] or runtime_missing):
-        return 1
-    return 0
+        return EXIT_WOULD_CHANGE
+    return EXIT_OK
 
 
-def _check_runtime(outcomes, write: bool, output_for) -> List[str]:
-    """Directories of migrated files (changed now or earlier) lacking runtime support.
+def _check_runtime(outcomes, write: bool, output_for) -> Tuple[List[str], List[Tuple[str, str]]]:
+    """Directories of migrated files (changed now or earlier) lacking runtime support,
+    and those where copying it failed.
 
     In write mode it is copied now (a run interrupted before its copy is completed by the
     next run); with --check / --diff it counts as work left."""
-    missing = []
+    missing, failed = [], []
     for directory in sorted({
         os.path.dirname(os.path.abspath(o.written_to or (output_for(o.path) if output_for else o.path)))
         for o in outcomes if not o.failed and _runtime.imports_runtime(o.result.code)
     }):
-        if _runtime.missing_runtime(directory):
+        try:
+            if not _runtime.missing_runtime(directory):
+                continue
             if write:
                 _runtime.ensure_runtime(directory)
             missing.append(directory)
-    return missing
+        except OSError as exc:
+            failed.append((directory, exc.strerror or str(exc)))
+    return missing, failed

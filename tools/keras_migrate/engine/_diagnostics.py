@@ -6,7 +6,15 @@ import dataclasses
 import enum
 from typing import Optional
 
-__all__ = ["Diagnostic", "Severity"]
+__all__ = ["Diagnostic", "Severity", "display_path"]
+
+
+def display_path(path: str) -> str:
+    """A path safe to print on one line: control characters (a newline in a file name
+    could forge output lines) are escaped as Python would."""
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
 
 
 class Severity(str, enum.Enum):
@@ -29,7 +37,7 @@ class Diagnostic:
     fix: Optional[str] = None  # the concrete manual edit, when one is needed
 
     def format(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.severity.value}: [{self.rule_id}] {self.message}"
+        text = f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity.value}: [{self.rule_id}] {self.message}"
         if self.fix:
             text += f"\n    manual edit required: {self.fix}"
         return text

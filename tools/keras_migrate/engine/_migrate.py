@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
+import sys
+import threading
 from typing import Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
@@ -24,6 +27,9 @@ KERAS_MARKERS = ("keras", "tensorflow_addons", "tfa.")
 
 PARSE_ERROR = "KM001"
 INVALID_OUTPUT = "KM002"
+INTERNAL_ERROR = "KM003"
+# Valid code nested deeper than the migrator can follow.
+TOO_DEEP = "KM008"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,21 +93,203 @@ def migrate_source(
     options: MigrationOptions = MigrationOptions(),
     rules: Optional[Sequence[Type[Rule]]] = None,
 ) -> MigrationResult:
+    """Never raises for bad input or a rule's bug: those become ERROR diagnostics and the
+    source comes back unchanged. Characters no rule touched come back exactly."""
     if not any(marker in source for marker in KERAS_MARKERS):
         return _unchanged(path, source)
+    text, restore = _lossless(source)
+    try:
+        result = _deep_when_needed(lambda: _migrate(text, path, options, rules))
+    except _RuleFailure as failure:
+        return _unchanged(path, source, [failure.diagnostic(path)])
+    except RecursionError:
+        return _unchanged(path, source, [_error(
+            path, TOO_DEEP, 1, 1,
+            f"nesting too deep to migrate (over Python's recursion limit of {_DEEP_RECURSION_LIMIT} "
+            "frames); file left untouched",
+            "split the deeply nested expression (a long `a + b + ...` chain, nested literals) or migrate "
+            "this file by hand")])
+    if result.changed or result.code != text:
+        result.code = restore(result.code)
+        result.changed = result.code != source
+    else:
+        result.code = source
+    return result
+
+
+# -- bytes no rule touched are kept ---------------------------------------------------------
+_BOM = "\ufeff"
+
+
+def _lossless(source: str):
+    """(text libcst round-trips, function mapping migrated text back to the file's own
+    conventions). libcst drops a leading BOM and the last newline of a CR-only (old Mac)
+    file; such a file is migrated with LF and its CRs put back."""
+    bom = source.startswith(_BOM)
+    text = source[1:] if bom else source
+    cr_only = "\r" in text and "\n" not in text
+    if cr_only:
+        text = text.replace("\r", "\n")
+    # Mixed newlines ending in a lone CR: only that last CR is lost.
+    lone_cr_end = text.endswith("\r")
+
+    def restore(code: str) -> str:
+        if lone_cr_end and not code.endswith(("\r", "\n")):
+            code += "\r"
+        if cr_only:
+            code = code.replace("\n", "\r")
+        return _BOM + code if bom else code
+
+    return text, restore
+
+
+# -- deep nesting ------------------------------------------------------------------------------
+# libcst visits expressions recursively (a 500-term `a + b + ...` is 500 levels, several
+# frames each). Valid code that deep is migrated on a thread with a large stack instead
+# of failing; only beyond that limit does it become a diagnostic.
+_DEEP_RECURSION_LIMIT = 60000
+_DEEP_STACK_BYTES = 1 << 30  # address space; only what is used is committed
+
+
+def _deep_when_needed(fn):
+    try:
+        return fn()
+    except RecursionError:
+        pass
+    return _on_deep_stack(fn)
+
+
+def _on_deep_stack(fn):
+    box = {}
+
+    def target() -> None:
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, _DEEP_RECURSION_LIMIT))
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # handed to the calling thread as is
+            box["error"] = exc
+        finally:
+            sys.setrecursionlimit(old)
+
+    try:
+        previous = threading.stack_size(_DEEP_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=target, name="keras_migrate-deep", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    except (RuntimeError, ValueError) as exc:  # no room for such a stack here (ulimit -v, ...)
+        raise RecursionError(f"no deeper stack available: {exc}") from None
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+# -- a rule's exception -------------------------------------------------------------------------
+class _RuleFailure(Exception):
+    """An exception escaped a rule: the file is left untouched and the run goes on."""
+
+    def __init__(self, rule_id: str, line: int, column: int, exc: BaseException, where: str) -> None:
+        super().__init__(rule_id)
+        self.rule_id, self.line, self.column, self.exc, self.where = rule_id, line, column, exc, where
+
+    def diagnostic(self, path: str) -> Diagnostic:
+        return _error(
+            path, INTERNAL_ERROR, self.line, self.column,
+            f"internal error in rule {self.rule_id}: {type(self.exc).__name__}: {self.exc} (at {self.where}); "
+            "file left untouched",
+            f"report this as a keras_migrate bug; meanwhile `--disable {self.rule_id}` skips the rule")
+
+
+def _failure_from(exc: BaseException, module: cst.Module, source: str) -> _RuleFailure:
+    """Which rule raised, and at which node: read off the traceback (free when nothing
+    fails, unlike a try/except around every dispatch)."""
+    rule_id, node, where = "engine", None, "?"
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, BatchedTransformer):
+            node = frame.f_locals.get("original_node") or frame.f_locals.get("node") or node
+        elif isinstance(owner, Rule) and rule_id == "engine":
+            rule_id = owner.id  # the outermost rule frame: the rule the engine called
+        where = f"{os.path.basename(frame.f_code.co_filename)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    line, column = 1, 1
+    if node is not None:
+        line, column = node_starts(module, [node], source).get(id(node), (1, 1))
+    return _RuleFailure(rule_id, line, column, exc, where)
+
+
+# -- syntax errors ------------------------------------------------------------------------------
+def _compile_error(source: str, path: str) -> Optional[Tuple[int, int, str]]:
+    """(line, column, message) of CPython's own complaint about `source`, if any."""
+    try:
+        compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.offset or 1, exc.msg
+    except ValueError as exc:  # null bytes (3.11)
+        at = source.find("\0")
+        line = source.count("\n", 0, max(at, 0)) + 1
+        return line, max(at, 0) - (source.rfind("\n", 0, max(at, 0)) + 1) + 1, str(exc)
+    except (RecursionError, MemoryError):
+        return 1, 1, "too deeply nested for Python's compiler (Python cannot import this file either)"
+    return None
+
+
+def _syntax_error(path: str, found: Tuple[int, int, str]) -> Diagnostic:
+    line, column, message = found
+    return _error(path, PARSE_ERROR, line, column, f"cannot parse: {message}",
+                  "fix the syntax error (the file was left untouched)")
+
+
+def _libcst_refused(path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    return _error(path, PARSE_ERROR, exc.raw_line, exc.raw_column + 1,
+                  f"Python accepts this file but libcst cannot parse it: {exc.message}",
+                  "report this as a keras_migrate limitation (the file was left untouched)")
+
+
+# CPython's own limits (tokenizer, parser, compiler): hitting one is no rule's bug.
+_PYTHON_LIMITS = ("too many nested parentheses", "too many levels of indentation", "too deeply nested",
+                  "too complex", "maximum recursion depth")
+
+
+def _invalid_output(path: str, exc: SyntaxError) -> Diagnostic:
+    if any(limit in (exc.msg or "") for limit in _PYTHON_LIMITS):
+        return _error(path, INVALID_OUTPUT, exc.lineno or 1, 1,
+                      f"the migrated code would exceed a limit of Python's compiler ({exc.msg} at line "
+                      f"{exc.lineno}); file left untouched",
+                      "reduce the nesting there (e.g. name an inner expression) and rerun")
+    return _error(path, INVALID_OUTPUT, exc.lineno or 1, 1,
+                  f"migrated code does not parse ({exc.msg} at line {exc.lineno}); file left untouched",
+                  "report this as a keras_migrate bug")
+
+
+def _migrate(source: str, path: str, options: MigrationOptions, rules) -> MigrationResult:
+    # CPython judges first (about 8% of a libcst parse): its positions are right where
+    # libcst's are off (by lines for parser errors, always 1:1 for tokenizer errors), and
+    # libcst's native parser must never see what Python refuses (3000 nested brackets
+    # crash it; a 5000-link chain takes minutes).
+    found = _compile_error(source, path)
+    if found is not None:
+        return _unchanged(path, source, [_syntax_error(path, found)])
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        return _unchanged(path, source, [
-            _error(path, PARSE_ERROR, exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}",
-                   "fix the syntax error (the file was left untouched)")
-        ])
+        return _unchanged(path, source, [_libcst_refused(path, exc)])
 
     ctx = RuleContext(source, path, options)
     active = [rule(ctx) for rule in select_rules(options, rules) if rule.applies_to(source)]
     if not active:
         return _unchanged(path, source)
-    new_module = module.visit(BatchedTransformer(ctx, active))
+    try:
+        new_module = module.visit(BatchedTransformer(ctx, active))
+    except RecursionError:
+        raise  # valid but deep code: retried on a deeper stack
+    except Exception as exc:
+        raise _failure_from(exc, module, source) from exc
     if ctx.imports_to_add:
         new_module = add_imports(new_module, ctx.imports_to_add)
     code = module_code(new_module) if new_module is not module else source
@@ -111,12 +299,10 @@ def migrate_source(
         # ~5x faster than a libcst re-parse); its tree also tells which names are used.
         try:
             tree = compile(code, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        except SyntaxError as exc:
-            return _unchanged(path, source, [
-                _error(path, INVALID_OUTPUT, 1, 1,
-                       f"migrated code does not parse ({exc.msg} at line {exc.lineno}); file left untouched",
-                       "report this as a keras_migrate bug")
-            ])
+        except (SyntaxError, ValueError, MemoryError) as exc:
+            if not isinstance(exc, SyntaxError):
+                exc = SyntaxError(str(exc) or "too complex")
+            return _unchanged(path, source, [_invalid_output(path, exc)])
         early = reads_before_import(tree)
         if early:
             # Only what the migration introduced: the original may rely on it knowingly.

@@ -36,7 +36,11 @@ class ImportTracker:
         self.bindings: Dict[str, str] = {}
         # modules imported with `from M import *`, with the statement for diagnostics.
         self.star_imports: List[Tuple[str, cst.ImportFrom]] = []
-        self._cache: Dict[int, Optional[str]] = {}
+        # id(node) -> (node, name). The node is kept alive with its entry: rules also ask
+        # about nodes built during the traversal, and a freed node's id is reused by the
+        # next one allocated, which would then get the dead node's answer (outputs that
+        # changed from run to run).
+        self._cache: Dict[int, Tuple[cst.CSTNode, Optional[str]]] = {}
 
     def record_import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -78,8 +82,9 @@ class ImportTracker:
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
         """Fully qualified name of a Name/Attribute chain rooted at an imported name."""
         key = id(node)
-        if key in self._cache:
-            return self._cache[key]
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] is node:
+            return cached[1]
         result: Optional[str] = None
         if isinstance(node, cst.Name):
             result = self.bindings.get(node.value)
@@ -87,7 +92,7 @@ class ImportTracker:
             base = self.qualified_name(node.value)
             if base is not None:
                 result = f"{base}.{node.attr.value}"
-        self._cache[key] = result
+        self._cache[key] = (node, result)
         return result
 
     def local_name_for(self, qualified: str) -> Optional[str]:

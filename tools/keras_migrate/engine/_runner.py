@@ -7,16 +7,25 @@ import dataclasses
 import difflib
 import fnmatch
 import os
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence
+import signal
+import stat
+import threading
+import time
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from keras_migrate.engine._diagnostics import Diagnostic, Severity
-from keras_migrate.engine._files import DecodeFailure, read_source, write_atomic
-from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, _unchanged, migrate_source
+from keras_migrate.engine._diagnostics import Diagnostic, Severity, display_path
+from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
+from keras_migrate.engine._migrate import (
+    INTERNAL_ERROR, KERAS_MARKERS, MigrationOptions, MigrationResult, _unchanged, migrate_source,
+)
 
-__all__ = ["FileOutcome", "discover", "migrate_file", "migrate_files", "unified_diff"]
+__all__ = ["FileOutcome", "confine", "discover", "display_path", "migrate_file", "migrate_files", "unified_diff"]
 
 DECODE_ERROR = "KM004"
 WRITE_ERROR = "KM005"
+CHANGED_ERROR = "KM006"
+READ_ONLY_ERROR = "KM007"
+OUTSIDE_ROOTS = "KM009"
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules", ".tox", ".mypy_cache"}
 
 
@@ -32,14 +41,28 @@ class FileOutcome:
         return self.result.failed
 
 
-def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> List[str]:
-    """Python files under the given paths, sorted, filtered by glob patterns."""
+def _is_regular_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # a dangling link: nothing to migrate
+
+
+def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = (),
+             skip_dirs: Sequence[str] = ()) -> List[str]:
+    """Python files under the given paths, sorted, filtered by glob patterns.
+
+    Only regular files are found in directories (a FIFO named x.py would block the read);
+    `skip_dirs` (e.g. an output directory inside an input) are not entered."""
+    skip_real = {os.path.realpath(d) for d in skip_dirs}
     found: List[str] = []
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("bazel-"))
-                found.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(".py"))
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("bazel-")
+                                 and os.path.realpath(os.path.join(root, d)) not in skip_real)
+                found.extend(os.path.join(root, f) for f in sorted(files)
+                             if f.endswith(".py") and _is_regular_file(os.path.join(root, f)))
         else:
             found.append(path)
 
@@ -58,13 +81,48 @@ def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequenc
     return out
 
 
+def confine(files: Sequence[str], roots: Sequence[str]) -> Tuple[List[str], List[FileOutcome]]:
+    """Each real file once, and only inside the given roots.
+
+    A symlink is migrated through to the file it names (the link stays), once even when
+    several names lead to it; a link leading outside every root is not followed (a run
+    on one tree must not edit another): it is reported instead."""
+    real_roots = [os.path.realpath(r) for r in roots]
+    kept: List[str] = []
+    refused: List[FileOutcome] = []
+    seen = set()
+    for path in files:
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        if not any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots):
+            diag = Diagnostic(OUTSIDE_ROOTS, path, 1, 1, Severity.WARNING,
+                              f"symlink to {display_path(real)}, outside the paths given: not migrated",
+                              "migrate the file it points to by naming its directory")
+            refused.append(FileOutcome(path, MigrationResult(path, "", False, [diag], {}, [], [])))
+            continue
+        kept.append(path)
+    return kept, refused
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     if before == after:
         return ""
+    shown = display_path(path).lstrip(os.sep)
     return "".join(difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"a/{path.lstrip(os.sep)}", tofile=f"b/{path.lstrip(os.sep)}",
+        fromfile=f"a/{shown}", tofile=f"b/{shown}",
     ))
+
+
+def _failure(path: str, rule_id: str, message: str, fix: Optional[str] = None,
+             line: int = 1, column: int = 1) -> MigrationResult:
+    return _unchanged(path, "", [Diagnostic(rule_id, path, line, column, Severity.ERROR, message, fix)])
+
+
+def _mentions_markers(raw: bytes) -> bool:
+    return any(marker.encode("ascii") in raw for marker in KERAS_MARKERS)
 
 
 def migrate_file(
@@ -75,41 +133,122 @@ def migrate_file(
     want_diff: bool = False,
     before_write: Optional[Callable[[str, str], None]] = None,
 ) -> FileOutcome:
-    """Migrate one file. Never raises for bad input: failures become diagnostics.
+    """Migrate one file. Never raises for bad input or a bug: failures become diagnostics
+    naming the file (KeyboardInterrupt and SystemExit still stop the run).
 
     `before_write(target, code)` runs before the migrated text is written (callers put
     what the new code needs in place first); if it raises OSError the file is not written.
     """
     try:
-        source, _raw, encoding = read_source(path)
-    except DecodeFailure as exc:
-        diag = Diagnostic(DECODE_ERROR, path, exc.line, exc.column, Severity.ERROR, str(exc),
-                          "save the file as UTF-8 or declare its encoding (# -*- coding: ... -*-)")
-        return FileOutcome(path, _unchanged(path, "", [diag]))
+        return _migrate_file(path, options, write, output_path, want_diff, before_write)
+    except Exception as exc:  # per-file isolation: one file's bug must not stop the run
+        return FileOutcome(path, _failure(
+            path, INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}; file left untouched",
+            "report this as a keras_migrate bug"))
+
+
+def _migrate_file(path, options, write, output_path, want_diff, before_write) -> FileOutcome:
+    try:
+        snapshot = read_bytes(path)
     except OSError as exc:
-        diag = Diagnostic(DECODE_ERROR, path, 1, 1, Severity.ERROR, f"cannot read: {exc.strerror}")
-        return FileOutcome(path, _unchanged(path, "", [diag]))
+        return FileOutcome(path, _failure(path, DECODE_ERROR, f"cannot read: {exc.strerror or exc}"))
+    if not _mentions_markers(snapshot.raw):
+        # Cannot use Keras: byte-identical whatever its encoding (no decoding at all).
+        outcome = FileOutcome(path, _unchanged(path, ""))
+        if write and output_path is not None:
+            _write(outcome, output_path, snapshot.raw, snapshot, in_place=False, before_write=None)
+        return outcome
+    try:
+        source, encoding = decode(snapshot.raw)
+    except DecodeFailure as exc:
+        return FileOutcome(path, _failure(
+            path, DECODE_ERROR, str(exc),
+            "save the file as UTF-8 or declare its encoding (# -*- coding: ... -*-)", exc.line, exc.column))
     result = migrate_source(source, path, options)
     outcome = FileOutcome(path, result)
     if want_diff:
         outcome.diff = unified_diff(path, source, result.code)
-    target = output_path if output_path is not None else path
-    if write and (result.changed or (output_path is not None and not result.failed)):
-        try:
-            if before_write is not None:
-                before_write(target, result.code)
-            write_atomic(target, result.code, encoding, mode_from=path)
-            outcome.written_to = target
-        except OSError as exc:
-            result.diagnostics.append(Diagnostic(WRITE_ERROR, path, 1, 1, Severity.ERROR,
-                                                 f"cannot write {target}: {exc.strerror}; file left untouched"))
-            result.failed = True
+    if not write or result.failed:
+        return outcome
+    if output_path is not None:
+        data = snapshot.raw if not result.changed else _encode(outcome, result.code, encoding)
+        if data is not None:
+            _write(outcome, output_path, data, snapshot, in_place=False, before_write=before_write)
+    elif result.changed:
+        data = _encode(outcome, result.code, encoding)
+        if data is not None:
+            _write(outcome, path, data, snapshot, in_place=True, before_write=before_write)
     return outcome
+
+
+def _encode(outcome: FileOutcome, code: str, encoding: str) -> Optional[bytes]:
+    try:
+        return code.encode(encoding)
+    except UnicodeEncodeError as exc:
+        _refuse(outcome, WRITE_ERROR, f"migrated code cannot be saved as {encoding} ({exc.reason}); "
+                                      "file left untouched")
+        return None
+
+
+def _refuse(outcome: FileOutcome, rule_id: str, message: str, fix: Optional[str] = None) -> None:
+    outcome.result.diagnostics.append(Diagnostic(rule_id, outcome.path, 1, 1, Severity.ERROR, message, fix))
+    outcome.result.failed = True
+
+
+def _write(outcome: FileOutcome, target: str, data: bytes, snapshot: Snapshot, in_place: bool,
+           before_write: Optional[Callable[[str, str], None]]) -> None:
+    if in_place and snapshot.read_only:
+        _refuse(outcome, READ_ONLY_ERROR, "read-only file: not written (it needs migrating)",
+                "make it writable (chmod u+w) and rerun, or leave it on Keras 2 deliberately")
+        return
+    try:
+        if before_write is not None:
+            before_write(target, outcome.result.code)
+        if in_place:
+            write_bytes_atomic(target, data, expected=snapshot)
+        else:
+            write_bytes_atomic(target, data, mode_from=snapshot.real)
+        outcome.written_to = target
+    except FileChanged:
+        _refuse(outcome, CHANGED_ERROR, "changed on disk while it was being migrated: left as it is now",
+                "rerun keras-migrate on it")
+    except OSError as exc:
+        _refuse(outcome, WRITE_ERROR, f"cannot write {display_path(target)}: {exc.strerror or exc}; "
+                                      "file left untouched")
 
 
 def _worker(args):
     path, options, write, output_path, want_diff, before_write = args
     return migrate_file(path, options, write, output_path, want_diff, before_write)
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides (it cancels what
+    # has not started; a file being written is finished, never cut).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The direct parent: the run itself (fork, spawn) or its forkserver (Python 3.14's
+    # default on Linux), which ends with the run.
+    _exit_with_parent(os.getppid())
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Workers whose parent was killed (SIGKILL: no cleanup ran) must not linger."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: Linux kills us with the parent
+    except (ImportError, OSError, AttributeError):
+        pass  # not Linux, or no ctypes: the watch below still notices
+
+    def watch() -> None:  # elsewhere: notice being re-parented
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="keras_migrate-parent-watch", daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def migrate_files(
@@ -132,8 +271,14 @@ def migrate_files(
                 progress(i, total)
             yield outcome
         return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    try:
         for i, outcome in enumerate(pool.map(_worker, work, chunksize=4), 1):
             if progress:
                 progress(i, total)
             yield outcome
+    except BaseException:
+        # Interrupted (or the consumer stopped): files not started stay as they are.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

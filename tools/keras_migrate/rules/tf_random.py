@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -18,6 +18,7 @@ __all__ = ["TfRandom"]
 
 _GENERATOR = "seed_generator"
 _SEEDERS = {"numpy.random.seed": "numpy", "random.seed": "random"}
+_TF_SET_SEED = "tensorflow.random.set_seed"
 
 
 class _ClassState:
@@ -183,9 +184,11 @@ class TfRandom(Rule):
         add = tuple(target.add) + ((("seed", seed_value),) if seed_value else ())
         target = dataclasses.replace(target, dropped=dropped, add=add)
         helper = self._rewriter()
+        from keras_migrate.rules.tf_ops import _Refuse
+
         try:
             replacement = helper._rewrite(target, qualified[len("tensorflow."):], original, updated)
-        except Exception as why:  # the binder refuses what it cannot map exactly
+        except _Refuse as why:  # the binder refuses what it cannot map exactly; anything else is a bug
             self.report(original, f"{qualified} left as is: {why}",
                         "rewrite with keras.random.* and seed=a keras.random.SeedGenerator")
             return updated
@@ -205,43 +208,75 @@ class TfRandom(Rule):
         return updated if body is None else updated.with_changes(body=body)
 
     def _merge_seeds(self, body: Sequence[cst.BaseStatement]):
-        calls: Dict[int, tuple] = {}
-        for k, stmt in enumerate(body):
-            call = _statement_call(stmt)
-            if call is None or len(call.args) != 1:
-                continue
-            qualified = self.ctx.qualified_name(call.func)
-            if qualified == "tensorflow.random.set_seed" or qualified in _SEEDERS:
-                calls[k] = (qualified, code(call.args[0].value))
-        tf_seeds = [k for k, (q, _) in calls.items() if q == "tensorflow.random.set_seed"]
-        if not tf_seeds:
+        """Each run of adjacent seeding statements that seeds TF and NumPy with one value
+        becomes one keras.utils.set_random_seed. Only adjacent ones: code between two
+        seedings may draw numbers, and moving or dropping a reseed would change them."""
+        runs = _seed_runs([self._seeding(stmt) for stmt in body])
+        if not runs:
             return None
-        k_tf = tf_seeds[0]
-        seed = calls[k_tf][1]
-        others = {k: v for k, v in calls.items() if k != k_tf}
-        # keras.utils.set_random_seed seeds Python, NumPy and the backend: only exact when
-        # NumPy is seeded with the same value here (and Python's random, if at all).
-        if not any(q == "numpy.random.seed" and s == seed for q, s in others.values()) or any(
-            s != seed for q, s in others.values()
-        ):
-            self.report(body[k_tf], "tf.random.set_seed does not seed JAX/torch RNGs",
-                        f"keras.utils.set_random_seed({seed}) (it also seeds numpy and random)", Severity.INFO)
+        merged = {}
+        for run in runs:
+            replacement = self._merge_run(body, run)
+            if replacement is not None:
+                merged[run[0][0]] = (replacement, run)
+        if not merged:
             return None
-        keras = self.ctx.require_keras()
-        first = min(calls)
+        dropped = {k for _, run in merged.values() for k, _ in run}
         out = []
         for k, stmt in enumerate(body):
-            if k == first:
-                out.append(stmt.with_changes(body=[cst.Expr(cst.parse_expression(f"{keras}.utils.set_random_seed({seed})"))]))
-            elif k not in calls:
+            if k in merged:
+                out.append(merged[k][0])
+            elif k not in dropped:
                 out.append(stmt)
-        for qualified, _ in others.values():
-            local = self.ctx.names.local_name_for(_SEEDERS[qualified])
-            if local is not None:
-                self.ctx.remove_import_if_unused(_SEEDERS[qualified], asname=None if local == _SEEDERS[qualified] else local)
         self.fired()
         drop_tensorflow_import_if_unused(self.ctx)
         return out
+
+    def _seeding(self, stmt) -> Optional[Tuple[str, str]]:
+        """(qualified seeding function, seed source) of `f(seed)` statements, else None."""
+        call = _statement_call(stmt)
+        if call is None or len(call.args) != 1:
+            return None
+        qualified = self.ctx.qualified_name(call.func)
+        if qualified == _TF_SET_SEED or qualified in _SEEDERS:
+            return qualified, code(call.args[0].value)
+        return None
+
+    def _merge_run(self, body: Sequence[cst.BaseStatement], run: List[Tuple[int, Tuple[str, str]]]):
+        tf_seeds = [k for k, (q, _) in run if q == _TF_SET_SEED]
+        if not tf_seeds:
+            return None
+        seed = dict(run)[tf_seeds[0]][1]
+        # keras.utils.set_random_seed seeds Python, NumPy and the backend: only exact when
+        # NumPy is seeded with the same value here (and Python's random, if at all).
+        if not any(q == "numpy.random.seed" for _, (q, _) in run) or any(s != seed for _, (_, s) in run):
+            self.report(body[tf_seeds[0]], "tf.random.set_seed does not seed JAX/torch RNGs",
+                        f"keras.utils.set_random_seed({seed}) (it also seeds numpy and random)", Severity.INFO)
+            return None
+        keras = self.ctx.require_keras()
+        # Sorted, not a set: the imports asked for must come in the same order every run.
+        for qualified in sorted({q for _, (q, _) in run if q in _SEEDERS}):
+            local = self.ctx.names.local_name_for(_SEEDERS[qualified])
+            if local is not None:
+                self.ctx.remove_import_if_unused(_SEEDERS[qualified], asname=None if local == _SEEDERS[qualified] else local)
+        first = body[run[0][0]]
+        return first.with_changes(body=[cst.Expr(cst.parse_expression(f"{keras}.utils.set_random_seed({seed})"))])
+
+
+def _seed_runs(seedings: Sequence[Optional[Tuple[str, str]]]) -> List[List[Tuple[int, Tuple[str, str]]]]:
+    """Maximal runs of adjacent seeding statements, as [(index, (function, seed))]."""
+    runs: List[List[Tuple[int, Tuple[str, str]]]] = []
+    current: List[Tuple[int, Tuple[str, str]]] = []
+    for k, seeding in enumerate(seedings):
+        if seeding is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append((k, seeding))
+    if current:
+        runs.append(current)
+    return runs
 
 
 def _statement_call(stmt) -> Optional[cst.Call]:
