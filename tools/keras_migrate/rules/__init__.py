@@ -18,6 +18,7 @@ from keras_migrate.rules.call_mask import CallMask
 from keras_migrate.rules.input_shape import InputShape
 from keras_migrate.rules.embedding_sparse_updates import EmbeddingSparseUpdates
 from keras_migrate.rules.legacy_optimizer import LegacyOptimizer
+from keras_migrate.rules.keras2_libraries import Keras2Libraries
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
 from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
@@ -61,6 +62,7 @@ ALL_RULES = (
     InputShape,
     EmbeddingSparseUpdates,
     LegacyOptimizer,
+    Keras2Libraries,
     LambdaOutputShape,
     BackendFunctions,
     ModelIoNames,

@@ -1,0 +1,130 @@
+"""KM123 keras2_libraries: libraries built on Keras 2 cannot join a Keras 3 model.
+
+TensorFlow Addons, TF Probability's Keras layers, TF Hub's KerasLayer, TF Decision
+Forests' models and TF Similarity subclass tf_keras classes (TF Addons even fails to
+import next to Keras 3). Their objects are not Keras 3 layers, losses or optimizers, so
+a migrated model using them fails on every backend, TensorFlow included. The pieces
+Keras 3 has an equivalent for are renamed by the imports rule (tfa AdamW, GELU,
+GroupNormalization, gelu, mish); every other use gets a warning where it is written.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Set, Tuple
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.spec import SYMBOL_RENAMES
+
+__all__ = ["Keras2Libraries"]
+
+# prefix -> (what it is, the fix)
+KERAS2_LIBRARIES: Tuple[Tuple[str, str, str], ...] = (
+    ("tensorflow_addons", "TensorFlow Addons (built on Keras 2; it does not import next to Keras 3)",
+     "use the Keras 3 equivalent (keras.optimizers.AdamW/Lion, keras.layers.GroupNormalization, "
+     "keras.ops / keras.activations functions, KerasCV/KerasHub augmentations) or reimplement it with keras.ops"),
+    ("tensorflow_probability.layers", "TF Probability's Keras layers (tf_keras layers)",
+     "compute the distribution's parameters with Keras 3 layers and sample / evaluate log-probabilities "
+     "with keras.random / keras.ops, or keep this model on Keras 2 (tf_keras)"),
+    ("tensorflow_probability.python.layers", "TF Probability's Keras layers (tf_keras layers)",
+     "compute the distribution's parameters with Keras 3 layers and sample / evaluate log-probabilities "
+     "with keras.random / keras.ops, or keep this model on Keras 2 (tf_keras)"),
+    ("tensorflow_hub.KerasLayer", "TF Hub's KerasLayer (a tf_keras layer)",
+     "load the model from KerasHub / keras.applications, or wrap an exported SavedModel with "
+     "keras.layers.TFSMLayer (TensorFlow backend)"),
+    ("tensorflow_decision_forests.keras", "TF Decision Forests models (tf_keras models)",
+     "keep decision forests on Keras 2 (tf_keras), or train them with YDF directly"),
+    ("tensorflow_similarity", "TF Similarity (built on Keras 2)", "keep this model on Keras 2 (tf_keras)"),
+    ("tensorflow_model_optimization", "TF Model Optimization (built on Keras 2)",
+     "keep this model on Keras 2 (tf_keras), or use Keras 3's quantization (model.quantize)"),
+)
+_RENAMED: Set[str] = {r.old for r in SYMBOL_RENAMES}
+
+
+def _library(qualified: str) -> Optional[Tuple[str, str, str]]:
+    if qualified in _RENAMED or any(qualified.startswith(r + ".") for r in _RENAMED):
+        return None  # the imports rule turns these into Keras 3 names
+    for entry in KERAS2_LIBRARIES:
+        prefix = entry[0]
+        if qualified == prefix or qualified.startswith(prefix + "."):
+            return entry
+    return None
+
+
+class Keras2Libraries(Rule):
+    id = "KM123"
+    name = "keras2_libraries"
+    description = ("Warn at every use of a library built on Keras 2 (TF Addons, tfp.layers, hub.KerasLayer, "
+                   "TF-DF, TF Similarity): its objects fail inside a Keras 3 model on every backend.")
+    TRIGGERS = ("tensorflow_addons", "tensorflow_probability", "tensorflow_hub", "tensorflow_decision_forests",
+                "tensorflow_similarity", "tensorflow_model_optimization")
+    EXAMPLES = (
+        Example(
+            before="""
+            import tensorflow_addons as tfa
+            from tensorflow import keras
+            optimizer = tfa.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
+            augment = tfa.image.rotate
+            """,
+            after="""
+            import tensorflow_addons as tfa
+            import keras
+            optimizer = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
+            augment = tfa.image.rotate
+            """,
+            diagnostics=("KM123", "KM123"),
+            full=True,
+        ),
+        Example(
+            before="""
+            import tensorflow_probability as tfp
+            from tensorflow import keras
+            head = tfp.layers.DistributionLambda(lambda t: tfp.distributions.Normal(t, 1.0))
+            """,
+            diagnostics=("KM123", "KM123"),
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._inner: Set[int] = set()
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._skip_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._skip_import(node)
+
+    def _skip_import(self, node) -> None:
+        """An import alone builds nothing: its uses are what gets reported."""
+        parts = [node.module] if isinstance(node, cst.ImportFrom) and node.module is not None else []
+        if not isinstance(node.names, cst.ImportStar):
+            parts += [alias.name for alias in node.names] + [alias.asname.name for alias in node.names if alias.asname]
+        while parts:
+            part = parts.pop()
+            self._inner.add(id(part))
+            if isinstance(part, cst.Attribute):
+                parts += [part.value, part.attr]
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._inner.add(id(node.target))  # `augment = tfa.image.rotate`: the name is no use
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._inner.add(id(node.value))
+        if id(node) not in self._inner:
+            self._check(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._inner:
+            self._check(node)
+
+    def _check(self, node: cst.CSTNode) -> None:
+        qualified = self.ctx.qualified_name(node)
+        entry = _library(qualified) if qualified else None
+        if entry is None:
+            return
+        _, what, fix = entry
+        self.ctx.keep_on_tensorflow(self.id, node, f"{what}: not usable with Keras 3")
+        self.report(node, f"{qualified.replace('tensorflow_addons', 'tfa')}: {what}; a Keras 3 model cannot use it "
+                          "on any backend", fix)
