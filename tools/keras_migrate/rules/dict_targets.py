@@ -1,0 +1,107 @@
+"""KM124 dict_targets: targets given as `{output_name: y}` to a model whose outputs are no dict.
+
+Keras 2 matched a dict of targets to a model's outputs by output (layer) name, whatever
+structure the outputs had. Keras 3 does that only for models built with a dict of
+outputs: for a single output (or a list) the dict itself is taken as the target and
+fails ("could not convert string to float: 'outputs'", "Expected float32, but got str").
+The model's output structure is seldom visible where the targets are built (a tf.data
+map function, a dict literal given to fit), so this is a warning with the fixes.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+import ast
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
+from keras_migrate.rules._agnostic import data_context
+
+__all__ = ["DictTargets"]
+
+_FIT_METHODS = {"fit": 1, "evaluate": 1, "train_on_batch": 1, "test_on_batch": 1}
+_FIX = ("give the target tensor itself for a single-output model (a list in output order for several), or "
+        "build the model with a dict of outputs: keras.Model(inputs, {\"name\": output})")
+
+
+def _target_arg(call: cst.Call, position: int) -> Optional[cst.BaseExpression]:
+    for i, arg in enumerate(call.args):
+        if arg.keyword is not None:
+            if arg.keyword.value == "y":
+                return arg.value
+        elif not arg.star and i == position:
+            return arg.value
+    return None
+
+
+class DictTargets(Rule):
+    id = "KM124"
+    name = "dict_targets"
+    description = ("Warn where targets are a dict keyed by output name: Keras 3 matches them only for models "
+                   "whose outputs are a dict.")
+    TRIGGERS = ("{",)
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow import keras
+            def vectorize(question, answer):
+                return {"encoder_inputs": question, "decoder_inputs": answer[:-1]}, {"outputs": answer[1:]}
+            train = pairs.map(vectorize)
+            model.fit(x, {"scores": y})
+            """,
+            diagnostics=("KM124", "KM124"),
+        ),
+        Example(
+            before="""
+            from tensorflow import keras
+            def vectorize(question, answer):
+                return {"encoder_inputs": question}, answer
+            train = pairs.map(vectorize)
+            """,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data = data_context(ctx)
+        self._dict_outputs = _builds_dict_outputs(ctx)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._dict_outputs:
+            return
+        value = node.value
+        function = self.ctx.current_function
+        if not (isinstance(value, cst.Tuple) and len(value.elements) >= 2 and function is not None):
+            return
+        if function.name.value not in self._data.functions:
+            return
+        target = value.elements[1].value
+        if isinstance(target, cst.Dict) and target.elements:
+            self.report(target, "a tf.data pipeline yields targets as a dict keyed by output name: Keras 3 "
+                                "takes the dict itself as the target unless the model's outputs are a dict", _FIX)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if not self._dict_outputs and isinstance(func, cst.Attribute) and func.attr.value in _FIT_METHODS:
+            target = _target_arg(original, _FIT_METHODS[func.attr.value])
+            if isinstance(target, cst.Dict) and target.elements:
+                self.report(target, f"{func.attr.value}() gets targets as a dict keyed by output name: Keras 3 "
+                                    "takes the dict itself as the target unless the model's outputs are a dict",
+                            _FIX)
+        return updated
+
+
+def _builds_dict_outputs(ctx) -> bool:
+    """Does the file build a functional model with a dict of outputs (then dict targets match)?"""
+    tree, names = _scan.file_ast(ctx), _scan.names(ctx)
+    if tree is None or names is None:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and names.keras(node.func) in ("Model", "models.Model"):
+            outputs = node.args[1] if len(node.args) > 1 else _scan.call_keywords(node).get("outputs")
+            if isinstance(outputs, ast.Dict):
+                return True
+    return False
