@@ -20,6 +20,7 @@ from keras_migrate.rules.embedding_sparse_updates import EmbeddingSparseUpdates
 from keras_migrate.rules.legacy_optimizer import LegacyOptimizer
 from keras_migrate.rules.keras2_libraries import Keras2Libraries
 from keras_migrate.rules.dict_targets import DictTargets
+from keras_migrate.rules.feature_crosses import FeatureCrosses
 from keras_migrate.rules.jit_compile import JitCompile
 from keras_migrate.rules.saved_model import SavedModel
 from keras_migrate.rules.tf_ops_on_keras_tensors import TfOpsOnKerasTensors
@@ -65,6 +66,7 @@ ALL_RULES = (
     LegacyOptimizer,
     Keras2Libraries,
     DictTargets,
+    FeatureCrosses,
     LambdaOutputShape,
     BackendFunctions,
     ModelIoNames,
