@@ -40,8 +40,6 @@ class GAN(*(Base if isinstance(Base, tuple) else (Base,))):
         self.d, self.g, self.latent = d, g, latent
         self.d_tracker = keras.metrics.Mean(name="d_loss")
         self.g_tracker = keras.metrics.Mean(name="g_loss")
-        if MODE != "keras2":
-            self.built = True
 
     @property
     def metrics(self):

@@ -14,6 +14,9 @@ get their own stateful steps adapted for JAX:
   the others' (moments, iterations) must live in their real variables between steps.
   `jit_compile` then reads False on JAX, and each step writes the state into the real
   variables, runs the step on them, and reads the new state back.
+
+A model with no call() of its own (a GAN wrapping its sub-models) is marked built before
+fit()/evaluate() once its sub-layers are, as Keras 2 trained it.
 """
 
 import functools
@@ -68,6 +71,16 @@ def _current(scope, variable, default):
     return default if value is None else value
 
 
+def _own_methods(cls):
+    """Methods defined by the user's classes (not Keras' own, nor this mixin)."""
+    names = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("keras.") or klass is BackendAgnosticSteps or klass is object:
+            continue
+        names.update(vars(klass))
+    return names
+
+
 def _other_optimizers(model):
     return [value for name, value in vars(model).items()
             if isinstance(value, keras.optimizers.Optimizer) and value is not model.optimizer
@@ -85,6 +98,22 @@ class BackendAgnosticSteps:
             step = cls.__dict__.get(name)
             if step is not None and not getattr(step, "keras_migrate_stateful", False):
                 setattr(cls, name, _jax_step(step, name))
+
+    def _keras2_built_without_call(self):
+        """Keras 2 trained a model that has no call() (a GAN wrapping its sub-models) as is;
+        Keras 3 first tries to build it by calling it, which fails on JAX and PyTorch. With
+        no call() of its own and every sub-layer built, it is built."""
+        if not self.built and "call" not in _own_methods(type(self)) and all(
+                layer.built for layer in self._flatten_layers(include_self=False)):
+            self.built = True
+
+    def fit(self, *args, **kwargs):
+        self._keras2_built_without_call()
+        return super().fit(*args, **kwargs)
+
+    def evaluate(self, *args, **kwargs):
+        self._keras2_built_without_call()
+        return super().evaluate(*args, **kwargs)
 
     @property
     def jit_compile(self):
