@@ -39,6 +39,7 @@ from keras_migrate.rules.numpy_method import NumpyMethod
 from keras_migrate.rules.tf_random import TfRandom
 from keras_migrate.rules.tf_variable import TfVariable
 from keras_migrate.rules.train_step import TrainStep
+from keras_migrate.rules.compiled_containers import CompiledContainers
 from keras_migrate.rules.control_flow import ControlFlow
 from keras_migrate.rules.tensorflow_only import TensorflowOnly
 from keras_migrate.rules.tf_function import TfFunction
@@ -85,6 +86,8 @@ ALL_RULES = (
     TfRandom,
     TfVariable,
     TrainStep,
+    # After TrainStep: rewrites the compile-container calls its conversions leave.
+    CompiledContainers,
     ControlFlow,
     TensorflowOnly,
     TfFunction,
