@@ -422,3 +422,12 @@ def test_tensorflow_mode_keeps_the_step_with_keras2_containers():
         """,
         mode="tensorflow",
     )
+
+
+def test_gradients_taken_inside_apply_gradients():
+    source = _train().replace(
+        "grads = tape.gradient(loss, self.trainable_variables)\n"
+        "        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))",
+        "self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))")
+    assert "zip(tape.gradient(" in source
+    assert_migrates(source, "import keras\n\nclass M(keras.Model):\n    pass\n", rules=RULES)

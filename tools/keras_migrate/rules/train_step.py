@@ -4,14 +4,27 @@ The guide: when a train_step override only customises the loss (the keras.io pat
 GradientTape + forward pass + loss, then tape.gradient / apply_gradients / metrics
 update), override `compute_loss(x, y, y_pred, sample_weight, training)` instead: it
 works on every backend, and Keras' own train_step / test_step do the rest. A
-test_step that only evaluates the loss and the compiled metrics is what Keras does
-by default and goes too.
+train_step/test_step that is Keras 2's default step (the compiled loss with
+`regularization_losses=self.losses` and the step's own sample weights, the compiled
+metrics, `{m.name: m.result() ...}`) goes entirely.
+
+Keras 2 semantics the compute_loss() keeps (measured against tf_keras 2.21):
+* `self.compiled_loss(y, y_pred)` without `regularization_losses` left the model's
+  regularization losses out: it becomes keras_migrate_runtime.keras2_compiled_loss(...)
+  (super().compute_loss() always adds them); with `regularization_losses=self.losses`
+  it becomes super().compute_loss(...) with the call's own arguments;
+* evaluate() ran Keras 2's default test_step (the compiled loss), not the custom loss:
+  compute_loss(training=False) returns that;
+* fit() logged only the compiled part of a larger loss as "loss": Keras 3 logs what
+  compute_loss() returns, which is diagnosed.
 
 When the override changes the optimisation itself (gradient clipping, several
 optimizers, extra updates), it is kept as `_tensorflow_train_step` behind a
 `train_step` that dispatches on keras.backend.backend() (the guide's structure); the
 JAX and PyTorch bodies must be written by hand (diagnosed with the exact structure),
-and the file is reported tensorflow-only until then.
+and the file is reported tensorflow-only until then. A custom test_step next to a
+train_step that now runs everywhere gets the same dispatch (JAX's test_step takes the
+state too). The compile-container calls left in kept steps are rewritten by KM160.
 """
 
 from __future__ import annotations
@@ -45,6 +58,8 @@ _JAX_TORCH_FIX = (
 
 _GRADIENT_RE = re.compile(r"^(\w+)\s*=\s*(\w+)\.gradient\(\s*(\w+)\s*,")
 _TRAINABLE = ("self.trainable_variables", "self.trainable_weights")
+_INLINE_APPLY_RE = re.compile(
+    r"self\.optimizer\.apply_gradients\(\s*zip\(\s*(\w+)\.gradient\(\s*(\w+)\s*,\s*([\w.]+)\s*\)\s*,\s*([\w.]+)\s*\)\s*\)")
 # Keras 2's LossesContainer.__call__ / MetricsContainer.update_state parameters.
 _LOSS_PARAMS = ("y_true", "y_pred", "sample_weight", "regularization_losses")
 _METRIC_PARAMS = ("y_true", "y_pred", "sample_weight")
@@ -310,6 +325,13 @@ class TrainStep(Rule):
                 continue
             if re.fullmatch(r"\w+\s*=\s*self\.trainable_(variables|weights)", text):
                 step.after_names.add(_assigned(stmt))
+                continue
+            inline = _INLINE_APPLY_RE.fullmatch(text)
+            if inline and inline.group(1) == tape_name and step.loss_name is None and not seen_apply \
+                    and inline.group(3) == inline.group(4) and inline.group(3) in _TRAINABLE:
+                # self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), ...))
+                step.loss_name = inline.group(2)
+                seen_apply = True
                 continue
             if text.startswith("self.optimizer.apply_gradients(zip(") and not seen_apply:
                 seen_apply = True
