@@ -5,6 +5,7 @@ from keras_migrate.rules.backend_functions import BackendFunctions
 from keras_migrate.rules.call_signatures import CallSignatures
 from keras_migrate.rules.lambda_output_shape import LambdaOutputShape
 from keras_migrate.rules.loss_reduction import LossReduction
+from keras_migrate.rules.regularizers import Regularizers
 from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
@@ -56,6 +57,7 @@ ALL_RULES = (
     ResetStates,
     WeightDistributionArgs,
     LossReduction,
+    Regularizers,
     TrainingPositional,
     GetFileLayout,
     CallMask,
