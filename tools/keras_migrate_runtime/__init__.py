@@ -16,6 +16,7 @@ from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .model_build import build_by_calling
+from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
@@ -28,6 +29,7 @@ __all__ = [
     "AddLoss",
     "BackendAgnosticSteps",
     "GRU",
+    "Keras2Metric",
     "LSTM",
     "LocallyConnected1D",
     "LocallyConnected2D",
@@ -39,7 +41,9 @@ __all__ = [
     "add_symbolic_loss",
     "assign_slice",
     "build_by_calling",
+    "keras2_broadcast_metrics",
     "keras2_compiled_loss",
+    "keras2_copy_metric",
     "keras2_hard_sigmoid",
     "keras2_leaky_relu",
     "keras2_metrics_results",
