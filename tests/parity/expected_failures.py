@@ -9,9 +9,4 @@ Entries for programs or configs that do not exist make the suite fail.
 """
 
 EXPECTED_FAILURES = {
-    ("custom_train_step", "tfmode_tensorflow"): (
-        "tensorflow mode keeps self.compiled_loss / self.compiled_metrics in train_step(); "
-        "Keras 3's compiled_loss shim gives other numbers (first loss -0.079 vs 2.04), so "
-        "tensorflow mode needs the compute_loss()/metrics rewrite as well"
-    ),
 }

@@ -10,11 +10,13 @@ The package is flat (no subpackages) and uses relative imports only, so that
 from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
+from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .gradients import value_and_grad, value_and_grads
 from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .model_build import build_by_calling
+from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .radial_constraint import RadialConstraint
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
@@ -27,6 +29,7 @@ __all__ = [
     "AddLoss",
     "BackendAgnosticSteps",
     "GRU",
+    "Keras2Metric",
     "LSTM",
     "LocallyConnected1D",
     "LocallyConnected2D",
@@ -38,10 +41,15 @@ __all__ = [
     "add_symbolic_loss",
     "assign_slice",
     "build_by_calling",
+    "keras2_broadcast_metrics",
+    "keras2_compiled_loss",
+    "keras2_copy_metric",
     "keras2_hard_sigmoid",
     "keras2_leaky_relu",
+    "keras2_metrics_results",
     "keras2_reset_states",
     "keras2_thresholded_relu",
+    "keras2_update_compiled_metrics",
     "legacy_get_file",
     "scatter_nd_add",
     "scatter_nd_sub",

@@ -50,15 +50,130 @@ def test_unknown_output_names_diagnosed_on_evaluate():
     )
 
 
-def test_shared_metric_instance_is_diagnosed():
+def test_shared_metric_instance_is_copied_per_output():
+    # Keras 2 gave each output a from_config() copy of a Metric instance (never the
+    # instance itself); a function passes through the copy unchanged.
     assert_migrates(
         """
         import keras
 
         auc = keras.metrics.AUC()
         model = keras.Model(inp, [a, b])
-        model.compile(loss="mse", metrics=[auc])
+        model.compile(loss="mse", metrics=[auc, keras.metrics.mae, custom_fn])
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import keras2_copy_metric
+
+        auc = keras.metrics.AUC()
+        model = keras.Model(inp, [a, b])
+        model.compile(loss="mse", metrics=[[keras2_copy_metric(auc), keras.metrics.mae, keras2_copy_metric(custom_fn)], [keras2_copy_metric(auc), keras.metrics.mae, keras2_copy_metric(custom_fn)]])
         """,
         rules=RULES,
-        expected_diagnostics=["KM145"],
+    )
+
+
+def test_metrics_expression_broadcast_at_runtime():
+    assert_migrates(
+        """
+        import keras
+
+        METRICS = [keras.metrics.AUC(name="auc"), "mae"]
+        model = keras.Model(inp, [a, b])
+        model.compile(loss="mse", metrics=METRICS)
+        single = keras.Model(inp, a)
+        single.compile(loss="mse", metrics=METRICS)
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import keras2_broadcast_metrics
+
+        METRICS = [keras.metrics.AUC(name="auc"), "mae"]
+        model = keras.Model(inp, [a, b])
+        model.compile(loss="mse", metrics=keras2_broadcast_metrics(METRICS, 2))
+        single = keras.Model(inp, a)
+        single.compile(loss="mse", metrics=METRICS)
+        """,
+        rules=RULES,
+    )
+
+
+def test_single_metric_goes_to_every_output():
+    assert_migrates(
+        """
+        import keras
+
+        model = keras.Model(inp, [a, b])
+        model.compile(loss="mse", metrics="mae", weighted_metrics=keras.metrics.MeanSquaredError())
+        """,
+        """
+        import keras
+
+        model = keras.Model(inp, [a, b])
+        model.compile(loss="mse", metrics=[["mae"], ["mae"]], weighted_metrics=[[keras.metrics.MeanSquaredError()], [keras.metrics.MeanSquaredError()]])
+        """,
+        rules=RULES,
+    )
+
+
+def test_sparse_label_outputs_get_keras2_labels():
+    # Keras 2 expanded rank-1 labels to (batch, 1) before every metric: "mae" broadcast
+    # the class ids against the (batch, k) probabilities; Keras 3 would fail (or
+    # broadcast otherwise). accuracy and the sparse_* metrics read both shapes alike.
+    assert_migrates(
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+
+        ce = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        reg = keras.layers.Dense(1, name="reg")(h)
+        cls = keras.layers.Dense(3, name="cls")(h)
+        model = keras.Model(inp, [reg, cls])
+        model.compile(loss=["mse", ce], metrics=["mae", "accuracy"])
+        model.compile(loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"},
+                      metrics={"reg": ["mae"], "cls": ["acc", keras.metrics.MeanSquaredError()]})
+        model.compile(loss=["mse", ce], metrics=[["mae"], [keras.metrics.SparseCategoricalAccuracy(), "mse"]])
+        classifier = keras.Model(inp, cls)
+        classifier.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy", "mae"])
+        """,
+        """
+        import tensorflow as tf
+        from tensorflow import keras
+        from keras_migrate_runtime import Keras2Metric
+
+        ce = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        reg = keras.layers.Dense(1, name="reg")(h)
+        cls = keras.layers.Dense(3, name="cls")(h)
+        model = keras.Model(inp, [reg, cls])
+        model.compile(loss=["mse", ce], metrics=[["mae", "accuracy"], [Keras2Metric("mae"), "accuracy"]])
+        model.compile(loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"},
+                      metrics={"reg": ["mae"], "cls": ["acc", Keras2Metric(keras.metrics.MeanSquaredError())]})
+        model.compile(loss=["mse", ce], metrics=[["mae"], [keras.metrics.SparseCategoricalAccuracy(), Keras2Metric("mse")]])
+        classifier = keras.Model(inp, cls)
+        classifier.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy", Keras2Metric("mae")])
+        """,
+        rules=RULES,
+    )
+
+
+def test_outputs_named_otherwise_by_keras3_are_diagnosed():
+    assert_migrates(
+        """
+        import keras
+
+        class TwoHeads(keras.Model):
+            def call(self, x):
+                return self.a(x), self.b(x)
+
+        model = TwoHeads()
+        model.compile(loss="mse")
+        first = keras.layers.Dense(1, name="first")(h)
+        other = keras.layers.Dense(1, name="dense_7")(h)
+        named = keras.Model(inp, {"first": first, "second": other})
+        named.compile(loss="mse")
+        same = keras.Model(inp, {"first": first})
+        same.compile(loss="mse")
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM145", "KM145"],
     )

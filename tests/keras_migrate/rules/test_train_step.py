@@ -26,9 +26,12 @@ def test_renamed_variables_get_a_prologue_and_sample_weight():
         """,
         """
         import keras
+        from keras_migrate_runtime import keras2_compiled_loss
 
         class M(keras.Model):
             def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                if not training:  # Keras 2 evaluated with its default test_step: the compiled loss
+                    return keras2_compiled_loss(self, y, y_pred, sample_weight, regularization_losses=self.losses, update_loss_tracker=False)
                 images = x
                 labels = y
                 preds = y_pred
@@ -37,7 +40,7 @@ def test_renamed_variables_get_a_prologue_and_sample_weight():
                 loss += 0.1 * keras.ops.sum(preds ** 2)
                 return loss
         """,
-        rules=RULES, expected_diagnostics=["KM205"], tensorflow_only=False,
+        rules=RULES, tensorflow_only=False,
     )
 
 
@@ -161,6 +164,7 @@ def test_metric_trackers_move_into_compute_loss():
         """,
         """
         import keras
+        from keras_migrate_runtime import keras2_compiled_loss
 
         class VAE(keras.Model):
             def __init__(self, **kwargs):
@@ -172,11 +176,13 @@ def test_metric_trackers_move_into_compute_loss():
                 return [self.total_loss_tracker]
 
             def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                if not training:  # Keras 2 evaluated with its default test_step: the compiled loss
+                    return keras2_compiled_loss(self, y, y_pred, sample_weight, regularization_losses=self.losses, update_loss_tracker=False)
                 total_loss = keras.ops.mean((y - y_pred) ** 2)
                 self.total_loss_tracker.update_state(total_loss)
                 return total_loss
         """,
-        rules=RULES, expected_diagnostics=["KM205"], tensorflow_only=False,
+        rules=RULES, tensorflow_only=False,
     )
 
 
@@ -252,3 +258,176 @@ def test_comments_do_not_hide_the_standard_pattern():
         """,
         rules=RULES,
     )
+
+
+
+import textwrap  # noqa: E402
+
+from keras_migrate import MigrationOptions, migrate_source  # noqa: E402
+
+
+def _train(unpack="", loss_args="y, y_pred, regularization_losses=self.losses", metric_args="y, y_pred"):
+    return textwrap.dedent(f"""
+        import keras
+        import tensorflow as tf
+
+        class M(keras.Model):
+            def train_step(self, data):
+                x, y{unpack} = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = self.compiled_loss({loss_args})
+                grads = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                self.compiled_metrics.update_state({metric_args})
+                return {{m.name: m.result() for m in self.metrics}}
+        """)
+
+
+def _compute_loss(*lines):
+    """The compute_loss() the rule writes: the evaluation gate, then `lines`."""
+    body = "".join(f"        {line}\n" for line in lines)
+    return (
+        "import keras\n"
+        "from keras_migrate_runtime import keras2_compiled_loss\n"
+        "\n"
+        "class M(keras.Model):\n"
+        "    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
+        "        if not training:  # Keras 2 evaluated with its default test_step: the compiled loss\n"
+        "            return keras2_compiled_loss(self, y, y_pred, sample_weight, "
+        "regularization_losses=self.losses, update_loss_tracker=False)\n" + body
+    )
+
+
+def test_default_step_with_sample_weights_is_removed():
+    assert_migrates(
+        _train(", sw", "y, y_pred, sample_weight=sw, regularization_losses=self.losses", "y, y_pred, sw"),
+        "import keras\n\nclass M(keras.Model):\n    pass\n",
+        rules=RULES,
+    )
+
+
+def test_sample_weights_left_out_of_the_loss_keep_keras2_loss():
+    # Keras 2 trained on the unweighted loss; Keras 3's default step would weight it.
+    assert_migrates(
+        _train(", sw", "y, y_pred, regularization_losses=self.losses", "y, y_pred, sw"),
+        _compute_loss(
+            "sw = sample_weight",
+            "loss = super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=None, training=training)",
+            "return loss",
+        ),
+        rules=RULES,
+    )
+
+
+def test_compiled_loss_on_other_predictions_keeps_its_arguments():
+    assert_migrates(
+        _train(loss_args="y, y_pred[0], regularization_losses=self.losses"),
+        _compute_loss(
+            "loss = super().compute_loss(x=x, y=y, y_pred=y_pred[0], sample_weight=None, training=training)",
+            "return loss",
+        ),
+        rules=RULES,
+    )
+
+
+def test_tracker_next_to_the_default_loss_is_kept():
+    source = _train().replace(
+        "self.compiled_metrics.update_state(y, y_pred)", "self.seen.update_state(loss)")
+    assert_migrates(
+        source,
+        _compute_loss(
+            "loss = super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=None, training=training)",
+            "self.seen.update_state(loss)",
+            "return loss",
+        ),
+        rules=RULES,
+    )
+
+
+def test_compiled_metrics_with_other_arguments_keep_the_custom_step():
+    out = migrate_source(_train(metric_args="y, keras.ops.softmax(y_pred)"), "t.py", MigrationOptions())
+    assert "def _tensorflow_train_step(self, data):" in out.code
+    assert "keras2_update_compiled_metrics(self, y, keras.ops.softmax(y_pred))" in out.code
+    assert "loss = keras2_compiled_loss(self, y, y_pred, regularization_losses=self.losses)" in out.code
+    assert "return keras2_metrics_results(self)" in out.code
+    assert out.tensorflow_only
+
+
+def test_other_calls_to_compute_loss_keep_the_custom_step():
+    # Keras 2 code calling self.compute_loss() meant Keras' own: no override may replace it.
+    source = _train(loss_args="y, y_pred") + textwrap.indent(textwrap.dedent("""
+        def test_step(self, data):
+            x, y = data
+            return {"loss": self.compute_loss(x, y, self(x, training=False), None)}
+        """), "    ")
+    out = migrate_source(source, "t.py", MigrationOptions(), rules=RULES)
+    assert "def _tensorflow_train_step(self, data):" in out.code
+    assert "def compute_loss" not in out.code
+
+
+def test_custom_test_step_next_to_a_converted_train_step_is_dispatched():
+    source = _train() + textwrap.indent(textwrap.dedent("""
+        def test_step(self, data):
+            x, y = data
+            y_pred = self(x, training=False)
+            self.compiled_loss(y, y_pred)
+            self.compiled_metrics.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+        """), "    ")
+    out = migrate_source(source, "t.py", MigrationOptions())
+    assert "def train_step" not in out.code
+    assert "def test_step(self, *args, **kwargs):" in out.code
+    assert "def _tensorflow_test_step(self, data):" in out.code
+    assert "keras2_compiled_loss(self, y, y_pred)" in out.code
+    assert out.tensorflow_only == ["custom test_step (only a TensorFlow implementation)"]
+    again = migrate_source(out.code, "t.py", MigrationOptions())
+    assert again.code == out.code and again.tensorflow_only
+
+
+def test_default_test_step_with_sample_weights_is_removed():
+    source = _train(", sw", "y, y_pred, sw, regularization_losses=self.losses", "y, y_pred, sw") + \
+        textwrap.indent(textwrap.dedent("""
+        def test_step(self, data):
+            x, y, sw = data
+            y_pred = self(x, training=False)
+            self.compiled_loss(y, y_pred, sample_weight=sw, regularization_losses=self.losses)
+            self.compiled_metrics.update_state(y, y_pred, sample_weight=sw)
+            return {m.name: m.result() for m in self.metrics}
+        """), "    ")
+    out = migrate_source(source, "t.py", MigrationOptions())
+    assert "class M(keras.Model):\n    pass\n" in out.code and not out.tensorflow_only
+
+
+def test_tensorflow_mode_keeps_the_step_with_keras2_containers():
+    assert_migrates(
+        _train(),
+        """
+        import keras
+        import tensorflow as tf
+        from keras_migrate_runtime import keras2_compiled_loss
+        from keras_migrate_runtime import keras2_update_compiled_metrics
+        from keras_migrate_runtime import keras2_metrics_results
+
+        class M(keras.Model):
+            def train_step(self, data):
+                x, y = data
+                with tf.GradientTape() as tape:
+                    y_pred = self(x, training=True)
+                    loss = keras2_compiled_loss(self, y, y_pred, regularization_losses=self.losses)
+                grads = tape.gradient(loss, self.trainable_variables)
+                self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                keras2_update_compiled_metrics(self, y, y_pred)
+                return keras2_metrics_results(self)
+        """,
+        mode="tensorflow",
+    )
+
+
+def test_gradients_taken_inside_apply_gradients():
+    source = _train().replace(
+        "grads = tape.gradient(loss, self.trainable_variables)\n"
+        "        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))",
+        "self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))")
+    assert "zip(tape.gradient(" in source
+    assert_migrates(source, "import keras\n\nclass M(keras.Model):\n    pass\n", rules=RULES)

@@ -5,6 +5,7 @@ from keras_migrate.rules.backend_functions import BackendFunctions
 from keras_migrate.rules.call_signatures import CallSignatures
 from keras_migrate.rules.lambda_output_shape import LambdaOutputShape
 from keras_migrate.rules.loss_reduction import LossReduction
+from keras_migrate.rules.regularizers import Regularizers
 from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
@@ -42,6 +43,7 @@ from keras_migrate.rules.numpy_method import NumpyMethod
 from keras_migrate.rules.tf_random import TfRandom
 from keras_migrate.rules.tf_variable import TfVariable
 from keras_migrate.rules.train_step import TrainStep
+from keras_migrate.rules.compiled_containers import CompiledContainers
 from keras_migrate.rules.control_flow import ControlFlow
 from keras_migrate.rules.tensorflow_only import TensorflowOnly
 from keras_migrate.rules.tf_function import TfFunction
@@ -58,6 +60,7 @@ ALL_RULES = (
     ResetStates,
     WeightDistributionArgs,
     LossReduction,
+    Regularizers,
     TrainingPositional,
     GetFileLayout,
     CallMask,
@@ -91,6 +94,8 @@ ALL_RULES = (
     TfRandom,
     TfVariable,
     TrainStep,
+    # After TrainStep: rewrites the compile-container calls its conversions leave.
+    CompiledContainers,
     ControlFlow,
     TensorflowOnly,
     TfFunction,

@@ -1,23 +1,36 @@
-"""KM145 multi_output_evaluate: a flat metrics list on a multi-output model -> per output.
+"""KM145 multi_output_evaluate: compile() metrics with Keras 2's meaning; evaluate() in Keras 2's order.
 
-Keras 2 applied every metric of a flat `metrics=[...]` list to every output. Keras 3
-matches `metrics` to the outputs structurally: a list as long as the outputs gives
-one metric per output (silently different), any other length fails ("tuple arity
-mismatch"). The list is rewritten per output (a dict keyed by output layer names when
-the file names them, else a list of lists), so every output reports every metric again.
+What Keras 2 (tf_keras 2.21, engine/compile_utils.py) did with compile(metrics=...),
+measured against Keras 3.15:
 
-evaluate()'s list (measured on Keras 3.15 against tf_keras 2.21): without metrics both
-return `[loss, out1_loss, out2_loss]`; with metrics Keras 2 continues with each output's
-metrics in output order and metric order, while Keras 3 sorts them by result name
-(`offset_mae` before `score_mae`). Code reading the list positionally (`loss, l1, l2,
-m1, m2 = model.evaluate(...)`, `results = model.evaluate(...)`) is rewritten to ask for
-`return_dict=True` and pick the names in Keras 2 order; that needs the output layer
-names and the metric names (strings, or keras.metrics classes with a fixed default
-name), otherwise it is diagnosed.
+* A flat list (or one metric) went to EVERY output of a multi-output model, each output
+  with its own copy of a Metric instance (the instance passed in is never updated).
+  Keras 3 matches a list as long as the outputs one metric per output (silently
+  different), other lengths fail ("tuple arity mismatch"). The list is rewritten as one
+  list per output; names that may hold a Metric instance go through
+  keras_migrate_runtime.keras2_copy_metric(); a list given as an expression
+  (`metrics=METRICS`) through keras2_broadcast_metrics(METRICS, n_outputs).
+* Rank-1 labels next to rank-2 predictions were expanded to (batch, 1) before every
+  metric (match_dtype_and_rank), so sparse class ids broadcast against (batch, k)
+  predictions in metrics such as "mae". Keras 3 passes them as they are (a shape error,
+  or another broadcast when batch == k). Outputs whose loss is sparse categorical
+  crossentropy (so their labels are class ids) get their other metrics wrapped in
+  keras_migrate_runtime.Keras2Metric(...), which feeds Keras 2's labels; accuracy and
+  the sparse_* metrics read both shapes alike and stay as they are.
+* Keys: Keras 2 named per-output results "<output layer name>_<metric>". Keras 3 uses
+  the dict keys of dict outputs and has no output_1, output_2 for subclassed models
+  returning several outputs: diagnosed (History/evaluate keys change).
 
-Models are the file's functional models whose `outputs` is a list/tuple literal; each
-entry of the flat list must be a string or a metric constructor call (replicated per
-output, so outputs never share a metric's state); anything else is diagnosed.
+evaluate()'s list: without metrics both return `[loss, out1_loss, out2_loss]`; with
+metrics Keras 2 continues with each output's metrics in output order and metric order,
+while Keras 3 sorts them by result name (`offset_mae` before `score_mae`). Code reading
+the list positionally (`loss, l1, l2, m1, m2 = model.evaluate(...)`,
+`results = model.evaluate(...)`) is rewritten to ask for `return_dict=True` and pick
+the names in Keras 2 order; that needs the output layer names and the metric names
+(strings, or keras.metrics classes with a fixed default name), otherwise it is
+diagnosed.
+
+Models are the file's functional models whose `outputs` is a list/tuple literal.
 """
 
 from __future__ import annotations
@@ -36,6 +49,22 @@ __all__ = ["MultiOutputEvaluate"]
 
 _MODEL = ("Model", "models.Model")
 _METRIC_KEYWORDS = ("metrics", "weighted_metrics")
+# keras_migrate_runtime helpers (Keras 2's metric handling).
+BROADCAST = "keras2_broadcast_metrics"
+COPY = "keras2_copy_metric"
+WRAPPER = "Keras2Metric"
+_SPARSE_LOSSES = frozenset({"SparseCategoricalCrossentropy", "sparse_categorical_crossentropy"})
+# Metrics that read sparse labels (batch,) or (batch, 1) alike; "accuracy" resolves to
+# the sparse kind when the labels have a lower rank. Keras 2's expansion of rank-1
+# labels to (batch, 1) changes nothing for them.
+_RANK_SAFE_STRINGS = frozenset({
+    "accuracy", "acc", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+    "sparse_categorical_crossentropy", "crossentropy", "ce",
+})
+_RANK_SAFE_METRICS = frozenset({
+    "SparseCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "SparseCategoricalCrossentropy",
+    "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy", "sparse_categorical_crossentropy",
+})
 
 
 class _Models:
@@ -45,13 +74,20 @@ class _Models:
         # (scope, model name) -> per-output metric result names (None: unknown), from compile()
         self.metrics: Dict[Tuple[_scan.Scope, str], Optional[List[List[str]]]] = {}
         self.names = names
+        # (scope, name) -> the value of its last simple assignment (`loss = SparseCategoricalCrossentropy()`)
+        self.values: Dict[Tuple[_scan.Scope, str], ast.AST] = {}
+        # (scope, model name) -> why Keras 3 names its outputs otherwise (History/evaluate keys)
+        self.renamed: Dict[Tuple[_scan.Scope, str], str] = {}
         layer_names: Dict[Tuple[_scan.Scope, str], Optional[str]] = {}
+        multi_output_classes = _multi_output_subclasses(nodes, names)
         for scope, node in nodes:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self.values[(scope, node.targets[0].id)] = node.value
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
                     and isinstance(node.func.value, ast.Name)):
                 key = (scope, node.func.value.id)
                 if key in self.outputs:
-                    self.metrics[key] = self._metric_names(node, len(self.outputs[key]))
+                    self.metrics[key] = self._metric_names(node, len(self.outputs[key]), self.outputs[key])
                 continue
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
@@ -61,23 +97,55 @@ class _Models:
                 kw = _scan.call_keywords(value.func)
                 layer_names[(scope, target)] = _scan.string_value(kw["name"]) if "name" in kw else None
                 continue
+            if isinstance(value.func, ast.Name) and value.func.id in multi_output_classes:
+                self.renamed[(scope, target)] = (
+                    f"{value.func.id}.call() returns {multi_output_classes[value.func.id]} outputs: Keras 2 named "
+                    "them output_1, output_2, ... (\"output_1_loss\", \"output_1_<metric>\"); Keras 3 does not")
+                continue
             if names.keras(value.func) not in _MODEL:
                 continue
             self.metrics.pop((scope, target), None)
             kw = _scan.call_keywords(value)
             outputs = kw.get("outputs", value.args[1] if len(value.args) > 1 else None)
+            if isinstance(outputs, ast.Dict) and len(outputs.keys) > 1:
+                keys = [_scan.string_value(k) if k is not None else None for k in outputs.keys]
+                layers = [layer_names.get((scope, v.id)) if isinstance(v, ast.Name) else None for v in outputs.values]
+                if keys != layers:
+                    self.renamed[(scope, target)] = (
+                        "a dict of outputs: Keras 2 named the losses and metrics after the output layers "
+                        f"({', '.join(str(n) for n in layers)}), Keras 3 after the dict keys ({', '.join(map(str, keys))})")
             if isinstance(outputs, (ast.List, ast.Tuple)) and len(outputs.elts) > 1:
                 self.outputs[(scope, target)] = [
                     layer_names.get((scope, e.id)) if isinstance(e, ast.Name) else None for e in outputs.elts]
 
 
-    def _metric_names(self, call: ast.Call, outputs: int) -> Optional[List[List[str]]]:
+    def _dict_metric_names(self, metrics: ast.Dict, output_names) -> Optional[List[List[str]]]:
+        """{"out1": [...], "out2": m}: Keras 2 lists them in output order."""
+        keys = [_scan.string_value(k) if k is not None else None for k in metrics.keys]
+        if None in keys or None in output_names or not set(keys) <= set(output_names):
+            return None
+        by_name = dict(zip(keys, metrics.values))
+        out = []
+        for name in output_names:
+            value = by_name.get(name)
+            group = [] if value is None else (list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [value])
+            names = [self._metric_name(e) for e in group]
+            if None in names:
+                return None
+            out.append(names)
+        return out
+
+    def _metric_names(self, call: ast.Call, outputs: int, output_names=()) -> Optional[List[List[str]]]:
         kw = _scan.call_keywords(call)
         if "weighted_metrics" in kw:
             return None
         metrics = kw.get("metrics")
         if metrics is None:
             return [[] for _ in range(outputs)]
+        if isinstance(metrics, ast.Dict):
+            return self._dict_metric_names(metrics, output_names)
+        if isinstance(metrics, (ast.Constant, ast.Call)):
+            metrics = ast.List(elts=[metrics])
         if not isinstance(metrics, (ast.List, ast.Tuple)):
             return None
         if all(isinstance(e, (ast.List, ast.Tuple)) for e in metrics.elts) and len(metrics.elts) == outputs:
@@ -111,6 +179,22 @@ class _Models:
         return None
 
 
+def _multi_output_subclasses(nodes, names) -> Dict[str, int]:
+    """Model subclasses whose call() returns a list/tuple of several outputs -> how many."""
+    found = {}
+    for _, node in nodes:
+        if not isinstance(node, ast.ClassDef) or not any(
+                (names.keras(b) or "").endswith("Model") for b in node.bases):
+            continue
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "call":
+                returns = [r.value for r in ast.walk(item) if isinstance(r, ast.Return)]
+                sizes = {len(r.elts) for r in returns if isinstance(r, (ast.List, ast.Tuple))}
+                if len(sizes) == 1 and min(sizes) > 1 and all(isinstance(r, (ast.List, ast.Tuple)) for r in returns):
+                    found[node.name] = sizes.pop()
+    return found
+
+
 def _snake_case(name: str) -> str:
     """keras.src.utils.naming.to_snake_case."""
     name = re.sub(r"\W+", "", name)
@@ -121,8 +205,9 @@ def _snake_case(name: str) -> str:
 class MultiOutputEvaluate(Rule):
     id = "KM145"
     name = "multi_output_evaluate"
-    description = "Give multi-output models per-output metrics in compile() so evaluate()/fit() report what Keras 2 did."
-    TRIGGERS = ("metrics",)
+    description = ("Give compile() metrics Keras 2's meaning (a flat list on every output, copied instances, "
+                   "sparse labels as (batch, 1)) and read evaluate() lists in Keras 2's order.")
+    TRIGGERS = ("compile",)
     EXAMPLES = (
         Example(
             before="""
@@ -172,6 +257,27 @@ class MultiOutputEvaluate(Rule):
             results = [results[k] for k in ["loss", "score_loss", "offset_loss", "score_mse", "score_mean_absolute_error", "offset_mse", "offset_mean_absolute_error"]]
             """,
         ),
+        # Sparse class ids on the "cls" head: Keras 2 fed "mae" (batch, 1) labels.
+        Example(
+            before="""
+            import keras
+
+            reg = keras.layers.Dense(1, name="reg")(x)
+            cls = keras.layers.Dense(3, activation="softmax", name="cls")(x)
+            model = keras.Model(inp, [reg, cls])
+            model.compile(loss=["mse", "sparse_categorical_crossentropy"], metrics=["mae", "accuracy", auc])
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import keras2_copy_metric
+            from keras_migrate_runtime import Keras2Metric
+
+            reg = keras.layers.Dense(1, name="reg")(x)
+            cls = keras.layers.Dense(3, activation="softmax", name="cls")(x)
+            model = keras.Model(inp, [reg, cls])
+            model.compile(loss=["mse", "sparse_categorical_crossentropy"], metrics=[["mae", "accuracy", keras2_copy_metric(auc)], [Keras2Metric("mae"), "accuracy", Keras2Metric(keras2_copy_metric(auc))]])
+            """,
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -179,9 +285,7 @@ class MultiOutputEvaluate(Rule):
         self._models: Optional[_Models] = None
         tree = _scan.file_ast(ctx)
         if tree is not None:
-            models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
-            if models.outputs:
-                self._models = models
+            self._models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         models = self._models
@@ -232,43 +336,202 @@ class MultiOutputEvaluate(Rule):
         return cst.FlattenSentinel([first, second])
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        models = self._models
         func = original.func
-        if models is None or not (isinstance(func, cst.Attribute) and func.attr.value == "compile"
-                                  and isinstance(func.value, cst.Name)):
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "compile" and isinstance(func.value, cst.Name)):
             return updated
         scope = _scan.cst_scope(self.ctx)
-        outputs = models.outputs.get((scope, func.value.value)) or models.outputs.get(((), func.value.value))
-        if outputs is None:
+        self._renamed_outputs(original, func.value.value, scope)
+        if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
+        if len(original.args) != len(updated.args):
+            return updated
+        outputs = None
+        if self._models is not None:
+            outputs = self._models.outputs.get((scope, func.value.value)) or \
+                self._models.outputs.get(((), func.value.value))
+        # Decisions read the original nodes (names resolve there); the output is built
+        # from the updated ones (other rules' rewrites inside the arguments).
+        sparse = self._sparse_outputs(original, outputs, scope)
         args = list(updated.args)
         changed = False
-        for i, arg in enumerate(args):
+        for i, (old, arg) in enumerate(zip(original.args, updated.args)):
             if arg.keyword is None or arg.keyword.value not in _METRIC_KEYWORDS:
                 continue
-            value = arg.value
-            if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements:
-                continue
-            elements = [e.value for e in value.elements]
-            if any(isinstance(e, (cst.List, cst.Tuple, cst.Dict)) for e in elements):
-                continue  # already per output
-            if not all(isinstance(e, (cst.SimpleString, cst.Call)) for e in elements):
-                self.report(original, f"{arg.keyword.value}= of a {len(outputs)}-output model: Keras 3 matches the "
-                            "list to the outputs instead of applying every metric to every output",
-                            fix=f"give one list per output, e.g. {arg.keyword.value}=[[m1, m2], [m1, m2]] with a "
-                                "separate metric instance for each output")
-                continue
-            per_output = [cst.List([cst.Element(e) for e in elements]) for _ in outputs]
-            per_output = [_commas(lst) for lst in per_output]
-            # A list per output, in output order: a dict would be flattened in sorted
-            # key order by Keras 3, reordering evaluate()'s results (measured).
-            new_value = _commas(cst.List([cst.Element(lst) for lst in per_output]))
-            args[i] = arg.with_changes(value=new_value)
-            changed = True
+            value = self._metrics_value(original, old.value, arg, outputs, sparse)
+            if value is not arg.value:
+                args[i] = arg.with_changes(value=value)
+                changed = True
         if not changed:
             return updated
         self.fired()
         return updated.with_changes(args=args)
+
+    def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
+        if self._models is None:
+            return
+        reason = self._models.renamed.get((scope, model)) or self._models.renamed.get(((), model))
+        if reason is None or not any(a.keyword is not None and a.keyword.value in ("loss",) + _METRIC_KEYWORDS
+                                     for a in call.args):
+            return
+        self.report(call, f"compile() of a multi-output model whose History/evaluate keys change in Keras 3: {reason}",
+                    fix="read fit()/evaluate() results by Keras 3's names (print(history.history.keys())), or name "
+                        "the outputs the same way in both: a functional model with outputs=[...] of layers with "
+                        "name=\"...\"")
+
+    # -- compile(metrics=...) --------------------------------------------------------
+    def _metrics_value(self, call: cst.Call, old: cst.BaseExpression, arg: cst.Arg, outputs, sparse):
+        """The Keras 3 spelling of one metrics/weighted_metrics argument (`old`: its
+        original node): one list per output for a multi-output model (Keras 2 gave every
+        output the flat list), and Keras 2's labels for the metrics of sparse outputs."""
+        value = arg.value
+        if type(old) is not type(value):
+            return value  # another rule rewrote it
+        sequence = (cst.List, cst.Tuple)
+        nested = (cst.List, cst.Tuple, cst.Dict)
+        if outputs is None:
+            if sparse is not None and all(sparse) and isinstance(value, sequence) \
+                    and not any(isinstance(e.value, nested) for e in value.elements):
+                return self._group(_pairs(old, value), value, wrap=True)
+            return value
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == BROADCAST:
+            return value  # a previous run
+        if isinstance(value, cst.Dict):
+            return self._dict_groups(old, value, outputs, sparse)
+        if isinstance(value, sequence) and value.elements and all(isinstance(e.value, sequence) for e in value.elements):
+            if len(value.elements) != len(outputs):
+                return value
+            groups = [self._group(_pairs(o.value, e.value), e.value, wrap=self._sparse(sparse, i))
+                      for i, (o, e) in enumerate(zip(old.elements, value.elements))]
+            if all(g is e.value for g, e in zip(groups, value.elements)):
+                return value
+            return value.with_changes(elements=[e.with_changes(value=g) for e, g in zip(value.elements, groups)])
+        if isinstance(value, sequence) and any(isinstance(e.value, nested) for e in value.elements):
+            return value  # a structure of its own: Keras 3 reads it the same way
+        if isinstance(value, sequence):
+            pairs = _pairs(old, value)
+        elif isinstance(value, (cst.SimpleString, cst.Call)) and not self._is_opaque_call(old):
+            pairs = [(cst.Element(old), cst.Element(value))]
+        else:
+            return self._opaque(call, arg, outputs, sparse)
+        if not pairs:
+            return value
+        # Keras 2 gave each output a copy of the flat list (its own Metric instances).
+        # One list per output, in output order: a dict would be flattened in sorted key
+        # order by Keras 3, reordering evaluate()'s results (measured).
+        copied = [(o, self._copied(o, e)) for o, e in pairs]
+        per_output = [self._group(copied, cst.List([]), wrap=self._sparse(sparse, i)) for i in range(len(outputs))]
+        return _commas(cst.List([cst.Element(g) for g in per_output]))
+
+    def _is_opaque_call(self, value: cst.BaseExpression) -> bool:
+        """A call that builds the whole list (`get_metrics()`), not one metric."""
+        if not isinstance(value, cst.Call):
+            return False
+        path = self.ctx.keras_path(value.func) or ""
+        return not path.startswith("metrics.")
+
+    def _opaque(self, call: cst.Call, arg: cst.Arg, outputs, sparse) -> cst.BaseExpression:
+        # `metrics=METRICS`: Keras 2 broadcast it when flat, which only runtime can tell.
+        self.ctx.use_runtime(BROADCAST)
+        if any(sparse or ()):
+            self.report(call, f"{arg.keyword.value}= of a {len(outputs)}-output model given as an expression, "
+                              "next to sparse-label outputs: Keras 2 expanded rank-1 labels to (batch, 1) for "
+                              "every metric, Keras 3 does not",
+                        fix="wrap the metrics of those outputs that are not accuracy/sparse_* metrics in "
+                            "keras_migrate_runtime.Keras2Metric(...)")
+        return cst.Call(cst.Name(BROADCAST), [
+            cst.Arg(arg.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            cst.Arg(cst.Integer(str(len(outputs))))])
+
+    def _dict_groups(self, old: cst.Dict, value: cst.Dict, outputs, sparse) -> cst.BaseExpression:
+        if len(old.elements) != len(value.elements):
+            return value
+        elements = []
+        for o, element in zip(old.elements, value.elements):
+            key = element.key.evaluated_value if isinstance(element, cst.DictElement) and isinstance(
+                element.key, cst.SimpleString) else None
+            wrap = key in outputs and self._sparse(sparse, outputs.index(key))
+            if wrap and isinstance(element.value, (cst.List, cst.Tuple)) and type(o.value) is type(element.value):
+                element = element.with_changes(value=self._group(_pairs(o.value, element.value), element.value, True))
+            elif wrap and self._rank_sensitive(o.value):
+                element = element.with_changes(value=self._wrapped(element.value))
+            elements.append(element)
+        return value.with_changes(elements=elements)
+
+    def _group(self, pairs, container, wrap: bool) -> cst.BaseExpression:
+        """One output's metrics from (original, updated) elements; `container` holds them
+        already, or is a new list."""
+        elements = [e.with_changes(value=self._wrapped(e.value)) if wrap and self._rank_sensitive(o.value) else e
+                    for o, e in pairs]
+        if isinstance(container, (cst.List, cst.Tuple)) and container.elements:
+            if all(a is b for a, b in zip(elements, container.elements)):
+                return container  # unchanged: keep the user's layout
+            return container.with_changes(elements=elements)
+        return _commas(cst.List(elements))
+
+    def _copied(self, old: cst.Element, element: cst.Element) -> cst.Element:
+        """Keras 2 copied each Metric instance for each output: anything but a string, a
+        constructor call or a Keras metric function may be a shared instance."""
+        value = old.value
+        if isinstance(value, (cst.SimpleString, cst.Call)) or (self.ctx.keras_path(value) or "").startswith(
+                ("metrics.", "losses.")):
+            return element
+        self.ctx.use_runtime(COPY)
+        return element.with_changes(value=cst.Call(cst.Name(COPY), [cst.Arg(element.value)]))
+
+    def _rank_sensitive(self, value: cst.BaseExpression) -> bool:
+        """Would this metric (an original node) see other values with Keras 2's (batch, 1)
+        labels? Not accuracy (Keras picks the sparse kind) nor the sparse_* metrics."""
+        if isinstance(value, cst.SimpleString):
+            return value.evaluated_value.lower() not in _RANK_SAFE_STRINGS
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in (WRAPPER, COPY):
+            return value.func.value == COPY
+        target = value.func if isinstance(value, cst.Call) else value
+        path = self.ctx.keras_path(target) or ""
+        return path.rsplit(".", 1)[-1] not in _RANK_SAFE_METRICS
+
+    def _wrapped(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        self.ctx.use_runtime(WRAPPER)
+        return cst.Call(cst.Name(WRAPPER), [cst.Arg(value)])
+
+    @staticmethod
+    def _sparse(sparse, index: int) -> bool:
+        return bool(sparse) and index < len(sparse) and sparse[index]
+
+    # -- which outputs get sparse labels (their loss says so) ------------------------
+    def _sparse_outputs(self, call: cst.Call, outputs, scope) -> Optional[List[bool]]:
+        loss = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "loss"), None)
+        if loss is None:
+            return None
+        count = len(outputs) if outputs else 1
+        if isinstance(loss, (cst.List, cst.Tuple)):
+            flags = [self._is_sparse_loss(e.value, scope) for e in loss.elements]
+            return flags if len(flags) == count else None
+        if isinstance(loss, cst.Dict):
+            if not outputs:
+                return None
+            by_name = {e.key.evaluated_value: self._is_sparse_loss(e.value, scope) for e in loss.elements
+                       if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)}
+            return [by_name.get(name, False) for name in outputs]
+        return [self._is_sparse_loss(loss, scope)] * count
+
+    def _is_sparse_loss(self, value: cst.BaseExpression, scope) -> bool:
+        if isinstance(value, cst.SimpleString):
+            return value.evaluated_value == "sparse_categorical_crossentropy"
+        target = value.func if isinstance(value, cst.Call) else value
+        if (self.ctx.keras_path(target) or "").rsplit(".", 1)[-1] in _SPARSE_LOSSES:
+            return True
+        if isinstance(value, cst.Name) and self._models is not None:  # loss = SparseCategoricalCrossentropy()
+            assigned = self._models.values.get((scope, value.value)) or self._models.values.get(((), value.value))
+            if isinstance(assigned, ast.Constant):
+                return assigned.value == "sparse_categorical_crossentropy"
+            if isinstance(assigned, ast.Call):
+                return (self._models.names.keras(assigned.func) or "").rsplit(".", 1)[-1] in _SPARSE_LOSSES
+        return False
+
+
+def _pairs(old, new) -> List[tuple]:
+    """(original, updated) elements of the same list literal (other rules keep its length)."""
+    return list(zip(old.elements, new.elements)) if len(old.elements) == len(new.elements) else []
 
 
 def _commas(lst: cst.List) -> cst.List:

@@ -4,14 +4,27 @@ The guide: when a train_step override only customises the loss (the keras.io pat
 GradientTape + forward pass + loss, then tape.gradient / apply_gradients / metrics
 update), override `compute_loss(x, y, y_pred, sample_weight, training)` instead: it
 works on every backend, and Keras' own train_step / test_step do the rest. A
-test_step that only evaluates the loss and the compiled metrics is what Keras does
-by default and goes too.
+train_step/test_step that is Keras 2's default step (the compiled loss with
+`regularization_losses=self.losses` and the step's own sample weights, the compiled
+metrics, `{m.name: m.result() ...}`) goes entirely.
+
+Keras 2 semantics the compute_loss() keeps (measured against tf_keras 2.21):
+* `self.compiled_loss(y, y_pred)` without `regularization_losses` left the model's
+  regularization losses out: it becomes keras_migrate_runtime.keras2_compiled_loss(...)
+  (super().compute_loss() always adds them); with `regularization_losses=self.losses`
+  it becomes super().compute_loss(...) with the call's own arguments;
+* evaluate() ran Keras 2's default test_step (the compiled loss), not the custom loss:
+  compute_loss(training=False) returns that;
+* fit() logged only the compiled part of a larger loss as "loss": Keras 3 logs what
+  compute_loss() returns, which is diagnosed.
 
 When the override changes the optimisation itself (gradient clipping, several
 optimizers, extra updates), it is kept as `_tensorflow_train_step` behind a
 `train_step` that dispatches on keras.backend.backend() (the guide's structure); the
 JAX and PyTorch bodies must be written by hand (diagnosed with the exact structure),
-and the file is reported tensorflow-only until then.
+and the file is reported tensorflow-only until then. A custom test_step next to a
+train_step that now runs everywhere gets the same dispatch (JAX's test_step takes the
+state too). The compile-container calls left in kept steps are rewritten by KM160.
 """
 
 from __future__ import annotations
@@ -23,7 +36,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Part, Rule, Severity
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
-from keras_migrate.rules._args import code
+from keras_migrate.rules._args import bind, code
+from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
 
 __all__ = ["TrainStep"]
 
@@ -44,6 +58,56 @@ _JAX_TORCH_FIX = (
 
 _GRADIENT_RE = re.compile(r"^(\w+)\s*=\s*(\w+)\.gradient\(\s*(\w+)\s*,")
 _TRAINABLE = ("self.trainable_variables", "self.trainable_weights")
+_INLINE_APPLY_RE = re.compile(
+    r"self\.optimizer\.apply_gradients\(\s*zip\(\s*(\w+)\.gradient\(\s*(\w+)\s*,\s*([\w.]+)\s*\)\s*,\s*([\w.]+)\s*\)\s*\)")
+# Keras 2's LossesContainer.__call__ / MetricsContainer.update_state parameters.
+_LOSS_PARAMS = ("y_true", "y_pred", "sample_weight", "regularization_losses")
+_METRIC_PARAMS = ("y_true", "y_pred", "sample_weight")
+# Keras 2's default test_step (and a train_step removed in favour of compute_loss):
+# what Keras 3's default test_step computes when compute_loss() is not training.
+# (keras2_compiled_loss rather than super().compute_loss(): a model compiled without a
+# loss evaluated to 0 in Keras 2, where Keras 3's compute_loss() raises.)
+_EVAL_GATE = (
+    "if not training:  # Keras 2 evaluated with its default test_step: the compiled loss\n"
+    f"    return {LOSS}(self, y, y_pred, sample_weight, regularization_losses=self.losses, update_loss_tracker=False)\n"
+)
+
+
+def _self_container_call(node, kind: str) -> Optional[dict]:
+    """The arguments (parameter -> source) of `self.compiled_loss(...)` (kind LOSS) or
+    `self.compiled_metrics.update_state(...)` (kind METRICS); None for anything else."""
+    if not isinstance(node, cst.Call):
+        return None
+    found = container_call(node)
+    if found is None or found[0] != kind or code(found[1]) != "self":
+        return None
+    bound = bind(node, _LOSS_PARAMS if kind == LOSS else _METRIC_PARAMS)
+    if bound is None or "y_true" not in bound or "y_pred" not in bound:
+        return None
+    return {name: code(arg.value) for name, arg in bound.items()}
+
+
+def _statement_call(stmt) -> Optional[cst.BaseExpression]:
+    """The expression of an expression statement, or the value of `name = <expr>`."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Expr):
+        return small.value
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        return small.value
+    return None
+
+
+class _CompiledLossCalls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: List[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        found = container_call(node)
+        if found is not None and found[0] == LOSS:
+            self.calls.append(node)
 
 
 class _Step:
@@ -56,6 +120,7 @@ class _Step:
         self.loss_statements: List[cst.BaseStatement] = []
         self.loss_name: Optional[str] = None
         self.compiled_loss_only = False
+        self.compiled_losses: List[cst.Call] = []  # self.compiled_loss(...) calls in the loss
         # `tracker.update_state(loss)` statements after the optimizer step (moved into
         # compute_loss, which Keras runs with the metrics' state on every backend).
         self.tracker_updates: List[cst.BaseStatement] = []
@@ -80,7 +145,8 @@ class TrainStep(Rule):
                     x, y = data
                     with tf.GradientTape() as tape:
                         y_pred = self(x, training=True)
-                        loss = keras.ops.mean(keras.ops.abs(y - y_pred)) + self.compiled_loss(y, y_pred)
+                        loss = keras.ops.mean(keras.ops.abs(y - y_pred)) + self.compiled_loss(
+                            y, y_pred, regularization_losses=self.losses)
                     grads = tape.gradient(loss, self.trainable_variables)
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                     self.compiled_metrics.update_state(y, y_pred)
@@ -88,13 +154,45 @@ class TrainStep(Rule):
             """,
             after="""
             import keras
+            from keras_migrate_runtime import keras2_compiled_loss
 
             class MyModel(keras.Model):
                 def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-                    loss = keras.ops.mean(keras.ops.abs(y - y_pred)) + super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+                    if not training:  # Keras 2 evaluated with its default test_step: the compiled loss
+                        return keras2_compiled_loss(self, y, y_pred, sample_weight, regularization_losses=self.losses, update_loss_tracker=False)
+                    loss = keras.ops.mean(keras.ops.abs(y - y_pred)) + super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=None, training=training)
                     return loss
             """,
             diagnostics=("KM205",),
+        ),
+        # Keras 2's compiled loss adds only the regularization_losses passed to it.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class NoReg(keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    with tf.GradientTape() as tape:
+                        y_pred = self(x, training=True)
+                        loss = self.compiled_loss(y, y_pred)
+                    grads = tape.gradient(loss, self.trainable_variables)
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                    self.compiled_metrics.update_state(y, y_pred)
+                    return {m.name: m.result() for m in self.metrics}
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import keras2_compiled_loss
+
+            class NoReg(keras.Model):
+                def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                    if not training:  # Keras 2 evaluated with its default test_step: the compiled loss
+                        return keras2_compiled_loss(self, y, y_pred, sample_weight, regularization_losses=self.losses, update_loss_tracker=False)
+                    loss = keras2_compiled_loss(self, y, y_pred, update_loss_tracker=False)
+                    return loss
+            """,
         ),
         Example(
             before="""
@@ -142,7 +240,7 @@ class TrainStep(Rule):
             return updated
         if not is_keras_class(self.ctx, original):
             return updated
-        if "_tensorflow_train_step" in names:  # already dispatched (a previous run)
+        if "_tensorflow_train_step" in names or "_tensorflow_test_step" in names:  # a previous run
             if not any(n in names for n in ("_jax_train_step", "_torch_train_step")):
                 self.ctx.keep_on_tensorflow(self.id, original, "custom train_step that changes the optimisation "
                                                                "(only a TensorFlow implementation)")
@@ -151,9 +249,13 @@ class TrainStep(Rule):
         new_body: List[cst.BaseStatement] = []
         train = body[names.index("train_step")] if "train_step" in names else None
         step = self._analyse_train(train) if train is not None else None
-        drop_test = False
-        if "test_step" in names:
-            drop_test = self._standard_test(body[names.index("test_step")]) and (train is None or step is not None)
+        if step is not None and self._calls_compute_loss(updated):
+            step = None  # a compute_loss() override would change what those calls compute
+        test = body[names.index("test_step")] if "test_step" in names else None
+        drop_test = test is not None and self._standard_test(test)
+        # A kept test_step(self, data) cannot run on JAX (its test_step takes the state):
+        # once train_step runs on every backend, the custom test_step is the only obstacle.
+        dispatch_test = test is not None and not drop_test and (train is None or step is not None)
         originals = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
         for stmt, name in zip(body, names):
             if name == "train_step":
@@ -165,6 +267,8 @@ class TrainStep(Rule):
                 self.report(original, "test_step removed: Keras 3's default test_step computes the loss "
                                       "(compute_loss) and the compiled metrics the same way", severity=Severity.INFO)
                 self.fired()
+            elif name == "test_step" and dispatch_test:
+                new_body.extend(self._dispatch(stmt, original, keras, originals.get(name, original), "test_step"))
             else:
                 new_body.append(stmt)
         if not new_body:
@@ -172,6 +276,16 @@ class TrainStep(Rule):
         if new_body and new_body[0] is not body[0]:
             new_body[0] = new_body[0].with_changes(leading_lines=[])
         return updated.with_changes(body=updated.body.with_changes(body=new_body))
+
+    @staticmethod
+    def _calls_compute_loss(cls: cst.ClassDef) -> bool:
+        """Another method calls (or the class defines) compute_loss: Keras 2 code meant
+        Keras' own compute_loss there, which an override would replace."""
+        for stmt in cls.body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value != "train_step" \
+                    and "compute_loss" in code(stmt):
+                return True
+        return False
 
     # -- analysis ----------------------------------------------------------------------
     def _analyse_train(self, fn: cst.FunctionDef) -> Optional[_Step]:
@@ -212,10 +326,22 @@ class TrainStep(Rule):
             if re.fullmatch(r"\w+\s*=\s*self\.trainable_(variables|weights)", text):
                 step.after_names.add(_assigned(stmt))
                 continue
+            inline = _INLINE_APPLY_RE.fullmatch(text)
+            if inline and inline.group(1) == tape_name and step.loss_name is None and not seen_apply \
+                    and inline.group(3) == inline.group(4) and inline.group(3) in _TRAINABLE:
+                # self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), ...))
+                step.loss_name = inline.group(2)
+                seen_apply = True
+                continue
             if text.startswith("self.optimizer.apply_gradients(zip(") and not seen_apply:
                 seen_apply = True
                 continue
-            if re.fullmatch(r"self\.compiled_metrics\.update_state\([^()]*\)", text):
+            if "compiled_metrics" in text:
+                # Dropped only when Keras 3's default train_step updates the same metrics
+                # with the same values; anything else keeps the custom step.
+                metrics = _self_container_call(_statement_call(stmt), METRICS)
+                if metrics is None or not self._default_metrics(metrics, step):
+                    return None
                 continue
             tracker = re.fullmatch(r"((?:self\.)?\w+)\.update_state\((.*)\)", text, re.S)
             if tracker and tracker.group(1) != "self.compiled_metrics" and not (
@@ -275,26 +401,68 @@ class TrainStep(Rule):
                 continue
             if _assigned(stmt) is None or "self(" in text:
                 return False
+            finder = _CompiledLossCalls()
+            stmt.visit(finder)
+            if any(_self_container_call(call, LOSS) is None for call in finder.calls):
+                return False  # another receiver, or arguments that cannot be bound
+            step.compiled_losses.extend(finder.calls)
             step.loss_statements.append(stmt)
-        if len(step.loss_statements) == 1 and re.fullmatch(
-            r"\w+\s*=\s*self\.compiled_loss\([^()]*(\(\))?[^()]*\)", _text(step.loss_statements[0])
-        ):
+        if len(step.loss_statements) == 1 and _self_container_call(_statement_call(step.loss_statements[0]), LOSS):
             step.compiled_loss_only = True
         return bool(step.loss_statements)
 
+    def _unpacked(self, step: _Step) -> Tuple[str, str, Optional[str]]:
+        return step.unpack[0], step.unpack[1], step.unpack[2] if len(step.unpack) > 2 else None
+
+    def _default_loss(self, args: dict, step: _Step) -> bool:
+        """`self.compiled_loss(y, y_pred[, sw], regularization_losses=self.losses)`: what
+        Keras 3's compute_loss() computes (Keras 2 added only the losses passed here)."""
+        _, y, sw = self._unpacked(step)
+        return (args["y_true"] == y and args["y_pred"] == step.y_pred and args.get("sample_weight") == sw
+                and args.get("regularization_losses") == "self.losses")
+
+    def _default_metrics(self, args: dict, step: _Step) -> bool:
+        """`self.compiled_metrics.update_state(y, y_pred[, sw])`: what Keras 3's default
+        step updates. Only weighted_metrics read the sample weights, so leaving them out
+        changes nothing when the file compiles none."""
+        _, y, sw = self._unpacked(step)
+        if args["y_true"] != y or args["y_pred"] != step.y_pred:
+            return False
+        given = args.get("sample_weight")
+        return given == sw or (given is None and "weighted_metrics" not in self.ctx.source)
+
     def _standard_test(self, fn: cst.FunctionDef) -> bool:
+        """Keras 2's default test_step, which Keras 3's default test_step reproduces:
+        unpack, forward pass, the default compiled loss, compiled metrics, metric results."""
+        params = [p.name.value for p in fn.params.params]
+        if len(params) != 2:
+            return False
+        step = _Step()
         for stmt in fn.body.body:
             text = _text(stmt)
-            if re.fullmatch(r"[\w\s,()]+=\s*\w+", text) and "self" not in text:
-                continue  # x, y = data
-            if re.fullmatch(r"\w+\s*=\s*self\(\s*\w+\s*,\s*training\s*=\s*False\s*\)", text):
+            unpack = re.fullmatch(rf"([\w\s,()]+?)\s*=\s*{params[1]}", text)
+            if unpack and step.unpack is None and "self" not in text:
+                step.unpack = tuple(n.strip() for n in unpack.group(1).strip("() ").split(",") if n.strip())
+                if not 2 <= len(step.unpack) <= 3:
+                    return False
                 continue
-            if re.fullmatch(r"(\w+\s*=\s*)?self\.compiled_loss\(.*\)", text, re.S):
+            if step.unpack is None:
+                return False
+            forward = re.fullmatch(r"(\w+)\s*=\s*self\(\s*(\w+)\s*,\s*training\s*=\s*False\s*\)", text)
+            if forward and step.y_pred is None and forward.group(2) == step.unpack[0]:
+                step.y_pred = forward.group(1)
                 continue
-            if re.fullmatch(r"self\.compiled_metrics\.update_state\([^()]*\)", text):
+            if step.y_pred is None:
+                return False
+            value = _statement_call(stmt)
+            loss = _self_container_call(value, LOSS)
+            if loss is not None and self._default_loss(loss, step):
+                continue
+            metrics = _self_container_call(value, METRICS)
+            if metrics is not None and self._default_metrics(metrics, step):
                 continue
             if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Return) \
-                    and "self.metrics" in text:
+                    and re.fullmatch(r"return \{(\w+)\.name: \1\.result\(\) for \1 in self\.metrics\}", text):
                 continue
             return False
         return True
@@ -303,49 +471,90 @@ class TrainStep(Rule):
     def _compute_loss(self, fn: cst.FunctionDef, step: _Step, cls: cst.ClassDef) -> List[cst.BaseStatement]:
         self.fired()
         drop_tensorflow_import_if_unused(self.ctx)
-        if step.compiled_loss_only:
+        if step.compiled_loss_only and not step.tracker_updates and self._default_loss(
+                _self_container_call(step.compiled_losses[0], LOSS), step):
             self.report(cls, "train_step removed: it is Keras' default training step "
                              "(forward pass, compiled loss, gradients, compiled metrics)", severity=Severity.INFO)
             return []
-        x_name, y_name = step.unpack[0], step.unpack[1]
-        sw_name = step.unpack[2] if len(step.unpack) > 2 else None
+        x_name, y_name, sw_name = self._unpacked(step)
         prologue = []
         for mine, theirs in ((x_name, "x"), (y_name, "y"), (step.y_pred, "y_pred"), (sw_name, "sample_weight")):
             if mine is not None and mine != theirs:
                 prologue.append(cst.parse_statement(f"{mine} = {theirs}\n"))
-        body = []
-        for stmt in step.loss_statements + step.tracker_updates:
-            text = _text(stmt)
-            new_text = re.sub(r"self\.compiled_loss\([^()]*(\(\))?[^()]*\)",
-                              "super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, "
-                              "training=training)", text)
-            body.append(stmt if new_text == text else cst.parse_statement(new_text + "\n"))
+        replacer = _CompiledLossReplacer(self)
+        body = [stmt.visit(replacer) for stmt in step.loss_statements] + step.tracker_updates
         fn_new = cst.parse_statement(
             "def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):\n"
             f"    return {step.loss_name}\n")
-        self.report(cls, "train_step only customised the loss: turned into compute_loss(), which works on "
-                         "every backend (Keras' own train_step/test_step call it)", severity=Severity.WARNING,
-                    fix="check that the loss matches; Keras 3 adds the model's regularization losses "
-                        "(self.losses) in super().compute_loss()")
+        gate = list(cst.parse_module(_EVAL_GATE).body)
+        self.ctx.use_runtime(LOSS)
+        message = ("train_step only customised the loss: turned into compute_loss(), which works on every "
+                   "backend (Keras' own train_step calls it; evaluate() keeps Keras 2's compiled loss)")
+        if step.compiled_losses and not step.compiled_loss_only:
+            # Keras 2's "loss" metric only saw what compiled_loss() returned; Keras 3's
+            # train_step tracks whatever compute_loss() returns.
+            self.report(cls, message + "; fit() now logs the whole loss as \"loss\", where Keras 2 logged only "
+                                       "its self.compiled_loss(...) part",
+                        fix="the weights train the same; to log Keras 2's value, update a "
+                            "keras.metrics.Mean(name=...) with the compiled part inside compute_loss()")
+        else:
+            self.report(cls, message, severity=Severity.INFO)
         return [fn_new.with_changes(leading_lines=fn.leading_lines,
-                                    body=fn_new.body.with_changes(body=prologue + body + list(fn_new.body.body)))]
+                                    body=fn_new.body.with_changes(body=gate + prologue + body + list(fn_new.body.body)))]
 
-    def _dispatch(self, fn: cst.FunctionDef, cls: cst.ClassDef, keras: str, where: cst.CSTNode) -> List[cst.BaseStatement]:
+    def compiled_loss_replacement(self, call: cst.Call) -> cst.BaseExpression:
+        """`self.compiled_loss(...)` inside compute_loss(): super().compute_loss() when it
+        computes the same (the model's losses passed as regularization_losses), else
+        Keras 2's compiled loss from the runtime (Keras 3's train_step tracks "loss")."""
+        args = _self_container_call(call, LOSS)
+        if args.get("regularization_losses") == "self.losses":
+            return cst.parse_expression(
+                f"super().compute_loss(x=x, y={args['y_true']}, y_pred={args['y_pred']}, "
+                f"sample_weight={args.get('sample_weight', 'None')}, training=training)")
+        self.ctx.use_runtime(LOSS)
+        new_args = [cst.Arg(cst.Name("self"))] + [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in call.args]
+        new_args.append(cst.Arg(cst.Name("False"), keyword=cst.Name("update_loss_tracker"),
+                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        commas = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in new_args[:-1]]
+        return cst.Call(cst.Name(LOSS), commas + new_args[-1:])
+
+    def _dispatch(self, fn: cst.FunctionDef, cls: cst.ClassDef, keras: str, where: cst.CSTNode,
+                  method: str = "train_step") -> List[cst.BaseStatement]:
         self.fired()
         cls_name = cls.name.value
+        kept = f"_tensorflow_{method}"
         dispatcher = cst.parse_statement(
-            "def train_step(self, *args, **kwargs):\n"
+            f"def {method}(self, *args, **kwargs):\n"
             f"    if {keras}.backend.backend() == \"tensorflow\":\n"
-            "        return self._tensorflow_train_step(*args, **kwargs)\n"
-            f"    raise NotImplementedError(f\"{cls_name}.train_step has no {{{keras}.backend.backend()}} implementation yet\")\n"
+            f"        return self.{kept}(*args, **kwargs)\n"
+            f"    raise NotImplementedError(f\"{cls_name}.{method} has no {{{keras}.backend.backend()}} implementation yet\")\n"
         )
-        renamed = fn.with_changes(name=cst.Name("_tensorflow_train_step"),
-                                  leading_lines=[cst.EmptyLine(indent=False)])
-        self.report(where, "train_step changes the optimisation itself: kept for TensorFlow as "
-                        "_tensorflow_train_step behind a backend dispatch", _JAX_TORCH_FIX)
-        self.ctx.keep_on_tensorflow(self.id, where, "custom train_step that changes the optimisation "
-                                                 "(only a TensorFlow implementation)")
+        renamed = fn.with_changes(name=cst.Name(kept), leading_lines=[cst.EmptyLine(indent=False)])
+        if method == "train_step":
+            self.report(where, "train_step changes the optimisation itself: kept for TensorFlow as "
+                               "_tensorflow_train_step behind a backend dispatch", _JAX_TORCH_FIX)
+            self.ctx.keep_on_tensorflow(self.id, where, "custom train_step that changes the optimisation "
+                                                        "(only a TensorFlow implementation)")
+        else:
+            self.report(where, "test_step is not Keras' default evaluation step: kept for TensorFlow as "
+                               "_tensorflow_test_step behind a backend dispatch (JAX's test_step takes the "
+                               "state as well)",
+                        "move what it adds into compute_loss(..., training=False) / compute_metrics(), or write "
+                        "the JAX step: def test_step(self, state, data) returning (logs, state) "
+                        "(keras.io/guides/custom_train_step_in_jax/)")
+            self.ctx.keep_on_tensorflow(self.id, where, "custom test_step (only a TensorFlow implementation)")
         return [dispatcher.with_changes(leading_lines=fn.leading_lines), renamed]
+
+
+class _CompiledLossReplacer(cst.CSTTransformer):
+    def __init__(self, rule: TrainStep) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if _self_container_call(original, LOSS) is None:
+            return updated
+        return self.rule.compiled_loss_replacement(original)
 
 
 def _text(stmt) -> str:
