@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from _programs import ROOT, SCRIPTS, mutants
-from keras_migrate.engine import migrate_source
+from keras_migrate import migrate_source
 
 # Generated programs rarely mention Keras; a Keras 2 header makes the rules run on them.
 HEADER = "import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Optional, Sequence, Type
 
-from keras_migrate.engine import MigrationOptions, Rule, migrate_source
-from keras_migrate.engine._rule import Example
+from keras_migrate.engine import Example, MigrationOptions, Rule
+from keras_migrate.migrator import migrate_source
 
 __all__ = ["assert_migrates", "check_example"]
 
@@ -17,7 +17,7 @@ def assert_migrates(
     *,
     rules: Optional[Sequence[Type[Rule]]] = None,
     expected_diagnostics: Sequence[str] = (),
-    mode: str = "agnostic",
+    mode: Optional[str] = None,
     tensorflow_only: Optional[bool] = None,
 ):
     """Migrate dedented `before` and compare with dedented `after` (None: unchanged).

@@ -1,7 +1,8 @@
 """migrate_source never raises for bad input or a rule's bug, keeps untouched bytes, and
 says where Python (not libcst) sees a syntax error."""
 
-from keras_migrate.engine import Rule, migrate_source
+from keras_migrate.engine import Rule
+from keras_migrate.migrator import migrate_source
 
 KERAS2 = "from tensorflow import keras\nlayer = keras.layers.LeakyReLU(alpha=0.2)\n"
 KERAS3 = "import keras\nlayer = keras.layers.LeakyReLU(negative_slope=0.2)\n"

@@ -4,6 +4,7 @@ import os
 
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._runner import confine, discover, migrate_file, migrate_files, unified_diff
+from keras_migrate.migrator import keras_rule_set
 
 KERAS2 = "from tensorflow import keras\nlayer = keras.layers.LeakyReLU(alpha=0.2)\n"
 
@@ -11,7 +12,7 @@ KERAS2 = "from tensorflow import keras\nlayer = keras.layers.LeakyReLU(alpha=0.2
 def test_latin1_file_without_keras_is_left_byte_identical_and_not_failed(tmp_path):
     path = tmp_path / "m.py"
     path.write_bytes(b"x = '\xe9'\n")
-    outcome = migrate_file(str(path), MigrationOptions())
+    outcome = migrate_file(str(path), MigrationOptions(), keras_rule_set())
     assert not outcome.failed and not outcome.result.diagnostics and path.read_bytes() == b"x = '\xe9'\n"
 
 
@@ -19,7 +20,7 @@ def test_read_only_file_is_reported_not_written(tmp_path):
     path = tmp_path / "m.py"
     path.write_text(KERAS2)
     os.chmod(path, 0o444)
-    outcome = migrate_file(str(path), MigrationOptions())
+    outcome = migrate_file(str(path), MigrationOptions(), keras_rule_set())
     assert outcome.failed and outcome.result.diagnostics[0].rule_id == "KM007"
     assert path.read_text() == KERAS2
 
@@ -55,6 +56,6 @@ def test_parallel_outcomes_in_input_order(tmp_path):
         path = tmp_path / f"m{i}.py"
         path.write_text(KERAS2 if i % 2 else "x = 1\n")
         paths.append(str(path))
-    outcomes = list(migrate_files(paths, MigrationOptions(), write=False, jobs=2))
+    outcomes = list(migrate_files(paths, MigrationOptions(), keras_rule_set(), write=False, jobs=2))
     assert [o.path for o in outcomes] == paths
     assert [o.result.changed for o in outcomes] == [bool(i % 2) for i in range(6)]

@@ -18,6 +18,8 @@ from typing import List, Optional, Tuple
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._files import write_atomic, write_bytes_atomic
 from keras_migrate.engine._runner import migrate_file
+from keras_migrate.engine._ruleset import RuleSet
+from keras_migrate.migrator import keras_rule_set
 
 __all__ = ["main", "ALL_BACKENDS"]
 
@@ -52,10 +54,11 @@ def imported_modules(data: bytes) -> List[str]:
     return sorted(found)
 
 
-def _migrate_one(src: str, out: str, options: MigrationOptions) -> Tuple[dict, str, List[str], List[str]]:
+def _migrate_one(src: str, out: str, options: MigrationOptions,
+                 rule_set: RuleSet) -> Tuple[dict, str, List[str], List[str]]:
     """Writes the migrated copy of src to out (the source's own bytes when nothing changes
     or it failed: encoding, BOM and newlines kept); returns its report entry."""
-    outcome = migrate_file(src, options, write=True, output_path=out, want_diff=True)
+    outcome = migrate_file(src, options, rule_set, write=True, output_path=out, want_diff=True)
     result = outcome.result
     with open(src, "rb") as handle:
         original = handle.read()
@@ -81,13 +84,14 @@ def _migrate_one(src: str, out: str, options: MigrationOptions) -> Tuple[dict, s
 def run(argv: List[str]) -> int:
     args = _parser().parse_args(argv)
     options = MigrationOptions(mode=args.mode)
+    rule_set = keras_rule_set()
     patches: List[str] = []
     files = []
     tf_only: List[str] = []
     runtime: List[str] = []
     for pair in args.file:
         src, out = pair.split("=", 1)
-        entry, diff, reasons, symbols = _migrate_one(src, out, options)
+        entry, diff, reasons, symbols = _migrate_one(src, out, options, rule_set)
         files.append(entry)
         patches.append(diff)
         tf_only.extend(r for r in reasons if r not in tf_only)

@@ -13,6 +13,7 @@ from keras_migrate.engine._diagnostics import display_path
 from keras_migrate.engine._report import dumps, json_report, sarif_report, summary_counts
 from keras_migrate.engine._runner import confine, discover, migrate_files
 from keras_migrate.cli import _runtime
+from keras_migrate.migrator import keras_rule_set
 
 __all__ = ["main", "build_parser", "is_target_pattern", "EXIT_OK", "EXIT_WOULD_CHANGE", "EXIT_FAILED", "EXIT_INTERRUPTED"]
 
@@ -156,9 +157,8 @@ def _main(argv: Optional[List[str]] = None) -> int:
     args.paths.extend(negative)
     if args.list_rules:
         from keras_migrate.cli._rules_doc import render_table
-        from keras_migrate.rules import ALL_RULES
 
-        sys.stdout.write(render_table(ALL_RULES))
+        sys.stdout.write(render_table(keras_rule_set().rules))
         return EXIT_OK
     if not args.paths:
         build_parser().error("give at least one PATH or target pattern")
@@ -173,6 +173,7 @@ def _main(argv: Optional[List[str]] = None) -> int:
 
 def _run_on_paths(args) -> int:
     options = MigrationOptions(mode=args.mode, disable=tuple(args.disable))
+    rule_set = keras_rule_set()
     for path in args.paths:
         if not os.path.exists(path):
             raise UsageError(f"{display_path(path)}: no such file or directory")
@@ -188,7 +189,7 @@ def _run_on_paths(args) -> int:
     jobs = os.cpu_count() or 1 if args.jobs == 0 else max(1, args.jobs)
     show_progress = not args.no_progress and len(files) >= 20 and sys.stderr.isatty()
     outcomes = refused + list(migrate_files(
-        files, options, write=write, output_for=output_for, want_diff=args.diff or args.check,
+        files, options, rule_set, write=write, output_for=output_for, want_diff=args.diff or args.check,
         jobs=jobs, progress=_progress(sys.stderr) if show_progress else None,
         before_write=_runtime.before_write if args.runtime == "copy" else None,
     ))
@@ -196,9 +197,9 @@ def _run_on_paths(args) -> int:
                                        else ([], []))
 
     if args.format == "json":
-        sys.stdout.write(dumps(json_report(outcomes, options)))
+        sys.stdout.write(dumps(json_report(outcomes, options, rule_set)))
     elif args.format == "sarif":
-        sys.stdout.write(dumps(sarif_report(outcomes)))
+        sys.stdout.write(dumps(sarif_report(outcomes, rule_set)))
     else:
         for o in outcomes:
             if args.diff and o.diff:
@@ -207,7 +208,8 @@ def _run_on_paths(args) -> int:
                 print(d.format())
     report_failed = False
     if args.report:
-        data = sarif_report(outcomes) if args.report.endswith(".sarif") else json_report(outcomes, options)
+        data = (sarif_report(outcomes, rule_set) if args.report.endswith(".sarif")
+                else json_report(outcomes, options, rule_set))
         try:
             _write_report(args.report, data)
         except OSError as exc:

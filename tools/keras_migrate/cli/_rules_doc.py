@@ -3,7 +3,7 @@ description and the inline before/after examples that are also their tests."""
 
 from __future__ import annotations
 
-from keras_migrate.engine._rule import Part
+from keras_migrate.rules._keras import Part
 
 __all__ = ["render_markdown", "render_table"]
 
@@ -12,7 +12,7 @@ _PART = {Part.TENSORFLOW: "1 (TensorFlow backend)", Part.AGNOSTIC: "2 (backend-a
 
 def render_table(rules) -> str:
     width = max(len(r.name) for r in rules)
-    lines = [f"{r.id}  {r.name:<{width}}  part {1 if r.part is Part.TENSORFLOW else 2}  {r.description}" for r in rules]
+    lines = [f"{r.id}  {r.name:<{width}}  part {2 if r.part is Part.AGNOSTIC else 1}  {r.description}" for r in rules]
     return "\n".join(lines) + "\n"
 
 
@@ -28,7 +28,7 @@ def render_markdown(rules) -> str:
         "|---|---|---|---|",
     ]
     for r in rules:
-        out.append(f"| {r.id} | `{r.name}` | {_PART[r.part]} | {r.description} |")
+        out.append(f"| {r.id} | `{r.name}` | {_PART[r.part or Part.TENSORFLOW]} | {r.description} |")
     for r in rules:
         out += ["", f"## {r.id} `{r.name}`", "", r.description, ""]
         for i, example in enumerate(r.EXAMPLES, 1):

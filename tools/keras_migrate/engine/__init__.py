@@ -1,19 +1,21 @@
-"""The traversal engine: API-agnostic. Rules and spec tables plug into it."""
+"""The traversal engine: API-agnostic. A RuleSet (rules, markers, report data) plugs into it."""
 
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
-from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source, select_rules
-from keras_migrate.engine._rule import Example, Part, Rule
+from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source
+from keras_migrate.engine._rule import Example, Rule
+from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
 
 __all__ = [
     "Diagnostic",
     "Example",
     "MigrationOptions",
     "MigrationResult",
-    "Part",
+    "Mode",
+    "ReportInfo",
     "Rule",
     "RuleContext",
+    "RuleSet",
     "Severity",
     "migrate_source",
-    "select_rules",
 ]

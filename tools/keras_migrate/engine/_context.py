@@ -33,10 +33,17 @@ class PendingDiagnostic:
 
 
 class RuleContext:
-    def __init__(self, source: str, path: str, options) -> None:
+    """Shared by the rules of one file. A migrator may subclass it (RuleSet.context) to
+    add its own helpers and per-file facts; the engine only uses what is here."""
+
+    def __init__(self, source: str, path: str, options, mode: str = "", runtime_module: Optional[str] = None) -> None:
         self.source = source
         self.path = path
         self.options = options
+        # The resolved mode name (options.mode or the rule set's default).
+        self.mode = mode
+        # Where use_runtime imports from; None when the rule set has no runtime module.
+        self.runtime_module = runtime_module
         self.names = ImportTracker()
         self.diagnostics: List[PendingDiagnostic] = []
         self.rules_fired: Dict[str, int] = collections.Counter()
@@ -53,13 +60,6 @@ class RuleContext:
     # -- name resolution ----------------------------------------------------------
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
         return self.names.qualified_name(node)
-
-    def keras_path(self, node: cst.CSTNode) -> Optional[str]:
-        """Path inside Keras ("layers.Dense") of a name, whatever import spelled it."""
-        from keras_migrate.spec import keras_path
-
-        qualified = self.names.qualified_name(node)
-        return None if qualified is None else keras_path(qualified)
 
     # -- results ------------------------------------------------------------------
     def report(self, rule_id, node, message, fix=None, severity=Severity.WARNING) -> None:
@@ -78,19 +78,21 @@ class RuleContext:
         if request not in self.imports_to_remove:
             self.imports_to_remove.append(request)
 
-    def require_keras(self) -> str:
-        """Local name under which the `keras` module is reachable; imports it if needed.
+    def require_module(self, module: str) -> str:
+        """Local name under which top-level `module` is reachable; imports it if needed.
 
         The import is requested even when the file binds the name already: the binding
         may come after this use (add_imports adds it only where none precedes the use)."""
-        local = self.names.local_name_for("keras") or "keras"
-        self.add_import("keras", asname=None if local == "keras" else local)
+        local = self.names.local_name_for(module) or module
+        self.add_import(module, asname=None if local == module else local)
         return local
 
     def use_runtime(self, symbol: str) -> None:
-        """Migrated code needs `symbol` from our runtime-support module."""
+        """Migrated code needs `symbol` from the rule set's runtime-support module."""
+        if self.runtime_module is None:
+            raise RuntimeError("this rule set has no runtime module")
         self.runtime_imports.add(symbol)
-        self.add_import(self.options.runtime_module, symbol)
+        self.add_import(self.runtime_module, symbol)
 
     def keep_on_tensorflow(self, rule_id: str, node: cst.CSTNode, reason: str) -> None:
         self.tensorflow_only.append((rule_id, node, reason))

@@ -19,7 +19,7 @@ def display_path(path: str) -> str:
 
 class Severity(str, enum.Enum):
     # "error": the file could not be migrated at all (parse/decode/write failure).
-    # "warning": code was left as is and needs a manual edit to work on Keras 3.
+    # "warning": code was left as is and needs a manual edit to work after migration.
     # "info": code was rewritten but a human should glance at it.
     ERROR = "error"
     WARNING = "warning"

@@ -78,7 +78,7 @@ class _Uses(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if self.found or isinstance(node, (cst.Import, cst.ImportFrom)):
             return False  # imports bind names, they do not read them
-        if isinstance(node, cst.Attribute):  # `x.keras`: only `x` is read
+        if isinstance(node, cst.Attribute):  # `x.y`: only `x` is read
             node.value.visit(self)
             return False
         if isinstance(node, cst.Name) and node.value in self.names:

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import sys
 import threading
-from typing import Dict, List, Optional, Sequence, Tuple, Type
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -16,14 +16,11 @@ from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
 from keras_migrate.engine._imports import add_imports, reads_before_import, remove_unused_imports
-from keras_migrate.engine._rule import Part, Rule
+from keras_migrate.engine._rule import Rule
+from keras_migrate.engine._ruleset import RuleSet
 from keras_migrate.engine._transformer import BatchedTransformer
 
-__all__ = ["MigrationOptions", "MigrationResult", "migrate_source", "select_rules", "KERAS_MARKERS"]
-
-# A file mentioning none of these cannot use Keras: it is returned byte-identical
-# without even being parsed (most files of a monorepo).
-KERAS_MARKERS = ("keras", "tensorflow_addons", "tfa.")
+__all__ = ["MigrationOptions", "MigrationResult", "migrate_source"]
 
 PARSE_ERROR = "KM001"
 INVALID_OUTPUT = "KM002"
@@ -34,16 +31,13 @@ TOO_DEEP = "KM008"
 
 @dataclasses.dataclass(frozen=True)
 class MigrationOptions:
-    # "agnostic": parts 1 and 2 of the guide (default); "tensorflow": part 1 only.
-    mode: str = "agnostic"
-    runtime_module: str = "keras_migrate_runtime"
+    # One of the rule set's modes (None: its default mode).
+    mode: Optional[str] = None
+    # Where migrated code imports runtime support from (None: the rule set's module).
+    runtime_module: Optional[str] = None
     # Restrict to these rule ids / names (None: all rules of the mode).
     only: Optional[Tuple[str, ...]] = None
     disable: Tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.mode not in ("agnostic", "tensorflow"):
-            raise ValueError(f"mode must be 'agnostic' or 'tensorflow', got {self.mode!r}")
 
 
 @dataclasses.dataclass
@@ -62,23 +56,6 @@ class MigrationResult:
         return bool(self.runtime_symbols)
 
 
-def select_rules(options: MigrationOptions, rules: Optional[Sequence[Type[Rule]]] = None) -> List[Type[Rule]]:
-    if rules is None:
-        from keras_migrate.rules import ALL_RULES
-
-        rules = ALL_RULES
-    chosen = []
-    for rule in rules:
-        if options.mode == "tensorflow" and rule.part is Part.AGNOSTIC:
-            continue
-        if options.only is not None and rule.id not in options.only and rule.name not in options.only:
-            continue
-        if rule.id in options.disable or rule.name in options.disable:
-            continue
-        chosen.append(rule)
-    return chosen
-
-
 def _unchanged(path: str, source: str, diagnostics=()) -> MigrationResult:
     return MigrationResult(path, source, False, list(diagnostics), {}, [], [], failed=bool(diagnostics))
 
@@ -91,15 +68,18 @@ def migrate_source(
     source: str,
     path: str = "<string>",
     options: MigrationOptions = MigrationOptions(),
-    rules: Optional[Sequence[Type[Rule]]] = None,
+    *,
+    rule_set: RuleSet,
 ) -> MigrationResult:
     """Never raises for bad input or a rule's bug: those become ERROR diagnostics and the
-    source comes back unchanged. Characters no rule touched come back exactly."""
-    if not any(marker in source for marker in KERAS_MARKERS):
+    source comes back unchanged. Characters no rule touched come back exactly.
+    (ValueError for options the rule set does not know: a caller's bug.)"""
+    rule_set.mode(options)
+    if not rule_set.may_apply(source):
         return _unchanged(path, source)
     text, restore = _lossless(source)
     try:
-        result = _deep_when_needed(lambda: _migrate(text, path, options, rules))
+        result = _deep_when_needed(lambda: _migrate(text, path, options, rule_set))
     except _RuleFailure as failure:
         return _unchanged(path, source, [failure.diagnostic(path)])
     except RecursionError:
@@ -267,7 +247,13 @@ def _invalid_output(path: str, exc: SyntaxError) -> Diagnostic:
                   "report this as a keras_migrate bug")
 
 
-def _migrate(source: str, path: str, options: MigrationOptions, rules) -> MigrationResult:
+def _new_context(source: str, path: str, options: MigrationOptions, rule_set: RuleSet) -> RuleContext:
+    return rule_set.context_class()(
+        source, path, options, mode=rule_set.mode(options).name,
+        runtime_module=options.runtime_module or rule_set.runtime_module)
+
+
+def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSet) -> MigrationResult:
     # CPython judges first (about 8% of a libcst parse): its positions are right where
     # libcst's are off (by lines for parser errors, always 1:1 for tokenizer errors), and
     # libcst's native parser must never see what Python refuses (3000 nested brackets
@@ -280,8 +266,8 @@ def _migrate(source: str, path: str, options: MigrationOptions, rules) -> Migrat
     except cst.ParserSyntaxError as exc:
         return _unchanged(path, source, [_libcst_refused(path, exc)])
 
-    ctx = RuleContext(source, path, options)
-    active = [rule(ctx) for rule in select_rules(options, rules) if rule.applies_to(source)]
+    ctx = _new_context(source, path, options, rule_set)
+    active = [rule(ctx) for rule in rule_set.select(options) if rule.applies_to(source)]
     if not active:
         return _unchanged(path, source)
     try:

@@ -1,7 +1,7 @@
 """Import/alias tracking and fast qualified-name resolution.
 
 libcst's QualifiedNameProvider runs full scope analysis and costs several times a
-parse. Keras code reaches the API almost exclusively through module-level imports, so
+parse. Library code reaches an API almost exclusively through module-level imports, so
 we record what each imported local name is bound to as the traversal meets the import
 statements and resolve dotted chains against that table: O(chain length) per lookup,
 cached per node. Local shadowing of an imported name is not modelled (documented
@@ -72,7 +72,7 @@ class ImportTracker:
             self.bindings[local] = f"{module}.{alias.name.value}"
 
     def record_alias(self, local: str, value: cst.BaseExpression) -> None:
-        """`Dense = tf.keras.layers.Dense` makes `Dense` an alias too."""
+        """`Dense = lib.layers.Dense` makes `Dense` an alias too."""
         target = self.qualified_name(value)
         if target is not None:
             self.bindings[local] = target

@@ -39,8 +39,9 @@ def summary_counts(outcomes) -> Dict[str, object]:
     }
 
 
-def json_report(outcomes, options) -> dict:
+def json_report(outcomes, options, rule_set) -> dict:
     outcomes = list(outcomes)
+    info = rule_set.report
     files = []
     for o in outcomes:
         r = o.result
@@ -50,18 +51,17 @@ def json_report(outcomes, options) -> dict:
             "failed": r.failed,
             "rules_fired": r.rules_fired,
             "diagnostics": [d.to_json() for d in r.diagnostics],
-            "backends": ["tensorflow"] if r.tensorflow_only else ["jax", "tensorflow", "torch"],
+            "backends": list(info.restricted_backends if r.tensorflow_only else info.backends),
             "tensorflow_only": r.tensorflow_only,
             "runtime_symbols": r.runtime_symbols,
         })
-    return {"tool": "keras_migrate", "mode": options.mode, "summary": summary_counts(outcomes), "files": files}
+    return {"tool": info.tool, "mode": rule_set.mode(options).name, "summary": summary_counts(outcomes),
+            "files": files}
 
 
-def sarif_report(outcomes) -> dict:
-    from keras_migrate.rules import ALL_RULES
-
+def sarif_report(outcomes, rule_set) -> dict:
     rules_meta = [
-        {"id": r.id, "name": r.name, "shortDescription": {"text": r.description}} for r in ALL_RULES
+        {"id": r.id, "name": r.name, "shortDescription": {"text": r.description}} for r in rule_set.rules
     ]
     results: List[dict] = []
     for o in outcomes:
@@ -79,7 +79,7 @@ def sarif_report(outcomes) -> dict:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "keras_migrate", "rules": rules_meta}}, "results": results}],
+        "runs": [{"tool": {"driver": {"name": rule_set.report.tool, "rules": rules_meta}}, "results": results}],
     }
 
 

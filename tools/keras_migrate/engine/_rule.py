@@ -8,9 +8,8 @@ not visitors themselves: the engine batches every active rule into ONE traversal
 from __future__ import annotations
 
 import dataclasses
-import enum
 import textwrap
-from typing import TYPE_CHECKING, ClassVar, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, ClassVar, Hashable, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -19,30 +18,24 @@ from keras_migrate.engine._diagnostics import Severity
 if TYPE_CHECKING:
     from keras_migrate.engine._context import RuleContext
 
-__all__ = ["Example", "Part", "Rule"]
-
-
-class Part(str, enum.Enum):
-    # Part 1 of the guide: needed to run on Keras 3 at all (TensorFlow backend).
-    TENSORFLOW = "tensorflow"
-    # Part 2 of the guide: makes the code backend-agnostic (JAX, PyTorch).
-    AGNOSTIC = "agnostic"
+__all__ = ["Example", "Rule"]
 
 
 @dataclasses.dataclass(frozen=True)
 class Example:
     """A before/after pair that doubles as documentation and as a test.
 
-    `diagnostics` lists the rule ids expected, in order; `mode` selects the rule set
-    the example is run with when `full` is set (otherwise only the owning rule runs).
+    `diagnostics` lists the rule ids expected, in order; `mode` selects the rule set's
+    mode (None: its default); `full` runs every rule of that mode (otherwise only the
+    owning rule runs).
     """
 
     before: str
     after: Optional[str] = None  # None: the source must come out unchanged
     diagnostics: Tuple[str, ...] = ()
     full: bool = False
-    mode: str = "agnostic"
-    tensorflow_only: bool = False  # the file must be reported as TF-only
+    mode: Optional[str] = None
+    tensorflow_only: bool = False  # the file must be reported as kept on one backend
 
     def dedented(self) -> Tuple[str, str]:
         before = textwrap.dedent(self.before).lstrip("\n")
@@ -54,7 +47,8 @@ class Rule:
     id: ClassVar[str]
     name: ClassVar[str]
     description: ClassVar[str]
-    part: ClassVar[Part] = Part.TENSORFLOW
+    # Which modes run the rule: a mode skips the parts its RuleSet.Mode lists (None: every mode).
+    part: ClassVar[Optional[Hashable]] = None
     # Cheap text filter: the rule is skipped for files containing none of these.
     TRIGGERS: ClassVar[Sequence[str]] = ()
     EXAMPLES: ClassVar[Sequence[Example]] = ()

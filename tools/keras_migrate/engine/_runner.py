@@ -15,9 +15,8 @@ from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 from keras_migrate.engine._diagnostics import Diagnostic, Severity, display_path
 from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
-from keras_migrate.engine._migrate import (
-    INTERNAL_ERROR, KERAS_MARKERS, MigrationOptions, MigrationResult, _unchanged, migrate_source,
-)
+from keras_migrate.engine._migrate import INTERNAL_ERROR, MigrationOptions, MigrationResult, _unchanged, migrate_source
+from keras_migrate.engine._ruleset import RuleSet
 
 __all__ = ["FileOutcome", "confine", "discover", "display_path", "migrate_file", "migrate_files", "unified_diff"]
 
@@ -121,13 +120,10 @@ def _failure(path: str, rule_id: str, message: str, fix: Optional[str] = None,
     return _unchanged(path, "", [Diagnostic(rule_id, path, line, column, Severity.ERROR, message, fix)])
 
 
-def _mentions_markers(raw: bytes) -> bool:
-    return any(marker.encode("ascii") in raw for marker in KERAS_MARKERS)
-
-
 def migrate_file(
     path: str,
     options: MigrationOptions,
+    rule_set: RuleSet,
     write: bool = True,
     output_path: Optional[str] = None,
     want_diff: bool = False,
@@ -140,20 +136,20 @@ def migrate_file(
     what the new code needs in place first); if it raises OSError the file is not written.
     """
     try:
-        return _migrate_file(path, options, write, output_path, want_diff, before_write)
+        return _migrate_file(path, options, rule_set, write, output_path, want_diff, before_write)
     except Exception as exc:  # per-file isolation: one file's bug must not stop the run
         return FileOutcome(path, _failure(
             path, INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {exc}; file left untouched",
             "report this as a keras_migrate bug"))
 
 
-def _migrate_file(path, options, write, output_path, want_diff, before_write) -> FileOutcome:
+def _migrate_file(path, options, rule_set, write, output_path, want_diff, before_write) -> FileOutcome:
     try:
         snapshot = read_bytes(path)
     except OSError as exc:
         return FileOutcome(path, _failure(path, DECODE_ERROR, f"cannot read: {exc.strerror or exc}"))
-    if not _mentions_markers(snapshot.raw):
-        # Cannot use Keras: byte-identical whatever its encoding (no decoding at all).
+    if not rule_set.may_apply_to_bytes(snapshot.raw):
+        # No rule can apply: byte-identical whatever its encoding (no decoding at all).
         outcome = FileOutcome(path, _unchanged(path, ""))
         if write and output_path is not None:
             _write(outcome, output_path, snapshot.raw, snapshot, in_place=False, before_write=None)
@@ -164,7 +160,7 @@ def _migrate_file(path, options, write, output_path, want_diff, before_write) ->
         return FileOutcome(path, _failure(
             path, DECODE_ERROR, str(exc),
             "save the file as UTF-8 or declare its encoding (# -*- coding: ... -*-)", exc.line, exc.column))
-    result = migrate_source(source, path, options)
+    result = migrate_source(source, path, options, rule_set=rule_set)
     outcome = FileOutcome(path, result)
     if want_diff:
         outcome.diff = unified_diff(path, source, result.code)
@@ -199,7 +195,7 @@ def _write(outcome: FileOutcome, target: str, data: bytes, snapshot: Snapshot, i
            before_write: Optional[Callable[[str, str], None]]) -> None:
     if in_place and snapshot.read_only:
         _refuse(outcome, READ_ONLY_ERROR, "read-only file: not written (it needs migrating)",
-                "make it writable (chmod u+w) and rerun, or leave it on Keras 2 deliberately")
+                "make it writable (chmod u+w) and rerun, or leave it unmigrated deliberately")
         return
     try:
         if before_write is not None:
@@ -218,8 +214,8 @@ def _write(outcome: FileOutcome, target: str, data: bytes, snapshot: Snapshot, i
 
 
 def _worker(args):
-    path, options, write, output_path, want_diff, before_write = args
-    return migrate_file(path, options, write, output_path, want_diff, before_write)
+    path, options, rule_set, write, output_path, want_diff, before_write = args
+    return migrate_file(path, options, rule_set, write, output_path, want_diff, before_write)
 
 
 def _worker_init() -> None:
@@ -254,6 +250,7 @@ def _exit_with_parent(parent: int) -> None:
 def migrate_files(
     paths: Sequence[str],
     options: MigrationOptions,
+    rule_set: RuleSet,
     write: bool = True,
     output_for: Optional[Callable[[str], Optional[str]]] = None,
     want_diff: bool = False,
@@ -261,8 +258,10 @@ def migrate_files(
     progress: Optional[Callable[[int, int], None]] = None,
     before_write: Optional[Callable[[str, str], None]] = None,
 ) -> Iterator[FileOutcome]:
-    """Yields outcomes in input order. `before_write` must be picklable when jobs > 1."""
-    work = [(p, options, write, output_for(p) if output_for else None, want_diff, before_write) for p in paths]
+    """Yields outcomes in input order. `before_write` and the rule set must be picklable
+    when jobs > 1 (module-level classes and functions are)."""
+    work = [(p, options, rule_set, write, output_for(p) if output_for else None, want_diff, before_write)
+            for p in paths]
     total = len(work)
     if jobs <= 1 or total < 2:
         for i, item in enumerate(work, 1):

@@ -190,7 +190,7 @@ class AutographControlFlow(Rule):
         if index is None:
             return updated
         self.ctx.notes.setdefault(CLASSES_NOTE, set()).add(id(original))
-        if self.ctx.options.mode != "tensorflow":
+        if self.ctx.mode != "tensorflow":
             source = next(m for m in original.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "call")
             self.ctx.keep_on_tensorflow(self.id, source, _REASON)
         call = members[index]

@@ -319,7 +319,7 @@ class CallSignatures(Rule):
         symbol = key.rsplit(".", 1)[1]
         local = f"TimeMajor{symbol}"
         self.ctx.runtime_imports.add(symbol)
-        self.ctx.add_import(self.ctx.options.runtime_module, symbol, local)
+        self.ctx.add_import(self.ctx.runtime_module, symbol, local)
         if isinstance(original.func, cst.Name):
             binding = self.ctx.names.bindings.get(original.func.value, "")
             for module in {"keras.layers", binding.rsplit(".", 1)[0]}:

@@ -29,7 +29,8 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import in_keras_class_method
 from keras_migrate.rules._args import code
 from keras_migrate.rules._variables import known_variable

@@ -6,7 +6,8 @@ from typing import Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused
 from keras_migrate.rules._args import code, parenthesize
 

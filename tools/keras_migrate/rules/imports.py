@@ -164,7 +164,7 @@ class Imports(Rule):
                 self._report_removed(node, path)
                 target = full
             elif path in RUNTIME_SYMBOLS:
-                target = f"{self.ctx.options.runtime_module}.{RUNTIME_SYMBOLS[path]}"
+                target = f"{self.ctx.runtime_module}.{RUNTIME_SYMBOLS[path]}"
                 self.ctx.runtime_imports.add(RUNTIME_SYMBOLS[path])
             else:
                 target = map_keras_name(full) or full

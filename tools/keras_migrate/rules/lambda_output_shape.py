@@ -117,7 +117,7 @@ class LambdaOutputShape(Rule):
             if _matches(qualified, LAMBDA_OPAQUE):
                 return ast.unparse(node.func)
             if _matches(qualified, LAMBDA_UNTRACEABLE) or (
-                    self.ctx.options.mode == "tensorflow" and _matches(qualified, LAMBDA_UNTRACEABLE_TF_MODE)):
+                    self.ctx.mode == "tensorflow" and _matches(qualified, LAMBDA_UNTRACEABLE_TF_MODE)):
                 operands = list(node.args) + [kw.value for kw in node.keywords]
                 if qualified.endswith(("gather", "gather_nd", "embedding_lookup")):
                     # only the indices must be integers; float params trace fine

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context
 
 __all__ = ["NumpyMethod"]

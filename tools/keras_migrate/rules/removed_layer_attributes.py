@@ -202,7 +202,7 @@ class RemovedLayerAttributes(Rule):
         attr = f"{label}_tracker"
         trackers = self._trackers.setdefault(id(cls), {})
         trackers.setdefault(attr, name)
-        if self.ctx.options.mode == "agnostic":
+        if self.ctx.mode == "agnostic":
             self.ctx.keep_on_tensorflow(self.id, original, _METRIC_REASON)
         self.fired()
         value = bound["value"]
@@ -244,7 +244,7 @@ class RemovedLayerAttributes(Rule):
 
     def _mark_eager(self, call: cst.Call) -> None:
         self._eager_file = True
-        if self.ctx.options.mode == "agnostic":
+        if self.ctx.mode == "agnostic":
             self.ctx.keep_on_tensorflow(self.id, call, _EAGER_REASON)
         if _is_super_init(call):
             cls = self.ctx.class_stack[-1]

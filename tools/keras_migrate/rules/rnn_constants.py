@@ -96,7 +96,7 @@ class RnnConstants(Rule):
         if not self._handled or self.ctx.keras_path(original.func) != _GENERIC:
             return updated
         self.ctx.runtime_imports.add(_RUNTIME_SYMBOL)
-        self.ctx.add_import(self.ctx.options.runtime_module, _RUNTIME_SYMBOL, _LOCAL_NAME)
+        self.ctx.add_import(self.ctx.runtime_module, _RUNTIME_SYMBOL, _LOCAL_NAME)
         if isinstance(original.func, cst.Name):
             binding = self.ctx.names.bindings.get(original.func.value, "")
             for module in {"keras.layers", binding.rsplit(".", 1)[0]}:

@@ -6,7 +6,8 @@ from typing import Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, in_keras_class_method
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS

@@ -8,7 +8,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
 from keras_migrate.rules._scan import cst_scope
 from keras_migrate.rules._args import code, parenthesize

@@ -248,7 +248,7 @@ class TfOpsOnKerasTensors(Rule):
         super().__init__(ctx)
         self._tensors: Optional[_KerasTensors] = None
         self._helper = None
-        if ctx.options.mode != "tensorflow":
+        if ctx.mode != "tensorflow":
             return
         tree = _scan.file_ast(ctx)
         if tree is not None:

@@ -9,7 +9,8 @@ import libcst as cst
 
 from keras_migrate.engine._names import module_name
 
-from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import code
 from keras_migrate.spec._tf_ops import TF_RANDOM_OPS

@@ -15,7 +15,8 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import TF_NAMESPACES_OWNED_ELSEWHERE, TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME

@@ -15,7 +15,8 @@ import libcst as cst
 
 from keras_migrate.engine._names import module_name
 
-from keras_migrate.engine import Example, Part, Rule
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import bind, code
 from keras_migrate.rules._variables import PLAIN, rewrite_method

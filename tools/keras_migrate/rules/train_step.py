@@ -34,7 +34,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Part, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
 from keras_migrate.rules._args import bind, code
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call

@@ -127,6 +127,7 @@ def _migrate_tree(root: str, mirror: str, mode: str, scratch: str):
     """Migrated copies of root's Python files under mirror; per-file results by path."""
     from keras_migrate.engine import MigrationOptions
     from keras_migrate.engine._runner import discover, migrate_files
+    from keras_migrate.migrator import keras_rule_set
 
     inside = os.path.relpath(scratch, root)
     files = discover([root], exclude=[] if inside.startswith("..") else [os.path.join(root, inside, "*")])
@@ -135,7 +136,8 @@ def _migrate_tree(root: str, mirror: str, mode: str, scratch: str):
     def output_for(path: str) -> str:
         return os.path.join(mirror, os.path.relpath(path, root))
 
-    for outcome in migrate_files(files, MigrationOptions(mode=mode), write=True, output_for=output_for):
+    for outcome in migrate_files(files, MigrationOptions(mode=mode), keras_rule_set(), write=True,
+                                 output_for=output_for):
         results[os.path.abspath(outcome.path)] = outcome.result
     return results
 
