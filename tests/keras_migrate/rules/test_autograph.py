@@ -101,7 +101,7 @@ class _FakeConverter(Rule):
     description = "Test double."
 
     def leave_If(self, original, updated):
-        self.ctx.notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+        self.ctx.node_notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
         return updated
 
 

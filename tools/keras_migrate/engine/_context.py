@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import collections
 import dataclasses
 from typing import Dict, List, Optional, Set, Tuple
@@ -45,6 +46,9 @@ class RuleContext:
         # Where use_runtime imports from; None when the rule set has no runtime module.
         self.runtime_module = runtime_module
         self.names = ImportTracker()
+        # CPython's ast of `source` when the engine has one (it parses the file to judge
+        # its syntax): rules' pre-scans share it instead of parsing again.
+        self.tree: Optional[ast.Module] = None
         self.diagnostics: List[PendingDiagnostic] = []
         self.rules_fired: Dict[str, int] = collections.Counter()
         self.imports_to_add: List[ImportRequest] = []
@@ -56,6 +60,8 @@ class RuleContext:
         self.function_stack: List[cst.FunctionDef] = []
         # Free-form per-file notes rules leave for each other, keyed by rule name.
         self.notes: Dict[str, object] = {}
+        # Notes about nodes (keyed by or holding id(node)), emptied by forget_nodes().
+        self.node_notes: Dict[object, object] = {}
 
     # -- name resolution ----------------------------------------------------------
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
@@ -96,6 +102,20 @@ class RuleContext:
 
     def keep_on_tensorflow(self, rule_id: str, node: cst.CSTNode, reason: str) -> None:
         self.tensorflow_only.append((rule_id, node, reason))
+
+    def forget_nodes(self) -> None:
+        """Called between parts of a large file (see _parts.py): the part's nodes are
+        freed and their ids reused, so nothing keyed by id(node) may be kept."""
+        self.names.forget_nodes()
+        self.node_notes.clear()
+
+    def release(self) -> None:
+        """The traversal is over: drop what rules kept for it (a large file's notes and
+        ast are large; the engine still needs the results)."""
+        self.tree = None
+        self.notes.clear()
+        self.node_notes.clear()
+        self.names.forget_nodes()
 
     # -- enclosing scopes -----------------------------------------------------------
     @property

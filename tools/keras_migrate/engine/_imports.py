@@ -9,13 +9,13 @@ which costs about four parses per file, while only top-level statements matter h
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine._names import module_name
 
-__all__ = ["add_imports", "reads_before_import", "remove_unused_imports"]
+__all__ = ["add_imports", "import_plan", "reads_before_import", "remove_unused_imports"]
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:
@@ -108,37 +108,47 @@ def _bound_name(request) -> str:
     return request.asname or request.obj or request.module.split(".", 1)[0]
 
 
-def _insert_at(body: Sequence[cst.CSTNode], names) -> int:
-    """Where new imports go: after the file's imports that precede the first statement
-    reading one of `names` (so environment set-up the file does before importing its
-    framework stays before it), and in any case before that statement."""
-    floor = 0
-    for i, stmt in enumerate(body):
-        if (i == 0 and _is_docstring(stmt)) or _is_future(stmt):
-            floor = i + 1
-        else:
-            break
-    insert_at = floor
-    for i, stmt in enumerate(body[floor:], floor):
+def import_plan(statements: Iterable[cst.CSTNode], requests) -> Tuple[int, List[cst.SimpleStatementLine]]:
+    """(index in the module body where new imports go, the import statements to add there).
+
+    Where: after the file's imports that precede the first statement reading one of the
+    requested names (so environment set-up the file does before importing its framework
+    stays before it), and in any case before that statement. `statements` is the module
+    body, read lazily: only statements up to that first reader are looked at (a file
+    migrated in parts is not parsed again beyond it)."""
+    names = {_bound_name(req) for req in requests}
+    at_floor = True  # among the docstring and __future__ imports new imports must follow
+    insert_at = 0
+    # Statements with imports before the insertion point, with their index: an import
+    # of the name placed after its first use does not count (module-level code before
+    # it would raise NameError).
+    imports: List[Tuple[int, cst.CSTNode]] = []
+    for i, stmt in enumerate(statements):
+        if at_floor and ((i == 0 and _is_docstring(stmt)) or _is_future(stmt)):
+            insert_at = i + 1
+            imports.append((i, stmt))
+            continue
+        at_floor = False
         if _uses(stmt, names):
-            return insert_at
+            break
         if _import_only(stmt):
             insert_at = i + 1
-    return insert_at
+        if any(True for _ in _import_smalls(stmt)):
+            imports.append((i, stmt))
+    before = [stmt for i, stmt in imports if i < insert_at]
+    new_lines: List[cst.SimpleStatementLine] = []
+    for req in requests:
+        if _present(before, req.module, req.obj, req.asname) or _present(new_lines, req.module, req.obj, req.asname):
+            continue
+        new_lines.append(_new_statement(req.module, req.obj, req.asname))
+    return insert_at, new_lines
 
 
 def add_imports(module: cst.Module, requests) -> cst.Module:
-    body: List[cst.CSTNode] = list(module.body)
-    at = _insert_at(body, {_bound_name(req) for req in requests})
-    new_lines = []
-    for req in requests:
-        # An import of the name placed after its first use does not count: module-level
-        # code before it would raise NameError.
-        if _present(body[:at], req.module, req.obj, req.asname) or _present(new_lines, req.module, req.obj, req.asname):
-            continue
-        new_lines.append(_new_statement(req.module, req.obj, req.asname))
+    at, new_lines = import_plan(module.body, requests)
     if not new_lines:
         return module
+    body: List[cst.CSTNode] = list(module.body)
     body[at:at] = new_lines
     return module.with_changes(body=body)
 

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import sys
 import threading
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
@@ -15,7 +15,10 @@ from keras_migrate.engine._codegen import module_code
 from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
-from keras_migrate.engine._imports import add_imports, reads_before_import, remove_unused_imports
+from keras_migrate.engine._imports import add_imports, import_plan, reads_before_import, remove_unused_imports
+from keras_migrate.engine._parts import (
+    PART_THRESHOLD, PREFIX_LINES, Layout, Part, layout_of, parse_code, parse_part, split_parts,
+)
 from keras_migrate.engine._rule import Rule
 from keras_migrate.engine._ruleset import RuleSet
 from keras_migrate.engine._transformer import BatchedTransformer
@@ -183,7 +186,7 @@ class _RuleFailure(Exception):
             f"report this as a keras_migrate bug; meanwhile `--disable {self.rule_id}` skips the rule")
 
 
-def _failure_from(exc: BaseException, module: cst.Module, source: str) -> _RuleFailure:
+def _failure_from(exc: BaseException, module: cst.Module, source: str, first_line: int = 1) -> _RuleFailure:
     """Which rule raised, and at which node: read off the traceback (free when nothing
     fails, unlike a try/except around every dispatch)."""
     rule_id, node, where = "engine", None, "?"
@@ -200,23 +203,23 @@ def _failure_from(exc: BaseException, module: cst.Module, source: str) -> _RuleF
     line, column = 1, 1
     if node is not None:
         line, column = node_starts(module, [node], source).get(id(node), (1, 1))
+        line += first_line - 1
     return _RuleFailure(rule_id, line, column, exc, where)
 
 
 # -- syntax errors ------------------------------------------------------------------------------
-def _compile_error(source: str, path: str) -> Optional[Tuple[int, int, str]]:
-    """(line, column, message) of CPython's own complaint about `source`, if any."""
+def _compile_error(source: str, path: str) -> Tuple[Optional[Tuple[int, int, str]], Optional[ast.Module]]:
+    """((line, column, message) of CPython's own complaint about `source`, if any; its ast)."""
     try:
-        compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        return None, compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
-        return exc.lineno or 1, exc.offset or 1, exc.msg
+        return (exc.lineno or 1, exc.offset or 1, exc.msg), None
     except ValueError as exc:  # null bytes (3.11)
         at = source.find("\0")
         line = source.count("\n", 0, max(at, 0)) + 1
-        return line, max(at, 0) - (source.rfind("\n", 0, max(at, 0)) + 1) + 1, str(exc)
+        return (line, max(at, 0) - (source.rfind("\n", 0, max(at, 0)) + 1) + 1, str(exc)), None
     except (RecursionError, MemoryError):
-        return 1, 1, "too deeply nested for Python's compiler (Python cannot import this file either)"
-    return None
+        return (1, 1, "too deeply nested for Python's compiler (Python cannot import this file either)"), None
 
 
 def _syntax_error(path: str, found: Tuple[int, int, str]) -> Diagnostic:
@@ -225,8 +228,8 @@ def _syntax_error(path: str, found: Tuple[int, int, str]) -> Diagnostic:
                   "fix the syntax error (the file was left untouched)")
 
 
-def _libcst_refused(path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
-    return _error(path, PARSE_ERROR, exc.raw_line, exc.raw_column + 1,
+def _libcst_refused(path: str, exc: cst.ParserSyntaxError, lines_before: int = 0) -> Diagnostic:
+    return _error(path, PARSE_ERROR, exc.raw_line + lines_before, exc.raw_column + 1,
                   f"Python accepts this file but libcst cannot parse it: {exc.message}",
                   "report this as a keras_migrate limitation (the file was left untouched)")
 
@@ -258,15 +261,20 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     # libcst's are off (by lines for parser errors, always 1:1 for tokenizer errors), and
     # libcst's native parser must never see what Python refuses (3000 nested brackets
     # crash it; a 5000-link chain takes minutes).
-    found = _compile_error(source, path)
+    found, tree = _compile_error(source, path)
     if found is not None:
         return _unchanged(path, source, [_syntax_error(path, found)])
+    parts = split_parts(source, tree) if len(source) >= PART_THRESHOLD else None
+    layout = layout_of(source) if parts is not None else None
+    ctx = _new_context(source, path, options, rule_set)
+    ctx.tree, tree = tree, None  # the rules' only reference: released with the context
+    if layout is not None:
+        return _migrate_parts(source, path, ctx, rule_set.select(options), parts, layout)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return _unchanged(path, source, [_libcst_refused(path, exc)])
 
-    ctx = _new_context(source, path, options, rule_set)
     active = [rule(ctx) for rule in rule_set.select(options) if rule.applies_to(source)]
     if not active:
         return _unchanged(path, source)
@@ -276,10 +284,23 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
         raise  # valid but deep code: retried on a deeper stack
     except Exception as exc:
         raise _failure_from(exc, module, source) from exc
+    ctx.release()
     if ctx.imports_to_add:
         new_module = add_imports(new_module, ctx.imports_to_add)
     code = module_code(new_module) if new_module is not module else source
     diagnostics = _resolve_positions(module, ctx)
+    del module
+
+    def prune(tree: ast.Module, used: Set[str]) -> str:
+        pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
+        return code if pruned is new_module else module_code(pruned)
+
+    return _finish(source, path, code, ctx, diagnostics, _reasons(ctx.tensorflow_only), prune)
+
+
+def _finish(source: str, path: str, code: str, ctx: RuleContext, diagnostics: List[Diagnostic],
+            tf_only: List[str], prune: Callable[[ast.Module, Set[str]], str]) -> MigrationResult:
+    """Judge the migrated code, drop the imports rules asked to remove, and sum up."""
     if code != source:
         # A rule bug must never corrupt a file. CPython's own parser is the judge (and
         # ~5x faster than a libcst re-parse); its tree also tells which names are used.
@@ -303,13 +324,7 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
             ])
         if ctx.imports_to_remove:
             used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-            pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
-            if pruned is not new_module:
-                code = module_code(pruned)
-    tf_only = []
-    for rule_id, node, reason in ctx.tensorflow_only:
-        if reason not in tf_only:
-            tf_only.append(reason)
+            code = prune(tree, used)
     return MigrationResult(
         path=path,
         code=code,
@@ -321,16 +336,134 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     )
 
 
-def _resolve_positions(module: cst.Module, ctx: RuleContext) -> List[Diagnostic]:
+def _reasons(tensorflow_only, into: Optional[List[str]] = None) -> List[str]:
+    """The distinct reasons, first seen first."""
+    out = [] if into is None else into
+    for _rule_id, _node, reason in tensorflow_only:
+        if reason not in out:
+            out.append(reason)
+    return out
+
+
+# -- a large file, in parts (see _parts.py) ------------------------------------------------------
+def _migrate_parts(source: str, path: str, ctx: RuleContext, rules: Sequence[Type[Rule]],
+                   parts: List[Part], layout: Layout) -> MigrationResult:
+    """The same result as one tree, holding one part's tree at a time."""
+    active = [rule(ctx) for rule in rules if rule.applies_to(source)]
+    if not active:
+        return _unchanged(path, source)
+    transformer = BatchedTransformer(ctx, active)
+    codes: List[str] = []
+    diagnostics: List[Diagnostic] = []
+    tf_only: List[str] = []
+    for part in parts:
+        try:
+            module = parse_part(part, layout)
+        except cst.ParserSyntaxError as exc:
+            lines_before = part.first_line - 1 - (PREFIX_LINES if part.prefixed else 0)
+            return _unchanged(path, source, [_libcst_refused(path, exc, lines_before)])
+        try:
+            new_module = module.visit(transformer)
+        except RecursionError:
+            raise
+        except Exception as exc:
+            raise _failure_from(exc, module, part.text, part.first_line) from exc
+        codes.append(module_code(new_module) if new_module is not module else part.text)
+        # Positions now, while the part's tree exists; then nothing may keep its nodes.
+        diagnostics += _resolve_positions(module, ctx, part.text, part.first_line)
+        _reasons(ctx.tensorflow_only, tf_only)
+        ctx.diagnostics.clear()
+        ctx.tensorflow_only.clear()
+        del module, new_module
+        for rule in active:
+            rule.forget_nodes()
+        ctx.forget_nodes()
+    ctx.release()
+    if ctx.imports_to_add:
+        codes = _add_imports_in_parts(codes, parts, layout, ctx.imports_to_add)
+    code = "".join(codes)
+    if code == source:
+        code = source
+
+    def prune(tree: ast.Module, used: Set[str]) -> str:
+        return "".join(_prune_parts(codes, parts, layout, tree, ctx.imports_to_remove, used))
+
+    return _finish(source, path, code, ctx, diagnostics, tf_only, prune)
+
+
+def _migrated_statements(codes: List[str], parts: List[Part], layout: Layout, spans: List[Tuple[int, int]]):
+    """The migrated module's top-level statements, parsed back part by part as they are
+    read (import_plan usually stops in the first part); `spans` gets each parsed part's
+    (first statement index, statement count)."""
+    index = 0
+    for code, part in zip(codes, parts):
+        body = parse_code(code, part.prefixed, layout).body
+        spans.append((index, len(body)))
+        index += len(body)
+        yield from body
+
+
+def _add_imports_in_parts(codes: List[str], parts: List[Part], layout: Layout, requests) -> List[str]:
+    spans: List[Tuple[int, int]] = []
+    at, new_lines = import_plan(_migrated_statements(codes, parts, layout, spans), requests)
+    if not new_lines:
+        return codes
+    # The part the index falls in (at the end of the file: the last part read).
+    k = next((k for k, (first, count) in enumerate(spans) if first <= at < first + count), len(spans) - 1)
+    module = parse_code(codes[k], parts[k].prefixed, layout)
+    body = list(module.body)
+    local = at - spans[k][0]
+    body[local:local] = new_lines
+    codes = list(codes)
+    codes[k] = module_code(module.with_changes(body=body))
+    return codes
+
+
+def _may_prune(stmt: ast.stmt, wanted, used: Set[str]) -> bool:
+    """Could remove_unused_imports drop a name of this top-level statement? (a cheap
+    filter on CPython's tree: only such parts are parsed again)"""
+    if isinstance(stmt, ast.Import):
+        return any((a.name, None, a.asname) in wanted and (a.asname or a.name.split(".", 1)[0]) not in used
+                   for a in stmt.names)
+    if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module is not None:
+        return any((stmt.module, a.name, a.asname) in wanted and (a.asname or a.name) not in used
+                   for a in stmt.names)
+    return False
+
+
+def _prune_parts(codes: List[str], parts: List[Part], layout: Layout, tree: ast.Module, requests,
+                 used: Set[str]) -> List[str]:
+    """remove_unused_imports, applied to the parts that have top-level imports."""
+    wanted = {(r.module, r.obj, r.asname) for r in requests}
+    import_lines = [stmt.lineno for stmt in tree.body if _may_prune(stmt, wanted, used)]
+    out = list(codes)
+    first = 1  # the part's first line in the migrated file
+    for k, (code, part) in enumerate(zip(codes, parts)):
+        after = first + code.count("\n") if k + 1 < len(codes) else float("inf")
+        if any(first <= line < after for line in import_lines):
+            module = parse_code(code, part.prefixed, layout)
+            pruned = remove_unused_imports(module, requests, used)
+            if pruned is not module:
+                out[k] = module_code(pruned)
+        first = after
+    return out
+
+
+def _resolve_positions(module: cst.Module, ctx: RuleContext, text: Optional[str] = None,
+                       first_line: int = 1) -> List[Diagnostic]:
+    """Diagnostics of the traversal of `module`, whose text is `text` (default: the
+    file's) and starts at line `first_line` of the file."""
     pending = list(ctx.diagnostics) + [
         PendingDiagnostic(rule_id, node, Severity.INFO, f"kept on TensorFlow: {reason}", None)
         for rule_id, node, reason in ctx.tensorflow_only
     ]
     if not pending:
         return []
-    starts = node_starts(module, [item.node for item in pending], ctx.source)
+    starts = node_starts(module, [item.node for item in pending], ctx.source if text is None else text)
     out = []
     for item in pending:
         line, col = starts.get(id(item.node), (1, 1))
+        if id(item.node) in starts:
+            line += first_line - 1
         out.append(Diagnostic(item.rule_id, ctx.path, line, col, item.severity, item.message, item.fix))
     return out

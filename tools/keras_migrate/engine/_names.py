@@ -95,6 +95,10 @@ class ImportTracker:
         self._cache[key] = (node, result)
         return result
 
+    def forget_nodes(self) -> None:
+        """Between parts of a large file: the cache holds the part's nodes alive."""
+        self._cache.clear()
+
     def local_name_for(self, qualified: str) -> Optional[str]:
         """A local name already bound to exactly `qualified`, if any."""
         for local, target in self.bindings.items():

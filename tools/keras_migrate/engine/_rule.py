@@ -52,9 +52,18 @@ class Rule:
     # Cheap text filter: the rule is skipped for files containing none of these.
     TRIGGERS: ClassVar[Sequence[str]] = ()
     EXAMPLES: ClassVar[Sequence[Example]] = ()
+    # Attributes (sets, dicts, lists) holding state keyed by id(node). A large file is
+    # migrated in parts (see _parts.py); after each part its nodes are freed and their
+    # ids reused by the next part's, so forget_nodes() empties these containers.
+    NODE_KEYED: ClassVar[Tuple[str, ...]] = ()
 
     def __init__(self, ctx: "RuleContext") -> None:
         self.ctx = ctx
+
+    def forget_nodes(self) -> None:
+        """Called between parts of a large file: drop whatever is keyed by id(node)."""
+        for name in self.NODE_KEYED:
+            getattr(self, name).clear()
 
     @classmethod
     def applies_to(cls, source: str) -> bool:

@@ -71,9 +71,9 @@ _DATA_BASES = frozenset({"utils.Sequence", "utils.PyDataset", "utils.data_utils.
 
 def _is_data_class(ctx, node: cst.ClassDef) -> bool:
     key = ("agnostic.data_class", id(node))
-    if key not in ctx.notes:
-        ctx.notes[key] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
-    return ctx.notes[key]
+    if key not in ctx.node_notes:
+        ctx.node_notes[key] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
+    return ctx.node_notes[key]
 
 
 def is_data_call(ctx, node: cst.Call) -> bool:
@@ -176,9 +176,9 @@ def in_keras_class_method(ctx) -> Optional[cst.ClassDef]:
         return None
     cls = ctx.class_stack[-1]
     key = ("agnostic.keras_class", id(cls))
-    if key not in ctx.notes:
-        ctx.notes[key] = is_keras_class(ctx, cls)
-    return cls if ctx.notes[key] else None
+    if key not in ctx.node_notes:
+        ctx.node_notes[key] = is_keras_class(ctx, cls)
+    return cls if ctx.node_notes[key] else None
 
 
 def tensorflow_local(ctx) -> Optional[str]:

@@ -43,6 +43,9 @@ _EMPTY = cst.Module([])
 def file_ast(ctx) -> Optional[ast.Module]:
     """The file's ast, parsed once and shared by every rule (None if ast rejects it)."""
     if "_ast" not in ctx.notes:
+        if ctx.tree is not None:  # the engine's
+            ctx.notes["_ast"] = ctx.tree
+            return ctx.tree
         try:
             ctx.notes["_ast"] = ast.parse(ctx.source)
         except (SyntaxError, ValueError):

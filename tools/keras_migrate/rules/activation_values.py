@@ -40,6 +40,7 @@ def _string(node: cst.BaseExpression) -> Optional[str]:
 
 class ActivationValues(Rule):
     id = "KM131"
+    NODE_KEYED = ('_chained', '_funcs', '_values')
     name = "activation_values"
     description = ("Rewrite activations Keras 3 rejects or computes differently: layer class names as "
                    "activation strings (\"LeakyReLU\", \"ReLU\", ...), Keras 2's hard_sigmoid, and the "

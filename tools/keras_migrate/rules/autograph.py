@@ -16,12 +16,12 @@ their control flow, too, is kept through `@tf.function` on call().
 
 Agnostic mode: the part-2 control-flow rule may turn these statements into
 keras.ops.cond / fori_loop / while_loop. This rule publishes the statements it found in
-`ctx.notes["autograph.tensor_statements"]` (ids of original nodes, filled while
+`ctx.node_notes["autograph.tensor_statements"]` (ids of original nodes, filled while
 visiting, before the control-flow rule leaves them); that rule records each statement
-it converts in `ctx.notes["autograph.converted"]`. The decision is taken when the class
+it converts in `ctx.node_notes["autograph.converted"]`. The decision is taken when the class
 is left (all methods converted by then): statements left over get `@tf.function` on
 call(), the file is reported as TensorFlow-only (also when the source already had the
-decorator), and the class is added to `ctx.notes["autograph.classes"]` for the
+decorator), and the class is added to `ctx.node_notes["autograph.classes"]` for the
 tf_function rule.
 """
 
@@ -140,7 +140,7 @@ class AutographControlFlow(Rule):
 
     def _found(self, flow: _Flow, node: cst.CSTNode) -> None:
         flow.statements.append(node)
-        self.ctx.notes.setdefault(TENSOR_NOTE, set()).add(id(node))
+        self.ctx.node_notes.setdefault(TENSOR_NOTE, set()).add(id(node))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         flow = self._flow()
@@ -180,7 +180,7 @@ class AutographControlFlow(Rule):
         current = self._classes.pop() if self._classes else None
         if current is None:
             return updated
-        converted = self.ctx.notes.get(CONVERTED_NOTE, set())
+        converted = self.ctx.node_notes.get(CONVERTED_NOTE, set())
         left = [s for flow in current[1].values() for s in flow.statements if id(s) not in converted]
         if not left:
             return updated
@@ -189,7 +189,7 @@ class AutographControlFlow(Rule):
                      None)
         if index is None:
             return updated
-        self.ctx.notes.setdefault(CLASSES_NOTE, set()).add(id(original))
+        self.ctx.node_notes.setdefault(CLASSES_NOTE, set()).add(id(original))
         if self.ctx.mode != "tensorflow":
             source = next(m for m in original.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "call")
             self.ctx.keep_on_tensorflow(self.id, source, _REASON)

@@ -91,6 +91,7 @@ class _Substitute(cst.CSTTransformer):
 
 class BackendFunctions(Rule):
     id = "KM116"
+    NODE_KEYED = ('_alias_values', '_attr_aliases', '_call_funcs', '_local_aliases', '_subscripted', '_value_positions')
     name = "backend_functions"
     description = ("Rewrite Keras 2 backend (K.*) functions Keras 3 removed to their exact keras.ops/"
                    "keras.random equivalents; diagnose those without one.")

@@ -60,6 +60,7 @@ def _literal_keyword(call: cst.Call, name: str) -> Optional[str]:
 
 class CallSignatures(Rule):
     id = "KM110"
+    NODE_KEYED = ('_bidirectional_args', '_call_funcs')
     name = "call_signatures"
     description = ("Rename or drop call arguments Keras 3 changed (LeakyReLU alpha, optimizer lr, "
                    "add_weight positional name, time_major, reset_metrics, fused, tfa AdamW/gelu).")

@@ -90,6 +90,7 @@ class _Rewriter(cst.CSTTransformer):
 
 class CompiledContainers(Rule):
     id = "KM160"
+    NODE_KEYED = ('_supported',)
     name = "compiled_containers"
     description = ("Replace model.compiled_loss(...) / model.compiled_metrics.update_state(...) (whose Keras 3 "
                    "shims compute other numbers) by keras_migrate_runtime functions with Keras 2's semantics.")

@@ -16,10 +16,10 @@ control flow; Keras 3 traces call() on every backend without autograph. Converte
   refuses a variable object on every backend; Keras 2 took tf.Variables).
 
 A statement is tensor-valued when its condition/iterable calls a TF or keras.ops op, or
-when the autograph rule's data flow found it tensor-dependent (ctx.notes
+when the autograph rule's data flow found it tensor-dependent (ctx.node_notes
 ["autograph.tensor_statements"]: `s = tf.reduce_sum(x); if s > 0:`); static tests on
 shapes, flags and Python values stay Python. Converted statements are recorded in
-ctx.notes["autograph.converted"] (see the autograph rule, which adds `@tf.function` for
+ctx.node_notes["autograph.converted"] (see the autograph rule, which adds `@tf.function` for
 whatever is left and reports the file as tensorflow-only).
 """
 
@@ -196,6 +196,7 @@ def _single(block) -> Optional[cst.BaseSmallStatement]:
 
 class ControlFlow(Rule):
     id = "KM206"
+    NODE_KEYED = ('_early_returns', '_elifs')
     name = "control_flow"
     description = "Turn Python if/for/while on tensor values inside layer methods into keras.ops.cond / fori_loop / while_loop."
     part = Part.AGNOSTIC
@@ -293,17 +294,17 @@ class ControlFlow(Rule):
         return "tensor" if "tensor" in found else ("static" if found else "")
 
     def _tensor_valued(self, node: cst.CSTNode, original: cst.CSTNode) -> bool:
-        if id(original) in self.ctx.notes.get(TENSOR_NOTE, ()):
+        if id(original) in self.ctx.node_notes.get(TENSOR_NOTE, ()):
             return True
         kind = self._kind(node)
         if kind == "static":
             # Plain Python on static shapes in Keras 3: tell the autograph rule it is
             # handled (no @tf.function needed for it).
-            self.ctx.notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+            self.ctx.node_notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
         return kind == "tensor"
 
     def _converted(self, original: cst.CSTNode) -> None:
-        self.ctx.notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+        self.ctx.node_notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
         self.fired()
 
     def _keras(self) -> str:

@@ -35,6 +35,7 @@ def _dtype_name(qualified) -> str:
 
 class Dtypes(Rule):
     id = "KM201"
+    NODE_KEYED = ('_receivers',)
     name = "dtypes"
     description = "Replace TensorFlow dtype objects (tf.float32) by dtype strings and compare dtypes with keras.backend.standardize_dtype."
     part = Part.AGNOSTIC

@@ -24,6 +24,7 @@ def _new_binding(qualified: str) -> str:
 
 class Imports(Rule):
     id = "KM100"
+    NODE_KEYED = ('_chain_inner', '_reported', '_rewrites')
     name = "imports"
     description = "Rewrite tf.keras imports and names to Keras 3 (`import keras`), following moved modules."
     TRIGGERS = ("keras", "tensorflow_addons")

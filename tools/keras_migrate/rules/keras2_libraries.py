@@ -54,6 +54,7 @@ def _library(qualified: str) -> Optional[Tuple[str, str, str]]:
 
 class Keras2Libraries(Rule):
     id = "KM123"
+    NODE_KEYED = ('_inner',)
     name = "keras2_libraries"
     description = ("Warn at every use of a library built on Keras 2 (TF Addons, tfp.layers, hub.KerasLayer, "
                    "TF-DF, TF Similarity): its objects fail inside a Keras 3 model on every backend.")

@@ -44,6 +44,7 @@ def _quoted(node: cst.SimpleString, value: str) -> cst.SimpleString:
 
 class LogKeys(Rule):
     id = "KM130"
+    NODE_KEYED = ('_callback_lambdas',)
     name = "log_keys"
     description = ('Rename callback-log and History keys Keras 3 changed ("lr" -> "learning_rate"), and pin the '
                    'Keras 2 names of metrics compiled by class name ("AUC" is logged as "auc").')

@@ -24,6 +24,7 @@ def _reduction_member(path):
 
 class LossReduction(Rule):
     id = "KM113"
+    NODE_KEYED = ('_inner',)
     name = "loss_reduction"
     description = "Replace keras.losses.Reduction constants (gone in Keras 3) and reduction='auto' with Keras 3 strings."
     TRIGGERS = ("Reduction", "reduction")

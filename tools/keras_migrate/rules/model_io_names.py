@@ -16,6 +16,7 @@ _SEQUENTIAL = ("Sequential", "models.Sequential")
 
 class ModelIoNames(Rule):
     id = "KM117"
+    NODE_KEYED = ('_targets',)
     name = "model_io_names"
     description = ("Replace model.input_names (removed in Keras 3) by the input tensor names, and "
                    "Sequential.output_names by the last layer's name.")

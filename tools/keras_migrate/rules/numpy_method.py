@@ -19,6 +19,7 @@ __all__ = ["NumpyMethod"]
 
 class NumpyMethod(Rule):
     id = "KM202"
+    NODE_KEYED = ('_string_results',)
     name = "numpy_method"
     description = "Rewrite tensor.numpy() to keras.ops.convert_to_numpy(tensor), which works on every backend."
     part = Part.AGNOSTIC

@@ -46,6 +46,7 @@ _FROZEN_FIX = (
 
 class Regularizers(Rule):
     id = "KM161"
+    NODE_KEYED = ('_not_references',)
     name = "regularizers"
     description = ("Keep Keras 2's regularizer factors: l1_l2() defaults and the \"l1_l2\" string (0.01, 0.01), "
                    "l1/l2(l=...); diagnose regularized weights that are frozen (Keras 3 drops their losses).")

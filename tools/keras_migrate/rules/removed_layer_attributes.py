@@ -54,6 +54,7 @@ def _is_super_init(call: cst.Call) -> bool:
 
 class RemovedLayerAttributes(Rule):
     id = "KM172"
+    NODE_KEYED = ('_class_inserts', '_trackers')
     name = "removed_layer_attributes"
     description = ("Drop the removed Layer dynamic= keyword (running eager models with run_eagerly=True) and "
                    "turn Layer.add_metric() into a Mean tracker.")

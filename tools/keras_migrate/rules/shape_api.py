@@ -48,6 +48,7 @@ _CELL_SIZES = frozenset({"self.state_size", "self.output_size"})
 
 class ShapeApi(Rule):
     id = "KM132"
+    NODE_KEYED = ('_cell_sizes',)
     name = "shape_api"
     description = ("Rewrite TensorShape methods (as_list, rank, ndims, get_shape, assert_has_rank, "
                    "tf.TensorShape, Dimension.value) for Keras 3's tuple shapes.")

@@ -41,6 +41,7 @@ _FIX = ("compute the term inside a layer's call(): `outputs = AddLoss(lambda t: 
 
 class SymbolicAddLoss(Rule):
     id = "KM171"
+    NODE_KEYED = ('_rewrites',)
     name = "symbolic_add_loss"
     description = "Move symbolic model.add_loss(<tensor expression>) into a layer that calls add_loss in call()."
     TRIGGERS = ("add_loss", "add_metric")

@@ -35,6 +35,7 @@ def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
 
 class TensorflowOnly(Rule):
     id = "KM207"
+    NODE_KEYED = ('_seen_chain',)
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC

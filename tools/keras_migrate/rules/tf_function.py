@@ -36,6 +36,7 @@ _TF_FUNCTION_ONLY = ("get_concrete_function", "experimental_get_tracing_count", 
 
 class TfFunction(Rule):
     id = "KM208"
+    NODE_KEYED = ('_calls',)
     name = "tf_function"
     description = "Remove @tf.function from functions that only use Keras ops; diagnose input_signature / TensorSpec tracing."
     part = Part.AGNOSTIC
@@ -155,10 +156,10 @@ class TfFunction(Rule):
                 return "the function still uses TensorFlow APIs"
         if original.name.value == "call":
             reason = "call() has Python control flow on tensors that TensorFlow autograph converts"
-            if cls is not None and id(cls) in self.ctx.notes.get(_CLASSES_NOTE, ()):
+            if cls is not None and id(cls) in self.ctx.node_notes.get(_CLASSES_NOTE, ()):
                 return reason
-            converted = self.ctx.notes.get(_CONVERTED_NOTE, set())
-            tensors = self.ctx.notes.get(_TENSOR_NOTE)
+            converted = self.ctx.node_notes.get(_CONVERTED_NOTE, set())
+            tensors = self.ctx.node_notes.get(_TENSOR_NOTE)
             for stmt in _compound_statements(original.body):
                 # Without the autograph rule's verdict, any statement left counts.
                 if id(stmt) not in converted and (tensors is None or id(stmt) in tensors):

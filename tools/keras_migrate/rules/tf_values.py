@@ -59,6 +59,7 @@ def _literal_keys(node: cst.BaseExpression) -> Optional[Set[str]]:
 
 class TfValues(Rule):
     id = "KM215"
+    NODE_KEYED = ('_bare_ok', '_chained', '_funcs', '_lambda_fn')
     name = "tf_values"
     description = ("Rewrite TensorFlow functions passed as values (activation=tf.nn.gelu, "
                    "Lambda(tf.math.l2_normalize), map(tf.reduce_sum, xs)) to the Keras 3 function "

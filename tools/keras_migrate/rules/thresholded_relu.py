@@ -30,6 +30,7 @@ _FIX = "use keras.layers.ReLU(threshold=theta) (Keras 2's default theta is 1.0)"
 
 class ThresholdedRelu(Rule):
     id = "KM170"
+    NODE_KEYED = ('_handled',)
     name = "thresholded_relu"
     description = "Rewrite the removed ThresholdedReLU(theta) layer to ReLU(threshold=theta), same numbers."
     TRIGGERS = ("ThresholdedReLU",)
