@@ -16,9 +16,8 @@ from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
 from keras_migrate.engine._imports import add_imports, import_plan, reads_before_import, remove_unused_imports
-from keras_migrate.engine._parts import (
-    PART_THRESHOLD, PREFIX_LINES, Layout, Part, layout_of, parse_code, parse_part, split_parts,
-)
+from keras_migrate.engine import _parts
+from keras_migrate.engine._parts import PREFIX_LINES, Layout, Part, layout_of, parse_code, parse_part, split_parts
 from keras_migrate.engine._rule import Rule
 from keras_migrate.engine._ruleset import RuleSet
 from keras_migrate.engine._transformer import BatchedTransformer
@@ -264,7 +263,7 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     found, tree = _compile_error(source, path)
     if found is not None:
         return _unchanged(path, source, [_syntax_error(path, found)])
-    parts = split_parts(source, tree) if len(source) >= PART_THRESHOLD else None
+    parts = split_parts(source, tree) if len(source) >= _parts.PART_THRESHOLD else None
     layout = layout_of(source) if parts is not None else None
     ctx = _new_context(source, path, options, rule_set)
     ctx.tree, tree = tree, None  # the rules' only reference: released with the context

@@ -84,9 +84,11 @@ def layout_of(text: str) -> Optional[Layout]:
     return Layout(indent, newline)
 
 
-def split_parts(text: str, tree: ast.Module, part_size: int = PART_SIZE) -> Optional[List[Part]]:
-    """The file cut into parts of about `part_size` characters, or None when it cannot
-    be cut (one part, or line endings CPython and this split might count differently)."""
+def split_parts(text: str, tree: ast.Module, part_size: Optional[int] = None) -> Optional[List[Part]]:
+    """The file cut into parts of about `part_size` (default PART_SIZE) characters, or
+    None when it cannot be cut (one part, or line endings CPython and this split might
+    count differently)."""
+    part_size = PART_SIZE if part_size is None else part_size
     if text.count("\r") != text.count("\r\n"):
         return None
     lines = text.split("\n")  # the ast's line numbering
