@@ -4,6 +4,11 @@ Shaped like rules_lint's aspects: should_visit -> filter_srcs -> declare outputs
 no-op action when there is nothing to migrate -> run -> providers.
 """
 
+load("//rules/private:keras_backend_test.bzl", "KERAS_BACKENDS")
+
+# The constants below (and KERAS_BACKENDS) have one Python copy each, in
+# tools/keras_migrate/bazel/_contract.py; tests/keras_migrate/bazel/test_contract.py pins them equal.
+
 # Targets carrying this tag are never migrated (incremental roll-out: opt out per target).
 OPT_OUT_TAG = "no-keras-migrate"
 
@@ -95,7 +100,7 @@ def _aspect_impl(target, ctx):
             "mode": ctx.attr._mode,
             "changed": False,
             "failed": False,
-            "backends": ["jax", "tensorflow", "torch"],
+            "backends": KERAS_BACKENDS,
             "tensorflow_only": [],
             "runtime_symbols": [],
             "files": [],

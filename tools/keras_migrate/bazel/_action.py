@@ -15,6 +15,7 @@ import json
 import sys
 from typing import List, Optional, Tuple
 
+from keras_migrate.bazel._contract import KERAS_BACKENDS, target_report
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._files import write_atomic, write_bytes_atomic
 from keras_migrate.engine._runner import migrate_file
@@ -23,7 +24,7 @@ from keras_migrate.migrator import keras_rule_set
 
 __all__ = ["main", "ALL_BACKENDS"]
 
-ALL_BACKENDS = ("jax", "tensorflow", "torch")
+ALL_BACKENDS = KERAS_BACKENDS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,16 +97,7 @@ def run(argv: List[str]) -> int:
         patches.append(diff)
         tf_only.extend(r for r in reasons if r not in tf_only)
         runtime.extend(s for s in symbols if s not in runtime)
-    report = {
-        "label": args.label,
-        "mode": args.mode,
-        "changed": any(f["changed"] for f in files),
-        "failed": any(f["failed"] for f in files),
-        "backends": ["tensorflow"] if tf_only else list(ALL_BACKENDS),
-        "tensorflow_only": tf_only,
-        "runtime_symbols": sorted(runtime),
-        "files": files,
-    }
+    report = target_report(args.label, args.mode, files, tf_only, runtime)
     write_atomic(args.patch, "".join(patches))
     write_atomic(args.report, json.dumps(report, indent=2, sort_keys=True) + "\n")
     # A failed file is reported, not fatal: the report is the product, and one bad file

@@ -23,17 +23,19 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from keras_migrate.bazel._build_files import BuildFile
+from keras_migrate.bazel._contract import (
+    KERAS_BACKENDS, OPT_OUT_TAG, OUTPUT_GROUPS, RESTRICTED_BACKENDS, VISITED_KINDS, backends_for, output_name,
+)
 from keras_migrate.engine._diagnostics import display_path
 from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
 from keras_migrate.engine._runner import unified_diff
 
 __all__ = ["run_on_targets", "Target", "plan_writes", "apply_plan"]
 
-PY_KINDS = ("py_library", "py_binary", "py_test")
-OPT_OUT_TAG = "no-keras-migrate"
+PY_KINDS = VISITED_KINDS
 # Modules whose import makes code Keras code once migrated (the runtime package imports
 # keras itself).
 KERAS_MODULES = ("keras",)
@@ -171,31 +173,117 @@ def _own_labels(workspace: str) -> Dict[str, str]:
     }
 
 
-# Mirrors OUTPUT_FORMAT in rules/private/migrate_aspect.bzl.
-OUTPUT_FORMAT = "{name}.keras_migrate_{mode}.{kind}"
-
-
 def _output(bazel_bin: str, target: Target, mode: str, kind: str) -> str:
-    return os.path.join(bazel_bin, target.package, OUTPUT_FORMAT.format(name=target.name, mode=mode, kind=kind))
+    return os.path.join(bazel_bin, target.package, output_name(target.name, mode, kind))
 
 
-def _transitive(label: str, targets: Dict[str, Target], seen: Optional[Set[str]] = None) -> Set[str]:
-    seen = set() if seen is None else seen
-    for dep in targets[label].deps if label in targets else ():
-        if dep in targets and dep not in seen:
-            seen.add(dep)
-            _transitive(dep, targets, seen)
-    return seen
+@dataclasses.dataclass(frozen=True)
+class ClosureFacts:
+    """What a target's BUILD edits depend on in everything it depends on (itself included)."""
+
+    # Labels in the closure whose report keeps them on TensorFlow.
+    tensorflow_only: FrozenSet[str]
+    # Whether any target in the closure is Keras code (now or once migrated).
+    keras_code: bool
+
+
+def closure_facts(graph: Dict[str, Target], own: Dict[str, Tuple[bool, bool]]) -> Dict[str, ClosureFacts]:
+    """ClosureFacts of every target of `graph`, from each target's own (tensorflow-only,
+    Keras code) facts: one pass over the graph (strongly connected components, found
+    iteratively, so 1,000-deep chains and cycles are fine), not one walk per target.
+    The sets stay small: only the few targets kept on TensorFlow are in them."""
+    facts: Dict[str, ClosureFacts] = {}
+    for component in _components(graph):
+        members = set(component)
+        tf_only = {label for label in component if own.get(label, (False, False))[0]}
+        keras = any(own.get(label, (False, False))[1] for label in component)
+        for label in component:
+            for dep in graph[label].deps:
+                if dep in graph and dep not in members:  # an earlier component: done
+                    tf_only |= facts[dep].tensorflow_only
+                    keras = keras or facts[dep].keras_code
+        done = ClosureFacts(frozenset(tf_only), keras)
+        for label in component:
+            facts[label] = done
+    return facts
+
+
+def _components(graph: Dict[str, Target]) -> List[List[str]]:
+    """Strongly connected components, each after every component it depends on
+    (Tarjan's algorithm with an explicit stack)."""
+    index: Dict[str, int] = {}
+    low: Dict[str, int] = {}
+    on_stack: Set[str] = set()
+    stack: List[str] = []
+    out: List[List[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(graph[root].deps))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            label, deps = work[-1]
+            dep = next((d for d in deps if d in graph), None)
+            if dep is not None:
+                if dep not in index:
+                    index[dep] = low[dep] = len(index)
+                    stack.append(dep)
+                    on_stack.add(dep)
+                    work.append((dep, iter(graph[dep].deps)))
+                elif dep in on_stack:
+                    low[label] = min(low[label], index[dep])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[label])
+            if low[label] == index[label]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == label:
+                        break
+                out.append(component)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class DriverOptions:
+    """What one `bazel run //tools:migrate -- PATTERNS` run does (from the CLI's flags)."""
+
+    workspace: str
+    patterns: Tuple[str, ...]
+    mode: str = "agnostic"  # the rule set's mode; picks the aspect
+    diff: bool = False  # print the patch instead of writing
+    check: bool = False  # exit EXIT_WOULD_CHANGE when anything would change; write nothing
+    report: Optional[str] = None  # where to write the JSON run report
+
+    @property
+    def write(self) -> bool:
+        return not (self.diff or self.check)
+
+    @property
+    def aspect(self) -> str:
+        return "keras_migrate" if self.mode == "agnostic" else "keras_migrate_tensorflow"
+
+    @classmethod
+    def from_args(cls, args, workspace: str) -> "DriverOptions":
+        return cls(workspace, tuple(args.paths), mode=args.mode, diff=bool(args.diff), check=bool(args.check),
+                   report=args.report or None)
 
 
 def run_on_targets(args) -> int:
     workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY") or os.getcwd()
-    patterns = list(args.paths)
-    if not all(p.startswith(("//", "@", ":", "-")) for p in patterns):
+    options = DriverOptions.from_args(args, workspace)
+    if not all(p.startswith(("//", "@", ":", "-")) for p in options.patterns):
         print("keras-migrate: error: give either Bazel target patterns or paths, not both", file=sys.stderr)
         return EXIT_FAILED
     try:
-        return _run(workspace, patterns, args)
+        return _run(options)
     except DriverError as exc:
         print(f"keras-migrate: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -308,22 +396,23 @@ def _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir,
             builds[path] = _load_build(workspace, target, plan)
         return builds[path]
 
+    own = {label: (bool(r["tensorflow_only"]), _is_keras_code(r)) for label, r in reports.items()}
+    closures = closure_facts({**graph, **{t.label: t for t in candidates if t.label not in graph}}, own)
     for target in sorted(candidates, key=lambda t: t.label):
         report = reports.get(target.label)
-        closure = {target.label} | _transitive(target.label, graph)
+        facts = closures[target.label]
         tf_reasons: List[str] = []
-        for label in sorted(closure):
-            r = reports.get(label)
-            if r:
-                tf_reasons.extend(x for x in r["tensorflow_only"] if x not in tf_reasons)
-        plan.backends[target.label] = ["tensorflow"] if tf_reasons else ["jax", "tensorflow", "torch"]
+        for label in sorted(facts.tensorflow_only):
+            tf_reasons.extend(x for x in reports[label]["tensorflow_only"] if x not in tf_reasons)
+        plan.backends[target.label] = backends_for(tf_reasons)
         needs_runtime = report is not None and (report["runtime_symbols"] or RUNTIME_MODULE in _imports(report))
         if needs_runtime and target.declared_as in PY_KINDS:
             build_file(target)
             _edit_build(plan, target, lambda bf: bf.add_dep(target.name, labels["runtime"]))
-        if target.declared_as == "py_test" and any(_is_keras_code(reports.get(l)) for l in sorted(closure)):
+        if target.declared_as == "py_test" and facts.keras_code:
             build_file(target)
-            unsupported = {b: "; ".join(tf_reasons)[:200] for b in ("jax", "torch")} if tf_reasons else {}
+            unsupported = ({b: "; ".join(tf_reasons)[:200] for b in KERAS_BACKENDS if b not in RESTRICTED_BACKENDS}
+                           if tf_reasons else {})
             _edit_build(plan, target, lambda bf: bf.to_backend_test(target.name, unsupported, labels["macro"]))
     for path, bf in sorted(builds.items(), key=lambda item: item[0]):
         if bf is not None and bf.changed:
@@ -419,62 +508,110 @@ def _problems_without_writes(plan: Plan) -> List[str]:
 
 
 # -- the run ----------------------------------------------------------------------------------
-def _run(workspace: str, patterns: List[str], args) -> int:
-    labels = _own_labels(workspace)
-    expr = _query_expr(patterns)
-    selected, query_errors = _query_targets(workspace, expr)
-    query_errors = _relevant_errors(query_errors, patterns, workspace)
-    graph, _ = _query_targets(workspace, f"deps({expr})")
+@dataclasses.dataclass
+class Selection:
+    """Phase 1: the targets the patterns name, and the graph under them."""
+
+    labels: Dict[str, str]  # this tool's own labels (aspect, macro, runtime)
+    graph: Dict[str, Target]
+    candidates: List[Target]
+    skipped: List[Target]  # opted out
+    query_errors: List[str]
+
+
+@dataclasses.dataclass
+class Migration:
+    """Phase 2: what the aspect computed."""
+
+    bazel_bin: str
+    reports: Dict[str, dict]
+    missing: List[str]  # candidates without a report (their action failed)
+
+
+@dataclasses.dataclass
+class Outcome:
+    """Phase 4: what was (or, with --diff/--check, would be) written."""
+
+    written: int
+    builds_written: int
+    problems: List[str]
+
+
+def _run(options: DriverOptions) -> int:
+    selection = _select(options)
+    if not selection.candidates:
+        print(f"keras-migrate: no py_library/py_binary/py_test targets in {' '.join(options.patterns)}",
+              file=sys.stderr)
+        return EXIT_FAILED if selection.query_errors else EXIT_OK
+    migration = _migrate(options, selection)
+    summary, diagnostics_by_rule = _print_diagnostics(selection.candidates, migration.reports)
+    summary["failed"] += len(migration.missing)
+    plan = plan_writes(options.workspace, selection.candidates, selection.graph, migration.reports,
+                       selection.labels, lambda t: _output(migration.bazel_bin, t, options.mode, "srcs"))
+    try:
+        outcome = _apply(options, plan)
+    except KeyboardInterrupt:
+        print("keras-migrate: interrupted: every file is either migrated or untouched; rerun to finish",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    diff_text = "".join(plan.diffs)
+    if options.diff:
+        sys.stdout.write(diff_text)
+    if options.report:
+        _write_report(options.report, run_report(options, selection, migration, plan, outcome, summary,
+                                                 diagnostics_by_rule))
+    return _print_summary(summary, diagnostics_by_rule, selection.skipped, plan, outcome.written,
+                          outcome.builds_written, outcome.problems, migration.missing, selection.query_errors,
+                          options.write, options.check, bool(diff_text))
+
+
+def _select(options: DriverOptions) -> Selection:
+    labels = _own_labels(options.workspace)
+    expr = _query_expr(list(options.patterns))
+    selected, query_errors = _query_targets(options.workspace, expr)
+    query_errors = _relevant_errors(query_errors, list(options.patterns), options.workspace)
+    graph, _ = _query_targets(options.workspace, f"deps({expr})")
     graph.update(selected)
     for line in query_errors:
         print(f"keras-migrate: warning: {line[len('ERROR: '):]}", file=sys.stderr)
     candidates = [t for t in selected.values() if OPT_OUT_TAG not in t.tags]
     skipped = [t for t in selected.values() if OPT_OUT_TAG in t.tags]
-    if not candidates:
-        print(f"keras-migrate: no py_library/py_binary/py_test targets in {' '.join(patterns)}", file=sys.stderr)
-        return EXIT_FAILED if query_errors else EXIT_OK
+    return Selection(labels, graph, candidates, skipped, query_errors)
 
-    aspect_name = "keras_migrate" if args.mode == "agnostic" else "keras_migrate_tensorflow"
+
+def _migrate(options: DriverOptions, selection: Selection) -> Migration:
+    candidates = selection.candidates
     print(f"keras-migrate: building the migration aspect over {len(candidates)} targets...", file=sys.stderr)
-    _out, build_err = _bazel(workspace, "build", "--keep_going",
-                             f"--aspects={labels['aspect']}%{aspect_name}",
-                             "--output_groups=keras_migrate_report,keras_migrate_patch,keras_migrate_sources",
+    _out, build_err = _bazel(options.workspace, "build", "--keep_going",
+                             f"--aspects={selection.labels['aspect']}%{options.aspect}",
+                             "--output_groups=" + ",".join(OUTPUT_GROUPS),
                              *[t.label for t in candidates], partial_ok=True)
-    bazel_bin = _bazel(workspace, "info", "bazel-bin")[0].strip()
-    reports = _load_reports(bazel_bin, graph, candidates, args.mode)
+    bazel_bin = _bazel(options.workspace, "info", "bazel-bin")[0].strip()
+    reports = _load_reports(bazel_bin, selection.graph, candidates, options.mode)
     missing = [t.label for t in candidates if t.label not in reports]
     for line in _errors(build_err) if missing else ():
         print(f"keras-migrate: warning: {line[len('ERROR: '):]}", file=sys.stderr)
+    return Migration(bazel_bin, reports, missing)
 
-    summary, diagnostics_by_rule = _print_diagnostics(candidates, reports)
-    summary["failed"] += len(missing)
-    plan = plan_writes(workspace, candidates, graph, reports, labels,
-                       lambda t: _output(bazel_bin, t, args.mode, "srcs"))
-    write = not (args.diff or args.check)
-    if write:
-        try:
-            written, builds_written, problems = apply_plan(plan)
-        except KeyboardInterrupt:
-            print("keras-migrate: interrupted: every file is either migrated or untouched; rerun to finish",
-                  file=sys.stderr)
-            return EXIT_INTERRUPTED
-    else:
-        written = sum(len(p.sources) for p in plan.packages.values() if not p.problems)
-        builds_written = sum(1 for p in plan.packages.values() if p.build and p.build.changed and not p.problems)
-        problems = _problems_without_writes(plan)
 
-    diff_text = "".join(plan.diffs)
-    if args.diff:
-        sys.stdout.write(diff_text)
-    if args.report:
-        _write_report(args.report, {
-            "tool": "keras_migrate", "mode": args.mode, "patterns": patterns,
-            "summary": dict(summary), "diagnostics_by_rule": dict(diagnostics_by_rule),
-            "backends": plan.backends, "problems": problems, "missing_reports": missing,
-            "targets": [reports[t.label] for t in candidates if t.label in reports],
-        })
-    return _print_summary(summary, diagnostics_by_rule, skipped, plan, written, builds_written, problems,
-                          missing, query_errors, write, args.check, bool(diff_text))
+def _apply(options: DriverOptions, plan: Plan) -> Outcome:
+    if options.write:
+        return Outcome(*apply_plan(plan))
+    return Outcome(
+        written=sum(len(p.sources) for p in plan.packages.values() if not p.problems),
+        builds_written=sum(1 for p in plan.packages.values() if p.build and p.build.changed and not p.problems),
+        problems=_problems_without_writes(plan))
+
+
+def run_report(options: DriverOptions, selection: Selection, migration: Migration, plan: Plan, outcome: Outcome,
+               summary, diagnostics_by_rule) -> dict:
+    """The --report JSON of a run (each target's entry is the aspect's report: _contract.target_report)."""
+    return {
+        "tool": "keras_migrate", "mode": options.mode, "patterns": list(options.patterns),
+        "summary": dict(summary), "diagnostics_by_rule": dict(diagnostics_by_rule),
+        "backends": plan.backends, "problems": outcome.problems, "missing_reports": migration.missing,
+        "targets": [migration.reports[t.label] for t in selection.candidates if t.label in migration.reports],
+    }
 
 
 def _load_reports(bazel_bin: str, graph: Dict[str, Target], candidates: List[Target], mode: str) -> Dict[str, dict]:
