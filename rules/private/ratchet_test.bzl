@@ -1,9 +1,10 @@
 """Implementation of keras_migrate_test (the ratchet); public entry: //rules:ratchet.bzl."""
 
 load("//rules:aspects.bzl", "keras_migrate")
+load(":keras_backend_test.bzl", "KERAS_BACKENDS")
 load(":migrate_aspect.bzl", "KerasMigrateInfo")
 
-_ALL_BACKENDS = ["jax", "tensorflow", "torch"]
+_ALL_BACKENDS = KERAS_BACKENDS
 
 def _impl(ctx):
     for backend in ctx.attr.backends:

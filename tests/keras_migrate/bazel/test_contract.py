@@ -57,3 +57,23 @@ def test_report_without_sources_is_the_pythons_report():
 
 def test_output_name():
     assert _contract.output_name("lib", "agnostic", "json") == "lib.keras_migrate_agnostic.json"
+
+
+def test_starlark_spells_the_backend_list_once():
+    import glob
+
+    spelled = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "rules", "**", "*.bzl"), recursive=True)):
+        tree = ast.parse(open(path, encoding="utf-8").read())  # this Starlark is Python syntax
+        for node in ast.walk(tree):  # list literals in code (docstrings are strings)
+            if isinstance(node, ast.List) and [getattr(e, "value", None) for e in node.elts] == list(
+                    _contract.KERAS_BACKENDS):
+                spelled.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
+    assert spelled == ["rules/private/keras_backend_test.bzl:6"]
+
+
+def test_ratchet_defaults_to_every_backend():
+    from keras_migrate.bazel import _ratchet
+
+    assert "jax,tensorflow,torch" == ",".join(_contract.KERAS_BACKENDS)
+    assert _ratchet.KERAS_BACKENDS is _contract.KERAS_BACKENDS

@@ -23,6 +23,8 @@ import json
 import sys
 from typing import Dict, List, Optional, Sequence
 
+from keras_migrate.bazel._contract import KERAS_BACKENDS
+
 __all__ = ["main", "check_report", "read_allowlist"]
 
 
@@ -60,7 +62,7 @@ def check_report(report: dict, backends: Sequence[str]) -> List[str]:
 
 def run(argv: Sequence[str], out=sys.stdout) -> int:
     parser = argparse.ArgumentParser(prog="keras_migrate_ratchet")
-    parser.add_argument("--backends", default="jax,tensorflow,torch")
+    parser.add_argument("--backends", default=",".join(KERAS_BACKENDS))
     parser.add_argument("--allowlist")
     parser.add_argument("reports", nargs="*")
     args = parser.parse_args(argv)
