@@ -290,7 +290,7 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     diagnostics = _resolve_positions(module, ctx)
     del module
 
-    def prune(tree: ast.Module, used: Set[str]) -> str:
+    def prune(imports: List[ast.stmt], used: Set[str]) -> str:
         pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
         return code if pruned is new_module else module_code(pruned)
 
@@ -298,7 +298,7 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
 
 
 def _finish(source: str, path: str, code: str, ctx: RuleContext, diagnostics: List[Diagnostic],
-            tf_only: List[str], prune: Callable[[ast.Module, Set[str]], str]) -> MigrationResult:
+            tf_only: List[str], prune: Callable[[List[ast.stmt], Set[str]], str]) -> MigrationResult:
     """Judge the migrated code, drop the imports rules asked to remove, and sum up."""
     if code != source:
         # A rule bug must never corrupt a file. CPython's own parser is the judge (and
@@ -323,7 +323,9 @@ def _finish(source: str, path: str, code: str, ctx: RuleContext, diagnostics: Li
             ])
         if ctx.imports_to_remove:
             used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-            code = prune(tree, used)
+            imports = [stmt for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))]
+            del tree  # a large file's is large: gone before parts are parsed again
+            code = prune(imports, used)
     return MigrationResult(
         path=path,
         code=code,
@@ -384,8 +386,8 @@ def _migrate_parts(source: str, path: str, ctx: RuleContext, rules: Sequence[Typ
     if code == source:
         code = source
 
-    def prune(tree: ast.Module, used: Set[str]) -> str:
-        return "".join(_prune_parts(codes, parts, layout, tree, ctx.imports_to_remove, used))
+    def prune(imports: List[ast.stmt], used: Set[str]) -> str:
+        return "".join(_prune_parts(codes, parts, layout, imports, ctx.imports_to_remove, used))
 
     return _finish(source, path, code, ctx, diagnostics, tf_only, prune)
 
@@ -430,11 +432,12 @@ def _may_prune(stmt: ast.stmt, wanted, used: Set[str]) -> bool:
     return False
 
 
-def _prune_parts(codes: List[str], parts: List[Part], layout: Layout, tree: ast.Module, requests,
+def _prune_parts(codes: List[str], parts: List[Part], layout: Layout, imports: List[ast.stmt], requests,
                  used: Set[str]) -> List[str]:
-    """remove_unused_imports, applied to the parts that have top-level imports."""
+    """remove_unused_imports, applied to the parts whose top-level `imports` (CPython's
+    view of the migrated file) have something to remove."""
     wanted = {(r.module, r.obj, r.asname) for r in requests}
-    import_lines = [stmt.lineno for stmt in tree.body if _may_prune(stmt, wanted, used)]
+    import_lines = [stmt.lineno for stmt in imports if _may_prune(stmt, wanted, used)]
     out = list(codes)
     first = 1  # the part's first line in the migrated file
     for k, (code, part) in enumerate(zip(codes, parts)):
