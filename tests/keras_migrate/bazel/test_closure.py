@@ -66,3 +66,14 @@ def test_ten_thousand_targets_fast():
     start = time.perf_counter()
     facts = closure_facts(graph, own)
     assert len(facts) == n and time.perf_counter() - start < 5
+
+
+def test_tag_reasons_are_never_cut_mid_word():
+    from keras_migrate.bazel._driver import shorten
+
+    assert shorten("short reason", 200) == "short reason"
+    text = "; ".join(["tf.distribute strategies work with the TensorFlow backend only"] * 10)
+    out = shorten(text, 200)
+    assert len(out) <= 200 and out.endswith("...") and text.startswith(out[:-3])
+    assert text[len(out) - 3] in " ;"  # the cut falls between words
+    assert shorten("x" * 300, 200) == "x" * 197 + "..."  # one long word: cut, marked

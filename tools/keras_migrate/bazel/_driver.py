@@ -411,13 +411,28 @@ def _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir,
             _edit_build(plan, target, lambda bf: bf.add_dep(target.name, labels["runtime"]))
         if target.declared_as == "py_test" and facts.keras_code:
             build_file(target)
-            unsupported = ({b: "; ".join(tf_reasons)[:200] for b in KERAS_BACKENDS if b not in RESTRICTED_BACKENDS}
+            reason = shorten("; ".join(tf_reasons), TAG_REASON_CHARS)
+            unsupported = ({b: reason for b in KERAS_BACKENDS if b not in RESTRICTED_BACKENDS}
                            if tf_reasons else {})
             _edit_build(plan, target, lambda bf: bf.to_backend_test(target.name, unsupported, labels["macro"]))
     for path, bf in sorted(builds.items(), key=lambda item: item[0]):
         if bf is not None and bf.changed:
             rel = os.path.relpath(path, workspace)
             plan.diffs.append(unified_diff(rel, bf.original, bf.code))
+
+
+# The reason a BUILD tag gives for an unsupported backend is kept to about one line.
+TAG_REASON_CHARS = 200
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text`, or its words that fit in `limit` characters followed by "...": never a
+    word cut in the middle."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 3 + 1)
+    head = text[:cut] if cut > 0 else text[:limit - 3]
+    return head.rstrip(" ;,") + "..."
 
 
 def _load_build(workspace: str, target: Target, plan: Plan) -> Optional[BuildFile]:
