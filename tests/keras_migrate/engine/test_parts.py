@@ -232,3 +232,34 @@ def test_big_file_generator_is_valid_python():
     ast.parse(text)
     assert len(text) >= 0.2 * 2 ** 20
     assert _parts.split_parts(text, ast.parse(text)) is not None or len(text) < _parts.PART_SIZE
+
+
+class _Breaks(Rule):
+    """Writes `if` for the name `broken` (invalid output) and reads `late` early."""
+
+    id = "T010"
+    name = "breaks"
+    description = "test rule producing invalid code"
+
+    def leave_Name(self, original, updated):
+        if original.value == "broken":
+            return updated.with_changes(value="if")
+        if original.value == "early":
+            return updated.with_changes(value="late")
+        return updated
+
+
+_BREAKS = RuleSet(rules=(_Breaks,), markers=("",), report=ReportInfo(tool="test"), context=RuleContext)
+
+
+@pytest.mark.parametrize("source", [
+    "x = 1\ndef f():\n    return 1\n\n\ny = broken\ndef g():\n    pass\n",
+    "x = 1\ndef f():\n    return 1\ny = early\ndef g():\n    pass\nimport late\n",
+    "x = 1\ndef f():\n    return 1\ny = early\ndef g():\n    pass\nimport late\ndef h():\n    pass\nz = early\n",
+])
+def test_invalid_output_is_refused_at_the_same_line_in_parts(source, monkeypatch):
+    expected = _summary(engine_migrate(source, "x.py", rule_set=_BREAKS))
+    assert expected[2] and expected[3][0][0] == "KM002"  # failed, with the right diagnostic
+    monkeypatch.setattr(_parts, "PART_THRESHOLD", 0)
+    monkeypatch.setattr(_parts, "PART_SIZE", 1)
+    assert _summary(engine_migrate(source, "x.py", rule_set=_BREAKS)) == expected

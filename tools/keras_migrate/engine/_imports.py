@@ -246,16 +246,29 @@ def reads_before_import(tree: ast.Module) -> Dict[str, int]:
     """{name: line} where module-level code reads a name that only a later top-level
     import binds: a NameError when the module runs, although it parses."""
     imported_at: Dict[str, int] = {}
-    for i, stmt in enumerate(tree.body):
+    record_imports(tree.body, 0, imported_at)
+    found: Dict[str, int] = {}
+    early_reads(tree.body, 0, 0, imported_at, set(), found)
+    return found
+
+
+# reads_before_import in two passes over a module given in pieces (a large file's parts):
+# record_imports over every piece, then early_reads over every piece, in order.
+def record_imports(body: Sequence[ast.stmt], first: int, imported_at: Dict[str, int]) -> None:
+    """Where (top-level statement index, `first` for body[0]) each name is first imported."""
+    for i, stmt in enumerate(body, first):
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for name in _binds(stmt):
                 imported_at.setdefault(name, i)
-    found: Dict[str, int] = {}
-    bound: Set[str] = set()
-    for i, stmt in enumerate(tree.body):
+
+
+def early_reads(body: Sequence[ast.stmt], first: int, lines_before: int, imported_at: Dict[str, int],
+                bound: Set[str], found: Dict[str, int]) -> None:
+    """Adds to `found` the names body's module-level code reads before their import
+    (`bound`: what earlier statements bound; lines are shifted by `lines_before`)."""
+    for i, stmt in enumerate(body, first):
         for node in _executed_now(stmt):
             if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound
                     and imported_at.get(node.id, -1) > i):
-                found.setdefault(node.id, node.lineno)
+                found.setdefault(node.id, node.lineno + lines_before)
         bound |= _binds(stmt)
-    return found

@@ -15,7 +15,7 @@ from keras_migrate.engine._codegen import module_code
 from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
-from keras_migrate.engine._imports import add_imports, import_plan, reads_before_import, remove_unused_imports
+from keras_migrate.engine._imports import add_imports, early_reads, import_plan, record_imports, remove_unused_imports
 from keras_migrate.engine import _parts
 from keras_migrate.engine._parts import PREFIX_LINES, Layout, Part, layout_of, parse_code, parse_part, split_parts
 from keras_migrate.engine._rule import Rule
@@ -290,30 +290,33 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     diagnostics = _resolve_positions(module, ctx)
     del module
 
-    def prune(imports: List[ast.stmt], used: Set[str]) -> str:
+    def prune(imports: List[List[ast.stmt]], used: Set[str]) -> str:
         pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
         return code if pruned is new_module else module_code(pruned)
 
-    return _finish(source, path, code, ctx, diagnostics, _reasons(ctx.tensorflow_only), prune)
+    return _finish(source, path, [code], ctx, diagnostics, _reasons(ctx.tensorflow_only), prune, [source])
 
 
-def _finish(source: str, path: str, code: str, ctx: RuleContext, diagnostics: List[Diagnostic],
-            tf_only: List[str], prune: Callable[[List[ast.stmt], Set[str]], str]) -> MigrationResult:
-    """Judge the migrated code, drop the imports rules asked to remove, and sum up."""
-    if code != source:
+def _finish(source: str, path: str, pieces: Sequence[str], ctx: RuleContext, diagnostics: List[Diagnostic],
+            tf_only: List[str], prune: Callable[[List[List[ast.stmt]], Set[str]], str],
+            source_pieces: Sequence[str]) -> MigrationResult:
+    """Judge the migrated code (`pieces`: consecutive runs of whole top-level statements;
+    the original likewise in `source_pieces`), drop the imports rules asked to remove,
+    and sum up."""
+    code = "".join(pieces) if len(pieces) != 1 else pieces[0]
+    if code == source:
+        code = source
+    else:
         # A rule bug must never corrupt a file. CPython's own parser is the judge (and
         # ~5x faster than a libcst re-parse); its tree also tells which names are used.
-        try:
-            tree = compile(code, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        except (SyntaxError, ValueError, MemoryError) as exc:
-            if not isinstance(exc, SyntaxError):
-                exc = SyntaxError(str(exc) or "too complex")
-            return _unchanged(path, source, [_invalid_output(path, exc)])
-        early = reads_before_import(tree)
+        judged = _judge(pieces, path, want_used=bool(ctx.imports_to_remove))
+        if isinstance(judged, SyntaxError):
+            return _unchanged(path, source, [_invalid_output(path, judged)])
+        early = judged.early
         if early:
             # Only what the migration introduced: the original may rely on it knowingly.
-            known = reads_before_import(ast.parse(source))
-            early = {name: line for name, line in early.items() if name not in known}
+            known = _judge(source_pieces, path, want_used=False)
+            early = {name: line for name, line in early.items() if name not in known.early}
         if early:
             name, line = sorted(early.items(), key=lambda item: item[1])[0]
             return _unchanged(path, source, [
@@ -322,10 +325,7 @@ def _finish(source: str, path: str, code: str, ctx: RuleContext, diagnostics: Li
                        "report this as a keras_migrate bug; meanwhile migrate this file by hand")
             ])
         if ctx.imports_to_remove:
-            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-            imports = [stmt for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))]
-            del tree  # a large file's is large: gone before parts are parsed again
-            code = prune(imports, used)
+            code = prune(judged.imports, judged.used)
     return MigrationResult(
         path=path,
         code=code,
@@ -335,6 +335,52 @@ def _finish(source: str, path: str, code: str, ctx: RuleContext, diagnostics: Li
         tensorflow_only=tf_only,
         runtime_symbols=sorted(ctx.runtime_imports),
     )
+
+
+@dataclasses.dataclass
+class _Judged:
+    early: Dict[str, int]  # names read before their import (reads_before_import)
+    used: Set[str]  # every name read or bound (when asked for)
+    imports: List[List[ast.stmt]]  # each piece's top-level import statements
+
+
+def _judge(pieces: Sequence[str], path: str, want_used: bool):
+    """CPython's view of a module given in pieces of whole top-level statements: a
+    SyntaxError (its line in the whole module), or _Judged. One piece's tree is kept for
+    the second pass; several pieces (a large file) are parsed twice instead of holding
+    the whole file's tree."""
+    used: Set[str] = set()
+    imports: List[List[ast.stmt]] = []
+    imported_at: Dict[str, int] = {}
+    kept: List[ast.Module] = []
+    index = lines = 0
+    for piece in pieces:
+        try:
+            tree = compile(piece, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as exc:
+            exc.lineno = (exc.lineno or 1) + lines
+            return exc
+        except (ValueError, MemoryError) as exc:
+            return SyntaxError(str(exc) or "too complex")
+        if want_used:
+            used.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+        imports.append([stmt for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))])
+        record_imports(tree.body, index, imported_at)
+        index += len(tree.body)
+        lines += piece.count("\n")
+        if len(pieces) == 1:
+            kept.append(tree)
+        del tree
+    found: Dict[str, int] = {}
+    bound: Set[str] = set()
+    index = lines = 0
+    for k, piece in enumerate(pieces):
+        tree = kept[0] if kept else compile(piece, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        early_reads(tree.body, index, lines, imported_at, bound, found)
+        index += len(tree.body)
+        lines += piece.count("\n")
+        del tree
+    return _Judged(found, used, imports)
 
 
 def _reasons(tensorflow_only, into: Optional[List[str]] = None) -> List[str]:
@@ -382,14 +428,11 @@ def _migrate_parts(source: str, path: str, ctx: RuleContext, rules: Sequence[Typ
     ctx.release()
     if ctx.imports_to_add:
         codes = _add_imports_in_parts(codes, parts, layout, ctx.imports_to_add)
-    code = "".join(codes)
-    if code == source:
-        code = source
 
-    def prune(imports: List[ast.stmt], used: Set[str]) -> str:
+    def prune(imports: List[List[ast.stmt]], used: Set[str]) -> str:
         return "".join(_prune_parts(codes, parts, layout, imports, ctx.imports_to_remove, used))
 
-    return _finish(source, path, code, ctx, diagnostics, tf_only, prune)
+    return _finish(source, path, codes, ctx, diagnostics, tf_only, prune, [part.text for part in parts])
 
 
 def _migrated_statements(codes: List[str], parts: List[Part], layout: Layout, spans: List[Tuple[int, int]]):
@@ -432,22 +475,18 @@ def _may_prune(stmt: ast.stmt, wanted, used: Set[str]) -> bool:
     return False
 
 
-def _prune_parts(codes: List[str], parts: List[Part], layout: Layout, imports: List[ast.stmt], requests,
+def _prune_parts(codes: List[str], parts: List[Part], layout: Layout, imports: List[List[ast.stmt]], requests,
                  used: Set[str]) -> List[str]:
     """remove_unused_imports, applied to the parts whose top-level `imports` (CPython's
-    view of the migrated file) have something to remove."""
+    view of each migrated part) have something to remove."""
     wanted = {(r.module, r.obj, r.asname) for r in requests}
-    import_lines = [stmt.lineno for stmt in imports if _may_prune(stmt, wanted, used)]
     out = list(codes)
-    first = 1  # the part's first line in the migrated file
     for k, (code, part) in enumerate(zip(codes, parts)):
-        after = first + code.count("\n") if k + 1 < len(codes) else float("inf")
-        if any(first <= line < after for line in import_lines):
+        if any(_may_prune(stmt, wanted, used) for stmt in imports[k]):
             module = parse_code(code, part.prefixed, layout)
             pruned = remove_unused_imports(module, requests, used)
             if pruned is not module:
                 out[k] = module_code(pruned)
-        first = after
     return out
 
 
