@@ -242,6 +242,8 @@ class _Breaks(Rule):
     description = "test rule producing invalid code"
 
     def leave_Name(self, original, updated):
+        if original.value == "wants_os":
+            self.ctx.add_import("os")
         if original.value == "broken":
             return updated.with_changes(value="if")
         if original.value == "early":
@@ -263,3 +265,15 @@ def test_invalid_output_is_refused_at_the_same_line_in_parts(source, monkeypatch
     monkeypatch.setattr(_parts, "PART_THRESHOLD", 0)
     monkeypatch.setattr(_parts, "PART_SIZE", 1)
     assert _summary(engine_migrate(source, "x.py", rule_set=_BREAKS)) == expected
+
+
+def test_invalid_output_with_imports_to_add_never_raises(monkeypatch):
+    source = "x = wants_os\ndef f():\n    return 1\ny = broken\ndef g():\n    pass\n"
+    whole = engine_migrate(source, "x.py", rule_set=_BREAKS)
+    assert whole.failed and whole.diagnostics[0].rule_id == "KM002" and whole.code == source
+    monkeypatch.setattr(_parts, "PART_THRESHOLD", 0)
+    monkeypatch.setattr(_parts, "PART_SIZE", 1)
+    parts = engine_migrate(source, "x.py", rule_set=_BREAKS)
+    assert parts.failed and parts.code == source
+    # The line is CPython's in the code without the added import (one line less).
+    assert [(d.rule_id, d.line) for d in parts.diagnostics] == [("KM002", whole.diagnostics[0].line - 1)]

@@ -427,7 +427,15 @@ def _migrate_parts(source: str, path: str, ctx: RuleContext, rules: Sequence[Typ
         ctx.forget_nodes()
     ctx.release()
     if ctx.imports_to_add:
-        codes = _add_imports_in_parts(codes, parts, layout, ctx.imports_to_add)
+        try:
+            codes = _add_imports_in_parts(codes, parts, layout, ctx.imports_to_add)
+        except cst.ParserSyntaxError:
+            # A rule wrote invalid code (one tree would have been refused by the judge
+            # below): CPython says where.
+            judged = _judge(codes, path, want_used=False)
+            if not isinstance(judged, SyntaxError):
+                judged = SyntaxError("libcst cannot parse the migrated code")
+            return _unchanged(path, source, [_invalid_output(path, judged)])
 
     def prune(imports: List[List[ast.stmt]], used: Set[str]) -> str:
         return "".join(_prune_parts(codes, parts, layout, imports, ctx.imports_to_remove, used))
@@ -483,7 +491,10 @@ def _prune_parts(codes: List[str], parts: List[Part], layout: Layout, imports: L
     out = list(codes)
     for k, (code, part) in enumerate(zip(codes, parts)):
         if any(_may_prune(stmt, wanted, used) for stmt in imports[k]):
-            module = parse_code(code, part.prefixed, layout)
+            try:
+                module = parse_code(code, part.prefixed, layout)
+            except cst.ParserSyntaxError:  # valid Python libcst refuses: an unused import stays
+                continue
             pruned = remove_unused_imports(module, requests, used)
             if pruned is not module:
                 out[k] = module_code(pruned)
