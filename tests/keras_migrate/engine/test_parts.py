@@ -16,7 +16,7 @@ from keras_migrate.engine import migrate_source as engine_migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CORPUS = os.environ.get("KERAS_MIGRATE_CORPUS", os.path.join(os.path.dirname(ROOT), "shared", "corpus", "keras_io_keras2"))
-# Every fifth file: the corpus in parts takes a while (tests/robustness/test_large_files.py runs mutants of all).
+# Every fifth file: the corpus in parts takes a while (tests/robustness/test_large_files.py runs mutated scripts too).
 CORPUS_FILES = sorted(glob.glob(os.path.join(CORPUS, "*.py")))[::5]
 
 SNIPPETS = {
