@@ -5,7 +5,6 @@ for byte (code, diagnostics, report data) as from one tree."""
 import ast
 import glob
 import os
-import textwrap
 
 import libcst as cst
 import pytest
