@@ -229,7 +229,9 @@ def _run_on_paths(args) -> int:
     nothing = not counts["changed"] and not counts["failed"] and not runtime_missing and not runtime_failed
     print(
         f"keras-migrate: {counts['files']} files: {counts['changed']} {verb}, "
-        f"{counts['unchanged']} unchanged, {counts['failed']} failed; {ndiag} diagnostics"
+        f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
+        + f"; {ndiag} diagnostics"
         + (" (nothing to do)" if nothing else ""),
         file=sys.stderr,
     )

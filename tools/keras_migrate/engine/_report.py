@@ -16,24 +16,27 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 def summary_counts(outcomes) -> Dict[str, object]:
     by_rule: Dict[str, int] = collections.Counter()
     fired: Dict[str, int] = collections.Counter()
-    changed = failed = unchanged = 0
+    changed = failed = unchanged = skipped = 0
     for o in outcomes:
         r = o.result
         for d in r.diagnostics:
             by_rule[d.rule_id] += 1
         for rule_id, n in r.rules_fired.items():
             fired[rule_id] += n
-        if r.failed:
+        if getattr(o, "skipped", False):
+            skipped += 1
+        elif r.failed:
             failed += 1
         elif r.changed:
             changed += 1
         else:
             unchanged += 1
     return {
-        "files": changed + failed + unchanged,
+        "files": changed + failed + unchanged + skipped,
         "changed": changed,
         "unchanged": unchanged,
         "failed": failed,
+        "skipped": skipped,
         "diagnostics_by_rule": dict(sorted(by_rule.items())),
         "rules_fired": dict(sorted(fired.items())),
     }
