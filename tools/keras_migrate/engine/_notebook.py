@@ -1,7 +1,7 @@
 """Jupyter notebooks (.ipynb): the code cells are migrated as one module.
 
 A notebook runs its cells top to bottom in one namespace, so its code cells are joined
-into one module (each preceded by a marker comment) and migrated together: an import a
+into one module (each preceded by a marker line) and migrated together: an import a
 rule adds in one cell serves the later ones, and names bound in earlier cells are known
 in later ones. The migrated module is split back at the markers, so each rewrite lands
 in its own cell and added imports land beside the imports they join.
@@ -43,8 +43,13 @@ CELL_SPLIT_ERROR = "KM011"
 # %%html, %%javascript, ...) keeps its whole cell out of the module.
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 
-_CELL_MARKER = "# <nb-cell {}>"
-_CELL_MARKER_RE = re.compile(r"^# <nb-cell (\d+)>$")
+# The first cell's marker is a comment (it lands in the module's header, so a docstring
+# or `from __future__` import stays first); the others are bare string statements, which
+# no rule removes (a comment would go with a statement a rule removes, e.g. an import
+# that is no longer used).
+_FIRST_CELL_MARKER = "# <nb-cell {}>"
+_CELL_MARKER = '"<nb-cell {}>"'
+_CELL_MARKER_RE = re.compile(r'^(?:# <nb-cell (\d+)>|"<nb-cell (\d+)>")$')
 _MAGIC_MASK = "pass  # <nb-magic {}>"
 _MAGIC_MASK_RE = re.compile(r"^([ \t]*)pass  # <nb-magic (\d+)>$")
 _RESERVED = ("<nb-cell ", "<nb-magic ")
@@ -188,7 +193,8 @@ def _module_of(cells: Sequence[_Cell]) -> str:
     for cell in cells:
         cell.marker_line = line
         body = cell.masked if not cell.masked or cell.masked.endswith("\n") else cell.masked + "\n"
-        parts.append(_CELL_MARKER.format(cell.index) + "\n" + body)
+        marker = _FIRST_CELL_MARKER if not parts else _CELL_MARKER
+        parts.append(marker.format(cell.index) + "\n" + body)
         line += 1 + body.count("\n")
     return "".join(parts)
 
@@ -201,7 +207,7 @@ def _split_module(code: str, cells: Sequence[_Cell]) -> Optional[Dict[int, str]]
     for line in code.splitlines(keepends=True):
         match = _CELL_MARKER_RE.match(line.rstrip("\r\n"))
         if match:
-            order.append(int(match.group(1)))
+            order.append(int(match.group(1) or match.group(2)))
             current = pieces.setdefault(order[-1], [])
         elif current is None:
             return None  # code before the first cell

@@ -30,12 +30,17 @@ the names in Keras 2 order; that needs the output layer names and the metric nam
 (strings, or keras.metrics classes with a fixed default name), otherwise it is
 diagnosed.
 
-Models are the file's functional models whose `outputs` is a list/tuple literal.
+Models are the file's functional models whose `outputs` is a list/tuple literal. A name
+is followed in source order: `model` rebound to another model (a notebook or script that
+reuses the name) answers for the model it holds at each compile()/evaluate(); a global
+bound more than once is not guessed at from inside a function.
 """
 
 from __future__ import annotations
 
 import ast
+import collections
+import dataclasses
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -67,6 +72,34 @@ _RANK_SAFE_METRICS = frozenset({
 })
 
 
+@dataclasses.dataclass(frozen=True)
+class _Bound:
+    """What a model name holds at one compile()/evaluate() call."""
+
+    outputs: Optional[List[Optional[str]]] = None  # output layer names of a multi-output model
+    renamed: Optional[str] = None  # why Keras 3 names its outputs otherwise
+    compiled: bool = False  # compile() was seen since it was bound
+    metrics: Optional[List[List[str]]] = None  # per-output metric names from that compile()
+
+
+_UNKNOWN = _Bound()
+_Key = Tuple[_scan.Scope, str]
+
+
+def _binding_counts(nodes) -> Dict[_Key, int]:
+    """How many times each (scope, name) is bound, by any statement."""
+    counts: Dict[_Key, int] = collections.Counter()
+    for scope, node in nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            counts[(scope, node.id)] += 1
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            counts[(scope, node.name)] += 1  # a def's own node has the enclosing scope
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                counts[(scope, (alias.asname or alias.name).split(".", 1)[0])] += 1
+    return counts
+
+
 class _Models:
     def __init__(self, nodes, names: _scan.AstNames) -> None:
         # (scope, model name) -> output layer names (None entries: unnamed)
@@ -78,16 +111,34 @@ class _Models:
         self.values: Dict[Tuple[_scan.Scope, str], ast.AST] = {}
         # (scope, model name) -> why Keras 3 names its outputs otherwise (History/evaluate keys)
         self.renamed: Dict[Tuple[_scan.Scope, str], str] = {}
+        # What the name holds at the n-th `name.compile(` / `name.evaluate(` call of its
+        # scope, in source order (the rule counts the same calls as it meets them).
+        self.at_call: Dict[Tuple[str, _Key], List[_Bound]] = collections.defaultdict(list)
         layer_names: Dict[Tuple[_scan.Scope, str], Optional[str]] = {}
         multi_output_classes = _multi_output_subclasses(nodes, names)
-        for scope, node in nodes:
+        bindings = _binding_counts(nodes)
+        assigned_targets = set()
+        for scope, node in nodes:  # source order
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 self.values[(scope, node.targets[0].id)] = node.value
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
-                    and isinstance(node.func.value, ast.Name)):
-                key = (scope, node.func.value.id)
-                if key in self.outputs:
+                assigned_targets.add(id(node.targets[0]))
+                self._forget((scope, node.targets[0].id))  # rebound: what it held is gone
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                    and id(node) not in assigned_targets:
+                self._forget((scope, node.id))  # `for model in ...`, `model, x = ...`
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("compile", "evaluate") and isinstance(node.func.value, ast.Name)):
+                name = node.func.value.id
+                key = (scope, name)
+                if not bindings.get(key) and scope:
+                    # A global read from a function: only a name bound once is known.
+                    key = ((), name)
+                    # Resolved at the end: the function may run after the binding below it.
+                    self.at_call[(node.func.attr, (scope, name))].append(key if bindings.get(key) == 1 else _UNKNOWN)
+                if node.func.attr == "compile" and key in self.outputs:
                     self.metrics[key] = self._metric_names(node, len(self.outputs[key]), self.outputs[key])
+                if key[0] == scope:
+                    self.at_call[(node.func.attr, (scope, name))].append(self._bound(key))
                 continue
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
@@ -117,7 +168,16 @@ class _Models:
             if isinstance(outputs, (ast.List, ast.Tuple)) and len(outputs.elts) > 1:
                 self.outputs[(scope, target)] = [
                     layer_names.get((scope, e.id)) if isinstance(e, ast.Name) else None for e in outputs.elts]
+        for calls in self.at_call.values():
+            calls[:] = [self._bound(c) if isinstance(c, tuple) else c for c in calls]
 
+
+    def _forget(self, key: _Key) -> None:
+        for table in (self.outputs, self.metrics, self.renamed):
+            table.pop(key, None)
+
+    def _bound(self, key: _Key) -> _Bound:
+        return _Bound(self.outputs.get(key), self.renamed.get(key), key in self.metrics, self.metrics.get(key))
 
     def _dict_metric_names(self, metrics: ast.Dict, output_names) -> Optional[List[List[str]]]:
         """{"out1": [...], "out2": m}: Keras 2 lists them in output order."""
@@ -283,6 +343,8 @@ class MultiOutputEvaluate(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._models: Optional[_Models] = None
+        # `name.compile(` / `name.evaluate(` calls met so far per (kind, (scope, name)).
+        self._calls_seen: Dict[Tuple[str, _Key], int] = collections.Counter()
         tree = _scan.file_ast(ctx)
         if tree is not None:
             self._models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
@@ -300,11 +362,11 @@ class MultiOutputEvaluate(Rule):
             return updated
         scope = _scan.cst_scope(self.ctx)
         model = call.func.value.value
-        key = (scope, model) if (scope, model) in models.outputs else ((), model)
-        outputs = models.outputs.get(key)
-        if outputs is None or key not in models.metrics:
+        bound = self._bound_at("evaluate", scope, model, already_counted=True)
+        outputs = bound.outputs
+        if outputs is None or not bound.compiled:
             return updated
-        metrics = models.metrics[key]
+        metrics = bound.metrics
         if metrics is not None and not any(metrics):
             return updated  # [loss, out1_loss, ...]: the same in Keras 3
         target = assign.targets[0].target
@@ -335,20 +397,30 @@ class MultiOutputEvaluate(Rule):
         self.fired()
         return cst.FlattenSentinel([first, second])
 
+    def _bound_at(self, kind: str, scope, name: str, already_counted: bool = False) -> _Bound:
+        """What `name` holds at this call (the n-th of its kind in source order)."""
+        key = (kind, (scope, name))
+        if not already_counted:
+            self._calls_seen[key] += 1
+        seen = self._models.at_call.get(key, []) if self._models is not None else []
+        index = self._calls_seen[key] - 1
+        return seen[index] if 0 <= index < len(seen) else _UNKNOWN
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "compile" and isinstance(func.value, cst.Name)):
+        if not (isinstance(func, cst.Attribute) and func.attr.value in ("compile", "evaluate")
+                and isinstance(func.value, cst.Name)):
             return updated
         scope = _scan.cst_scope(self.ctx)
-        self._renamed_outputs(original, func.value.value, scope)
+        bound = self._bound_at(func.attr.value, scope, func.value.value)
+        if func.attr.value == "evaluate":
+            return updated  # counted; leave_SimpleStatementLine rewrites
+        self._renamed_outputs(original, bound)
         if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
         if len(original.args) != len(updated.args):
             return updated
-        outputs = None
-        if self._models is not None:
-            outputs = self._models.outputs.get((scope, func.value.value)) or \
-                self._models.outputs.get(((), func.value.value))
+        outputs = bound.outputs
         # Decisions read the original nodes (names resolve there); the output is built
         # from the updated ones (other rules' rewrites inside the arguments).
         sparse = self._sparse_outputs(original, outputs, scope)
@@ -366,10 +438,8 @@ class MultiOutputEvaluate(Rule):
         self.fired()
         return updated.with_changes(args=args)
 
-    def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
-        if self._models is None:
-            return
-        reason = self._models.renamed.get((scope, model)) or self._models.renamed.get(((), model))
+    def _renamed_outputs(self, call: cst.Call, bound: _Bound) -> None:
+        reason = bound.renamed
         if reason is None or not any(a.keyword is not None and a.keyword.value in ("loss",) + _METRIC_KEYWORDS
                                      for a in call.args):
             return
