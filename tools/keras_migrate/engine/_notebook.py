@@ -259,15 +259,15 @@ def _parse(raw: bytes, path: str):
     except UnicodeDecodeError as exc:
         return None, _fail(path, NOTEBOOK_ERROR, f"not a notebook: not UTF-8 ({exc.reason}); left untouched")
     try:
+        major, _minor = nbformat.reader.get_version(nbformat.reader.parse_json(text))
+        if major != 4:
+            return None, _fail(path, NOTEBOOK_ERROR, f"nbformat {major} notebooks are not supported; left untouched",
+                               "convert it first: jupyter nbconvert --to notebook --nbformat 4 --inplace "
+                               + display_path(path))
         node = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     except Exception as exc:  # nbformat raises NotJSONError, ValueError, KeyError... per version
         return None, _fail(path, NOTEBOOK_ERROR, f"not a valid notebook: {_first_line(exc)}; left untouched",
                            "open and save it in Jupyter, or fix the JSON by hand")
-    if node.get("nbformat") != 4:
-        return None, _fail(path, NOTEBOOK_ERROR,
-                           f"nbformat {node.get('nbformat')} notebooks are not supported; left untouched",
-                           "convert it first: jupyter nbconvert --to notebook --nbformat 4 --inplace "
-                           + display_path(path))
     try:
         nbformat.validate(node)
     except nbformat.ValidationError as exc:
