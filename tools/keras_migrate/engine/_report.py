@@ -70,7 +70,7 @@ def sarif_report(outcomes, rule_set) -> dict:
     for o in outcomes:
         for d in o.result.diagnostics:
             text = d.message + (f" Manual edit required: {d.fix}" if d.fix else "")
-            results.append({
+            result = {
                 "ruleId": d.rule_id,
                 "level": _SARIF_LEVEL[d.severity],
                 "message": {"text": text},
@@ -78,7 +78,13 @@ def sarif_report(outcomes, rule_set) -> dict:
                     "artifactLocation": {"uri": d.path},
                     "region": {"startLine": d.line, "startColumn": d.column},
                 }}],
-            })
+            }
+            if d.cell is not None:
+                # SARIF has no notebook cells: the line and column are the cell's; say which.
+                result["message"]["text"] = f"cell {d.cell}, line {d.line}: {text}"
+                result["locations"][0]["logicalLocations"] = [{"name": f"cell {d.cell}", "kind": "module"}]
+                result["properties"] = {"cell": d.cell}
+            results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
