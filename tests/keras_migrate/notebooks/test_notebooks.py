@@ -264,3 +264,18 @@ def test_imports_serve_later_cells_and_magics_survive(tmp_path):
         "x = LocallyConnected1D(2, 3)\nx?",
         "%%time\ny = keras.layers.LeakyReLU(negative_slope=0.3)",
     ]
+
+
+def test_an_edit_made_while_migrating_is_never_overwritten(tmp_path):
+    from keras_migrate.engine import MigrationOptions
+    from keras_migrate.engine._runner import migrate_file
+    from keras_migrate.migrator import keras_rule_set
+
+    (nb,) = _copy(tmp_path, CH4)
+
+    def user_saves_meanwhile(target, code):
+        nb.write_text(nb.read_text().replace("Stand-in", "Edited"))
+
+    outcome = migrate_file(str(nb), MigrationOptions(), keras_rule_set(), before_write=user_saves_meanwhile)
+    assert outcome.failed and outcome.result.diagnostics[-1].rule_id == "KM006"
+    assert "Edited" in nb.read_text() and "from tensorflow import keras" in nb.read_text()
