@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude", action="append", default=None, metavar="GLOB", help="skip files matching GLOB")
     p.add_argument("--disable", action="append", default=None, metavar="RULE", help="turn a rule (id or name) off")
     p.add_argument("--backends", metavar="LIST", default=None,
-                   help="comma-separated backends the code must run on (default jax,tensorflow,torch): a file "
-                        "kept on TensorFlow is reported (KM013) when the list names another")
+                   help="comma-separated backends the code must run on, e.g. jax,torch: a file kept on "
+                        "TensorFlow is then reported (KM013) when the list names another")
     p.add_argument("--config", metavar="FILE", help="read [tool.keras-migrate] from FILE (default: the nearest "
                                                     "pyproject.toml at or above the paths)")
     p.add_argument("--runtime", choices=("copy", "none"), default=None,
@@ -215,7 +215,8 @@ def _apply_config(args) -> None:
     for name in backends or ():
         if name not in known:
             raise UsageError(f"--backends: unknown backend {name!r} (known: {', '.join(known)})")
-    args.backends = list(backends) if backends else list(known)
+    # None (not asked for): the report says where each file runs, nothing more is checked.
+    args.backends = list(backends) if backends else None
     rules = keras_rule_set().rules
     for rule in args.disable:
         if not any(rule in (r.id, r.name) for r in rules):
@@ -247,7 +248,8 @@ def _run_on_paths(args) -> int:
     ))
     runtime_missing, runtime_failed = (_check_runtime(outcomes, write, output_for) if args.runtime == "copy"
                                        else ([], []))
-    _check_backends(outcomes, args.backends)
+    if args.backends is not None:
+        _check_backends(outcomes, args.backends)
 
     if args.format == "json":
         sys.stdout.write(dumps(json_report(outcomes, options, rule_set)))
