@@ -356,6 +356,9 @@ def _rebuild(data, text: str, path: str, cells: Sequence[_Cell], result: Migrati
             return _fail(path, CELL_SPLIT_ERROR, "internal error: an IPython line (magic or shell command) could "
                                                  "not be put back; notebook left untouched",
                          "report this as a keras_migrate bug", cell=cell.index + 1)
+        if new_source != cell.source and not cell.source.startswith("\n"):
+            # A removed first import leaves its blank line at the top of the cell.
+            new_source = new_source.lstrip("\n")
         code_cells.append(new_source)
         if new_source != cell.source:
             _set_source(data["cells"][cell.index], new_source)
