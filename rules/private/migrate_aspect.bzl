@@ -19,6 +19,9 @@ OUTPUT_GROUP_PATCH = "keras_migrate_patch"
 OUTPUT_GROUP_REPORT = "keras_migrate_report"
 OUTPUT_GROUP_SOURCES = "keras_migrate_sources"
 
+# The action's mnemonic: .bazelrc selects its strategy (persistent worker) by it.
+MNEMONIC = "KerasMigrate"
+
 KerasMigrateInfo = provider(
     doc = "Migration results of a target and of its dependencies.",
     fields = {
@@ -113,12 +116,20 @@ def _aspect_impl(target, ctx):
         outputs.append(out)
         args.add("--file", "%s=%s" % (src.path, out.path))
 
+    # Arguments in a params file: required of persistent workers (the file's lines are
+    # one WorkRequest); the one-shot action reads it as @file.
+    args.use_param_file("@%s", use_always = True)
+    args.set_param_file_format("multiline")
     ctx.actions.run(
         executable = ctx.executable._migrator,
         arguments = [args],
         inputs = srcs,
         outputs = outputs + [patch, report],
-        mnemonic = "KerasMigrate",
+        mnemonic = MNEMONIC,
+        # A persistent worker keeps Python, libcst and the rules loaded between targets
+        # (.bazelrc: --strategy=KerasMigrate=worker,sandboxed); other strategies run it
+        # one-shot with the same outputs.
+        execution_requirements = {"supports-workers": "1"},
         progress_message = "Migrating %s to Keras 3 (%s)" % (ctx.label, ctx.attr._mode),
     )
     return _providers(ctx, patch, report, outputs)

@@ -4,6 +4,11 @@ Inputs: the target's own Python sources. Outputs: every source rewritten (unchan
 ones copied byte for byte), one unified-diff patch with workspace-relative paths, and a
 JSON report (rules fired, diagnostics, backends the target can support, runtime-support
 need, the modules the migrated code imports, the hash of each input).
+
+Arguments come in a params file (`@file`, one per line). With `--persistent_worker` the
+process is a Bazel persistent worker (proto protocol, _worker.py): starting Python and
+importing libcst and the rules cost several times the migration of a typical target, so
+one process serves many targets; outputs are the same bytes as a one-shot run.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ ALL_BACKENDS = ("jax", "tensorflow", "torch")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="keras_migrate_action")
+    # fromfile_prefix_chars: the one-shot action gets its arguments as @params-file.
+    p = argparse.ArgumentParser(prog="keras_migrate_action", fromfile_prefix_chars="@")
     p.add_argument("--label", required=True)
     p.add_argument("--mode", choices=("agnostic", "tensorflow"), default="agnostic")
     p.add_argument("--patch", required=True)
@@ -84,7 +90,7 @@ def _migrate_one(src: str, out: str, options: MigrationOptions,
 def run(argv: List[str]) -> int:
     args = _parser().parse_args(argv)
     options = MigrationOptions(mode=args.mode)
-    rule_set = keras_rule_set()
+    rule_set = _rule_set()
     patches: List[str] = []
     files = []
     tf_only: List[str] = []
@@ -113,8 +119,25 @@ def run(argv: List[str]) -> int:
     return 0
 
 
+_RULE_SET: Optional[RuleSet] = None
+
+
+def _rule_set() -> RuleSet:
+    # Built once per process: a persistent worker reuses it for every request (the
+    # rules keep no state between files).
+    global _RULE_SET
+    if _RULE_SET is None:
+        _RULE_SET = keras_rule_set()
+    return _RULE_SET
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    return run(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--persistent_worker" in argv:
+        from keras_migrate.bazel._worker import serve
+
+        return serve(run, sys.stdin.buffer, sys.stdout.buffer)
+    return run(argv)
 
 
 if __name__ == "__main__":

@@ -30,17 +30,12 @@ the names in Keras 2 order; that needs the output layer names and the metric nam
 (strings, or keras.metrics classes with a fixed default name), otherwise it is
 diagnosed.
 
-Models are the file's functional models whose `outputs` is a list/tuple literal. A name
-is followed in source order: `model` rebound to another model (a notebook or script that
-reuses the name) answers for the model it holds at each compile()/evaluate(); a global
-bound more than once is not guessed at from inside a function.
+Models are the file's functional models whose `outputs` is a list/tuple literal.
 """
 
 from __future__ import annotations
 
 import ast
-import collections
-import dataclasses
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -72,112 +67,64 @@ _RANK_SAFE_METRICS = frozenset({
 })
 
 
-@dataclasses.dataclass(frozen=True)
-class _Bound:
-    """What a model name holds at one compile()/evaluate() call."""
-
-    outputs: Optional[List[Optional[str]]] = None  # output layer names of a multi-output model
-    renamed: Optional[str] = None  # why Keras 3 names its outputs otherwise
-    compiled: bool = False  # compile() was seen since it was bound
-    metrics: Optional[List[List[str]]] = None  # per-output metric names from that compile()
-
-
-_UNKNOWN = _Bound()
-_Key = Tuple[_scan.Scope, str]
-
-
-def _binding_counts(nodes) -> Dict[_Key, int]:
-    """How many times each (scope, name) is bound, by any statement."""
-    counts: Dict[_Key, int] = collections.Counter()
-    for scope, node in nodes:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            counts[(scope, node.id)] += 1
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            counts[(scope, node.name)] += 1  # a def's own node has the enclosing scope
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                counts[(scope, (alias.asname or alias.name).split(".", 1)[0])] += 1
-    return counts
+# (scope, name, binding number): see _scan.BindingVersions
+_Key = Tuple[_scan.Scope, str, int]
 
 
 class _Models:
     def __init__(self, nodes, names: _scan.AstNames) -> None:
-        # (scope, model name) -> output layer names (None entries: unnamed)
-        self.outputs: Dict[Tuple[_scan.Scope, str], List[Optional[str]]] = {}
-        # (scope, model name) -> per-output metric result names (None: unknown), from compile()
-        self.metrics: Dict[Tuple[_scan.Scope, str], Optional[List[List[str]]]] = {}
+        # model binding -> output layer names (None entries: unnamed)
+        self.outputs: Dict[_Key, List[Optional[str]]] = {}
+        # model binding -> per-output metric result names (None: unknown), from compile()
+        self.metrics: Dict[_Key, Optional[List[List[str]]]] = {}
         self.names = names
-        # (scope, name) -> the value of its last simple assignment (`loss = SparseCategoricalCrossentropy()`)
-        self.values: Dict[Tuple[_scan.Scope, str], ast.AST] = {}
-        # (scope, model name) -> why Keras 3 names its outputs otherwise (History/evaluate keys)
-        self.renamed: Dict[Tuple[_scan.Scope, str], str] = {}
-        # What the name holds at the n-th `name.compile(` / `name.evaluate(` call of its
-        # scope, in source order (the rule counts the same calls as it meets them).
-        self.at_call: Dict[Tuple[str, _Key], List[_Bound]] = collections.defaultdict(list)
-        layer_names: Dict[Tuple[_scan.Scope, str], Optional[str]] = {}
+        # binding -> its value, for simple assignments (`loss = SparseCategoricalCrossentropy()`)
+        self.values: Dict[_Key, ast.AST] = {}
+        # model binding -> why Keras 3 names its outputs otherwise (History/evaluate keys)
+        self.renamed: Dict[_Key, str] = {}
+        layer_names: Dict[_Key, Optional[str]] = {}
         multi_output_classes = _multi_output_subclasses(nodes, names)
-        bindings = _binding_counts(nodes)
-        assigned_targets = set()
-        for scope, node in nodes:  # source order
+        versions = _scan.BindingVersions()
+        for scope, node in nodes:
+            versions.count_ast(scope, node)
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                self.values[(scope, node.targets[0].id)] = node.value
-                assigned_targets.add(id(node.targets[0]))
-                self._forget((scope, node.targets[0].id))  # rebound: what it held is gone
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) \
-                    and id(node) not in assigned_targets:
-                self._forget((scope, node.id))  # `for model in ...`, `model, x = ...`
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("compile", "evaluate") and isinstance(node.func.value, ast.Name)):
-                name = node.func.value.id
-                key = (scope, name)
-                if not bindings.get(key) and scope:
-                    # A global read from a function: only a name bound once is known.
-                    key = ((), name)
-                    # Resolved at the end: the function may run after the binding below it.
-                    self.at_call[(node.func.attr, (scope, name))].append(key if bindings.get(key) == 1 else _UNKNOWN)
-                if node.func.attr == "compile" and key in self.outputs:
+                self.values[versions.key(scope, node.targets[0].id)] = node.value
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+                    and isinstance(node.func.value, ast.Name)):
+                key = versions.key(scope, node.func.value.id)
+                if key in self.outputs:
                     self.metrics[key] = self._metric_names(node, len(self.outputs[key]), self.outputs[key])
-                if key[0] == scope:
-                    self.at_call[(node.func.attr, (scope, name))].append(self._bound(key))
                 continue
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
                 continue
-            target, value = node.targets[0].id, node.value
+            target, value = versions.key(scope, node.targets[0].id), node.value
             if isinstance(value.func, ast.Call):  # x = layers.Dense(..., name="out")(...)
                 kw = _scan.call_keywords(value.func)
-                layer_names[(scope, target)] = _scan.string_value(kw["name"]) if "name" in kw else None
+                layer_names[target] = _scan.string_value(kw["name"]) if "name" in kw else None
                 continue
             if isinstance(value.func, ast.Name) and value.func.id in multi_output_classes:
-                self.renamed[(scope, target)] = (
+                self.renamed[target] = (
                     f"{value.func.id}.call() returns {multi_output_classes[value.func.id]} outputs: Keras 2 named "
                     "them output_1, output_2, ... (\"output_1_loss\", \"output_1_<metric>\"); Keras 3 does not")
                 continue
             if names.keras(value.func) not in _MODEL:
                 continue
-            self.metrics.pop((scope, target), None)
             kw = _scan.call_keywords(value)
             outputs = kw.get("outputs", value.args[1] if len(value.args) > 1 else None)
             if isinstance(outputs, ast.Dict) and len(outputs.keys) > 1:
                 keys = [_scan.string_value(k) if k is not None else None for k in outputs.keys]
-                layers = [layer_names.get((scope, v.id)) if isinstance(v, ast.Name) else None for v in outputs.values]
+                layers = [layer_names.get(versions.key(scope, v.id)) if isinstance(v, ast.Name) else None
+                          for v in outputs.values]
                 if keys != layers:
-                    self.renamed[(scope, target)] = (
+                    self.renamed[target] = (
                         "a dict of outputs: Keras 2 named the losses and metrics after the output layers "
                         f"({', '.join(str(n) for n in layers)}), Keras 3 after the dict keys ({', '.join(map(str, keys))})")
             if isinstance(outputs, (ast.List, ast.Tuple)) and len(outputs.elts) > 1:
-                self.outputs[(scope, target)] = [
-                    layer_names.get((scope, e.id)) if isinstance(e, ast.Name) else None for e in outputs.elts]
-        for calls in self.at_call.values():
-            calls[:] = [self._bound(c) if isinstance(c, tuple) else c for c in calls]
+                self.outputs[target] = [
+                    layer_names.get(versions.key(scope, e.id)) if isinstance(e, ast.Name) else None
+                    for e in outputs.elts]
 
-
-    def _forget(self, key: _Key) -> None:
-        for table in (self.outputs, self.metrics, self.renamed):
-            table.pop(key, None)
-
-    def _bound(self, key: _Key) -> _Bound:
-        return _Bound(self.outputs.get(key), self.renamed.get(key), key in self.metrics, self.metrics.get(key))
 
     def _dict_metric_names(self, metrics: ast.Dict, output_names) -> Optional[List[List[str]]]:
         """{"out1": [...], "out2": m}: Keras 2 lists them in output order."""
@@ -343,11 +290,25 @@ class MultiOutputEvaluate(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._models: Optional[_Models] = None
-        # `name.compile(` / `name.evaluate(` calls met so far per (kind, (scope, name)).
-        self._calls_seen: Dict[Tuple[str, _Key], int] = collections.Counter()
         tree = _scan.file_ast(ctx)
         if tree is not None:
             self._models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
+        self._versions = _scan.BindingVersions()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def _key(self, scope: _scan.Scope, name: str) -> _Key:
+        """The binding of `name` a use in `scope` sees now: the scope's own if it has
+        assigned the name so far, else the module's."""
+        key = self._versions.key(scope, name)
+        return key if key[2] or not scope else self._versions.key((), name)
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         models = self._models
@@ -362,11 +323,11 @@ class MultiOutputEvaluate(Rule):
             return updated
         scope = _scan.cst_scope(self.ctx)
         model = call.func.value.value
-        bound = self._bound_at("evaluate", scope, model, already_counted=True)
-        outputs = bound.outputs
-        if outputs is None or not bound.compiled:
+        key = self._key(scope, model)
+        outputs = models.outputs.get(key)
+        if outputs is None or key not in models.metrics:
             return updated
-        metrics = bound.metrics
+        metrics = models.metrics[key]
         if metrics is not None and not any(metrics):
             return updated  # [loss, out1_loss, ...]: the same in Keras 3
         target = assign.targets[0].target
@@ -397,30 +358,19 @@ class MultiOutputEvaluate(Rule):
         self.fired()
         return cst.FlattenSentinel([first, second])
 
-    def _bound_at(self, kind: str, scope, name: str, already_counted: bool = False) -> _Bound:
-        """What `name` holds at this call (the n-th of its kind in source order)."""
-        key = (kind, (scope, name))
-        if not already_counted:
-            self._calls_seen[key] += 1
-        seen = self._models.at_call.get(key, []) if self._models is not None else []
-        index = self._calls_seen[key] - 1
-        return seen[index] if 0 <= index < len(seen) else _UNKNOWN
-
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in ("compile", "evaluate")
-                and isinstance(func.value, cst.Name)):
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "compile" and isinstance(func.value, cst.Name)):
             return updated
         scope = _scan.cst_scope(self.ctx)
-        bound = self._bound_at(func.attr.value, scope, func.value.value)
-        if func.attr.value == "evaluate":
-            return updated  # counted; leave_SimpleStatementLine rewrites
-        self._renamed_outputs(original, bound)
+        self._renamed_outputs(original, func.value.value, scope)
         if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
         if len(original.args) != len(updated.args):
             return updated
-        outputs = bound.outputs
+        outputs = None
+        if self._models is not None:
+            outputs = self._models.outputs.get(self._key(scope, func.value.value))
         # Decisions read the original nodes (names resolve there); the output is built
         # from the updated ones (other rules' rewrites inside the arguments).
         sparse = self._sparse_outputs(original, outputs, scope)
@@ -438,8 +388,10 @@ class MultiOutputEvaluate(Rule):
         self.fired()
         return updated.with_changes(args=args)
 
-    def _renamed_outputs(self, call: cst.Call, bound: _Bound) -> None:
-        reason = bound.renamed
+    def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
+        if self._models is None:
+            return
+        reason = self._models.renamed.get(self._key(scope, model))
         if reason is None or not any(a.keyword is not None and a.keyword.value in ("loss",) + _METRIC_KEYWORDS
                                      for a in call.args):
             return
@@ -591,7 +543,7 @@ class MultiOutputEvaluate(Rule):
         if (self.ctx.keras_path(target) or "").rsplit(".", 1)[-1] in _SPARSE_LOSSES:
             return True
         if isinstance(value, cst.Name) and self._models is not None:  # loss = SparseCategoricalCrossentropy()
-            assigned = self._models.values.get((scope, value.value)) or self._models.values.get(((), value.value))
+            assigned = self._models.values.get(self._key(scope, value.value))
             if isinstance(assigned, ast.Constant):
                 return assigned.value == "sparse_categorical_crossentropy"
             if isinstance(assigned, ast.Call):
