@@ -168,3 +168,11 @@ def test_reports_are_valid_against_their_schemas(tmp_path, capsys):
     jsonschema.validate(json.loads(capsys.readouterr().out), json.load(open(REPORT_SCHEMA)))
     assert main(["--check", "--format", "sarif", str(tmp_path / "loops.ipynb")]) == 1
     jsonschema.validate(json.loads(capsys.readouterr().out), json.load(open(SARIF_SCHEMA)))
+
+
+def test_config_exclude_applies_to_files_named_explicitly(project):
+    # pre-commit names each staged file: the project's exclude must still hold.
+    _pyproject(project, 'exclude = ["src/legacy/*"]\n')
+    assert main(["-q", str(project / "src" / "legacy" / "old.py"), str(project / "src" / "model.py")]) == 0
+    assert (project / "src" / "legacy" / "old.py").read_text() == LEAKY
+    assert (project / "src" / "model.py").read_text().startswith("import keras")

@@ -284,6 +284,7 @@ def _run_on_paths(args) -> int:
     for directory, why in runtime_failed:
         print(f"{display_path(directory)}: error: cannot copy runtime support ({_runtime.RUNTIME_PACKAGE}/): {why}",
               file=sys.stderr)
+    sys.stdout.flush()  # the summary is the last line, also when stdout is a pipe
     counts = summary_counts(outcomes)
     verb = "changed" if write else "would change"
     ndiag = sum(counts["diagnostics_by_rule"].values())
