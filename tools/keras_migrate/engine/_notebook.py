@@ -30,7 +30,7 @@ from keras_migrate.engine._diagnostics import Diagnostic, Severity, display_path
 from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, _unchanged, migrate_source
 from keras_migrate.engine._ruleset import RuleSet
 
-__all__ = ["NOTEBOOK_SUFFIX", "NotebookOutcome", "is_notebook", "mask_cell", "migrate_notebook"]
+__all__ = ["NOTEBOOK_SUFFIX", "NotebookOutcome", "is_notebook", "mask_cell", "migrate_notebook", "notebook_code"]
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # The file is not a notebook this tool can read (bad JSON, schema, nbformat version).
@@ -126,6 +126,22 @@ def unmask_cell(text: str, originals: Sequence[Tuple[str, str]]) -> Optional[str
         lines[i] = originals[seen][1] + line[len(body):]
         seen += 1
     return "".join(lines) if seen == len(originals) else None
+
+
+def notebook_code(raw: bytes) -> Optional[str]:
+    """A notebook's Python code cells (IPython lines masked) as one text, or None if it
+    is not a readable notebook: what tools that analyse Python (imports) read of it."""
+    try:
+        cells = json.loads(raw.decode("utf-8")).get("cells", [])
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    parts = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            masked, _ = mask_cell(_source_text(cell))
+            if masked is not None:
+                parts.append(masked if masked.endswith("\n") else masked + "\n")
+    return "".join(parts)
 
 
 # -- the notebook as JSON ----------------------------------------------------------------------
