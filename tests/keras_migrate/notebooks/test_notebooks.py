@@ -279,3 +279,22 @@ def test_an_edit_made_while_migrating_is_never_overwritten(tmp_path):
     outcome = migrate_file(str(nb), MigrationOptions(), keras_rule_set(), before_write=user_saves_meanwhile)
     assert outcome.failed and outcome.result.diagnostics[-1].rule_id == "KM006"
     assert "Edited" in nb.read_text() and "from tensorflow import keras" in nb.read_text()
+
+
+@pytest.mark.parametrize("ensure_ascii, newline", [(False, "\n"), (True, "\n"), (False, "\r\n")])
+def test_escapes_and_windows_newlines_are_kept(tmp_path, ensure_ascii, newline, capsys):
+    data = json.loads(_notebook([
+        "# Größe der Schicht\nfrom tensorflow import keras\nx = keras.layers.LeakyReLU(alpha=0.1)", "print('naïve')"]))
+    for cell in data["cells"]:  # Jupyter's list of lines
+        cell["source"] = cell["source"].splitlines(keepends=True)
+    text = (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=ensure_ascii) + "\n").replace("\n", newline)
+    nb = tmp_path / "nb.ipynb"
+    nb.write_bytes(text.encode("utf-8"))
+    assert main([str(nb)]) == 0
+    assert "JSON layout" not in capsys.readouterr().out  # reproduced exactly
+    migrated = nb.read_bytes().decode("utf-8")
+    changed = [line for line in difflib.ndiff(text.split(newline), migrated.split(newline)) if line[:1] in "+-"]
+    assert sorted(changed) == ['+     "import keras\\n",', '+     "x = keras.layers.LeakyReLU(negative_slope=0.1)"',
+                               '-     "from tensorflow import keras\\n",', '-     "x = keras.layers.LeakyReLU(alpha=0.1)"']
+    assert ("\\u00df" in migrated) == ensure_ascii
+    assert migrated.count("\r\n") == (migrated.count("\n") if newline == "\r\n" else 0)

@@ -151,11 +151,14 @@ class _Layout:
     ensure_ascii: bool
     final_newline: bool
     exact: bool  # re-serialising the unchanged notebook gives back the file byte for byte
+    newline: str = "\n"  # "\r\n" for a notebook checked out with Windows line endings
 
 
 def _dump(data, layout: _Layout) -> str:
     text = json.dumps(data, indent=layout.indent, ensure_ascii=layout.ensure_ascii)
-    return text + ("\n" if layout.final_newline else "")
+    text += "\n" if layout.final_newline else ""
+    # json.dumps escapes the newlines inside strings: every raw one is the layout's.
+    return text.replace("\n", layout.newline) if layout.newline != "\n" else text
 
 
 def _detect_layout(text: str, data) -> _Layout:
@@ -164,11 +167,12 @@ def _detect_layout(text: str, data) -> _Layout:
     match = re.search(r"\n( +)\"", text)
     indent = len(match.group(1)) if match else (None if "\n" not in text.strip() else 1)
     final_newline = text.endswith("\n")
+    newline = "\r\n" if "\r\n" in text and text.count("\r\n") == text.count("\n") else "\n"
     for ensure_ascii in (False, True):
-        layout = _Layout(indent, ensure_ascii, final_newline, True)
+        layout = _Layout(indent, ensure_ascii, final_newline, True, newline)
         if _dump(data, layout) == text:
             return layout
-    return _Layout(indent if indent is not None else 1, False, final_newline, False)
+    return _Layout(indent if indent is not None else 1, False, final_newline, False, newline)
 
 
 def _source_text(cell) -> str:
