@@ -55,3 +55,15 @@ def test_allowlist_exempts_and_asks_to_remove_stale_entries(tmp_path):
     assert "FAIL //pkg:other" in text and "FAIL //pkg:bad" not in text
     assert "note: //pkg:good holds now: remove it from the allowlist" in text
     assert "3 targets, 1 failed" in text
+
+
+def test_bazel7_labels_match_allowlist_entries(tmp_path):
+    allow = tmp_path / "allow.txt"
+    allow.write_text("//pkg:bad  # legacy\n@@//pkg:other  # also legacy\n")
+    paths = []
+    for label in ("@@//pkg:bad", "//pkg:other"):
+        path = tmp_path / (label.split(":")[1] + ".json")
+        path.write_text(json.dumps(_report(label=label, changed=True)))
+        paths.append(str(path))
+    out = io.StringIO()
+    assert run(["--allowlist", str(allow)] + paths, out=out) == 0, out.getvalue()

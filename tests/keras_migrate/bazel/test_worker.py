@@ -30,7 +30,7 @@ def _sources(tmp_path):
 
 
 def _arguments(out: str, files):
-    args = ["--label", f"//pkg:{out}", "--mode", "agnostic", "--patch", f"{out}/patch.diff",
+    args = ["--label", f"@@//pkg:{out}", "--mode", "agnostic", "--patch", f"{out}/patch.diff",
             "--report", f"{out}/report.json"]
     for name in files:
         args += ["--file", f"pkg/{name}={out}/pkg/{name}"]
@@ -75,7 +75,7 @@ def test_worker_outputs_equal_one_shot_outputs(tmp_path):
         one = _outputs(tmp_path / f"one_{out}")
         worker = _outputs(tmp_path / f"w_{out}")
         # The reports name their own output paths' label; everything else is the same bytes.
-        assert {k: v.replace(b"//pkg:one_", b"//pkg:w_") for k, v in one.items()} == worker
+        assert {k: v.replace(b"@@//pkg:one_", b"@@//pkg:w_") for k, v in one.items()} == worker
     assert _outputs(tmp_path / "w_a")["pkg/plain.py"] == PLAIN.encode()
     assert b"keras.optimizers.Adam(learning_rate=0.1)" in _outputs(tmp_path / "w_a")["pkg/model.py"]
 

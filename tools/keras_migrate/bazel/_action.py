@@ -33,8 +33,7 @@ ALL_BACKENDS = ("jax", "tensorflow", "torch")
 
 
 def _parser() -> argparse.ArgumentParser:
-    # fromfile_prefix_chars: the one-shot action gets its arguments as @params-file.
-    p = argparse.ArgumentParser(prog="keras_migrate_action", fromfile_prefix_chars="@")
+    p = argparse.ArgumentParser(prog="keras_migrate_action")
     p.add_argument("--label", required=True)
     p.add_argument("--mode", choices=("agnostic", "tensorflow"), default="agnostic")
     p.add_argument("--patch", required=True)
@@ -144,7 +143,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         from keras_migrate.bazel._worker import serve
 
         return serve(run, sys.stdin.buffer, sys.stdout.buffer)
-    return run(argv)
+    return run(_params_file_arguments(argv))
+
+
+def _params_file_arguments(argv: List[str]) -> List[str]:
+    """The one-shot action gets `@params-file` (one argument per line). Expanded here,
+    not by argparse's fromfile_prefix_chars: that would also expand arguments starting
+    with "@" inside the file (Bazel 7 labels are "@@//pkg:name")."""
+    if len(argv) == 1 and argv[0].startswith("@"):
+        with open(argv[0][1:], encoding="utf-8") as handle:
+            return handle.read().splitlines()
+    return argv
 
 
 if __name__ == "__main__":

@@ -26,6 +26,15 @@ from typing import Dict, List, Optional, Sequence
 __all__ = ["main", "check_report", "read_allowlist"]
 
 
+def _main_repo_label(label: str) -> str:
+    """Bazel 7 spells main-repository labels "@@//pkg:t" (Bazel 4: "//pkg:t"), allowlists
+    whichever the user wrote: compared in one spelling."""
+    for prefix in ("@@//", "@//"):
+        if label.startswith(prefix):
+            return label[len(prefix) - 2:]
+    return label
+
+
 def read_allowlist(path: Optional[str]) -> Dict[str, str]:
     """label -> reason (the comment after it)."""
     entries: Dict[str, str] = {}
@@ -36,7 +45,7 @@ def read_allowlist(path: Optional[str]) -> Dict[str, str]:
             label, _, reason = line.partition("#")
             label = label.strip()
             if label:
-                entries[label] = reason.strip()
+                entries[_main_repo_label(label)] = reason.strip()
     return entries
 
 
@@ -70,7 +79,7 @@ def run(argv: Sequence[str], out=sys.stdout) -> int:
     for path in args.reports:
         with open(path, encoding="utf-8") as handle:
             report = json.load(handle)
-        label = report["label"]
+        label = report["label"] = _main_repo_label(report["label"])
         problems = check_report(report, backends)
         if label in allowlist:
             if not problems:
