@@ -59,6 +59,11 @@ def filter_srcs(srcs):
     """
     return [f for f in srcs if f.is_source and f.extension == "py" and f.owner.workspace_root == ""]
 
+def filter_notebooks(data):
+    """Jupyter notebooks a target lists in data: checked-in .ipynb files of the main
+    repository (migrated like sources: code cells as one module)."""
+    return [f for f in data if f.is_source and f.extension == "ipynb" and f.owner.workspace_root == ""]
+
 def _deps_infos(ctx):
     infos = []
     for attr in ("deps", "data"):
@@ -91,6 +96,7 @@ def _aspect_impl(target, ctx):
         return _providers(ctx, None, None, [])
 
     srcs = filter_srcs(ctx.rule.files.srcs if hasattr(ctx.rule.files, "srcs") else [])
+    srcs = srcs + filter_notebooks(ctx.rule.files.data if hasattr(ctx.rule.files, "data") else [])
     name = ctx.label.name
     patch = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "patch"))
     report = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "json"))

@@ -23,6 +23,7 @@ from typing import List, Optional, Tuple
 from keras_migrate.bazel._contract import KERAS_BACKENDS, target_report
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._files import write_atomic, write_bytes_atomic
+from keras_migrate.engine._notebook import is_notebook, notebook_code
 from keras_migrate.engine._runner import migrate_file
 from keras_migrate.engine._ruleset import RuleSet
 from keras_migrate.migrator import keras_rule_set
@@ -43,10 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def imported_modules(data: bytes) -> List[str]:
-    """Top-level modules a source imports (absolute imports, anywhere in the file). The
-    driver decides BUILD edits from what the MIGRATED code imports, so code migrated by an
-    earlier (or interrupted, or plain-path) run still gets its BUILD edits."""
+def imported_modules(data: bytes, notebook: bool = False) -> List[str]:
+    """Top-level modules a source (or a notebook's code cells) imports (absolute imports,
+    anywhere in the file). The driver decides BUILD edits from what the MIGRATED code
+    imports, so code migrated by an earlier (or interrupted, or plain-path) run still gets
+    its BUILD edits."""
+    if notebook:
+        code = notebook_code(data)
+        if code is None:
+            return []
+        data = code.encode("utf-8")
     try:
         tree = ast.parse(data)  # bytes: the coding cookie and BOM are honoured
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -80,7 +87,7 @@ def _migrate_one(src: str, out: str, options: MigrationOptions,
         "diagnostics": [d.to_json() for d in result.diagnostics],
         "tensorflow_only": result.tensorflow_only,
         "runtime_symbols": result.runtime_symbols,
-        "imports": imported_modules(migrated),
+        "imports": imported_modules(migrated, notebook=is_notebook(src)),
         # What the migrated copy was made from: the driver applies it only to that.
         "sha256": hashlib.sha256(original).hexdigest(),
     }

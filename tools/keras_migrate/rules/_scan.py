@@ -10,7 +10,7 @@ enclosing function names, normalised expression text.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -243,10 +243,22 @@ class BindingVersions:
         """Call for every node of scoped_nodes(), in order."""
         if isinstance(node, ast.Assign):
             self._bind(scope, [n for t in node.targets for n in assigned_names(t)])
+        elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for model in candidates:`
+            self._bind(scope, assigned_names(node.target))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):  # `with ... as model:`
+            self._bind(scope, [n for item in node.items if item.optional_vars is not None
+                               for n in assigned_names(item.optional_vars)])
 
-    def count_cst(self, scope: Scope, node: cst.Assign) -> None:
-        """Call from the rule's visit_Assign (before the value is visited, as in the ast walk)."""
-        self._bind(scope, [n for t in node.targets for n in cst_assigned_names(t.target)])
+    def count_cst(self, scope: Scope, node: Union[cst.Assign, cst.For, cst.With]) -> None:
+        """Call from the rule's visit_Assign, visit_For and visit_With (before the children
+        are visited, as in the ast walk)."""
+        if isinstance(node, cst.Assign):
+            self._bind(scope, [n for t in node.targets for n in cst_assigned_names(t.target)])
+        elif isinstance(node, cst.For):
+            self._bind(scope, cst_assigned_names(node.target))
+        elif isinstance(node, cst.With):
+            self._bind(scope, [n for item in node.items if item.asname is not None
+                               for n in cst_assigned_names(item.asname.name)])
 
 
 def keras_layer_classes(ctx) -> frozenset:

@@ -298,6 +298,12 @@ class MultiOutputEvaluate(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         self._versions.count_cst(_scan.cst_scope(self.ctx), node)
 
+    def visit_For(self, node: cst.For) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
     def _key(self, scope: _scan.Scope, name: str) -> _Key:
         """The binding of `name` a use in `scope` sees now: the scope's own if it has
         assigned the name so far, else the module's."""
