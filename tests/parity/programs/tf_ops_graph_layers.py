@@ -62,10 +62,16 @@ class Standardize(layers.Layer):
         return tf.clip_by_norm(centred, 2.0, axes=[-1])
 
 
+class TypeFeatures(layers.Layer):
+    def call(self, types):
+        smooth = tf.one_hot(types, depth=3, on_value=0.9, off_value=0.05)
+        counts = tf.reduce_sum(tf.one_hot(types, 3, axis=1), axis=-1)
+        return smooth, counts
+
+
 node_features = keras.Input(shape=(NODES, FEATURES))
 node_types = keras.Input(shape=(NODES,), dtype="int32")
-types_hot = layers.Lambda(lambda t: tf.one_hot(t, depth=3, on_value=0.9, off_value=0.05))(node_types)
-types_first = layers.Lambda(lambda t: tf.reduce_sum(tf.one_hot(t, 3, axis=1), axis=-1))(node_types)
+types_hot, types_first = TypeFeatures()(node_types)
 h = layers.Concatenate()([node_features, types_hot])
 h = layers.Dense(FEATURES)(h)
 h = ClusterPool()(h)

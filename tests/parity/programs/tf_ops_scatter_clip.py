@@ -72,9 +72,15 @@ class SegmentStats(keras.layers.Layer):
         return tf.reshape(tf.transpose(stats, [1, 0, 2]), [-1, 3 * 2 * UNITS])
 
 
+class Tokens(keras.layers.Layer):
+    def call(self, tokens):
+        hot = tf.one_hot(tokens, UNITS, on_value=1.0, off_value=0.0)
+        rank = tf.cast(tf.rank(hot), tf.float32) * tf.ones_like(hot[:, 0, :1], tf.float32)
+        return hot, rank
+
+
 tokens = keras.Input(shape=(STEPS,), dtype="int32")
-hot = keras.layers.Lambda(lambda t: tf.one_hot(t, UNITS, on_value=1.0, off_value=0.0))(tokens)
-rank = keras.layers.Lambda(lambda t: tf.cast(tf.rank(t), tf.float32) * tf.ones_like(t[:, 0, :1], tf.float32))(hot)
+hot, rank = Tokens()(tokens)
 h = keras.layers.Dense(UNITS)(hot)
 h = MarkEnds()(h)
 h = LocalMix()(h)
