@@ -266,3 +266,8 @@ def test_image_ops():
                     "tf.image.convert_image_dtype(img, 'float32')", "tf.image.random_flip_left_right(img)"):
         result = _expr(refused, None, ["KM200"])
         assert result.diagnostics[0].fix
+
+
+def test_depth_to_space_and_back():
+    _expr("tf.nn.depth_to_space(x, block_size=factor)", "keras.ops.depth_to_space(x, block_size=factor)")
+    _expr("tf.nn.space_to_depth(x, 2, data_format='NHWC')", "keras.ops.space_to_depth(x, 2)")
