@@ -13,9 +13,11 @@ __all__ = [
     "band_part",
     "clip_by_global_norm",
     "clip_by_norm",
+    "gather_nd",
     "global_norm",
     "image_gradients",
     "one_hot",
+    "per_image_standardization",
     "psnr",
     "set_diag",
     "unsorted_segment_max",
@@ -180,3 +182,35 @@ def psnr(a, b, max_val, name=None):
     max_val = ops.cast(max_val, "float32")
     mse = ops.mean(ops.square(a - b), axis=(-3, -2, -1))
     return 20.0 * ops.log(max_val) / np.log(10.0).astype("float32") - np.float32(10 / np.log(10)) * ops.log(mse)
+
+
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """tf.gather_nd (batch_dims=0): the last axis of `indices` indexes the leading axes
+    of `params`; the result has shape indices.shape[:-1] + params.shape[depth:]."""
+    if batch_dims != 0:
+        raise NotImplementedError("gather_nd supports batch_dims=0 only")
+    params = ops.convert_to_tensor(params)
+    indices = ops.cast(ops.convert_to_tensor(indices), "int32")
+    depth = indices.shape[-1]
+    shape = ops.shape(params)
+    # Row-major strides of the indexed axes turn each index tuple into one flat index.
+    strides, stride = [], 1
+    for size in reversed(shape[:depth]):
+        strides.insert(0, stride)
+        stride = stride * size
+    flat_index = ops.sum(indices * ops.cast(ops.stack(strides), "int32"), axis=-1)
+    flat = ops.reshape(params, (-1,) + tuple(shape[depth:]))
+    return ops.take(flat, flat_index, axis=0)
+
+
+def per_image_standardization(image):
+    """tf.image.per_image_standardization: (x - mean) / max(std, 1 / sqrt(pixels)) over
+    the last three axes, in float32 for integer images."""
+    image = ops.convert_to_tensor(image)
+    if not backend.is_float_dtype(image.dtype):
+        image = ops.cast(image, "float32")
+    axes = (-3, -2, -1)
+    pixels = ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(image)[-3:])), image.dtype)
+    mean = ops.mean(image, axis=axes, keepdims=True)
+    stddev = ops.std(image, axis=axes, keepdims=True)
+    return (image - mean) / ops.maximum(stddev, ops.rsqrt(pixels))

@@ -79,8 +79,11 @@ def test_templates_and_band_part():
     _expr("tf.sequence_mask(lengths, 5)", "keras.ops.arange(5) < keras.ops.expand_dims(lengths, -1)")
 
 
-def test_gather_nd_literal_indices_only():
+def test_gather_nd_literal_indices_stack_and_tensor_indices_use_the_runtime_helper():
     _expr("tf.gather_nd(x, [[0, 1], [2, 0]])", "keras.ops.stack([x[0, 1], x[2, 0]])")
+    _runtime("tf.gather_nd(table, inputs)", "gather_nd(table, inputs)", ["gather_nd"])
+    _runtime("tf.gather_nd(params=table, indices=idx, batch_dims=0)", "gather_nd(params=table, indices=idx)", ["gather_nd"])
+    _expr("tf.gather_nd(table, idx, batch_dims=1)", None, ["KM200"])
 
 
 def test_newaxis_and_fill():
@@ -271,3 +274,7 @@ def test_image_ops():
 def test_depth_to_space_and_back():
     _expr("tf.nn.depth_to_space(x, block_size=factor)", "keras.ops.depth_to_space(x, block_size=factor)")
     _expr("tf.nn.space_to_depth(x, 2, data_format='NHWC')", "keras.ops.space_to_depth(x, 2)")
+
+
+def test_per_image_standardization_uses_the_runtime_helper():
+    _runtime("tf.image.per_image_standardization(img)", "per_image_standardization(img)", ["per_image_standardization"])

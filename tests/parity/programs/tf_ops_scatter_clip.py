@@ -4,7 +4,7 @@
 tf.tensor_scatter_nd_update / _add / tf.scatter_nd on a time-major view,
 tf.clip_by_global_norm over a list of branch outputs (and tf.linalg.global_norm),
 tf.linalg.band_part with tensor bounds and literal bounds, tf.math.unsorted_segment_min
-/ _sqrt_n, three-argument tf.where, tf.one_hot with padding ids (-1) and custom values,
+/ _sqrt_n, tf.gather_nd with tensor indices, three-argument tf.where, tf.one_hot with padding ids (-1) and custom values,
 tf.rank.
 """
 import random
@@ -68,8 +68,9 @@ class SegmentStats(keras.layers.Layer):
         ids = tf.constant([0, 1, 1, 0, 2])
         low = tf.math.unsorted_segment_min(steps_first, ids, num_segments=3)
         spread = tf.math.unsorted_segment_sqrt_n(steps_first, ids, 3)
-        stats = tf.concat([low, spread], axis=-1)  # (3, batch, 2 * units)
-        return tf.reshape(tf.transpose(stats, [1, 0, 2]), [-1, 3 * 2 * UNITS])
+        ends = tf.gather_nd(steps_first, tf.constant([[0], [STEPS - 1], [2]]))  # (3, batch, units)
+        stats = tf.concat([low, spread, ends], axis=-1)  # (3, batch, 3 * units)
+        return tf.reshape(tf.transpose(stats, [1, 0, 2]), [-1, 3 * 3 * UNITS])
 
 
 class Tokens(keras.layers.Layer):

@@ -249,7 +249,7 @@ class TfOps(Rule):
 
             class Picker(keras.layers.Layer):
                 def call(self, x, idx):
-                    return tf.gather_nd(x, idx)
+                    return tf.gather_nd(x, idx, batch_dims=1)
             """,
             diagnostics=("KM200", "KM200"),
             tensorflow_only=True,
@@ -752,9 +752,7 @@ class TfOps(Rule):
         if (not isinstance(params.value, (cst.Name, cst.Attribute)) or not isinstance(rows, list) or not rows
                 or len(rows) > _MAX_LITERAL_GATHER
                 or not all(isinstance(r, list) and r and all(isinstance(i, int) for i in r) for r in rows)):
-            raise _Refuse("keras.ops.take_along_axis is not gather_nd; only literal index lists are rewritten "
-                          "(use keras.ops.take on a flattened tensor: take(reshape(x, (-1,) + rest), "
-                          "sum(indices * strides, -1)))")
+            return None  # the runtime helper: take() on the flattened leading axes
         x = code(params.value)
         keras = self.ctx.require_keras()
         items = ", ".join(f"{x}[{', '.join(str(i) for i in r)}]" for r in rows)

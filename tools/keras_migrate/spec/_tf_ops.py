@@ -236,9 +236,14 @@ _INDEXING = (
     TfOp(("nn.embedding_lookup",), "ops.take", ("params", "ids", "max_norm"), ("x", "indices", "axis"),
          (("params", "x"), ("ids", "indices")), limits=(ArgLimit("max_norm", "max_norm clipping", ("None",)),),
          add=(("axis", "0"),), samples=("tf.nn.embedding_lookup(m, i[:, :2] % 3)",)),
-    TfOp(("gather_nd",), "ops.stack", ("params", "indices", "batch_dims"), special="gather_nd",
+    # Literal index lists become a stack of subscripts; others use the runtime helper
+    # (flat indices into a reshaped tensor).
+    TfOp(("gather_nd",), "", ("params", "indices", "batch_dims"), special="gather_nd", runtime="gather_nd",
          limits=(ArgLimit("batch_dims", "batched gathers (batch_dims)", ("0",)),),
-         samples=("tf.gather_nd(x, [[0, 1], [1, 2]])", "tf.gather_nd(x, [[1, 2, 3], [0, 0, 1]])")),
+         samples=("tf.gather_nd(x, [[0, 1], [1, 2]])", "tf.gather_nd(x, [[1, 2, 3], [0, 0, 1]])",
+                  "tf.gather_nd(x, tf.constant([[1, 2], [0, 0], [1, 1]]))", "tf.gather_nd(x, i[:, :1] % 2)",
+                  "tf.gather_nd(params=m, indices=tf.constant([[2], [0]]))", "tf.gather_nd(x, tf.reshape(i % 2, [2, 1, 3]))",
+                  "tf.gather_nd(lab, tf.constant([[[1, 2]], [[0, 1]]]))")),
     # Custom on/off values go to the runtime helper (TF's dtype rules); keras.ops.one_hot
     # raises on PyTorch for indices outside [0, depth), which TF maps to all-zero rows.
     TfOp(("one_hot",), "ops.one_hot", ("indices", "depth", "on_value", "off_value", "axis", "dtype"),
@@ -495,6 +500,9 @@ _OTHER = (
          samples=("tf.image.image_gradients(tf.constant(img))[0]", "tf.image.image_gradients(tf.constant(img))[1]")),
     TfOp(("image.psnr",), "", ("a", "b", "max_val"), runtime="psnr",
          samples=("tf.image.psnr(img, img * 0.9, max_val=1.0)", "tf.image.psnr(img, tf.reverse(img, [1]), 2.0)")),
+    TfOp(("image.per_image_standardization",), "", ("image",), runtime="per_image_standardization",
+         samples=("tf.image.per_image_standardization(img)", "tf.image.per_image_standardization(img[0] * 0.0 + 1.0)",
+                  "tf.image.per_image_standardization(tf.cast(img * 100.0, tf.int32))")),
     TfOp(("image.flip_left_right",), "", ("image",), template="{keras}.ops.flip({image}, axis=-2)",
          samples=("tf.image.flip_left_right(img)",)),
     TfOp(("image.flip_up_down",), "", ("image",), template="{keras}.ops.flip({image}, axis=-3)",
