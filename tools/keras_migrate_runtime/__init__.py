@@ -23,6 +23,22 @@ from .rnn import RNN
 from .states import keras2_reset_states
 from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 from .training import BackendAgnosticSteps
+from .tf_ops import (
+    band_part,
+    clip_by_global_norm,
+    clip_by_norm,
+    gather_nd,
+    global_norm,
+    image_gradients,
+    one_hot,
+    per_image_standardization,
+    psnr,
+    set_diag,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_sqrt_n,
+)
 from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scatter_nd_update
 
 __all__ = [
@@ -40,7 +56,13 @@ __all__ = [
     "TimeMajor",
     "add_symbolic_loss",
     "assign_slice",
+    "band_part",
     "build_by_calling",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "gather_nd",
+    "global_norm",
+    "image_gradients",
     "keras2_broadcast_metrics",
     "keras2_compiled_loss",
     "keras2_copy_metric",
@@ -51,11 +73,19 @@ __all__ = [
     "keras2_thresholded_relu",
     "keras2_update_compiled_metrics",
     "legacy_get_file",
+    "one_hot",
+    "per_image_standardization",
+    "psnr",
     "scatter_nd_add",
     "scatter_nd_sub",
     "scatter_nd_update",
+    "set_diag",
     "test_on_batch",
     "train_on_batch",
+    "unsorted_segment_max",
+    "unsorted_segment_mean",
+    "unsorted_segment_min",
+    "unsorted_segment_sqrt_n",
     "value_and_grad",
     "value_and_grads",
 ]

@@ -79,8 +79,11 @@ def test_templates_and_band_part():
     _expr("tf.sequence_mask(lengths, 5)", "keras.ops.arange(5) < keras.ops.expand_dims(lengths, -1)")
 
 
-def test_gather_nd_literal_indices_only():
+def test_gather_nd_literal_indices_stack_and_tensor_indices_use_the_runtime_helper():
     _expr("tf.gather_nd(x, [[0, 1], [2, 0]])", "keras.ops.stack([x[0, 1], x[2, 0]])")
+    _runtime("tf.gather_nd(table, inputs)", "gather_nd(table, inputs)", ["gather_nd"])
+    _runtime("tf.gather_nd(params=table, indices=idx, batch_dims=0)", "gather_nd(params=table, indices=idx)", ["gather_nd"])
+    _expr("tf.gather_nd(table, idx, batch_dims=1)", None, ["KM200"])
 
 
 def test_newaxis_and_fill():
@@ -172,3 +175,106 @@ def test_tile_needs_a_python_sequence_of_repeats():
     source = HEAD + "def causal(mask, mult):\n    return tf.tile(mask, mult)\n"
     assert_migrates(source, rules=RULES, expected_diagnostics=["KM200", "KM200"], tensorflow_only=True)
     _expr("tf.tile(mask, multiples=shape_tensor)", None, ["KM200"])
+
+
+# -- the long tail (issue 13 item 3): checked against TF by check_tf_ops_semantics.py ---
+
+def _runtime(before, after, symbols):
+    imports = "".join(f"from keras_migrate_runtime import {s}\n" for s in symbols)
+    return assert_migrates(HEAD + f"y = {before}\n", "import keras\n" + imports + f"y = {after}\n", rules=RULES)
+
+
+def test_rank_read_of_a_shape_becomes_ndim():
+    _expr("tf.shape(x).shape[0]", "keras.ops.ndim(x)")
+    _expr("tf.shape(layer(x)).shape[0] - 1", "keras.ops.ndim(layer(x)) - 1")
+    _expr("tf.rank(x)", "keras.ops.ndim(x)")
+    _expr("tf.shape(x).shape", None, ["KM200"])  # a TensorShape: not a rank read
+
+
+def test_one_argument_where_names_the_data_dependent_shape_and_the_fix():
+    for source in ("tf.where(mask)", "tf.where(condition=mask)", "tf.where(mask, x)"):
+        result = _expr(source, None, ["KM200"])
+        warning = result.diagnostics[0]
+        assert "data-dependent shape" in warning.message and "keras.ops.nonzero" in warning.fix
+    _expr("tf.where(condition=c, x=a, y=b)", "keras.ops.where(condition=c, x1=a, x2=b)")
+
+
+def test_set_diag_and_band_part_with_tensor_bounds_use_runtime_helpers():
+    _runtime("tf.linalg.set_diag(a, tf.zeros(tf.shape(a)[:-1]))",
+             "set_diag(a, keras.ops.zeros(keras.ops.shape(a)[:-1]))", ["set_diag"])
+    _runtime("tf.linalg.set_diag(a, d, k=0, name='s')", "set_diag(a, d)", ["set_diag"])
+    _expr("tf.linalg.set_diag(a, d, k=1)", None, ["KM200"])
+    _runtime("tf.linalg.band_part(a, n, -1)", "band_part(a, n, -1)", ["band_part"])
+    _expr("tf.linalg.band_part(a, 1, 0)", "keras.ops.triu(keras.ops.tril(a), -1)")
+
+
+def test_gradient_clipping_ops_use_runtime_helpers_with_tf_signatures():
+    _runtime("tf.clip_by_global_norm(grads, 5.0)", "clip_by_global_norm(grads, 5.0)", ["clip_by_global_norm"])
+    _runtime("tf.clip_by_global_norm(t_list=g, clip_norm=1.0, use_norm=n)",
+             "clip_by_global_norm(t_list=g, clip_norm=1.0, use_norm=n)", ["clip_by_global_norm"])
+    _runtime("tf.clip_by_norm(g, 1.0, axes=[1])", "clip_by_norm(g, 1.0, axes=[1])", ["clip_by_norm"])
+    _runtime("tf.linalg.global_norm(grads)", "global_norm(grads)", ["global_norm"])
+
+
+def test_runtime_helper_never_shadows_a_name_of_the_file():
+    source = HEAD + "def set_diag(m):\n    return m\n\nclass L(keras.layers.Layer):\n" \
+                    "    def call(self, a, d):\n        return tf.linalg.set_diag(a, d)\n"
+    result = assert_migrates(source, rules=RULES, expected_diagnostics=["KM200", "KM200"], tensorflow_only=True)
+    assert "shadow" in result.diagnostics[0].message
+
+
+def test_one_hot_custom_values_go_to_the_runtime_helper():
+    _expr("tf.one_hot(labels, 10)", "keras.ops.one_hot(labels, 10)")
+    _expr("tf.one_hot(labels, 10, on_value=None, axis=None)", "keras.ops.one_hot(labels, 10)")
+    _runtime("tf.one_hot(labels, depth=10, on_value=0.9, off_value=0.01)",
+             "one_hot(labels, depth=10, on_value=0.9, off_value=0.01)", ["one_hot"])
+    _runtime("tf.one_hot(labels, 3, 5, -1, axis=0)", "one_hot(labels, 3, 5, -1, axis=0)", ["one_hot"])
+
+
+def test_segment_ops():
+    _expr("tf.math.unsorted_segment_sum(data, ids, num_segments=n)", "keras.ops.segment_sum(data, ids, num_segments=n)")
+    for name in ("max", "min", "mean", "sqrt_n"):
+        _runtime(f"tf.math.unsorted_segment_{name}(data, ids, 4)", f"unsorted_segment_{name}(data, ids, 4)",
+                 [f"unsorted_segment_{name}"])
+    result = _expr("tf.math.segment_sum(data, ids)", None, ["KM200"])
+    assert "num_segments" in result.diagnostics[0].fix
+    _expr("tf.math.unsorted_segment_prod(data, ids, 4)", None, ["KM200"])
+
+
+def test_tensor_scatters_are_scatter_update_with_a_reduction():
+    _expr("tf.tensor_scatter_nd_update(t, idx, upd)", "keras.ops.scatter_update(t, idx, upd)")
+    _expr("tf.tensor_scatter_nd_add(tensor=t, indices=idx, updates=upd)",
+          'keras.ops.scatter_update(inputs=t, indices=idx, updates=upd, reduction="add")')
+    _expr("tf.tensor_scatter_nd_max(t, idx, upd)", 'keras.ops.scatter_update(t, idx, upd, reduction="max")')
+    _expr("tf.tensor_scatter_nd_sub(t, idx, upd)",
+          'keras.ops.scatter_update(t, idx, keras.ops.negative(upd), reduction="add")')
+    _expr("tf.scatter_nd([[0], [2]], upd, [4])",
+          "keras.ops.scatter(keras.ops.convert_to_tensor([[0], [2]]), upd, [4])")
+
+
+def test_norm_axis_lists_become_tuples_and_matrix_2_norm_keepdims_is_refused():
+    _expr("tf.norm(x, axis=[-2, -1])", "keras.ops.norm(x, axis=(-2, -1))")
+    _expr("tf.norm(x, ord=2, axis=-1, keepdims=True)", "keras.ops.norm(x, ord=2, axis=-1, keepdims=True)")
+    _expr("tf.norm(x, ord=2, axis=[1, 2], keepdims=True)", None, ["KM200"])
+
+
+def test_image_ops():
+    _expr("tf.image.rot90(img, k=2)", "keras.ops.rot90(img, k=2, axes=(-3, -2))")
+    _expr("tf.image.transpose(img)", "keras.ops.swapaxes(img, -3, -2)")
+    _expr("tf.image.adjust_brightness(img, delta=0.2)", "img + 0.2")
+    _expr("tf.image.rgb_to_hsv(img)", "keras.ops.image.rgb_to_hsv(img)")
+    _runtime("tf.image.image_gradients(img)", "image_gradients(img)", ["image_gradients"])
+    _runtime("tf.image.psnr(a, b, max_val=255)", "psnr(a, b, max_val=255)", ["psnr"])
+    for refused in ("tf.image.resize(img, (8, 8), method='bicubic')", "tf.image.ssim(a, b, 1.0)",
+                    "tf.image.convert_image_dtype(img, 'float32')", "tf.image.random_flip_left_right(img)"):
+        result = _expr(refused, None, ["KM200"])
+        assert result.diagnostics[0].fix
+
+
+def test_depth_to_space_and_back():
+    _expr("tf.nn.depth_to_space(x, block_size=factor)", "keras.ops.depth_to_space(x, block_size=factor)")
+    _expr("tf.nn.space_to_depth(x, 2, data_format='NHWC')", "keras.ops.space_to_depth(x, 2)")
+
+
+def test_per_image_standardization_uses_the_runtime_helper():
+    _runtime("tf.image.per_image_standardization(img)", "per_image_standardization(img)", ["per_image_standardization"])

@@ -6,7 +6,10 @@ written, then migrated with the agnostic rule set and evaluated with Keras 3 on 
 TensorFlow, JAX and PyTorch backends (one subprocess each). Values, shapes and dtype
 kinds (bool / int / float) must match.
 
-    python tests/keras_migrate/spec/check_tf_ops_semantics.py [--backends jax,torch] [-v]
+    python tests/keras_migrate/spec/check_tf_ops_semantics.py [--backends jax,torch] [-k TEXT] [-v]
+
+Migrated samples may import keras_migrate_runtime helpers (tools/ is on their path).
+tests/semantics/test_tf_tables_semantics.py runs this check under pytest (CI).
 
 Exit status 1 when any sample differs or was not migrated.
 """
@@ -50,11 +53,11 @@ with open(cases_path, "rb") as f:
     cases, data = pickle.load(f)
 if mode == "tf":
     import tensorflow as tf
-    env = {"tf": tf}
+    env = {"tf": tf, "np": np}
     to_np = lambda t: np.asarray(t)
 else:
     import keras
-    env = {"keras": keras}
+    env = {"keras": keras, "np": np}
     to_np = keras.ops.convert_to_numpy
     import tensorflow as tf  # some migrated samples may keep tf (reported as not migrated)
     env["tf"] = tf
@@ -88,6 +91,8 @@ def _run(mode, backend, cases, data, scratch):
         pickle.dump((cases, data), f)
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="",
                JAX_PLATFORMS="cpu", TF_ENABLE_ONEDNN_OPTS="0")
+    # migrated samples may import keras_migrate_runtime helpers
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (os.path.abspath(TOOLS), env.get("PYTHONPATH")) if p)
     env.pop("TF_USE_LEGACY_KERAS", None)
     proc = subprocess.run([sys.executable, runner, mode, cases_path, out_path], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -107,13 +112,18 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="tensorflow,jax,torch")
+    parser.add_argument("-k", "--only", default="", help="check only the samples containing this text")
+    parser.add_argument("--samples", help="check the expressions in this file (one a line) instead of the table's")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
 
     samples = []
-    for op in TF_OPS:
-        for sample in op.samples:
-            samples.append((op.tf[0], sample))
+    if args.samples:
+        with open(args.samples) as f:
+            samples = [("", line.strip()) for line in f if line.strip() and not line.startswith("#")]
+    else:
+        samples = [(op.tf[0], sample) for op in TF_OPS for sample in op.samples]
+    samples = [(op, sample) for op, sample in samples if args.only in sample]
     tf_cases, migrated_cases, not_migrated = [], [], []
     for n, (op, sample) in enumerate(samples):
         key = f"{n}"

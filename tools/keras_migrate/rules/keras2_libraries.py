@@ -21,6 +21,22 @@ __all__ = ["Keras2Libraries"]
 
 # prefix -> (what it is, the fix)
 KERAS2_LIBRARIES: Tuple[Tuple[str, str, str], ...] = (
+    # TF Addons pieces with a close Keras 3 counterpart that is not an exact rename:
+    # the fix names it and the difference (first match wins, so these precede the package).
+    ("tensorflow_addons.layers.InstanceNormalization", "TF Addons' InstanceNormalization (a Keras 2 layer)",
+     "keras.layers.GroupNormalization(groups=-1, ...) (TF Addons' InstanceNormalization is its GroupNormalization "
+     "with groups=-1; epsilon defaults to 1e-3 in both, gamma/beta have shape (channels,))"),
+    ("tensorflow_addons.image.gaussian_filter2d", "TF Addons' gaussian_filter2d (a TF Addons op)",
+     "keras.ops.image.gaussian_blur(images, kernel_size=filter_shape, sigma=(sigma, sigma)) pads with zeros, "
+     "like padding='CONSTANT'; for TF Addons' default padding='REFLECT' pad first with keras.ops.pad(images, "
+     "[[0, 0], [k // 2, k // 2], [k // 2, k // 2], [0, 0]], mode='reflect') and crop k // 2 pixels from each border"),
+    ("tensorflow_addons.image.rotate", "TF Addons' image.rotate (a TF Addons op)",
+     "keras.ops.image.affine_transform(images, transform, interpolation='nearest') with the rotation's "
+     "projective transform (TF Addons rotates counter-clockwise by `angles` radians around the image centre), "
+     "or keras.layers.RandomRotation for augmentation"),
+    ("tensorflow_addons.optimizers.LAMB", "TF Addons' LAMB optimizer (a Keras 2 optimizer)",
+     "keras.optimizers.Lamb(learning_rate=..., epsilon=1e-6, weight_decay=...) (Keras 3's epsilon defaults to "
+     "1e-7; it has no exclude_from_weight_decay / exclude_from_layer_adaptation)"),
     ("tensorflow_addons", "TensorFlow Addons (built on Keras 2; it does not import next to Keras 3)",
      "use the Keras 3 equivalent (keras.optimizers.AdamW/Lion, keras.layers.GroupNormalization, "
      "keras.ops / keras.activations functions, KerasCV/KerasHub augmentations) or reimplement it with keras.ops"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import math
 from typing import Dict, List, Optional, Set, Tuple
@@ -11,7 +12,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
-from keras_migrate.rules._scan import cst_scope
+from keras_migrate.rules._scan import cst_scope, file_ast
 from keras_migrate.rules._args import code, parenthesize
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
@@ -49,8 +50,39 @@ def call_node(func: str, *args: cst.BaseExpression) -> cst.Call:
     return cst.Call(func=dotted(func), args=out)
 
 
+def bound_names(ctx) -> frozenset:
+    """Every name the file binds (definitions, assignments, parameters, imports other
+    than keras_migrate_runtime's), so that a runtime helper never shadows one."""
+    tree = file_ast(ctx)
+    if tree is None:
+        return frozenset()
+    return _bound_names(tree)
+
+
+@functools.lru_cache(maxsize=8)
+def _bound_names(tree: ast.Module) -> frozenset:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("keras_migrate_runtime"):
+                continue
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return frozenset(names)
+
+
 class _Refuse(Exception):
-    """The call cannot be rewritten exactly; the message says why."""
+    """The call cannot be rewritten exactly; the message says why (and `fix` what to do,
+    when the generic advice does not fit)."""
+
+    def __init__(self, message: str, fix: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 def _owned_elsewhere(rel: str) -> bool:
@@ -75,6 +107,19 @@ def _literal(node: cst.BaseExpression):
     if isinstance(node, (cst.List, cst.Tuple)):
         return [_literal(e.value) for e in node.elements if not isinstance(e, cst.StarredElement)]
     raise ValueError(code(node))
+
+
+def _rank_read(node: cst.Subscript) -> Optional[cst.Call]:
+    """The call in `<call>.shape[0]`, else None."""
+    value = node.value
+    if not (isinstance(value, cst.Attribute) and value.attr.value == "shape" and isinstance(value.value, cst.Call)):
+        return None
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    index = node.slice[0].slice.value
+    if not (isinstance(index, cst.Integer) and index.value == "0"):
+        return None
+    return value.value
 
 
 def _is_literal(node, kinds) -> bool:
@@ -139,6 +184,54 @@ class TfOps(Rule):
                 return keras.ops.softmax(keras.ops.matmul(q, keras.ops.swapaxes(k, -1, -2)) / keras.ops.sqrt(d))
             """,
         ),
+        # Ops keras.ops lacks (or computes differently) call keras_migrate_runtime helpers
+        # with TF's signature; a rank read of a shape is keras.ops.ndim.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class GraphPool(keras.layers.Layer):
+                def call(self, adjacency, features, ids):
+                    adjacency = tf.linalg.set_diag(adjacency, tf.zeros(tf.shape(adjacency)[:-1]))
+                    pooled = tf.math.unsorted_segment_mean(features, ids, num_segments=4)
+                    return tf.matmul(adjacency, pooled) * tf.cast(tf.shape(adjacency).shape[0], "float32")
+
+            def clip(grads):
+                grads, norm = tf.clip_by_global_norm(grads, 5.0)
+                return grads
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import set_diag
+            from keras_migrate_runtime import unsorted_segment_mean
+            from keras_migrate_runtime import clip_by_global_norm
+
+            class GraphPool(keras.layers.Layer):
+                def call(self, adjacency, features, ids):
+                    adjacency = set_diag(adjacency, keras.ops.zeros(keras.ops.shape(adjacency)[:-1]))
+                    pooled = unsorted_segment_mean(features, ids, num_segments=4)
+                    return keras.ops.matmul(adjacency, pooled) * keras.ops.cast(keras.ops.ndim(adjacency), "float32")
+
+            def clip(grads):
+                grads, norm = clip_by_global_norm(grads, 5.0)
+                return grads
+            """,
+        ),
+        # One-argument tf.where returns indices with a data-dependent shape: diagnosed
+        # (WARNING with the fix), and the file stays on TensorFlow.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Positives(keras.layers.Layer):
+                def call(self, x):
+                    return x, tf.where(x > 0)
+            """,
+            diagnostics=("KM200", "KM200"),
+            tensorflow_only=True,
+        ),
         # tf.data pipelines run in TF graph mode on every backend: left alone.
         Example(
             before="""
@@ -157,7 +250,7 @@ class TfOps(Rule):
 
             class Picker(keras.layers.Layer):
                 def call(self, x, idx):
-                    return tf.gather_nd(x, idx)
+                    return tf.gather_nd(x, idx, batch_dims=1)
             """,
             diagnostics=("KM200", "KM200"),
             tensorflow_only=True,
@@ -172,6 +265,8 @@ class TfOps(Rule):
         # top_k calls whose result is used through `.values` / `.indices`.
         self._named_result: Set[int] = set()
         self._top_k_rewritten: Dict[int, bool] = {}
+        # tf.shape(x) calls read as `tf.shape(x).shape[0]`: the rank, keras.ops.ndim(x).
+        self._rank_calls: Set[int] = set()
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -184,6 +279,10 @@ class TfOps(Rule):
                 self._shape_ok.add(id(value))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
+        call = _rank_read(node)
+        if call is not None and self.ctx.qualified_name(call.func) == "tensorflow.shape" and call.args \
+                and call.args[0].keyword is None and not call.args[0].star:
+            self._rank_calls.add(id(call))
         if isinstance(node.value, cst.Call) and all(
             isinstance(e.slice, cst.Index) for e in node.slice
         ):
@@ -200,6 +299,18 @@ class TfOps(Rule):
         elif isinstance(target, cst.Name) and self.ctx.qualified_name(node.value.func) == "tensorflow.shape":
             if (cst_scope(self.ctx), target.value) in shape_names_used_as_tuples(self.ctx):
                 self._shape_ok.add(id(node.value))
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        call = _rank_read(original)
+        if call is None or id(call) not in self._rank_calls:
+            return updated
+        self._rank_calls.discard(id(call))
+        if self._data.active(self.ctx):
+            return updated
+        # tf.shape(x).shape[0] is the (static) rank: a Python int, like keras.ops.ndim(x).
+        self._changed()
+        x = updated.value.value.args[0].value
+        return cst.Call(func=self._target("ops.ndim"), args=[cst.Arg(value=x)])
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Call) and node.attr.value in ("values", "indices"):
@@ -229,8 +340,8 @@ class TfOps(Rule):
             return updated
         if module_name(updated.func) != module_name(original.func):
             return updated  # another rule already rewrote this call
-        if self._data.active(self.ctx):
-            return updated
+        if self._data.active(self.ctx) or id(original) in self._rank_calls:
+            return updated  # a rank read is rewritten as a whole by leave_Subscript
         rel = qualified[len("tensorflow."):]
         entry = TF_OPS_BY_NAME.get(qualified)
         if entry is not None:
@@ -240,7 +351,7 @@ class TfOps(Rule):
                 # The table's target is right in general but not for this call's arguments.
                 self._leave_on_tensorflow(
                     original, rel, str(why),
-                    f"rewrite this call as keras.{entry.keras}(...) with arguments that "
+                    why.fix or f"rewrite this call as keras.{entry.keras or 'ops'}(...) with arguments that "
                     f"meet the condition above, or keep this code on TensorFlow")
                 return updated
             self._changed()
@@ -331,6 +442,8 @@ class TfOps(Rule):
                 values[param] = value
         if entry.template is not None:
             return self._template(entry, values)
+        if entry.runtime is not None and not entry.keras:
+            return self._runtime_call(entry, values, bound, positional, varargs, call)
         renames = dict(entry.renames)
         keras_args: Dict[str, Tuple[cst.BaseExpression, bool, Optional[cst.Arg]]] = {}
         for param, value in values.items():
@@ -339,6 +452,15 @@ class TfOps(Rule):
             if name not in keras_args:
                 keras_args[name] = (parsed(default), False, None)
         return self._emit(self._target(entry.keras), entry.keras_params, keras_args, varargs, call)
+
+    def _runtime_call(self, entry: TfOp, values, bound, positional, varargs, call: cst.Call) -> cst.Call:
+        # The helper has TF's signature: arguments keep their names and positions.
+        if entry.runtime in bound_names(self.ctx):
+            raise _Refuse(f"this file binds the name {entry.runtime!r}, which the keras_migrate_runtime "
+                          f"helper replacing it would shadow (rename yours)")
+        self.ctx.use_runtime(entry.runtime)
+        args = {param: (value, param in positional, bound[param]) for param, value in values.items()}
+        return self._emit(cst.Name(entry.runtime), entry.params, args, varargs, call)
 
     def _emit(self, func, order, keras_args, varargs, call: cst.Call) -> cst.Call:
         out: List[cst.Arg] = []
@@ -462,8 +584,22 @@ class TfOps(Rule):
             method = qualified.rsplit(".", 1)[-1]
             if qualified.startswith("tensorflow.image.ResizeMethod.") and method in _RESIZE_METHODS:
                 return cst.SimpleString(repr(_RESIZE_METHODS[method]))
-            raise _Refuse("only bilinear and nearest resizing are checked to match TF")
+            raise _Refuse(
+                f"method={code(value)}: only bilinear and nearest resizing match TF on every backend (bicubic "
+                "differs on PyTorch and JAX; area and lanczos are missing on PyTorch/JAX)",
+                "resize with method='bilinear' or 'nearest' (keras.ops.image.resize(images, size, "
+                "interpolation=...)), or keep this code on TensorFlow")
         if kind == "transpose":
+            return value
+        if kind == "tensor":
+            # JAX's scatter indexes with arrays only: a literal list becomes a tensor.
+            if isinstance(value, (cst.List, cst.Tuple)):
+                return call_node(f"{self.ctx.require_keras()}.ops.convert_to_tensor", value)
+            return value
+        if kind == "tuple":
+            # JAX hashes static arguments such as norm's axis: a list literal becomes a tuple.
+            if isinstance(value, cst.List):
+                return cst.Tuple(elements=value.elements, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
             return value
         raise AssertionError(kind)
 
@@ -473,6 +609,26 @@ class TfOps(Rule):
             raise _Refuse("keras.ops.shape returns a tuple, not a tensor: arithmetic on it differs "
                           "(index it, unpack it or pass it as a shape)")
         return None
+
+    def _special_where(self, entry, rel, original, call, bound, positional):
+        if "x" not in bound or "y" not in bound:
+            raise _Refuse(
+                "tf.where(condition) with one argument returns the (N, rank) indices of the True elements: "
+                "a data-dependent shape, which JAX cannot compile",
+                "keep shapes static with the three-argument form keras.ops.where(condition, x, y) (masks instead "
+                "of indices); outside compiled code, keras.ops.stack(keras.ops.nonzero(condition), axis=-1) gives "
+                "TF's indices (int32); or keep this code on TensorFlow")
+        return None
+
+    def _special_one_hot(self, entry, rel, original, call, bound, positional):
+        custom = [p for p in ("on_value", "off_value") if p in bound and not _is_literal(bound[p].value, type(None))]
+        if not custom:
+            bound.pop("on_value", None)
+            bound.pop("off_value", None)
+            return None
+        # keras.ops.one_hot has no on/off values: the runtime helper has TF's signature and dtype rules.
+        values = {param: arg.value for param, arg in bound.items()}
+        return self._runtime_call(entry, values, bound, positional, [], call)
 
     def _special_split(self, entry, rel, original, call, bound, positional):
         sizes = bound.get("num_or_size_splits")
@@ -504,8 +660,10 @@ class TfOps(Rule):
         # be iterated) and converts it to numpy on PyTorch: only a list/tuple is portable.
         multiples = bound.get("multiples")
         if multiples is not None and not isinstance(multiples.value, (cst.List, cst.Tuple)):
-            raise _Refuse("multiples is a tensor, not a list or tuple (keras.ops.tile needs the repeats as a "
-                          "Python sequence: its elements may be tensors)")
+            raise _Refuse("multiples is not a list or tuple literal: keras.ops.tile needs the repeats as a Python "
+                          "sequence (JAX needs static repeats; a tensor of multiples cannot be iterated on TensorFlow)",
+                          "pass a list whose elements may be shape entries, e.g. keras.ops.tile(x, [keras.ops.shape(y)[0], "
+                          "1, 1]) (keras.ops.shape gives ints on JAX/PyTorch), or keep this code on TensorFlow")
         return None
 
     def _special_fill(self, entry, rel, original, call, bound, positional):
@@ -527,10 +685,19 @@ class TfOps(Rule):
 
     def _special_norm(self, entry, rel, original, call, bound, positional):
         axis = bound.get("axis")
+        keepdims = bound.get("keepdims")
+        keeps = keepdims is not None and not (_is_literal(keepdims.value, (bool, type(None)))
+                                              and not _literal(keepdims.value))
+        ord_ = bound.get("ord")
+        if keeps and ord_ is not None and code(ord_.value) == "2" and axis is not None and isinstance(
+                axis.value, (cst.List, cst.Tuple)) and len(axis.value.elements) == 2:
+            # Keras' TensorFlow backend puts the kept axes of the spectral norm in the wrong place.
+            raise _Refuse("the matrix 2-norm with keepdims=True has the wrong shape on the TensorFlow backend",
+                          "compute keras.ops.norm(x, ord=2, axis=(a, b)) without keepdims and restore the axes "
+                          "with keras.ops.expand_dims")
         if axis is not None and not _is_literal(axis.value, type(None)):
             return None
-        keepdims = bound.get("keepdims")
-        if keepdims is not None and not (_is_literal(keepdims.value, (bool, type(None))) and not _literal(keepdims.value)):
+        if keeps:
             raise _Refuse("keepdims over all axes")
         bound.pop("axis", None)
         bound.pop("keepdims", None)
@@ -558,11 +725,12 @@ class TfOps(Rule):
         return None
 
     def _special_band_part(self, entry, rel, original, call, bound, positional):
-        try:
-            lower = _literal(bound["num_lower"].value)
-            upper = _literal(bound["num_upper"].value)
-        except (KeyError, ValueError):
-            raise _Refuse("num_lower/num_upper are not integer literals")
+        if "input" not in bound or "num_lower" not in bound or "num_upper" not in bound:
+            raise _Refuse("needs input, num_lower and num_upper")
+        if not (_is_literal(bound["num_lower"].value, int) and _is_literal(bound["num_upper"].value, int)):
+            return None  # tensor bounds: the runtime helper masks with them
+        lower = _literal(bound["num_lower"].value)
+        upper = _literal(bound["num_upper"].value)
         x = code(bound["input"].value)
         keras = self.ctx.require_keras()
         expr = x
@@ -585,9 +753,7 @@ class TfOps(Rule):
         if (not isinstance(params.value, (cst.Name, cst.Attribute)) or not isinstance(rows, list) or not rows
                 or len(rows) > _MAX_LITERAL_GATHER
                 or not all(isinstance(r, list) and r and all(isinstance(i, int) for i in r) for r in rows)):
-            raise _Refuse("keras.ops.take_along_axis is not gather_nd; only literal index lists are rewritten "
-                          "(use keras.ops.take on a flattened tensor: take(reshape(x, (-1,) + rest), "
-                          "sum(indices * strides, -1)))")
+            return None  # the runtime helper: take() on the flattened leading axes
         x = code(params.value)
         keras = self.ctx.require_keras()
         items = ", ".join(f"{x}[{', '.join(str(i) for i in r)}]" for r in rows)

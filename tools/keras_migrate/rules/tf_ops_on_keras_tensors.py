@@ -230,14 +230,14 @@ class TfOpsOnKerasTensors(Rule):
             import keras
 
             inputs = keras.Input((8, 8, 4))
-            x = tf.nn.depth_to_space(inputs, block_size=2)
+            x = tf.nn.local_response_normalization(inputs, depth_radius=2)
             """,
             after="""
             import tensorflow as tf
             import keras
 
             inputs = keras.Input((8, 8, 4))
-            x = keras.layers.Lambda(lambda t: tf.nn.depth_to_space(t, block_size=2))(inputs)
+            x = keras.layers.Lambda(lambda t: tf.nn.local_response_normalization(t, depth_radius=2))(inputs)
             """,
             diagnostics=("KM144",),
             mode="tensorflow",

@@ -228,7 +228,9 @@ class TfOp:
     differ (given when the TF argument is absent or literally None); `values` names
     a value conversion per TF parameter (see the tf_ops rule); `template` (a format
     string over `{keras}` and the parameter names) replaces the call instead;
-    `special` names a handler in the rule for ops that need code.
+    `special` names a handler in the rule for ops that need code. `runtime` names a
+    keras_migrate_runtime helper with TF's signature (for ops keras.ops lacks or computes
+    differently): the call keeps its arguments and calls the helper.
     """
 
     tf: Tuple[str, ...]  # names under `tensorflow.`: ("reduce_sum", "math.reduce_sum")
@@ -245,6 +247,7 @@ class TfOp:
     special: Optional[str] = None
     note: Optional[str] = None
     samples: Tuple[str, ...] = ()
+    runtime: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)

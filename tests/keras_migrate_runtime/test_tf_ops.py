@@ -1,0 +1,48 @@
+"""keras_migrate_runtime's TensorFlow op helpers (current backend). Their values are
+compared with TensorFlow on all three backends by
+tests/keras_migrate/spec/check_tf_ops_semantics.py; these pin what samples cannot:
+None entries, gradients, types."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from keras_migrate_runtime import clip_by_global_norm, one_hot, set_diag, unsorted_segment_max  # noqa: E402
+
+
+def _numpy(x):
+    return keras.ops.convert_to_numpy(x)
+
+
+def test_clip_by_global_norm_returns_a_list_and_the_norm_and_keeps_none():
+    a = np.full((2,), 3.0, "float32")
+    b = np.full((1,), 4.0, "float32")
+    clipped, norm = clip_by_global_norm([a, None, b], 2.5)
+    assert isinstance(clipped, list) and clipped[1] is None
+    np.testing.assert_allclose(_numpy(norm), np.sqrt(9 + 9 + 16), rtol=1e-6)
+    scale = 2.5 / np.sqrt(34.0)
+    np.testing.assert_allclose(_numpy(clipped[0]), a * scale, rtol=1e-6)
+    np.testing.assert_allclose(_numpy(clipped[2]), b * scale, rtol=1e-6)
+
+
+def test_set_diag_replaces_the_diagonal_of_rectangular_batches():
+    x = np.arange(2 * 2 * 3, dtype="float32").reshape(2, 2, 3)
+    d = np.array([[-1, -2], [-3, -4]], "float32")
+    expected = x.copy()
+    for b in range(2):
+        for j in range(2):
+            expected[b, j, j] = d[b, j]
+    np.testing.assert_array_equal(_numpy(set_diag(x, d)), expected)
+
+
+def test_one_hot_follows_tf_dtype_rules_and_zeroes_out_of_range_indices():
+    out = one_hot(np.array([0, -1, 3]), 3, on_value=5, off_value=-1)
+    assert keras.backend.standardize_dtype(out.dtype) == "int32"
+    np.testing.assert_array_equal(_numpy(out), [[5, -1, -1], [-1, -1, -1], [-1, -1, -1]])
+    assert keras.backend.standardize_dtype(one_hot(np.array([1]), 2, off_value=0.5).dtype) == "float32"
+
+
+def test_unsorted_segment_max_gives_the_lowest_float_to_empty_segments():
+    out = _numpy(unsorted_segment_max(np.array([1.0, 2.0], "float32"), np.array([0, 0]), 2))
+    np.testing.assert_array_equal(out, [2.0, np.finfo("float32").min])

@@ -1,0 +1,216 @@
+"""TensorFlow ops that keras.ops lacks or computes differently, with TensorFlow's
+signature and numbers on the JAX, TensorFlow and PyTorch backends.
+
+The tf_ops migration rule (KM200) rewrites `tf.<name>(...)` to these helpers where no
+keras.ops call matches; tests/keras_migrate/spec/check_tf_ops_semantics.py compares
+them with TensorFlow on every backend.
+"""
+
+import numpy as np
+from keras import backend, ops
+
+__all__ = [
+    "band_part",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "gather_nd",
+    "global_norm",
+    "image_gradients",
+    "one_hot",
+    "per_image_standardization",
+    "psnr",
+    "set_diag",
+    "unsorted_segment_max",
+    "unsorted_segment_mean",
+    "unsorted_segment_min",
+    "unsorted_segment_sqrt_n",
+]
+
+
+def _axes(axes):
+    # JAX wants hashable (tuple) axes; TF accepts lists.
+    return tuple(axes) if isinstance(axes, list) else axes
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """tf.clip_by_norm: t * clip_norm / max(l2norm(t, axes), clip_norm); a zero norm
+    keeps t (and its gradient finite), as in TensorFlow."""
+    t = ops.convert_to_tensor(t)
+    l2sum = ops.sum(t * t, axis=_axes(axes), keepdims=True)
+    positive = l2sum > 0
+    l2norm = ops.where(positive, ops.sqrt(ops.where(positive, l2sum, ops.ones_like(l2sum))), l2sum)
+    clip_norm = ops.cast(clip_norm, t.dtype)
+    return t * clip_norm / ops.maximum(l2norm, clip_norm)
+
+
+def global_norm(t_list, name=None):
+    """tf.linalg.global_norm: sqrt of the summed squares of every tensor (None skipped)."""
+    squares = [ops.sum(ops.square(ops.cast(t, "float32"))) for t in t_list if t is not None]
+    if not squares:
+        return ops.convert_to_tensor(0.0, "float32")
+    return ops.sqrt(ops.sum(ops.stack(squares)))
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """tf.clip_by_global_norm: (list of t * clip_norm / max(global_norm, clip_norm), global_norm).
+
+    None entries stay None; a non-finite global norm makes every clipped value NaN,
+    as in TensorFlow."""
+    t_list = list(t_list)
+    norm = global_norm(t_list) if use_norm is None else ops.cast(use_norm, "float32")
+    clip_norm = ops.cast(clip_norm, "float32")
+    scale = clip_norm * ops.minimum(1.0 / norm, 1.0 / clip_norm)
+    scale = scale + (norm - norm)  # NaN when the norm is inf or NaN
+    clipped = [None if t is None else ops.convert_to_tensor(t) * ops.cast(scale, ops.convert_to_tensor(t).dtype)
+               for t in t_list]
+    return clipped, norm
+
+
+def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):
+    """tf.linalg.set_diag for the main diagonal (k=0) of the innermost matrices."""
+    if not (isinstance(k, int) and k == 0):
+        raise NotImplementedError("set_diag supports the main diagonal (k=0) only")
+    x = ops.convert_to_tensor(input)
+    diagonal = ops.cast(diagonal, x.dtype)
+    rows, cols = ops.shape(x)[-2], ops.shape(x)[-1]
+    column = ops.arange(cols)
+    on_diagonal = ops.expand_dims(ops.arange(rows), -1) == ops.expand_dims(column, 0)
+    # Column j of the result's diagonal is diagonal[..., j] (j < min(rows, cols)); the
+    # clamped index only fills columns the mask never selects.
+    length = ops.shape(diagonal)[-1]
+    spread = ops.take(diagonal, ops.minimum(column, length - 1), axis=-1)
+    return ops.where(on_diagonal, ops.expand_dims(spread, -2), x)
+
+
+def band_part(input, num_lower, num_upper, name=None):
+    """tf.linalg.band_part with tensor bounds: keeps (i, j) where (num_lower < 0 or
+    i - j <= num_lower) and (num_upper < 0 or j - i <= num_upper)."""
+    x = ops.convert_to_tensor(input)
+    rows, cols = ops.shape(x)[-2], ops.shape(x)[-1]
+    i = ops.expand_dims(ops.arange(rows), -1)
+    j = ops.expand_dims(ops.arange(cols), 0)
+    num_lower = ops.cast(num_lower, "int32")
+    num_upper = ops.cast(num_upper, "int32")
+    keep = ops.logical_and(ops.logical_or(num_lower < 0, i - j <= num_lower),
+                           ops.logical_or(num_upper < 0, j - i <= num_upper))
+    return ops.where(keep, x, ops.zeros_like(x))
+
+
+def _python_dtype(value):
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int32"
+    if isinstance(value, float):
+        return "float32"
+    return ops.convert_to_tensor(value).dtype
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """tf.one_hot: indices outside [0, depth) give off_value rows (keras.ops.one_hot
+    raises on PyTorch); the dtype follows dtype, else on_value, else off_value, else float32."""
+    if dtype is None:
+        given = on_value if on_value is not None else off_value
+        dtype = "float32" if given is None else _python_dtype(given)
+    on_value = 1 if on_value is None else on_value
+    off_value = 0 if off_value is None else off_value
+    indices = ops.convert_to_tensor(indices)
+    hot = ops.expand_dims(indices, -1) == ops.cast(ops.arange(depth), indices.dtype)
+    if axis is not None and axis != -1:
+        hot = ops.moveaxis(hot, -1, axis)
+    return ops.where(hot, ops.cast(on_value, dtype), ops.cast(off_value, dtype))
+
+
+def _counts(data, segment_ids, num_segments):
+    """Entries per segment, shaped to broadcast against the segment results."""
+    ones = ops.ones(ops.shape(segment_ids), dtype=data.dtype)
+    counts = ops.segment_sum(ones, segment_ids, num_segments=num_segments)
+    return ops.reshape(counts, (-1,) + (1,) * (len(data.shape) - 1))
+
+
+def _extreme(dtype, largest):
+    dtype = np.dtype(backend.standardize_dtype(dtype))
+    info = np.finfo(dtype) if np.issubdtype(dtype, np.floating) else np.iinfo(dtype)
+    return info.max if largest else info.min
+
+
+def unsorted_segment_max(data, segment_ids, num_segments, name=None):
+    """tf.math.unsorted_segment_max: an empty segment holds the dtype's lowest value
+    (keras.ops.segment_max gives -inf on JAX and PyTorch)."""
+    data = ops.convert_to_tensor(data)
+    result = ops.segment_max(data, segment_ids, num_segments=num_segments)
+    empty = _counts(data, segment_ids, num_segments) == 0
+    return ops.where(empty, ops.cast(_extreme(data.dtype, largest=False), data.dtype), result)
+
+
+def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """tf.math.unsorted_segment_min: an empty segment holds the dtype's largest value."""
+    data = ops.convert_to_tensor(data)
+    result = ops.negative(ops.segment_max(ops.negative(data), segment_ids, num_segments=num_segments))
+    empty = _counts(data, segment_ids, num_segments) == 0
+    return ops.where(empty, ops.cast(_extreme(data.dtype, largest=True), data.dtype), result)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """tf.math.unsorted_segment_mean: sum / max(count, 1) (an empty segment is 0)."""
+    data = ops.convert_to_tensor(data)
+    total = ops.segment_sum(data, segment_ids, num_segments=num_segments)
+    return total / ops.maximum(_counts(data, segment_ids, num_segments), 1)
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """tf.math.unsorted_segment_sqrt_n: sum / sqrt(max(count, 1))."""
+    data = ops.convert_to_tensor(data)
+    total = ops.segment_sum(data, segment_ids, num_segments=num_segments)
+    return total / ops.sqrt(ops.maximum(_counts(data, segment_ids, num_segments), 1))
+
+
+def image_gradients(image):
+    """tf.image.image_gradients: (dy, dx) forward differences of NHWC images, zero in
+    the last row (dy) and column (dx)."""
+    image = ops.convert_to_tensor(image)
+    dy = ops.pad(image[:, 1:, :, :] - image[:, :-1, :, :], [[0, 0], [0, 1], [0, 0], [0, 0]])
+    dx = ops.pad(image[:, :, 1:, :] - image[:, :, :-1, :], [[0, 0], [0, 0], [0, 1], [0, 0]])
+    return dy, dx
+
+
+def psnr(a, b, max_val, name=None):
+    """tf.image.psnr over the last three (height, width, channel) axes, in float32
+    (TF scales integer images and max_val alike, which leaves the ratio unchanged)."""
+    a = ops.cast(a, "float32")
+    b = ops.cast(b, "float32")
+    max_val = ops.cast(max_val, "float32")
+    mse = ops.mean(ops.square(a - b), axis=(-3, -2, -1))
+    return 20.0 * ops.log(max_val) / np.log(10.0).astype("float32") - np.float32(10 / np.log(10)) * ops.log(mse)
+
+
+def gather_nd(params, indices, batch_dims=0, name=None):
+    """tf.gather_nd (batch_dims=0): the last axis of `indices` indexes the leading axes
+    of `params`; the result has shape indices.shape[:-1] + params.shape[depth:]."""
+    if batch_dims != 0:
+        raise NotImplementedError("gather_nd supports batch_dims=0 only")
+    params = ops.convert_to_tensor(params)
+    indices = ops.cast(ops.convert_to_tensor(indices), "int32")
+    depth = indices.shape[-1]
+    shape = ops.shape(params)
+    # Row-major strides of the indexed axes turn each index tuple into one flat index.
+    strides, stride = [], 1
+    for size in reversed(shape[:depth]):
+        strides.insert(0, stride)
+        stride = stride * size
+    flat_index = ops.sum(indices * ops.cast(ops.stack(strides), "int32"), axis=-1)
+    flat = ops.reshape(params, (-1,) + tuple(shape[depth:]))
+    return ops.take(flat, flat_index, axis=0)
+
+
+def per_image_standardization(image):
+    """tf.image.per_image_standardization: (x - mean) / max(std, 1 / sqrt(pixels)) over
+    the last three axes, in float32 for integer images."""
+    image = ops.convert_to_tensor(image)
+    if not backend.is_float_dtype(image.dtype):
+        image = ops.cast(image, "float32")
+    axes = (-3, -2, -1)
+    pixels = ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(image)[-3:])), image.dtype)
+    mean = ops.mean(image, axis=axes, keepdims=True)
+    stddev = ops.std(image, axis=axes, keepdims=True)
+    return (image - mean) / ops.maximum(stddev, ops.rsqrt(pixels))
