@@ -9,6 +9,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 
 from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
+from .clipping import clip_by_global_norm, clip_by_norm, global_norm
 from .batch_methods import test_on_batch, train_on_batch
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .gradients import value_and_grad, value_and_grads
@@ -41,6 +42,9 @@ __all__ = [
     "add_symbolic_loss",
     "assign_slice",
     "build_by_calling",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "global_norm",
     "keras2_broadcast_metrics",
     "keras2_compiled_loss",
     "keras2_copy_metric",
