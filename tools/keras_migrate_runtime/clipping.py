@@ -29,7 +29,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None):
     clip_norm = ops.cast(clip_norm, norm.dtype)
     scale = clip_norm * ops.minimum(1.0 / norm, 1.0 / clip_norm)
     scale = scale + (norm - norm)  # NaN when the norm is not finite, as TensorFlow
-    clipped = [None if t is None else t * ops.cast(scale, t.dtype) for t in t_list]
+    clipped = [None if t is None else ops.multiply(t, ops.cast(scale, ops.convert_to_tensor(t).dtype)) for t in t_list]
     return clipped, norm
 
 
@@ -40,4 +40,4 @@ def clip_by_norm(t, clip_norm, axes=None):
     safe = ops.where(positive, l2sum, ops.ones_like(l2sum))
     l2norm = ops.where(positive, ops.sqrt(safe), l2sum)
     clip_norm = ops.cast(clip_norm, t.dtype)
-    return t * clip_norm / ops.maximum(l2norm, clip_norm)
+    return ops.divide(ops.multiply(t, clip_norm), ops.maximum(l2norm, clip_norm))
