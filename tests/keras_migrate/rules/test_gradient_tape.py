@@ -135,11 +135,18 @@ def test_two_tapes_over_one_block_become_value_and_grads():
      h = outer.gradient(g, v)
      """, "nested tf.GradientTape"),
     ("""
-     loss = 0.0
      with tf.GradientTape() as tape:
-         loss = loss + f(x)
+         probs = model(x)
+         action = np.random.choice(3, p=np.squeeze(probs))
+         loss = -probs[0, action]
      g = tape.gradient(loss, v)
-     """, "`loss`"),
+     """, "np.random.choice(3, p=np.squeeze(probs))"),
+    ("""
+     with tf.GradientTape() as tape:
+         loss = f(x)
+         print(loss.numpy())
+     g = tape.gradient(loss, v)
+     """, "loss.numpy()"),
     ("""
      with tf.GradientTape() as tape:
          y = tf.py_function(f, [x], tf.float32)
@@ -164,7 +171,7 @@ def test_blocked_tapes_name_the_construct(source, construct):
     import textwrap
 
     body = textwrap.indent(textwrap.dedent(source).strip("\n"), "    ")
-    result = migrate_source(f"import tensorflow as tf\nimport keras\n\ndef step(x, v):\n{body}\n", "t.py",
+    result = migrate_source(f"import numpy as np\nimport tensorflow as tf\nimport keras\n\ndef step(x, v):\n{body}\n", "t.py",
                             MigrationOptions(), rules=RULES)
     assert "tf.GradientTape(" in result.code
     assert "value_and_grad" not in result.code
@@ -268,3 +275,65 @@ def train_step(x, y):
     out = migrate_source(source, "t.py", MigrationOptions())
     assert "tensorflow" not in out.code and not out.tensorflow_only, out.code
     assert migrate_source(out.code, "t.py", MigrationOptions()).code == out.code
+
+
+def test_a_total_started_before_the_block_is_a_parameter_and_the_step_after_the_gradient_moves_out():
+    # generative/adain.py and stylegan.py spell it this way.
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        def step(style, content):
+            loss_style = 0.0
+            with tf.GradientTape() as tape:
+                for a, b in zip(enc(style), enc(content)):
+                    loss_style += loss_fn(a, b)
+                loss = loss_style * 2.0
+                grads = tape.gradient(loss, net.trainable_weights)
+                opt.apply_gradients(zip(grads, net.trainable_weights))
+            return loss_style
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import value_and_grad
+
+        def step(style, content):
+            loss_style = 0.0
+            def forward(loss_style=loss_style):
+                for a, b in zip(enc(style), enc(content)):
+                    loss_style += loss_fn(a, b)
+                loss = loss_style * 2.0
+                return loss, loss_style
+            (loss, loss_style), grads = value_and_grad(forward, net.trainable_weights)
+            opt.apply_gradients(zip(grads, net.trainable_weights))
+            return loss_style
+        """,
+        rules=RULES, expected_diagnostics=["KM209"],
+    )
+
+
+def test_every_tape_of_a_step_is_examined_after_a_converted_one():
+    # generative/stylegan.py: the generator's tape converts, the discriminator's
+    # gradient-penalty tape (a watched tensor) keeps the whole step on TensorFlow.
+    result = migrate_source('''
+import tensorflow as tf
+import keras
+
+class G(keras.Model):
+    def train_step(self, real):
+        with tf.GradientTape() as g_tape:
+            g_loss = self.loss_fn(self.generator(real))
+            weights = self.generator.trainable_weights
+            gradients = g_tape.gradient(g_loss, weights)
+            self.g_optimizer.apply_gradients(zip(gradients, weights))
+        with tf.GradientTape() as gradient_tape, tf.GradientTape() as total_tape:
+            gradient_tape.watch(real)
+            d_loss = self.discriminator(real)
+            penalty = gradient_tape.gradient(d_loss, [real])
+            gradients = total_tape.gradient(d_loss + penalty, self.discriminator.trainable_weights)
+        return {"g_loss": g_loss}
+''', "t.py", MigrationOptions(), rules=[TrainStep])
+    assert "def _tensorflow_train_step(self, real):" in result.code
+    assert result.tensorflow_only
+    assert "gradient_tape.watch(real)" in result.diagnostics[0].message

@@ -137,12 +137,14 @@ def _suite(c: _Context, statements: List[cst.BaseStatement], result: Conversion)
             out.append(stmt)
             i += 1
             continue
-        new_statements, runtime = converted
+        head, rest, runtime = converted
         result.converted += 1
         result.first = result.first or stmt
         result.runtime.add(runtime)
-        out.extend(new_statements)
-        i = end
+        out.extend(head)
+        # What followed the block (its gradient statements gone) may hold more tapes.
+        statements = statements[:i + 1] + rest + statements[end:]
+        i += 1
     return out
 
 
@@ -241,13 +243,16 @@ def _gradient(c: _Context, call: cst.Call) -> Optional[_Gradient]:
 
 
 def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: List[cst.BaseStatement]):
-    """([def forward, values/grads assignment] + `after` rewritten, runtime symbol), or a Blocker."""
+    """([variable lists, def forward, values/grads assignment], `after` rewritten, runtime
+    symbol), or a Blocker."""
     block = list(with_stmt.body.body)
-    # `grads = tape.gradient(...)` as the block's last statements: taken after the block
-    # (the tape does not record the gradient computation itself).
+    # `grads = tape.gradient(...)` inside the block, and what follows it there (often
+    # apply_gradients): run after the forward function. A non-persistent tape is spent by
+    # its gradient call, so recording or not what follows changes nothing.
     hoisted: List[cst.BaseStatement] = []
-    while block and _calls_gradient(block[-1], tapes):
-        hoisted.insert(0, block.pop())
+    split = next((k for k, stmt in enumerate(block) if _calls_gradient(stmt, tapes)), None)
+    if split is not None:
+        block, hoisted = block[:split], block[split:]
     if not block:
         return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
     after = hoisted + list(after)
@@ -272,10 +277,23 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         if used[tape] != 1:
             return Blocker(with_stmt, f"{tape}.gradient", "a tf.GradientTape whose gradient is taken "
                                                            f"{used[tape]} times after its block")
-    analysis = _analyse_block(block)
-    if isinstance(analysis, str):
-        return Blocker(with_stmt, analysis, "the tf.GradientTape block reads a name before reassigning it")
-    bound_all, bound_sure = analysis
+    # `variables = a.trainable_weights + b.trainable_weights` inside the block (stylegan,
+    # sam): no call, nothing the block computes; evaluated before the forward function.
+    prelude = _variable_lists(block, gradients)
+    block = [stmt for stmt in block if all(stmt is not p for p in prelude)]
+    if not block:
+        return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
+    bound_all, bound_sure, carried = _analyse_block(block)
+    bound_sure = bound_sure | set(carried)  # a parameter: bound on every path
+    # A name the block reads and then rebinds (`loss += ...` on a total started before
+    # the block) starts from its current value: a parameter with that default.
+    unbound = [name for name in carried if not c.scope_names[name] > names_in(*block)[name]]
+    if unbound:
+        return Blocker(with_stmt, unbound[0], "the tf.GradientTape block reads a name it binds only later")
+    traced = _python_value_use(c, block, bound_all)
+    if traced is not None:
+        return Blocker(with_stmt, traced, "a tensor of the tf.GradientTape block used as a Python/NumPy value "
+                                          "(JAX differentiates a traced function)")
     # Statements between the block and each gradient call must not change what the
     # gradient call reads (its variables are now taken before the block runs).
     for gradient in gradients:
@@ -331,12 +349,39 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         call = f"value_and_grads({forward}, [{targets}])"
         grads = "(" + ", ".join(g.target for g in gradients) + ")"
     ret = cst.parse_statement(f"return {', '.join(returned)}\n")
-    fn = cst.parse_statement(f"def {forward}():\n    pass\n")
+    params = ", ".join(f"{name}={name}" for name in carried)
+    fn = cst.parse_statement(f"def {forward}({params}):\n    pass\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=block + [ret]), leading_lines=with_stmt.leading_lines)
     assign = cst.parse_statement(f"{values}, {grads} = {call}\n")
     if replacements:
         kept_after = [s.visit(_Replace(replacements)) for s in kept_after]
-    return [fn, assign] + kept_after, runtime
+    if prelude:
+        prelude[0] = prelude[0].with_changes(leading_lines=with_stmt.leading_lines)
+        fn = fn.with_changes(leading_lines=[])
+    return prelude + [fn, assign], kept_after, runtime
+
+
+def _variable_lists(block, gradients: List["_Gradient"]) -> List[cst.BaseStatement]:
+    """Top-level `name = <attribute arithmetic>` statements of the block that only name a
+    gradient call's variables (no call, no name the block binds, bound once)."""
+    wanted = set()
+    for gradient in gradients:
+        wanted |= set(names_in(gradient.sources))
+    bound_all = _analyse_block(block)[0]
+    stores = collections.Counter(n.id for n in ast.walk(_block_ast(block))
+                                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    moved = []
+    for stmt in block:
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+                and isinstance(stmt.body[0], cst.Assign) and len(stmt.body[0].targets) == 1
+                and isinstance(stmt.body[0].targets[0].target, cst.Name)):
+            continue
+        name = stmt.body[0].targets[0].target.value
+        value = stmt.body[0].value
+        if name in wanted and stores[name] == 1 and not any(isinstance(n, cst.Call) for n in _walk_cst(value)) \
+                and not (set(names_in(value)) & bound_all):
+            moved.append(stmt)
+    return moved
 
 
 class _Replace(cst.CSTTransformer):
@@ -480,10 +525,36 @@ def _analyse_block(block):
             visit(child)
 
     visit(tree)
-    for name in sorted(bound_all):
-        if first[name] == "load":
-            return name
-    return bound_all, _bound_sure(tree.body)
+    carried = [name for name in sorted(bound_all) if first[name] == "load"]
+    return bound_all, _bound_sure(tree.body), carried
+
+
+_TO_PYTHON = ("float", "int", "bool", "len", "list")
+
+
+def _python_value_use(c: _Context, block, bound: Set[str]) -> Optional[str]:
+    """Code that turns a tensor computed in the block into a Python/NumPy value (`np.f(t)`,
+    `t.numpy()`, `float(t)`, `if t:`): fine eagerly, impossible on JAX's traced values."""
+    numpy = {c.ctx.names.local_name_for("numpy")} - {None}
+    tree = _block_ast(block)
+    for node, _ in _walk_scope(tree, loops=0):
+        reads = None
+        if isinstance(node, ast.Call):
+            func = node.func
+            args = list(node.args) + [k.value for k in node.keywords]
+            if isinstance(func, ast.Attribute) and func.attr == "numpy" and not args:
+                return ast.unparse(node)
+            root = func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if (isinstance(root, ast.Name) and root.id in numpy) or (
+                    isinstance(func, ast.Name) and func.id in _TO_PYTHON):
+                reads = args
+        elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
+            reads = [node.test]
+        if reads and any(isinstance(n, ast.Name) and n.id in bound for r in reads for n in ast.walk(r)):
+            return ast.unparse(node if not isinstance(node, (ast.If, ast.While)) else node.test)
+    return None
 
 
 def _bound_sure(statements) -> Set[str]:
