@@ -301,9 +301,21 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         if sources & bound_all:
             return Blocker(gradient.call, code(gradient.call),
                            "tape.gradient over variables the tf.GradientTape block computes")
+        position = next(k for k, stmt in enumerate(after) if _contains(stmt, gradient.call))
+        for stmt in after[:position]:
+            if not (_stores(stmt) & sources):
+                continue
+            # `trainable_vars = self.student.trainable_variables` between the block and
+            # the gradient call (keras.io's distiller): taken before the forward function.
+            if not _variable_list(stmt, sources, bound_all):
+                return Blocker(gradient.call, code(gradient.call),
+                               "tape.gradient over variables computed after the tf.GradientTape block")
+            if all(stmt is not p for p in prelude):
+                prelude.append(stmt)
         if gradient.loss not in bound_sure:
             return Blocker(gradient.call, code(gradient.call),
                            "tape.gradient of a loss not assigned (unconditionally) in the tf.GradientTape block")
+    after = [stmt for stmt in after if all(stmt is not p for p in prelude)]
     # `name = tape.gradient(...)` statements go; other calls become a fresh name.
     kept_after: List[cst.BaseStatement] = []
     replacements: Dict[int, str] = {}
@@ -370,18 +382,30 @@ def _variable_lists(block, gradients: List["_Gradient"]) -> List[cst.BaseStateme
     bound_all = _analyse_block(block)[0]
     stores = collections.Counter(n.id for n in ast.walk(_block_ast(block))
                                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
-    moved = []
-    for stmt in block:
-        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-                and isinstance(stmt.body[0], cst.Assign) and len(stmt.body[0].targets) == 1
-                and isinstance(stmt.body[0].targets[0].target, cst.Name)):
-            continue
-        name = stmt.body[0].targets[0].target.value
-        value = stmt.body[0].value
-        if name in wanted and stores[name] == 1 and not any(isinstance(n, cst.Call) for n in _walk_cst(value)) \
-                and not (set(names_in(value)) & bound_all):
-            moved.append(stmt)
-    return moved
+    return [stmt for stmt in block
+            if _variable_list(stmt, wanted, bound_all - _stores(stmt)) and stores[_stores(stmt).pop()] == 1]
+
+
+def _variable_list(stmt, wanted: Set[str], bound: Set[str]) -> bool:
+    """`name = a.trainable_weights + b.trainable_weights`: one name among `wanted`, a value
+    with no call and no name in `bound` (safe to evaluate earlier)."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Assign) and len(stmt.body[0].targets) == 1
+            and isinstance(stmt.body[0].targets[0].target, cst.Name)):
+        return False
+    value = stmt.body[0].value
+    return (stmt.body[0].targets[0].target.value in wanted
+            and not any(isinstance(n, cst.Call) for n in _walk_cst(value))
+            and not (set(names_in(value)) & bound))
+
+
+def _stores(stmt) -> Set[str]:
+    tree = _block_ast([stmt])
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+
+
+def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
+    return any(n is node for n in _walk_cst(stmt))
 
 
 class _Replace(cst.CSTTransformer):
