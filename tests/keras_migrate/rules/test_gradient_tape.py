@@ -337,3 +337,23 @@ class G(keras.Model):
     assert "def _tensorflow_train_step(self, real):" in result.code
     assert result.tensorflow_only
     assert "gradient_tape.watch(real)" in result.diagnostics[0].message
+
+
+def test_a_step_kept_for_tensorflow_is_left_alone_on_the_second_run():
+    source = '''
+import tensorflow as tf
+import keras
+
+class G(keras.Model):
+    def train_step(self, real):
+        with tf.GradientTape() as g_tape:
+            g_loss = self.generator(real)
+        gradients = g_tape.gradient(g_loss, self.generator.trainable_weights)
+        with tf.GradientTape(persistent=True) as tape:
+            d_loss = self.discriminator(real)
+        gradients = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        return {"g_loss": g_loss}
+'''
+    first = migrate_source(source, "t.py", MigrationOptions())
+    assert "def _tensorflow_train_step(self, real):" in first.code
+    assert migrate_source(first.code, "t.py", MigrationOptions()).code == first.code

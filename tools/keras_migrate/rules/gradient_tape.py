@@ -33,8 +33,9 @@ from keras_migrate.rules._tape import GRADIENT_TAPE, Blocker, convert_body
 
 __all__ = ["GradientTapeLoops", "STEP_METHODS"]
 
-# A Keras model's own steps: the train_step rule converts those (and adds the mixin).
-STEP_METHODS = frozenset({"train_step", "test_step"})
+# A Keras model's own steps: the train_step rule converts those (and adds the mixin), or
+# keeps them for TensorFlow under these names.
+STEP_METHODS = frozenset({"train_step", "test_step", "_tensorflow_train_step", "_tensorflow_test_step"})
 # TensorFlow clipping function -> keras_migrate_runtime function of the same signature.
 _CLIPPING = {
     "tensorflow.clip_by_global_norm": "clip_by_global_norm",
