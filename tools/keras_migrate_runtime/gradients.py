@@ -40,19 +40,24 @@ def value_and_grad(forward, variables, state=None):
 
 def value_and_grads(forward, targets, state=None):
     backend = keras.backend.backend()
-    targets = [(index, list(variables)) for index, variables in targets]
+    # tape.gradient(loss, sources) took any nest of variables (a list of per-layer
+    # lists, ...) and returned the gradients in the same structure.
+    structures = [variables for _, variables in targets]
+    targets = [(index, keras.tree.flatten(list(variables))) for index, variables in targets]
     if any(not variables for _, variables in targets):
         # Keras 2's tape saw the variables its block created (a model's first call);
         # a list taken before the call would silently train nothing.
         raise ValueError("value_and_grad: no variables to differentiate; build the model "
                          "(model.build(input_shape) or call it once) before the training step")
     if backend == "tensorflow":
-        return _tensorflow(forward, targets)
-    if backend == "torch":
-        return _torch(forward, targets)
-    if backend == "jax":
-        return _jax(forward, targets, state)
-    raise NotImplementedError(f"value_and_grads has no {backend} implementation")
+        out, grads = _tensorflow(forward, targets)
+    elif backend == "torch":
+        out, grads = _torch(forward, targets)
+    elif backend == "jax":
+        out, grads = _jax(forward, targets, state)
+    else:
+        raise NotImplementedError(f"value_and_grads has no {backend} implementation")
+    return out, [keras.tree.pack_sequence_as(list(structure), g) for structure, g in zip(structures, grads)]
 
 
 def _tensorflow(forward, targets):
