@@ -12,6 +12,7 @@ from .add_loss import AddLoss, add_symbolic_loss
 from .clipping import clip_by_global_norm, clip_by_norm, global_norm
 from .batch_methods import test_on_batch, train_on_batch
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
+from .functions import tensorflow_function
 from .gradients import value_and_grad, value_and_grads
 from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
@@ -58,6 +59,7 @@ __all__ = [
     "scatter_nd_add",
     "scatter_nd_sub",
     "scatter_nd_update",
+    "tensorflow_function",
     "test_on_batch",
     "train_on_batch",
     "value_and_grad",

@@ -273,7 +273,8 @@ def train_step(x, y):
     return loss
 """
     out = migrate_source(source, "t.py", MigrationOptions())
-    assert "tensorflow" not in out.code and not out.tensorflow_only, out.code
+    assert "import tensorflow as" not in out.code and "from tensorflow" not in out.code and "tf." not in out.code and not out.tensorflow_only, out.code
+    assert "@tensorflow_function\n" in out.code
     assert migrate_source(out.code, "t.py", MigrationOptions()).code == out.code
 
 

@@ -9,9 +9,11 @@
 keras_migrate_runtime.value_and_grad runs the forward function once and differentiates
 its loss with TensorFlow's tape, torch.autograd or jax.vjp (the variables' assignments
 in the forward pass, BatchNorm statistics included, are kept as the eager backends keep
-them). The tf.* ops of the block go through the tf_ops rules as anywhere else, and a
-@tf.function around the loop goes with them (KM208: keras.ops code must not be traced
-by TensorFlow on JAX/PyTorch). TensorFlow's gradient clipping functions
+them). The tf.* ops of the block go through the tf_ops rules as anywhere else. A
+@tf.function on the converted function becomes keras_migrate_runtime.tensorflow_function:
+traced on TensorFlow (measured: 15 ms -> 1 ms a step for a small BatchNorm MLP; Keras 2
+traced it too), the plain function on JAX/PyTorch (keras.ops code must not be traced by
+TensorFlow there). TensorFlow's gradient clipping functions
 (tf.clip_by_global_norm, tf.clip_by_norm, tf.linalg.global_norm) become the runtime's
 keras.ops versions with TensorFlow's formulas.
 
@@ -72,7 +74,9 @@ class GradientTapeLoops(Rule):
             after="""
             import keras
             from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import tensorflow_function
 
+            @tensorflow_function
             def train_step(x, y):
                 def forward():
                     logits = model(x, training=True)
@@ -83,7 +87,7 @@ class GradientTapeLoops(Rule):
                 train_acc_metric.update_state(y, logits)
                 return loss_value
             """,
-            diagnostics=("KM208", "KM209"),
+            diagnostics=("KM209",),
             full=True,
         ),
         # Clipping with TensorFlow's formulas on every backend.
@@ -166,8 +170,28 @@ class GradientTapeLoops(Rule):
         if not isinstance(updated.body, cst.IndentedBlock) or "GradientTape" not in self.ctx.source:
             return updated
         result = convert_body(self.ctx, updated.body.body, updated)
-        return self._apply(result, updated, lambda body: updated.with_changes(
+        new = self._apply(result, updated, lambda body: updated.with_changes(
             body=updated.body.with_changes(body=body)))
+        return self._tensorflow_function(new) if result.converted else new
+
+    def _tensorflow_function(self, fn: cst.FunctionDef) -> cst.FunctionDef:
+        """@tf.function on a converted training function: traced on TensorFlow only
+        (keras_migrate_runtime.tensorflow_function), where it is what made the step fast."""
+        decorators = list(fn.decorators)
+        for k, decorator in enumerate(decorators):
+            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            if self.ctx.qualified_name(target) != "tensorflow.function":
+                continue
+            if isinstance(decorator.decorator, cst.Call) and any(
+                    a.keyword is not None and a.keyword.value == "input_signature" for a in decorator.decorator.args):
+                return fn  # a serving signature: the tf_function rule's
+            name = cst.Name("tensorflow_function")
+            decorators[k] = decorator.with_changes(decorator=decorator.decorator.with_changes(func=name)
+                                                   if isinstance(decorator.decorator, cst.Call) else name)
+            self.ctx.use_runtime("tensorflow_function")
+            drop_tensorflow_import_if_unused(self.ctx)
+            return fn.with_changes(decorators=decorators)
+        return fn
 
     def leave_Module(self, original: cst.Module, updated: cst.Module):
         if "GradientTape" not in self.ctx.source:
