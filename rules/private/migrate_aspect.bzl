@@ -19,6 +19,9 @@ OUTPUT_GROUP_PATCH = "keras_migrate_patch"
 OUTPUT_GROUP_REPORT = "keras_migrate_report"
 OUTPUT_GROUP_SOURCES = "keras_migrate_sources"
 
+# The action's mnemonic: .bazelrc selects its strategy (persistent worker) by it.
+MNEMONIC = "KerasMigrate"
+
 KerasMigrateInfo = provider(
     doc = "Migration results of a target and of its dependencies.",
     fields = {
@@ -50,6 +53,11 @@ def filter_srcs(srcs):
     next build, so they are left alone.
     """
     return [f for f in srcs if f.is_source and f.extension == "py" and f.owner.workspace_root == ""]
+
+def filter_notebooks(data):
+    """Jupyter notebooks a target lists in data: checked-in .ipynb files of the main
+    repository (migrated like sources: code cells as one module)."""
+    return [f for f in data if f.is_source and f.extension == "ipynb" and f.owner.workspace_root == ""]
 
 def _deps_infos(ctx):
     infos = []
@@ -83,6 +91,7 @@ def _aspect_impl(target, ctx):
         return _providers(ctx, None, None, [])
 
     srcs = filter_srcs(ctx.rule.files.srcs if hasattr(ctx.rule.files, "srcs") else [])
+    srcs = srcs + filter_notebooks(ctx.rule.files.data if hasattr(ctx.rule.files, "data") else [])
     name = ctx.label.name
     patch = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "patch"))
     report = ctx.actions.declare_file(output_name(name, ctx.attr._mode, "json"))
@@ -113,12 +122,20 @@ def _aspect_impl(target, ctx):
         outputs.append(out)
         args.add("--file", "%s=%s" % (src.path, out.path))
 
+    # Arguments in a params file: required of persistent workers (the file's lines are
+    # one WorkRequest); the one-shot action reads it as @file.
+    args.use_param_file("@%s", use_always = True)
+    args.set_param_file_format("multiline")
     ctx.actions.run(
         executable = ctx.executable._migrator,
         arguments = [args],
         inputs = srcs,
         outputs = outputs + [patch, report],
-        mnemonic = "KerasMigrate",
+        mnemonic = MNEMONIC,
+        # A persistent worker keeps Python, libcst and the rules loaded between targets
+        # (.bazelrc: --strategy=KerasMigrate=worker,sandboxed); other strategies run it
+        # one-shot with the same outputs.
+        execution_requirements = {"supports-workers": "1"},
         progress_message = "Migrating %s to Keras 3 (%s)" % (ctx.label, ctx.attr._mode),
     )
     return _providers(ctx, patch, report, outputs)

@@ -26,3 +26,22 @@ def test_corpus_script_verifies(name):
     assert row.reference == "ok", f"the Keras 2 original does not run offline: {row.reference}"
     silent = {b: c for b, c in row.cells.items() if c.status not in ("same", "tf-only") and not c.flagged}
     assert not silent, "\n".join(f"{b}: {c.label}: {c.detail}" for b, c in silent.items())
+
+
+def test_crash_is_flagged_by_a_diagnostic_at_it_or_naming_its_class(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("\n".join(f"x{i} = {i}" for i in range(40)) + "\n")
+    diagnostic = {"path": "s.py", "line": 5, "message": "Keras 3's FeatureSpace.cross (HashedCrossing) "
+                                                        "crosses exactly two features"}
+
+    def report(message, line):
+        return {"migration": {"diagnostics": [diagnostic]},
+                "backends": {"jax": {"verdict": "crashed", "crash": {
+                    "type": "ValueError", "message": message, "original_file": "s.py", "original_line": line}}}}
+
+    far = verify_corpus.classify(report("Exception encountered when calling HashedCrossing.call()", 30), str(script))
+    assert far["jax"].flagged
+    near = verify_corpus.classify(report("shapes differ", 6), str(script))
+    assert near["jax"].flagged
+    silent = verify_corpus.classify(report("Exception encountered when calling Dense.call()", 30), str(script))
+    assert not silent["jax"].flagged

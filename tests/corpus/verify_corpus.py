@@ -30,6 +30,7 @@ import dataclasses
 import glob
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -122,13 +123,23 @@ def _enclosing(source: str, line: int):
     return best
 
 
+# Class names in an exception message (HashedCrossing, TextVectorization): specific enough
+# to tie a crash to a diagnostic about that class.
+_API_NAME = re.compile(r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+\b")
+
+
 def _crash_flagged(report: dict, crash: dict, script: str) -> bool:
-    """Did the migrator leave a manual-fix diagnostic at the statement or function that crashed?"""
+    """Did the migrator leave a manual-fix diagnostic at the statement or function that
+    crashed, or one naming the API the exception names (a module-level crash often comes
+    statements after the construct: FeatureSpace.cross(...) declared, adapt() fails)?"""
     line = int(crash.get("original_line") or 0)
     rel = crash.get("original_file")
     candidates = [d for d in report["migration"]["diagnostics"] if d["path"] == rel]
     if not candidates or not line:
         return False
+    names = set(_API_NAME.findall(str(crash.get("message", "")))) - {"KerasTensor"}
+    if any(name in d["message"] for d in candidates for name in names):
+        return True
     with open(script, encoding="utf-8") as handle:
         start, end = _enclosing(handle.read(), line)
     return any(start - 2 <= d["line"] <= end + 2 for d in candidates)

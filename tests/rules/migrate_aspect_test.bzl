@@ -97,6 +97,21 @@ _generated_sources_test = analysistest.make(
     attrs = _WITH_ASPECT,
 )
 
+def _notebooks_in_data_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    info = _subject(ctx)[KerasMigrateInfo]
+    asserts.equals(
+        env,
+        ["with_notebook.keras_migrate_agnostic.srcs/%s/a.py" % _PKG, "with_notebook.keras_migrate_agnostic.srcs/%s/nb.ipynb" % _PKG],
+        _basenames(info.sources),
+    )
+    return analysistest.end(env)
+
+_notebooks_in_data_test = analysistest.make(
+    _notebooks_in_data_test_impl,
+    attrs = _WITH_ASPECT,
+)
+
 def _tests_are_visited_test_impl(ctx):
     env = analysistest.begin(ctx)
     info = _subject(ctx)[KerasMigrateInfo]
@@ -132,6 +147,7 @@ def migrate_aspect_test_suite(name):
     _opted_out_test(name = name + "_opted_out", target_under_test = _SUBJECTS + "opted_out", subject = _SUBJECTS + "opted_out")
     _generated_sources_test(name = name + "_generated_sources", target_under_test = _SUBJECTS + "with_generated", subject = _SUBJECTS + "with_generated")
     _tests_are_visited_test(name = name + "_tests_are_visited", target_under_test = _SUBJECTS + "a_test", subject = _SUBJECTS + "a_test")
+    _notebooks_in_data_test(name = name + "_notebooks_in_data", target_under_test = _SUBJECTS + "with_notebook", subject = _SUBJECTS + "with_notebook")
     _pure_functions_test(name = name + "_pure_functions")
     native.test_suite(
         name = name,
@@ -142,6 +158,7 @@ def migrate_aspect_test_suite(name):
             name + "_opted_out",
             name + "_generated_sources",
             name + "_tests_are_visited",
+            name + "_notebooks_in_data",
             name + "_pure_functions",
         ],
     )

@@ -180,3 +180,24 @@ def test_file_names_with_newlines_cannot_forge_output_lines(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
     out = capsys.readouterr().out
     assert "a\\nb.py:2:7: error: [KM001]" in out and not any(line.startswith("b.py") for line in out.splitlines())
+
+
+def test_stubs_are_found_and_migrated(tmp_path):
+    stub = tmp_path / "models.pyi"
+    stub.write_text("from tensorflow import keras\n\ndef build() -> keras.Model: ...\n")
+    assert main(["-q", str(tmp_path)]) == 0
+    assert stub.read_text() == "import keras\n\ndef build() -> keras.Model: ...\n"
+
+
+def test_explicit_non_python_path_is_reported_not_silently_unchanged(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("from tensorflow import keras\n")
+    script = tmp_path / "train"
+    script.write_text("#!/usr/bin/env python3\nfrom tensorflow import keras\n")
+    assert main(["--check", str(notes), str(script)]) == 1  # the script would change
+    captured = capsys.readouterr()
+    assert "notes.txt:1:1: warning: [KM012] not Python source" in captured.out
+    assert "2 files: 1 would change, 0 unchanged, 0 failed, 1 skipped" in captured.err
+    assert main(["-q", str(notes), str(script)]) == 0
+    assert notes.read_text() == "from tensorflow import keras\n"
+    assert script.read_text() == "#!/usr/bin/env python3\nimport keras\n"

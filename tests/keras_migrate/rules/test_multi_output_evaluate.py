@@ -177,3 +177,102 @@ def test_outputs_named_otherwise_by_keras3_are_diagnosed():
         rules=RULES,
         expected_diagnostics=["KM145", "KM145"],
     )
+
+
+# Item 11.3n: notebook-style files rebind one name to several models; each compile()
+# and evaluate() belongs to the model bound at that point.
+def test_rebound_name_single_output_after_multi_output():
+    before = """
+    import keras
+
+    a = keras.layers.Dense(2, name="a")(x)
+    b = keras.layers.Dense(3, name="b")(x)
+    model = keras.Model(inp, [a, b])
+    model.compile(loss="mse", metrics=["mae"])
+    model.fit(x_train, [y_a, y_b])
+
+    model = keras.Model(inp, a)
+    model.compile(loss="mse", metrics=["mae"])
+    loss, mae = model.evaluate(x_test, y_a)
+    """
+    after = """
+    import keras
+
+    a = keras.layers.Dense(2, name="a")(x)
+    b = keras.layers.Dense(3, name="b")(x)
+    model = keras.Model(inp, [a, b])
+    model.compile(loss="mse", metrics=[["mae"], ["mae"]])
+    model.fit(x_train, [y_a, y_b])
+
+    model = keras.Model(inp, a)
+    model.compile(loss="mse", metrics=["mae"])
+    loss, mae = model.evaluate(x_test, y_a)
+    """
+    assert_migrates(before, after, rules=[MultiOutputEvaluate])
+
+
+def test_rebound_name_multi_output_after_single_output_and_other_values():
+    before = """
+    import keras
+
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(loss="mse", metrics=["mae"])
+    model = build()
+    model.compile(loss="mse", metrics=["mae"])
+    b = keras.layers.Dense(3, name="b")(x)
+    a = keras.layers.Dense(2, name="a")(x)
+    model = keras.Model(inp, [b, a])
+    model.compile(loss="mse", metrics=["mse", "mae"])
+    results = model.evaluate(x_test, y_test)
+    model, other = make_pair()
+    results = model.evaluate(x_test, y_test)
+    """
+    after = """
+    import keras
+
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(loss="mse", metrics=["mae"])
+    model = build()
+    model.compile(loss="mse", metrics=["mae"])
+    b = keras.layers.Dense(3, name="b")(x)
+    a = keras.layers.Dense(2, name="a")(x)
+    model = keras.Model(inp, [b, a])
+    model.compile(loss="mse", metrics=[["mse", "mae"], ["mse", "mae"]])
+    results = model.evaluate(x_test, y_test, return_dict=True)
+    results = [results[k] for k in ["loss", "b_loss", "a_loss", "b_mse", "b_mae", "a_mse", "a_mae"]]
+    model, other = make_pair()
+    results = model.evaluate(x_test, y_test)
+    """
+    assert_migrates(before, after, rules=[MultiOutputEvaluate])
+
+
+def test_function_sees_the_module_binding_and_shadows_it_locally():
+    before = """
+    import keras
+
+    a = keras.layers.Dense(2, name="a")(x)
+    b = keras.layers.Dense(3, name="b")(x)
+    model = keras.Model(inp, [a, b])
+
+    def train():
+        model.compile(loss="mse", metrics=["mae"])
+
+    def other():
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.compile(loss="mse", metrics=["mae"])
+    """
+    after = """
+    import keras
+
+    a = keras.layers.Dense(2, name="a")(x)
+    b = keras.layers.Dense(3, name="b")(x)
+    model = keras.Model(inp, [a, b])
+
+    def train():
+        model.compile(loss="mse", metrics=[["mae"], ["mae"]])
+
+    def other():
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.compile(loss="mse", metrics=["mae"])
+    """
+    assert_migrates(before, after, rules=[MultiOutputEvaluate])

@@ -4,6 +4,11 @@ Inputs: the target's own Python sources. Outputs: every source rewritten (unchan
 ones copied byte for byte), one unified-diff patch with workspace-relative paths, and a
 JSON report (rules fired, diagnostics, backends the target can support, runtime-support
 need, the modules the migrated code imports, the hash of each input).
+
+Arguments come in a params file (`@file`, one per line). With `--persistent_worker` the
+process is a Bazel persistent worker (proto protocol, _worker.py): starting Python and
+importing libcst and the rules cost several times the migration of a typical target, so
+one process serves many targets; outputs are the same bytes as a one-shot run.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import List, Optional, Tuple
 
 from keras_migrate.engine import MigrationOptions
 from keras_migrate.engine._files import write_atomic, write_bytes_atomic
+from keras_migrate.engine._notebook import is_notebook, notebook_code
 from keras_migrate.engine._runner import migrate_file
 from keras_migrate.engine._ruleset import RuleSet
 from keras_migrate.migrator import keras_rule_set
@@ -37,10 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def imported_modules(data: bytes) -> List[str]:
-    """Top-level modules a source imports (absolute imports, anywhere in the file). The
-    driver decides BUILD edits from what the MIGRATED code imports, so code migrated by an
-    earlier (or interrupted, or plain-path) run still gets its BUILD edits."""
+def imported_modules(data: bytes, notebook: bool = False) -> List[str]:
+    """Top-level modules a source (or a notebook's code cells) imports (absolute imports,
+    anywhere in the file). The driver decides BUILD edits from what the MIGRATED code
+    imports, so code migrated by an earlier (or interrupted, or plain-path) run still gets
+    its BUILD edits."""
+    if notebook:
+        code = notebook_code(data)
+        if code is None:
+            return []
+        data = code.encode("utf-8")
     try:
         tree = ast.parse(data)  # bytes: the coding cookie and BOM are honoured
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -74,7 +86,7 @@ def _migrate_one(src: str, out: str, options: MigrationOptions,
         "diagnostics": [d.to_json() for d in result.diagnostics],
         "tensorflow_only": result.tensorflow_only,
         "runtime_symbols": result.runtime_symbols,
-        "imports": imported_modules(migrated),
+        "imports": imported_modules(migrated, notebook=is_notebook(src)),
         # What the migrated copy was made from: the driver applies it only to that.
         "sha256": hashlib.sha256(original).hexdigest(),
     }
@@ -84,7 +96,7 @@ def _migrate_one(src: str, out: str, options: MigrationOptions,
 def run(argv: List[str]) -> int:
     args = _parser().parse_args(argv)
     options = MigrationOptions(mode=args.mode)
-    rule_set = keras_rule_set()
+    rule_set = _rule_set()
     patches: List[str] = []
     files = []
     tf_only: List[str] = []
@@ -113,8 +125,35 @@ def run(argv: List[str]) -> int:
     return 0
 
 
+_RULE_SET: Optional[RuleSet] = None
+
+
+def _rule_set() -> RuleSet:
+    # Built once per process: a persistent worker reuses it for every request (the
+    # rules keep no state between files).
+    global _RULE_SET
+    if _RULE_SET is None:
+        _RULE_SET = keras_rule_set()
+    return _RULE_SET
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    return run(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--persistent_worker" in argv:
+        from keras_migrate.bazel._worker import serve
+
+        return serve(run, sys.stdin.buffer, sys.stdout.buffer)
+    return run(_params_file_arguments(argv))
+
+
+def _params_file_arguments(argv: List[str]) -> List[str]:
+    """The one-shot action gets `@params-file` (one argument per line). Expanded here,
+    not by argparse's fromfile_prefix_chars: that would also expand arguments starting
+    with "@" inside the file (Bazel 7 labels are "@@//pkg:name")."""
+    if len(argv) == 1 and argv[0].startswith("@"):
+        with open(argv[0][1:], encoding="utf-8") as handle:
+            return handle.read().splitlines()
+    return argv
 
 
 if __name__ == "__main__":

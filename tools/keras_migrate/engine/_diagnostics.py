@@ -35,9 +35,18 @@ class Diagnostic:
     severity: Severity
     message: str
     fix: Optional[str] = None  # the concrete manual edit, when one is needed
+    # In a notebook: the cell (counted from 1 over all cells, markdown too); line and
+    # column are then within that cell.
+    cell: Optional[int] = None
+
+    @property
+    def location(self) -> str:
+        """`file.py:3:5`, or `nb.ipynb:cell 7:3:5` in a notebook."""
+        where = display_path(self.path) + (f":cell {self.cell}" if self.cell is not None else "")
+        return f"{where}:{self.line}:{self.column}"
 
     def format(self) -> str:
-        text = f"{display_path(self.path)}:{self.line}:{self.column}: {self.severity.value}: [{self.rule_id}] {self.message}"
+        text = f"{self.location}: {self.severity.value}: [{self.rule_id}] {self.message}"
         if self.fix:
             text += f"\n    manual edit required: {self.fix}"
         return text
@@ -45,4 +54,6 @@ class Diagnostic:
     def to_json(self) -> dict:
         data = dataclasses.asdict(self)
         data["severity"] = self.severity.value
+        if self.cell is None:
+            del data["cell"]  # .py files: the report stays as it was
         return data

@@ -16,24 +16,27 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 def summary_counts(outcomes) -> Dict[str, object]:
     by_rule: Dict[str, int] = collections.Counter()
     fired: Dict[str, int] = collections.Counter()
-    changed = failed = unchanged = 0
+    changed = failed = unchanged = skipped = 0
     for o in outcomes:
         r = o.result
         for d in r.diagnostics:
             by_rule[d.rule_id] += 1
         for rule_id, n in r.rules_fired.items():
             fired[rule_id] += n
-        if r.failed:
+        if getattr(o, "skipped", False):
+            skipped += 1
+        elif r.failed:
             failed += 1
         elif r.changed:
             changed += 1
         else:
             unchanged += 1
     return {
-        "files": changed + failed + unchanged,
+        "files": changed + failed + unchanged + skipped,
         "changed": changed,
         "unchanged": unchanged,
         "failed": failed,
+        "skipped": skipped,
         "diagnostics_by_rule": dict(sorted(by_rule.items())),
         "rules_fired": dict(sorted(fired.items())),
     }
@@ -67,7 +70,7 @@ def sarif_report(outcomes, rule_set) -> dict:
     for o in outcomes:
         for d in o.result.diagnostics:
             text = d.message + (f" Manual edit required: {d.fix}" if d.fix else "")
-            results.append({
+            result = {
                 "ruleId": d.rule_id,
                 "level": _SARIF_LEVEL[d.severity],
                 "message": {"text": text},
@@ -75,7 +78,13 @@ def sarif_report(outcomes, rule_set) -> dict:
                     "artifactLocation": {"uri": d.path},
                     "region": {"startLine": d.line, "startColumn": d.column},
                 }}],
-            })
+            }
+            if d.cell is not None:
+                # SARIF has no notebook cells: the line and column are the cell's; say which.
+                result["message"]["text"] = f"cell {d.cell}, line {d.line}: {text}"
+                result["locations"][0]["logicalLocations"] = [{"name": f"cell {d.cell}", "kind": "module"}]
+                result["properties"] = {"cell": d.cell}
+            results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -7,6 +7,7 @@ import dataclasses
 import difflib
 import fnmatch
 import os
+import re
 import signal
 import stat
 import threading
@@ -16,16 +17,25 @@ from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 from keras_migrate.engine._diagnostics import Diagnostic, Severity, display_path
 from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
 from keras_migrate.engine._migrate import INTERNAL_ERROR, MigrationOptions, MigrationResult, _unchanged, migrate_source
+from keras_migrate.engine._notebook import NOTEBOOK_SUFFIX, migrate_notebook
 from keras_migrate.engine._ruleset import RuleSet
 
-__all__ = ["FileOutcome", "confine", "discover", "display_path", "migrate_file", "migrate_files", "unified_diff"]
+__all__ = ["FileOutcome", "confine", "discover", "display_path", "migrate_file", "migrate_files", "source_kind",
+           "unified_diff"]
 
 DECODE_ERROR = "KM004"
 WRITE_ERROR = "KM005"
 CHANGED_ERROR = "KM006"
 READ_ONLY_ERROR = "KM007"
 OUTSIDE_ROOTS = "KM009"
-_SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules", ".tox", ".mypy_cache"}
+# A path named explicitly that is neither Python source nor a notebook.
+NOT_SOURCE = "KM012"
+_SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules", ".tox", ".mypy_cache", ".ipynb_checkpoints"}
+# What directory discovery finds: Python sources, type stubs, Jupyter notebooks.
+PYTHON_SUFFIXES = (".py", ".pyi")
+SOURCE_SUFFIXES = PYTHON_SUFFIXES + (NOTEBOOK_SUFFIX,)
+PYTHON, NOTEBOOK = "python", "notebook"
+_PYTHON_SHEBANG = re.compile(rb"\A#![^\n]*\bpython[0-9.]*\b")
 
 
 @dataclasses.dataclass
@@ -34,6 +44,8 @@ class FileOutcome:
     result: MigrationResult
     diff: str = ""
     written_to: Optional[str] = None
+    # Named explicitly but neither Python nor a notebook: reported, not migrated.
+    skipped: bool = False
 
     @property
     def failed(self) -> bool:
@@ -49,7 +61,9 @@ def _is_regular_file(path: str) -> bool:
 
 def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = (),
              skip_dirs: Sequence[str] = ()) -> List[str]:
-    """Python files under the given paths, sorted, filtered by glob patterns.
+    """Python files (.py, .pyi) and notebooks (.ipynb) under the given paths, sorted,
+    filtered by glob patterns; a path named explicitly is kept whatever its name
+    (migrate_file reports it if it is neither).
 
     Only regular files are found in directories (a FIFO named x.py would block the read);
     `skip_dirs` (e.g. an output directory inside an input) are not entered."""
@@ -61,7 +75,7 @@ def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequenc
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("bazel-")
                                  and os.path.realpath(os.path.join(root, d)) not in skip_real)
                 found.extend(os.path.join(root, f) for f in sorted(files)
-                             if f.endswith(".py") and _is_regular_file(os.path.join(root, f)))
+                             if f.endswith(SOURCE_SUFFIXES) and _is_regular_file(os.path.join(root, f)))
         else:
             found.append(path)
 
@@ -103,6 +117,23 @@ def confine(files: Sequence[str], roots: Sequence[str]) -> Tuple[List[str], List
             continue
         kept.append(path)
     return kept, refused
+
+
+def source_kind(path: str, raw: bytes) -> Optional[str]:
+    """PYTHON, NOTEBOOK, or None for a file that is neither (a script without a .py name
+    counts as Python when its #! line names python)."""
+    if path.endswith(NOTEBOOK_SUFFIX):
+        return NOTEBOOK
+    if path.endswith(PYTHON_SUFFIXES) or _PYTHON_SHEBANG.match(raw):
+        return PYTHON
+    return None
+
+
+def _skipped(path: str) -> MigrationResult:
+    diag = Diagnostic(NOT_SOURCE, path, 1, 1, Severity.WARNING,
+                      "not Python source (.py, .pyi, a #! python script) or a notebook (.ipynb): not migrated",
+                      "rename it to .py if it is Python, or leave it out of the paths")
+    return MigrationResult(path, "", False, [diag], {}, [], [])
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
@@ -148,32 +179,39 @@ def _migrate_file(path, options, rule_set, write, output_path, want_diff, before
         snapshot = read_bytes(path)
     except OSError as exc:
         return FileOutcome(path, _failure(path, DECODE_ERROR, f"cannot read: {exc.strerror or exc}"))
+    kind = source_kind(path, snapshot.raw)
+    if kind is None:
+        return FileOutcome(path, _skipped(path), skipped=True)
     if not rule_set.may_apply_to_bytes(snapshot.raw):
         # No rule can apply: byte-identical whatever its encoding (no decoding at all).
         outcome = FileOutcome(path, _unchanged(path, ""))
         if write and output_path is not None:
             _write(outcome, output_path, snapshot.raw, snapshot, in_place=False, before_write=None)
         return outcome
-    try:
-        source, encoding = decode(snapshot.raw)
-    except DecodeFailure as exc:
-        return FileOutcome(path, _failure(
-            path, DECODE_ERROR, str(exc),
-            "save the file as UTF-8 or declare its encoding (# -*- coding: ... -*-)", exc.line, exc.column))
-    result = migrate_source(source, path, options, rule_set=rule_set)
-    outcome = FileOutcome(path, result)
-    if want_diff:
-        outcome.diff = unified_diff(path, source, result.code)
-    if not write or result.failed:
+    if kind == NOTEBOOK:
+        notebook = migrate_notebook(snapshot.raw, path, options, rule_set, want_diff=want_diff)
+        outcome = FileOutcome(path, notebook.result, diff=notebook.diff)
+        data = notebook.data
+    else:
+        try:
+            source, encoding = decode(snapshot.raw)
+        except DecodeFailure as exc:
+            return FileOutcome(path, _failure(
+                path, DECODE_ERROR, str(exc),
+                "save the file as UTF-8 or declare its encoding (# -*- coding: ... -*-)", exc.line, exc.column))
+        result = migrate_source(source, path, options, rule_set=rule_set)
+        outcome = FileOutcome(path, result)
+        if want_diff:
+            outcome.diff = unified_diff(path, source, result.code)
+        data = _encode(outcome, result.code, encoding) if result.changed and not result.failed else None
+    if not write or outcome.result.failed:
         return outcome
     if output_path is not None:
-        data = snapshot.raw if not result.changed else _encode(outcome, result.code, encoding)
+        data = snapshot.raw if not outcome.result.changed else data
         if data is not None:
             _write(outcome, output_path, data, snapshot, in_place=False, before_write=before_write)
-    elif result.changed:
-        data = _encode(outcome, result.code, encoding)
-        if data is not None:
-            _write(outcome, path, data, snapshot, in_place=True, before_write=before_write)
+    elif outcome.result.changed and data is not None:
+        _write(outcome, path, data, snapshot, in_place=True, before_write=before_write)
     return outcome
 
 

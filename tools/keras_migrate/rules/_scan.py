@@ -10,7 +10,7 @@ enclosing function names, normalised expression text.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -203,6 +203,59 @@ def assigned_names(target: ast.AST) -> List[str]:
     if isinstance(target, ast.Starred):
         return assigned_names(target.value)
     return []
+
+
+def cst_assigned_names(target: cst.BaseExpression) -> List[str]:
+    """assigned_names for a cst assignment target."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        out: List[str] = []
+        for element in target.elements:
+            out.extend(cst_assigned_names(element.value))
+        return out
+    if isinstance(target, cst.StarredElement):
+        return cst_assigned_names(target.value)
+    return []
+
+
+class BindingVersions:
+    """Which assignment of a name is current, counted the same way over the ast (a rule's
+    pre-pass, in source order) and over the cst (during the traversal): the n-th `name = ...`
+    in a function scope. Notebook-style files rebind `model` to one model after another;
+    what a rule decided for one binding must not apply to the next. Keys are
+    (scope, name, n)."""
+
+    def __init__(self) -> None:
+        self._count: Dict[Tuple[Scope, str], int] = {}
+
+    def key(self, scope: Scope, name: str) -> Tuple[Scope, str, int]:
+        return scope, name, self._count.get((scope, name), 0)
+
+    def _bind(self, scope: Scope, names: List[str]) -> None:
+        for name in names:
+            self._count[(scope, name)] = self._count.get((scope, name), 0) + 1
+
+    def count_ast(self, scope: Scope, node: ast.AST) -> None:
+        """Call for every node of scoped_nodes(), in order."""
+        if isinstance(node, ast.Assign):
+            self._bind(scope, [n for t in node.targets for n in assigned_names(t)])
+        elif isinstance(node, (ast.For, ast.AsyncFor)):  # `for model in candidates:`
+            self._bind(scope, assigned_names(node.target))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):  # `with ... as model:`
+            self._bind(scope, [n for item in node.items if item.optional_vars is not None
+                               for n in assigned_names(item.optional_vars)])
+
+    def count_cst(self, scope: Scope, node: Union[cst.Assign, cst.For, cst.With]) -> None:
+        """Call from the rule's visit_Assign, visit_For and visit_With (before the children
+        are visited, as in the ast walk)."""
+        if isinstance(node, cst.Assign):
+            self._bind(scope, [n for t in node.targets for n in cst_assigned_names(t.target)])
+        elif isinstance(node, cst.For):
+            self._bind(scope, cst_assigned_names(node.target))
+        elif isinstance(node, cst.With):
+            self._bind(scope, [n for item in node.items if item.asname is not None
+                               for n in cst_assigned_names(item.asname.name)])
 
 
 def keras_layer_classes(ctx) -> frozenset:

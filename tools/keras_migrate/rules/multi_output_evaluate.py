@@ -67,56 +67,63 @@ _RANK_SAFE_METRICS = frozenset({
 })
 
 
+# (scope, name, binding number): see _scan.BindingVersions
+_Key = Tuple[_scan.Scope, str, int]
+
+
 class _Models:
     def __init__(self, nodes, names: _scan.AstNames) -> None:
-        # (scope, model name) -> output layer names (None entries: unnamed)
-        self.outputs: Dict[Tuple[_scan.Scope, str], List[Optional[str]]] = {}
-        # (scope, model name) -> per-output metric result names (None: unknown), from compile()
-        self.metrics: Dict[Tuple[_scan.Scope, str], Optional[List[List[str]]]] = {}
+        # model binding -> output layer names (None entries: unnamed)
+        self.outputs: Dict[_Key, List[Optional[str]]] = {}
+        # model binding -> per-output metric result names (None: unknown), from compile()
+        self.metrics: Dict[_Key, Optional[List[List[str]]]] = {}
         self.names = names
-        # (scope, name) -> the value of its last simple assignment (`loss = SparseCategoricalCrossentropy()`)
-        self.values: Dict[Tuple[_scan.Scope, str], ast.AST] = {}
-        # (scope, model name) -> why Keras 3 names its outputs otherwise (History/evaluate keys)
-        self.renamed: Dict[Tuple[_scan.Scope, str], str] = {}
-        layer_names: Dict[Tuple[_scan.Scope, str], Optional[str]] = {}
+        # binding -> its value, for simple assignments (`loss = SparseCategoricalCrossentropy()`)
+        self.values: Dict[_Key, ast.AST] = {}
+        # model binding -> why Keras 3 names its outputs otherwise (History/evaluate keys)
+        self.renamed: Dict[_Key, str] = {}
+        layer_names: Dict[_Key, Optional[str]] = {}
         multi_output_classes = _multi_output_subclasses(nodes, names)
+        versions = _scan.BindingVersions()
         for scope, node in nodes:
+            versions.count_ast(scope, node)
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                self.values[(scope, node.targets[0].id)] = node.value
+                self.values[versions.key(scope, node.targets[0].id)] = node.value
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
                     and isinstance(node.func.value, ast.Name)):
-                key = (scope, node.func.value.id)
+                key = versions.key(scope, node.func.value.id)
                 if key in self.outputs:
                     self.metrics[key] = self._metric_names(node, len(self.outputs[key]), self.outputs[key])
                 continue
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
                 continue
-            target, value = node.targets[0].id, node.value
+            target, value = versions.key(scope, node.targets[0].id), node.value
             if isinstance(value.func, ast.Call):  # x = layers.Dense(..., name="out")(...)
                 kw = _scan.call_keywords(value.func)
-                layer_names[(scope, target)] = _scan.string_value(kw["name"]) if "name" in kw else None
+                layer_names[target] = _scan.string_value(kw["name"]) if "name" in kw else None
                 continue
             if isinstance(value.func, ast.Name) and value.func.id in multi_output_classes:
-                self.renamed[(scope, target)] = (
+                self.renamed[target] = (
                     f"{value.func.id}.call() returns {multi_output_classes[value.func.id]} outputs: Keras 2 named "
                     "them output_1, output_2, ... (\"output_1_loss\", \"output_1_<metric>\"); Keras 3 does not")
                 continue
             if names.keras(value.func) not in _MODEL:
                 continue
-            self.metrics.pop((scope, target), None)
             kw = _scan.call_keywords(value)
             outputs = kw.get("outputs", value.args[1] if len(value.args) > 1 else None)
             if isinstance(outputs, ast.Dict) and len(outputs.keys) > 1:
                 keys = [_scan.string_value(k) if k is not None else None for k in outputs.keys]
-                layers = [layer_names.get((scope, v.id)) if isinstance(v, ast.Name) else None for v in outputs.values]
+                layers = [layer_names.get(versions.key(scope, v.id)) if isinstance(v, ast.Name) else None
+                          for v in outputs.values]
                 if keys != layers:
-                    self.renamed[(scope, target)] = (
+                    self.renamed[target] = (
                         "a dict of outputs: Keras 2 named the losses and metrics after the output layers "
                         f"({', '.join(str(n) for n in layers)}), Keras 3 after the dict keys ({', '.join(map(str, keys))})")
             if isinstance(outputs, (ast.List, ast.Tuple)) and len(outputs.elts) > 1:
-                self.outputs[(scope, target)] = [
-                    layer_names.get((scope, e.id)) if isinstance(e, ast.Name) else None for e in outputs.elts]
+                self.outputs[target] = [
+                    layer_names.get(versions.key(scope, e.id)) if isinstance(e, ast.Name) else None
+                    for e in outputs.elts]
 
 
     def _dict_metric_names(self, metrics: ast.Dict, output_names) -> Optional[List[List[str]]]:
@@ -286,6 +293,22 @@ class MultiOutputEvaluate(Rule):
         tree = _scan.file_ast(ctx)
         if tree is not None:
             self._models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
+        self._versions = _scan.BindingVersions()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+
+    def _key(self, scope: _scan.Scope, name: str) -> _Key:
+        """The binding of `name` a use in `scope` sees now: the scope's own if it has
+        assigned the name so far, else the module's."""
+        key = self._versions.key(scope, name)
+        return key if key[2] or not scope else self._versions.key((), name)
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         models = self._models
@@ -300,7 +323,7 @@ class MultiOutputEvaluate(Rule):
             return updated
         scope = _scan.cst_scope(self.ctx)
         model = call.func.value.value
-        key = (scope, model) if (scope, model) in models.outputs else ((), model)
+        key = self._key(scope, model)
         outputs = models.outputs.get(key)
         if outputs is None or key not in models.metrics:
             return updated
@@ -347,8 +370,7 @@ class MultiOutputEvaluate(Rule):
             return updated
         outputs = None
         if self._models is not None:
-            outputs = self._models.outputs.get((scope, func.value.value)) or \
-                self._models.outputs.get(((), func.value.value))
+            outputs = self._models.outputs.get(self._key(scope, func.value.value))
         # Decisions read the original nodes (names resolve there); the output is built
         # from the updated ones (other rules' rewrites inside the arguments).
         sparse = self._sparse_outputs(original, outputs, scope)
@@ -369,7 +391,7 @@ class MultiOutputEvaluate(Rule):
     def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
         if self._models is None:
             return
-        reason = self._models.renamed.get((scope, model)) or self._models.renamed.get(((), model))
+        reason = self._models.renamed.get(self._key(scope, model))
         if reason is None or not any(a.keyword is not None and a.keyword.value in ("loss",) + _METRIC_KEYWORDS
                                      for a in call.args):
             return
@@ -521,7 +543,7 @@ class MultiOutputEvaluate(Rule):
         if (self.ctx.keras_path(target) or "").rsplit(".", 1)[-1] in _SPARSE_LOSSES:
             return True
         if isinstance(value, cst.Name) and self._models is not None:  # loss = SparseCategoricalCrossentropy()
-            assigned = self._models.values.get((scope, value.value)) or self._models.values.get(((), value.value))
+            assigned = self._models.values.get(self._key(scope, value.value))
             if isinstance(assigned, ast.Constant):
                 return assigned.value == "sparse_categorical_crossentropy"
             if isinstance(assigned, ast.Call):

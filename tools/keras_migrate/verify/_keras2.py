@@ -7,17 +7,6 @@ from keras_migrate.verify._tf import patch_tensorflow, tf_ops
 
 __all__ = ["install"]
 
-RANDOM_LAYERS = (
-    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-    "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
-    "RandomTranslation", "RandomCrop", "RandomContrast", "RandomBrightness", "RandomHeight",
-    "RandomWidth",
-)
-DROPOUT_ARG_LAYERS = (
-    "LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "ConvLSTM1D",
-    "ConvLSTM2D", "ConvLSTM3D", "Attention", "AdditiveAttention",
-)
-
 
 def install(rec: r.Recorder) -> None:
     import tensorflow as tf
@@ -41,8 +30,8 @@ def install(rec: r.Recorder) -> None:
     if not rec.config.neutralize:
         return
     layers = tf_keras.layers
-    r.neutralize_layers(rec, [getattr(layers, n, None) for n in RANDOM_LAYERS])
-    r.zero_dropout_args(rec, [getattr(layers, n, None) for n in DROPOUT_ARG_LAYERS])
+    r.neutralize_layers(rec, [getattr(layers, n, None) for n in r.RANDOM_LAYERS])
+    r.zero_dropout_args(rec, [getattr(layers, n, None) for n in r.DROPOUT_ARG_LAYERS])
     for api in api_roots():
         r.deterministic_random(rec, api.backend, ("random_normal", "random_uniform", "truncated_normal"),
                                tf_ops(), to_tensor, "tf.keras.backend")

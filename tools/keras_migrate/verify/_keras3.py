@@ -8,17 +8,6 @@ from keras_migrate.verify import _recorder as r
 
 __all__ = ["install"]
 
-RANDOM_LAYERS = (
-    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-    "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
-    "RandomTranslation", "RandomCrop", "RandomContrast", "RandomBrightness", "RandomHeight",
-    "RandomWidth",
-)
-DROPOUT_ARG_LAYERS = (
-    "LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "ConvLSTM1D",
-    "ConvLSTM2D", "ConvLSTM3D", "Attention", "AdditiveAttention",
-)
-
 
 class _KerasOps:
     """keras.ops under the names _determinism.hash_uniform_ops uses."""
@@ -90,8 +79,8 @@ def install(rec: r.Recorder) -> None:
         patch_tensorflow(rec)
     if not rec.config.neutralize:
         return
-    r.neutralize_layers(rec, [getattr(keras.layers, n, None) for n in RANDOM_LAYERS])
-    r.zero_dropout_args(rec, [getattr(keras.layers, n, None) for n in DROPOUT_ARG_LAYERS])
+    r.neutralize_layers(rec, [getattr(keras.layers, n, None) for n in r.RANDOM_LAYERS])
+    r.zero_dropout_args(rec, [getattr(keras.layers, n, None) for n in r.DROPOUT_ARG_LAYERS])
     r.deterministic_random(rec, keras.random, ("normal", "uniform", "truncated_normal", "randint", "shuffle"),
                            _KerasOps(keras.ops), to_tensor, "keras.random")
     r.identity_dropout(rec, keras.random, "dropout", "keras.random")

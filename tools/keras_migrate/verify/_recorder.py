@@ -500,6 +500,20 @@ def _static_shape(shape):
         return None
 
 
+# Layers that draw random numbers in training (run in inference mode in both runs),
+# and layers whose dropout arguments are set to 0: the same names in Keras 2 and 3.
+RANDOM_LAYERS = (
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+    "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
+    "RandomTranslation", "RandomCrop", "RandomContrast", "RandomBrightness", "RandomHeight",
+    "RandomWidth",
+)
+DROPOUT_ARG_LAYERS = (
+    "LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "ConvLSTM1D",
+    "ConvLSTM2D", "ConvLSTM3D", "Attention", "AdditiveAttention",
+)
+
+
 # User-level random functions: (distribution, parameter names in positional order).
 # One table for tf.random, keras.random and keras.backend (K.random_*).
 RANDOM_SPECS = {
