@@ -11,6 +11,7 @@ from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_threshol
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
+from .functions import tensorflow_function
 from .gradients import value_and_grad, value_and_grads
 from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
@@ -80,6 +81,7 @@ __all__ = [
     "scatter_nd_sub",
     "scatter_nd_update",
     "set_diag",
+    "tensorflow_function",
     "test_on_batch",
     "train_on_batch",
     "unsorted_segment_max",

@@ -13,9 +13,8 @@ its loss (its result, or the first element of a tuple) with respect to `variable
 - PyTorch: torch.autograd.grad on the loss;
 - JAX: jax.value_and_grad over the function with the variables' values substituted
   (keras.StatelessScope); assignments the forward pass makes (BatchNorm statistics,
-  seed generators, metrics) are applied afterwards, like the eager backends do. `state`
-  names the other variables the forward pass reads or updates (default: inherited from
-  an enclosing backend_agnostic_step, else just `variables`).
+  seed generators, metrics) are applied afterwards, like the eager backends do, whether
+  or not `state` (or an enclosing BackendAgnosticSteps step) names those variables.
 
 `value_and_grads(forward, [(index, variables), ...])` differentiates several outputs of
 one forward pass (two tapes over one block, as GANs write it).
@@ -41,14 +40,24 @@ def value_and_grad(forward, variables, state=None):
 
 def value_and_grads(forward, targets, state=None):
     backend = keras.backend.backend()
-    targets = [(index, list(variables)) for index, variables in targets]
+    # tape.gradient(loss, sources) took any nest of variables (a list of per-layer
+    # lists, ...) and returned the gradients in the same structure.
+    structures = [variables for _, variables in targets]
+    targets = [(index, keras.tree.flatten(list(variables))) for index, variables in targets]
+    if any(not variables for _, variables in targets):
+        # Keras 2's tape saw the variables its block created (a model's first call);
+        # a list taken before the call would silently train nothing.
+        raise ValueError("value_and_grad: no variables to differentiate; build the model "
+                         "(model.build(input_shape) or call it once) before the training step")
     if backend == "tensorflow":
-        return _tensorflow(forward, targets)
-    if backend == "torch":
-        return _torch(forward, targets)
-    if backend == "jax":
-        return _jax(forward, targets, state)
-    raise NotImplementedError(f"value_and_grads has no {backend} implementation")
+        out, grads = _tensorflow(forward, targets)
+    elif backend == "torch":
+        out, grads = _torch(forward, targets)
+    elif backend == "jax":
+        out, grads = _jax(forward, targets, state)
+    else:
+        raise NotImplementedError(f"value_and_grads has no {backend} implementation")
+    return out, [keras.tree.pack_sequence_as(list(structure), g) for structure, g in zip(structures, grads)]
 
 
 def _tensorflow(forward, targets):
@@ -76,6 +85,20 @@ def _tensor(variable):
     return variable.value if isinstance(variable, keras.Variable) else variable
 
 
+class _RecordingScope(keras.StatelessScope):
+    """A StatelessScope that also remembers which variables the forward pass assigned."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assigned = []
+
+    def add_update(self, update):
+        variable = update[0]
+        if all(variable is not v for v in self.assigned):
+            self.assigned.append(variable)
+        super().add_update(update)
+
+
 def _jax(forward, targets, state):
     import jax
     from keras.src.backend.common.stateless_scope import get_stateless_scope
@@ -95,12 +118,15 @@ def _jax(forward, targets, state):
     fixed = [current(v) for v in every]
     positions = {id(v): i for i, v in enumerate(every)}
 
+    updated = []  # the non-differentiated variables the forward pass assigned
+
     def pure(values):
         mapping = [(v, values[positions[id(v)]] if positions[id(v)] < len(values) else fixed[positions[id(v)]])
                    for v in every]
-        with keras.StatelessScope(state_mapping=mapping) as scope:
+        with _RecordingScope(state_mapping=mapping) as scope:
             out = forward()
-        updates = [scope.get_current_value(v) for v in every[len(values):]]
+        updated[:] = [v for v in scope.assigned if all(v is not d for d in differentiated)]
+        updates = [scope.get_current_value(v) for v in updated]
         losses = tuple(_output(out, i) for i, _ in targets)
         return losses, (out, updates)
 
@@ -114,7 +140,7 @@ def _jax(forward, targets, state):
         grads_by_target.append([grads[positions[id(v)]] for v in variables])
     # What the forward pass assigned (moving statistics, seeds, metrics), as an eager
     # backend would have left it.
-    for v, value in zip(every[len(differentiated):], updates):
-        if value is not None and value is not fixed[positions[id(v)]]:
+    for v, value in zip(updated, updates):
+        if value is not None:
             v.assign(value)
     return out, grads_by_target

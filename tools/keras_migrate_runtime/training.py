@@ -16,7 +16,8 @@ get their own stateful steps adapted for JAX:
   variables, runs the step on them, and reads the new state back.
 
 A model with no call() of its own (a GAN wrapping its sub-models) is marked built before
-fit()/evaluate() once its sub-layers are, as Keras 2 trained it.
+fit()/evaluate() once its sub-layers are, as Keras 2 trained it; its compiled metrics are
+built by running its own test_step once (Keras 3 would call the model for an output).
 """
 
 import functools
@@ -81,6 +82,17 @@ def _own_methods(cls):
     return names
 
 
+def _original(cls, name):
+    """The user's own step (not the JAX adapter around it), or None."""
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("keras.") or klass is BackendAgnosticSteps:
+            continue
+        step = vars(klass).get(name)
+        if step is not None:
+            return getattr(step, "__wrapped__", step)
+    return None
+
+
 def _other_optimizers(model):
     return [value for name, value in vars(model).items()
             if isinstance(value, keras.optimizers.Optimizer) and value is not model.optimizer
@@ -114,6 +126,25 @@ class BackendAgnosticSteps:
     def evaluate(self, *args, **kwargs):
         self._keras2_built_without_call()
         return super().evaluate(*args, **kwargs)
+
+    def _symbolic_build(self, iterator=None, data_batch=None):
+        """Keras 3 builds the compiled metrics before the first step by calling the model
+        on symbolic inputs; a model without call() (keras.io's Distiller) has no output
+        to build them from. Keras 2 built them at their first update: its own test_step
+        runs once on the first batch (eagerly, no training) and the metrics are reset."""
+        metrics = getattr(self, "_compile_metrics", None)
+        step = _original(type(self), "test_step")
+        if self.built and metrics is not None and not metrics.built and step is not None \
+                and "call" not in _own_methods(type(self)):
+            if data_batch is None:
+                for _, _, data_or_iterator in iterator:
+                    data_batch = data_or_iterator[0] if isinstance(data_or_iterator, (list, tuple)) \
+                        else next(data_or_iterator)
+                    break
+            step(self, data_batch)
+            for metric in self.metrics:
+                metric.reset_state()
+        return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
 
     @property
     def jit_compile(self):

@@ -21,7 +21,8 @@ NOTEBOOK = os.path.join(ROOT, "tests", "keras_migrate", "notebooks", "data", "ch
 LEAKY = "from tensorflow import keras\nlayer = keras.layers.LeakyReLU(alpha=0.2)\n"
 LR = "from tensorflow import keras\nopt = keras.optimizers.Adam(lr=0.1)\n"
 TAPE = ("import tensorflow as tf\nfrom tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
-        "with tf.GradientTape() as tape:\n    loss = model(x)\ngrads = tape.gradient(loss, model.trainable_weights)\n")
+        "with tf.GradientTape(persistent=True) as tape:\n    loss = model(x)\n"
+        "grads = tape.gradient(loss, model.trainable_weights)\n")
 
 
 @pytest.fixture
@@ -88,7 +89,8 @@ def test_backends_setting_reports_tensorflow_only_files(tmp_path, capsys):
     (tmp_path / "loop.py").write_text(TAPE)
     _pyproject(tmp_path, 'backends = ["jax", "tensorflow"]\n')
     assert main(["--check", str(tmp_path)]) == 1
-    assert "[KM013] kept on TensorFlow (custom training loop with tf.GradientTape), but the project's backends " \
+    assert "[KM013] kept on TensorFlow (custom training loop with tf.GradientTape: tf.GradientTape with " \
+           "arguments (persistent or watch_accessed_variables tapes)), but the project's backends " \
            "include jax" in capsys.readouterr().out
     assert main(["--check", "--backends", "tensorflow", str(tmp_path)]) == 1
     assert "KM013" not in capsys.readouterr().out
@@ -131,19 +133,20 @@ def test_colour_diff_on_a_terminal(monkeypatch):
 def test_quiet_hides_info_and_verbose_lists_files(tmp_path, capsys):
     shutil.copy(NOTEBOOK, tmp_path / "loops.ipynb")
     (tmp_path / "plain.py").write_text("print(1)\n")
+    (tmp_path / "tape.py").write_text(TAPE)
     assert main(["--check", str(tmp_path)]) == 1
     normal = capsys.readouterr()
     assert "info: [KM208]" in normal.out
     assert main(["--check", "-q", str(tmp_path)]) == 1
     quiet = capsys.readouterr()
-    assert "info:" not in quiet.out and "warning: [KM207]" in quiet.out
+    assert "info:" not in quiet.out and "warning: [KM209]" in quiet.out
     assert "runtime support" not in quiet.err
     assert main(["--check", "-v", str(tmp_path)]) == 1
     verbose = capsys.readouterr()
     assert "loops.ipynb: would change" in verbose.err and "plain.py: unchanged" in verbose.err
     # The summary is the last line, whatever the verbosity.
     for captured in (normal, quiet, verbose):
-        assert captured.err.splitlines()[-1].startswith("keras-migrate: 2 files: 1 would change, 1 unchanged")
+        assert captured.err.splitlines()[-1].startswith("keras-migrate: 3 files: 2 would change, 1 unchanged")
 
 
 def test_reports_are_valid_against_their_schemas(tmp_path, capsys):

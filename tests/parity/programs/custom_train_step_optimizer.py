@@ -1,5 +1,4 @@
 # parity: section=custom_train_step.optimization
-# parity: tensorflow_only=train_step changes the optimisation (tf.clip_by_global_norm + gradient-norm tracking): the migrator keeps it as _tensorflow_train_step behind a backend dispatch; JAX/torch steps must be hand-written
 """A train_step that changes the optimisation itself (global-norm clipping)."""
 import random
 

@@ -1,5 +1,4 @@
 # parity: section=custom_train_step.optimization
-# parity: tensorflow_only=train_step clips the gradients (tf.clip_by_norm): the migrator keeps it as _tensorflow_train_step behind a backend dispatch; JAX/torch steps must be hand-written
 """A two-output model whose train_step clips gradients and uses the compile containers.
 
 self.compiled_loss(...) also logs the per-output losses ("score_loss", "offset_loss"),

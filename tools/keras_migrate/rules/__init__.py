@@ -31,6 +31,7 @@ from keras_migrate.rules.autograph import AutographControlFlow
 from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
 from keras_migrate.rules.none_in_nested_args import NoneInNestedArgs
 from keras_migrate.rules.nested_inputs import NestedInputs
+from keras_migrate.rules.gradient_tape import GradientTapeLoops
 from keras_migrate.rules.tf_ops import TfOps
 from keras_migrate.rules.tf_values import TfValues
 from keras_migrate.rules.dtypes import Dtypes
@@ -82,6 +83,7 @@ ALL_RULES = (
     MultiOutputEvaluate,
     NoneInNestedArgs,
     NestedInputs,
+    GradientTapeLoops,
     TfOps,
     TfValues,
     Dtypes,

@@ -8,16 +8,12 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, in_keras_class_method
+from keras_migrate.rules._agnostic import data_context
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
 from keras_migrate.spec._types import TensorflowOnlyApi
 
 __all__ = ["TensorflowOnly"]
-
-# GradientTape inside these is the train_step rule's business.
-_TRAIN_STEPS = frozenset({"train_step", "test_step", "_tensorflow_train_step", "_tensorflow_test_step"})
-
 
 # Python-level file I/O: runs on the host with every backend (TensorFlow installed).
 _HOST_IO = ("tensorflow.io.gfile",)
@@ -108,10 +104,8 @@ class TensorflowOnly(Rule):
         in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
         if not (entry.anywhere or in_code):
             return
-        if entry.prefixes[0] == "tensorflow.GradientTape" and in_keras_class_method(self.ctx) is not None and any(
-            f.name.value in _TRAIN_STEPS for f in self.ctx.function_stack
-        ):
-            return  # a Keras model's train_step: the train_step rule decides
+        if entry.prefixes[0] == "tensorflow.GradientTape":
+            return  # the train_step rule (a model's steps) and the gradient_tape rule decide
         self._reported.add(entry.reason)
         self.ctx.keep_on_tensorflow(self.id, node, entry.reason)
         self.report(node, f"kept on TensorFlow: {entry.reason}", entry.fix, Severity.WARNING)

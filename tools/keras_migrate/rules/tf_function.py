@@ -105,6 +105,10 @@ class TfFunction(Rule):
         ):
             return updated
         decorator = original.decorators[index].decorator
+        kept = updated.decorators[index].decorator if index < len(updated.decorators) else None
+        kept = kept.func if isinstance(kept, cst.Call) else kept
+        if kept is None or self.ctx.qualified_name(kept) != "tensorflow.function":
+            return updated  # another rule replaced it (gradient_tape: tensorflow_function)
         if isinstance(decorator, cst.Call) and any(
             a.keyword is not None and a.keyword.value == "input_signature" for a in decorator.args
         ):

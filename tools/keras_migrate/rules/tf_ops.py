@@ -131,7 +131,7 @@ def _is_literal(node, kinds) -> bool:
 
 class TfOps(Rule):
     id = "KM200"
-    NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten')
+    NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten', '_rank_calls')
     name = "tf_ops"
     description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
     part = Part.AGNOSTIC

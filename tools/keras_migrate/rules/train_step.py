@@ -19,12 +19,15 @@ Keras 2 semantics the compute_loss() keeps (measured against tf_keras 2.21):
   compute_loss() returns, which is diagnosed.
 
 When the override changes the optimisation itself (gradient clipping, several
-optimizers, extra updates), it is kept as `_tensorflow_train_step` behind a
-`train_step` that dispatches on keras.backend.backend() (the guide's structure); the
-JAX and PyTorch bodies must be written by hand (diagnosed with the exact structure),
-and the file is reported tensorflow-only until then. A custom test_step next to a
-train_step that now runs everywhere gets the same dispatch (JAX's test_step takes the
-state too). The compile-container calls left in kept steps are rewritten by KM160.
+optimizers, extra updates), it is kept as Keras 2 wrote it, stateful: each
+`with tf.GradientTape() as tape:` block becomes a forward function given to
+keras_migrate_runtime.value_and_grad(s) (rules/_tape.py), and the class derives from
+keras_migrate_runtime.BackendAgnosticSteps, which runs such steps on JAX too (and a
+custom test_step next to them). What the tape conversion cannot express (a persistent
+or watched tape, nested tapes, super().train_step(data), ...) keeps the step as
+`_tensorflow_train_step` behind a `train_step` that dispatches on
+keras.backend.backend(); the diagnostic names the construct, and the file is reported
+tensorflow-only. The compile-container calls left in kept steps are rewritten by KM160.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
 from keras_migrate.rules._args import bind, code
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
+from keras_migrate.rules._tape import Blocker, convert_body
 
 __all__ = ["TrainStep"]
 
@@ -195,6 +199,8 @@ class TrainStep(Rule):
                     return loss
             """,
         ),
+        # A step that changes the optimisation is kept as written: its tape becomes a
+        # forward function for value_and_grad, and the mixin runs it on JAX too.
         Example(
             before="""
             import tensorflow as tf
@@ -204,9 +210,47 @@ class TrainStep(Rule):
                 def train_step(self, data):
                     x, y = data
                     with tf.GradientTape() as tape:
+                        y_pred = self(x, training=True)
+                        loss = self.compute_loss(y=y, y_pred=y_pred)
+                    grads = tape.gradient(loss, self.trainable_variables)
+                    grads = [tf.clip_by_value(g, -0.5, 0.5) for g in grads]
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                    self.mae.update_state(y, y_pred)
+                    return {"loss": loss, "mae": self.mae.result()}
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import BackendAgnosticSteps
+
+            class Clipped(BackendAgnosticSteps, keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    def forward():
+                        y_pred = self(x, training=True)
+                        loss = self.compute_loss(y=y, y_pred=y_pred)
+                        return loss, y_pred
+                    (loss, y_pred), grads = value_and_grad(forward, self.trainable_variables)
+                    grads = [keras.ops.clip(g, -0.5, 0.5) for g in grads]
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+                    self.mae.update_state(y, y_pred)
+                    return {"loss": loss, "mae": self.mae.result()}
+            """,
+            diagnostics=("KM205",),
+            full=True,
+        ),
+        # What the tape conversion cannot express keeps the step on TensorFlow, named.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Penalized(keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    with tf.GradientTape(persistent=True) as tape:
                         loss = self.compute_loss(y=y, y_pred=self(x, training=True))
                     grads = tape.gradient(loss, self.trainable_variables)
-                    grads = [g * 0.5 for g in grads]
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                     return {"loss": loss}
             """,
@@ -214,18 +258,17 @@ class TrainStep(Rule):
             import tensorflow as tf
             import keras
 
-            class Clipped(keras.Model):
+            class Penalized(keras.Model):
                 def train_step(self, *args, **kwargs):
                     if keras.backend.backend() == "tensorflow":
                         return self._tensorflow_train_step(*args, **kwargs)
-                    raise NotImplementedError(f"Clipped.train_step has no {keras.backend.backend()} implementation yet")
+                    raise NotImplementedError(f"Penalized.train_step has no {keras.backend.backend()} implementation yet")
 
                 def _tensorflow_train_step(self, data):
                     x, y = data
-                    with tf.GradientTape() as tape:
+                    with tf.GradientTape(persistent=True) as tape:
                         loss = self.compute_loss(y=y, y_pred=self(x, training=True))
                     grads = tape.gradient(loss, self.trainable_variables)
-                    grads = [g * 0.5 for g in grads]
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                     return {"loss": loss}
             """,
@@ -243,8 +286,8 @@ class TrainStep(Rule):
             return updated
         if "_tensorflow_train_step" in names or "_tensorflow_test_step" in names:  # a previous run
             if not any(n in names for n in ("_jax_train_step", "_torch_train_step")):
-                self.ctx.keep_on_tensorflow(self.id, original, "custom train_step that changes the optimisation "
-                                                               "(only a TensorFlow implementation)")
+                self.ctx.keep_on_tensorflow(self.id, original, "custom train_step kept on TensorFlow: "
+                                                               "only a TensorFlow implementation")
             return updated
         keras = self.ctx.require_keras()
         new_body: List[cst.BaseStatement] = []
@@ -254,29 +297,70 @@ class TrainStep(Rule):
             step = None  # a compute_loss() override would change what those calls compute
         test = body[names.index("test_step")] if "test_step" in names else None
         drop_test = test is not None and self._standard_test(test)
-        # A kept test_step(self, data) cannot run on JAX (its test_step takes the state):
-        # once train_step runs on every backend, the custom test_step is the only obstacle.
-        dispatch_test = test is not None and not drop_test and (train is None or step is not None)
+        # Steps kept as Keras 2 wrote them (their tapes -> value_and_grad) run on every
+        # backend once the class derives from BackendAgnosticSteps (JAX's steps take the state).
+        stateful = {}
+        if train is not None and step is None:
+            stateful["train_step"] = self._agnostic_step(train)
+        if test is not None and not drop_test and (train is None or step is not None
+                                                   or not isinstance(stateful["train_step"], Blocker)):
+            stateful["test_step"] = self._agnostic_step(test)
+        if any(isinstance(v, Blocker) for v in stateful.values()):
+            # One step stays TensorFlow-only: so do both (as Keras 2 wrote them).
+            stateful = {k: v if isinstance(v, Blocker) else None for k, v in stateful.items()}
         originals = {s.name.value: s for s in original.body.body if isinstance(s, cst.FunctionDef)}
+        mixin = False
         for stmt, name in zip(body, names):
-            if name == "train_step":
-                if step is not None:
-                    new_body.extend(self._compute_loss(stmt, step, original))
-                else:
-                    new_body.extend(self._dispatch(stmt, original, keras, originals.get(name, original)))
+            converted = stateful.get(name)
+            if name == "train_step" and step is not None:
+                new_body.extend(self._compute_loss(stmt, step, original))
             elif name == "test_step" and drop_test:
                 self.report(original, "test_step removed: Keras 3's default test_step computes the loss "
                                       "(compute_loss) and the compiled metrics the same way", severity=Severity.INFO)
                 self.fired()
-            elif name == "test_step" and dispatch_test:
-                new_body.extend(self._dispatch(stmt, original, keras, originals.get(name, original), "test_step"))
+            elif isinstance(converted, Blocker):
+                new_body.extend(self._dispatch(stmt, original, keras, originals.get(name, original), name, converted))
+            elif isinstance(converted, cst.FunctionDef):
+                new_body.append(converted)
+                mixin = True
             else:
                 new_body.append(stmt)
         if not new_body:
             new_body = [cst.SimpleStatementLine([cst.Pass()])]
         if new_body and new_body[0] is not body[0]:
             new_body[0] = new_body[0].with_changes(leading_lines=[])
-        return updated.with_changes(body=updated.body.with_changes(body=new_body))
+        updated = updated.with_changes(body=updated.body.with_changes(body=new_body))
+        return self._with_mixin(updated, original) if mixin else updated
+
+    # -- steps kept stateful (every backend through the runtime) -------------------------
+    def _agnostic_step(self, fn: cst.FunctionDef):
+        """The step with its tapes turned into value_and_grad calls, or the Blocker that
+        keeps it on TensorFlow."""
+        params = [p.name.value for p in fn.params.params]
+        if len(params) != 2 or fn.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or fn.params.star_kwarg:
+            return Blocker(fn, f"def {fn.name.value}({code(fn.params)})", "a step that does not take (self, data)")
+        for node in _walk(fn.body):
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value in ("train_step", "test_step") and code(node.func.value) == "super()":
+                return Blocker(node, code(node), "super().train_step/test_step (Keras 3's JAX steps take the state)")
+        result = convert_body(self.ctx, fn.body.body, fn)
+        if result.blockers:
+            return result.blockers[0]
+        for symbol in sorted(result.runtime):
+            self.ctx.use_runtime(symbol)
+        return fn.with_changes(body=fn.body.with_changes(body=result.body))
+
+    def _with_mixin(self, cls: cst.ClassDef, original: cst.ClassDef) -> cst.ClassDef:
+        if any(code(base.value).endswith(_MIXIN) for base in cls.bases):
+            return cls  # a previous run
+        self.fired()
+        self.ctx.use_runtime(_MIXIN)
+        drop_tensorflow_import_if_unused(self.ctx)
+        self.report(original, f"{cls.name.value}'s own train_step/test_step kept as Keras 2 wrote them "
+                              "(tf.GradientTape -> keras_migrate_runtime.value_and_grad); the class derives from "
+                              f"{_MIXIN}, which runs such steps on JAX too", severity=Severity.INFO)
+        mixin = cst.Arg(cst.Name(_MIXIN), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        return cls.with_changes(bases=[mixin] + list(cls.bases))
 
     @staticmethod
     def _calls_compute_loss(cls: cst.ClassDef) -> bool:
@@ -520,7 +604,7 @@ class TrainStep(Rule):
         return cst.Call(cst.Name(LOSS), commas + new_args[-1:])
 
     def _dispatch(self, fn: cst.FunctionDef, cls: cst.ClassDef, keras: str, where: cst.CSTNode,
-                  method: str = "train_step") -> List[cst.BaseStatement]:
+                  method: str = "train_step", blocker: Optional[Blocker] = None) -> List[cst.BaseStatement]:
         self.fired()
         cls_name = cls.name.value
         kept = f"_tensorflow_{method}"
@@ -531,20 +615,30 @@ class TrainStep(Rule):
             f"    raise NotImplementedError(f\"{cls_name}.{method} has no {{{keras}.backend.backend()}} implementation yet\")\n"
         )
         renamed = fn.with_changes(name=cst.Name(kept), leading_lines=[cst.EmptyLine(indent=False)])
+        why = f" ({blocker.message()})" if blocker is not None else ""
         if method == "train_step":
-            self.report(where, "train_step changes the optimisation itself: kept for TensorFlow as "
-                               "_tensorflow_train_step behind a backend dispatch", _JAX_TORCH_FIX)
-            self.ctx.keep_on_tensorflow(self.id, where, "custom train_step that changes the optimisation "
-                                                        "(only a TensorFlow implementation)")
+            self.report(where, "train_step kept for TensorFlow as _tensorflow_train_step behind a backend "
+                               f"dispatch: it cannot run as is on JAX/PyTorch{why}", _JAX_TORCH_FIX)
+            self.ctx.keep_on_tensorflow(self.id, where, "custom train_step kept on TensorFlow: "
+                                                        + (blocker.kind if blocker else "only a TensorFlow implementation"))
         else:
             self.report(where, "test_step is not Keras' default evaluation step: kept for TensorFlow as "
                                "_tensorflow_test_step behind a backend dispatch (JAX's test_step takes the "
-                               "state as well)",
+                               f"state as well){why}",
                         "move what it adds into compute_loss(..., training=False) / compute_metrics(), or write "
                         "the JAX step: def test_step(self, state, data) returning (logs, state) "
                         "(keras.io/guides/custom_train_step_in_jax/)")
             self.ctx.keep_on_tensorflow(self.id, where, "custom test_step (only a TensorFlow implementation)")
         return [dispatcher.with_changes(leading_lines=fn.leading_lines), renamed]
+
+
+_MIXIN = "BackendAgnosticSteps"
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 class _CompiledLossReplacer(cst.CSTTransformer):
