@@ -12,5 +12,15 @@ def test_tf_addons_pieces_with_a_keras3_counterpart_name_it_in_the_fix():
     }
     for use, fix in cases.items():
         source = f"import tensorflow_addons as tfa\ny = {use}\n"
-        result = assert_migrates(source, rules=[Keras2Libraries], expected_diagnostics=["KM123", "KM123"], tensorflow_only=True)
-        assert fix in result.diagnostics[0].fix, result.diagnostics[0].fix
+        result = assert_migrates(source, rules=[Keras2Libraries], expected_diagnostics=["KM123"] * 3,
+                                 tensorflow_only=True)
+        assert "import tensorflow_addons fails next to Keras 3" in result.diagnostics[0].message
+        assert fix in result.diagnostics[1].fix, result.diagnostics[1].fix
+
+
+def test_import_warning_only_when_a_use_survives():
+    # Renamed uses lose the import (imports rule); no use: nothing fails to import.
+    assert_migrates("import tensorflow_addons as tfa\n", rules=[Keras2Libraries])
+    result = assert_migrates("from tensorflow_addons import losses\nx = losses.npairs_loss(a, b)\n",
+                             rules=[Keras2Libraries], expected_diagnostics=["KM123"] * 3, tensorflow_only=True)
+    assert result.diagnostics[0].line == 1

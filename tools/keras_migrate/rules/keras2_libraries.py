@@ -10,11 +10,14 @@ GroupNormalization, gelu, mish); every other use gets a warning where it is writ
 
 from __future__ import annotations
 
+import ast
 from typing import Optional, Set, Tuple
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
 from keras_migrate.spec import SYMBOL_RENAMES
 
 __all__ = ["Keras2Libraries"]
@@ -68,6 +71,26 @@ def _library(qualified: str) -> Optional[Tuple[str, str, str]]:
     return None
 
 
+def _is_addons(name: cst.BaseExpression) -> bool:
+    return (get_full_name_for_node(name) or "").split(".")[0] == "tensorflow_addons"
+
+
+def _uses_addons(ctx) -> bool:
+    """Whether the file uses a TF Addons object the migrator does not rename (ast pre-scan)."""
+    names = _scan.names(ctx)
+    if names is None:
+        return False
+    nodes = [node for _, node in _scan.scoped_nodes(ctx)]
+    inner = {id(node.value) for node in nodes if isinstance(node, ast.Attribute)}  # `tfa.optimizers` in `tfa.optimizers.X`
+    for node in nodes:
+        if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) and id(node) not in inner:
+            qualified = names.qualified(node)
+            entry = _library(qualified) if qualified else None
+            if entry is not None and entry[0].startswith("tensorflow_addons"):
+                return True
+    return False
+
+
 class Keras2Libraries(Rule):
     id = "KM123"
     NODE_KEYED = ('_inner',)
@@ -90,7 +113,7 @@ class Keras2Libraries(Rule):
             optimizer = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
             augment = tfa.image.rotate
             """,
-            diagnostics=("KM123", "KM123"),
+            diagnostics=("KM123", "KM123", "KM123"),
             full=True,
         ),
         Example(
@@ -106,12 +129,29 @@ class Keras2Libraries(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._inner: Set[int] = set()
+        self._addons_used: Optional[bool] = None  # computed at the first TF Addons import
 
     def visit_Import(self, node: cst.Import) -> None:
         self._skip_import(node)
+        if any(_is_addons(alias.name) for alias in node.names):
+            self._addons_import(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self._skip_import(node)
+        if node.module is not None and _is_addons(node.module):
+            self._addons_import(node)
+
+    def _addons_import(self, node: cst.CSTNode) -> None:
+        """TF Addons imports Keras 2 internals (keras.src.engine): next to Keras 3 the import
+        itself fails, on every backend, before any use runs. Reported at the import when
+        a use the migrator does not rename remains (renamed ones lose the import)."""
+        if self._addons_used is None:
+            self._addons_used = _uses_addons(self.ctx)
+        if self._addons_used:
+            self._addons_used = False  # once per file
+            self.report(node, "import tensorflow_addons fails next to Keras 3 (ModuleNotFoundError: keras.src.engine), "
+                              "on every backend, TensorFlow included",
+                        "replace each TF Addons use reported in this file, then remove the import")
 
     def _skip_import(self, node) -> None:
         """An import alone builds nothing: its uses are what gets reported."""
