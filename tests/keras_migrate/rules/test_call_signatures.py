@@ -232,3 +232,30 @@ def test_time_major_layers_keep_their_class_and_bidirectional_is_diagnosed():
         rules=RULES,
         expected_diagnostics=["KM110"],
     )
+
+
+def test_compute_attention_override_takes_keras3s_extra_argument():
+    # keras-io vit_small_ds: MultiHeadAttentionLSA overrides _compute_attention.
+    before = """
+    import keras
+
+    class LSA(keras.layers.MultiHeadAttention):
+        def _compute_attention(self, query, key, value, attention_mask=None, training=None):
+            return query, key
+
+    class Other(keras.layers.Layer):
+        def _compute_attention(self, query, key, value, attention_mask=None, training=None):
+            return query, key
+    """
+    after = """
+    import keras
+
+    class LSA(keras.layers.MultiHeadAttention):
+        def _compute_attention(self, query, key, value, attention_mask=None, training=None, return_attention_scores=False):
+            return query, key
+
+    class Other(keras.layers.Layer):
+        def _compute_attention(self, query, key, value, attention_mask=None, training=None):
+            return query, key
+    """
+    assert_migrates(before, after, rules=[CallSignatures])

@@ -278,3 +278,50 @@ def test_depth_to_space_and_back():
 
 def test_per_image_standardization_uses_the_runtime_helper():
     _runtime("tf.image.per_image_standardization(img)", "per_image_standardization(img)", ["per_image_standardization"])
+
+
+# keras-io vit_small_ds: window sizes computed from attributes, and uint8 images resized.
+def test_spatial_sizes_with_expressions_and_refusals():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        p = tf.image.extract_patches(images=x, sizes=[1, self.size, self.size, 1],
+                                     strides=[1, self.size, self.size, 1], rates=[1, 1, 1, 1], padding="VALID")
+        q = tf.image.extract_patches(x, [1, h, w, 1], [1, h, w, 1], [1, 1, 1, 1], "VALID")
+        """,
+        """
+        import keras
+        p = keras.ops.image.extract_patches(images=x, size=self.size,
+                                     strides=self.size, dilation_rate=1, padding='valid')
+        q = keras.ops.image.extract_patches(x, (h, w), (h, w), 1, 'valid')
+        """,
+        rules=[TfOps],
+    )
+    result = assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        p = tf.image.extract_patches(x, sizes, [1, 2, 2, 1], [1, 1, 1, 1], "VALID")
+        """,
+        rules=[TfOps],
+        expected_diagnostics=["KM200"],  # module-level code: left on TensorFlow, noted
+    )
+    assert "not a literal" in result.diagnostics[0].message
+
+
+def test_resize_keeps_tensorflows_float32_result():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        a = tf.image.resize(images, (8, 8))
+        b = tf.image.resize(images, (8, 8), method="nearest")
+        """,
+        """
+        import keras
+        a = keras.ops.image.resize(keras.ops.cast(images, "float32"), (8, 8))
+        b = keras.ops.image.resize(images, (8, 8), interpolation='nearest')
+        """,
+        rules=[TfOps],
+    )

@@ -163,3 +163,34 @@ def test_optimizer_iterations_read_value():
         """,
         rules=[VariableTracking],
     )
+
+
+def test_python_number_initial_values_are_scalars():
+    # keras-io vit_small_ds: keras.ops.shape of a Python float fails on JAX.
+    assert_migrates(
+        """
+        import math
+        import tensorflow as tf
+        import keras
+
+        class Attention(keras.layers.MultiHeadAttention):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.tau = tf.Variable(math.sqrt(float(self._key_dim)), trainable=True)
+                self.scale = tf.Variable(float(kwargs["scale"]))
+        """,
+        """
+        import math
+        import tensorflow as tf
+        import keras
+
+        class Attention(keras.layers.MultiHeadAttention):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                tau_value = math.sqrt(float(self._key_dim))
+                self.tau = self.add_weight(shape=(), initializer=keras.initializers.Constant(tau_value), trainable=True)
+                scale_value = float(kwargs["scale"])
+                self.scale = self.add_weight(shape=(), initializer=keras.initializers.Constant(scale_value))
+        """,
+        rules=RULES,
+    )

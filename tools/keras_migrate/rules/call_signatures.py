@@ -66,7 +66,7 @@ class CallSignatures(Rule):
                    "add_weight positional name, time_major, reset_metrics, fused, tfa AdamW/gelu).")
     TRIGGERS = ("alpha", "LeakyReLU", "lr", "add_weight", "time_major", "reset_metrics", "fused",
                 "constants", "causal", "tensorflow_addons", "workers", "use_multiprocessing",
-                "max_queue_size")
+                "max_queue_size", "_compute_attention")
     EXAMPLES = (
         Example(
             before="""
@@ -356,6 +356,27 @@ class CallSignatures(Rule):
             self.ctx.remove_import_if_unused(
                 "tensorflow_addons", asname=None if root.value == "tensorflow_addons" else root.value)
         return call.with_changes(func=dotted(f"{keras_name}.layers.Activation"), args=args)
+
+    # -- overridden hooks -----------------------------------------------------------
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        """Keras 3's MultiHeadAttention.call passes `return_attention_scores` to
+        _compute_attention (a 7th positional argument): a Keras 2 override of
+        (self, query, key, value, attention_mask=None, training=None) raises TypeError."""
+        if original.name.value != "_compute_attention" or len(self.ctx.function_stack) != 1 \
+                or "layers.MultiHeadAttention" not in self._class_bases():
+            return updated
+        params = updated.params
+        names = [p.name.value for p in params.params]
+        if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.star_kwarg is not None \
+                or params.kwonly_params or "return_attention_scores" in names or len(names) != 6:
+            return updated
+        extra = cst.Param(cst.Name("return_attention_scores"), default=cst.Name("False"),
+                          equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+        last = params.params[-1]
+        if last.comma is cst.MaybeSentinel.DEFAULT:
+            last = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        self.fired()
+        return updated.with_changes(params=params.with_changes(params=[*params.params[:-1], last, extra]))
 
     # -- context ------------------------------------------------------------------
     def _is_rnn_callee(self, func: cst.BaseExpression) -> bool:

@@ -12,7 +12,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
-from keras_migrate.rules._scan import cst_scope, file_ast
+from keras_migrate.rules._scan import cst_scope, expr_key, file_ast
 from keras_migrate.rules._args import code, parenthesize
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
@@ -561,18 +561,24 @@ class TfOps(Rule):
                 return cst.SimpleString('"channels_first"')
             raise _Refuse(f"data_format={code(value)} is not a literal TF data format")
         if kind == "spatial":
+            # TF spells window sizes/strides/rates [1, h, w, 1] (batch and channel entries
+            # included); keras.ops takes (h, w) or one int. The middle entries may be any
+            # expressions (`[1, self.patch_size, self.patch_size, 1]`).
             if isinstance(value, (cst.List, cst.Tuple)):
                 items = [e.value for e in value.elements]
-                try:
-                    numbers = [_literal(e) for e in items]
-                except ValueError:
-                    numbers = None
-                if numbers is not None and len(numbers) >= 3 and numbers[0] == 1 and numbers[-1] == 1:
+                ends = [items[0], items[-1]] if len(items) >= 3 else []
+                if ends and all(_is_literal(e, int) and _literal(e) == 1 for e in ends):
                     inner = items[1:-1]
-                    if len(set(numbers[1:-1])) == 1:
+                    keys = {expr_key(e) for e in inner}
+                    if len(keys) == 1 and None not in keys:
                         return inner[0]
                     return cst.Tuple([cst.Element(e) for e in inner])
-            return value
+                raise _Refuse(f"{code(value)}: not TF's [1, ..., 1] layout of spatial sizes")
+            if _is_literal(value, int):
+                return value
+            raise _Refuse(f"{code(value)}: TF takes an int or a [1, h, w, 1] list here and keras.ops (h, w); "
+                          "the value is not a literal",
+                          "write the sizes as a literal list [1, h, w, 1] (or one int) in the call")
         if kind == "norm_ord":
             if _is_literal(value, str) and _literal(value) == "euclidean":
                 return None
@@ -618,6 +624,18 @@ class TfOps(Rule):
                 "keep shapes static with the three-argument form keras.ops.where(condition, x, y) (masks instead "
                 "of indices); outside compiled code, keras.ops.stack(keras.ops.nonzero(condition), axis=-1) gives "
                 "TF's indices (int32); or keep this code on TensorFlow")
+        return None
+
+    def _special_resize(self, entry, rel, original, call, bound, positional):
+        # TF resizes in float32 and returns float32 (integer images included) except with
+        # nearest-neighbour; keras.ops.image.resize returns the input's dtype (uint8 images
+        # come back rounded to uint8). Casting first gives TF's values and dtype.
+        method = bound.get("method")
+        if method is not None and self._convert("resize_method", method.value, "method").value == "'nearest'":
+            return None
+        images = bound["images"]
+        bound["images"] = images.with_changes(value=call_node(
+            f"{self.ctx.require_keras()}.ops.cast", images.value, cst.SimpleString('"float32"')))
         return None
 
     def _special_one_hot(self, entry, rel, original, call, bound, positional):

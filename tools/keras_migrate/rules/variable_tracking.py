@@ -221,12 +221,23 @@ class VariableTracking(Rule):
             keras_name = self.ctx.require_keras()
             local = f"{attr.lstrip('_')}_value"
             pre = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=new_initial)
-            args = [_kwarg("shape", cst.parse_expression(f"{keras_name}.ops.shape({local})")),
+            # A Python number (math.sqrt(...), float(...)) has no .shape on JAX/PyTorch.
+            shape = "()" if self._python_scalar(initial) else f"{keras_name}.ops.shape({local})"
+            args = [_kwarg("shape", cst.parse_expression(shape)),
                     _kwarg("initializer", cst.parse_expression(f"{keras_name}.initializers.Constant({local})"))]
         for name in _KEPT:
             if name in kept:
                 args.append(_kwarg(name, kept[name]))
         return pre, args
+
+    def _python_scalar(self, node: cst.BaseExpression) -> bool:
+        """An expression whose value is a Python float/int: a call of float/int/abs/round or
+        of a math function (keras-io vit_small_ds: tf.Variable(math.sqrt(float(d))))."""
+        if not isinstance(node, cst.Call):
+            return False
+        if isinstance(node.func, cst.Name) and node.func.value in ("float", "int", "abs", "round"):
+            return True
+        return (self.ctx.qualified_name(node.func) or "").startswith("math.")
 
     def _fill(self, node, new) -> Optional[Tuple[cst.BaseExpression, str, Optional[cst.BaseExpression]]]:
         if not isinstance(node, cst.Call):

@@ -478,8 +478,9 @@ _OTHER = (
     TfOp(("image.resize",), "ops.image.resize", ("images", "size", "method", "preserve_aspect_ratio", "antialias"),
          ("images", "size"), (("method", "interpolation"),),
          limits=(ArgLimit("preserve_aspect_ratio", "preserve_aspect_ratio"),),
-         values=(("method", "resize_method"),),
-         samples=("tf.image.resize(img, (8, 8))", "tf.image.resize(img, (8, 6), method='nearest')",
+         values=(("method", "resize_method"),), special="resize",
+         samples=("tf.image.resize(img, (8, 8))", "tf.image.resize(tf.cast(tf.clip_by_value(tf.abs(img) * 50.0, 0.0, 255.0), 'uint8'), (8, 6))",
+                  "tf.image.resize(tf.cast(tf.abs(img) * 50.0, 'int32'), (3, 5), method='nearest')", "tf.image.resize(img, (8, 6), method='nearest')",
                   "tf.image.resize(img, [2, 2])", "tf.image.resize(img, (3, 3), antialias=True)",
                   "tf.image.resize(img, (8, 6), antialias=True)", "tf.image.resize(img[0], (3, 5))",
                   "tf.image.resize(img, size=[3, 5], method=tf.image.ResizeMethod.NEAREST_NEIGHBOR)")),
@@ -565,7 +566,9 @@ _MORE = (
          ("images", "size", "strides", "dilation_rate", "padding"), (("sizes", "size"), ("rates", "dilation_rate")),
          values=(("sizes", "spatial"), ("strides", "spatial"), ("rates", "spatial"), ("padding", "lower")),
          samples=("tf.image.extract_patches(img, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], 'VALID')",
-                  "tf.image.extract_patches(img, sizes=[1, 3, 3, 1], strides=[1, 1, 1, 1], rates=[1, 1, 1, 1], padding='SAME')")),
+                  "tf.image.extract_patches(img, sizes=[1, 3, 3, 1], strides=[1, 1, 1, 1], rates=[1, 1, 1, 1], padding='SAME')",
+                  "tf.image.extract_patches(img, sizes=[1, img.shape[1] // 2, img.shape[1] // 2, 1], "
+                  "strides=[1, img.shape[1] // 2, img.shape[1] // 2, 1], rates=[1, 1, 1, 1], padding='VALID')")),
     # Initializer objects (random ones draw Keras 3 streams, which differ from TF's by design).
     TfOp(("random_uniform_initializer", "initializers.RandomUniform", "keras.initializers.RandomUniform"),
          "initializers.RandomUniform", ("minval", "maxval", "seed"), ("minval", "maxval", "seed")),
