@@ -259,3 +259,22 @@ def test_compute_attention_override_takes_keras3s_extra_argument():
             return query, key
     """
     assert_migrates(before, after, rules=[CallSignatures])
+
+
+def test_tfa_adamw_weight_decay_keeps_its_meaning():
+    # TF Addons decays by wd * var; Keras 3 by lr * wd * var (keras-io vit_small_ds).
+    before = """
+    import tensorflow_addons as tfa
+    LEARNING_RATE = 0.001
+    a = tfa.optimizers.AdamW(learning_rate=LEARNING_RATE, weight_decay=WD)
+    b = tfa.optimizers.AdamW(weight_decay=1e-4)
+    c = tfa.optimizers.AdamW(weight_decay=1e-4, learning_rate=schedule)
+    """
+    after = """
+    import keras
+    LEARNING_RATE = 0.001
+    a = keras.optimizers.AdamW(learning_rate=LEARNING_RATE, weight_decay=WD / LEARNING_RATE)
+    b = keras.optimizers.AdamW(weight_decay=1e-4 / 0.001)
+    c = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=schedule)
+    """
+    assert_migrates(before, after, rules=None, expected_diagnostics=["KM110"])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._args import (
-    as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path,
+    as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path, parenthesize,
 )
+from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
 from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES
@@ -41,6 +43,8 @@ for _func, _kw, _src in DEFAULT_CHANGES:
 _RNN_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN",
                           "layers.ConvLSTM1D", "layers.ConvLSTM2D", "layers.ConvLSTM3D"})
 _TFA_GELU_LAYER = "tensorflow_addons.layers.GELU"
+_TFA_ADAMW = "tensorflow_addons.optimizers.AdamW"
+_TFA_ADAMW_DEFAULT_LR = "0.001"
 # RNNs given time_major (other than a literal False) become keras_migrate_runtime's class
 # of the same name (imported as TimeMajorLSTM, ...): the Keras 3 layer plus Keras 2's
 # time_major (time-major inputs, outputs and masks), same name, weights and config keys.
@@ -144,7 +148,7 @@ class CallSignatures(Rule):
             """,
             after="""
             import keras
-            opt = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
+            opt = keras.optimizers.AdamW(weight_decay=1e-4 / 1e-3, learning_rate=1e-3)
             y = keras.activations.gelu(x, approximate=True)
             """,
             full=True,
@@ -213,6 +217,8 @@ class CallSignatures(Rule):
                 result = self._rename_keywords(result, _KEYWORDS[key])
             if key in _POSITIONAL:
                 result = self._positional(original, result, _POSITIONAL[key], key)
+            if key == _TFA_ADAMW:
+                result = self._tfa_adamw(original, result)
             if key in _TIME_MAJOR_CLASSES and _literal_keyword(original, "time_major") not in (None, "False"):
                 if id(original) not in self._bidirectional_args:
                     return self._time_major(original, result, key)
@@ -327,6 +333,42 @@ class CallSignatures(Rule):
                 self.ctx.remove_import_if_unused(module, original.func.value)
         self.fired()
         return call.with_changes(func=cst.Name(local))
+
+    def _tfa_adamw(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        """TF Addons' AdamW decays by `weight_decay * var` each step; Keras 3's by
+        `learning_rate * weight_decay * var`. With a constant learning rate the same
+        numbers need weight_decay / learning_rate; with a schedule no constant does."""
+        args = list(call.args)
+        decay = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == "weight_decay"), None)
+        if decay is None:
+            return call
+        lr_arg = next((a for a in args if a.keyword is not None and a.keyword.value == "learning_rate"), None)
+        lr = cst.Float(_TFA_ADAMW_DEFAULT_LR) if lr_arg is None else lr_arg.value
+        if not self._constant_number(lr):
+            self.report(original, "TF Addons' AdamW decays weights by weight_decay * var each step, Keras 3's AdamW "
+                                  "by learning_rate * weight_decay * var; with this learning rate (not a constant) "
+                                  "the two differ",
+                        "pass weight_decay = <TF Addons weight_decay> / <learning rate> for a constant rate; with "
+                        "a schedule, apply the decay yourself (var.assign(var * (1 - wd)) after each step) or "
+                        "accept Keras 3's lr-scaled decay")
+            return call
+        value = cst.BinaryOperation(parenthesize(args[decay].value), cst.Divide(
+            whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(" ")), parenthesize(lr))
+        args[decay] = args[decay].with_changes(value=value)
+        return call.with_changes(args=args)
+
+    def _constant_number(self, node: cst.BaseExpression) -> bool:
+        """A number literal, or a module-level name assigned one number literal only."""
+        if isinstance(node, (cst.Float, cst.Integer)):
+            return True
+        if not isinstance(node, cst.Name):
+            return False
+        tree = file_ast(self.ctx)
+        values = [stmt.value for stmt in (tree.body if tree is not None else [])
+                  if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.value
+                                                          for t in stmt.targets)]
+        return len(values) == 1 and isinstance(values[0], ast.Constant) \
+            and isinstance(values[0].value, (int, float)) and not isinstance(values[0].value, bool)
 
     def _tfa_gelu_layer(self, original: cst.Call, call: cst.Call):
         # tfa.layers.GELU(approximate=True) -> Activation with the same gelu variant.

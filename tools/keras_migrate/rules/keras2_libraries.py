@@ -110,7 +110,7 @@ class Keras2Libraries(Rule):
             after="""
             import tensorflow_addons as tfa
             import keras
-            optimizer = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=1e-3)
+            optimizer = keras.optimizers.AdamW(weight_decay=1e-4 / 1e-3, learning_rate=1e-3)
             augment = tfa.image.rotate
             """,
             diagnostics=("KM123", "KM123", "KM123"),
