@@ -261,32 +261,14 @@ class BindingVersions:
                                for n in cst_assigned_names(item.asname.name)])
 
 
+_LAYER_ROOTS = ("Model", "models.Model", "Sequential", "models.Sequential")
+
+
 def keras_layer_classes(ctx) -> frozenset:
     """Names of the file's classes that are Keras layers/models (bases resolved through
     imports, transitively through the file's own classes)."""
-    found = ctx.notes.get("_keras_layer_classes")
-    if found is None:
-        tree, resolver = file_ast(ctx), names(ctx)
-        classes = set()
-        if tree is not None:
-            defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
-            changed = True
-            while changed:
-                changed = False
-                for node in defs:
-                    if node.name in classes:
-                        continue
-                    for base in node.bases:
-                        path = resolver.keras(base)
-                        if (path is not None and (path.startswith("layers.") or path in (
-                                "Model", "models.Model", "Sequential", "models.Sequential"))) or (
-                                isinstance(base, ast.Name) and base.id in classes):
-                            classes.add(node.name)
-                            changed = True
-                            break
-        found = frozenset(classes)
-        ctx.notes["_keras_layer_classes"] = found
-    return found
+    return _subclasses(ctx, ("_keras_layer_classes",),
+                       lambda path, _name: path.startswith("layers.") or path in _LAYER_ROOTS)
 
 
 def keras_metric_classes(ctx) -> frozenset:
@@ -299,26 +281,32 @@ def keras_subclasses(ctx, prefix: str, name_suffix: str = "") -> frozenset:
     """Names of the file's classes deriving from a Keras class under `prefix`
     ("metrics.", "callbacks."), directly, through the file's own classes, or (with
     `name_suffix`) from any base whose name ends with it (library subclasses)."""
-    key = ("_keras_subclasses", prefix, name_suffix)
+    return _subclasses(ctx, ("_keras_subclasses", prefix, name_suffix),
+                       lambda path, name: path.startswith(prefix) or bool(name_suffix and name.endswith(name_suffix)))
+
+
+def _subclasses(ctx, key, matches) -> frozenset:
+    """The file's classes with a base for which matches(keras path or "", base name) holds,
+    or a base among them (a fixpoint over the file's class definitions); cached per key."""
     found = ctx.notes.get(key)
-    if found is None:
-        tree, resolver = file_ast(ctx), names(ctx)
-        classes = set()
-        if tree is not None:
-            defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
-            changed = True
-            while changed:
-                changed = False
-                for node in defs:
-                    if node.name in classes:
-                        continue
-                    for base in node.bases:
-                        base_name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
-                        if ((resolver.keras(base) or "").startswith(prefix) or base_name in classes
-                                or (name_suffix and base_name.endswith(name_suffix))):
-                            classes.add(node.name)
-                            changed = True
-                            break
-        found = frozenset(classes)
-        ctx.notes[key] = found
+    if found is not None:
+        return found
+    resolver = names(ctx)
+    classes = set()
+    if file_ast(ctx) is not None:
+        defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
+        changed = True
+        while changed:
+            changed = False
+            for node in defs:
+                if node.name in classes:
+                    continue
+                for base in node.bases:
+                    base_name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+                    if base_name in classes or matches(resolver.keras(base) or "", base_name):
+                        classes.add(node.name)
+                        changed = True
+                        break
+    found = frozenset(classes)
+    ctx.notes[key] = found
     return found
