@@ -325,3 +325,25 @@ def test_resize_keeps_tensorflows_float32_result():
         """,
         rules=[TfOps],
     )
+
+
+def test_value_kinds_of_the_table_are_the_rules():
+    # spec/_types.py lists the kinds (checked when the table loads); the rule converts each.
+    import inspect
+    import re
+
+    from keras_migrate.spec._types import TF_OP_VALUE_KINDS
+
+    handled = set(re.findall(r'kind == "(\w+)"', inspect.getsource(TfOps._convert)))
+    assert handled == set(TF_OP_VALUE_KINDS)
+
+
+def test_table_typos_fail_when_the_table_loads():
+    import pytest
+
+    from keras_migrate.spec._types import TfOp
+
+    with pytest.raises(ValueError, match="unknown value kind"):
+        TfOp(("abs",), "ops.abs", ("x",), values=(("x", "spacial"),))
+    with pytest.raises(ValueError, match="not a parameter"):
+        TfOp(("abs",), "ops.abs", ("x",), renames=(("input", "x"),))

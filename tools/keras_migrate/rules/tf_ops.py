@@ -776,3 +776,15 @@ class TfOps(Rule):
         keras = self.ctx.require_keras()
         items = ", ".join(f"{x}[{', '.join(str(i) for i in r)}]" for r in rows)
         return cst.parse_expression(f"{keras}.ops.stack([{items}])")
+
+
+def _check_table() -> None:
+    """Every `special` of the table has its handler here (checked at import, not at the
+    first file that uses the op); value kinds are checked by TfOp itself."""
+    missing = sorted({e.special for e in TF_OPS_BY_NAME.values() if e.special is not None
+                      and not hasattr(TfOps, f"_special_{e.special}")})
+    if missing:
+        raise ImportError(f"tf_ops table names special handlers the rule lacks: {', '.join(missing)}")
+
+
+_check_table()

@@ -459,8 +459,13 @@ class TrainStep(Rule):
     def _trackers_reported(self, fn: cst.FunctionDef, step: _Step) -> bool:
         # Keras reports (and resets) the metrics in self.metrics: module-level trackers
         # need the class's `metrics` property; `self.x` trackers are tracked anyway.
-        has_property = "def metrics(self)" in self.ctx.source
-        return all(t.startswith("self.") for t in step.trackers) or has_property
+        return all(t.startswith("self.") for t in step.trackers) or self._class_defines("metrics")
+
+    def _class_defines(self, name: str) -> bool:
+        """Whether the class being migrated (not another class of the file) defines `name`."""
+        cls = self.ctx.current_class
+        body = cls.body.body if cls is not None and isinstance(cls.body, cst.IndentedBlock) else ()
+        return any(isinstance(item, cst.FunctionDef) and item.name.value == name for item in body)
 
     def _tracker_logs(self, value, step: _Step) -> bool:
         """`{"loss": tracker.result(), ...}` naming each updated tracker by its own name."""

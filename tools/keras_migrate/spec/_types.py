@@ -216,6 +216,13 @@ class ArgLimit:
     ok: Tuple[str, ...] = ("False",)
 
 
+# Value conversions the tf_ops rule implements (TfOp.values); checked when the table loads.
+TF_OP_VALUE_KINDS = frozenset({
+    "data_format", "drop_none", "lower", "no_list", "norm_ord", "pad_mode", "resize_method", "spatial", "sqrt",
+    "tensor", "transpose", "tuple", "valid_only",
+})
+
+
 @dataclasses.dataclass(frozen=True)
 class TfOp:
     """A `tf.*` op and its Keras 3 equivalent (checked numerically, see
@@ -248,6 +255,25 @@ class TfOp:
     note: Optional[str] = None
     samples: Tuple[str, ...] = ()
     runtime: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        # A typo in the table fails when the table is imported, not at the first file
+        # that happens to use the op.
+        names = {p.lstrip("*") for p in self.params}
+        where = f"TfOp {self.tf[0]}"
+        for param, kind in self.values:
+            if kind not in TF_OP_VALUE_KINDS:
+                raise ValueError(f"{where}: unknown value kind {kind!r}")
+            if param not in names:
+                raise ValueError(f"{where}: values names {param!r}, not a parameter")
+        for old, _new in self.renames:
+            if old not in names:
+                raise ValueError(f"{where}: renames {old!r}, not a parameter")
+        for param in (*self.required, *(limit.param for limit in self.limits)):
+            if param not in names:
+                raise ValueError(f"{where}: {param!r} is not a parameter")
+        if not (self.keras or self.template or self.runtime or self.special):
+            raise ValueError(f"{where}: no target (keras, template, runtime or special)")
 
 
 @dataclasses.dataclass(frozen=True)
