@@ -92,6 +92,20 @@ def test_scope_stacks_follow_the_traversal():
     assert seen == [(None, "f"), ("C", "g")]
 
 
+def test_import_depth_marks_names_inside_import_statements():
+    seen = []
+
+    class Names(Rule):
+        id, name, description = "T4", "names", "records import depth at each name"
+
+        def visit_Name(self, node):
+            seen.append((node.value, self.ctx.import_depth))
+
+    rule_set = RuleSet(rules=(Names,), markers=("oldlib",), report=TOY.report)
+    migrate_source("import oldlib\nfrom oldlib import f\ny = f(oldlib)\n", "t.py", rule_set=rule_set)
+    assert seen == [("oldlib", 1), ("oldlib", 1), ("f", 1), ("y", 0), ("f", 0), ("oldlib", 0)]
+
+
 def _files(tmp_path):
     good = tmp_path / "good.py"
     good.write_bytes(b"import oldlib\r\ny = oldlib.f(1)\r\n")

@@ -58,6 +58,8 @@ class RuleContext:
         # Maintained by the traversal: enclosing classes and functions (original nodes).
         self.class_stack: List[cst.ClassDef] = []
         self.function_stack: List[cst.FunctionDef] = []
+        # > 0 inside an import statement (its names are bindings, not uses).
+        self.import_depth = 0
         # Free-form per-file notes rules leave for each other, keyed by rule name.
         self.notes: Dict[str, object] = {}
         # Notes about nodes (keyed by or holding id(node)), emptied by forget_nodes().

@@ -50,8 +50,10 @@ class BatchedTransformer(cst.CSTTransformer):
             ctx.function_stack.append(node)
         elif node_type is cst.Import:
             ctx.names.record_import(node)
+            ctx.import_depth += 1
         elif node_type is cst.ImportFrom:
             ctx.names.record_import_from(node)
+            ctx.import_depth += 1
         elif node_type is cst.Assign and not ctx.function_stack and not ctx.class_stack:
             self._record_alias(node)
         visit_children = True
@@ -73,6 +75,8 @@ class BatchedTransformer(cst.CSTTransformer):
             self.ctx.class_stack.pop()
         elif node_type is cst.FunctionDef:
             self.ctx.function_stack.pop()
+        elif node_type is cst.Import or node_type is cst.ImportFrom:
+            self.ctx.import_depth -= 1
         return result
 
     # libcst calls these for attribute slots; nothing to dispatch there.

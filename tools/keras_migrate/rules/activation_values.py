@@ -92,23 +92,8 @@ class ActivationValues(Rule):
         self._funcs: Set[int] = set()
         self._chained: Set[int] = set()
         self._values: Set[int] = set()  # Name nodes in value positions (not targets, keywords, attrs)
-        self._in_import = 0
 
     # -- context ---------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
-        self._in_import += 1
-
-    def leave_Import(self, original: cst.Import, updated: cst.Import):
-        self._in_import -= 1
-        return updated
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._in_import += 1
-
-    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        self._in_import -= 1
-        return updated
-
     def visit_Call(self, node: cst.Call) -> None:
         self._funcs.add(id(node.func))
         self._values.update(id(arg.value) for arg in node.args)
@@ -140,7 +125,7 @@ class ActivationValues(Rule):
         return self._hard_sigmoid_value(original, updated)
 
     def _hard_sigmoid_value(self, original, updated):
-        if self._in_import or id(original) in self._funcs or id(original) in self._chained:
+        if self.ctx.import_depth or id(original) in self._funcs or id(original) in self._chained:
             return updated
         if self.ctx.keras_path(original) != _HARD_SIGMOID:
             return updated

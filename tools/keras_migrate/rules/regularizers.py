@@ -82,27 +82,12 @@ class Regularizers(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self._in_import = 0
         self._not_references: Set[int] = set()
         # Regularizers anywhere in the file (`*_regularizer=`, add_weight(regularizer=)).
         self._regularized = _REGULARIZED.search(ctx.source) is not None
         self._regularized_names = _regularized_names(ctx) if self._regularized else frozenset()
 
     # -- bookkeeping ---------------------------------------------------------------
-    def visit_Import(self, node) -> None:
-        self._in_import += 1
-
-    def leave_Import(self, original, updated):
-        self._in_import -= 1
-        return updated
-
-    def visit_ImportFrom(self, node) -> None:
-        self._in_import += 1
-
-    def leave_ImportFrom(self, original, updated):
-        self._in_import -= 1
-        return updated
-
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._not_references.add(id(node.attr))  # `regularizers.l1_l2`: the whole attribute is checked
 
@@ -120,7 +105,7 @@ class Regularizers(Rule):
         return updated
 
     def _uncalled_l1_l2(self, node) -> None:
-        if self._in_import or id(node) in self._not_references or self.ctx.keras_path(node) != "regularizers.l1_l2":
+        if self.ctx.import_depth or id(node) in self._not_references or self.ctx.keras_path(node) != "regularizers.l1_l2":
             return
         self.report(node, "regularizers.l1_l2 defaults to l1=0.01, l2=0.01 in Keras 2; Keras 3's l1_l2 (the L1L2 "
                           "class) defaults to 0.0 for both",

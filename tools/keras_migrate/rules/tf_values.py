@@ -120,23 +120,8 @@ class TfValues(Rule):
         self._chained: Set[int] = set()  # `tf.nn` inside `tf.nn.relu`, `tf.nn.relu` in `tf.nn.relu.__name__`
         self._lambda_fn: Dict[int, Optional[Set[str]]] = {}  # Lambda(fn, arguments=...): fn -> keys
         self._bare_ok: Set[int] = set()  # positions where a lambda needs no parentheses
-        self._in_import = 0
 
     # -- context ---------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
-        self._in_import += 1
-
-    def leave_Import(self, original: cst.Import, updated: cst.Import):
-        self._in_import -= 1
-        return updated
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._in_import += 1
-
-    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        self._in_import -= 1
-        return updated
-
     def visit_Call(self, node: cst.Call) -> None:
         self._data.enter_call(self.ctx, node)
         self._funcs.add(id(node.func))
@@ -169,7 +154,7 @@ class TfValues(Rule):
 
     # -- the rewrite -----------------------------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
-        if self._in_import or id(original) in self._funcs or id(original) in self._chained:
+        if self.ctx.import_depth or id(original) in self._funcs or id(original) in self._chained:
             return updated
         qualified = self.ctx.qualified_name(original)
         if qualified is None or not qualified.startswith("tensorflow."):

@@ -73,7 +73,6 @@ class ThresholdedRelu(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._handled: Set[int] = set()  # funcs of calls this rule rewrites (or reported)
-        self._in_import = 0
 
     def _is_thresholded_relu(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Attribute):
@@ -87,21 +86,6 @@ class ThresholdedRelu(Rule):
             return False
         return self.ctx.keras_path(node) == _PATH
 
-    # -- imports are the imports rule's business -----------------------------------
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._in_import += 1
-
-    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        self._in_import -= 1
-        return updated
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self._in_import += 1
-
-    def leave_Import(self, original: cst.Import, updated: cst.Import):
-        self._in_import -= 1
-        return updated
-
     # -- other uses of the class: diagnosed ---------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         if self._is_thresholded_relu(node.func):
@@ -114,7 +98,8 @@ class ThresholdedRelu(Rule):
         self._check_reference(node)
 
     def _check_reference(self, node) -> None:
-        if self._in_import or id(node) in self._handled or not self._is_thresholded_relu(node):
+        # (names in imports are the imports rule's business)
+        if self.ctx.import_depth or id(node) in self._handled or not self._is_thresholded_relu(node):
             return
         self._handled.add(id(node))
         self.report(
