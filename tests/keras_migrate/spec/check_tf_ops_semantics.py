@@ -106,6 +106,20 @@ def _kind(array):
     return {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}.get(array.dtype.kind, array.dtype.kind)
 
 
+def mismatch(result, ref):
+    """Why a backend's (status, array) differs from TensorFlow's array, or None."""
+    got_status, got = result
+    if got_status != "ok":
+        return got
+    if got.shape != ref.shape:
+        return f"shape {got.shape} != {ref.shape}"
+    if _kind(got) != _kind(ref):
+        return f"dtype {got.dtype} != {ref.dtype}"
+    if not np.allclose(got.astype("float64"), ref.astype("float64"), rtol=1e-5, atol=1e-5, equal_nan=True):
+        return f"values differ (max abs diff {np.nanmax(np.abs(got.astype('float64') - ref)):.3g})"
+    return None
+
+
 def main(argv=None):
     from keras_migrate import MigrationOptions, migrate_source
     from keras_migrate.spec._tf_ops import TF_OPS
@@ -148,16 +162,7 @@ def main(argv=None):
             failures += 1
             continue
         for backend, results in per_backend.items():
-            got_status, got = results[key]
-            problem = None
-            if got_status != "ok":
-                problem = got
-            elif got.shape != ref.shape:
-                problem = f"shape {got.shape} != {ref.shape}"
-            elif _kind(got) != _kind(ref):
-                problem = f"dtype {got.dtype} != {ref.dtype}"
-            elif not np.allclose(got.astype("float64"), ref.astype("float64"), rtol=1e-5, atol=1e-5, equal_nan=True):
-                problem = f"values differ (max abs diff {np.nanmax(np.abs(got.astype('float64') - ref)):.3g})"
+            problem = mismatch(results[key], ref)
             if problem:
                 failures += 1
                 print(f"MISMATCH     [{backend}] {sample}\n             -> {migrated_cases[n][1].strip().splitlines()[-1]}\n             {problem}")

@@ -14,12 +14,11 @@ import os
 import sys
 import tempfile
 
-import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from check_tf_ops_semantics import _kind, _run, inputs  # noqa: E402
+from check_tf_ops_semantics import _run, inputs, mismatch  # noqa: E402
 
 
 def main(argv=None):
@@ -60,16 +59,7 @@ def main(argv=None):
             failures += 1
             continue
         for backend, results in per_backend.items():
-            got_status, got = results[key]
-            problem = None
-            if got_status != "ok":
-                problem = got
-            elif got.shape != ref.shape:
-                problem = f"shape {got.shape} != {ref.shape}"
-            elif _kind(got) != _kind(ref):
-                problem = f"dtype {got.dtype} != {ref.dtype}"
-            elif not np.allclose(got.astype("float64"), ref.astype("float64"), rtol=1e-5, atol=1e-5, equal_nan=True):
-                problem = f"values differ (max abs diff {np.nanmax(np.abs(got.astype('float64') - ref)):.3g})"
+            problem = mismatch(results[key], ref)
             if problem:
                 failures += 1
                 line = next(s for s in after.splitlines() if s.startswith("f = "))
