@@ -171,6 +171,14 @@ def _main(argv: Optional[List[str]] = None) -> int:
         from keras_migrate.verify._cli import main as verify_main
 
         return verify_main(argv[1:])
+    if argv[:1] == ["plan"]:
+        from keras_migrate.rollout._plan import main_plan
+
+        return main_plan(argv[1:])
+    if argv[:1] == ["apply"]:
+        from keras_migrate.rollout._plan import main_apply
+
+        return main_apply(argv[1:])
     # Negative target patterns (-//pkg/...) would read as options to argparse.
     negative = [a for a in argv if a.startswith("-//")]
     args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
