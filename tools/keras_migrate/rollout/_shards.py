@@ -163,7 +163,8 @@ def make_shards(units: Mapping[str, Unit], shard_by: str = BY_OWNERS,
         members[target].append(g)
         files[target] += size
         shard_of_group[g] = target
-    ids = [f"{i + 1:03d}-{slug(key)}" for i, key in enumerate(keys)]
+    width = max(3, len(str(len(keys))))  # ids sort in the order to apply them
+    ids = [f"{i + 1:0{width}d}-{slug(key)}" for i, key in enumerate(keys)]
     shards = []
     for i, gs in enumerate(members):
         packages = sorted(p for g in gs for p in groups[g])

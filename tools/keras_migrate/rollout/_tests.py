@@ -28,6 +28,8 @@ def label_path(label: str) -> Optional[str]:
 
 @dataclasses.dataclass
 class TestGraph:
+    __test__ = False  # not a pytest class
+
     kinds: Dict[str, str]  # rule label -> rule class
     inputs: Dict[str, List[str]]  # rule label -> every label it takes (deps, srcs, data, ...)
     main: Dict[str, str]  # test label -> its main source file label (py tests)
