@@ -84,6 +84,10 @@ def test_every_shard_in_order_equals_migrating_everything(workspaces, tmp_path):
 
     for sid in ids:
         _migrate(sharded, "apply", "--shard", sid, "--out", out)
+    # plan --verify on a tiny shard (serving: one test, TensorFlow only): safe.
+    verified = _migrate(whole, "plan", "--verify", "--verify-timeout", "120", "//examples/serving/...")
+    assert verified.stdout.rstrip().splitlines()[-2].split()[-1] == "safe", verified.stdout[-3000:]
+
     _migrate(whole, "//examples/...")
     assert _tree(sharded) == _tree(whole)
 

@@ -37,15 +37,24 @@ def run_verify(test: str, main: str, workspace: str, graph: TestGraph, timeout: 
     try:
         for rel in graph.closure_sources(test):
             src = os.path.join(workspace, rel)
-            if os.path.isfile(src) and rel.endswith(".py"):
+            if os.path.isfile(src):
                 os.makedirs(os.path.dirname(os.path.join(scratch, rel)), exist_ok=True)
                 shutil.copy2(src, os.path.join(scratch, rel))
-        script = os.path.join(scratch, main)
-        if not os.path.isfile(script):
+        if not os.path.isfile(os.path.join(scratch, main)):
             return {"error": f"{main}: not found in the test's files"}
-        # The workspace root is the import root (`from pkg.sub import x`), as under Bazel.
-        return verify(VerifyOptions(program=[script], root=scratch, timeout=timeout, mode=mode),
-                      log=lambda s: print(f"[verify {test}] {s}", file=sys.stderr))
+        # Run as `python -m pkg.sub.test` from the copy's root: the workspace root is the
+        # import root (`from pkg.sub import x`), as under Bazel.
+        module = main[:-len(".py")].replace("/", ".")
+        if not main.endswith(".py") or not all(part.isidentifier() for part in module.split(".")):
+            return {"error": f"{main}: not importable as a module from the workspace root"}
+        here = os.getcwd()
+        os.chdir(scratch)
+        try:
+            return verify(VerifyOptions(program=[sys.executable, "-m", module], command=True, root=scratch,
+                                        timeout=timeout, mode=mode),
+                          log=lambda s: print(f"[verify {test}] {s}", file=sys.stderr))
+        finally:
+            os.chdir(here)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
