@@ -179,7 +179,7 @@ def index_json(plan: RolloutPlan) -> dict:
             "pending_targets": plan.pending_targets, "failed_targets": plan.failed_targets, "mixed": plan.mixed}
 
 
-def description(plan: RolloutPlan, sp: ShardPlan) -> str:
+def description(plan: RolloutPlan, sp: ShardPlan, out_dir: str = "<plan dir>") -> str:
     """DESCRIPTION.md: the change description of one shard, ready for a code review."""
     s = sp.shard
     lines = [f"# Keras 3 migration, shard {s.id}", "",
@@ -210,7 +210,7 @@ def description(plan: RolloutPlan, sp: ShardPlan) -> str:
         lines += ["", "## Differential verification", "", f"- verdict: {sp.verify['verdict']}"]
         lines += [f"- {d}" for d in _verify_details(sp.verify)]
     lines += ["", "## How to apply", "",
-              "```", f"bazel run //tools:migrate -- apply --shard {s.id} --out <plan dir>", "```", "",
+              "```", f"bazel run //tools:migrate -- apply --shard {s.id} --out {out_dir}", "```", "",
               "or `git apply changes.patch` from the workspace root (the same edits).", ""]
     return "\n".join(lines)
 
@@ -263,7 +263,7 @@ def write_plan(plan: RolloutPlan, out_dir: str) -> None:
         write_atomic(os.path.join(folder, "changes.patch"), sp.changes)
         write_atomic(os.path.join(folder, "build.patch"), sp.build)
         write_atomic(os.path.join(folder, "shard.json"), _dumps(shard_json(plan, sp)))
-        write_atomic(os.path.join(folder, "DESCRIPTION.md"), description(plan, sp))
+        write_atomic(os.path.join(folder, "DESCRIPTION.md"), description(plan, sp, out_dir))
     write_atomic(os.path.join(out_dir, INDEX), _dumps(index_json(plan)))  # last: the plan is complete
 
 
