@@ -96,7 +96,7 @@ def shard_verdict(tests: List[str], graph: TestGraph, workspace: str, runner: Ru
     verdicts = {r["verdict"] for r in results}
     if DIVERGENT in verdicts:
         first = next(r for r in results if r["verdict"] == DIVERGENT)
-        out = {"verdict": DIVERGENT, "why": f"{first['test']} {first['why']} on {first['backend']}"}
+        out = {"verdict": DIVERGENT, "why": f"{first['test']} on {first['backend']}: {first['why']}"}
     elif NOT_VERIFIED in verdicts:
         out = {"verdict": NOT_VERIFIED, "why": "; ".join(f"{r['test']}: {r['why']}" for r in results
                                                          if r["verdict"] == NOT_VERIFIED)}
