@@ -167,3 +167,21 @@ def test_query_graph():
                                                             "vision/model_test.py"]
     assert parse_query_xml("").affected(["//x:y"]) == []
     assert isinstance(graph, TestGraph)
+
+
+def test_apply_refuses_an_unknown_shard_and_a_missing_plan(tmp_path, capsys, monkeypatch):
+    from keras_migrate.rollout._plan import main_apply
+
+    r = rollout(monorepo(tmp_path))
+    plan = make_plan(r, Owners(r.options.workspace), "owners", 200, None)
+    out = tmp_path / "plan"
+    write_plan(plan, str(out))
+    monkeypatch.setenv("BUILD_WORKSPACE_DIRECTORY", str(tmp_path / "ws"))
+    ran = []
+    assert main_apply(["--shard", "042-nobody", "--out", str(out)], run_driver=ran.append) == 2
+    assert "no shard '042-nobody' in the plan (shards: 001-core, 002-vision)" in capsys.readouterr().err
+    assert main_apply(["--shard", "001-core", "--out", str(tmp_path / "none")], run_driver=ran.append) == 2
+    assert "cannot read the plan" in capsys.readouterr().err
+    assert main_apply(["--shard", "001-core"], run_driver=ran.append) == 2
+    assert "give --out DIR" in capsys.readouterr().err
+    assert ran == []
