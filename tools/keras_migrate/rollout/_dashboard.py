@@ -17,7 +17,7 @@ import html
 import json
 from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
-__all__ = ["COUNT_KEYS", "HistoryError", "append_history", "history_entry", "load_history", "render"]
+__all__ = ["COUNT_KEYS", "HistoryError", "append_history", "history_entry", "load_history", "percent", "render"]
 
 # The counts of `totals`, of each owner and of each package (status JSON).
 COUNT_KEYS = ("keras_targets", "migrated", "pending", "tensorflow_only", "opted_out", "failed",

@@ -1,0 +1,190 @@
+"""`keras-migrate status` (rollout/_status.py) on hand-written states: text, JSON, --html and
+the history file, errors. The states come from dashboard_samples (the status JSON's shape)."""
+
+import io
+import json
+import os
+
+import pytest
+
+from dashboard_samples import HOSTILE, empty_status, hostile_status, sample_history, sample_status
+from keras_migrate.cli import _main as cli
+from keras_migrate.rollout import _status
+
+DEC_3 = str(1796256000)  # 2026-12-03T00:00:00Z
+DEC_4 = str(1796256000 + 86400)
+
+
+def run(argv, status=None, collect=None):
+    out, err = io.StringIO(), io.StringIO()
+    seen = []
+
+    def fake_collect(patterns):
+        seen.append(list(patterns))
+        return sample_status() if status is None else status
+
+    code = _status.main(argv, collect=collect or fake_collect, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue(), seen
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """A workspace as `bazel run` presents it, with a fixed today."""
+    monkeypatch.setenv("BUILD_WORKSPACE_DIRECTORY", str(tmp_path))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DEC_3)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_text_report():
+    code, out, err, seen = run(["//..."])
+    assert code == 0 and err == "" and seen == [["//..."]]
+    lines = out.splitlines()
+    assert lines[0] == ("Keras 3 migration of //...: 42.9% migrated (3 migrated, 3 pending, 1 failed of 7 Keras "
+                        "targets; 1 TensorFlow-only, 1 opted out, 2 without Keras; 2 manual fixes left)")
+    assert lines[2].split() == ["package", "owners", "%", "keras", "migrated", "pending", "failed", "tf-only",
+                                "opted-out", "manual-fixes", "backends"]
+    assert lines[3].split() == ["//vision/models", "@team-a", "50.0", "2", "1", "1", "0", "1", "0", "1",
+                                "tensorflow"]
+    assert lines[5].split() == ["//nlp", "@team-b", "0.0", "3", "0", "2", "1", "0", "1", "1",
+                                "jax,tensorflow,torch"]
+    assert lines[8].split() == ["@team-a", "75.0", "4", "3", "1", "0", "1", "0", "1"]
+    assert lines[9].split() == ["@team-b", "0.0", "3", "0", "2", "1", "0", "1", "1"]
+    tail = "\n".join(lines[10:])
+    assert tail == """
+TensorFlow-only targets:
+  //vision/models:ops (migrated): uses tf.raw_ops (KM050)
+
+Manual fixes left:
+  vision/models/resnet.py:3: [KM123] tf.py_function has no Keras 3 equivalent
+      fix: rewrite with keras.ops
+  nlp/bert.py:12: [KM031] Lambda without output_shape
+      fix: pass output_shape=
+
+Mixed Keras 2 / Keras 3 dependencies:
+  warning: //nlp:bert -> //vision/data:augment: Keras 2 target //nlp:bert depends on migrated //vision/data:augment
+      fix: bazel run //tools:migrate -- //nlp:bert"""
+
+
+def test_json_is_the_status_as_collected():
+    code, out, err, _ = run(["--format", "json", "//..."])
+    assert code == 0 and err == ""
+    assert json.loads(out) == sample_status()
+    assert list(json.loads(out)) == ["tool", "patterns", "totals", "owners", "packages", "mixed"]
+
+
+def test_empty_repo():
+    code, out, _, _ = run(["//empty/..."], status=empty_status())
+    assert code == 0
+    assert out.splitlines() == [
+        "Keras 3 migration of //empty/...: 100.0% migrated (0 migrated, 0 pending, 0 failed of 0 Keras targets; "
+        "0 TensorFlow-only, 0 opted out, 0 without Keras; 0 manual fixes left)",
+        "No Keras targets in these patterns.",
+    ]
+    code, out, _, _ = run(["--format", "json", "--html", "page.html", "//empty/..."], status=empty_status())
+    assert code == 0 and json.loads(out) == empty_status()
+    assert "No owners" in open("page.html", encoding="utf-8").read()
+
+
+def test_hostile_strings_in_text_cannot_fake_lines_or_colour_the_terminal():
+    evil = "x\x1b[31m\nFAKE: line\r"
+    code, out, _, _ = run(["//..."], status=hostile_status(evil))
+    assert code == 0
+    assert "\x1b" not in out and "\r" not in out
+    assert not any(line.startswith("FAKE") for line in out.splitlines())
+    assert "x\\x1b[31m\\nFAKE: line\\r" in out
+    code, out, _, _ = run(["//..."], status=hostile_status(HOSTILE))
+    assert HOSTILE in out  # text output is plain text: shown as is
+    code, out, _, _ = run(["--format", "json", "//..."], status=hostile_status(evil))
+    assert json.loads(out) == hostile_status(evil)
+
+
+def test_html_writes_the_page_and_the_history_at_the_workspace_root(workspace):
+    code, out, err, _ = run(["--html", "dash.html", "//..."])
+    assert code == 0
+    history_path = workspace / "keras_migrate_history.json"
+    assert f"wrote dash.html (history: {history_path})" in err
+    history = json.loads(history_path.read_text())
+    assert [e["date"] for e in history["entries"]] == ["2026-12-03"]
+    page = (workspace / "dash.html").read_text(encoding="utf-8")
+    assert "as of 2026-12-03" in page and "42.9%" in page
+    first = (history_path.read_bytes(), page)
+    assert run(["--html", "dash.html", "//..."])[0] == 0  # rerun the same day: same files
+    assert (history_path.read_bytes(), (workspace / "dash.html").read_text(encoding="utf-8")) == first
+    os.environ["SOURCE_DATE_EPOCH"] = DEC_4
+    assert run(["--html", "dash.html", "//..."])[0] == 0
+    assert [e["date"] for e in json.loads(history_path.read_text())["entries"]] == ["2026-12-03", "2026-12-04"]
+
+
+def test_history_flag_and_existing_history(workspace):
+    (workspace / "sub").mkdir()
+    (workspace / "sub" / "h.json").write_text(json.dumps(sample_history()))
+    os.environ["SOURCE_DATE_EPOCH"] = DEC_4
+    code, _, _, _ = run(["--html", "sub/d.html", "--history", "sub/h.json", "//..."])
+    assert code == 0
+    assert not (workspace / "keras_migrate_history.json").exists()
+    dates = [e["date"] for e in json.loads((workspace / "sub" / "h.json").read_text())["entries"]]
+    assert dates == ["2026-11-01", "2026-11-15", "2026-12-03", "2026-12-04"]
+    assert "2026-11-15" in (workspace / "sub" / "d.html").read_text(encoding="utf-8")
+
+
+def test_without_html_nothing_is_written(workspace):
+    assert run(["--history", "h.json", "//..."])[0] == 0
+    assert sorted(os.listdir(workspace)) == []
+
+
+def test_malformed_history_is_an_error_naming_the_file(workspace):
+    (workspace / "keras_migrate_history.json").write_text("{oops")
+    code, out, err, _ = run(["--html", "dash.html", "//..."])
+    assert code == 2
+    assert str(workspace / "keras_migrate_history.json") in err and "invalid JSON" in err
+    assert not (workspace / "dash.html").exists()
+
+
+@pytest.mark.parametrize("argv, why", [
+    (["--html", "missing/dash.html", "//..."], "--html missing/dash.html: directory"),
+    (["--html", ".", "//..."], "--html .: is a directory"),
+    (["--html", "d.html", "--history", "nowhere/h.json", "//..."], "--history nowhere/h.json: directory"),
+])
+def test_unwritable_outputs_fail_before_collecting(argv, why):
+    code, out, err, seen = run(argv)
+    assert code == 2 and why in err and seen == [] and out == ""
+
+
+def test_collect_errors_exit_2():
+    def broken(patterns):
+        raise RuntimeError("bazel query failed: no such package 'nope'")
+
+    code, out, err, _ = run(["//nope/..."], collect=broken)
+    assert (code, out) == (2, "")
+    assert "bazel query failed: no such package 'nope'" in err
+
+
+def test_usage_errors_exit_2():
+    with pytest.raises(SystemExit) as info:
+        run([])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        run(["--format", "yaml", "//..."])
+    assert info.value.code == 2
+
+
+def test_negative_patterns_are_patterns():
+    _, _, _, seen = run(["//...", "-//legacy/..."])
+    assert seen == [["//...", "-//legacy/..."]]
+
+
+def test_cli_dispatches_status(monkeypatch, capsys):
+    monkeypatch.setattr(_status, "collect_status", lambda patterns: empty_status())
+    assert cli.main(["status", "--format", "json", "//..."]) == 0
+    assert json.loads(capsys.readouterr().out) == empty_status()
+
+
+def test_today_and_workspace_root(tmp_path, monkeypatch):
+    assert str(_status.today()) == "2026-12-03"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert _status.today().year >= 2026
+    monkeypatch.delenv("BUILD_WORKSPACE_DIRECTORY")
+    (tmp_path / "ws" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "ws" / "WORKSPACE").write_text("")
+    assert _status.workspace_root(str(tmp_path / "ws" / "a" / "b")) == str(tmp_path / "ws")
