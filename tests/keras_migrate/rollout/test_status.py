@@ -135,8 +135,8 @@ def test_without_html_nothing_is_written(workspace):
 
 def test_malformed_history_is_an_error_naming_the_file(workspace):
     (workspace / "keras_migrate_history.json").write_text("{oops")
-    code, out, err, _ = run(["--html", "dash.html", "//..."])
-    assert code == 2
+    code, out, err, seen = run(["--html", "dash.html", "//..."])
+    assert code == 2 and seen == []  # found before the (long) collection
     assert str(workspace / "keras_migrate_history.json") in err and "invalid JSON" in err
     assert not (workspace / "dash.html").exists()
 
@@ -188,3 +188,75 @@ def test_today_and_workspace_root(tmp_path, monkeypatch):
     (tmp_path / "ws" / "a" / "b").mkdir(parents=True)
     (tmp_path / "ws" / "WORKSPACE").write_text("")
     assert _status.workspace_root(str(tmp_path / "ws" / "a" / "b")) == str(tmp_path / "ws")
+
+
+# --- the status JSON from target states (rollout/_state.py) and owners ---------------------
+
+def _states():
+    from keras_migrate.rollout._state import ManualFix, MixedDependency, TargetState
+
+    fix = ManualFix("vision/models/resnet.py", 3, 4, "KM123", "tf.py_function has no Keras 3 equivalent",
+                    "rewrite with keras.ops")
+    all3 = ("jax", "tensorflow", "torch")
+    states = [
+        TargetState("//vision/models:resnet", "vision/models", "py_library", "pending", all3, (), (fix,)),
+        TargetState("//vision/models:ops", "vision/models", "py_library", "migrated", ("tensorflow",),
+                    ("uses tf.raw_ops (KM050)",)),
+        TargetState("//vision/data:augment", "vision/data", "py_library", "migrated", all3),
+        TargetState("//nlp:legacy", "nlp", "py_library", "opted_out"),
+        TargetState("//nlp:broken", "nlp", "py_library", "failed"),
+        TargetState("//nlp:plain", "nlp", "py_library", "not_keras"),
+        TargetState("//tools:gen", "tools", "py_binary", "not_keras"),
+    ]
+    mixed = [MixedDependency("warning", "//vision/models:resnet", "//vision/data:augment", "message", "fix")]
+    return states, mixed
+
+
+def _owners(tmp_path):
+    from keras_migrate.rollout._owners import Owners
+
+    (tmp_path / "vision").mkdir(exist_ok=True)  # the workspace fixture's directory
+    (tmp_path / "vision" / "OWNERS").write_text("@team-a\n@team-c\n")
+    (tmp_path / "CODEOWNERS").write_text("/nlp/ @team-b\n")
+    return Owners(str(tmp_path))
+
+
+def test_status_json_shape_and_grouping(tmp_path):
+    states, mixed = _states()
+    status = _status.status_json(["//..."], reversed(states), mixed, _owners(tmp_path))
+    assert list(status) == ["tool", "patterns", "totals", "owners", "packages", "mixed"]
+    count_keys = ["keras_targets", "migrated", "pending", "tensorflow_only", "opted_out", "failed", "not_keras",
+                  "manual_fixes", "percent"]
+    assert status["totals"] == dict(zip(count_keys, [4, 2, 1, 1, 1, 1, 2, 1, 50.0]))
+    assert [o["owner"] for o in status["owners"]] == ["(no owner)", "@team-a", "@team-b"]
+    team_a = status["owners"][1]
+    assert sorted(team_a) == sorted(["owner"] + count_keys)
+    assert (team_a["migrated"], team_a["pending"], team_a["percent"]) == (2, 1, 66.7)
+    assert [p["package"] for p in status["packages"]] == ["nlp", "tools", "vision/data", "vision/models"]
+    models = status["packages"][3]
+    assert models["owners"] == ["@team-a", "@team-c"] and status["packages"][1]["owners"] == []
+    assert list(models) == ["package", "owners"] + count_keys + ["targets"]
+    assert models["targets"][1] == {
+        "label": "//vision/models:resnet", "state": "pending", "backends": ["jax", "tensorflow", "torch"],
+        "tensorflow_only": [], "manual_fixes": [{"path": "vision/models/resnet.py", "line": 3, "rule_id": "KM123",
+                                                "message": "tf.py_function has no Keras 3 equivalent",
+                                                "fix": "rewrite with keras.ops"}]}
+    assert status["mixed"] == [{"severity": "warning", "from": "//vision/models:resnet",
+                                "to": "//vision/data:augment", "message": "message", "fix": "fix"}]
+    json.dumps(status)  # plain JSON
+    # what the command prints and draws from it
+    code, out, _, _ = run(["--html", "d.html", "//..."], status=status)
+    assert code == 0 and "//vision/models:ops (migrated): uses tf.raw_ops (KM050)" in out
+    assert "50.0%" in (tmp_path / "d.html").read_text(encoding="utf-8")
+
+
+def test_status_json_of_an_empty_repo(tmp_path):
+    status = _status.status_json(["//..."], [], [], _owners(tmp_path))
+    assert status["totals"]["percent"] == 100.0 and status["totals"]["keras_targets"] == 0
+    assert (status["owners"], status["packages"], status["mixed"]) == ([], [], [])
+    assert run(["//..."], status=status)[1].endswith("No Keras targets in these patterns.\n")
+
+
+def test_paths_are_refused():
+    code, out, err, seen = run(["vision/models"])
+    assert code == 2 and "give Bazel target patterns" in err and seen == []

@@ -15,11 +15,15 @@ import json
 import os
 import sys
 import unicodedata
-from typing import Callable, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Mapping, Optional, Sequence
 
-from keras_migrate.rollout._dashboard import HistoryError, append_history, percent, render
+from keras_migrate.rollout._dashboard import HistoryError, append_history, load_history, percent, render
 
-__all__ = ["DEFAULT_HISTORY", "build_parser", "main", "render_text", "today"]
+if TYPE_CHECKING:
+    from keras_migrate.rollout import _state
+    from keras_migrate.rollout._owners import Owners
+
+__all__ = ["DEFAULT_HISTORY", "build_parser", "collect_status", "main", "render_text", "status_json", "today"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -70,10 +74,48 @@ def workspace_root(start: Optional[str] = None) -> str:
 
 
 def collect_status(patterns: Sequence[str]) -> dict:
-    """The status JSON of the targets `patterns` name (rollout/_state.py does the work)."""
+    """The status JSON of the targets `patterns` name: one driver run (query, the cached
+    migration aspect, the planned writes), nothing written. Raises DriverError."""
+    from keras_migrate.bazel import _driver as driver
     from keras_migrate.rollout import _state
+    from keras_migrate.rollout._owners import Owners
 
-    return _state.status_json(list(patterns))
+    options = driver.DriverOptions(workspace_root(), tuple(patterns), check=True)
+    rollout = _state.collect(options)
+    return status_json(patterns, rollout.targets.values(), rollout.mixed, Owners(options.workspace))
+
+
+def status_json(patterns: Sequence[str], states: Iterable["_state.TargetState"],
+                mixed: Iterable["_state.MixedDependency"], owners: "Owners") -> dict:
+    """The status JSON (README "Status and dashboard"): totals, per owner (a package counts
+    for its primary owner, the first of the nearest), per package with its targets, mixed deps."""
+    from keras_migrate.rollout._state import counts
+
+    states = sorted(states, key=lambda s: s.label)
+    by_package: Dict[str, list] = {}
+    for s in states:
+        by_package.setdefault(s.package, []).append(s)
+    by_owner: Dict[str, list] = {}
+    for package, members in by_package.items():
+        by_owner.setdefault(owners.primary(package), []).extend(members)
+    return {
+        "tool": "keras_migrate",
+        "patterns": list(patterns),
+        "totals": counts(states),
+        "owners": [dict(owner=owner, **counts(by_owner[owner])) for owner in sorted(by_owner)],
+        "packages": [
+            dict(package=package, owners=list(owners.owners_of(package)), **counts(members),
+                 targets=[_target_json(s) for s in members])
+            for package, members in sorted(by_package.items())
+        ],
+        "mixed": [m.as_json() for m in mixed],
+    }
+
+
+def _target_json(state: "_state.TargetState") -> dict:
+    return {"label": state.label, "state": state.state, "backends": list(state.backends),
+            "tensorflow_only": list(state.tensorflow_only),
+            "manual_fixes": [f.as_json() for f in state.manual_fixes]}
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -186,16 +228,26 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
     negative = [a for a in argv if a.startswith("-//")]
     args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
     args.patterns.extend(negative)
+    paths = [p for p in args.patterns if not p.startswith(("//", "@", ":", "-"))]
+    if paths:
+        print(f"keras-migrate status: error: give Bazel target patterns (//pkg/...), not paths: {' '.join(paths)}",
+              file=stderr)
+        return EXIT_ERROR
     history_path = args.history or os.path.join(workspace_root(), DEFAULT_HISTORY)
     if args.html:
         problem = _unwritable(args.html, "--html") or (args.history and _unwritable(args.history, "--history"))
         if problem:
-            print(f"keras-migrate status: {problem}", file=stderr)
+            print(f"keras-migrate status: error: {problem}", file=stderr)
+            return EXIT_ERROR
+        try:
+            load_history(history_path)  # a broken history fails now, not after the build
+        except HistoryError as e:
+            print(f"keras-migrate status: error: {e}", file=stderr)
             return EXIT_ERROR
     try:
         status = collect(args.patterns)
-    except (OSError, RuntimeError, ValueError) as e:
-        print(f"keras-migrate status: {e}", file=stderr)
+    except (OSError, RuntimeError, ValueError, _driver_error()) as e:
+        print(f"keras-migrate status: error: {e}", file=stderr)
         return EXIT_ERROR
     if args.format == "json":
         stdout.write(json.dumps(status, indent=2) + "\n")
@@ -205,10 +257,16 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
         try:
             write_dashboard(status, args.html, history_path, today())
         except (HistoryError, OSError) as e:
-            print(f"keras-migrate status: {e}", file=stderr)
+            print(f"keras-migrate status: error: {e}", file=stderr)
             return EXIT_ERROR
         print(f"keras-migrate status: wrote {args.html} (history: {history_path})", file=stderr)
     return EXIT_OK
+
+
+def _driver_error() -> type:
+    from keras_migrate.bazel._driver import DriverError
+
+    return DriverError
 
 
 def write_dashboard(status: Mapping, html_path: str, history_path: str, day: datetime.date) -> dict:
