@@ -162,3 +162,14 @@ def test_append_history_rejects_a_bad_date(tmp_path):
     with pytest.raises(ValueError, match="not a date"):
         append_history(str(tmp_path / "h.json"), sample_status(), "12/03/2026")
     assert not (tmp_path / "h.json").exists()
+
+
+def test_target_kept_on_tensorflow_by_a_dependency():
+    status = sample_status()
+    status["packages"][0]["targets"].append(
+        {"label": "//vision/models:ops_test", "state": "pending", "backends": ["tensorflow"],
+         "tensorflow_only": [], "manual_fixes": []})
+    page = render(sample_history(), status)
+    row = page[page.index("//vision/models:ops_test"):]
+    row = row[:row.index("</tr>")]
+    assert "no reason of its own (a dependency is TensorFlow-only)" in row

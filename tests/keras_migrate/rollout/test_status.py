@@ -260,3 +260,13 @@ def test_status_json_of_an_empty_repo(tmp_path):
 def test_paths_are_refused():
     code, out, err, seen = run(["vision/models"])
     assert code == 2 and "give Bazel target patterns" in err and seen == []
+
+
+def test_a_target_kept_on_tensorflow_by_a_dependency_is_listed():
+    status = sample_status()
+    status["packages"][0]["targets"].append(
+        {"label": "//vision/models:ops_test", "state": "pending", "backends": ["tensorflow"],
+         "tensorflow_only": [], "manual_fixes": []})
+    out = run(["//..."], status=status)[1]
+    assert ("  //vision/models:ops_test (pending): no reason of its own (a dependency is TensorFlow-only)"
+            in out.splitlines())

@@ -403,6 +403,9 @@ def _targets_section(packages: Sequence[Mapping]) -> str:
         rows = []
         for t in targets:
             reasons = "".join(f"<li>{_e(r)}</li>" for r in t.get("tensorflow_only", ()) or ())
+            backends = list(t.get("backends", ()) or ())
+            if not reasons and t.get("state") in ("migrated", "pending") and backends and "jax" not in backends:
+                reasons = '<li class="none">no reason of its own (a dependency is TensorFlow-only)</li>'
             fixes = "".join(
                 f'<li><code>{_e(f.get("path", ""))}:{_e(f.get("line", ""))}</code>: [{_e(f.get("rule_id", ""))}] '
                 f'{_e(f.get("message", ""))}'
@@ -412,7 +415,7 @@ def _targets_section(packages: Sequence[Mapping]) -> str:
             rows.append(
                 f'<tr><td><code>{_e(t.get("label", ""))}</code></td>'
                 f'<td class="state-{_anchor(state)}">{_e(state.replace("_", " "))}</td>'
-                f'<td>{_e(", ".join(str(b) for b in t.get("backends", ()) or ()))}</td>'
+                f'<td>{_e(", ".join(str(b) for b in backends))}</td>'
                 f'<td>{"<ul>" + reasons + "</ul>" if reasons else ""}</td>'
                 f'<td>{"<ul>" + fixes + "</ul>" if fixes else ""}</td></tr>')
         table = ("<table><thead><tr><th>target</th><th>state</th><th>backends</th><th>TensorFlow-only because</th>"

@@ -147,12 +147,13 @@ def render_text(status: Mapping) -> str:
         rows = [[_clean(o.get("owner", "")), *_cells(o)] for o in owners]
         lines += ["", *_table(["owner", *(h for _, h in _COLUMNS)], rows)]
     targets = [t for p in packages for t in p.get("targets", ()) or ()]
-    tf_only = [t for t in targets if t.get("tensorflow_only")]
+    tf_only = [t for t in targets if t.get("tensorflow_only") or _kept_on_tensorflow(t)]
     if tf_only:
         lines += ["", "TensorFlow-only targets:"]
         for t in tf_only:
-            lines.append(f"  {_clean(t.get('label', ''))} ({_clean(t.get('state', ''))}): "
-                         + "; ".join(_clean(r) for r in t["tensorflow_only"]))
+            reasons = "; ".join(_clean(r) for r in t.get("tensorflow_only") or ()) or (
+                "no reason of its own (a dependency is TensorFlow-only)")
+            lines.append(f"  {_clean(t.get('label', ''))} ({_clean(t.get('state', ''))}): {reasons}")
     fixes = [f for t in targets for f in t.get("manual_fixes", ()) or ()]
     if fixes:
         lines += ["", "Manual fixes left:"]
@@ -174,6 +175,12 @@ def render_text(status: Mapping) -> str:
 
 def _cells(counts: Mapping) -> List[str]:
     return [f"{percent(counts):.1f}" if key == "percent" else str(_n(counts, key)) for key, _ in _COLUMNS]
+
+
+def _kept_on_tensorflow(target: Mapping) -> bool:
+    """A Keras target whose backends are TensorFlow alone (what `tensorflow_only` counts)."""
+    backends = list(target.get("backends") or ())
+    return target.get("state") in ("migrated", "pending") and bool(backends) and "jax" not in backends
 
 
 def _backends(package: Mapping) -> str:
