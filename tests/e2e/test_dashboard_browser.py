@@ -1,11 +1,12 @@
 """The rollout dashboard in a real browser: Debian's chromium, headless, renders the page that
-`status --html` writes (here from a sample status and history) to a screenshot and a DOM.
+`status --html` writes (from a hand-written status and history) to a screenshot and a DOM.
 
 tools/bootstrap.sh installs chromium (tools/test.sh runs it first); the test skips only when no
 chromium can be found (CHROMIUM=/path/to/chrome overrides the search).
 """
 
 import io
+import json
 import os
 import re
 import shutil
@@ -18,7 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "keras_migrate", "rollout"))
 
 from dashboard_samples import HOSTILE, hostile_status, sample_history, sample_status  # noqa: E402
-from keras_migrate.rollout._dashboard import append_history, render  # noqa: E402
+from keras_migrate.rollout import _status  # noqa: E402
+from keras_migrate.rollout._dashboard import render  # noqa: E402
 
 WIDTH, HEIGHT = 1200, 1600
 MIGRATED_RGB, PENDING_RGB, FAILED_RGB = (0x2E, 0x7D, 0x32), (0xF0, 0xA5, 0x00), (0xC6, 0x28, 0x28)
@@ -42,7 +44,8 @@ pytestmark = pytest.mark.skipif(
 
 def _browser(tmp_path, *args):
     # A profile of its own: no state shared with another run (or a user's browser).
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+    # --disable-dev-shm-usage: containers often have a tiny /dev/shm.
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={WIDTH},{HEIGHT}", *args]
     proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180,
                           env=dict(os.environ, HOME=str(tmp_path)))
@@ -50,17 +53,21 @@ def _browser(tmp_path, *args):
     return proc.stdout.decode("utf-8")
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    """The page as `status --html` makes it: today's entry appended to a history, then rendered."""
-    tmp = tmp_path_factory.mktemp("dashboard")
-    history_path = tmp / "keras_migrate_history.json"
-    history_path.write_text(__import__("json").dumps({"entries": sample_history()["entries"][:2]}))
-    status = sample_status()
-    history = append_history(str(history_path), status, "2026-12-03")
-    path = tmp / "dashboard.html"
-    path.write_text(render(history, status), encoding="utf-8")
-    return tmp, path
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    """The page as `status --html` writes it (the state hand-written): today's entry
+    appended to a history of two earlier ones, then the page."""
+    history_path = tmp_path / "keras_migrate_history.json"
+    history_path.write_text(json.dumps({"entries": sample_history()["entries"][:2]}))
+    path = tmp_path / "dashboard.html"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796256000")  # 2026-12-03
+    out, err = io.StringIO(), io.StringIO()
+    code = _status.main(["--html", str(path), "--history", str(history_path), "//..."],
+                        collect=lambda patterns: sample_status(), stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    assert [e["date"] for e in json.loads(history_path.read_text())["entries"]] == [
+        "2026-11-01", "2026-11-15", "2026-12-03"]
+    return tmp_path, path
 
 
 def test_screenshot_is_a_rendered_page(page):

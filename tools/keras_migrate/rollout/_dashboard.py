@@ -257,7 +257,8 @@ def _owners_section(owners: Sequence[Mapping]) -> str:
                    f"{_count(row, 'failed')} failed")
         rows.append(
             f'<g class="owner-bar">'
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_e(_clip(name, 30))}<title>{_e(name)}</title></text>'
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{_e(_clip(name, 30))}'
+            f"<title>{_e(name)}</title></text>"
             f'{_bar_rects(row, label_w, y + 2, bar_w, row_h - 8)}'
             f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{percent(row):.1f}% ({_e(summary)})</text>'
             f"</g>"
