@@ -270,3 +270,40 @@ def test_a_target_kept_on_tensorflow_by_a_dependency_is_listed():
     out = run(["//..."], status=status)[1]
     assert ("  //vision/models:ops_test (pending): no reason of its own (a dependency is TensorFlow-only)"
             in out.splitlines())
+
+
+def test_packages_that_could_not_be_loaded_print_the_rest_and_exit_2(workspace):
+    def partial(patterns):
+        raise _status.PartialStatus(sample_status(), ["ERROR: /ws/broken/BUILD:1:1: syntax error"])
+
+    code, out, err, _ = run(["--html", "d.html", "//..."], collect=partial)
+    assert code == 2
+    assert out.startswith("Keras 3 migration of //...: 42.9% migrated")
+    assert "1 package(s) could not be loaded" in err
+    assert not (workspace / "d.html").exists() and not (workspace / "keras_migrate_history.json").exists()
+
+
+def test_collect_status_runs_the_driver_read_only_at_the_workspace_root(workspace, monkeypatch):
+    from types import SimpleNamespace
+
+    from keras_migrate.rollout import _state
+
+    _owners(workspace)
+    states, mixed = _states()
+    seen = []
+    errors = []
+
+    def fake_collect(options):
+        seen.append(options)
+        return SimpleNamespace(targets={s.label: s for s in states}, mixed=mixed,
+                               selection=SimpleNamespace(query_errors=list(errors)))
+
+    monkeypatch.setattr(_state, "collect", fake_collect)
+    status = _status.collect_status(["//...", "-//nlp/..."])
+    (options,) = seen
+    assert (options.workspace, options.patterns, options.write) == (str(workspace), ("//...", "-//nlp/..."), False)
+    assert status == _status.status_json(["//...", "-//nlp/..."], states, mixed, _owners(workspace))
+    errors.append("ERROR: broken")
+    with pytest.raises(_status.PartialStatus) as info:
+        _status.collect_status(["//..."])
+    assert info.value.status["totals"]["keras_targets"] == 4

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from keras_migrate.rollout import _state
     from keras_migrate.rollout._owners import Owners
 
-__all__ = ["DEFAULT_HISTORY", "build_parser", "collect_status", "main", "render_text", "status_json", "today"]
+__all__ = ["DEFAULT_HISTORY", "PartialStatus", "build_parser", "collect_status", "main", "render_text", "status_json", "today"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -82,7 +82,20 @@ def collect_status(patterns: Sequence[str]) -> dict:
 
     options = driver.DriverOptions(workspace_root(), tuple(patterns), check=True)
     rollout = _state.collect(options)
-    return status_json(patterns, rollout.targets.values(), rollout.mixed, Owners(options.workspace))
+    status = status_json(patterns, rollout.targets.values(), rollout.mixed, Owners(options.workspace))
+    if rollout.selection.query_errors:
+        raise PartialStatus(status, rollout.selection.query_errors)
+    return status
+
+
+class PartialStatus(Exception):
+    """Some packages could not be loaded (a broken BUILD file): `status` leaves them out.
+    The report is still printed, but it is not recorded in the history."""
+
+    def __init__(self, status: dict, errors: Sequence[str]) -> None:
+        super().__init__(f"{len(errors)} package(s) could not be loaded (see the warnings above); "
+                         "the status leaves them out and was not recorded in the history")
+        self.status, self.errors = status, list(errors)
 
 
 def status_json(patterns: Sequence[str], states: Iterable["_state.TargetState"],
@@ -251,8 +264,11 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
         except HistoryError as e:
             print(f"keras-migrate status: error: {e}", file=stderr)
             return EXIT_ERROR
+    partial = None
     try:
         status = collect(args.patterns)
+    except PartialStatus as e:
+        status, partial = e.status, e
     except (OSError, RuntimeError, ValueError, _driver_error()) as e:
         print(f"keras-migrate status: error: {e}", file=stderr)
         return EXIT_ERROR
@@ -260,6 +276,9 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
         stdout.write(json.dumps(status, indent=2) + "\n")
     else:
         stdout.write(render_text(status))
+    if partial is not None:
+        print(f"keras-migrate status: error: {partial}", file=stderr)
+        return EXIT_ERROR
     if args.html:
         try:
             write_dashboard(status, args.html, history_path, today())
