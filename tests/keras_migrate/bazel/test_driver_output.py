@@ -49,3 +49,20 @@ def test_diagnostics_of_migrated_code_are_counted_not_reprinted(capsys):
     assert summary["diagnostics_not_reprinted"] == 2 and by_rule["KM207"] == 3
     _print_diagnostics(targets, reports, verbose=True)
     assert capsys.readouterr().err.count("[KM207]") == 3
+
+
+def test_variants_of_one_backend_test_call_are_migrated_once():
+    from keras_migrate.bazel._driver import one_per_test_call
+
+    def variant(backend, call="model_test", package="p"):
+        return Target(f"//{package}:{call}_{backend}", "py_test", f"{package}/BUILD", [f"keras_backend={backend}"],
+                      [f"//{package}:model"], "keras_backend_test", call)
+
+    lib = Target("//p:model", "py_library", "p/BUILD", [], [], "py_library")
+    plain = Target("//p:plain_test", "py_test", "p/BUILD", [], [], "py_test", "plain_test")
+    targets = [variant("torch"), lib, variant("jax"), variant("tensorflow"), plain, variant("jax", "other"),
+               variant("torch", package="q")]
+    kept, shared = one_per_test_call(targets)
+    assert [t.label for t in kept] == ["//p:model", "//p:model_test_jax", "//p:other_jax", "//p:plain_test",
+                                       "//q:model_test_torch"]
+    assert shared == {"//p:model_test_tensorflow": "//p:model_test_jax", "//p:model_test_torch": "//p:model_test_jax"}

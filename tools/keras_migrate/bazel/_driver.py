@@ -58,6 +58,8 @@ class Target:
     # What the BUILD file calls: the rule itself, or the macro that made the target
     # (keras_backend_test for already-converted tests).
     declared_as: str
+    # The `name` of that macro call (its variants share it, and their sources).
+    generator_name: str = ""
 
     @property
     def package(self) -> str:
@@ -212,7 +214,7 @@ def _query_targets(workspace: str, expr: str) -> Tuple[Dict[str, Target], List[s
         label = rule.get("name")
         if not label.startswith("//"):
             continue  # external repositories are never migrated
-        tags, deps, generator = [], [], None
+        tags, deps, generator, generator_name = [], [], None, ""
         for child in rule:
             name = child.get("name")
             if name == "tags":
@@ -221,8 +223,11 @@ def _query_targets(workspace: str, expr: str) -> Tuple[Dict[str, Target], List[s
                 deps = [l.get("value") for l in child.iter("label")]
             elif name == "generator_function":
                 generator = child.get("value") or None
+            elif name == "generator_name":
+                generator_name = child.get("value") or ""
         build_file = rule.get("location").rsplit(":", 2)[0]
-        targets[label] = Target(label, rule.get("class"), build_file, tags, deps, generator or rule.get("class"))
+        targets[label] = Target(label, rule.get("class"), build_file, tags, deps, generator or rule.get("class"),
+                                generator_name)
     return targets, _errors(err)
 
 
@@ -609,6 +614,15 @@ class Migration:
     bazel_bin: str
     reports: Dict[str, dict]
     missing: List[str]  # candidates without a report (their action failed)
+    # Per-backend test variants migrated through a sibling: {variant: sibling} (one_per_test_call).
+    shared_with: Dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def sources_of(self, graph: Dict[str, Target], mode: str):
+        """target -> the directory of its migrated sources (a variant's are its sibling's)."""
+        def outputs_for(target: Target) -> str:
+            owner = graph.get(self.shared_with.get(target.label, ""), target)
+            return _output(self.bazel_bin, owner, mode, "srcs")
+        return outputs_for
 
 
 @dataclasses.dataclass
@@ -630,7 +644,7 @@ def _run(options: DriverOptions) -> int:
     summary, diagnostics_by_rule = _print_diagnostics(selection.candidates, migration.reports, options.verbose)
     summary["failed"] += len(migration.missing)
     plan = plan_writes(options.workspace, selection.candidates, selection.graph, migration.reports,
-                       selection.labels, lambda t: _output(migration.bazel_bin, t, options.mode, "srcs"))
+                       selection.labels, migration.sources_of(selection.graph, options.mode))
     try:
         outcome = _apply(options, plan)
     except KeyboardInterrupt:
@@ -662,8 +676,26 @@ def _select(options: DriverOptions) -> Selection:
     return Selection(labels, graph, candidates, skipped, query_errors)
 
 
+def one_per_test_call(candidates: List[Target]) -> Tuple[List[Target], Dict[str, str]]:
+    """The per-backend variants of one keras_backend_test call share their sources and
+    deps: migrate them once. Returns (targets to build the aspect over, {variant: the
+    variant whose report it shares})."""
+    kept: List[Target] = []
+    first: Dict[Tuple[str, str], str] = {}
+    siblings: Dict[str, str] = {}
+    for target in sorted(candidates, key=lambda t: t.label):
+        if target.declared_as == "keras_backend_test" and target.generator_name:
+            key = (target.package, target.generator_name)
+            if key in first:
+                siblings[target.label] = first[key]
+                continue
+            first[key] = target.label
+        kept.append(target)
+    return kept, siblings
+
+
 def _migrate(options: DriverOptions, selection: Selection) -> Migration:
-    candidates = selection.candidates
+    candidates, siblings = one_per_test_call(selection.candidates)
     print(f"keras-migrate: building the migration aspect over {len(candidates)} targets...", file=sys.stderr)
     build_args = ["build", "--keep_going", f"--aspects={selection.labels['aspect']}%{options.aspect}",
                   "--output_groups=" + ",".join(OUTPUT_GROUPS), *[t.label for t in candidates]]
@@ -673,10 +705,14 @@ def _migrate(options: DriverOptions, selection: Selection) -> Migration:
         build_err = _bazel(options.workspace, *build_args, partial_ok=True)[1]
     bazel_bin = _bazel(options.workspace, "info", "bazel-bin")[0].strip()
     reports = _load_reports(bazel_bin, selection.graph, candidates, options.mode)
-    missing = [t.label for t in candidates if t.label not in reports]
+    for label, primary in siblings.items():
+        reports.pop(label, None)  # never an older build's report
+        if primary in reports:
+            reports[label] = dict(reports[primary], label=label)
+    missing = [t.label for t in selection.candidates if t.label not in reports]
     for line in _errors(build_err) if missing else ():
         print(f"keras-migrate: warning: {line[len('ERROR: '):]}", file=sys.stderr)
-    return Migration(bazel_bin, reports, missing)
+    return Migration(bazel_bin, reports, missing, siblings)
 
 
 def _apply(options: DriverOptions, plan: Plan) -> Outcome:
