@@ -307,3 +307,9 @@ def test_collect_status_runs_the_driver_read_only_at_the_workspace_root(workspac
     with pytest.raises(_status.PartialStatus) as info:
         _status.collect_status(["//..."])
     assert info.value.status["totals"]["keras_targets"] == 4
+
+
+def test_a_bad_source_date_epoch_is_an_error(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    code, out, err, seen = run(["--html", "d.html", "//..."])
+    assert code == 2 and seen == [] and "SOURCE_DATE_EPOCH='tomorrow' is not a time" in err

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from keras_migrate.rollout import _state
     from keras_migrate.rollout._owners import Owners
 
-__all__ = ["DEFAULT_HISTORY", "PartialStatus", "build_parser", "collect_status", "main", "render_text", "status_json", "today"]
+__all__ = ["DEFAULT_HISTORY", "PartialStatus", "build_parser", "collect_status", "main", "render_text",
+           "status_json", "today"]
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -51,7 +52,10 @@ def today() -> datetime.date:
     """Today in UTC; SOURCE_DATE_EPOCH (seconds) overrides it (reproducible runs, tests)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a time in seconds since 1970") from None
     return datetime.datetime.now(tz=datetime.timezone.utc).date()
 
 
@@ -261,7 +265,8 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
             return EXIT_ERROR
         try:
             load_history(history_path)  # a broken history fails now, not after the build
-        except HistoryError as e:
+            day = today()
+        except (HistoryError, ValueError) as e:
             print(f"keras-migrate status: error: {e}", file=stderr)
             return EXIT_ERROR
     partial = None
@@ -281,7 +286,7 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
         return EXIT_ERROR
     if args.html:
         try:
-            write_dashboard(status, args.html, history_path, today())
+            write_dashboard(status, args.html, history_path, day)
         except (HistoryError, OSError) as e:
             print(f"keras-migrate status: error: {e}", file=stderr)
             return EXIT_ERROR
