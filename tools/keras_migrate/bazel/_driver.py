@@ -394,6 +394,8 @@ class Plan:
     diffs: List[str]
     backends: Dict[str, List[str]]
     problems: List[str]  # not tied to a package (a source outside the workspace, ...)
+    # Why a target is kept on TensorFlow: its own reasons and those of what it depends on.
+    tensorflow_reasons: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -478,6 +480,7 @@ def _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir,
         for label in sorted(facts.tensorflow_only):
             tf_reasons.extend(x for x in reports[label]["tensorflow_only"] if x not in tf_reasons)
         plan.backends[target.label] = backends_for(tf_reasons)
+        plan.tensorflow_reasons[target.label] = tf_reasons
         needs_runtime = report is not None and (report["runtime_symbols"] or RUNTIME_MODULE in _imports(report))
         if needs_runtime and target.declared_as in PY_KINDS:
             build_file(target)
