@@ -10,6 +10,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from keras_migrate.bazel._contract import LEGACY_KERAS_ENV
 from keras_migrate.rules._util import keyword_arg
 
 __all__ = ["BuildFile"]
@@ -62,9 +63,8 @@ def repr_star(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-# Pins tf.keras to Keras 2 (tf_keras); meaningless once the code imports Keras 3, and the
-# per-backend tests set KERAS_BACKEND themselves.
-LEGACY_KERAS_ENV = "TF_USE_LEGACY_KERAS"
+# LEGACY_KERAS_ENV pins tf.keras to Keras 2 (tf_keras); meaningless once the code imports
+# Keras 3, and the per-backend tests set KERAS_BACKEND themselves.
 
 
 def _without_env_key(call: cst.Call, key: str) -> cst.Call:
