@@ -190,6 +190,11 @@ class BuildFile:
         body[index] = new_stmt
         self.module = self.module.with_changes(body=body)
 
+    def call_text(self, name: str) -> Optional[str]:
+        """The source of the call that declares `name` (None: no such call)."""
+        _, call = self._find_call(name)
+        return None if call is None else self.module.code_for_node(call)
+
     def rule_kind(self, name: str) -> Optional[str]:
         _, call = self._find_call(name)
         if call is None or not isinstance(call.func, cst.Name):
