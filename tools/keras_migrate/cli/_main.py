@@ -171,6 +171,10 @@ def _main(argv: Optional[List[str]] = None) -> int:
         from keras_migrate.verify._cli import main as verify_main
 
         return verify_main(argv[1:])
+    if argv[:1] == ["prepare"]:
+        from keras_migrate.rollout._prepare import main as prepare_main
+
+        return prepare_main(argv[1:])
     # Negative target patterns (-//pkg/...) would read as options to argparse.
     negative = [a for a in argv if a.startswith("-//")]
     args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
