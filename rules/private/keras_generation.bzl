@@ -21,9 +21,22 @@ Keras2DepsInfo = provider(
     fields = {"labels": "depset of the labels (strings) of keras2-tagged targets"},
 )
 
+def display_label(label):
+    """`label` as users write it: //pkg:name in the main repository (str() gives @@//pkg:name
+    on Bazel 7), @repo//pkg:name elsewhere.
+
+    Args:
+      label: a Label.
+
+    Returns:
+      The string.
+    """
+    repo = "@" + label.workspace_name if label.workspace_name else ""
+    return "%s//%s:%s" % (repo, label.package, label.name)
+
 def _keras2_deps_aspect_impl(target, ctx):
     # Cheap: one depset per target, holding only the (few) keras2-tagged labels; no actions.
-    direct = [str(target.label)] if KERAS2_TAG in getattr(ctx.rule.attr, "tags", []) else []
+    direct = [display_label(target.label)] if KERAS2_TAG in getattr(ctx.rule.attr, "tags", []) else []
     transitive = [
         dep[Keras2DepsInfo].labels
         for dep in getattr(ctx.rule.attr, "deps", [])

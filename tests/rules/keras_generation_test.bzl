@@ -2,14 +2,14 @@
 keras_backend_test makes (subjects in //tests/rules/keras2_subjects)."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts", "unittest")
-load("//rules/private:keras_generation.bzl", "Keras2DepsInfo", "keras2_deps_aspect")
+load("//rules/private:keras_generation.bzl", "Keras2DepsInfo", "display_label", "keras2_deps_aspect")
 
 _PKG = "//tests/rules/keras2_subjects"
 _SUBJECTS = _PKG + ":"
 
 def _collected_impl(ctx):
     env = unittest.begin(ctx)
-    got = {str(t.label): sorted(t[Keras2DepsInfo].labels.to_list()) for t in ctx.attr.subjects}
+    got = {display_label(t.label): sorted(t[Keras2DepsInfo].labels.to_list()) for t in ctx.attr.subjects}
     keras2 = [_SUBJECTS + "keras2_lib"]
     asserts.equals(env, keras2, got[_SUBJECTS + "keras2_lib"], "a tagged target collects itself")
     asserts.equals(env, keras2, got[_SUBJECTS + "through_lib"], "collected through an untagged library")
