@@ -49,8 +49,7 @@ MODEL_TEST = '''import sys
 from lib.model import make
 
 model = make()
-version = type(model).__module__
-print("MODEL CLASS MODULE", version)
+print("MODEL CLASS MODULE", type(model).__module__)
 # Under keras2_test, tf.keras is tf_keras (Keras 2); once migrated, Keras 3.
 sys.exit(0 if model.output_shape == (None, 2) else 1)
 '''
@@ -107,6 +106,10 @@ def test_prepare_then_check_then_migrate(tmp_path):
 def _scenario(ws):
     check = _run(MIGRATE + ["prepare", "--check", "//..."], ws)
     assert check.returncode == 1, check.stdout[-4000:]
+    diff = _run(MIGRATE + ["prepare", "--diff", "//..."], ws)
+    assert diff.returncode == 0 and '+    tags = ["keras2"],' in diff.stdout, diff.stdout[-4000:]
+    assert "//lib:util" not in diff.stdout  # no Keras in it
+    assert open(os.path.join(ws, "lib", "BUILD")).read() == LIB_BUILD  # --diff writes nothing
 
     first = _run(MIGRATE + ["prepare", "//..."], ws)
     assert first.returncode == 0, first.stdout[-4000:]
