@@ -99,8 +99,7 @@ def collect(options: "driver.DriverOptions") -> Rollout:
     selection = driver._select(options)
     migration = driver._migrate(options, selection)
     plan = driver.plan_writes(options.workspace, selection.candidates, selection.graph, migration.reports,
-                              selection.labels,
-                              lambda t: driver._output(migration.bazel_bin, t, options.mode, "srcs"))
+                              selection.labels, migration.sources_of(selection.graph, options.mode))
     targets = states_from(selection, migration.reports, plan)
     return Rollout(options, selection, migration, plan, targets)
 
