@@ -27,7 +27,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from keras_migrate.bazel._build_files import BuildFile
 from keras_migrate.bazel._contract import (
-    KERAS_BACKENDS, OPT_OUT_TAG, OUTPUT_GROUPS, RESTRICTED_BACKENDS, VISITED_KINDS, backends_for, output_name,
+    KERAS2_TAG, KERAS_BACKENDS, OPT_OUT_TAG, OUTPUT_GROUPS, RESTRICTED_BACKENDS, VISITED_KINDS, backends_for, output_name,
 )
 from keras_migrate.engine._diagnostics import display_path
 from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
@@ -40,6 +40,9 @@ PY_KINDS = VISITED_KINDS
 # keras itself).
 KERAS_MODULES = ("keras",)
 RUNTIME_MODULE = "keras_migrate_runtime"
+# What a test of Keras code is declared as before migration (keras2_test: marked by
+# `prepare`); both become a keras_backend_test.
+MIGRATED_TEST_MACROS = ("py_test", "keras2_test")
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -239,6 +242,7 @@ def _own_labels(workspace: str) -> Dict[str, str]:
     return {
         "aspect": f"{prefix}rules:aspects.bzl",
         "macro": f"{prefix}rules:keras_backend_test.bzl",
+        "keras2_macro": f"{prefix}rules:keras2_test.bzl",
         "runtime": f"{prefix}tools:keras_migrate_runtime",
     }
 
@@ -394,6 +398,8 @@ class Plan:
     diffs: List[str]
     backends: Dict[str, List[str]]
     problems: List[str]  # not tied to a package (a source outside the workspace, ...)
+    # Why a target is kept on TensorFlow: its own reasons and those of what it depends on.
+    tensorflow_reasons: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -478,11 +484,17 @@ def _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir,
         for label in sorted(facts.tensorflow_only):
             tf_reasons.extend(x for x in reports[label]["tensorflow_only"] if x not in tf_reasons)
         plan.backends[target.label] = backends_for(tf_reasons)
+        plan.tensorflow_reasons[target.label] = tf_reasons
         needs_runtime = report is not None and (report["runtime_symbols"] or RUNTIME_MODULE in _imports(report))
         if needs_runtime and target.declared_as in PY_KINDS:
             build_file(target)
             _edit_build(plan, target, lambda bf: bf.add_dep(target.name, labels["runtime"]))
-        if target.declared_as == "py_test" and facts.keras_code:
+        if KERAS2_TAG in target.tags and target.declared_as in PY_KINDS and report is not None \
+                and not report["failed"]:
+            # Its code is Keras 3 now (a keras2_test's tag is the macro's: dropped below).
+            build_file(target)
+            _edit_build(plan, target, lambda bf: bf.remove_tag(target.name, KERAS2_TAG))
+        if target.declared_as in MIGRATED_TEST_MACROS and facts.keras_code:
             build_file(target)
             reason = shorten("; ".join(tf_reasons), TAG_REASON_CHARS)
             unsupported = ({b: reason for b in KERAS_BACKENDS if b not in RESTRICTED_BACKENDS}

@@ -170,7 +170,8 @@ def states_from(selection: "driver.Selection", reports: Dict[str, dict], plan: "
         backends = tuple(plan.backends.get(target.label, report["backends"])) if state != NOT_KERAS else ()
         states[target.label] = TargetState(
             state=state, backends=backends,
-            tensorflow_only=tuple(report["tensorflow_only"]) if state != NOT_KERAS else (),
+            tensorflow_only=tuple(plan.tensorflow_reasons.get(target.label, report["tensorflow_only"]))
+            if state != NOT_KERAS else (),
             manual_fixes=_manual_fixes(report), files=files, changed_files=changed, **common)
     return states
 
