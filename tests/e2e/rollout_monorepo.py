@@ -279,6 +279,14 @@ def run_rollout(workspace: str, facts: Dict[str, object]) -> Dict[str, object]:
     results["final_totals"] = status["totals"]
     assert status["totals"]["percent"] == 100.0 and status["totals"]["pending"] == 0, status["totals"]
     _migrate(workspace, "--check", "//...")
+    # The dashboard page and its checked-in history (rendering is checked in a real
+    # browser by tests/e2e/test_dashboard_browser.py).
+    _migrate(workspace, "status", "--html", "dashboard.html", "//...")
+    with open(os.path.join(workspace, "dashboard.html")) as handle:
+        page = handle.read()
+    assert "100.0%" in page and "team4@example.com" in page, page[:2000]
+    with open(os.path.join(workspace, "keras_migrate_history.json")) as handle:
+        assert json.load(handle)["entries"][-1]["totals"]["percent"] == 100.0
     return results
 
 

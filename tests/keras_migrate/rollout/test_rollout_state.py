@@ -108,3 +108,10 @@ def test_a_target_kept_on_tensorflow_by_a_dependency_carries_its_reason(tmp_path
     states = repo.states()
     assert states["//a:app"].backends == ("tensorflow",)
     assert states["//a:app"].tensorflow_only == ("string tensors in model code",)
+
+
+def test_a_per_backend_test_is_a_migrated_keras_target(tmp_path):
+    repo = Repo(tmp_path)
+    repo.add("a", "lib", "py_library", KERAS3, KERAS3, ["keras"])
+    repo.add("a", "lib_test", "keras_backend_test", PLAIN, PLAIN, ["a"], deps=["//a:lib"])
+    assert repo.states()["//a:lib_test"].state == MIGRATED

@@ -157,7 +157,8 @@ def states_from(selection: "driver.Selection", reports: Dict[str, dict], plan: "
             continue
         files = tuple(f["path"] for f in report["files"])
         changed = tuple(f["path"] for f in report["files"] if f["changed"])
-        keras = driver._is_keras_code(report)
+        # A per-backend test is Keras 3 code by declaration, whatever its own file imports.
+        keras = driver._is_keras_code(report) or target.declared_as == "keras_backend_test"
         build_pending = target.name in build_edits.get(target.package, ())
         if report["failed"]:
             state = FAILED
