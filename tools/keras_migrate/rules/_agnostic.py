@@ -11,15 +11,18 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
+from keras_migrate.engine import Region
+from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
 
 __all__ = [
+    "DATA_CALLS",
     "DataContext",
     "data_context",
     "is_keras_class",
@@ -43,22 +46,19 @@ _KERAS_BASES = frozenset({
 
 
 class DataContext:
-    """Which code runs in a tf.data pipeline, and a stack for the CST walk."""
+    """Which code runs in a tf.data pipeline: one per file (`data_context(ctx)`).
 
-    def __init__(self, functions: FrozenSet[str]) -> None:
-        self.functions = functions
-        self._calls: List[int] = []
+    Inside a call to a tf.data method or tf.py_function (the DATA_CALLS region the
+    traversal keeps for every rule declaring it in `regions`), in a method of a
+    keras.utils.Sequence / PyDataset class, or in a function the pipeline calls."""
 
-    def enter_call(self, ctx, node: cst.Call) -> None:
-        if is_data_call(ctx, node):
-            self._calls.append(id(node))
+    def __init__(self, ctx) -> None:
+        self.functions: FrozenSet[str] = frozenset(_data_functions(ctx))
 
-    def leave_call(self, node: cst.Call) -> None:
-        if self._calls and self._calls[-1] == id(node):
-            self._calls.pop()
-
-    def active(self, ctx) -> bool:
-        if self._calls:
+    def active(self, ctx, excluding: Optional[cst.CSTNode] = None) -> bool:
+        """`excluding`: the call being left, which then is not its own context (a
+        tf.data call's own leave_Call may still rewrite it)."""
+        if ctx.in_region(DATA_CALLS, excluding):
             return True
         if ctx.class_stack and any(_is_data_class(ctx, c) for c in ctx.class_stack):
             return True
@@ -85,14 +85,14 @@ def is_data_call(ctx, node: cst.Call) -> bool:
     return isinstance(func, cst.Attribute) and func.attr.value in TF_DATA_METHODS
 
 
+# Calls whose arguments run in a tf.data pipeline (rules asking DataContext.active
+# declare `regions = (DATA_CALLS,)`).
+DATA_CALLS = Region("tf.data call", cst.Call, is_data_call)
+
+
 def data_context(ctx) -> DataContext:
-    """A DataContext for one rule (each rule tracks its own call stack; the set of
-    pipeline functions is computed once per file and shared)."""
-    functions = ctx.notes.get("agnostic.data_functions")
-    if functions is None:
-        functions = frozenset(_data_functions(ctx))
-        ctx.notes["agnostic.data_functions"] = functions
-    return DataContext(functions)
+    """The file's DataContext (the set of pipeline functions is computed once)."""
+    return ctx.facts(DataContext)
 
 
 def _data_functions(ctx) -> Set[str]:
@@ -192,21 +192,20 @@ def is_keras_name(qualified: Optional[str]) -> bool:
 
 def drop_tensorflow_import_if_unused(ctx) -> None:
     """Once per file: `import tensorflow as tf` goes when nothing uses it any more."""
-    if ctx.notes.get("agnostic.tf_import_removal"):
+    facts = ctx.facts(FileFacts)
+    if facts.tf_import_removal_requested:
         return
-    ctx.notes["agnostic.tf_import_removal"] = True
+    facts.tf_import_removal_requested = True
     local = tensorflow_local(ctx)
     if local is not None:
         ctx.remove_import_if_unused("tensorflow", asname=None if local == "tensorflow" else local)
 
 
+@per_file
 def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
     """(function scope, name) of `name = <...>.shape(...)` assignments whose every later
     use indexes the name, unpacks it or passes it to a call (a tuple works there just
     like TF's shape tensor). Computed once per file from the shared ast."""
-    found = ctx.notes.get("agnostic.shape_names")
-    if found is not None:
-        return found
     from keras_migrate.rules._scan import iter_scoped
 
     tree = file_ast(ctx)
@@ -233,6 +232,4 @@ def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
         for scope, name, ok, key in loads:
             if not ok and key not in fine and (scope, name) in assigned:
                 bad.add((scope, name))
-    found = frozenset(assigned - bad)
-    ctx.notes["agnostic.shape_names"] = found
-    return found
+    return frozenset(assigned - bad)

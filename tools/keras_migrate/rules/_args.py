@@ -6,6 +6,8 @@ from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
 
+from keras_migrate.rules._facts import FileFacts
+
 __all__ = [
     "as_keyword",
     "bind",
@@ -88,7 +90,8 @@ def parenthesize(node: cst.BaseExpression) -> cst.BaseExpression:
 def file_uses_keras(ctx) -> bool:
     """True once an import bound a Keras name, or tensorflow in a file that mentions
     keras (cached when true)."""
-    if ctx.notes.get("_uses_keras"):
+    facts = ctx.facts(FileFacts)
+    if facts.uses_keras:
         return True
     from keras_migrate.spec import keras_path
 
@@ -99,7 +102,7 @@ def file_uses_keras(ctx) -> bool:
         for target in ctx.names.bindings.values()
     )
     if found:
-        ctx.notes["_uses_keras"] = True
+        facts.uses_keras = True
     return found
 
 

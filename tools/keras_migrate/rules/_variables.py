@@ -27,6 +27,7 @@ from typing import Dict, Optional, Tuple
 import libcst as cst
 
 from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._args import code
 
 __all__ = ["LAYER", "PLAIN", "known_variable", "rewrite_method", "variables"]
@@ -42,12 +43,10 @@ _TF_ONLY_KEYWORDS = frozenset({"use_locking", "read_value", "name"})
 Key = Tuple[Optional[str], str]  # (class of a `self.` receiver, normalised expression text)
 
 
+@per_file
 def variables(ctx) -> Dict[Key, str]:
     """Assignment targets of the file that hold variables, with their kind (once per file)."""
-    found = ctx.notes.get("_variables")
-    if found is not None:
-        return found
-    found = {}
+    found: Dict[Key, str] = {}
     tree, resolver = _scan.file_ast(ctx), _scan.names(ctx)
     if tree is not None and ("Variable" in ctx.source or "add_weight" in ctx.source or "add_variable" in ctx.source):
         layer_classes = _scan.keras_layer_classes(ctx)
@@ -69,7 +68,6 @@ def variables(ctx) -> Dict[Key, str]:
                     found[(cls, ast.unparse(target))] = kind
             elif isinstance(target, ast.Name) and tf_variable:
                 found[(None, target.id)] = PLAIN
-    ctx.notes["_variables"] = found
     return found
 
 

@@ -11,6 +11,7 @@ from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._args import (
     as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path, parenthesize,
 )
+from keras_migrate.rules._facts import FileFacts
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
@@ -242,7 +243,7 @@ class CallSignatures(Rule):
             elif method in _REMOVED_METHODS and self._file_uses_keras():
                 result = self._removed(original, result, _REMOVED_METHODS[method])
         if keyword_arg(original, "constants") is not None and self._is_rnn_callee(original.func) \
-                and not self.ctx.notes.get("rnn_constants_runtime"):  # KM173 made them work
+                and not self.ctx.facts(FileFacts).rnn_constants_runtime:  # KM173 made them work
             self.report(original, "RNN layers no longer accept `constants` in Keras 3",
                         "pass the constants to the cell's constructor (or concatenate them to every "
                         "time step of the input) and read them in the cell's call()")

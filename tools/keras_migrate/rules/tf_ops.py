@@ -11,7 +11,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
 from keras_migrate.rules._scan import cst_scope, expr_key, file_ast
 from keras_migrate.rules._args import code, parenthesize
 from keras_migrate.engine._names import module_name
@@ -136,6 +136,7 @@ class TfOps(Rule):
     description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
     part = Part.AGNOSTIC
     TRIGGERS = ("tensorflow",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -270,7 +271,6 @@ class TfOps(Rule):
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
         for arg in node.args:
             value = arg.value
             if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call):
@@ -329,12 +329,6 @@ class TfOps(Rule):
 
     # -- calls -----------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        try:
-            return self._leave_call(original, updated)
-        finally:
-            self._data.leave_call(original)
-
-    def _leave_call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualified_name(original.func)
         if qualified is None or not qualified.startswith("tensorflow."):
             return updated

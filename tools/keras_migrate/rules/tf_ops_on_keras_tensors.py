@@ -27,6 +27,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 from keras_migrate.spec import keras_path
 
 __all__ = ["TfOpsOnKerasTensors", "keras_tensors"]
@@ -160,13 +161,11 @@ class _KerasTensors:
         return False
 
 
+@per_file
 def keras_tensors(ctx) -> Optional[_KerasTensors]:
     """The file's KerasTensor analysis, computed once and shared by rules that need it."""
-    if "_keras_tensors" not in ctx.notes:
-        tree = _scan.file_ast(ctx)
-        ctx.notes["_keras_tensors"] = None if tree is None else _KerasTensors(
-            tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
-    return ctx.notes["_keras_tensors"]
+    tree = _scan.file_ast(ctx)
+    return None if tree is None else _KerasTensors(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
 
 
 def _names_in(node: cst.CSTNode):

@@ -11,7 +11,7 @@ from keras_migrate.engine._names import module_name
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import code
 from keras_migrate.spec._tf_ops import TF_RANDOM_OPS
 
@@ -35,6 +35,7 @@ class TfRandom(Rule):
     description = "Rewrite tf.random ops to keras.random with a SeedGenerator created in the layer's __init__, and seed pairs to keras.utils.set_random_seed."
     part = Part.AGNOSTIC
     TRIGGERS = ("random", "dropout")
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -144,16 +145,7 @@ class TfRandom(Rule):
         return cls.with_changes(body=cls.body.with_changes(body=body))
 
     # -- calls -----------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        try:
-            return self._leave_call(original, updated)
-        finally:
-            self._data.leave_call(original)
-
-    def _leave_call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualified_name(original.func)
         entry = TF_RANDOM_OPS.get(qualified or "")
         if entry is None:

@@ -17,7 +17,7 @@ from keras_migrate.engine._names import module_name
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._args import bind, code
 from keras_migrate.rules._variables import PLAIN, rewrite_method
 
@@ -41,6 +41,7 @@ class TfVariable(Rule):
     description = "Rewrite tf.Variable outside Keras layers to keras.Variable (works on every backend)."
     part = Part.AGNOSTIC
     TRIGGERS = ("Variable",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -72,14 +73,10 @@ class TfVariable(Rule):
         super().__init__(ctx)
         self._data = data_context(ctx)
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        self._data.leave_call(original)
         if self.ctx.qualified_name(original.func) != "tensorflow.Variable":
-            return self._method(updated)
-        if module_name(updated.func) != module_name(original.func) or self._data.active(self.ctx):
+            return self._method(original, updated)
+        if module_name(updated.func) != module_name(original.func) or self._data.active(self.ctx, excluding=original):
             return updated
         if in_keras_class_method(self.ctx) is not None:
             return updated
@@ -125,8 +122,8 @@ class TfVariable(Rule):
         return updated.with_changes(func=cst.Attribute(value=cst.Name(keras), attr=cst.Name("Variable")),
                                     args=_fix_commas(new_args, updated))
 
-    def _method(self, updated: cst.Call):
-        if self._data.active(self.ctx):
+    def _method(self, original: cst.Call, updated: cst.Call):
+        if self._data.active(self.ctx, excluding=original):
             return updated
         rewritten = rewrite_method(self.ctx, updated, (PLAIN,))
         if rewritten is None:
