@@ -33,16 +33,18 @@ __all__ = [
 ]
 
 # Methods whose function arguments run inside a tf.data / tf graph.
+# Keras base classes whose subclasses' methods receive backend tensors.
+KERAS_BASES = frozenset({
+    "Layer", "Model", "Sequential", "Loss", "Metric", "Mean", "Callback", "Constraint", "Regularizer",
+    "Initializer", "LearningRateSchedule", "Wrapper", "RNN", "AbstractRNNCell",
+})
+
 _FUNCTION_TAKING = frozenset({
     "map", "filter", "flat_map", "interleave", "reduce", "scan", "apply", "from_generator",
     "group_by_window", "py_function", "numpy_function", "ragged_batch",
 })
 _MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function")
 
-_KERAS_BASES = frozenset({
-    "Layer", "Model", "Sequential", "Loss", "Metric", "Mean", "Callback", "Constraint", "Regularizer",
-    "Initializer", "LearningRateSchedule", "Wrapper", "RNN", "AbstractRNNCell",
-})
 
 
 class DataContext:
@@ -158,14 +160,26 @@ def _data_functions(ctx) -> Set[str]:
     return seen
 
 
-def is_keras_class(ctx, node: cst.ClassDef) -> bool:
+def is_keras_class(ctx, node: cst.ClassDef, *, layer: bool = False) -> bool:
+    """The one test of "is this class a Keras class", for every rule.
+
+    layer=True: a Keras Layer or Model (its methods have add_weight, build, ...), with
+    bases resolved through the file's imports and, transitively, its own classes.
+    Otherwise any Keras class (Layer, Model, Loss, Metric, Callback, ...) whose methods
+    receive backend tensors: a direct base resolved to one of KERAS_BASES, or named like
+    one (a base class from another module of the project: `ResidualBlock`).
+    (Not yet transitive through the file's own classes, unlike layer=True: that would
+    change what tf_random & co. rewrite, e.g. keras-io barlow_twins' Augmentation
+    subclasses; to be done with parity runs.)"""
+    if layer:
+        return node.name.value in ctx.facts(FileFacts).keras_layer_classes
     for base in node.bases:
         value = base.value
         path = ctx.keras_path(value)
-        if path is not None and path.rsplit(".", 1)[-1] in _KERAS_BASES:
+        if path is not None and path.rsplit(".", 1)[-1] in KERAS_BASES:
             return True
         name = value.attr.value if isinstance(value, cst.Attribute) else getattr(value, "value", None)
-        if isinstance(name, str) and (name in _KERAS_BASES or name.endswith(("Layer", "Model", "Block"))):
+        if isinstance(name, str) and (name in KERAS_BASES or name.endswith(("Layer", "Model", "Block"))):
             return True
     return False
 

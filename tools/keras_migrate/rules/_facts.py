@@ -84,6 +84,7 @@ class FileFacts:
         transitively through the file's own classes)."""
         return self._subclasses_where(lambda path, _name: path.startswith("layers.") or path in _LAYER_ROOTS)
 
+
     def keras_subclasses(self, prefix: str, name_suffix: str = "") -> FrozenSet[str]:
         """Names of the file's classes deriving from a Keras class under `prefix`
         ("metrics.", "callbacks."), directly, through the file's own classes, or (with

@@ -30,8 +30,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._facts import per_file
-from keras_migrate.rules.variable_tracking import _is_keras_class
 
 __all__ = ["StateBuilding"]
 
@@ -252,7 +252,7 @@ class StateBuilding(Rule):
     )
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
-        if not isinstance(updated.body, cst.IndentedBlock) or not _is_keras_class(self.ctx, original):
+        if not isinstance(updated.body, cst.IndentedBlock) or not is_keras_class(self.ctx, original, layer=True):
             return updated
         members = list(updated.body.body)
         call_i = build_i = init_i = None

@@ -127,38 +127,78 @@ class _KerasTensors:
         return bool(scope) and any(name in t.get(scope, ()) for t in (self.tensors, self.layers, self.containers,
                                                                        self._other))
 
-    def is_tensor(self, node: ast.AST, scope: _scan.Scope) -> bool:
-        if isinstance(node, ast.Name):
-            return self._name_is(self.tensors, scope, node.id)
-        if isinstance(node, ast.Subscript):
-            value = node.value
-            return self.is_tensor(value, scope) or (
-                isinstance(value, ast.Name) and self._name_is(self.containers, scope, value.id)) or (
-                isinstance(value, ast.Subscript) and self.is_tensor(value, scope))
-        if isinstance(node, ast.BinOp):
-            return self.is_tensor(node.left, scope) or self.is_tensor(node.right, scope)
-        if isinstance(node, ast.UnaryOp):
-            return self.is_tensor(node.operand, scope)
-        if isinstance(node, (ast.List, ast.Tuple)):
-            return any(self.is_tensor(e, scope) for e in node.elts)
-        if isinstance(node, ast.Call):
-            func = node.func
-            path = self.names.keras(func)
+    def is_tensor(self, node, scope: _scan.Scope, resolver=None) -> bool:
+        """Whether expression `node` (an ast node, or a cst node with `resolver` the
+        rule context) holds a KerasTensor in `scope`: the one walker for both trees."""
+        if resolver is None:
+            keras, qualified = self.names.keras, self.names.qualified
+        else:
+            keras, qualified = resolver.keras_path, resolver.qualified_name
+        return self._walk_tensor(node, scope, keras, qualified)
+
+    def _walk_tensor(self, node, scope, keras, qualified) -> bool:
+        kind, parts = _expression(node)
+        if kind is _NAME:
+            return self._name_is(self.tensors, scope, parts)
+        if kind is _SUBSCRIPT:  # t[0], outputs["a"] of a container of KerasTensors
+            value_kind, value_parts = _expression(parts)
+            return self._walk_tensor(parts, scope, keras, qualified) or (
+                value_kind is _NAME and self._name_is(self.containers, scope, value_parts))
+        if kind is _OPERANDS:  # a + b, -a, [a, b]
+            return any(self._walk_tensor(p, scope, keras, qualified) for p in parts)
+        if kind is _CALL:
+            func, args = parts
+            path = keras(func)
             if path in _INPUTS:
                 return True
-            args = list(node.args) + [k.value for k in node.keywords]
-            fed = any(self.is_tensor(a, scope) for a in args)
-            if isinstance(func, ast.Call):  # Dense(4)(x)
+            fed = any(self._walk_tensor(a, scope, keras, qualified) for a in args)
+            if _expression(func)[0] is _CALL:  # Dense(4)(x)
                 return fed
             if path is not None:
                 return fed and (path.startswith("ops.") or path.startswith("backend."))
-            qualified = self.names.qualified(func)
-            if qualified is not None:
-                return fed and qualified.startswith("tensorflow.")
-            if isinstance(func, ast.Name) and func.id in _BUILTINS:
+            name = qualified(func)
+            if name is not None:
+                return fed and name.startswith("tensorflow.")
+            func_kind, func_name = _expression(func)
+            if func_kind is _NAME and func_name in _BUILTINS:
                 return False
             return fed
         return False
+
+
+_NAME, _SUBSCRIPT, _OPERANDS, _CALL = "name", "subscript", "operands", "call"
+
+
+def _expression(node) -> Tuple[Optional[str], object]:
+    """What the KerasTensor walker needs of an ast or cst expression: (kind, parts) with
+    parts the name, the subscripted value, the operands, or (callee, arguments)."""
+    if isinstance(node, ast.AST):
+        if isinstance(node, ast.Name):
+            return _NAME, node.id
+        if isinstance(node, ast.Subscript):
+            return _SUBSCRIPT, node.value
+        if isinstance(node, ast.BinOp):
+            return _OPERANDS, (node.left, node.right)
+        if isinstance(node, ast.UnaryOp):
+            return _OPERANDS, (node.operand,)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return _OPERANDS, node.elts
+        if isinstance(node, ast.Call):
+            return _CALL, (node.func, list(node.args) + [k.value for k in node.keywords])
+        return None, None
+    if isinstance(node, cst.Name):
+        return _NAME, node.value
+    if isinstance(node, cst.Subscript):
+        return _SUBSCRIPT, node.value
+    if isinstance(node, cst.BinaryOperation):
+        return _OPERANDS, (node.left, node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return _OPERANDS, (node.expression,)
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return _OPERANDS, [e.value for e in node.elements]
+    if isinstance(node, cst.Call):
+        return _CALL, (node.func, [a.value for a in node.args])
+    return None, None
 
 
 @per_file
@@ -314,33 +354,4 @@ class TfOpsOnKerasTensors(Rule):
         return self._helper
 
     def _is_tensor(self, node: cst.BaseExpression, scope) -> bool:
-        tensors = self._tensors
-        if isinstance(node, cst.Name):
-            return tensors._name_is(tensors.tensors, scope, node.value)
-        if isinstance(node, cst.Subscript):
-            value = node.value
-            return self._is_tensor(value, scope) or (
-                isinstance(value, cst.Name) and tensors._name_is(tensors.containers, scope, value.value))
-        if isinstance(node, cst.BinaryOperation):
-            return self._is_tensor(node.left, scope) or self._is_tensor(node.right, scope)
-        if isinstance(node, cst.UnaryOperation):
-            return self._is_tensor(node.expression, scope)
-        if isinstance(node, (cst.List, cst.Tuple)):
-            return any(self._is_tensor(e.value, scope) for e in node.elements)
-        if isinstance(node, cst.Call):
-            func = node.func
-            path = self.ctx.keras_path(func)
-            if path in _INPUTS:
-                return True
-            fed = any(self._is_tensor(a.value, scope) for a in node.args)
-            if isinstance(func, cst.Call):
-                return fed
-            if path is not None:
-                return fed and (path.startswith("ops.") or path.startswith("backend."))
-            qualified = self.ctx.qualified_name(func)
-            if qualified is not None:
-                return fed and qualified.startswith("tensorflow.")
-            if isinstance(func, cst.Name) and func.value in _BUILTINS:
-                return False
-            return fed
-        return False
+        return self._tensors.is_tensor(node, scope, self.ctx)

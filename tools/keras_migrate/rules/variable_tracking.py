@@ -26,6 +26,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
+from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._util import dotted
 from keras_migrate.rules._variables import LAYER, rewrite_method
 
@@ -67,10 +68,6 @@ def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
-
-
-def _is_keras_class(ctx, cls: cst.ClassDef) -> bool:
-    return cls.name.value in _scan.keras_layer_classes(ctx)
 
 
 class VariableTracking(Rule):
@@ -152,7 +149,7 @@ class VariableTracking(Rule):
                 and target.value.value == "self" and isinstance(call, cst.Call)
                 and self.ctx.qualified_name(call.func) == "tensorflow.Variable"):
             return updated
-        if not _is_keras_class(self.ctx, self.ctx.class_stack[-1]):
+        if not is_keras_class(self.ctx, self.ctx.class_stack[-1], layer=True):
             return updated
         planned = self._plan(call, _twin(call, updated.body[0].value), target.attr.value)
         if isinstance(planned, str):
