@@ -28,6 +28,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec import keras_path
 
 __all__ = ["TfOpsOnKerasTensors", "keras_tensors"]
@@ -286,7 +287,7 @@ class TfOpsOnKerasTensors(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._tensors: Optional[_KerasTensors] = None
-        self._helper = None
+        self._ops = TfOpRewriter(ctx)
         if ctx.mode != "tensorflow":
             return
         tree = _scan.file_ast(ctx)
@@ -316,8 +317,8 @@ class TfOpsOnKerasTensors(Rule):
             why = "keras.ops has no exact equivalent" + (f" ({missing.message})" if missing is not None else "")
             return self._wrap_or_report(original, updated, scope, rel, why, fix)
         try:
-            replacement = self._rewriter()._rewrite(entry, rel, original, updated)
-        except Exception as why:  # the tf_ops binder refuses what it cannot map exactly
+            replacement = self._ops.rewrite(entry, rel, original, updated)
+        except Refuse as why:  # the binder refuses what it cannot map exactly
             return self._wrap_or_report(original, updated, scope, rel, str(why), fix)
         self.fired()
         if entry.note:
@@ -345,13 +346,6 @@ class TfOpsOnKerasTensors(Rule):
         self.report(original, f"tf.{rel} on a KerasTensor wrapped in a Lambda layer ({why}); "
                               "a .keras file holding it loads only with safe_mode=False", severity=Severity.INFO)
         return cst.Call(func=layer, args=[cst.Arg(fed)])
-
-    def _rewriter(self):
-        if self._helper is None:
-            from keras_migrate.rules.tf_ops import TfOps
-
-            self._helper = TfOps(self.ctx)
-        return self._helper
 
     def _is_tensor(self, node: cst.BaseExpression, scope) -> bool:
         return self._tensors.is_tensor(node, scope, self.ctx)
