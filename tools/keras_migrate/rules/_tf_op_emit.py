@@ -16,16 +16,13 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.rules._args import code, parenthesize
 from keras_migrate.rules._scan import expr_key, file_ast
-from keras_migrate.rules._util import dotted
+from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
 
 __all__ = ["Refuse", "TfOpRewriter", "bound_names", "call_node", "literal", "is_literal", "parsed"]
 
-_NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 _CHANNELS_LAST = {"NWC", "NHWC", "NDHWC", "NHC"}
 _CHANNELS_FIRST = {"NCW", "NCHW", "NCDHW"}
 _RESIZE_METHODS = {"bilinear": "bilinear", "nearest": "nearest", "BILINEAR": "bilinear",
@@ -41,11 +38,7 @@ def parsed(text: str) -> cst.BaseExpression:
 
 
 def call_node(func: str, *args: cst.BaseExpression) -> cst.Call:
-    out = []
-    for k, arg in enumerate(args):
-        comma = _COMMA if k < len(args) - 1 else cst.MaybeSentinel.DEFAULT
-        out.append(cst.Arg(value=arg, comma=comma))
-    return cst.Call(func=dotted(func), args=out)
+    return cst.Call(func=dotted(func), args=comma_separated([cst.Arg(value=arg) for arg in args]))
 
 
 def bound_names(ctx) -> frozenset:
@@ -238,9 +231,9 @@ class TfOpRewriter:
                 return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
             if source.keyword is not None:
                 return arg.with_changes(keyword=cst.Name(keyword))
-            return arg.with_changes(keyword=cst.Name(keyword), equal=_NO_SPACE)
+            return arg.with_changes(keyword=cst.Name(keyword), equal=NO_SPACE)
         return cst.Arg(value=value, keyword=None if keyword is None else cst.Name(keyword),
-                       equal=cst.MaybeSentinel.DEFAULT if keyword is None else _NO_SPACE)
+                       equal=cst.MaybeSentinel.DEFAULT if keyword is None else NO_SPACE)
 
     @staticmethod
     def _commas(args: List[cst.Arg], original: Tuple[cst.Arg, ...]) -> List[cst.Arg]:
@@ -252,9 +245,9 @@ class TfOpRewriter:
             elif k < len(commas) - 1:
                 comma = commas[k]
             else:
-                comma = _COMMA
+                comma = COMMA
             if comma is cst.MaybeSentinel.DEFAULT and k != len(args) - 1:
-                comma = _COMMA
+                comma = COMMA
             out.append(arg.with_changes(comma=comma))
         return out
 

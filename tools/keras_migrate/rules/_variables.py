@@ -28,7 +28,7 @@ import libcst as cst
 
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code, comma_separated
 
 __all__ = ["LAYER", "PLAIN", "known_variable", "rewrite_method", "variables"]
 
@@ -123,7 +123,7 @@ def rewrite_method(ctx, call: cst.Call, kinds) -> Optional[cst.BaseExpression]:
         return cst.parse_expression(
             f"{_SCATTERS[method]}({code(receiver)}, {code(args[0].value)}, {code(args[1].value)})")
     if method in _SLICE_MODES and len(args) != len(call.args):
-        return call.with_changes(args=_recomma(args))
+        return call.with_changes(args=comma_separated(args))
     return None
 
 
@@ -162,9 +162,3 @@ def _key_code(subscript: cst.Subscript) -> Optional[str]:
     return f"({', '.join(parts)})"
 
 
-def _recomma(args):
-    out = []
-    for i, arg in enumerate(args):
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT
-        out.append(arg.with_changes(comma=comma))
-    return out

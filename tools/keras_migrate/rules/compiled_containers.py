@@ -32,7 +32,7 @@ from typing import Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code, prepend_arg
 
 __all__ = ["CompiledContainers"]
 
@@ -210,10 +210,7 @@ class CompiledContainers(Rule):
         function, receiver = found
         self.fired()
         self.ctx.use_runtime(function)
-        args = list(call.args)
-        first = cst.Arg(receiver, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if args
-                        else cst.MaybeSentinel.DEFAULT)
-        return call.with_changes(func=cst.Name(function), args=[first] + args)
+        return call.with_changes(func=cst.Name(function), args=prepend_arg(call, receiver))
 
     def rewrite_results(self, node: cst.DictComp) -> cst.BaseExpression:
         receiver = _is_results_comprehension(node, self._receivers)

@@ -32,7 +32,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import in_keras_class_method
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code
 from keras_migrate.rules._variables import known_variable
 
 __all__ = ["ControlFlow", "TENSOR_NOTE"]

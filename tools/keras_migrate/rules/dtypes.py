@@ -9,7 +9,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
-from keras_migrate.rules._args import code, parenthesize
+from keras_migrate.rules._util import code, parenthesize
 
 __all__ = ["Dtypes"]
 

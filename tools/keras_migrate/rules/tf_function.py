@@ -21,7 +21,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, tensorflow_local
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code
 
 __all__ = ["TfFunction"]
 

@@ -12,7 +12,7 @@ from keras_migrate.engine._names import module_name
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec._tf_ops import TF_RANDOM_OPS
 

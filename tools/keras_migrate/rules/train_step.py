@@ -40,7 +40,8 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
-from keras_migrate.rules._args import bind, code
+from keras_migrate.rules._util import COMMA, code, comma_separated, keyword
+from keras_migrate.rules._args import bind
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
 from keras_migrate.rules._tape import Blocker, convert_body
 
@@ -359,7 +360,7 @@ class TrainStep(Rule):
         self.report(original, f"{cls.name.value}'s own train_step/test_step kept as Keras 2 wrote them "
                               "(tf.GradientTape -> keras_migrate_runtime.value_and_grad); the class derives from "
                               f"{_MIXIN}, which runs such steps on JAX too", severity=Severity.INFO)
-        mixin = cst.Arg(cst.Name(_MIXIN), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        mixin = cst.Arg(cst.Name(_MIXIN), comma=COMMA)
         return cls.with_changes(bases=[mixin] + list(cls.bases))
 
     @staticmethod
@@ -602,11 +603,8 @@ class TrainStep(Rule):
                 f"super().compute_loss(x=x, y={args['y_true']}, y_pred={args['y_pred']}, "
                 f"sample_weight={args.get('sample_weight', 'None')}, training=training)")
         self.ctx.use_runtime(LOSS)
-        new_args = [cst.Arg(cst.Name("self"))] + [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in call.args]
-        new_args.append(cst.Arg(cst.Name("False"), keyword=cst.Name("update_loss_tracker"),
-                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        commas = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in new_args[:-1]]
-        return cst.Call(cst.Name(LOSS), commas + new_args[-1:])
+        new_args = [cst.Arg(cst.Name("self")), *call.args, keyword("update_loss_tracker", cst.Name("False"))]
+        return cst.Call(cst.Name(LOSS), comma_separated(new_args))
 
     def _dispatch(self, fn: cst.FunctionDef, cls: cst.ClassDef, keras: str, where: cst.CSTNode,
                   method: str = "train_step", blocker: Optional[Blocker] = None) -> List[cst.BaseStatement]:

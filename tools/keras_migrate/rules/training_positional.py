@@ -17,7 +17,8 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
-from keras_migrate.rules._args import as_keyword, file_uses_keras
+from keras_migrate.rules._util import NO_SPACE, as_keyword
+from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.spec._keras3_renames import TRAINING_SECOND_POSITIONAL
 
 __all__ = ["TrainingPositional"]
@@ -145,8 +146,7 @@ class TrainingPositional(Rule):
             return updated
         params[index] = params[index].with_changes(
             default=cst.Name("None"),
-            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                  whitespace_after=cst.SimpleWhitespace("")),
+            equal=NO_SPACE,
         )
         self.fired()
         return updated.with_changes(params=updated.params.with_changes(params=params))
