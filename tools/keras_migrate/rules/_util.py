@@ -17,6 +17,7 @@ __all__ = [
     "NO_SPACE",
     "as_keyword",
     "as_positional",
+    "assigned_name",
     "code",
     "comma_after",
     "comma_separated",
@@ -65,6 +66,18 @@ def parenthesize(node: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(node, _ATOMS) or getattr(node, "lpar", None):
         return node
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def assigned_name(stmt: cst.BaseStatement) -> Optional[str]:
+    """`x = ...` / `x += ...` as a single simple statement -> "x"."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        return small.targets[0].target.value
+    if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+        return small.target.value
+    return None
 
 
 # -- arguments ------------------------------------------------------------------------

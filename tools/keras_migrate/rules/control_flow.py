@@ -32,7 +32,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import in_keras_class_method
-from keras_migrate.rules._util import code
+from keras_migrate.rules._util import assigned_name, code
 from keras_migrate.rules._variables import known_variable
 
 __all__ = ["ControlFlow", "TENSOR_NOTE"]
@@ -46,18 +46,6 @@ _WHILES = frozenset({"tensorflow.while_loop", "tensorflow.compat.v1.while_loop",
 _WHILE_REASON = ("a while loop over a layer's weights is trained through: JAX cannot differentiate while loops "
                  "(lax.while_loop), Keras 2 trained through tf.while_loop")
 _STATIC_OPS = frozenset({"shape", "rank", "ndim", "size"})
-
-
-def _assigned_name(stmt: cst.BaseStatement) -> Optional[str]:
-    """`x = ...` / `x += ...` as a single simple statement -> "x"."""
-    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
-        return None
-    small = stmt.body[0]
-    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-        return small.targets[0].target.value
-    if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-        return small.target.value
-    return None
 
 
 def _chain(original: cst.If, updated: cst.If):
@@ -345,13 +333,13 @@ class ControlFlow(Rule):
         then = _single(body)
         alternative = _single(other) if other is not None else None
         keras = self._keras()
-        if isinstance(then, cst.Assign) and _assigned_name(body.body[0]):
+        if isinstance(then, cst.Assign) and assigned_name(body.body[0]):
             name = then.targets[0].target.value
             if other is None:
                 if name not in _defined_before(self.ctx.function_stack[-1], chain[0][0]):
                     return None  # `lambda: name` would read a name bound nowhere yet
                 return f"{name} = {keras}.ops.cond({code(test)}, lambda: {code(then.value)}, lambda: {name})"
-            if isinstance(alternative, cst.Assign) and _assigned_name(other.body[0]) == name:
+            if isinstance(alternative, cst.Assign) and assigned_name(other.body[0]) == name:
                 return (f"{name} = {keras}.ops.cond({code(test)}, lambda: {code(then.value)}, "
                         f"lambda: {code(alternative.value)})")
         return None
@@ -539,7 +527,7 @@ class ControlFlow(Rule):
         """Names a loop body assigns, when it consists of simple assignments only."""
         names: List[str] = []
         for stmt in body:
-            name = _assigned_name(stmt)
+            name = assigned_name(stmt)
             if name is None:
                 return None
             if name not in names:

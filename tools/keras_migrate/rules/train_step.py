@@ -41,7 +41,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
-from keras_migrate.rules._util import COMMA, code, comma_separated, keyword
+from keras_migrate.rules._util import COMMA, assigned_name, code, comma_separated, keyword
 from keras_migrate.rules._args import bind
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
 from keras_migrate.rules import _scan
@@ -413,7 +413,7 @@ class TrainStep(Rule):
                 step.after_names.add(gradient.group(1))
                 continue
             if re.fullmatch(r"\w+\s*=\s*self\.trainable_(variables|weights)", text):
-                step.after_names.add(_assigned(stmt))
+                step.after_names.add(assigned_name(stmt))
                 continue
             inline = _INLINE_APPLY_RE.fullmatch(text)
             if inline and inline.group(1) == tape_name and step.loss_name is None and not seen_apply \
@@ -453,7 +453,7 @@ class TrainStep(Rule):
             return None
         if step.unpack is None:
             return None
-        assigned = [_assigned(s) for s in step.loss_statements]
+        assigned = [assigned_name(s) for s in step.loss_statements]
         if step.loss_name not in assigned:
             return None
         if step.trackers and not self._trackers_reported(fn, step):
@@ -507,7 +507,7 @@ class TrainStep(Rule):
             if forward and step.y_pred is None:
                 step.y_pred, step.x_arg = forward.group(1), forward.group(2)
                 continue
-            if _assigned(stmt) is None or "self(" in text:
+            if assigned_name(stmt) is None or "self(" in text:
                 return False
             finder = _CompiledLossCalls()
             stmt.visit(finder)
@@ -719,13 +719,3 @@ def _text(stmt) -> str:
     if isinstance(stmt, cst.SimpleStatementLine):
         return "; ".join(code(small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)) for small in stmt.body)
     return code(stmt.with_changes(leading_lines=[]))
-
-
-def _assigned(stmt) -> Optional[str]:
-    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-        small = stmt.body[0]
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-            return small.targets[0].target.value
-        if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-            return small.target.value
-    return None
