@@ -137,3 +137,11 @@ def test_region_closed_when_an_earlier_rule_replaces_the_node():
 
     result = _run([Replace, After], "import oldlib\ny = oldlib.wrap(1)\n")
     assert result.code == "import oldlib\ny = x\n"
+
+
+def test_node_facts_dropped_between_parts_but_facts_kept():
+    ctx = RuleContext("x = 1\n", "t.py", MigrationOptions())
+    facts, node_facts = ctx.facts(_Counted), ctx.node_facts(_Counted)
+    assert facts is not node_facts  # separate stores
+    ctx.forget_nodes()
+    assert ctx.facts(_Counted) is facts and ctx.node_facts(_Counted) is not node_facts

@@ -67,8 +67,9 @@ class RuleContext:
         self._facts: Dict[type, object] = {}
         # Open nodes of each Region rules declared, innermost last (see region_nodes()).
         self._regions: Dict[Region, List[cst.CSTNode]] = {}
-        # Notes about nodes (keyed by or holding id(node)), emptied by forget_nodes().
-        self.node_notes: Dict[object, object] = {}
+        # Per-file facts about nodes (keyed by or holding id(node)), one per class (see
+        # node_facts()): emptied by forget_nodes() too.
+        self._node_facts: Dict[type, object] = {}
 
     # -- name resolution ----------------------------------------------------------
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
@@ -82,6 +83,15 @@ class RuleContext:
         found = self._facts.get(kind)
         if found is None:
             found = self._facts[kind] = kind(self)
+        return found  # type: ignore[return-value]
+
+    def node_facts(self, kind: "Callable[[RuleContext], _Facts]") -> _Facts:
+        """Like facts(), for facts about nodes (keyed by or holding id(node)): dropped
+        between the parts of a large file too, when the part's nodes are freed and their
+        ids reused."""
+        found = self._node_facts.get(kind)
+        if found is None:
+            found = self._node_facts[kind] = kind(self)
         return found  # type: ignore[return-value]
 
     # -- regions (see _regions.py) ----------------------------------------------------
@@ -146,14 +156,14 @@ class RuleContext:
         """Called between parts of a large file (see _parts.py): the part's nodes are
         freed and their ids reused, so nothing keyed by id(node) may be kept."""
         self.names.forget_nodes()
-        self.node_notes.clear()
+        self._node_facts.clear()
 
     def release(self) -> None:
         """The traversal is over: drop what rules kept for it (a large file's notes and
         ast are large; the engine still needs the results)."""
         self.tree = None
         self._facts.clear()
-        self.node_notes.clear()
+        self._node_facts.clear()
         self.names.forget_nodes()
 
     # -- enclosing scopes -----------------------------------------------------------

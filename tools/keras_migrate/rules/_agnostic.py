@@ -16,7 +16,7 @@ from typing import Dict, FrozenSet, Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Region
-from keras_migrate.rules._facts import FileFacts, per_file
+from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
@@ -72,10 +72,10 @@ _DATA_BASES = frozenset({"utils.Sequence", "utils.PyDataset", "utils.data_utils.
 
 
 def _is_data_class(ctx, node: cst.ClassDef) -> bool:
-    key = ("agnostic.data_class", id(node))
-    if key not in ctx.node_notes:
-        ctx.node_notes[key] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
-    return ctx.node_notes[key]
+    known = ctx.node_facts(NodeFacts).data_classes
+    if id(node) not in known:
+        known[id(node)] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
+    return known[id(node)]
 
 
 def is_data_call(ctx, node: cst.Call) -> bool:
@@ -189,10 +189,10 @@ def in_keras_class_method(ctx) -> Optional[cst.ClassDef]:
     if not ctx.class_stack or not ctx.function_stack:
         return None
     cls = ctx.class_stack[-1]
-    key = ("agnostic.keras_class", id(cls))
-    if key not in ctx.node_notes:
-        ctx.node_notes[key] = is_keras_class(ctx, cls)
-    return cls if ctx.node_notes[key] else None
+    known = ctx.node_facts(NodeFacts).keras_classes
+    if id(cls) not in known:
+        known[id(cls)] = is_keras_class(ctx, cls)
+    return cls if known[id(cls)] else None
 
 
 def tensorflow_local(ctx) -> Optional[str]:

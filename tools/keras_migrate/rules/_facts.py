@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, TypeVar
 
 if TYPE_CHECKING:
     from keras_migrate.rules._scan import AstNames, Scope
 
-__all__ = ["FileFacts", "per_file"]
+__all__ = ["FileFacts", "NodeFacts", "per_file"]
 
 _T = TypeVar("_T")
 
@@ -116,6 +116,31 @@ class FileFacts:
                             changed = True
                             break
         return frozenset(classes)
+
+
+class NodeFacts:
+    """What rules tell each other about nodes of the file, by id() of ORIGINAL nodes
+    (`ctx.node_facts(NodeFacts)`: dropped between the parts of a large file, whose
+    nodes' ids are reused)."""
+
+    def __init__(self, ctx) -> None:
+        # Set by autograph (which runs first) while visiting call(): if/while/for
+        # statements whose condition depends on tensors through call()'s data flow.
+        # None: autograph recorded none (then other rules judge every statement).
+        self.tensor_statements: Optional[Set[int]] = None
+        # Statements control_flow converted to keras.ops (autograph then needs no
+        # @tf.function for them).
+        self.converted: Set[int] = set()
+        # ClassDefs whose call() keeps @tf.function (autograph), for tf_function.
+        self.autograph_classes: Set[int] = set()
+        # Caches of per-class tests (_agnostic): Keras class, keras.utils.Sequence class.
+        self.keras_classes: Dict[int, bool] = {}
+        self.data_classes: Dict[int, bool] = {}
+
+    def add_tensor_statement(self, node) -> None:
+        if self.tensor_statements is None:
+            self.tensor_statements = set()
+        self.tensor_statements.add(id(node))
 
 
 def per_file(compute: "Callable[..., _T]") -> "Callable[..., _T]":
