@@ -20,6 +20,10 @@ the macro generates, in the calling package:
   * `keras_jax_tests`, `keras_tensorflow_tests`, `keras_torch_tests`: one test_suite per
     backend per package (made by the first keras_backend_test call of the package),
     selecting every non-manual variant of that backend in the package.
+  * `model_test_keras_deps_check`: fails analysis when the deps, transitively, reach a
+    target tagged `keras2` (Keras 2 code not migrated yet; see //rules:keras2_test.bzl),
+    naming both and the fix; every variant lists it in `data`, so `bazel build`/`bazel
+    test` of any variant, or of //..., checks it. No actions, no outputs.
 
 Arguments (the rest, e.g. size, data, args, shard_count, visibility, go to every py_test):
 
@@ -39,6 +43,7 @@ Arguments (the rest, e.g. size, data, args, shard_count, visibility, go to every
       test targets were found", exit 4); `--config=gpu` runs only them.
   main: the file to run; default: the only file of srcs, else `<name>.py`.
   env: extra test environment; KERAS_BACKEND is the macro's.
+  tags: tags of every variant; not `keras2` (a Keras 2 test is a keras2_test).
 
 Bad arguments (unknown backend, reason for a backend not in backends, ...) are reported
 as an analysis error of the targets the call would have made (`<name>` and

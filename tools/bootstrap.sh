@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up on Debian 12: Bazel (Debian's bazel-bootstrap 4.2.3 and the rule
-# sets WORKSPACE points at) and the Python venv built from
-# third_party/python/requirements.lock. Reuses whatever is present; a second run is a
+# sets WORKSPACE points at), chromium (the dashboard's browser test) and the Python venv
+# built from third_party/python/requirements.lock. Reuses whatever is present; a second run is a
 # quick no-op.
 #
 #   venv:  $KERAS_MIGRATE_CACHE/venv-<sha256(lock)[:12]>  (default ~/.cache/keras_migrate),
@@ -52,6 +52,18 @@ if ((${#missing[@]})); then
   apt_install "${missing[@]}"
 else
   log "bazel: present ($(command -v bazel))"
+fi
+
+# --- Chromium ---------------------------------------------------------------------------
+# tests/e2e/test_dashboard_browser.py opens the `status --html` page in headless chromium.
+# Only that test needs it: a failed install warns (the test then skips) instead of
+# stopping the set-up.
+chromium="${CHROMIUM:-}"
+[[ -n $chromium && -x $chromium ]] || chromium="$(command -v chromium || true)"
+if [[ -n $chromium ]]; then
+  log "chromium: present ($chromium)"
+elif ! (apt_install chromium); then
+  log "warning: could not install chromium; the dashboard's browser test will be skipped"
 fi
 
 # --- Python venv ------------------------------------------------------------------------

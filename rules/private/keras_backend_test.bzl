@@ -1,6 +1,7 @@
 """Implementation of keras_backend_test; the public entry point is //rules:keras_backend_test.bzl."""
 
 load("//rules:python.bzl", "py_test")
+load(":keras_generation.bzl", "KERAS2_TAG", "keras_deps_check")
 
 # Order is the order targets are generated and listed in.
 KERAS_BACKENDS = ["jax", "tensorflow", "torch"]
@@ -90,6 +91,8 @@ def _errors(name, srcs, backends, unsupported_backends, gpu, main, env, tags, ex
                 errors.append("tags must be strings, got %r" % (tag,))
             elif tag.startswith(BACKEND_TAG_PREFIX) or tag.startswith(UNSUPPORTED_TAG_PREFIX):
                 errors.append("tag %r is reserved for keras_backend_test" % tag)
+            elif tag == KERAS2_TAG:
+                errors.append("tag %r marks Keras 2 code: a Keras 2 test is a keras2_test (//rules:keras2_test.bzl)" % tag)
             elif tag in GPU_TAGS:
                 # The tag alone would skip the test by default yet route it to CPU workers.
                 errors.append("tag %r: set gpu = True instead" % tag)
@@ -190,6 +193,21 @@ def keras_backend_test(
 
     if main == None:
         main = srcs[0] if len(srcs) == 1 else name + ".py"
+
+    # Keras 3 tests must not reach Keras 2 (keras2-tagged) code: this target fails
+    # analysis when they do. Not manual (unless the call is), so `bazel build //...` and
+    # `bazel test //...` analyse it; every variant lists it in data, so building one
+    # variant does too.
+    check = "%s_keras_deps_check" % name
+    keras_deps_check(
+        name = check,
+        deps = deps,
+        test = "//%s:%s" % (native.package_name(), name),
+        tags = ["manual"] if "manual" in tags else [],
+        testonly = True,
+        visibility = kwargs.get("visibility"),
+    )
+    data = kwargs.pop("data", [])
     suite_tests = []
     for backend in backends:
         variant = variant_attrs(backend, unsupported_backends, gpu, env, tags, exec_properties)
@@ -199,6 +217,7 @@ def keras_backend_test(
             srcs = srcs,
             main = main,
             deps = deps,
+            data = data + [":" + check],
             env = variant.env,
             tags = variant.tags,
             exec_properties = variant.exec_properties,

@@ -10,12 +10,13 @@ from keras_migrate.bazel import _action, _contract, _driver
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
 ASPECT = os.path.join(ROOT, "rules", "private", "migrate_aspect.bzl")
 BACKEND_TEST = os.path.join(ROOT, "rules", "private", "keras_backend_test.bzl")
+GENERATION = os.path.join(ROOT, "rules", "private", "keras_generation.bzl")
 
 
 def _starlark_constants(path):
     """Top-level `NAME = literal` assignments of a .bzl file (Starlark literals are Python's)."""
     out = {}
-    for match in re.finditer(r"^([A-Z_]+) = (.+)$", open(path, encoding="utf-8").read(), re.MULTILINE):
+    for match in re.finditer(r"^([A-Z][A-Z0-9_]*) = (.+)$", open(path, encoding="utf-8").read(), re.MULTILINE):
         try:
             out[match.group(1)] = ast.literal_eval(match.group(2))
         except (ValueError, SyntaxError):
@@ -36,7 +37,17 @@ def test_backend_list_matches():
     assert tuple(_starlark_constants(BACKEND_TEST)["KERAS_BACKENDS"]) == _contract.KERAS_BACKENDS
 
 
+def test_keras2_marker_matches():
+    starlark = _starlark_constants(GENERATION)
+    assert starlark["KERAS2_TAG"] == _contract.KERAS2_TAG
+    assert starlark["LEGACY_KERAS_ENV"] == _contract.LEGACY_KERAS_ENV
+
+
 def test_python_side_has_one_copy():
+    from keras_migrate.bazel import _build_files
+
+    assert _build_files.LEGACY_KERAS_ENV is _contract.LEGACY_KERAS_ENV
+
     assert _driver.OPT_OUT_TAG is _contract.OPT_OUT_TAG
     assert _driver.PY_KINDS is _contract.VISITED_KINDS
     assert _action.ALL_BACKENDS is _contract.KERAS_BACKENDS
@@ -69,7 +80,7 @@ def test_starlark_spells_the_backend_list_once():
             if isinstance(node, ast.List) and [getattr(e, "value", None) for e in node.elts] == list(
                     _contract.KERAS_BACKENDS):
                 spelled.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}")
-    assert spelled == ["rules/private/keras_backend_test.bzl:6"]
+    assert spelled == ["rules/private/keras_backend_test.bzl:7"]
 
 
 def test_ratchet_defaults_to_every_backend():

@@ -99,3 +99,12 @@ def test_no_keras_anywhere_is_100_percent(tmp_path):
     repo = Repo(tmp_path)
     repo.add("a", "plain", "py_library", PLAIN, PLAIN, ["numpy"])
     assert counts(repo.states().values())["percent"] == 100.0
+
+
+def test_a_target_kept_on_tensorflow_by_a_dependency_carries_its_reason(tmp_path):
+    repo = Repo(tmp_path)
+    repo.add("a", "tokens", "py_library", KERAS3, KERAS3, ["keras"], tf_only=["string tensors in model code"])
+    repo.add("a", "app", "py_library", KERAS3, KERAS3, ["keras"], deps=["//a:tokens"])
+    states = repo.states()
+    assert states["//a:app"].backends == ("tensorflow",)
+    assert states["//a:app"].tensorflow_only == ("string tensors in model code",)

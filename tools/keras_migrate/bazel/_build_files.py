@@ -1,7 +1,8 @@
 """Editing BUILD files (Starlark is Python syntax, so libcst keeps their formatting).
 
-Two edits: add a dependency to a target, and turn a `py_test` into a
-`keras_backend_test` (one py_test per Keras backend), adding the `load` it needs.
+Edits: add a dependency to a target; turn a `py_test` or a `keras2_test` into a
+`keras_backend_test` (one py_test per Keras backend), adding the `load` it needs; and the
+rollout markers: add or remove the `keras2` tag, turn a `py_test` into a `keras2_test`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from keras_migrate.bazel._contract import KERAS2_TAG, LEGACY_KERAS_ENV
 from keras_migrate.rules._util import keyword_arg
 
 __all__ = ["BuildFile"]
@@ -62,9 +64,8 @@ def repr_star(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-# Pins tf.keras to Keras 2 (tf_keras); meaningless once the code imports Keras 3, and the
-# per-backend tests set KERAS_BACKEND themselves.
-LEGACY_KERAS_ENV = "TF_USE_LEGACY_KERAS"
+# LEGACY_KERAS_ENV pins tf.keras to Keras 2 (tf_keras); meaningless once the code imports
+# Keras 3, and the per-backend tests set KERAS_BACKEND themselves.
 
 
 def _without_env_key(call: cst.Call, key: str) -> cst.Call:
@@ -84,6 +85,55 @@ def _without_env_key(call: cst.Call, key: str) -> cst.Call:
     return call.with_changes(args=[
         a.with_changes(value=env.value.with_changes(elements=elements)) if a is env else a for a in call.args
     ])
+
+
+def _list_contains(node: cst.BaseExpression, value: str) -> bool:
+    """Whether `value` is an element of a list literal in `node` (`[...]`, or `x + [...]`)."""
+    if isinstance(node, cst.List):
+        return any(_string_value(e.value) == value for e in node.elements)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _list_contains(node.left, value) or _list_contains(node.right, value)
+    return False
+
+
+def _without_value(node: cst.BaseExpression, value: str) -> Optional[cst.BaseExpression]:
+    """`node` without the string `value` in its list literals; None when that leaves
+    nothing (an empty list, or `[] + []`); `node` itself when `value` is not there."""
+    if isinstance(node, cst.List):
+        elements = [e for e in node.elements if _string_value(e.value) != value]
+        if len(elements) == len(node.elements):
+            return node
+        if not elements:
+            return None
+        if elements[-1] is not node.elements[-1]:
+            # The last element went: the new last one takes its comma (trailing or none).
+            elements[-1] = elements[-1].with_changes(comma=node.elements[-1].comma)
+        return node.with_changes(elements=elements)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = _without_value(node.left, value), _without_value(node.right, value)
+        if left is node.left and right is node.right:
+            return node
+        if left is None or right is None:
+            return right if left is None else left
+        return node.with_changes(left=left, right=right)
+    return node
+
+
+def _without_list_value(call: cst.Call, attr: str, value: str) -> cst.Call:
+    """`call` without `value` in its `attr` list (the argument dropped when left empty);
+    `call` itself when there is nothing to remove."""
+    arg = keyword_arg(call, attr)
+    if arg is None:
+        return call
+    new_value = _without_value(arg.value, value)
+    if new_value is arg.value:
+        return call
+    if new_value is None:
+        args = [a for a in call.args if a is not arg]
+        if args and arg is call.args[-1]:
+            args[-1] = args[-1].with_changes(comma=arg.comma)
+        return call.with_changes(args=args)
+    return call.with_changes(args=[a.with_changes(value=new_value) if a is arg else a for a in call.args])
 
 
 def _decode(raw: bytes):
@@ -152,18 +202,25 @@ class BuildFile:
         return call.func.value
 
     def add_dep(self, name: str, label: str) -> bool:
+        return self._add_to_list(name, "deps", label)
+
+    def add_tag(self, name: str, tag: str) -> bool:
+        """Adds `tag` to the target's tags (unless there); False when nothing changed."""
+        return self._add_to_list(name, "tags", tag)
+
+    def _add_to_list(self, name: str, attr: str, value: str) -> bool:
         index, call = self._find_call(name)
         if call is None:
             return False
-        deps = keyword_arg(call, "deps")
-        if deps is None:
-            call = _append_arg(call, "deps", cst.List([cst.Element(cst.SimpleString(repr_star(label)))]))
-        elif isinstance(deps.value, cst.List):
-            values = [_string_value(e.value) for e in deps.value.elements]
-            if label in values:
+        current = keyword_arg(call, attr)
+        if current is None:
+            call = _append_arg(call, attr, cst.List([cst.Element(cst.SimpleString(repr_star(value)))]))
+        elif isinstance(current.value, cst.List):
+            values = [_string_value(e.value) for e in current.value.elements]
+            if value in values:
                 return False
-            elements = list(deps.value.elements)
-            new = cst.Element(cst.SimpleString(repr_star(label)))
+            elements = list(current.value.elements)
+            new = cst.Element(cst.SimpleString(repr_star(value)))
             if elements and isinstance(elements[-1].comma, cst.Comma):
                 new = new.with_changes(comma=elements[-1].comma)
                 elements[-1] = elements[-1].with_changes(comma=elements[0].comma if len(elements) > 1 else cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
@@ -171,28 +228,61 @@ class BuildFile:
                 elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             elements.append(new)
             call = call.with_changes(args=[
-                a.with_changes(value=deps.value.with_changes(elements=elements)) if a is deps else a for a in call.args
+                a.with_changes(value=current.value.with_changes(elements=elements)) if a is current else a
+                for a in call.args
             ])
+        elif _list_contains(current.value, value):
+            return False
         else:
-            # deps = select(...) or a variable: `+ [label]` keeps it valid.
+            # `x = select(...)` or a variable: `+ [value]` keeps it valid.
             call = call.with_changes(args=[
-                a.with_changes(value=cst.BinaryOperation(a.value, cst.Add(), cst.List([cst.Element(cst.SimpleString(repr_star(label)))])))
-                if a is deps else a for a in call.args
+                a.with_changes(value=cst.BinaryOperation(a.value, cst.Add(), cst.List([cst.Element(cst.SimpleString(repr_star(value)))])))
+                if a is current else a for a in call.args
             ])
         self._replace_call(index, call)
         return True
 
-    def to_backend_test(self, name: str, unsupported: Dict[str, str], macro_load: str) -> bool:
-        """py_test(name=...) -> keras_backend_test(name=..., unsupported_backends=...)."""
+    def remove_tag(self, name: str, tag: str) -> bool:
+        """Removes `tag` from the target's tags (a list literal, or a list literal added
+        to something else), dropping a `tags` argument left empty; False when nothing
+        changed."""
         index, call = self._find_call(name)
-        if call is None or not isinstance(call.func, cst.Name) or call.func.value != "py_test":
+        if call is None:
             return False
+        new_call = _without_list_value(call, "tags", tag)
+        if new_call is call:
+            return False
+        self._replace_call(index, new_call)
+        return True
+
+    def to_backend_test(self, name: str, unsupported: Dict[str, str], macro_load: str) -> bool:
+        """py_test(name=...) or keras2_test(name=...) -> keras_backend_test(name=...,
+        unsupported_backends=...): no TF_USE_LEGACY_KERAS, no keras2 tag (the code is
+        Keras 3 now)."""
+        index, call = self._find_call(name)
+        if call is None or not isinstance(call.func, cst.Name) or call.func.value not in ("py_test", "keras2_test"):
+            return False
+        was = call.func.value
         call = call.with_changes(func=cst.Name("keras_backend_test"))
         call = _without_env_key(call, LEGACY_KERAS_ENV)
+        call = _without_list_value(call, "tags", KERAS2_TAG)
         if unsupported and keyword_arg(call, "unsupported_backends") is None:
             call = _append_arg(call, "unsupported_backends", _dict_expr(unsupported))
         self._replace_call(index, call)
         self.ensure_load(macro_load, "keras_backend_test")
+        self._drop_unused_load_symbol(was)
+        return True
+
+    def to_keras2_test(self, name: str, macro_load: str) -> bool:
+        """py_test(name=...) -> keras2_test(name=...): the test of Keras 2 code not migrated
+        yet keeps running under Keras 2 (the macro sets TF_USE_LEGACY_KERAS and the tag)."""
+        index, call = self._find_call(name)
+        if call is None or not isinstance(call.func, cst.Name) or call.func.value != "py_test":
+            return False
+        call = call.with_changes(func=cst.Name("keras2_test"))
+        call = _without_env_key(call, LEGACY_KERAS_ENV)
+        self._replace_call(index, call)
+        self.ensure_load(macro_load, "keras2_test")
         self._drop_unused_load_symbol("py_test")
         return True
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterable, List, Sequence
 
 __all__ = [
-    "KERAS_BACKENDS", "OPT_OUT_TAG", "OUTPUT_FORMAT", "OUTPUT_GROUPS", "RESTRICTED_BACKENDS", "VISITED_KINDS",
+    "KERAS2_TAG", "KERAS_BACKENDS", "LEGACY_KERAS_ENV", "OPT_OUT_TAG", "OUTPUT_FORMAT", "OUTPUT_GROUPS", "RESTRICTED_BACKENDS", "VISITED_KINDS",
     "backends_for", "output_name", "target_report",
 ]
 
@@ -21,6 +21,12 @@ OUTPUT_FORMAT = "{name}.keras_migrate_{mode}.{kind}"
 OUTPUT_GROUPS = ("keras_migrate_patch", "keras_migrate_report", "keras_migrate_sources")
 # rules/private/keras_backend_test.bzl: KERAS_BACKENDS. The per-backend test variants.
 KERAS_BACKENDS = ("jax", "tensorflow", "torch")
+# rules/private/keras_generation.bzl: KERAS2_TAG. Marks Keras 2 code waiting for migration
+# (prepare adds it, migrating removes it; Keras 3 tests must not depend on such targets).
+KERAS2_TAG = "keras2"
+# rules/private/keras_generation.bzl: LEGACY_KERAS_ENV. Set to 1, tf.keras is genuine Keras 2
+# (tf_keras): keras2_test sets it; migrating a test drops it.
+LEGACY_KERAS_ENV = "TF_USE_LEGACY_KERAS"
 # Where a target some rule kept on TensorFlow runs.
 RESTRICTED_BACKENDS = ("tensorflow",)
 

@@ -27,7 +27,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from keras_migrate.bazel._build_files import BuildFile
 from keras_migrate.bazel._contract import (
-    KERAS_BACKENDS, OPT_OUT_TAG, OUTPUT_GROUPS, RESTRICTED_BACKENDS, VISITED_KINDS, backends_for, output_name,
+    KERAS2_TAG, KERAS_BACKENDS, OPT_OUT_TAG, OUTPUT_GROUPS, RESTRICTED_BACKENDS, VISITED_KINDS, backends_for, output_name,
 )
 from keras_migrate.engine._diagnostics import display_path
 from keras_migrate.engine._files import DecodeFailure, FileChanged, Snapshot, decode, read_bytes, write_bytes_atomic
@@ -40,6 +40,9 @@ PY_KINDS = VISITED_KINDS
 # keras itself).
 KERAS_MODULES = ("keras",)
 RUNTIME_MODULE = "keras_migrate_runtime"
+# What a test of Keras code is declared as before migration (keras2_test: marked by
+# `prepare`); both become a keras_backend_test.
+MIGRATED_TEST_MACROS = ("py_test", "keras2_test")
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -58,6 +61,8 @@ class Target:
     # What the BUILD file calls: the rule itself, or the macro that made the target
     # (keras_backend_test for already-converted tests).
     declared_as: str
+    # The `name` of that macro call (its variants share it, and their sources).
+    generator_name: str = ""
 
     @property
     def package(self) -> str:
@@ -78,6 +83,71 @@ def _bazel(workspace: str, *args: str, capture: bool = True, partial_ok: bool = 
     if proc.returncode != 0 and not (partial_ok and proc.returncode in (1, 3)):
         raise DriverError(f"`{' '.join(cmd)}` failed (exit {proc.returncode}):\n{proc.stderr or ''}")
     return proc.stdout, proc.stderr or ""
+
+
+class Progress:
+    """Bazel's `[done / total]` action counts as a line a user can read during a long
+    build: actions done of total, elapsed time, rate and time left. On a terminal the
+    line is redrawn in place; otherwise one line every `interval` seconds."""
+
+    PATTERN = re.compile(r"^\[([\d,]+) / ([\d,]+)\]")
+
+    def __init__(self, stream, interval: float = 10.0, clock=None) -> None:
+        import time
+
+        self.stream, self.clock = stream, clock or time.monotonic
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.interval = 1.0 if self.tty else interval
+        self.start = self.clock()
+        self.last = self.start
+        self.shown = False
+
+    def feed(self, line: str) -> None:
+        match = self.PATTERN.match(line.strip())
+        if not match:
+            return
+        done, total = (int(g.replace(",", "")) for g in match.groups())
+        now = self.clock()
+        if now - self.last < self.interval and done < total:
+            return
+        self.last = now
+        self.stream.write(("\r" if self.tty else "") + self.line(done, total, now - self.start)
+                          + ("" if self.tty else "\n"))
+        self.stream.flush()
+        self.shown = True
+
+    @staticmethod
+    def line(done: int, total: int, elapsed: float) -> str:
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = f", about {int((total - done) / rate)} s left" if rate > 0 and done < total else ""
+        return (f"keras-migrate: {done:,}/{total:,} actions ({100 * done // max(total, 1)}%), "
+                f"{int(elapsed)} s, {rate:.1f}/s{left}")
+
+    def close(self) -> None:
+        if self.shown and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _bazel_with_progress(workspace: str, args: List[str], progress: Progress) -> str:
+    """`bazel ARGS` (exit 0, or 1/3 under --keep_going) with its progress shown through
+    `progress`; returns stderr."""
+    bazel = os.environ.get("BAZEL", "bazel")
+    cmd = [bazel, *args[:1], "--curses=no", "--color=no", "--show_progress_rate_limit=1", *args[1:]]
+    proc = subprocess.Popen(cmd, cwd=workspace, text=True, errors="replace", stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    lines = []
+    try:
+        for line in proc.stderr:
+            lines.append(line)
+            progress.feed(line)
+    finally:
+        code = proc.wait()
+        progress.close()
+    err = "".join(lines)
+    if code not in (0, 1, 3):
+        raise DriverError(f"`{' '.join(cmd)}` failed (exit {code}):\n{err}")
+    return err
 
 
 def _errors(stderr: str) -> List[str]:
@@ -147,7 +217,7 @@ def _query_targets(workspace: str, expr: str) -> Tuple[Dict[str, Target], List[s
         label = rule.get("name")
         if not label.startswith("//"):
             continue  # external repositories are never migrated
-        tags, deps, generator = [], [], None
+        tags, deps, generator, generator_name = [], [], None, ""
         for child in rule:
             name = child.get("name")
             if name == "tags":
@@ -156,8 +226,11 @@ def _query_targets(workspace: str, expr: str) -> Tuple[Dict[str, Target], List[s
                 deps = [l.get("value") for l in child.iter("label")]
             elif name == "generator_function":
                 generator = child.get("value") or None
+            elif name == "generator_name":
+                generator_name = child.get("value") or ""
         build_file = rule.get("location").rsplit(":", 2)[0]
-        targets[label] = Target(label, rule.get("class"), build_file, tags, deps, generator or rule.get("class"))
+        targets[label] = Target(label, rule.get("class"), build_file, tags, deps, generator or rule.get("class"),
+                                generator_name)
     return targets, _errors(err)
 
 
@@ -169,6 +242,7 @@ def _own_labels(workspace: str) -> Dict[str, str]:
     return {
         "aspect": f"{prefix}rules:aspects.bzl",
         "macro": f"{prefix}rules:keras_backend_test.bzl",
+        "keras2_macro": f"{prefix}rules:keras2_test.bzl",
         "runtime": f"{prefix}tools:keras_migrate_runtime",
     }
 
@@ -261,6 +335,8 @@ class DriverOptions:
     diff: bool = False  # print the patch instead of writing
     check: bool = False  # exit EXIT_WOULD_CHANGE when anything would change; write nothing
     report: Optional[str] = None  # where to write the JSON run report
+    verbose: bool = False  # also list diagnostics of code that needs no more change
+    progress: bool = True  # report the aspect build's progress on stderr
 
     @property
     def write(self) -> bool:
@@ -273,7 +349,8 @@ class DriverOptions:
     @classmethod
     def from_args(cls, args, workspace: str) -> "DriverOptions":
         return cls(workspace, tuple(args.paths), mode=args.mode, diff=bool(args.diff), check=bool(args.check),
-                   report=args.report or None)
+                   report=args.report or None, verbose=bool(getattr(args, "verbose", False)),
+                   progress=not getattr(args, "no_progress", False))
 
 
 def run_on_targets(args) -> int:
@@ -321,6 +398,8 @@ class Plan:
     diffs: List[str]
     backends: Dict[str, List[str]]
     problems: List[str]  # not tied to a package (a source outside the workspace, ...)
+    # Why a target is kept on TensorFlow: its own reasons and those of what it depends on.
+    tensorflow_reasons: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -405,11 +484,17 @@ def _plan_builds(workspace, candidates, graph, reports, labels, packages_by_dir,
         for label in sorted(facts.tensorflow_only):
             tf_reasons.extend(x for x in reports[label]["tensorflow_only"] if x not in tf_reasons)
         plan.backends[target.label] = backends_for(tf_reasons)
+        plan.tensorflow_reasons[target.label] = tf_reasons
         needs_runtime = report is not None and (report["runtime_symbols"] or RUNTIME_MODULE in _imports(report))
         if needs_runtime and target.declared_as in PY_KINDS:
             build_file(target)
             _edit_build(plan, target, lambda bf: bf.add_dep(target.name, labels["runtime"]))
-        if target.declared_as == "py_test" and facts.keras_code:
+        if KERAS2_TAG in target.tags and target.declared_as in PY_KINDS and report is not None \
+                and not report["failed"]:
+            # Its code is Keras 3 now (a keras2_test's tag is the macro's: dropped below).
+            build_file(target)
+            _edit_build(plan, target, lambda bf: bf.remove_tag(target.name, KERAS2_TAG))
+        if target.declared_as in MIGRATED_TEST_MACROS and facts.keras_code:
             build_file(target)
             reason = shorten("; ".join(tf_reasons), TAG_REASON_CHARS)
             unsupported = ({b: reason for b in KERAS_BACKENDS if b not in RESTRICTED_BACKENDS}
@@ -541,6 +626,15 @@ class Migration:
     bazel_bin: str
     reports: Dict[str, dict]
     missing: List[str]  # candidates without a report (their action failed)
+    # Per-backend test variants migrated through a sibling: {variant: sibling} (one_per_test_call).
+    shared_with: Dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def sources_of(self, graph: Dict[str, Target], mode: str):
+        """target -> the directory of its migrated sources (a variant's are its sibling's)."""
+        def outputs_for(target: Target) -> str:
+            owner = graph.get(self.shared_with.get(target.label, ""), target)
+            return _output(self.bazel_bin, owner, mode, "srcs")
+        return outputs_for
 
 
 @dataclasses.dataclass
@@ -559,10 +653,10 @@ def _run(options: DriverOptions) -> int:
               file=sys.stderr)
         return EXIT_FAILED if selection.query_errors else EXIT_OK
     migration = _migrate(options, selection)
-    summary, diagnostics_by_rule = _print_diagnostics(selection.candidates, migration.reports)
+    summary, diagnostics_by_rule = _print_diagnostics(selection.candidates, migration.reports, options.verbose)
     summary["failed"] += len(migration.missing)
     plan = plan_writes(options.workspace, selection.candidates, selection.graph, migration.reports,
-                       selection.labels, lambda t: _output(migration.bazel_bin, t, options.mode, "srcs"))
+                       selection.labels, migration.sources_of(selection.graph, options.mode))
     try:
         outcome = _apply(options, plan)
     except KeyboardInterrupt:
@@ -577,7 +671,7 @@ def _run(options: DriverOptions) -> int:
                                                  diagnostics_by_rule))
     return _print_summary(summary, diagnostics_by_rule, selection.skipped, plan, outcome.written,
                           outcome.builds_written, outcome.problems, migration.missing, selection.query_errors,
-                          options.write, options.check, bool(diff_text))
+                          options.write, options.check, bool(diff_text), options.verbose)
 
 
 def _select(options: DriverOptions) -> Selection:
@@ -594,19 +688,43 @@ def _select(options: DriverOptions) -> Selection:
     return Selection(labels, graph, candidates, skipped, query_errors)
 
 
+def one_per_test_call(candidates: List[Target]) -> Tuple[List[Target], Dict[str, str]]:
+    """The per-backend variants of one keras_backend_test call share their sources and
+    deps: migrate them once. Returns (targets to build the aspect over, {variant: the
+    variant whose report it shares})."""
+    kept: List[Target] = []
+    first: Dict[Tuple[str, str], str] = {}
+    siblings: Dict[str, str] = {}
+    for target in sorted(candidates, key=lambda t: t.label):
+        if target.declared_as == "keras_backend_test" and target.generator_name:
+            key = (target.package, target.generator_name)
+            if key in first:
+                siblings[target.label] = first[key]
+                continue
+            first[key] = target.label
+        kept.append(target)
+    return kept, siblings
+
+
 def _migrate(options: DriverOptions, selection: Selection) -> Migration:
-    candidates = selection.candidates
+    candidates, siblings = one_per_test_call(selection.candidates)
     print(f"keras-migrate: building the migration aspect over {len(candidates)} targets...", file=sys.stderr)
-    _out, build_err = _bazel(options.workspace, "build", "--keep_going",
-                             f"--aspects={selection.labels['aspect']}%{options.aspect}",
-                             "--output_groups=" + ",".join(OUTPUT_GROUPS),
-                             *[t.label for t in candidates], partial_ok=True)
+    build_args = ["build", "--keep_going", f"--aspects={selection.labels['aspect']}%{options.aspect}",
+                  "--output_groups=" + ",".join(OUTPUT_GROUPS), *[t.label for t in candidates]]
+    if options.progress:
+        build_err = _bazel_with_progress(options.workspace, build_args, Progress(sys.stderr))
+    else:
+        build_err = _bazel(options.workspace, *build_args, partial_ok=True)[1]
     bazel_bin = _bazel(options.workspace, "info", "bazel-bin")[0].strip()
     reports = _load_reports(bazel_bin, selection.graph, candidates, options.mode)
-    missing = [t.label for t in candidates if t.label not in reports]
+    for label, primary in siblings.items():
+        reports.pop(label, None)  # never an older build's report
+        if primary in reports:
+            reports[label] = dict(reports[primary], label=label)
+    missing = [t.label for t in selection.candidates if t.label not in reports]
     for line in _errors(build_err) if missing else ():
         print(f"keras-migrate: warning: {line[len('ERROR: '):]}", file=sys.stderr)
-    return Migration(bazel_bin, reports, missing)
+    return Migration(bazel_bin, reports, missing, siblings)
 
 
 def _apply(options: DriverOptions, plan: Plan) -> Outcome:
@@ -639,7 +757,10 @@ def _load_reports(bazel_bin: str, graph: Dict[str, Target], candidates: List[Tar
     return reports
 
 
-def _print_diagnostics(candidates, reports):
+def _print_diagnostics(candidates, reports, verbose: bool = False):
+    """Print (on stderr: --diff keeps stdout for the patch) the diagnostics of targets
+    this run migrates. Those of code that needs no more change were printed by the run
+    that migrated it: counted in the summary, listed with --verbose."""
     summary = collections.Counter()
     diagnostics_by_rule = collections.Counter()
     for target in sorted(candidates, key=lambda t: t.label):
@@ -651,7 +772,10 @@ def _print_diagnostics(candidates, reports):
         for f in report["files"]:
             for d in f["diagnostics"]:
                 diagnostics_by_rule[d["rule_id"]] += 1
-                print(_format_diag(d))
+                if verbose or report["changed"] or report["failed"]:
+                    print(_format_diag(d), file=sys.stderr)
+                else:
+                    summary["diagnostics_not_reprinted"] += 1
     return summary, diagnostics_by_rule
 
 
@@ -664,8 +788,22 @@ def _write_report(path: str, data: dict) -> None:
         raise DriverError(f"cannot write --report {display_path(path)}: {exc.strerror or exc}") from None
 
 
+def _print_backends(backends: Dict[str, List[str]], verbose: bool, err) -> None:
+    """Targets per set of backends; each target named where it is restricted (or with
+    --verbose): one line per target does not read at 10,000 targets."""
+    groups: Dict[Tuple[str, ...], List[str]] = collections.defaultdict(list)
+    for label in sorted(backends):
+        groups[tuple(backends[label])].append(label)
+    full = tuple(KERAS_BACKENDS)
+    for names, labels in sorted(groups.items(), key=lambda item: (item[0] != full, item[0])):
+        print(f"  backends {', '.join(names)}: {len(labels)} target{'s' if len(labels) != 1 else ''}", file=err)
+        if verbose or names != full:
+            for label in labels:
+                print(f"    {label}", file=err)
+
+
 def _print_summary(summary, diagnostics_by_rule, skipped, plan, written, builds_written, problems,
-                   missing, query_errors, write, check, anything) -> int:
+                   missing, query_errors, write, check, anything, verbose=False) -> int:
     err = sys.stderr
     print("keras-migrate summary:", file=err)
     print(f"  targets: {summary['migrated']} migrated, {summary['unchanged']} unchanged, "
@@ -675,8 +813,10 @@ def _print_summary(summary, diagnostics_by_rule, skipped, plan, written, builds_
     if diagnostics_by_rule:
         print("  diagnostics by rule: " + ", ".join(f"{k}: {v}" for k, v in sorted(diagnostics_by_rule.items())),
               file=err)
-    for label in sorted(plan.backends):
-        print(f"  {label}: {', '.join(plan.backends[label])}", file=err)
+    if summary["diagnostics_not_reprinted"]:
+        print(f"  ({summary['diagnostics_not_reprinted']} diagnostics of code already migrated not listed again; "
+              "--verbose lists them)", file=err)
+    _print_backends(plan.backends, verbose, err)
     for label in missing:
         print(f"  error: {label}: no migration report (its aspect action failed; see the errors above)", file=err)
     for problem in problems:

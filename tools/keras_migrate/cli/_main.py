@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import os
 import signal
 import sys
@@ -162,15 +163,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         return EXIT_INTERRUPTED
 
 
+# `keras-migrate COMMAND ...`: each command's own module and entry point (imported only
+# when used; the migration itself is the default command).
+SUBCOMMANDS = {
+    "verify": "keras_migrate.verify._cli:main",
+    "prepare": "keras_migrate.rollout._prepare:main",
+    "status": "keras_migrate.rollout._status:main",
+}
+
+
 def _main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Under `bazel run`, resolve paths from where the user stands.
     if os.environ.get("BUILD_WORKING_DIRECTORY"):
         os.chdir(os.environ["BUILD_WORKING_DIRECTORY"])
-    if argv[:1] == ["verify"]:
-        from keras_migrate.verify._cli import main as verify_main
-
-        return verify_main(argv[1:])
+    if argv[:1] and argv[0] in SUBCOMMANDS:
+        module, function = SUBCOMMANDS[argv[0]].split(":")
+        return getattr(importlib.import_module(module), function)(argv[1:])
     # Negative target patterns (-//pkg/...) would read as options to argparse.
     negative = [a for a in argv if a.startswith("-//")]
     args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])

@@ -99,8 +99,7 @@ def collect(options: "driver.DriverOptions") -> Rollout:
     selection = driver._select(options)
     migration = driver._migrate(options, selection)
     plan = driver.plan_writes(options.workspace, selection.candidates, selection.graph, migration.reports,
-                              selection.labels,
-                              lambda t: driver._output(migration.bazel_bin, t, options.mode, "srcs"))
+                              selection.labels, migration.sources_of(selection.graph, options.mode))
     targets = states_from(selection, migration.reports, plan)
     return Rollout(options, selection, migration, plan, targets)
 
@@ -171,7 +170,8 @@ def states_from(selection: "driver.Selection", reports: Dict[str, dict], plan: "
         backends = tuple(plan.backends.get(target.label, report["backends"])) if state != NOT_KERAS else ()
         states[target.label] = TargetState(
             state=state, backends=backends,
-            tensorflow_only=tuple(report["tensorflow_only"]) if state != NOT_KERAS else (),
+            tensorflow_only=tuple(plan.tensorflow_reasons.get(target.label, report["tensorflow_only"]))
+            if state != NOT_KERAS else (),
             manual_fixes=_manual_fixes(report), files=files, changed_files=changed, **common)
     return states
 

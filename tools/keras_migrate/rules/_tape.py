@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import collections
 import dataclasses
+import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -87,10 +88,19 @@ def names_in(*nodes: cst.CSTNode) -> collections.Counter:
 class _Context:
     """What one conversion needs from the caller: qualified names, the scope's names."""
 
-    def __init__(self, ctx, scope_names: collections.Counter) -> None:
+    def __init__(self, ctx, scope: cst.CSTNode) -> None:
         self.ctx = ctx
-        self.scope_names = scope_names
-        self.words = set(re.findall(r"[A-Za-z_]\w*", ctx.source))
+        self._scope = scope
+
+    # Both only once a tape block is found: most functions of a file that mentions
+    # GradientTape have none, and walking each one's names was a quarter of the run.
+    @functools.cached_property
+    def scope_names(self) -> collections.Counter:
+        return names_in(self._scope)
+
+    @functools.cached_property
+    def words(self) -> Set[str]:
+        return set(re.findall(r"[A-Za-z_]\w*", self.ctx.source))
 
     def free_name(self, *candidates: str) -> str:
         """A name the source does not use (each generated function or gradients name is
@@ -108,7 +118,7 @@ def convert_body(ctx, statements: Sequence[cst.BaseStatement], scope: cst.CSTNod
     """Convert every GradientTape block in `statements` (recursing into compound
     statements, not into nested functions or classes, which are converted on their own)."""
     result = Conversion(body=[])
-    result.body = _suite(_Context(ctx, names_in(scope)), list(statements), result)
+    result.body = _suite(_Context(ctx, scope), list(statements), result)
     return result
 
 
