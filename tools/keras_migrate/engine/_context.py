@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import collections
 import dataclasses
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Type, TypeVar
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
 
 import libcst as cst
 

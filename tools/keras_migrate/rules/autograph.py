@@ -32,6 +32,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._exprs import NAME, OPERANDS, SUBSCRIPT, expression
 from keras_migrate.rules._facts import NodeFacts
 from keras_migrate.spec._tf_ops import is_tf_plain_python
 
@@ -207,13 +208,16 @@ class AutographControlFlow(Rule):
         return self.ctx.qualified_name(target) == "tensorflow.function"
 
     def _tensorish(self, node: cst.CSTNode, flow: _Flow) -> bool:
-        if isinstance(node, cst.Name):
-            return node.value in flow.tensors
+        kind, parts = expression(node)
+        if kind is NAME:
+            return parts in flow.tensors
+        if kind is SUBSCRIPT:
+            return self._tensorish(parts, flow)
+        if kind is OPERANDS:  # a + b, -a, [a, b]
+            return any(self._tensorish(p, flow) for p in parts)
         if isinstance(node, cst.Attribute):
             if node.attr.value in _STATIC_ATTRS:
                 return False
-            return self._tensorish(node.value, flow)
-        if isinstance(node, cst.Subscript):
             return self._tensorish(node.value, flow)
         if isinstance(node, cst.Call):
             func = node.func
@@ -245,14 +249,8 @@ class AutographControlFlow(Rule):
                 return False  # `mode == "left"`: tensors are not compared with strings
             return self._tensorish(node.left, flow) or any(self._tensorish(c.comparator, flow)
                                                            for c in node.comparisons)
-        if isinstance(node, cst.BinaryOperation):
-            return self._tensorish(node.left, flow) or self._tensorish(node.right, flow)
         if isinstance(node, cst.BooleanOperation):
             return self._tensorish(node.left, flow) or self._tensorish(node.right, flow)
-        if isinstance(node, cst.UnaryOperation):
-            return self._tensorish(node.expression, flow)
-        if isinstance(node, (cst.Tuple, cst.List)):
-            return any(self._tensorish(e.value, flow) for e in node.elements)
         return False
 
 

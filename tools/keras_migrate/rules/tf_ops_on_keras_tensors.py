@@ -21,12 +21,13 @@ Only in `--mode tensorflow`: in agnostic mode the tf_ops rule converts every TF 
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
+from keras_migrate.rules._exprs import CALL, NAME, OPERANDS, SUBSCRIPT, expression
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec import keras_path
@@ -138,68 +139,33 @@ class _KerasTensors:
         return self._walk_tensor(node, scope, keras, qualified)
 
     def _walk_tensor(self, node, scope, keras, qualified) -> bool:
-        kind, parts = _expression(node)
-        if kind is _NAME:
+        kind, parts = expression(node)
+        if kind is NAME:
             return self._name_is(self.tensors, scope, parts)
-        if kind is _SUBSCRIPT:  # t[0], outputs["a"] of a container of KerasTensors
-            value_kind, value_parts = _expression(parts)
+        if kind is SUBSCRIPT:  # t[0], outputs["a"] of a container of KerasTensors
+            value_kind, value_parts = expression(parts)
             return self._walk_tensor(parts, scope, keras, qualified) or (
-                value_kind is _NAME and self._name_is(self.containers, scope, value_parts))
-        if kind is _OPERANDS:  # a + b, -a, [a, b]
+                value_kind is NAME and self._name_is(self.containers, scope, value_parts))
+        if kind is OPERANDS:  # a + b, -a, [a, b]
             return any(self._walk_tensor(p, scope, keras, qualified) for p in parts)
-        if kind is _CALL:
+        if kind is CALL:
             func, args = parts
             path = keras(func)
             if path in _INPUTS:
                 return True
             fed = any(self._walk_tensor(a, scope, keras, qualified) for a in args)
-            if _expression(func)[0] is _CALL:  # Dense(4)(x)
+            if expression(func)[0] is CALL:  # Dense(4)(x)
                 return fed
             if path is not None:
                 return fed and (path.startswith("ops.") or path.startswith("backend."))
             name = qualified(func)
             if name is not None:
                 return fed and name.startswith("tensorflow.")
-            func_kind, func_name = _expression(func)
-            if func_kind is _NAME and func_name in _BUILTINS:
+            func_kind, func_name = expression(func)
+            if func_kind is NAME and func_name in _BUILTINS:
                 return False
             return fed
         return False
-
-
-_NAME, _SUBSCRIPT, _OPERANDS, _CALL = "name", "subscript", "operands", "call"
-
-
-def _expression(node) -> Tuple[Optional[str], object]:
-    """What the KerasTensor walker needs of an ast or cst expression: (kind, parts) with
-    parts the name, the subscripted value, the operands, or (callee, arguments)."""
-    if isinstance(node, ast.AST):
-        if isinstance(node, ast.Name):
-            return _NAME, node.id
-        if isinstance(node, ast.Subscript):
-            return _SUBSCRIPT, node.value
-        if isinstance(node, ast.BinOp):
-            return _OPERANDS, (node.left, node.right)
-        if isinstance(node, ast.UnaryOp):
-            return _OPERANDS, (node.operand,)
-        if isinstance(node, (ast.List, ast.Tuple)):
-            return _OPERANDS, node.elts
-        if isinstance(node, ast.Call):
-            return _CALL, (node.func, list(node.args) + [k.value for k in node.keywords])
-        return None, None
-    if isinstance(node, cst.Name):
-        return _NAME, node.value
-    if isinstance(node, cst.Subscript):
-        return _SUBSCRIPT, node.value
-    if isinstance(node, cst.BinaryOperation):
-        return _OPERANDS, (node.left, node.right)
-    if isinstance(node, cst.UnaryOperation):
-        return _OPERANDS, (node.expression,)
-    if isinstance(node, (cst.List, cst.Tuple)):
-        return _OPERANDS, [e.value for e in node.elements]
-    if isinstance(node, cst.Call):
-        return _CALL, (node.func, [a.value for a in node.args])
-    return None, None
 
 
 @per_file
