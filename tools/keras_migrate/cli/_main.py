@@ -169,6 +169,8 @@ SUBCOMMANDS = {
     "verify": "keras_migrate.verify._cli:main",
     "prepare": "keras_migrate.rollout._prepare:main",
     "status": "keras_migrate.rollout._status:main",
+    "plan": "keras_migrate.rollout._plan:main_plan",
+    "apply": "keras_migrate.rollout._plan:main_apply",
 }
 
 
