@@ -150,6 +150,13 @@ def test_imports_added_and_removed_across_parts(source, monkeypatch):
     assert _summary(migrate_source(source, "x.py")) == expected
 
 
+class _Ids:
+    """Node facts shared by rules (ctx.node_facts): dropped between parts."""
+
+    def __init__(self, ctx):
+        self.ids = set()
+
+
 def test_a_rules_node_keyed_state_is_forgotten_between_parts(monkeypatch):
     seen = []
 
@@ -166,10 +173,10 @@ def test_a_rules_node_keyed_state_is_forgotten_between_parts(monkeypatch):
         def visit_FunctionDef(self, node):
             seen.append(len(self._ids))
             self._ids.add(id(node))
-            self.ctx.node_notes[id(node)] = True
+            self.ctx.node_facts(_Ids).ids.add(id(node))
 
         def leave_FunctionDef(self, original, updated):
-            assert len(self.ctx.node_notes) == 1
+            assert len(self.ctx.node_facts(_Ids).ids) == 1
             return updated
 
     monkeypatch.setattr(_parts, "PART_THRESHOLD", 0)
@@ -207,9 +214,9 @@ def _node_keyed_attributes_missing():
                     if (isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
                             and n.attr in assigned and n.attr not in declared):
                         missing.append(f"{os.path.basename(path)}:{stmt.lineno} {cls.name}.{n.attr}")
-                    if (isinstance(n, ast.Attribute) and n.attr == "notes"
-                            and isinstance(n.value, ast.Attribute) and n.value.attr == "ctx"):
-                        missing.append(f"{os.path.basename(path)}:{stmt.lineno} ctx.notes with id(): use ctx.node_notes")
+                    if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "facts"
+                            and isinstance(n.func.value, ast.Attribute) and n.func.value.attr == "ctx"):
+                        missing.append(f"{os.path.basename(path)}:{stmt.lineno} ctx.facts with id(): use ctx.node_facts")
     return missing
 
 

@@ -1,7 +1,8 @@
 import libcst as cst
 
 from keras_migrate.engine import Rule
-from keras_migrate.rules.autograph import CONVERTED_NOTE, AutographControlFlow
+from keras_migrate.rules._facts import NodeFacts
+from keras_migrate.rules.autograph import AutographControlFlow
 from keras_migrate.testing import assert_migrates
 
 RULES = [AutographControlFlow]
@@ -101,7 +102,7 @@ class _FakeConverter(Rule):
     description = "Test double."
 
     def leave_If(self, original, updated):
-        self.ctx.node_notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+        self.ctx.node_facts(NodeFacts).converted.add(id(original))
         return updated
 
 

@@ -328,13 +328,14 @@ def test_resize_keeps_tensorflows_float32_result():
 
 
 def test_value_kinds_of_the_table_are_the_rules():
-    # spec/_types.py lists the kinds (checked when the table loads); the rule converts each.
+    # spec/_types.py lists the kinds (checked when the table loads); the rewriter converts each.
     import inspect
     import re
 
+    from keras_migrate.rules._tf_op_emit import TfOpRewriter
     from keras_migrate.spec._types import TF_OP_VALUE_KINDS
 
-    handled = set(re.findall(r'kind == "(\w+)"', inspect.getsource(TfOps._convert)))
+    handled = set(re.findall(r'kind == "(\w+)"', inspect.getsource(TfOpRewriter._convert)))
     assert handled == set(TF_OP_VALUE_KINDS)
 
 
@@ -347,3 +348,11 @@ def test_table_typos_fail_when_the_table_loads():
         TfOp(("abs",), "ops.abs", ("x",), values=(("x", "spacial"),))
     with pytest.raises(ValueError, match="not a parameter"):
         TfOp(("abs",), "ops.abs", ("x",), renames=(("input", "x"),))
+
+
+def test_every_special_of_the_table_has_a_handler():
+    from keras_migrate.rules._tf_op_emit import TfOpRewriter
+    from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
+
+    specials = {e.special for e in TF_OPS_BY_NAME.values() if e.special is not None}
+    assert specials and all(hasattr(TfOpRewriter, f"_special_{s}") for s in specials)

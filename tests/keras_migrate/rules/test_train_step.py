@@ -468,3 +468,66 @@ def test_gradients_taken_inside_apply_gradients():
         "self.optimizer.apply_gradients(zip(tape.gradient(loss, self.trainable_variables), self.trainable_variables))")
     assert "zip(tape.gradient(" in source
     assert_migrates(source, "import keras\n\nclass M(keras.Model):\n    pass\n", rules=RULES)
+
+
+# -- decisions look at the class and resolve names, not at the file's text ---------------
+_VAE = textwrap.dedent("""
+    import keras
+    import tensorflow as tf
+
+    class VAE(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.total_loss_tracker = keras.metrics.Mean({name})
+
+        @property
+        def metrics(self):
+            return [self.total_loss_tracker]
+
+        def train_step(self, data):
+            x, y = data
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                total_loss = keras.ops.mean((y - y_pred) ** 2)
+            grads = tape.gradient(total_loss, self.trainable_weights)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+            self.total_loss_tracker.update_state(total_loss)
+            return {{"total_loss": self.total_loss_tracker.result()}}
+    """)
+
+
+def test_logged_key_must_be_the_trackers_own_name():
+    converted = migrate_source(_VAE.format(name='name="total_loss"'), "t.py", MigrationOptions(), rules=RULES)
+    assert "def compute_loss(" in converted.code
+    # The same `name="total_loss"` elsewhere (another class, a comment) does not name this
+    # tracker: Keras 3 would log it as "mean", so the custom step stays.
+    elsewhere = _VAE.format(name="") + textwrap.dedent("""
+        class Other:
+            def __init__(self):
+                self.total_loss_tracker = keras.metrics.Mean(name="total_loss")  # name="total_loss"
+        """)
+    kept = migrate_source(elsewhere, "t.py", MigrationOptions(), rules=RULES)
+    assert "def compute_loss(" not in kept.code and "def train_step(self, data):" in kept.code
+
+
+def test_weighted_metrics_only_when_code_may_compile_them():
+    removed = "import keras\n\nclass M(keras.Model):\n    pass\n"
+    source = _train(", sw", "y, y_pred, sample_weight=sw, regularization_losses=self.losses")
+    # A comment mentioning weighted_metrics is not a compile() argument.
+    assert_migrates(source + "# no weighted_metrics here\n", removed + "# no weighted_metrics here\n", rules=RULES)
+    for compile_call in ('model.compile(loss="mse", weighted_metrics=["mae"])\n',
+                         'model.compile("adam", "mse", None, None, ["mae"])\n',
+                         'model.compile(**settings)\n'):
+        out = migrate_source(source + compile_call, "t.py", MigrationOptions(), rules=RULES)
+        assert "class M(keras.Model):\n    pass" not in out.code, compile_call
+
+
+def test_tape_resolved_through_imports():
+    source = _train().replace("import tensorflow as tf\n", "import tensorflow as tf\nfrom tensorflow import GradientTape as Tape\n")
+    source = source.replace("tf.GradientTape()", "Tape()")
+    out = migrate_source(source, "t.py", MigrationOptions(), rules=RULES)
+    assert "class M(keras.Model):\n    pass" in out.code
+    # Not TensorFlow's tape: the step is not recognised.
+    other = _train().replace("tf.GradientTape()", "recorder.GradientTape()")
+    out = migrate_source(other, "t.py", MigrationOptions(), rules=RULES)
+    assert "class M(keras.Model):\n    pass" not in out.code

@@ -3,6 +3,7 @@
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
 from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source
+from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
 from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
 
@@ -12,6 +13,7 @@ __all__ = [
     "MigrationOptions",
     "MigrationResult",
     "Mode",
+    "Region",
     "ReportInfo",
     "Rule",
     "RuleContext",

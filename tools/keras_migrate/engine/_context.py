@@ -5,14 +5,17 @@ from __future__ import annotations
 import ast
 import collections
 import dataclasses
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
 
 import libcst as cst
 
 from keras_migrate.engine._diagnostics import Severity
 from keras_migrate.engine._names import ImportTracker
+from keras_migrate.engine._regions import Region
 
 __all__ = ["PendingDiagnostic", "RuleContext", "ImportRequest"]
+
+_Facts = TypeVar("_Facts")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,14 +63,58 @@ class RuleContext:
         self.function_stack: List[cst.FunctionDef] = []
         # > 0 inside an import statement (its names are bindings, not uses).
         self.import_depth = 0
-        # Free-form per-file notes rules leave for each other, keyed by rule name.
-        self.notes: Dict[str, object] = {}
-        # Notes about nodes (keyed by or holding id(node)), emptied by forget_nodes().
-        self.node_notes: Dict[object, object] = {}
+        # Per-file facts objects, one per class (see facts()).
+        self._facts: Dict[type, object] = {}
+        # Open nodes of each Region rules declared, innermost last (see region_nodes()).
+        self._regions: Dict[Region, List[cst.CSTNode]] = {}
+        # Per-file facts about nodes (keyed by or holding id(node)), one per class (see
+        # node_facts()): emptied by forget_nodes() too.
+        self._node_facts: Dict[type, object] = {}
 
     # -- name resolution ----------------------------------------------------------
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
         return self.names.qualified_name(node)
+
+    # -- per-file facts ---------------------------------------------------------------
+    def facts(self, kind: "Callable[[RuleContext], _Facts]") -> _Facts:
+        """The file's one instance of `kind` (a class taking this context), created on
+        first use and dropped with the file. Rules declare what they share as typed
+        fields and cached properties of such a class instead of string-keyed notes."""
+        found = self._facts.get(kind)
+        if found is None:
+            found = self._facts[kind] = kind(self)
+        return found  # type: ignore[return-value]
+
+    def node_facts(self, kind: "Callable[[RuleContext], _Facts]") -> _Facts:
+        """Like facts(), for facts about nodes (keyed by or holding id(node)): dropped
+        between the parts of a large file too, when the part's nodes are freed and their
+        ids reused."""
+        found = self._node_facts.get(kind)
+        if found is None:
+            found = self._node_facts[kind] = kind(self)
+        return found  # type: ignore[return-value]
+
+    # -- regions (see _regions.py) ----------------------------------------------------
+    def region_nodes(self, region: Region) -> Sequence[cst.CSTNode]:
+        """The open nodes of `region`, outermost first; empty when the rules running
+        declared no use of it."""
+        return self._regions.get(region, ())
+
+    def in_region(self, region: Region, excluding: Optional[cst.CSTNode] = None) -> bool:
+        """Inside an open node of `region`; with `excluding` (the node being left),
+        that node does not count as its own context."""
+        nodes = self._regions.get(region)
+        if not nodes:
+            return False
+        return excluding is None or len(nodes) > 1 or nodes[-1] is not excluding
+
+    def _open_region(self, region: Region, node: cst.CSTNode) -> None:  # the traversal's
+        self._regions.setdefault(region, []).append(node)
+
+    def _close_region(self, region: Region, node: cst.CSTNode) -> None:  # the traversal's
+        nodes = self._regions.get(region)
+        if nodes and nodes[-1] is node:
+            nodes.pop()
 
     # -- results ------------------------------------------------------------------
     def report(self, rule_id, node, message, fix=None, severity=Severity.WARNING) -> None:
@@ -109,14 +156,14 @@ class RuleContext:
         """Called between parts of a large file (see _parts.py): the part's nodes are
         freed and their ids reused, so nothing keyed by id(node) may be kept."""
         self.names.forget_nodes()
-        self.node_notes.clear()
+        self._node_facts.clear()
 
     def release(self) -> None:
         """The traversal is over: drop what rules kept for it (a large file's notes and
         ast are large; the engine still needs the results)."""
         self.tree = None
-        self.notes.clear()
-        self.node_notes.clear()
+        self._facts.clear()
+        self._node_facts.clear()
         self.names.forget_nodes()
 
     # -- enclosing scopes -----------------------------------------------------------

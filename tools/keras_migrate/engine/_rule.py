@@ -17,6 +17,7 @@ from keras_migrate.engine._diagnostics import Severity
 
 if TYPE_CHECKING:
     from keras_migrate.engine._context import RuleContext
+    from keras_migrate.engine._regions import Region
 
 __all__ = ["Example", "Rule"]
 
@@ -56,6 +57,9 @@ class Rule:
     # migrated in parts (see _parts.py); after each part its nodes are freed and their
     # ids reused by the next part's, so forget_nodes() empties these containers.
     NODE_KEYED: ClassVar[Tuple[str, ...]] = ()
+    # Regions (see _regions.py) the rule asks ctx.in_region / ctx.region_nodes about:
+    # the traversal keeps their stacks while the rule runs.
+    regions: ClassVar[Tuple["Region", ...]] = ()
 
     def __init__(self, ctx: "RuleContext") -> None:
         self.ctx = ctx

@@ -12,6 +12,7 @@ from typing import Callable, Dict, List, Sequence, Type, Union
 import libcst as cst
 
 from keras_migrate.engine._context import RuleContext
+from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Rule
 
 __all__ = ["BatchedTransformer"]
@@ -40,6 +41,13 @@ class BatchedTransformer(cst.CSTTransformer):
                     self._visit.setdefault(_node_type(attr[6:]), []).append(getattr(rule, attr))
                 elif attr.startswith("leave_"):
                     self._leave.setdefault(_node_type(attr[6:]), []).append(getattr(rule, attr))
+        # The regions the rules declared, by the node type that opens them (each once).
+        self._regions: Dict[type, List[Region]] = {}
+        for rule in self.rules:
+            for region in type(rule).regions:
+                listed = self._regions.setdefault(region.node_type, [])
+                if region not in listed:
+                    listed.append(region)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
@@ -56,6 +64,9 @@ class BatchedTransformer(cst.CSTTransformer):
             ctx.import_depth += 1
         elif node_type is cst.Assign and not ctx.function_stack and not ctx.class_stack:
             self._record_alias(node)
+        for region in self._regions.get(node_type, ()):
+            if region.opens(ctx, node):
+                ctx._open_region(region, node)
         visit_children = True
         for fn in self._visit.get(node_type, ()):
             if fn(node) is False:
@@ -71,6 +82,8 @@ class BatchedTransformer(cst.CSTTransformer):
             # rules for this node type no longer apply.
             if type(result) is not node_type:
                 break
+        for region in self._regions.get(node_type, ()):
+            self.ctx._close_region(region, original_node)
         if node_type is cst.ClassDef:
             self.ctx.class_stack.pop()
         elif node_type is cst.FunctionDef:

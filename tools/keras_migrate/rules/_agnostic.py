@@ -11,15 +11,18 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
+from keras_migrate.engine import Region
+from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
 
 __all__ = [
+    "DATA_CALLS",
     "DataContext",
     "data_context",
     "is_keras_class",
@@ -30,35 +33,34 @@ __all__ = [
 ]
 
 # Methods whose function arguments run inside a tf.data / tf graph.
+# Keras base classes whose subclasses' methods receive backend tensors.
+KERAS_BASES = frozenset({
+    "Layer", "Model", "Sequential", "Loss", "Metric", "Mean", "Callback", "Constraint", "Regularizer",
+    "Initializer", "LearningRateSchedule", "Wrapper", "RNN", "AbstractRNNCell",
+})
+
 _FUNCTION_TAKING = frozenset({
     "map", "filter", "flat_map", "interleave", "reduce", "scan", "apply", "from_generator",
     "group_by_window", "py_function", "numpy_function", "ragged_batch",
 })
 _MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function")
 
-_KERAS_BASES = frozenset({
-    "Layer", "Model", "Sequential", "Loss", "Metric", "Mean", "Callback", "Constraint", "Regularizer",
-    "Initializer", "LearningRateSchedule", "Wrapper", "RNN", "AbstractRNNCell",
-})
 
 
 class DataContext:
-    """Which code runs in a tf.data pipeline, and a stack for the CST walk."""
+    """Which code runs in a tf.data pipeline: one per file (`data_context(ctx)`).
 
-    def __init__(self, functions: FrozenSet[str]) -> None:
-        self.functions = functions
-        self._calls: List[int] = []
+    Inside a call to a tf.data method or tf.py_function (the DATA_CALLS region the
+    traversal keeps for every rule declaring it in `regions`), in a method of a
+    keras.utils.Sequence / PyDataset class, or in a function the pipeline calls."""
 
-    def enter_call(self, ctx, node: cst.Call) -> None:
-        if is_data_call(ctx, node):
-            self._calls.append(id(node))
+    def __init__(self, ctx) -> None:
+        self.functions: FrozenSet[str] = frozenset(_data_functions(ctx))
 
-    def leave_call(self, node: cst.Call) -> None:
-        if self._calls and self._calls[-1] == id(node):
-            self._calls.pop()
-
-    def active(self, ctx) -> bool:
-        if self._calls:
+    def active(self, ctx, excluding: Optional[cst.CSTNode] = None) -> bool:
+        """`excluding`: the call being left, which then is not its own context (a
+        tf.data call's own leave_Call may still rewrite it)."""
+        if ctx.in_region(DATA_CALLS, excluding):
             return True
         if ctx.class_stack and any(_is_data_class(ctx, c) for c in ctx.class_stack):
             return True
@@ -70,10 +72,10 @@ _DATA_BASES = frozenset({"utils.Sequence", "utils.PyDataset", "utils.data_utils.
 
 
 def _is_data_class(ctx, node: cst.ClassDef) -> bool:
-    key = ("agnostic.data_class", id(node))
-    if key not in ctx.node_notes:
-        ctx.node_notes[key] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
-    return ctx.node_notes[key]
+    known = ctx.node_facts(NodeFacts).data_classes
+    if id(node) not in known:
+        known[id(node)] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
+    return known[id(node)]
 
 
 def is_data_call(ctx, node: cst.Call) -> bool:
@@ -85,14 +87,14 @@ def is_data_call(ctx, node: cst.Call) -> bool:
     return isinstance(func, cst.Attribute) and func.attr.value in TF_DATA_METHODS
 
 
+# Calls whose arguments run in a tf.data pipeline (rules asking DataContext.active
+# declare `regions = (DATA_CALLS,)`).
+DATA_CALLS = Region("tf.data call", cst.Call, is_data_call)
+
+
 def data_context(ctx) -> DataContext:
-    """A DataContext for one rule (each rule tracks its own call stack; the set of
-    pipeline functions is computed once per file and shared)."""
-    functions = ctx.notes.get("agnostic.data_functions")
-    if functions is None:
-        functions = frozenset(_data_functions(ctx))
-        ctx.notes["agnostic.data_functions"] = functions
-    return DataContext(functions)
+    """The file's DataContext (the set of pipeline functions is computed once)."""
+    return ctx.facts(DataContext)
 
 
 def _data_functions(ctx) -> Set[str]:
@@ -158,14 +160,26 @@ def _data_functions(ctx) -> Set[str]:
     return seen
 
 
-def is_keras_class(ctx, node: cst.ClassDef) -> bool:
+def is_keras_class(ctx, node: cst.ClassDef, *, layer: bool = False) -> bool:
+    """The one test of "is this class a Keras class", for every rule.
+
+    layer=True: a Keras Layer or Model (its methods have add_weight, build, ...), with
+    bases resolved through the file's imports and, transitively, its own classes.
+    Otherwise any Keras class (Layer, Model, Loss, Metric, Callback, ...) whose methods
+    receive backend tensors: a direct base resolved to one of KERAS_BASES, or named like
+    one (a base class from another module of the project: `ResidualBlock`).
+    (Not yet transitive through the file's own classes, unlike layer=True: that would
+    change what tf_random & co. rewrite, e.g. keras-io barlow_twins' Augmentation
+    subclasses; to be done with parity runs.)"""
+    if layer:
+        return node.name.value in ctx.facts(FileFacts).keras_layer_classes
     for base in node.bases:
         value = base.value
         path = ctx.keras_path(value)
-        if path is not None and path.rsplit(".", 1)[-1] in _KERAS_BASES:
+        if path is not None and path.rsplit(".", 1)[-1] in KERAS_BASES:
             return True
         name = value.attr.value if isinstance(value, cst.Attribute) else getattr(value, "value", None)
-        if isinstance(name, str) and (name in _KERAS_BASES or name.endswith(("Layer", "Model", "Block"))):
+        if isinstance(name, str) and (name in KERAS_BASES or name.endswith(("Layer", "Model", "Block"))):
             return True
     return False
 
@@ -175,10 +189,10 @@ def in_keras_class_method(ctx) -> Optional[cst.ClassDef]:
     if not ctx.class_stack or not ctx.function_stack:
         return None
     cls = ctx.class_stack[-1]
-    key = ("agnostic.keras_class", id(cls))
-    if key not in ctx.node_notes:
-        ctx.node_notes[key] = is_keras_class(ctx, cls)
-    return cls if ctx.node_notes[key] else None
+    known = ctx.node_facts(NodeFacts).keras_classes
+    if id(cls) not in known:
+        known[id(cls)] = is_keras_class(ctx, cls)
+    return cls if known[id(cls)] else None
 
 
 def tensorflow_local(ctx) -> Optional[str]:
@@ -192,21 +206,20 @@ def is_keras_name(qualified: Optional[str]) -> bool:
 
 def drop_tensorflow_import_if_unused(ctx) -> None:
     """Once per file: `import tensorflow as tf` goes when nothing uses it any more."""
-    if ctx.notes.get("agnostic.tf_import_removal"):
+    facts = ctx.facts(FileFacts)
+    if facts.tf_import_removal_requested:
         return
-    ctx.notes["agnostic.tf_import_removal"] = True
+    facts.tf_import_removal_requested = True
     local = tensorflow_local(ctx)
     if local is not None:
         ctx.remove_import_if_unused("tensorflow", asname=None if local == "tensorflow" else local)
 
 
+@per_file
 def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
     """(function scope, name) of `name = <...>.shape(...)` assignments whose every later
     use indexes the name, unpacks it or passes it to a call (a tuple works there just
     like TF's shape tensor). Computed once per file from the shared ast."""
-    found = ctx.notes.get("agnostic.shape_names")
-    if found is not None:
-        return found
     from keras_migrate.rules._scan import iter_scoped
 
     tree = file_ast(ctx)
@@ -233,6 +246,4 @@ def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
         for scope, name, ok, key in loads:
             if not ok and key not in fine and (scope, name) in assigned:
                 bad.add((scope, name))
-    found = frozenset(assigned - bad)
-    ctx.notes["agnostic.shape_names"] = found
-    return found
+    return frozenset(assigned - bad)

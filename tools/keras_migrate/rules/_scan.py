@@ -14,6 +14,7 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
+from keras_migrate.rules._facts import FileFacts
 from keras_migrate.spec import keras_path
 
 __all__ = [
@@ -42,15 +43,7 @@ _EMPTY = cst.Module([])
 
 def file_ast(ctx) -> Optional[ast.Module]:
     """The file's ast, parsed once and shared by every rule (None if ast rejects it)."""
-    if "_ast" not in ctx.notes:
-        if ctx.tree is not None:  # the engine's
-            ctx.notes["_ast"] = ctx.tree
-            return ctx.tree
-        try:
-            ctx.notes["_ast"] = ast.parse(ctx.source)
-        except (SyntaxError, ValueError):
-            ctx.notes["_ast"] = None
-    return ctx.notes["_ast"]
+    return ctx.facts(FileFacts).ast
 
 
 class AstNames:
@@ -92,10 +85,7 @@ class AstNames:
 
 
 def names(ctx) -> Optional[AstNames]:
-    if "_ast_names" not in ctx.notes:
-        tree = file_ast(ctx)
-        ctx.notes["_ast_names"] = None if tree is None else AstNames(tree, scoped_nodes(ctx))
-    return ctx.notes["_ast_names"]
+    return ctx.facts(FileFacts).names
 
 
 def iter_scoped(tree: ast.AST, scope: Scope = ()) -> Iterator[Tuple[Scope, ast.AST]]:
@@ -116,21 +106,17 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 def scoped_nodes(ctx) -> List[Tuple[Scope, ast.AST]]:
     """iter_scoped over the file's ast (without contexts/operators), computed once per
     file and shared: an explicit-stack walk, several times faster than generators."""
-    if "_scoped_nodes" not in ctx.notes:
-        _walk_once(ctx)
-    return ctx.notes["_scoped_nodes"]
+    return ctx.facts(FileFacts).scoped_nodes
 
 
 def def_nodes(ctx) -> List[Tuple[Tuple[str, ...], ast.AST]]:
     """Like iter_in_defs (names of all enclosing classes and functions), from the same
     single walk as scoped_nodes."""
-    if "_def_nodes" not in ctx.notes:
-        _walk_once(ctx)
-    return ctx.notes["_def_nodes"]
+    return ctx.facts(FileFacts).def_nodes
 
 
-def _walk_once(ctx) -> None:
-    tree = file_ast(ctx)
+def walk_scoped(tree: Optional[ast.Module]):
+    """(scoped_nodes, def_nodes) of `tree` in one explicit-stack walk."""
     scoped: List[Tuple[Scope, ast.AST]] = []
     in_defs: List[Tuple[Tuple[str, ...], ast.AST]] = []
     if tree is not None:
@@ -156,8 +142,7 @@ def _walk_once(ctx) -> None:
             if node is not tree:
                 add_scoped((scope, node))
                 add_def((enclosing, node))
-    ctx.notes["_scoped_nodes"] = scoped
-    ctx.notes["_def_nodes"] = in_defs
+    return scoped, in_defs
 
 
 def iter_in_defs(tree: ast.AST, stack: Tuple[str, ...] = ()) -> Iterator[Tuple[Tuple[str, ...], ast.AST]]:
@@ -261,14 +246,10 @@ class BindingVersions:
                                for n in cst_assigned_names(item.asname.name)])
 
 
-_LAYER_ROOTS = ("Model", "models.Model", "Sequential", "models.Sequential")
-
-
 def keras_layer_classes(ctx) -> frozenset:
     """Names of the file's classes that are Keras layers/models (bases resolved through
     imports, transitively through the file's own classes)."""
-    return _subclasses(ctx, ("_keras_layer_classes",),
-                       lambda path, _name: path.startswith("layers.") or path in _LAYER_ROOTS)
+    return ctx.facts(FileFacts).keras_layer_classes
 
 
 def keras_metric_classes(ctx) -> frozenset:
@@ -278,35 +259,5 @@ def keras_metric_classes(ctx) -> frozenset:
 
 
 def keras_subclasses(ctx, prefix: str, name_suffix: str = "") -> frozenset:
-    """Names of the file's classes deriving from a Keras class under `prefix`
-    ("metrics.", "callbacks."), directly, through the file's own classes, or (with
-    `name_suffix`) from any base whose name ends with it (library subclasses)."""
-    return _subclasses(ctx, ("_keras_subclasses", prefix, name_suffix),
-                       lambda path, name: path.startswith(prefix) or bool(name_suffix and name.endswith(name_suffix)))
-
-
-def _subclasses(ctx, key, matches) -> frozenset:
-    """The file's classes with a base for which matches(keras path or "", base name) holds,
-    or a base among them (a fixpoint over the file's class definitions); cached per key."""
-    found = ctx.notes.get(key)
-    if found is not None:
-        return found
-    resolver = names(ctx)
-    classes = set()
-    if file_ast(ctx) is not None:
-        defs = [n for _, n in scoped_nodes(ctx) if isinstance(n, ast.ClassDef)]
-        changed = True
-        while changed:
-            changed = False
-            for node in defs:
-                if node.name in classes:
-                    continue
-                for base in node.bases:
-                    base_name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
-                    if base_name in classes or matches(resolver.keras(base) or "", base_name):
-                        classes.add(node.name)
-                        changed = True
-                        break
-    found = frozenset(classes)
-    ctx.notes[key] = found
-    return found
+    """See FileFacts.keras_subclasses."""
+    return ctx.facts(FileFacts).keras_subclasses(prefix, name_suffix)

@@ -27,7 +27,8 @@ from typing import Dict, Optional, Tuple
 import libcst as cst
 
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import code
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._util import code, comma_separated
 
 __all__ = ["LAYER", "PLAIN", "known_variable", "rewrite_method", "variables"]
 
@@ -42,12 +43,10 @@ _TF_ONLY_KEYWORDS = frozenset({"use_locking", "read_value", "name"})
 Key = Tuple[Optional[str], str]  # (class of a `self.` receiver, normalised expression text)
 
 
+@per_file
 def variables(ctx) -> Dict[Key, str]:
     """Assignment targets of the file that hold variables, with their kind (once per file)."""
-    found = ctx.notes.get("_variables")
-    if found is not None:
-        return found
-    found = {}
+    found: Dict[Key, str] = {}
     tree, resolver = _scan.file_ast(ctx), _scan.names(ctx)
     if tree is not None and ("Variable" in ctx.source or "add_weight" in ctx.source or "add_variable" in ctx.source):
         layer_classes = _scan.keras_layer_classes(ctx)
@@ -69,7 +68,6 @@ def variables(ctx) -> Dict[Key, str]:
                     found[(cls, ast.unparse(target))] = kind
             elif isinstance(target, ast.Name) and tf_variable:
                 found[(None, target.id)] = PLAIN
-    ctx.notes["_variables"] = found
     return found
 
 
@@ -125,7 +123,7 @@ def rewrite_method(ctx, call: cst.Call, kinds) -> Optional[cst.BaseExpression]:
         return cst.parse_expression(
             f"{_SCATTERS[method]}({code(receiver)}, {code(args[0].value)}, {code(args[1].value)})")
     if method in _SLICE_MODES and len(args) != len(call.args):
-        return call.with_changes(args=_recomma(args))
+        return call.with_changes(args=comma_separated(args))
     return None
 
 
@@ -164,9 +162,3 @@ def _key_code(subscript: cst.Subscript) -> Optional[str]:
     return f"({', '.join(parts)})"
 
 
-def _recomma(args):
-    out = []
-    for i, arg in enumerate(args):
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT
-        out.append(arg.with_changes(comma=comma))
-    return out

@@ -16,13 +16,12 @@ their control flow, too, is kept through `@tf.function` on call().
 
 Agnostic mode: the part-2 control-flow rule may turn these statements into
 keras.ops.cond / fori_loop / while_loop. This rule publishes the statements it found in
-`ctx.node_notes["autograph.tensor_statements"]` (ids of original nodes, filled while
+NodeFacts.tensor_statements (rules/_facts.py; ids of original nodes, filled while
 visiting, before the control-flow rule leaves them); that rule records each statement
-it converts in `ctx.node_notes["autograph.converted"]`. The decision is taken when the class
-is left (all methods converted by then): statements left over get `@tf.function` on
-call(), the file is reported as TensorFlow-only (also when the source already had the
-decorator), and the class is added to `ctx.node_notes["autograph.classes"]` for the
-tf_function rule.
+it converts in NodeFacts.converted. The decision is taken when the class is left (all
+methods converted by then): statements left over get `@tf.function` on call(), the
+file is reported as TensorFlow-only (also when the source already had the decorator),
+and the class is added to NodeFacts.autograph_classes for the tf_function rule.
 """
 
 from __future__ import annotations
@@ -33,13 +32,11 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._exprs import NAME, OPERANDS, SUBSCRIPT, expression
+from keras_migrate.rules._facts import NodeFacts
 from keras_migrate.spec._tf_ops import is_tf_plain_python
 
-__all__ = ["AutographControlFlow", "CONVERTED_NOTE", "CLASSES_NOTE", "TENSOR_NOTE"]
-
-CONVERTED_NOTE = "autograph.converted"
-TENSOR_NOTE = "autograph.tensor_statements"
-CLASSES_NOTE = "autograph.classes"  # ids of original ClassDefs whose call() needs autograph
+__all__ = ["AutographControlFlow"]
 _REASON = "Python control flow on tensors in call() is kept through @tf.function (TensorFlow autograph)"
 _STATIC_ATTRS = frozenset({"shape", "dtype", "ndim", "rank", "name", "built", "trainable"})
 _FLAGS = frozenset({"self", "training", "mask"})
@@ -140,7 +137,7 @@ class AutographControlFlow(Rule):
 
     def _found(self, flow: _Flow, node: cst.CSTNode) -> None:
         flow.statements.append(node)
-        self.ctx.node_notes.setdefault(TENSOR_NOTE, set()).add(id(node))
+        self.ctx.node_facts(NodeFacts).add_tensor_statement(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         flow = self._flow()
@@ -180,7 +177,7 @@ class AutographControlFlow(Rule):
         current = self._classes.pop() if self._classes else None
         if current is None:
             return updated
-        converted = self.ctx.node_notes.get(CONVERTED_NOTE, set())
+        converted = self.ctx.node_facts(NodeFacts).converted
         left = [s for flow in current[1].values() for s in flow.statements if id(s) not in converted]
         if not left:
             return updated
@@ -189,7 +186,7 @@ class AutographControlFlow(Rule):
                      None)
         if index is None:
             return updated
-        self.ctx.node_notes.setdefault(CLASSES_NOTE, set()).add(id(original))
+        self.ctx.node_facts(NodeFacts).autograph_classes.add(id(original))
         if self.ctx.mode != "tensorflow":
             source = next(m for m in original.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "call")
             self.ctx.keep_on_tensorflow(self.id, source, _REASON)
@@ -211,13 +208,16 @@ class AutographControlFlow(Rule):
         return self.ctx.qualified_name(target) == "tensorflow.function"
 
     def _tensorish(self, node: cst.CSTNode, flow: _Flow) -> bool:
-        if isinstance(node, cst.Name):
-            return node.value in flow.tensors
+        kind, parts = expression(node)
+        if kind is NAME:
+            return parts in flow.tensors
+        if kind is SUBSCRIPT:
+            return self._tensorish(parts, flow)
+        if kind is OPERANDS:  # a + b, -a, [a, b]
+            return any(self._tensorish(p, flow) for p in parts)
         if isinstance(node, cst.Attribute):
             if node.attr.value in _STATIC_ATTRS:
                 return False
-            return self._tensorish(node.value, flow)
-        if isinstance(node, cst.Subscript):
             return self._tensorish(node.value, flow)
         if isinstance(node, cst.Call):
             func = node.func
@@ -249,14 +249,8 @@ class AutographControlFlow(Rule):
                 return False  # `mode == "left"`: tensors are not compared with strings
             return self._tensorish(node.left, flow) or any(self._tensorish(c.comparator, flow)
                                                            for c in node.comparisons)
-        if isinstance(node, cst.BinaryOperation):
-            return self._tensorish(node.left, flow) or self._tensorish(node.right, flow)
         if isinstance(node, cst.BooleanOperation):
             return self._tensorish(node.left, flow) or self._tensorish(node.right, flow)
-        if isinstance(node, cst.UnaryOperation):
-            return self._tensorish(node.expression, flow)
-        if isinstance(node, (cst.Tuple, cst.List)):
-            return any(self._tensorish(e.value, flow) for e in node.elements)
         return False
 
 

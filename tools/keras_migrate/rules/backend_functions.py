@@ -7,8 +7,8 @@ from typing import Dict, List, Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import as_keyword, bind, code, parenthesize
-from keras_migrate.rules._util import dotted
+from keras_migrate.rules._args import bind
+from keras_migrate.rules._util import as_keyword, as_positional, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS, SYMBOL_RENAMES
 
 __all__ = ["BackendFunctions"]
@@ -16,7 +16,6 @@ __all__ = ["BackendFunctions"]
 _TABLE = {entry.name: entry for entry in BACKEND_FUNCTIONS}
 # Moved wholesale by the imports rule (e.g. backend.random_normal -> random.normal).
 _MOVED = frozenset(e.old.split(".", 1)[1] for e in SYMBOL_RENAMES if e.keras and e.old.startswith("backend."))
-_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
 def _backend_name(path: Optional[str]) -> Optional[str]:
@@ -337,7 +336,7 @@ class BackendFunctions(Rule):
                 positional = False
                 continue
             if positional and index < entry.positional:
-                args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
+                args.append(as_positional(arg))
             else:
                 args.append(as_keyword(arg, keyword))
             produced.add(keyword)
@@ -345,10 +344,7 @@ class BackendFunctions(Rule):
             if keyword not in produced:
                 value = cst.parse_expression(source).visit(_Substitute({}, keras_name))
                 args.append(as_keyword(cst.Arg(value), keyword))
-        out = [a.with_changes(comma=_COMMA) for a in args[:-1]]
-        if args:
-            out.append(args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT))
-        return out
+        return comma_separated(args)
 
     def _forget_import(self, func: cst.BaseExpression) -> None:
         # `from tensorflow.keras import backend as K` / `from keras.backend import mean`:

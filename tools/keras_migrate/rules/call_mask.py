@@ -17,6 +17,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._util import NO_SPACE
 
 __all__ = ["CallMask"]
 
@@ -80,7 +81,7 @@ class CallMask(Rule):
             return updated
         self.fired()
         new_param = cst.Param(cst.Name(first_mask), default=cst.Name("None"),
-                              equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+                              equal=NO_SPACE)
         if mask in params.kwonly_params:
             params = params.with_changes(kwonly_params=[*params.kwonly_params, new_param])
         else:

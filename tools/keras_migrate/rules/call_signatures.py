@@ -8,11 +8,10 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import (
-    as_keyword, code, drop_arg, file_uses_keras, has_star, is_string, keras3_path, parenthesize,
-)
+from keras_migrate.rules._args import file_uses_keras, has_star, is_string, keras3_path
+from keras_migrate.rules._facts import FileFacts
 from keras_migrate.rules._scan import file_ast
-from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
+from keras_migrate.rules._util import NO_SPACE, as_keyword, code, comma_after, comma_separated, dotted, drop_arg, keyword_arg, parenthesize, prepend_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
 from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES
 
@@ -242,7 +241,7 @@ class CallSignatures(Rule):
             elif method in _REMOVED_METHODS and self._file_uses_keras():
                 result = self._removed(original, result, _REMOVED_METHODS[method])
         if keyword_arg(original, "constants") is not None and self._is_rnn_callee(original.func) \
-                and not self.ctx.notes.get("rnn_constants_runtime"):  # KM173 made them work
+                and not self.ctx.facts(FileFacts).rnn_constants_runtime:  # KM173 made them work
             self.report(original, "RNN layers no longer accept `constants` in Keras 3",
                         "pass the constants to the cell's constructor (or concatenate them to every "
                         "time step of the input) and read them in the cell's call()")
@@ -316,9 +315,7 @@ class CallSignatures(Rule):
         # model.train_on_batch(x, y, reset_metrics=False) -> train_on_batch(model, x, y, reset_metrics=False)
         receiver = call.func.value
         self.ctx.use_runtime(method)
-        first = cst.Arg(receiver, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                        if call.args else cst.MaybeSentinel.DEFAULT)
-        return call.with_changes(func=cst.Name(method), args=[first, *call.args])
+        return call.with_changes(func=cst.Name(method), args=prepend_arg(call, receiver))
 
     def _time_major(self, original: cst.Call, call: cst.Call, key: str) -> cst.Call:
         # keras.layers.LSTM(4, time_major=True) -> TimeMajorLSTM(4, time_major=True): no
@@ -386,10 +383,7 @@ class CallSignatures(Rule):
         else:
             fn = cst.parse_expression(f"lambda x: {keras_name}.activations.gelu(x, approximate=True)")
         kept = [a for a in call.args if not (a.keyword is not None and a.keyword.value == "approximate")]
-        args = [cst.Arg(fn, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if kept else
-                        cst.MaybeSentinel.DEFAULT)] + kept
-        if kept:
-            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        args = comma_separated([cst.Arg(fn)] + kept)
         self.fired()
         root = original.func
         while isinstance(root, cst.Attribute):
@@ -413,10 +407,8 @@ class CallSignatures(Rule):
                 or params.kwonly_params or "return_attention_scores" in names or len(names) != 6:
             return updated
         extra = cst.Param(cst.Name("return_attention_scores"), default=cst.Name("False"),
-                          equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-        last = params.params[-1]
-        if last.comma is cst.MaybeSentinel.DEFAULT:
-            last = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                          equal=NO_SPACE)
+        last = comma_after(params.params[-1])
         self.fired()
         return updated.with_changes(params=params.with_changes(params=[*params.params[:-1], last, extra]))
 

@@ -26,13 +26,15 @@ compute_loss() in agnostic mode; this rule rewrites what is left (tensorflow mod
 
 from __future__ import annotations
 
-import re
-from typing import Optional, Set
+import ast
+from typing import FrozenSet, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import code
+from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._util import code, prepend_arg
 
 __all__ = ["CompiledContainers"]
 
@@ -74,6 +76,23 @@ def _is_results_comprehension(node: cst.DictComp, receivers: Set[str]) -> Option
     if code(node.key) != f"{var}.name" or code(node.value) != f"{var}.result()":
         return None
     return comp.iter.value
+
+
+@per_file
+def _container_receivers(ctx) -> FrozenSet[str]:
+    """Dotted names whose .compiled_loss / .compiled_metrics the file's code reads."""
+    found = set()
+    for _, node in _scan.scoped_nodes(ctx):
+        if (isinstance(node, ast.Attribute) and node.attr in _CONTAINERS
+                and _dotted_name(node.value)):
+            found.add(ast.unparse(node.value))
+    return frozenset(found)
+
+
+def _dotted_name(node: ast.AST) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -165,7 +184,7 @@ class CompiledContainers(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         # Receivers (`self`, `model`, ...) of the compile containers anywhere in the file.
-        self._receivers = set(re.findall(r"([\w.]*\w)\.compiled_(?:loss|metrics)\b", ctx.source))
+        self._receivers = _container_receivers(ctx)
         self._supported: Set[int] = set()
 
     # -- diagnostics on the original tree --------------------------------------------
@@ -210,10 +229,7 @@ class CompiledContainers(Rule):
         function, receiver = found
         self.fired()
         self.ctx.use_runtime(function)
-        args = list(call.args)
-        first = cst.Arg(receiver, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if args
-                        else cst.MaybeSentinel.DEFAULT)
-        return call.with_changes(func=cst.Name(function), args=[first] + args)
+        return call.with_changes(func=cst.Name(function), args=prepend_arg(call, receiver))
 
     def rewrite_results(self, node: cst.DictComp) -> cst.BaseExpression:
         receiver = _is_results_comprehension(node, self._receivers)

@@ -16,11 +16,11 @@ control flow; Keras 3 traces call() on every backend without autograph. Converte
   refuses a variable object on every backend; Keras 2 took tf.Variables).
 
 A statement is tensor-valued when its condition/iterable calls a TF or keras.ops op, or
-when the autograph rule's data flow found it tensor-dependent (ctx.node_notes
-["autograph.tensor_statements"]: `s = tf.reduce_sum(x); if s > 0:`); static tests on
-shapes, flags and Python values stay Python. Converted statements are recorded in
-ctx.node_notes["autograph.converted"] (see the autograph rule, which adds `@tf.function` for
-whatever is left and reports the file as tensorflow-only).
+when the autograph rule's data flow found it tensor-dependent (NodeFacts.tensor_statements
+in rules/_facts.py: `s = tf.reduce_sum(x); if s > 0:`); static tests on shapes, flags
+and Python values stay Python. Converted statements are recorded in NodeFacts.converted
+(see the autograph rule, which adds `@tf.function` for whatever is left and reports the
+file as tensorflow-only).
 """
 
 from __future__ import annotations
@@ -32,32 +32,17 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import in_keras_class_method
-from keras_migrate.rules._args import code
+from keras_migrate.rules._facts import NodeFacts
+from keras_migrate.rules._util import assigned_name, code
 from keras_migrate.rules._variables import known_variable
 
-__all__ = ["ControlFlow", "TENSOR_NOTE"]
+__all__ = ["ControlFlow"]
 
-CONVERTED_NOTE = "autograph.converted"
-# Written by the autograph rule (which runs first): ids of the original if/while/for
-# statements whose condition depends on tensors through call()'s data flow.
-TENSOR_NOTE = "autograph.tensor_statements"
 _CONDS = frozenset({"tensorflow.cond", "tensorflow.compat.v1.cond", "tensorflow.compat.v2.cond"})
 _WHILES = frozenset({"tensorflow.while_loop", "tensorflow.compat.v1.while_loop", "tensorflow.compat.v2.while_loop"})
 _WHILE_REASON = ("a while loop over a layer's weights is trained through: JAX cannot differentiate while loops "
                  "(lax.while_loop), Keras 2 trained through tf.while_loop")
 _STATIC_OPS = frozenset({"shape", "rank", "ndim", "size"})
-
-
-def _assigned_name(stmt: cst.BaseStatement) -> Optional[str]:
-    """`x = ...` / `x += ...` as a single simple statement -> "x"."""
-    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
-        return None
-    small = stmt.body[0]
-    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-        return small.targets[0].target.value
-    if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-        return small.target.value
-    return None
 
 
 def _chain(original: cst.If, updated: cst.If):
@@ -294,17 +279,18 @@ class ControlFlow(Rule):
         return "tensor" if "tensor" in found else ("static" if found else "")
 
     def _tensor_valued(self, node: cst.CSTNode, original: cst.CSTNode) -> bool:
-        if id(original) in self.ctx.node_notes.get(TENSOR_NOTE, ()):
+        facts = self.ctx.node_facts(NodeFacts)
+        if facts.tensor_statements is not None and id(original) in facts.tensor_statements:
             return True
         kind = self._kind(node)
         if kind == "static":
             # Plain Python on static shapes in Keras 3: tell the autograph rule it is
             # handled (no @tf.function needed for it).
-            self.ctx.node_notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+            facts.converted.add(id(original))
         return kind == "tensor"
 
     def _converted(self, original: cst.CSTNode) -> None:
-        self.ctx.node_notes.setdefault(CONVERTED_NOTE, set()).add(id(original))
+        self.ctx.node_facts(NodeFacts).converted.add(id(original))
         self.fired()
 
     def _keras(self) -> str:
@@ -345,13 +331,13 @@ class ControlFlow(Rule):
         then = _single(body)
         alternative = _single(other) if other is not None else None
         keras = self._keras()
-        if isinstance(then, cst.Assign) and _assigned_name(body.body[0]):
+        if isinstance(then, cst.Assign) and assigned_name(body.body[0]):
             name = then.targets[0].target.value
             if other is None:
                 if name not in _defined_before(self.ctx.function_stack[-1], chain[0][0]):
                     return None  # `lambda: name` would read a name bound nowhere yet
                 return f"{name} = {keras}.ops.cond({code(test)}, lambda: {code(then.value)}, lambda: {name})"
-            if isinstance(alternative, cst.Assign) and _assigned_name(other.body[0]) == name:
+            if isinstance(alternative, cst.Assign) and assigned_name(other.body[0]) == name:
                 return (f"{name} = {keras}.ops.cond({code(test)}, lambda: {code(then.value)}, "
                         f"lambda: {code(alternative.value)})")
         return None
@@ -539,7 +525,7 @@ class ControlFlow(Rule):
         """Names a loop body assigns, when it consists of simple assignments only."""
         names: List[str] = []
         for stmt in body:
-            name = _assigned_name(stmt)
+            name = assigned_name(stmt)
             if name is None:
                 return None
             if name not in names:

@@ -8,8 +8,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused
-from keras_migrate.rules._args import code, parenthesize
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
+from keras_migrate.rules._util import code, parenthesize
 
 __all__ = ["Dtypes"]
 
@@ -40,6 +40,7 @@ class Dtypes(Rule):
     description = "Replace TensorFlow dtype objects (tf.float32) by dtype strings and compare dtypes with keras.backend.standardize_dtype."
     part = Part.AGNOSTIC
     TRIGGERS = ("tensorflow",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -81,12 +82,8 @@ class Dtypes(Rule):
         self._data = data_context(ctx)
         self._receivers: Set[int] = set()
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        self._data.leave_call(original)
-        if self._data.active(self.ctx):
+        if self._data.active(self.ctx, excluding=original):
             return updated
         return self._rebuilt_call(original, updated)
 

@@ -19,6 +19,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 
 __all__ = ["EmbeddingSparseUpdates"]
 
@@ -29,11 +30,9 @@ _ADAPTIVE = ("Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta
 _ADAPTIVE_STRINGS = {name.lower() for name in _ADAPTIVE}
 
 
+@per_file
 def _adaptive_optimizer(ctx) -> Optional[str]:
     """The first adaptive optimizer the file uses (class or compile string), if any."""
-    found = ctx.notes.get("km121")
-    if found is not None:
-        return found or None
     tree, names = _scan.file_ast(ctx), _scan.names(ctx)
     found = ""
     if tree is not None and names is not None:
@@ -55,7 +54,6 @@ def _adaptive_optimizer(ctx) -> Optional[str]:
                         break
                 if found:
                     break
-    ctx.notes["km121"] = found
     return found or None
 
 

@@ -17,6 +17,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 
 __all__ = ["InputShape"]
 
@@ -29,12 +30,10 @@ def _int_literal(node: cst.BaseExpression) -> bool:
         isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Integer))
 
 
+@per_file
 def _call_kinds(ctx) -> Dict[tuple, Set[str]]:
     """{(function, parameter): kinds of what calls pass} with kinds "int" / "other"."""
-    kinds = ctx.notes.get("km120")
-    if kinds is not None:
-        return kinds
-    kinds = {}
+    kinds: Dict[tuple, Set[str]] = {}
     tree = _scan.file_ast(ctx)
     functions: Dict[str, List[str]] = {}
     if tree is not None:
@@ -52,7 +51,6 @@ def _call_kinds(ctx) -> Dict[tuple, Set[str]]:
                         continue
                     is_int = isinstance(value, ast.Constant) and type(value.value) is int
                     kinds.setdefault((node.func.id, name), set()).add("int" if is_int else "other")
-    ctx.notes["km120"] = kinds
     return kinds
 
 

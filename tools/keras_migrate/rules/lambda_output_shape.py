@@ -17,7 +17,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import code, keyword_arg_value
+from keras_migrate.rules._util import code, keyword_arg_value
 from keras_migrate.spec._keras3_renames import LAMBDA_OPAQUE, LAMBDA_UNTRACEABLE, LAMBDA_UNTRACEABLE_TF_MODE
 
 __all__ = ["LambdaOutputShape"]

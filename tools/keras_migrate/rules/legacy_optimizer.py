@@ -11,11 +11,22 @@ calls apply_gradients() itself, the construction gets a warning with the two fix
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 
 __all__ = ["LegacyOptimizer"]
+
+
+@per_file
+def _applies_gradients(ctx) -> bool:
+    """The file's code uses some `.apply_gradients` (a custom training loop)."""
+    return any(isinstance(node, ast.Attribute) and node.attr == "apply_gradients"
+               for _, node in _scan.scoped_nodes(ctx))
 
 
 class LegacyOptimizer(Rule):
@@ -52,7 +63,7 @@ class LegacyOptimizer(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         path = self.ctx.keras_path(original.func)
-        if not (path and path.startswith("optimizers.legacy.")) or "apply_gradients" not in self.ctx.source:
+        if not (path and path.startswith("optimizers.legacy.")) or not _applies_gradients(self.ctx):
             return updated
         self.report(
             original,

@@ -18,9 +18,9 @@ from typing import List, Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import code, file_uses_keras
+from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names
-from keras_migrate.rules._util import dotted
+from keras_migrate.rules._util import code, dotted, keyword
 from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, RENAMED_LOG_KEYS
 
 __all__ = ["LogKeys"]
@@ -294,6 +294,4 @@ class LogKeys(Rule):
             return node
         self.fired()
         return cst.Call(func=dotted(f"{self.ctx.require_keras()}.metrics.{entry.cls}"),
-                        args=[cst.Arg(cst.SimpleString(f'"{entry.key}"'), keyword=cst.Name("name"),
-                                      equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                            whitespace_after=cst.SimpleWhitespace("")))])
+                        args=[keyword("name", cst.SimpleString(f'"{entry.key}"'))])

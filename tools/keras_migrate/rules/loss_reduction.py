@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code
 from keras_migrate.spec._keras3_renames import REDUCTION_VALUES
 
 __all__ = ["LossReduction"]

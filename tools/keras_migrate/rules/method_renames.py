@@ -7,7 +7,8 @@ from typing import Dict, List
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import as_keyword, bind, file_uses_keras
+from keras_migrate.rules._util import COMMA, as_keyword, as_positional, comma_separated
+from keras_migrate.rules._args import bind, file_uses_keras
 from keras_migrate.spec import METHOD_RENAMES
 
 __all__ = ["MethodRenames"]
@@ -71,7 +72,7 @@ class MethodRenames(Rule):
             if param in _DROPPED:
                 dropped.append(param)
             elif param == entry.params[0]:
-                args.append(arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
+                args.append(as_positional(arg))
             else:
                 args.append(as_keyword(arg, renames.get(param, param)))
         for keyword, source in entry.defaults:
@@ -91,7 +92,6 @@ class MethodRenames(Rule):
 def _fix_commas(args: List[cst.Arg], old_args) -> List[cst.Arg]:
     if not args:
         return args
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     multiline = any(isinstance(a.comma, cst.Comma) and "\n" in cst.Module([]).code_for_node(a.comma)
                     for a in old_args)
     if multiline:
@@ -100,10 +100,8 @@ def _fix_commas(args: List[cst.Arg], old_args) -> List[cst.Arg]:
         out = []
         for i, arg in enumerate(args):
             if i < len(args) - 1 and not isinstance(arg.comma, cst.Comma):
-                arg = arg.with_changes(comma=comma)
+                arg = arg.with_changes(comma=COMMA)
             out.append(arg)
         out[-1] = out[-1].with_changes(comma=old_args[-1].comma)
         return out
-    out = [a.with_changes(comma=comma) for a in args[:-1]]
-    out.append(args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT))
-    return out
+    return comma_separated(args)

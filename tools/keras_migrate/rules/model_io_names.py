@@ -7,7 +7,8 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import code, file_uses_keras
+from keras_migrate.rules._util import code
+from keras_migrate.rules._args import file_uses_keras
 
 __all__ = ["ModelIoNames"]
 

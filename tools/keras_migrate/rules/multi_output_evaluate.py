@@ -43,6 +43,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._util import COMMA, comma_after, comma_separated, keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
 
 __all__ = ["MultiOutputEvaluate"]
@@ -344,10 +345,9 @@ class MultiOutputEvaluate(Rule):
         logs = target.value if isinstance(target, cst.Name) else f"{model}_logs"
         new_call = updated.body[0].value
         args = list(new_call.args)
-        if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
-            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        args.append(cst.Arg(cst.Name("True"), keyword=cst.Name("return_dict"),
-                            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        if args:
+            args[-1] = comma_after(args[-1])
+        args.append(keyword("return_dict", cst.Name("True")))
         first = cst.SimpleStatementLine(
             [cst.Assign([cst.AssignTarget(cst.Name(logs))], new_call.with_changes(args=args))],
             leading_lines=updated.leading_lines)
@@ -461,7 +461,7 @@ class MultiOutputEvaluate(Rule):
                         fix="wrap the metrics of those outputs that are not accuracy/sparse_* metrics in "
                             "keras_migrate_runtime.Keras2Metric(...)")
         return cst.Call(cst.Name(BROADCAST), [
-            cst.Arg(arg.value, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            cst.Arg(arg.value, comma=COMMA),
             cst.Arg(cst.Integer(str(len(outputs))))])
 
     def _dict_groups(self, old: cst.Dict, value: cst.Dict, outputs, sparse) -> cst.BaseExpression:
@@ -557,17 +557,4 @@ def _pairs(old, new) -> List[tuple]:
 
 
 def _commas(lst: cst.List) -> cst.List:
-    elements = list(lst.elements)
-    out = []
-    for i, element in enumerate(elements):
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(elements) - 1 else cst.MaybeSentinel.DEFAULT
-        out.append(element.with_changes(comma=comma))
-    return lst.with_changes(elements=out)
-
-
-def _dict_commas(elements) -> List[cst.DictElement]:
-    out = []
-    for i, element in enumerate(elements):
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(elements) - 1 else cst.MaybeSentinel.DEFAULT
-        out.append(element.with_changes(comma=comma))
-    return out
+    return lst.with_changes(elements=comma_separated(list(lst.elements)))

@@ -28,6 +28,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._util import NO_SPACE, comma_separated, keyword
 
 __all__ = ["NoneInNestedArgs"]
 
@@ -231,11 +232,8 @@ class NoneInNestedArgs(Rule):
         del body[index]
         new_params = [updated.params.params[0], updated.params.params[1].with_changes(name=cst.Name(params[0]))]
         for name in params[1:]:
-            new_params.append(cst.Param(cst.Name(name), default=cst.Name("None"),
-                                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        new_params = [p.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                      if i < len(new_params) - 1 else p.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                      for i, p in enumerate(new_params)]
+            new_params.append(cst.Param(cst.Name(name), default=cst.Name("None"), equal=NO_SPACE))
+        new_params = comma_separated(new_params)
         self.fired()
         return updated.with_changes(params=updated.params.with_changes(params=new_params),
                                     body=updated.body.with_changes(body=body))
@@ -259,10 +257,8 @@ class NoneInNestedArgs(Rule):
         for name, value in zip(params[1:], elements[1:]):
             if isinstance(value, cst.Name) and value.value == "None":
                 continue
-            args.append(cst.Arg(value, keyword=cst.Name(name),
-                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        args = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                if i < len(args) - 1 else a for i, a in enumerate(args)]
+            args.append(keyword(name, value))
+        args = comma_separated(args, last=None)
         self.fired()
         return updated.with_changes(args=args)
 

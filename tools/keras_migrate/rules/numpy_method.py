@@ -12,7 +12,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context
 
 __all__ = ["NumpyMethod"]
 
@@ -24,6 +24,7 @@ class NumpyMethod(Rule):
     description = "Rewrite tensor.numpy() to keras.ops.convert_to_numpy(tensor), which works on every backend."
     part = Part.AGNOSTIC
     TRIGGERS = (".numpy()",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -52,9 +53,6 @@ class NumpyMethod(Rule):
         self._data = data_context(ctx)
         self._string_results = set()  # `.numpy()` calls whose result is bytes
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # `t.numpy().decode()`: a string tensor's .numpy() is `bytes`; convert_to_numpy
         # gives a 0-d object array without .decode(). String tensors are TensorFlow's
@@ -63,10 +61,9 @@ class NumpyMethod(Rule):
             self._string_results.add(id(node.value))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        self._data.leave_call(original)
         func = updated.func
         if (not isinstance(func, cst.Attribute) or func.attr.value != "numpy" or updated.args
-                or self._data.active(self.ctx)):
+                or self._data.active(self.ctx, excluding=original)):
             return updated
         if self.ctx.qualified_name(original.func) is not None:
             return updated  # a module attribute, not a tensor method

@@ -17,8 +17,8 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import code, drop_arg, file_uses_keras, keras3_path
-from keras_migrate.rules._util import keyword_arg
+from keras_migrate.rules._args import file_uses_keras, keras3_path
+from keras_migrate.rules._util import code, drop_arg, keyword_arg
 from keras_migrate.spec import ATTRIBUTE_RENAMES
 from keras_migrate.spec._keras3_renames import KERAS2_DEFAULT_LEARNING_RATES
 

@@ -27,8 +27,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import bind, code, has_star
-from keras_migrate.rules._util import with_keyword
+from keras_migrate.rules._args import bind, has_star
+from keras_migrate.rules._util import code, with_keyword
 
 __all__ = ["Regularizers"]
 

@@ -34,8 +34,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import code, drop_arg
-from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
+from keras_migrate.rules._util import code, dotted, drop_arg, keyword_arg, with_keyword
 
 __all__ = ["RemovedLayerAttributes"]
 

@@ -22,11 +22,10 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import FileFacts
 
-__all__ = ["RnnConstants", "HANDLED_NOTE"]
+__all__ = ["RnnConstants"]
 
-# ctx.notes key: set when this rule makes the file's RNN constants work (KM110 then stays quiet).
-HANDLED_NOTE = "rnn_constants_runtime"
 _RUNTIME_SYMBOL = "RNN"
 _LOCAL_NAME = "RNNWithConstants"
 _GENERIC = "layers.RNN"
@@ -90,7 +89,7 @@ class RnnConstants(Rule):
         super().__init__(ctx)
         self._handled = _constants_only_on_generic_rnns(ctx)
         if self._handled:
-            ctx.notes[HANDLED_NOTE] = True
+            ctx.facts(FileFacts).rnn_constants_runtime = True
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if not self._handled or self.ctx.keras_path(original.func) != _GENERIC:

@@ -44,7 +44,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _paths, _scan
-from keras_migrate.rules._util import dotted, keyword_arg, with_keyword
+from keras_migrate.rules._util import COMMA, comma_after, comma_separated, dotted, keyword, keyword_arg, with_keyword
 from keras_migrate.spec._guide_part1 import (
     DIRECTORY_PROBES,
     MODEL_FILE_SUFFIXES,
@@ -774,28 +774,18 @@ def _without_keyword(call: cst.Call, names) -> cst.Call:
     return call.with_changes(args=args)
 
 
-def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(keyword=cst.Name(name), value=value,
-                   equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                         whitespace_after=cst.SimpleWhitespace("")))
-
-
-def _comma() -> cst.Comma:
-    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-
-
 def _with_custom_objects(call: cst.Call, names: Sequence[str]) -> cst.Call:
     entries = [cst.DictElement(cst.SimpleString(f'"{n}"'), cst.Name(n)) for n in names]
     existing = keyword_arg(call, "custom_objects")
     if existing is None:
-        elements = [e.with_changes(comma=_comma()) for e in entries[:-1]] + entries[-1:]
+        elements = comma_separated(entries, last=None)
         return with_keyword(call, "custom_objects", cst.Dict(elements))
     value = existing.value
     if isinstance(value, cst.Dict):
         old = list(value.elements)
-        if old and not isinstance(old[-1].comma, cst.Comma):
-            old[-1] = old[-1].with_changes(comma=_comma())
-        new = old + [e.with_changes(comma=_comma()) for e in entries[:-1]] + entries[-1:]
+        if old:
+            old[-1] = comma_after(old[-1])
+        new = old + comma_separated(entries, last=None)
         if isinstance(value.elements[-1].comma, cst.Comma):  # keep a trailing comma
             new[-1] = new[-1].with_changes(comma=value.elements[-1].comma)
         value = value.with_changes(elements=new)
@@ -1017,10 +1007,10 @@ class SavedModel(Rule):
     def _tfsm_layer(self, call: cst.Call, action: _Action) -> cst.Call:
         keras_name = self.ctx.require_keras()
         args = [a for a in call.args if a.keyword is None or a.keyword.value not in _LOAD_MODEL_KEYWORDS_DROPPED]
-        path_arg = args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, comma=_comma())
+        path_arg = args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, comma=COMMA)
         layer = cst.Call(
             func=dotted(f"{keras_name}.layers.TFSMLayer"),
-            args=[path_arg, _keyword("call_endpoint", cst.SimpleString(f'"{action.tfsm_endpoint}"'))],
+            args=[path_arg, keyword("call_endpoint", cst.SimpleString(f'"{action.tfsm_endpoint}"'))],
         )
         if action.wrap_sequential:
             return cst.Call(func=dotted(f"{keras_name}.Sequential"), args=[cst.Arg(cst.List([cst.Element(layer)]))])
@@ -1040,7 +1030,7 @@ class SavedModel(Rule):
                 parent = cst.BooleanOperation(left=parent, operator=cst.Or(), right=cst.SimpleString('"."'))
         line = cst.SimpleStatementLine(body=[cst.Expr(cst.Call(
             func=dotted(f"{os_name}.makedirs"),
-            args=[cst.Arg(parent, comma=_comma()), _keyword("exist_ok", cst.Name("True"))],
+            args=[cst.Arg(parent, comma=COMMA), keyword("exist_ok", cst.Name("True"))],
         ))])
         self._lines[-1].append(line)
 

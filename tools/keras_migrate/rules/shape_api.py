@@ -22,7 +22,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._agnostic import is_keras_class
-from keras_migrate.rules._args import code, file_uses_keras, has_star, parenthesize
+from keras_migrate.rules._util import code, parenthesize
+from keras_migrate.rules._args import file_uses_keras, has_star
 
 __all__ = ["ShapeApi"]
 

@@ -30,7 +30,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules.variable_tracking import _is_keras_class
+from keras_migrate.rules._agnostic import is_keras_class
+from keras_migrate.rules._facts import per_file
 
 __all__ = ["StateBuilding"]
 
@@ -251,7 +252,7 @@ class StateBuilding(Rule):
     )
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
-        if not isinstance(updated.body, cst.IndentedBlock) or not _is_keras_class(self.ctx, original):
+        if not isinstance(updated.body, cst.IndentedBlock) or not is_keras_class(self.ctx, original, layer=True):
             return updated
         members = list(updated.body.body)
         call_i = build_i = init_i = None
@@ -415,13 +416,11 @@ class StateBuilding(Rule):
         return [cst.parse_statement(f"self.{name}.build(input_shape)\n") for name in names]
 
 
+@per_file
 def _sublayer_plan(ctx) -> Dict[str, List[str]]:
     """Per Keras layer class of the file (from its ast, once): the sub-layers made in
     __init__ that call() feeds in a way that fixes their build shape, in call order."""
-    plan = ctx.notes.get("state_building.sublayers")
-    if plan is not None:
-        return plan
-    plan = {}
+    plan: Dict[str, List[str]] = {}
     seen: Set[str] = set()
     resolver = _scan.names(ctx)
     layer_classes = _scan.keras_layer_classes(ctx)
@@ -466,7 +465,6 @@ def _sublayer_plan(ctx) -> Dict[str, List[str]]:
                 order.append(func.attr)
         if order:
             plan[node.name] = order
-    ctx.notes["state_building.sublayers"] = plan
     return plan
 
 
@@ -484,14 +482,12 @@ def _super_build_arg(stmt: cst.BaseStatement) -> Optional[cst.BaseExpression]:
     return call.args[0].value
 
 
+@per_file
 def _explicitly_built(ctx) -> Set[str]:
     """The file's Keras classes that some `.build(shape)` call targets: `self.build(...)`
     inside the class, or `x.build(...)` where `x` (a name or `self.attr`) is assigned an
     instance of the class somewhere in the file; and the file's classes they inherit from."""
-    found = ctx.notes.get("state_building.explicit_builds")
-    if found is not None:
-        return found
-    found = set()
+    found: Set[str] = set()
     classes = _scan.keras_layer_classes(ctx)
     if classes and ".build(" in ctx.source:
         instances: Dict[str, Set[str]] = {}
@@ -520,5 +516,4 @@ def _explicitly_built(ctx) -> Set[str]:
                 if base not in found:
                     found.add(base)
                     pending.append(base)
-    ctx.notes["state_building.explicit_builds"] = found
     return found

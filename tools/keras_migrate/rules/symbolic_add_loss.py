@@ -28,7 +28,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import code
+from keras_migrate.rules._util import code, comma_separated
 
 __all__ = ["SymbolicAddLoss"]
 
@@ -151,7 +151,7 @@ class SymbolicAddLoss(Rule):
         args = [cst.Arg(receiver), cst.Arg(lam)] + [cst.Arg(cst.Name(p)) for p in params]
         return cst.Assign(
             targets=[cst.AssignTarget(receiver)],
-            value=cst.Call(func=cst.Name(_RUNTIME_FUNCTION), args=_commas(args)),
+            value=cst.Call(func=cst.Name(_RUNTIME_FUNCTION), args=comma_separated(args, last=None)),
             semicolon=updated.semicolon,
         )
 
@@ -207,11 +207,3 @@ class SymbolicAddLoss(Rule):
             self._tensors = keras_tensors(self.ctx) or False
         return self._tensors or None
 
-
-def _commas(args: List[cst.Arg]) -> List[cst.Arg]:
-    out = []
-    for i, arg in enumerate(args):
-        if i < len(args) - 1:
-            arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        out.append(arg)
-    return out

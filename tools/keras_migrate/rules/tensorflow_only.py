@@ -8,7 +8,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
 from keras_migrate.spec._types import TensorflowOnlyApi
@@ -36,6 +36,7 @@ class TensorflowOnly(Rule):
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
     TRIGGERS = ("tensorflow",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -68,13 +69,6 @@ class TensorflowOnly(Rule):
         self._data = data_context(ctx)
         self._seen_chain: Set[int] = set()
         self._reported: Set[str] = set()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
-    def leave_Call(self, original: cst.Call, updated: cst.Call):
-        self._data.leave_call(original)
-        return updated
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._seen_chain.add(id(node.value))

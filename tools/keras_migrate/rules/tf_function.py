@@ -21,13 +21,11 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, tensorflow_local
-from keras_migrate.rules._args import code
+from keras_migrate.rules._facts import NodeFacts
+from keras_migrate.rules._util import code
 
 __all__ = ["TfFunction"]
 
-_CONVERTED_NOTE = "autograph.converted"
-_TENSOR_NOTE = "autograph.tensor_statements"
-_CLASSES_NOTE = "autograph.classes"
 # Attributes only a tf.function has: code reading them needs the decorator kept.
 _TF_FUNCTION_ONLY = ("get_concrete_function", "experimental_get_tracing_count", "python_function",
                      "pretty_printed_concrete_signatures", "experimental_get_compiler_ir", "function_spec",
@@ -160,10 +158,10 @@ class TfFunction(Rule):
                 return "the function still uses TensorFlow APIs"
         if original.name.value == "call":
             reason = "call() has Python control flow on tensors that TensorFlow autograph converts"
-            if cls is not None and id(cls) in self.ctx.node_notes.get(_CLASSES_NOTE, ()):
+            facts = self.ctx.node_facts(NodeFacts)
+            if cls is not None and id(cls) in facts.autograph_classes:
                 return reason
-            converted = self.ctx.node_notes.get(_CONVERTED_NOTE, set())
-            tensors = self.ctx.node_notes.get(_TENSOR_NOTE)
+            converted, tensors = facts.converted, facts.tensor_statements
             for stmt in _compound_statements(original.body):
                 # Without the autograph rule's verdict, any statement left counts.
                 if id(stmt) not in converted and (tensors is None or id(stmt) in tensors):

@@ -21,12 +21,15 @@ Only in `--mode tensorflow`: in agnostic mode the tf_ops rule converts every TF 
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
+from keras_migrate.rules._exprs import CALL, NAME, OPERANDS, SUBSCRIPT, expression
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec import keras_path
 
 __all__ = ["TfOpsOnKerasTensors", "keras_tensors"]
@@ -126,47 +129,50 @@ class _KerasTensors:
         return bool(scope) and any(name in t.get(scope, ()) for t in (self.tensors, self.layers, self.containers,
                                                                        self._other))
 
-    def is_tensor(self, node: ast.AST, scope: _scan.Scope) -> bool:
-        if isinstance(node, ast.Name):
-            return self._name_is(self.tensors, scope, node.id)
-        if isinstance(node, ast.Subscript):
-            value = node.value
-            return self.is_tensor(value, scope) or (
-                isinstance(value, ast.Name) and self._name_is(self.containers, scope, value.id)) or (
-                isinstance(value, ast.Subscript) and self.is_tensor(value, scope))
-        if isinstance(node, ast.BinOp):
-            return self.is_tensor(node.left, scope) or self.is_tensor(node.right, scope)
-        if isinstance(node, ast.UnaryOp):
-            return self.is_tensor(node.operand, scope)
-        if isinstance(node, (ast.List, ast.Tuple)):
-            return any(self.is_tensor(e, scope) for e in node.elts)
-        if isinstance(node, ast.Call):
-            func = node.func
-            path = self.names.keras(func)
+    def is_tensor(self, node, scope: _scan.Scope, resolver=None) -> bool:
+        """Whether expression `node` (an ast node, or a cst node with `resolver` the
+        rule context) holds a KerasTensor in `scope`: the one walker for both trees."""
+        if resolver is None:
+            keras, qualified = self.names.keras, self.names.qualified
+        else:
+            keras, qualified = resolver.keras_path, resolver.qualified_name
+        return self._walk_tensor(node, scope, keras, qualified)
+
+    def _walk_tensor(self, node, scope, keras, qualified) -> bool:
+        kind, parts = expression(node)
+        if kind is NAME:
+            return self._name_is(self.tensors, scope, parts)
+        if kind is SUBSCRIPT:  # t[0], outputs["a"] of a container of KerasTensors
+            value_kind, value_parts = expression(parts)
+            return self._walk_tensor(parts, scope, keras, qualified) or (
+                value_kind is NAME and self._name_is(self.containers, scope, value_parts))
+        if kind is OPERANDS:  # a + b, -a, [a, b]
+            return any(self._walk_tensor(p, scope, keras, qualified) for p in parts)
+        if kind is CALL:
+            func, args = parts
+            path = keras(func)
             if path in _INPUTS:
                 return True
-            args = list(node.args) + [k.value for k in node.keywords]
-            fed = any(self.is_tensor(a, scope) for a in args)
-            if isinstance(func, ast.Call):  # Dense(4)(x)
+            fed = any(self._walk_tensor(a, scope, keras, qualified) for a in args)
+            if expression(func)[0] is CALL:  # Dense(4)(x)
                 return fed
             if path is not None:
                 return fed and (path.startswith("ops.") or path.startswith("backend."))
-            qualified = self.names.qualified(func)
-            if qualified is not None:
-                return fed and qualified.startswith("tensorflow.")
-            if isinstance(func, ast.Name) and func.id in _BUILTINS:
+            name = qualified(func)
+            if name is not None:
+                return fed and name.startswith("tensorflow.")
+            func_kind, func_name = expression(func)
+            if func_kind is NAME and func_name in _BUILTINS:
                 return False
             return fed
         return False
 
 
+@per_file
 def keras_tensors(ctx) -> Optional[_KerasTensors]:
     """The file's KerasTensor analysis, computed once and shared by rules that need it."""
-    if "_keras_tensors" not in ctx.notes:
-        tree = _scan.file_ast(ctx)
-        ctx.notes["_keras_tensors"] = None if tree is None else _KerasTensors(
-            tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
-    return ctx.notes["_keras_tensors"]
+    tree = _scan.file_ast(ctx)
+    return None if tree is None else _KerasTensors(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
 
 
 def _names_in(node: cst.CSTNode):
@@ -247,7 +253,7 @@ class TfOpsOnKerasTensors(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._tensors: Optional[_KerasTensors] = None
-        self._helper = None
+        self._ops = TfOpRewriter(ctx)
         if ctx.mode != "tensorflow":
             return
         tree = _scan.file_ast(ctx)
@@ -277,8 +283,8 @@ class TfOpsOnKerasTensors(Rule):
             why = "keras.ops has no exact equivalent" + (f" ({missing.message})" if missing is not None else "")
             return self._wrap_or_report(original, updated, scope, rel, why, fix)
         try:
-            replacement = self._rewriter()._rewrite(entry, rel, original, updated)
-        except Exception as why:  # the tf_ops binder refuses what it cannot map exactly
+            replacement = self._ops.rewrite(entry, rel, original, updated)
+        except Refuse as why:  # the binder refuses what it cannot map exactly
             return self._wrap_or_report(original, updated, scope, rel, str(why), fix)
         self.fired()
         if entry.note:
@@ -307,41 +313,5 @@ class TfOpsOnKerasTensors(Rule):
                               "a .keras file holding it loads only with safe_mode=False", severity=Severity.INFO)
         return cst.Call(func=layer, args=[cst.Arg(fed)])
 
-    def _rewriter(self):
-        if self._helper is None:
-            from keras_migrate.rules.tf_ops import TfOps
-
-            self._helper = TfOps(self.ctx)
-        return self._helper
-
     def _is_tensor(self, node: cst.BaseExpression, scope) -> bool:
-        tensors = self._tensors
-        if isinstance(node, cst.Name):
-            return tensors._name_is(tensors.tensors, scope, node.value)
-        if isinstance(node, cst.Subscript):
-            value = node.value
-            return self._is_tensor(value, scope) or (
-                isinstance(value, cst.Name) and tensors._name_is(tensors.containers, scope, value.value))
-        if isinstance(node, cst.BinaryOperation):
-            return self._is_tensor(node.left, scope) or self._is_tensor(node.right, scope)
-        if isinstance(node, cst.UnaryOperation):
-            return self._is_tensor(node.expression, scope)
-        if isinstance(node, (cst.List, cst.Tuple)):
-            return any(self._is_tensor(e.value, scope) for e in node.elements)
-        if isinstance(node, cst.Call):
-            func = node.func
-            path = self.ctx.keras_path(func)
-            if path in _INPUTS:
-                return True
-            fed = any(self._is_tensor(a.value, scope) for a in node.args)
-            if isinstance(func, cst.Call):
-                return fed
-            if path is not None:
-                return fed and (path.startswith("ops.") or path.startswith("backend."))
-            qualified = self.ctx.qualified_name(func)
-            if qualified is not None:
-                return fed and qualified.startswith("tensorflow.")
-            if isinstance(func, cst.Name) and func.value in _BUILTINS:
-                return False
-            return fed
-        return False
+        return self._tensors.is_tensor(node, scope, self.ctx)

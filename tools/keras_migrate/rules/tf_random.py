@@ -11,8 +11,9 @@ from keras_migrate.engine._names import module_name
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
-from keras_migrate.rules._args import code
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._util import code
+from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec._tf_ops import TF_RANDOM_OPS
 
 __all__ = ["TfRandom"]
@@ -35,6 +36,7 @@ class TfRandom(Rule):
     description = "Rewrite tf.random ops to keras.random with a SeedGenerator created in the layer's __init__, and seed pairs to keras.utils.set_random_seed."
     part = Part.AGNOSTIC
     TRIGGERS = ("random", "dropout")
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -107,14 +109,7 @@ class TfRandom(Rule):
         super().__init__(ctx)
         self._data = data_context(ctx)
         self._classes: List[_ClassState] = []
-        self._helper = None
-
-    def _rewriter(self):
-        if self._helper is None:
-            from keras_migrate.rules.tf_ops import TfOps
-
-            self._helper = TfOps(self.ctx)
-        return self._helper
+        self._ops = TfOpRewriter(ctx)
 
     # -- classes -------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -144,16 +139,7 @@ class TfRandom(Rule):
         return cls.with_changes(body=cls.body.with_changes(body=body))
 
     # -- calls -----------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        try:
-            return self._leave_call(original, updated)
-        finally:
-            self._data.leave_call(original)
-
-    def _leave_call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualified_name(original.func)
         entry = TF_RANDOM_OPS.get(qualified or "")
         if entry is None:
@@ -184,12 +170,9 @@ class TfRandom(Rule):
         dropped = tuple(target.dropped) + ("seed",)
         add = tuple(target.add) + ((("seed", seed_value),) if seed_value else ())
         target = dataclasses.replace(target, dropped=dropped, add=add)
-        helper = self._rewriter()
-        from keras_migrate.rules.tf_ops import _Refuse
-
         try:
-            replacement = helper._rewrite(target, qualified[len("tensorflow."):], original, updated)
-        except _Refuse as why:  # the binder refuses what it cannot map exactly; anything else is a bug
+            replacement = self._ops.rewrite(target, qualified[len("tensorflow."):], original, updated)
+        except Refuse as why:  # the binder refuses what it cannot map exactly; anything else is a bug
             self.report(original, f"{qualified} left as is: {why}",
                         "rewrite with keras.random.* and seed=a keras.random.SeedGenerator")
             return updated

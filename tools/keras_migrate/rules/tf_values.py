@@ -17,7 +17,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import TF_NAMESPACES_OWNED_ELSEWHERE, TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME
 from keras_migrate.spec._tf_values import TF_VALUES_BY_NAME, TfValue
@@ -66,6 +66,7 @@ class TfValues(Rule):
                    "that computes the same; diagnose those without one.")
     part = Part.AGNOSTIC
     TRIGGERS = ("tensorflow",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         # tf.nn.gelu is exact by default, like keras.activations.gelu (not keras.ops.gelu).
         Example(
@@ -123,7 +124,6 @@ class TfValues(Rule):
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
         self._funcs.add(id(node.func))
         for arg in node.args:
             self._bare_ok.add(id(arg.value))
@@ -131,10 +131,6 @@ class TfValues(Rule):
             arguments = next((a for a in node.args if a.keyword is not None and a.keyword.value == "arguments"), None)
             if arguments is not None:
                 self._lambda_fn[id(node.args[0].value)] = _literal_keys(arguments.value)
-
-    def leave_Call(self, original: cst.Call, updated: cst.Call):
-        self._data.leave_call(original)
-        return updated
 
     def visit_Param(self, node: cst.Param) -> None:
         if node.default is not None:

@@ -17,8 +17,9 @@ from keras_migrate.engine._names import module_name
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, in_keras_class_method
-from keras_migrate.rules._args import bind, code
+from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._util import NO_SPACE, as_keyword, as_positional, code, respaced_like
+from keras_migrate.rules._args import bind
 from keras_migrate.rules._variables import PLAIN, rewrite_method
 
 __all__ = ["TfVariable"]
@@ -41,6 +42,7 @@ class TfVariable(Rule):
     description = "Rewrite tf.Variable outside Keras layers to keras.Variable (works on every backend)."
     part = Part.AGNOSTIC
     TRIGGERS = ("Variable",)
+    regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
             before="""
@@ -72,14 +74,10 @@ class TfVariable(Rule):
         super().__init__(ctx)
         self._data = data_context(ctx)
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self._data.enter_call(self.ctx, node)
-
     def leave_Call(self, original: cst.Call, updated: cst.Call):
-        self._data.leave_call(original)
         if self.ctx.qualified_name(original.func) != "tensorflow.Variable":
-            return self._method(updated)
-        if module_name(updated.func) != module_name(original.func) or self._data.active(self.ctx):
+            return self._method(original, updated)
+        if module_name(updated.func) != module_name(original.func) or self._data.active(self.ctx, excluding=original):
             return updated
         if in_keras_class_method(self.ctx) is not None:
             return updated
@@ -102,20 +100,14 @@ class TfVariable(Rule):
                 return updated
             args.append((param, arg))
         new_args = []
-        for k, (param, arg) in enumerate(args):
+        for param, arg in args:
             keyword = _KERAS_KEYWORDS[param]
             if keyword is None:
-                arg = arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                arg = as_positional(arg)
             elif arg.keyword is None:
-                arg = arg.with_changes(keyword=cst.Name(keyword), equal=cst.AssignEqual(
-                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-            comma = cst.MaybeSentinel.DEFAULT if k == len(args) - 1 else cst.Comma(
-                whitespace_after=cst.SimpleWhitespace(" "))
-            if k == len(args) - 1 and updated.args:
-                comma = updated.args[-1].comma
-            elif k < len(args) - 1 and isinstance(arg.comma, cst.Comma):
-                comma = arg.comma
-            new_args.append(arg.with_changes(comma=comma))
+                arg = as_keyword(arg, keyword)
+            new_args.append(arg)
+        new_args = respaced_like(new_args, updated.args)
         # The initial value first (keras.Variable's `initializer`).
         new_args.sort(key=lambda a: a.keyword is not None)
         new_args = _integral_defaults(bound, new_args)
@@ -123,10 +115,10 @@ class TfVariable(Rule):
         self.fired()
         drop_tensorflow_import_if_unused(self.ctx)
         return updated.with_changes(func=cst.Attribute(value=cst.Name(keras), attr=cst.Name("Variable")),
-                                    args=_fix_commas(new_args, updated))
+                                    args=respaced_like(new_args, updated.args))
 
-    def _method(self, updated: cst.Call):
-        if self._data.active(self.ctx):
+    def _method(self, original: cst.Call, updated: cst.Call):
+        if self._data.active(self.ctx, excluding=original):
             return updated
         rewritten = rewrite_method(self.ctx, updated, (PLAIN,))
         if rewritten is None:
@@ -145,18 +137,8 @@ def _integral_defaults(bound, args):
     integral = isinstance(value, cst.Integer) or (isinstance(value, cst.Name) and value.value in ("True", "False"))
     if not integral or "dtype" in bound or "trainable" in bound:
         return args
-    return list(args) + [cst.Arg(cst.Name("False"), keyword=cst.Name("trainable"), equal=_EQUAL)]
+    return list(args) + [cst.Arg(cst.Name("False"), keyword=cst.Name("trainable"), equal=NO_SPACE)]
 
 
-_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
-def _fix_commas(args, call):
-    out = []
-    for k, arg in enumerate(args):
-        if k == len(args) - 1:
-            comma = call.args[-1].comma if call.args else cst.MaybeSentinel.DEFAULT
-        else:
-            comma = arg.comma if isinstance(arg.comma, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        out.append(arg.with_changes(comma=comma))
-    return out

@@ -19,8 +19,8 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import as_keyword, has_star
-from keras_migrate.rules._util import dotted, with_keyword
+from keras_migrate.rules._args import has_star
+from keras_migrate.rules._util import as_keyword, dotted, with_keyword
 
 __all__ = ["ThresholdedRelu"]
 

@@ -32,6 +32,7 @@ tensorflow-only. The compile-container calls left in kept steps are rewritten by
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import List, Optional, Sequence, Tuple
 
@@ -40,9 +41,12 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
-from keras_migrate.rules._args import bind, code
+from keras_migrate.rules._util import COMMA, assigned_name, code, comma_separated, keyword
+from keras_migrate.rules._args import bind
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
-from keras_migrate.rules._tape import Blocker, convert_body
+from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._tape import GRADIENT_TAPE, Blocker, convert_body
 
 __all__ = ["TrainStep"]
 
@@ -359,7 +363,7 @@ class TrainStep(Rule):
         self.report(original, f"{cls.name.value}'s own train_step/test_step kept as Keras 2 wrote them "
                               "(tf.GradientTape -> keras_migrate_runtime.value_and_grad); the class derives from "
                               f"{_MIXIN}, which runs such steps on JAX too", severity=Severity.INFO)
-        mixin = cst.Arg(cst.Name(_MIXIN), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        mixin = cst.Arg(cst.Name(_MIXIN), comma=COMMA)
         return cls.with_changes(bases=[mixin] + list(cls.bases))
 
     @staticmethod
@@ -368,7 +372,7 @@ class TrainStep(Rule):
         Keras' own compute_loss there, which an override would replace."""
         for stmt in cls.body.body:
             if isinstance(stmt, cst.FunctionDef) and stmt.name.value != "train_step" \
-                    and "compute_loss" in code(stmt):
+                    and any(_names(node, "compute_loss") for node in _walk(stmt)):
                 return True
         return False
 
@@ -384,7 +388,7 @@ class TrainStep(Rule):
         for stmt in fn.body.body:
             text = _text(stmt)
             if isinstance(stmt, cst.With):
-                if tape_name is not None or len(stmt.items) != 1 or "GradientTape(" not in code(stmt.items[0].item):
+                if tape_name is not None or len(stmt.items) != 1 or not self._is_gradient_tape(stmt.items[0].item):
                     return None
                 asname = stmt.items[0].asname
                 if asname is None or not isinstance(asname.name, cst.Name):
@@ -409,7 +413,7 @@ class TrainStep(Rule):
                 step.after_names.add(gradient.group(1))
                 continue
             if re.fullmatch(r"\w+\s*=\s*self\.trainable_(variables|weights)", text):
-                step.after_names.add(_assigned(stmt))
+                step.after_names.add(assigned_name(stmt))
                 continue
             inline = _INLINE_APPLY_RE.fullmatch(text)
             if inline and inline.group(1) == tape_name and step.loss_name is None and not seen_apply \
@@ -449,7 +453,7 @@ class TrainStep(Rule):
             return None
         if step.unpack is None:
             return None
-        assigned = [_assigned(s) for s in step.loss_statements]
+        assigned = [assigned_name(s) for s in step.loss_statements]
         if step.loss_name not in assigned:
             return None
         if step.trackers and not self._trackers_reported(fn, step):
@@ -460,6 +464,9 @@ class TrainStep(Rule):
         # Keras reports (and resets) the metrics in self.metrics: module-level trackers
         # need the class's `metrics` property; `self.x` trackers are tracked anyway.
         return all(t.startswith("self.") for t in step.trackers) or self._class_defines("metrics")
+
+    def _is_gradient_tape(self, expr: cst.BaseExpression) -> bool:
+        return isinstance(expr, cst.Call) and self.ctx.qualified_name(expr.func) == GRADIENT_TAPE
 
     def _class_defines(self, name: str) -> bool:
         """Whether the class being migrated (not another class of the file) defines `name`."""
@@ -478,9 +485,20 @@ class TrainStep(Rule):
             result = re.fullmatch(r"((?:self\.)?\w+)\.result\(\)", code(element.value))
             if result is None or result.group(1) not in step.trackers:
                 return False
-            if f'name="{key}"' not in self.ctx.source and f"name='{key}'" not in self.ctx.source:
+            if not self._tracker_named(result.group(1), key):
                 return False
         return True
+
+    def _tracker_named(self, tracker: str, key: str) -> bool:
+        """`tracker` (`self.x` of the class being migrated, or a module-level `x`) is
+        made with `name=key`: Keras logs a tracker's result under its own name."""
+        cls = self.ctx.current_class
+        for enclosing, target, name in _named_assignments(self.ctx):
+            if target == tracker and name == key and (
+                    (cls is not None and cls.name.value in enclosing) if tracker.startswith("self.")
+                    else not enclosing):
+                return True
+        return False
 
     def _tape_body(self, statements: Sequence[cst.BaseStatement], step: _Step) -> bool:
         for stmt in statements:
@@ -489,7 +507,7 @@ class TrainStep(Rule):
             if forward and step.y_pred is None:
                 step.y_pred, step.x_arg = forward.group(1), forward.group(2)
                 continue
-            if _assigned(stmt) is None or "self(" in text:
+            if assigned_name(stmt) is None or "self(" in text:
                 return False
             finder = _CompiledLossCalls()
             stmt.visit(finder)
@@ -519,7 +537,7 @@ class TrainStep(Rule):
         if args["y_true"] != y or args["y_pred"] != step.y_pred:
             return False
         given = args.get("sample_weight")
-        return given == sw or (given is None and "weighted_metrics" not in self.ctx.source)
+        return given == sw or (given is None and not _compiles_weighted_metrics(self.ctx))
 
     def _standard_test(self, fn: cst.FunctionDef) -> bool:
         """Keras 2's default test_step, which Keras 3's default test_step reproduces:
@@ -602,11 +620,8 @@ class TrainStep(Rule):
                 f"super().compute_loss(x=x, y={args['y_true']}, y_pred={args['y_pred']}, "
                 f"sample_weight={args.get('sample_weight', 'None')}, training=training)")
         self.ctx.use_runtime(LOSS)
-        new_args = [cst.Arg(cst.Name("self"))] + [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in call.args]
-        new_args.append(cst.Arg(cst.Name("False"), keyword=cst.Name("update_loss_tracker"),
-                                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        commas = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in new_args[:-1]]
-        return cst.Call(cst.Name(LOSS), commas + new_args[-1:])
+        new_args = [cst.Arg(cst.Name("self")), *call.args, keyword("update_loss_tracker", cst.Name("False"))]
+        return cst.Call(cst.Name(LOSS), comma_separated(new_args))
 
     def _dispatch(self, fn: cst.FunctionDef, cls: cst.ClassDef, keras: str, where: cst.CSTNode,
                   method: str = "train_step", blocker: Optional[Blocker] = None) -> List[cst.BaseStatement]:
@@ -657,18 +672,50 @@ class _CompiledLossReplacer(cst.CSTTransformer):
         return self.rule.compiled_loss_replacement(original)
 
 
+def _names(node: cst.CSTNode, name: str) -> bool:
+    """`node` names `name`: a Name, an attribute `.name`, or a definition of it."""
+    if isinstance(node, cst.Name):
+        return node.value == name
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == name
+    return isinstance(node, cst.FunctionDef) and node.name.value == name
+
+
+@per_file
+def _named_assignments(ctx) -> List[Tuple[Tuple[str, ...], str, str]]:
+    """(enclosing classes/functions, target, name) of the file's `target = f(..., name="...")`."""
+    found = []
+    for enclosing, node in _scan.def_nodes(ctx):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            name = next((_scan.string_value(k.value) for k in node.value.keywords if k.arg == "name"), None)
+            if name is not None:
+                found.extend((enclosing, ast.unparse(target), name) for target in node.targets)
+    return found
+
+
+@per_file
+def _compiles_weighted_metrics(ctx) -> bool:
+    """Some code of the file may pass compile() weighted_metrics: a `weighted_metrics`
+    keyword, name, attribute or string key, a compile() with the 5th positional argument
+    (Keras 2's weighted_metrics) or with **kwargs."""
+    tree = _scan.file_ast(ctx)
+    if tree is None:
+        return True
+    for _, node in _scan.scoped_nodes(ctx):
+        if isinstance(node, ast.keyword) and node.arg == "weighted_metrics":
+            return True
+        if (isinstance(node, ast.Name) and node.id == "weighted_metrics") or (
+                isinstance(node, ast.Attribute) and node.attr == "weighted_metrics") or (
+                _scan.string_value(node) == "weighted_metrics"):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile" and (
+                len(node.args) >= 5 or any(k.arg is None for k in node.keywords)):
+            return True
+    return False
+
+
 def _text(stmt) -> str:
     """Source of a statement without its comments (leading lines, trailing comment)."""
     if isinstance(stmt, cst.SimpleStatementLine):
         return "; ".join(code(small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)) for small in stmt.body)
     return code(stmt.with_changes(leading_lines=[]))
-
-
-def _assigned(stmt) -> Optional[str]:
-    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-        small = stmt.body[0]
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-            return small.targets[0].target.value
-        if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-            return small.target.value
-    return None

@@ -16,7 +16,9 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import as_keyword, file_uses_keras
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._util import NO_SPACE, as_keyword
+from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.spec._keras3_renames import TRAINING_SECOND_POSITIONAL
 
 __all__ = ["TrainingPositional"]
@@ -35,17 +37,14 @@ def _is_training_layer(path: Optional[str]) -> bool:
     return path.startswith("layers.") and path.rsplit(".", 1)[-1] in TRAINING_SECOND_POSITIONAL
 
 
+@per_file
 def _class_facts(ctx):
     """{class name: {attr: True}} for self.<attr> bound to a training-taking layer, from
     one ast pass over the file (cached)."""
-    facts = ctx.notes.get("km114")
-    if facts is not None:
-        return facts
     facts = {}
     tree = _scan.file_ast(ctx)
     names = _scan.names(ctx)
     if tree is None or names is None:
-        ctx.notes["km114"] = facts
         return facts
     local_training: Set[str] = set()
     classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
@@ -69,7 +68,6 @@ def _class_facts(ctx):
                     # every assignment of the attribute must be such a layer
                     attrs[target.attr] = attrs.get(target.attr, True) and takes_training
         facts[cls.name] = {attr for attr, ok in attrs.items() if ok}
-    ctx.notes["km114"] = facts
     return facts
 
 
@@ -148,8 +146,7 @@ class TrainingPositional(Rule):
             return updated
         params[index] = params[index].with_changes(
             default=cst.Name("None"),
-            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                  whitespace_after=cst.SimpleWhitespace("")),
+            equal=NO_SPACE,
         )
         self.fired()
         return updated.with_changes(params=updated.params.with_changes(params=params))

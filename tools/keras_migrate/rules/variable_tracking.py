@@ -25,13 +25,12 @@ from typing import Dict, List, Optional, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules import _scan
-from keras_migrate.rules._util import dotted
+from keras_migrate.rules._agnostic import is_keras_class
+from keras_migrate.rules._util import comma_separated, dotted, keyword
 from keras_migrate.rules._variables import LAYER, rewrite_method
 
 __all__ = ["VariableTracking"]
 
-_NO_SPACE = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 _FILLS = {
     "tensorflow.zeros": "zeros", "tensorflow.ones": "ones",
     "numpy.zeros": "zeros", "numpy.ones": "ones",
@@ -61,16 +60,8 @@ def _shape_and_dtype(args, ignored=()):
     return None if shape is None else (shape, dtype)
 
 
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE)
-
-
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
-
-
-def _is_keras_class(ctx, cls: cst.ClassDef) -> bool:
-    return cls.name.value in _scan.keras_layer_classes(ctx)
 
 
 class VariableTracking(Rule):
@@ -152,7 +143,7 @@ class VariableTracking(Rule):
                 and target.value.value == "self" and isinstance(call, cst.Call)
                 and self.ctx.qualified_name(call.func) == "tensorflow.Variable"):
             return updated
-        if not _is_keras_class(self.ctx, self.ctx.class_stack[-1]):
+        if not is_keras_class(self.ctx, self.ctx.class_stack[-1], layer=True):
             return updated
         planned = self._plan(call, _twin(call, updated.body[0].value), target.attr.value)
         if isinstance(planned, str):
@@ -161,7 +152,7 @@ class VariableTracking(Rule):
                             "initializer=..., trainable=..., name=...)")
             return updated
         pre, args = planned
-        new_call = cst.Call(func=dotted("self.add_weight"), args=_commas(args))
+        new_call = cst.Call(func=dotted("self.add_weight"), args=comma_separated(args))
         new_assign = updated.body[0].with_changes(value=new_call)
         self.fired()
         line = updated.with_changes(body=[new_assign])
@@ -198,7 +189,7 @@ class VariableTracking(Rule):
         fill = self._fill(initial, _twin(initial, new_initial))
         if fill is not None:
             shape, init, dtype = fill
-            args = [_kwarg("shape", shape), _kwarg("initializer", cst.SimpleString(f'"{init}"'))]
+            args = [keyword("shape", shape), keyword("initializer", cst.SimpleString(f'"{init}"'))]
             if dtype is not None and "dtype" not in kept:
                 kept["dtype"] = dtype
         elif isinstance(initial, (cst.Float, cst.Integer)) or _is_bool(initial) or (
@@ -210,11 +201,11 @@ class VariableTracking(Rule):
                 kept["dtype"] = cst.SimpleString('"bool"' if _is_bool(number) else '"int32"')
                 kept.setdefault("trainable", cst.Name("False"))
             keras_name = self.ctx.require_keras()
-            args = [_kwarg("shape", cst.Tuple([])),
-                    _kwarg("initializer", cst.Call(dotted(f"{keras_name}.initializers.Constant"), [cst.Arg(new_initial)]))]
+            args = [keyword("shape", cst.Tuple([])),
+                    keyword("initializer", cst.Call(dotted(f"{keras_name}.initializers.Constant"), [cst.Arg(new_initial)]))]
         elif self._initializer_call(initial, _twin(initial, new_initial)) is not None:
             init, shape, dtype = self._initializer_call(initial, _twin(initial, new_initial))
-            args = [_kwarg("shape", shape), _kwarg("initializer", init)]
+            args = [keyword("shape", shape), keyword("initializer", init)]
             if dtype is not None and "dtype" not in kept:
                 kept["dtype"] = dtype
         else:
@@ -223,11 +214,11 @@ class VariableTracking(Rule):
             pre = cst.Assign(targets=[cst.AssignTarget(cst.Name(local))], value=new_initial)
             # A Python number (math.sqrt(...), float(...)) has no .shape on JAX/PyTorch.
             shape = "()" if self._python_scalar(initial) else f"{keras_name}.ops.shape({local})"
-            args = [_kwarg("shape", cst.parse_expression(shape)),
-                    _kwarg("initializer", cst.parse_expression(f"{keras_name}.initializers.Constant({local})"))]
+            args = [keyword("shape", cst.parse_expression(shape)),
+                    keyword("initializer", cst.parse_expression(f"{keras_name}.initializers.Constant({local})"))]
         for name in _KEPT:
             if name in kept:
-                args.append(_kwarg(name, kept[name]))
+                args.append(keyword(name, kept[name]))
         return pre, args
 
     def _python_scalar(self, node: cst.BaseExpression) -> bool:
@@ -291,9 +282,3 @@ def _twin(original, updated):
     return original
 
 
-def _commas(args: List[cst.Arg]) -> List[cst.Arg]:
-    out = []
-    for i, arg in enumerate(args):
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT
-        out.append(arg.with_changes(comma=comma))
-    return out

@@ -15,9 +15,9 @@ from typing import List, Optional
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import code, drop_arg, file_uses_keras, has_star
+from keras_migrate.rules._args import file_uses_keras, has_star
 from keras_migrate.rules._scan import keras_metric_classes
-from keras_migrate.rules._util import keyword_arg, with_keyword
+from keras_migrate.rules._util import code, drop_arg, keyword_arg, with_keyword
 
 __all__ = ["WeightDistributionArgs"]
 
