@@ -6,6 +6,7 @@ tests/rules/testdata/backend_env_test.py, which checks KERAS_BACKEND at run time
 """
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts", "unittest")
+load(":testing.bzl", _failure_test = "failure_test")
 load("//rules:keras_backend_test.bzl", "KERAS_BACKENDS", "keras_backend_test", "keras_backend_test_errors")
 
 _SRC = "backend_env_test.py"
@@ -198,16 +199,6 @@ _validate_test = unittest.make(_validate_test_impl)
 
 # --- invalid calls fail analysis with the message ------------------------------------------
 
-def _failure_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    asserts.expect_failure(env, ctx.attr.expected)
-    return analysistest.end(env)
-
-_failure_test = analysistest.make(
-    _failure_test_impl,
-    expect_failure = True,
-    attrs = {"expected": attr.string(mandatory = True)},
-)
 
 # name -> (keras_backend_test overrides, expected message fragment)
 _INVALID_CALLS = {

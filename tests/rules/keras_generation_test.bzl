@@ -2,6 +2,7 @@
 keras_backend_test makes (subjects in //tests/rules/keras2_subjects)."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts", "unittest")
+load(":testing.bzl", _failure_test = "failure_test")
 load("//rules/private:keras_generation.bzl", "Keras2DepsInfo", "display_label", "keras2_deps_aspect")
 
 _PKG = "//tests/rules/keras2_subjects"
@@ -36,16 +37,6 @@ def _analyses_impl(ctx):
 
 _analyses_test = analysistest.make(_analyses_impl)
 
-def _failure_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    asserts.expect_failure(env, ctx.attr.expected)
-    return analysistest.end(env)
-
-_failure_test = analysistest.make(
-    _failure_test_impl,
-    expect_failure = True,
-    attrs = {"expected": attr.string(mandatory = True)},
-)
 
 def _message(test, dep):
     return (

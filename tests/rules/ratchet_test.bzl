@@ -1,6 +1,7 @@
 """Analysis tests of //rules:ratchet.bzl (keras_migrate_test)."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
+load(":testing.bzl", _failure_test = "failure_test")
 
 _SUBJECTS = "//tests/rules/ratchet_subjects:"
 
@@ -24,16 +25,6 @@ def _allowlist_impl(ctx):
 
 _allowlist_test = analysistest.make(_allowlist_impl)
 
-def _failure_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    asserts.expect_failure(env, ctx.attr.expected)
-    return analysistest.end(env)
-
-_failure_test = analysistest.make(
-    _failure_test_impl,
-    expect_failure = True,
-    attrs = {"expected": attr.string(mandatory = True)},
-)
 
 def ratchet_test_suite(name):
     _runs_checker_on_reports_test(name = name + "_reports", target_under_test = _SUBJECTS + "holds")
