@@ -5,7 +5,7 @@ Prints files/s for
   (a') keras_migrate, TensorFlow-backend rule set only,
   (b) a bare libcst parse + codegen round trip of the same files,
   (c) TensorFlow's own tf_upgrade_v2 engine (pasta-based) on the same files,
-and the ratio (a)/(b) against the project's target of >= 0.5.
+and the ratio (a)/(b) against the target of >= 0.6 (issue "speed at scale").
 
 Usage: python tools/benchmarks/corpus_speed.py [CORPUS_DIR] [--repeat N]
 """
@@ -81,7 +81,7 @@ def main() -> int:
     for label, rate, seconds in rows:
         print(f"{label:48s} {rate:8.1f} files/s  ({seconds:.2f} s)")
     ratio = rate_a / rate_b
-    print(f"ratio (a)/(b) = {ratio:.2f}  (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+    print(f"ratio (a)/(b) = {ratio:.2f}  (target >= 0.60: {"met" if ratio >= 0.6 else "NOT met"})")
     return 0
 
 
