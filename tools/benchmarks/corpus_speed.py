@@ -81,7 +81,7 @@ def main() -> int:
     for label, rate, seconds in rows:
         print(f"{label:48s} {rate:8.1f} files/s  ({seconds:.2f} s)")
     ratio = rate_a / rate_b
-    print(f"ratio (a)/(b) = {ratio:.2f}  (target >= 0.60: {"met" if ratio >= 0.6 else "NOT met"})")
+    print(f"ratio (a)/(b) = {ratio:.2f}  (target >= 0.60: {'met' if ratio >= 0.6 else 'NOT met'})")
     return 0
 
 
