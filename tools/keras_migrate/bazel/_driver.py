@@ -23,7 +23,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from keras_migrate.bazel._build_files import BuildFile
 from keras_migrate.bazel._contract import (
@@ -49,6 +49,26 @@ EXIT_OK, EXIT_WOULD_CHANGE, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 class DriverError(Exception):
     pass
+
+
+# What a Bazel target pattern starts with (anything else on the command line is a path).
+TARGET_PATTERN_PREFIXES = ("//", "@", ":", "-")
+
+
+def non_patterns(args: Sequence[str]) -> List[str]:
+    """The arguments that are not Bazel target patterns."""
+    return [a for a in args if not a.startswith(TARGET_PATTERN_PREFIXES)]
+
+
+def split_negative(argv: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """(argv without negative patterns, the negative patterns): argparse would read
+    -//pkg/... as an option."""
+    return [a for a in argv if not a.startswith("-//")], [a for a in argv if a.startswith("-//")]
+
+
+def workspace_dir() -> str:
+    """The workspace a command works on: where `bazel run` was called, else here."""
+    return os.environ.get("BUILD_WORKSPACE_DIRECTORY") or os.getcwd()
 
 
 @dataclasses.dataclass
@@ -354,9 +374,8 @@ class DriverOptions:
 
 
 def run_on_targets(args) -> int:
-    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY") or os.getcwd()
-    options = DriverOptions.from_args(args, workspace)
-    if not all(p.startswith(("//", "@", ":", "-")) for p in options.patterns):
+    options = DriverOptions.from_args(args, workspace_dir())
+    if non_patterns(options.patterns):
         print("keras-migrate: error: give either Bazel target patterns or paths, not both", file=sys.stderr)
         return EXIT_FAILED
     try:

@@ -183,8 +183,10 @@ def _main(argv: Optional[List[str]] = None) -> int:
         module, function = SUBCOMMANDS[argv[0]].split(":")
         return getattr(importlib.import_module(module), function)(argv[1:])
     # Negative target patterns (-//pkg/...) would read as options to argparse.
-    negative = [a for a in argv if a.startswith("-//")]
-    args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
+    from keras_migrate.bazel._driver import split_negative  # not at import: the plain-path run needs no Bazel code
+
+    argv, negative = split_negative(argv)
+    args = build_parser().parse_args(argv)
     args.paths.extend(negative)
     if args.list_rules:
         from keras_migrate.cli._rules_doc import render_table

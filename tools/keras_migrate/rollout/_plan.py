@@ -291,15 +291,6 @@ def _verified(plan: RolloutPlan) -> bool:
 
 
 # -- command line ----------------------------------------------------------------------------
-def _workspace() -> str:
-    return os.environ.get("BUILD_WORKSPACE_DIRECTORY") or os.getcwd()
-
-
-def _split_negative(argv: Sequence[str]) -> Tuple[List[str], List[str]]:
-    # Negative target patterns (-//pkg/...) would read as options to argparse.
-    return [a for a in argv if not a.startswith("-//")], [a for a in argv if a.startswith("-//")]
-
-
 def _add_shape_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--shard-by", choices=(shards_mod.BY_OWNERS, shards_mod.BY_PACKAGE), default=shards_mod.BY_OWNERS,
                    help="owners (default): packages grouped by primary owner; package: one shard per package")
@@ -325,7 +316,7 @@ def plan_parser() -> argparse.ArgumentParser:
 
 
 def _check_patterns(patterns: Sequence[str]) -> Optional[str]:
-    bad = [p for p in patterns if not p.startswith(("//", "@", ":", "-"))]
+    bad = driver.non_patterns(patterns)
     return f"target patterns only (got {' '.join(bad)})" if bad else None
 
 
@@ -343,14 +334,14 @@ def compute(workspace: str, patterns: Sequence[str], shard_by: str, max_files: i
 
 
 def main_plan(argv: Sequence[str]) -> int:
-    argv, negative = _split_negative(argv)
+    argv, negative = driver.split_negative(argv)
     args = plan_parser().parse_args(argv)
     args.patterns.extend(negative)
     error = _check_patterns(args.patterns) or (None if args.max_files >= 1 else "--max-files must be at least 1")
     if error:
         print(f"keras-migrate plan: error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    workspace = _workspace()
+    workspace = driver.workspace_dir()
     try:
         rollout, plan, tests = compute(workspace, args.patterns, args.shard_by, args.max_files, args.mode)
     except driver.DriverError as exc:
@@ -432,10 +423,10 @@ def _existing(workspace: str, labels: Sequence[str]) -> List[str]:
 
 
 def main_apply(argv: Sequence[str], run_driver: Callable[["driver.DriverOptions"], int] = None) -> int:
-    argv, negative = _split_negative(argv)
+    argv, negative = driver.split_negative(argv)
     args = apply_parser().parse_args(argv)
     args.patterns.extend(negative)
-    workspace = _workspace()
+    workspace = driver.workspace_dir()
     run_driver = run_driver or driver._run
     try:
         if args.out:

@@ -140,14 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Negative target patterns (-//pkg/...) would read as options to argparse.
-    negative = [a for a in argv if a.startswith("-//")]
-    args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
+    argv, negative = driver.split_negative(argv)
+    args = build_parser().parse_args(argv)
     patterns = list(args.patterns) + negative
-    if not all(p.startswith(("//", "@", ":", "-")) for p in patterns):
+    if driver.non_patterns(patterns):
         print("keras-migrate prepare: error: give Bazel target patterns (e.g. //...)", file=sys.stderr)
         return driver.EXIT_FAILED
-    workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY") or os.getcwd()
+    workspace = driver.workspace_dir()
     options = driver.DriverOptions(workspace, tuple(patterns), mode=args.mode, diff=args.diff, check=args.check)
     try:
         rollout = _state.collect(options)

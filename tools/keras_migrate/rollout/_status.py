@@ -248,11 +248,12 @@ def main(argv: Optional[List[str]] = None, collect: Optional[Callable[[Sequence[
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Negative target patterns (-//pkg/...) would read as options to argparse.
-    negative = [a for a in argv if a.startswith("-//")]
-    args = build_parser().parse_args([a for a in argv if not a.startswith("-//")])
+    from keras_migrate.bazel._driver import non_patterns, split_negative
+
+    argv, negative = split_negative(argv)
+    args = build_parser().parse_args(argv)
     args.patterns.extend(negative)
-    paths = [p for p in args.patterns if not p.startswith(("//", "@", ":", "-"))]
+    paths = non_patterns(args.patterns)
     if paths:
         print(f"keras-migrate status: error: give Bazel target patterns (//pkg/...), not paths: {' '.join(paths)}",
               file=stderr)
