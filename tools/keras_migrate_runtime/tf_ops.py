@@ -13,6 +13,7 @@ __all__ = [
     "band_part",
     "clip_by_global_norm",
     "clip_by_norm",
+    "fill",
     "gather_nd",
     "global_norm",
     "image_gradients",
@@ -104,6 +105,20 @@ def _python_dtype(value):
     if isinstance(value, float):
         return "float32"
     return ops.convert_to_tensor(value).dtype
+
+
+def fill(dims, value, name=None):
+    """tf.fill: `dims` may be one number (TF reads a scalar as a one-entry shape;
+    keras.ops.full needs a sequence on TensorFlow and PyTorch), and the dtype is the
+    value's as TF infers it (int -> int32, float -> float32, bool, a tensor's or
+    NumPy value's own dtype), where keras.ops.full would use floatx."""
+    if isinstance(dims, (int, np.integer)) or (hasattr(dims, "shape") and len(dims.shape) == 0):
+        dims = (int(dims),)
+    elif isinstance(dims, list):
+        dims = tuple(dims)
+    dtype = getattr(value, "dtype", None)
+    dtype = _python_dtype(value) if dtype is None else backend.standardize_dtype(dtype)
+    return ops.full(dims, value, dtype=dtype)
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):

@@ -43,7 +43,11 @@ _FUNCTION_TAKING = frozenset({
     "map", "filter", "flat_map", "interleave", "reduce", "scan", "apply", "from_generator",
     "group_by_window", "py_function", "numpy_function", "ragged_batch",
 })
-_MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function")
+# TextVectorization runs its standardize / split callables with TensorFlow string ops on
+# every Keras 3 backend (the layer is tf.data preprocessing): they are data code.
+_PREPROCESSING_CALLABLES = {"TextVectorization": ("standardize", "split")}
+_MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function") + tuple(
+    f"{layer}(" for layer in _PREPROCESSING_CALLABLES)
 
 
 
@@ -125,6 +129,9 @@ def _data_functions(ctx) -> Set[str]:
                 if in_lambda_root:
                     roots.add(called)
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            for kw in node.keywords:
+                if kw.arg in _PREPROCESSING_CALLABLES.get(name, ()) and isinstance(kw.value, ast.Name):
+                    roots.add(kw.value.id)
             if name in _FUNCTION_TAKING:
                 for arg in list(node.args) + [kw.value for kw in node.keywords]:
                     if isinstance(arg, ast.Name):

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.rules._scan import expr_key, file_ast
-from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
+from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize, walk
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
 
@@ -403,6 +403,8 @@ class TfOpRewriter:
             numbers = literal(value)
         except ValueError:
             numbers = None
+        if numbers is None and isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) > 1:
+            return self._split_sizes(sizes, value, bound)
         if not (isinstance(numbers, list) and numbers and all(isinstance(n, int) and n >= 0 for n in numbers)):
             raise Refuse("num_or_size_splits is not an integer literal or a literal list of sizes (TF takes "
                           "sizes, keras.ops.split takes a count or split indices: pass the cumulative indices)")
@@ -410,6 +412,26 @@ class TfOpRewriter:
         for n in numbers[:-1]:
             total += n
             indices.append(cst.Element(cst.Integer(str(total))))
+        bound["num_or_size_splits"] = sizes.with_changes(value=cst.List(indices))
+        return None
+
+    def _split_sizes(self, sizes, value, bound):
+        """A literal list of size expressions (`[self.dim, self.dim, n + 1]`): the split
+        indices are their running sums (`[self.dim, self.dim + self.dim]`). Each size is
+        repeated in the sums, so only expressions without calls or starred items qualify."""
+        items = [e.value for e in value.elements]
+        for element, item in zip(value.elements, items):
+            if isinstance(element, cst.StarredElement) or any(
+                    isinstance(n, (cst.Call, cst.Await, cst.Yield, cst.NamedExpr, cst.Lambda)) for n in walk(item)):
+                raise Refuse("num_or_size_splits lists sizes computed by calls: keras.ops.split takes split indices "
+                              "(their running sums); compute the sizes into variables first")
+            if is_literal(item, int) and literal(item) < 0:
+                raise Refuse("num_or_size_splits has a -1 (TF infers that size); keras.ops.split needs the indices")
+        indices, total = [], None
+        for item in items[:-1]:
+            # a + b - c reads as (a + b) - c: only later terms need parentheses
+            total = code(item) if total is None else f"{total} + {code(parenthesize(item))}"
+            indices.append(cst.Element(cst.parse_expression(total)))
         bound["num_or_size_splits"] = sizes.with_changes(value=cst.List(indices))
         return None
 
@@ -428,18 +450,22 @@ class TfOpRewriter:
         value = bound.get("value")
         if value is None:
             raise Refuse("needs a fill value")
+        dims = bound["dims"].value
         if is_literal(value.value, bool):
             dtype = "bool"
         elif is_literal(value.value, int):
             dtype = "int32"
-        elif is_literal(value.value, float):
+        elif is_literal(value.value, float) and isinstance(dims, (cst.List, cst.Tuple)):
             return None
         else:
-            raise Refuse("the fill value is not a literal: TF infers the dtype from it, keras.ops.full uses floatx "
-                          "(write keras.ops.full(shape, value, dtype=...))")
+            dtype = None
+        if dtype is None or not isinstance(dims, (cst.List, cst.Tuple)):
+            # A scalar shape or a value whose dtype TF infers at run time: the helper
+            # does what tf.fill does with both.
+            values = {param: arg.value for param, arg in bound.items()}
+            return self._runtime_call(entry, values, bound, positional, [], call)
         keras = self.ctx.require_keras()
-        shape = code(bound["dims"].value)
-        return cst.parse_expression(f'{keras}.ops.full({shape}, {code(value.value)}, dtype="{dtype}")')
+        return cst.parse_expression(f'{keras}.ops.full({code(dims)}, {code(value.value)}, dtype="{dtype}")')
 
     def _special_norm(self, entry, rel, original, call, bound, positional):
         axis = bound.get("axis")

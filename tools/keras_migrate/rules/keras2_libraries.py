@@ -1,7 +1,7 @@
 """KM123 keras2_libraries: libraries built on Keras 2 cannot join a Keras 3 model.
 
 TensorFlow Addons, TF Probability's Keras layers, TF Hub's KerasLayer, TF Decision
-Forests' models and TF Similarity subclass tf_keras classes (TF Addons even fails to
+Forests' models, TF Similarity and Hugging Face Transformers' TF models subclass tf_keras classes (TF Addons even fails to
 import next to Keras 3). Their objects are not Keras 3 layers, losses or optimizers, so
 a migrated model using them fails on every backend, TensorFlow included. The pieces
 Keras 3 has an equivalent for are renamed by the imports rule (tfa AdamW, GELU,
@@ -58,12 +58,20 @@ KERAS2_LIBRARIES: Tuple[Tuple[str, str, str], ...] = (
     ("tensorflow_model_optimization", "TF Model Optimization (built on Keras 2)",
      "keep this model on Keras 2 (tf_keras), or use Keras 3's quantization (model.quantize)"),
 )
+# Hugging Face Transformers' TensorFlow classes (TFBertModel, TFAutoModel, ...) are
+# tf_keras models: next to Keras 3 they refuse to build ("Keras 3 ... not yet supported").
+_TRANSFORMERS_TF = ("transformers", "Hugging Face Transformers' TF models (tf_keras models)",
+                    "use the KerasHub model (keras_hub.models.*, Keras 3 on every backend), or keep this model "
+                    "on Keras 2 (tf_keras)")
 _RENAMED: Set[str] = {r.old for r in SYMBOL_RENAMES}
 
 
 def _library(qualified: str) -> Optional[Tuple[str, str, str]]:
     if qualified in _RENAMED or any(qualified.startswith(r + ".") for r in _RENAMED):
         return None  # the imports rule turns these into Keras 3 names
+    parts = qualified.split(".")
+    if parts[0] == "transformers" and any(p.startswith("TF") for p in parts[1:]):
+        return _TRANSFORMERS_TF
     for entry in KERAS2_LIBRARIES:
         prefix = entry[0]
         if qualified == prefix or qualified.startswith(prefix + "."):
@@ -96,9 +104,9 @@ class Keras2Libraries(Rule):
     NODE_KEYED = ('_inner',)
     name = "keras2_libraries"
     description = ("Warn at every use of a library built on Keras 2 (TF Addons, tfp.layers, hub.KerasLayer, "
-                   "TF-DF, TF Similarity): its objects fail inside a Keras 3 model on every backend.")
+                   "TF-DF, TF Similarity, Transformers' TF models): its objects fail inside a Keras 3 model on every backend.")
     TRIGGERS = ("tensorflow_addons", "tensorflow_probability", "tensorflow_hub", "tensorflow_decision_forests",
-                "tensorflow_similarity", "tensorflow_model_optimization")
+                "tensorflow_similarity", "tensorflow_model_optimization", "transformers")
     EXAMPLES = (
         Example(
             before="""
@@ -123,6 +131,17 @@ class Keras2Libraries(Rule):
             head = tfp.layers.DistributionLambda(lambda t: tfp.distributions.Normal(t, 1.0))
             """,
             diagnostics=("KM123", "KM123"),
+        ),
+        Example(
+            before="""
+            import transformers
+            from transformers import BertTokenizer, TFBertModel
+            from tensorflow import keras
+            tokenizer = BertTokenizer.from_pretrained("bert-base-uncased")
+            encoder = TFBertModel.from_pretrained("bert-base-uncased")
+            auto = transformers.TFAutoModel.from_pretrained("bert-base-uncased")
+            """,
+            diagnostics=("KM123", "KM123", "KM123", "KM123"),
         ),
     )
 

@@ -29,13 +29,20 @@ def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
     return None
 
 
+_INPUTS = frozenset({"Input", "layers.Input", "layers.InputLayer", "engine.input_layer.Input"})
+_STRING_INPUT = TensorflowOnlyApi(
+    (), "string inputs to a Keras model (Input(dtype='string')): only TensorFlow has string tensors",
+    "apply TextVectorization / StringLookup in the tf.data pipeline (Dataset.map) and feed the model "
+    "the integer ids, or keep this model on TensorFlow")
+
+
 class TensorflowOnly(Rule):
     id = "KM207"
     NODE_KEYED = ('_seen_chain',)
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
-    TRIGGERS = ("tensorflow",)
+    TRIGGERS = ("tensorflow", "string")
     regions = (DATA_CALLS,)
     EXAMPLES = (
         Example(
@@ -62,6 +69,31 @@ class TensorflowOnly(Rule):
             ds = tf.data.TextLineDataset("a.txt").map(clean)
             """,
         ),
+        # TextVectorization calls its standardize function with TensorFlow on every
+        # backend: data code, unless the model itself takes strings.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def standardize(text):
+                return tf.strings.regex_replace(tf.strings.lower(text), "<br />", " ")
+
+            vectorizer = keras.layers.TextVectorization(100, standardize=standardize)
+            ds = tf.data.Dataset.from_tensor_slices(["a b"]).map(vectorizer)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+
+            vectorizer = keras.layers.TextVectorization(100)
+            text = keras.Input(shape=(1,), dtype="string")
+            model = keras.Model(text, keras.layers.Embedding(100, 8)(vectorizer(text)))
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -69,6 +101,21 @@ class TensorflowOnly(Rule):
         self._data = data_context(ctx)
         self._seen_chain: Set[int] = set()
         self._reported: Set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """keras.Input(dtype="string"): a model fed strings runs only on TensorFlow (JAX and
+        PyTorch have no string tensors), however its string layers are migrated."""
+        if self.ctx.keras_path(node.func) not in _INPUTS:
+            return
+        dtype = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "dtype"), None)
+        if dtype is None or _STRING_INPUT.reason in self._reported:
+            return
+        if not (isinstance(dtype, cst.SimpleString) and dtype.evaluated_value == "string") and (
+                self.ctx.qualified_name(dtype) != "tensorflow.string"):
+            return
+        self._reported.add(_STRING_INPUT.reason)
+        self.ctx.keep_on_tensorflow(self.id, node, _STRING_INPUT.reason)
+        self.report(node, f"kept on TensorFlow: {_STRING_INPUT.reason}", _STRING_INPUT.fix, Severity.WARNING)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._seen_chain.add(id(node.value))

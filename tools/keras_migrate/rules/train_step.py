@@ -41,7 +41,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
-from keras_migrate.rules._util import COMMA, assigned_name, code, comma_separated, keyword
+from keras_migrate.rules._util import COMMA, assigned_name, code, comma_separated, keyword, walk
 from keras_migrate.rules._args import bind
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
 from keras_migrate.rules import _scan
@@ -343,7 +343,7 @@ class TrainStep(Rule):
         params = [p.name.value for p in fn.params.params]
         if len(params) != 2 or fn.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or fn.params.star_kwarg:
             return Blocker(fn, f"def {fn.name.value}({code(fn.params)})", "a step that does not take (self, data)")
-        for node in _walk(fn.body):
+        for node in walk(fn.body):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
                     and node.func.attr.value in ("train_step", "test_step") and code(node.func.value) == "super()":
                 return Blocker(node, code(node), "super().train_step/test_step (Keras 3's JAX steps take the state)")
@@ -372,7 +372,7 @@ class TrainStep(Rule):
         Keras' own compute_loss there, which an override would replace."""
         for stmt in cls.body.body:
             if isinstance(stmt, cst.FunctionDef) and stmt.name.value != "train_step" \
-                    and any(_names(node, "compute_loss") for node in _walk(stmt)):
+                    and any(_names(node, "compute_loss") for node in walk(stmt)):
                 return True
         return False
 
@@ -653,12 +653,6 @@ class TrainStep(Rule):
 
 
 _MIXIN = "BackendAgnosticSteps"
-
-
-def _walk(node: cst.CSTNode):
-    yield node
-    for child in node.children:
-        yield from _walk(child)
 
 
 class _CompiledLossReplacer(cst.CSTTransformer):
