@@ -71,6 +71,9 @@ class Program:
     tolerance: Tolerance
     key_tolerances: dict  # result key -> Tolerance
     timeout: int
+    # The Keras 2 original imports a Keras 2 library (TF Addons): references are
+    # recorded with tests/corpus/extras.txt on the path (the migrated code needs none).
+    keras2_extras: bool = False
 
     @property
     def reference_path(self):
@@ -100,7 +103,7 @@ def _parse_fields(text):
 def load_program(path):
     """Parses the '# parity: ...' header lines of a program file."""
     name = os.path.splitext(os.path.basename(path))[0]
-    section, tf_only, timeout = "", "", 300
+    section, tf_only, timeout, extras = "", "", 300, False
     tolerance = Tolerance(DEFAULT_ATOL, DEFAULT_RTOL)
     key_tolerances = {}
     with open(path, encoding="utf-8") as f:
@@ -119,9 +122,11 @@ def load_program(path):
                 tf_only = fields["tensorflow_only"] or "declared tensorflow-only"
             if "timeout" in fields:
                 timeout = int(fields["timeout"])
+            if "keras2_extras" in fields:
+                extras = fields["keras2_extras"] == "1"
     if not section:
         raise ValueError(f"{path}: missing '# parity: section=...' header")
-    return Program(name, path, section, tf_only, tolerance, key_tolerances, timeout)
+    return Program(name, path, section, tf_only, tolerance, key_tolerances, timeout, extras)
 
 
 def _tolerance(fields, default, path):

@@ -25,8 +25,14 @@ import _harness  # noqa: E402
 
 def _record(program, python):
     start = time.monotonic()
+    extra = ()
+    if program.keras2_extras:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "corpus"))
+        from verify_corpus import ensure_extras  # noqa: E402 (installs extras.txt once)
+
+        extra = (ensure_extras(), os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras2_site"))
     run = _harness.run_program(
-        program.path, legacy_keras=True, timeout=program.timeout, python=python
+        program.path, legacy_keras=True, extra_pythonpath=extra, timeout=program.timeout, python=python
     )
     elapsed = time.monotonic() - start
     if run.returncode != 0 or run.results is None:

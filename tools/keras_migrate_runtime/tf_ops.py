@@ -17,6 +17,7 @@ __all__ = [
     "gather_nd",
     "global_norm",
     "image_gradients",
+    "npairs_loss",
     "one_hot",
     "per_image_standardization",
     "psnr",
@@ -119,6 +120,17 @@ def fill(dims, value, name=None):
     dtype = getattr(value, "dtype", None)
     dtype = _python_dtype(value) if dtype is None else backend.standardize_dtype(dtype)
     return ops.full(dims, value, dtype=dtype)
+
+
+def npairs_loss(y_true, y_pred):
+    """tfa.losses.npairs_loss: softmax cross-entropy of each row of the similarity
+    matrix `y_pred` against the rows' same-label indicator, normalised per row."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.expand_dims(ops.cast(y_true, y_pred.dtype), -1)
+    y_true = ops.cast(ops.equal(y_true, ops.transpose(y_true)), y_pred.dtype)
+    y_true = y_true / ops.sum(y_true, axis=1, keepdims=True)
+    loss = -ops.sum(y_true * ops.log_softmax(y_pred, axis=-1), axis=-1)
+    return ops.mean(loss)
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):

@@ -164,9 +164,9 @@ class Imports(Rule):
                 # No Keras 3 home: keep the import (it fails loudly) and say what to do.
                 self._report_removed(node, path)
                 target = full
-            elif path in RUNTIME_SYMBOLS:
-                target = f"{self.ctx.runtime_module}.{RUNTIME_SYMBOLS[path]}"
-                self.ctx.runtime_imports.add(RUNTIME_SYMBOLS[path])
+            elif (path or full) in RUNTIME_SYMBOLS:
+                target = f"{self.ctx.runtime_module}.{RUNTIME_SYMBOLS[path or full]}"
+                self.ctx.runtime_imports.add(RUNTIME_SYMBOLS[path or full])
             else:
                 target = map_keras_name(full) or full
             if target != full:
@@ -255,6 +255,14 @@ class Imports(Rule):
                 symbol = RUNTIME_SYMBOLS[path]
                 self.ctx.use_runtime(symbol)
                 return cst.Name(symbol)
+        if qualified in RUNTIME_SYMBOLS:  # a TF Addons function
+            self.ctx.use_runtime(RUNTIME_SYMBOLS[qualified])
+            root = node
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            binding = self.ctx.names.bindings[root.value]
+            self.ctx.remove_import_if_unused(binding.split(".")[0], asname=root.value if root.value != binding else None)
+            return cst.Name(RUNTIME_SYMBOLS[qualified])
         mapped = map_keras_name(qualified)
         if mapped is None:
             return None

@@ -5,7 +5,7 @@ Forests' models, TF Similarity and Hugging Face Transformers' TF models subclass
 import next to Keras 3). Their objects are not Keras 3 layers, losses or optimizers, so
 a migrated model using them fails on every backend, TensorFlow included. The pieces
 Keras 3 has an equivalent for are renamed by the imports rule (tfa AdamW, GELU,
-GroupNormalization, gelu, mish); every other use gets a warning where it is written.
+GroupNormalization, InstanceNormalization, gelu, mish, npairs_loss); every other use gets a warning where it is written.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from libcst.helpers import get_full_name_for_node
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.spec import SYMBOL_RENAMES
+from keras_migrate.spec import RUNTIME_SYMBOLS, SYMBOL_RENAMES
 
 __all__ = ["Keras2Libraries"]
 
@@ -26,9 +26,6 @@ __all__ = ["Keras2Libraries"]
 KERAS2_LIBRARIES: Tuple[Tuple[str, str, str], ...] = (
     # TF Addons pieces with a close Keras 3 counterpart that is not an exact rename:
     # the fix names it and the difference (first match wins, so these precede the package).
-    ("tensorflow_addons.layers.InstanceNormalization", "TF Addons' InstanceNormalization (a Keras 2 layer)",
-     "keras.layers.GroupNormalization(groups=-1, ...) (TF Addons' InstanceNormalization is its GroupNormalization "
-     "with groups=-1; epsilon defaults to 1e-3 in both, gamma/beta have shape (channels,))"),
     ("tensorflow_addons.image.gaussian_filter2d", "TF Addons' gaussian_filter2d (a TF Addons op)",
      "keras.ops.image.gaussian_blur(images, kernel_size=filter_shape, sigma=(sigma, sigma)) pads with zeros, "
      "like padding='CONSTANT'; for TF Addons' default padding='REFLECT' pad first with keras.ops.pad(images, "
@@ -63,7 +60,7 @@ KERAS2_LIBRARIES: Tuple[Tuple[str, str, str], ...] = (
 _TRANSFORMERS_TF = ("transformers", "Hugging Face Transformers' TF models (tf_keras models)",
                     "use the KerasHub model (keras_hub.models.*, Keras 3 on every backend), or keep this model "
                     "on Keras 2 (tf_keras)")
-_RENAMED: Set[str] = {r.old for r in SYMBOL_RENAMES}
+_RENAMED: Set[str] = {r.old for r in SYMBOL_RENAMES} | {q for q in RUNTIME_SYMBOLS if q.startswith("tensorflow_addons.")}
 
 
 def _library(qualified: str) -> Optional[Tuple[str, str, str]]:

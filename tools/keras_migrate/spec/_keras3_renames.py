@@ -73,6 +73,10 @@ SYMBOL_RENAMES = (
     SymbolRename("tensorflow_addons.activations.gelu", "activations.gelu", keras=False),
     SymbolRename("tensorflow_addons.activations.mish", "activations.mish", keras=False),
     SymbolRename("tensorflow_addons.layers.GELU", "layers.Activation", keras=False),
+    # TF Addons' InstanceNormalization is its GroupNormalization with groups=-1 (set in
+    # its __init__); Keras 3's GroupNormalization(groups=-1) is instance normalization,
+    # with the same epsilon (1e-3), weights and moments (DEFAULT_CHANGES adds groups=-1).
+    SymbolRename("tensorflow_addons.layers.InstanceNormalization", "layers.GroupNormalization", keras=False),
 )
 
 KEYWORD_RENAMES = (
@@ -126,6 +130,7 @@ POSITIONAL_TO_KEYWORD = (
 DEFAULT_CHANGES = (
     # tfa.activations.gelu(x, approximate=True); keras.activations.gelu(x, approximate=False).
     ("tensorflow_addons.activations.gelu", "approximate", "True"),
+    ("tensorflow_addons.layers.InstanceNormalization", "groups", "-1"),
 )
 
 _DATA_PIPELINE = ("max_queue_size", "workers", "use_multiprocessing")
@@ -254,13 +259,16 @@ ATTRIBUTE_RENAMES = (
     AttributeRename("lr", "learning_rate", owner="optimizers.Optimizer"),
 )
 
-# Layers Keras 3 removed that keras_migrate_runtime re-implements backend-agnostically.
+# Layers Keras 3 removed (Keras-relative paths) and TF Addons pieces (fully qualified)
+# that keras_migrate_runtime re-implements backend-agnostically.
 RUNTIME_SYMBOLS = {
     "layers.LocallyConnected1D": "LocallyConnected1D",
     "layers.LocallyConnected2D": "LocallyConnected2D",
     "layers.experimental.RandomFourierFeatures": "RandomFourierFeatures",
     "constraints.RadialConstraint": "RadialConstraint",
     "constraints.radial_constraint": "RadialConstraint",  # Keras 2's lowercase alias of the class
+    # TF Addons functions (fully qualified: not Keras paths) with a keras.ops version.
+    "tensorflow_addons.losses.npairs_loss": "npairs_loss",
 }
 
 # keras.losses.Reduction (ReductionV2) members -> Keras 3 reduction strings. AUTO meant
