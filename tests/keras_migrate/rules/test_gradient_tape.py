@@ -115,12 +115,76 @@ def test_two_tapes_over_one_block_become_value_and_grads():
     )
 
 
+def test_a_persistent_tape_differentiates_one_forward_pass_several_times():
+    # keras.io gan_ada / cyclegan: two losses of one block, then `del tape`.
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        def train_step(images, noise):
+            with tf.GradientTape(persistent=True) as tape:
+                fake = generator(noise, training=True)
+                g_loss, d_loss = losses(discriminator(images), discriminator(fake))
+            g_grads = tape.gradient(g_loss, generator.trainable_variables)
+            d_grads = tape.gradient(d_loss, discriminator.trainable_variables)
+            del tape
+            g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
+            d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import value_and_grads
+
+        def train_step(images, noise):
+            def forward():
+                fake = generator(noise, training=True)
+                g_loss, d_loss = losses(discriminator(images), discriminator(fake))
+                return g_loss, d_loss
+            (g_loss, d_loss), (g_grads, d_grads) = value_and_grads(forward, [(0, generator.trainable_variables), (1, discriminator.trainable_variables)])
+            g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
+            d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+        """,
+        rules=RULES, expected_diagnostics=["KM209"],
+    )
+
+
+def test_persistent_false_and_one_gradient_of_a_persistent_tape():
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        with tf.GradientTape(persistent=False) as tape:
+            loss = f(x)
+        g = tape.gradient(loss, v)
+        with tf.GradientTape(persistent=True) as tape:
+            loss = f(x)
+        h = tape.gradient(loss, v)
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import value_and_grad
+
+        def forward():
+            loss = f(x)
+            return loss
+        loss, g = value_and_grad(forward, v)
+        def forward():
+            loss = f(x)
+            return loss
+        loss, h = value_and_grad(forward, v)
+        """,
+        rules=RULES, expected_diagnostics=["KM209"],
+    )
+
+
 @pytest.mark.parametrize("source, construct", [
     ("""
-     with tf.GradientTape(persistent=True) as tape:
+     with tf.GradientTape(watch_accessed_variables=False) as tape:
          loss = f(x)
      g = tape.gradient(loss, v)
-     """, "tf.GradientTape(persistent=True)"),
+     """, "tf.GradientTape(watch_accessed_variables=False)"),
     ("""
      with tf.GradientTape() as tape:
          tape.watch(x)
@@ -350,7 +414,7 @@ class G(keras.Model):
         with tf.GradientTape() as g_tape:
             g_loss = self.generator(real)
         gradients = g_tape.gradient(g_loss, self.generator.trainable_weights)
-        with tf.GradientTape(persistent=True) as tape:
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
             d_loss = self.discriminator(real)
         gradients = tape.gradient(d_loss, self.discriminator.trainable_weights)
         return {"g_loss": g_loss}

@@ -131,7 +131,7 @@ def test_a_step_the_tape_conversion_refuses_is_dispatched_and_named():
         class M(keras.Model):
             def train_step(self, data):
                 x, y = data
-                with tf.GradientTape(persistent=True) as tape:
+                with tf.GradientTape(watch_accessed_variables=False) as tape:
                     loss = keras.ops.mean((y - self(x, training=True)) ** 2)
                 grads = tape.gradient(loss, self.trainable_variables)
                 self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
@@ -149,7 +149,7 @@ def test_a_step_the_tape_conversion_refuses_is_dispatched_and_named():
 
             def _tensorflow_train_step(self, data):
                 x, y = data
-                with tf.GradientTape(persistent=True) as tape:
+                with tf.GradientTape(watch_accessed_variables=False) as tape:
                     loss = keras.ops.mean((y - self(x, training=True)) ** 2)
                 grads = tape.gradient(loss, self.trainable_variables)
                 self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
@@ -157,7 +157,7 @@ def test_a_step_the_tape_conversion_refuses_is_dispatched_and_named():
         """,
         rules=RULES, expected_diagnostics=["KM205", "KM205"], tensorflow_only=True,
     )
-    assert "tf.GradientTape(persistent=True)" in result.diagnostics[0].message
+    assert "tf.GradientTape(watch_accessed_variables=False)" in result.diagnostics[0].message
     assert "_jax_train_step" in result.diagnostics[0].fix
 
 

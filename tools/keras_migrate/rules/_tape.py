@@ -12,8 +12,8 @@ gradient_tape rule (KM209, custom training loops anywhere else). The transformat
 The forward function returns the loss (first) and every name the block binds that code
 outside the block reads. Several tapes over one block (`with tf.GradientTape() as
 g_tape, tf.GradientTape() as d_tape:`) become value_and_grads(forward, [(0, g_vars),
-(1, d_vars)]). Where the block cannot become a function with the same meaning (a
-persistent or watched tape, a nested tape, reads of a name it reassigns, a return in the
+(1, d_vars)]), and so do a persistent tape's several gradient calls. Where the block
+cannot become a function with the same meaning (a watched tape, a nested tape, reads of a name it reassigns, a return in the
 block, ...), the tape is left as is and a Blocker names the construct.
 """
 
@@ -190,15 +190,32 @@ def _tape_names(c: _Context, stmt: cst.With):
     for item in stmt.items:
         if not _is_tape(c, item.item):
             return Blocker(stmt, code(item.item), "another context manager in the tf.GradientTape statement")
-        if item.item.args:
-            return Blocker(stmt, code(item.item), "tf.GradientTape with arguments (persistent or "
-                                                 "watch_accessed_variables tapes)")
+        if item.item.args and _persistent(item.item) is None:
+            return Blocker(stmt, code(item.item), "tf.GradientTape with arguments other than persistent= "
+                                                 "(watch_accessed_variables tapes)")
         if item.asname is None or not isinstance(item.asname.name, cst.Name):
             return Blocker(stmt, code(item.item), "tf.GradientTape without `as name`")
         names.append(item.asname.name.value)
     if stmt.asynchronous is not None:
         return Blocker(stmt, "async with", "async with tf.GradientTape")
     return tuple(names)
+
+
+def _persistent(tape: cst.Call) -> Optional[bool]:
+    """persistent=True/False as the tape's only argument -> its value; None otherwise.
+    A persistent tape's several gradient calls differentiate one forward pass: what
+    value_and_grads does with several (loss, variables) targets."""
+    if len(tape.args) == 1 and tape.args[0].keyword is not None and tape.args[0].keyword.value == "persistent":
+        value = tape.args[0].value
+        if isinstance(value, cst.Name) and value.value in ("True", "False"):
+            return value.value == "True"
+    return None if tape.args else False
+
+
+def _is_del_of(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> bool:
+    """`del tape` (releasing a persistent tape's resources): no use once converted."""
+    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Del) \
+        and isinstance(stmt.body[0].target, cst.Name) and stmt.body[0].target.value in tapes
 
 
 def _rebinds(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> bool:
@@ -265,7 +282,8 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         block, hoisted = block[:split], block[split:]
     if not block:
         return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
-    after = hoisted + list(after)
+    after = [stmt for stmt in hoisted + list(after) if not _is_del_of(stmt, tapes)]
+    persistent = {item.asname.name.value for item in with_stmt.items if _persistent(item.item)}
     blocker = _block_blocker(c, with_stmt, block, tapes)
     if blocker is not None:
         return blocker
@@ -284,7 +302,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         gradients.append(gradient)
     used = collections.Counter(g.tape for g in gradients)
     for tape in tapes:
-        if used[tape] != 1:
+        if used[tape] != 1 and not (tape in persistent and used[tape] > 1):
             return Blocker(with_stmt, f"{tape}.gradient", "a tf.GradientTape whose gradient is taken "
                                                            f"{used[tape]} times after its block")
     # `variables = a.trainable_weights + b.trainable_weights` inside the block (stylegan,

@@ -17,7 +17,7 @@ TensorFlow there). TensorFlow's gradient clipping functions are the tf_ops table
 (runtime versions with TensorFlow's formulas).
 
 A Keras model's train_step/test_step is the train_step rule's (KM205). A tape that
-cannot become a function with the same meaning (persistent, watched tensors, nested
+cannot become a function with the same meaning (watched tensors, nested
 tapes, ...) stays, and the file is reported tensorflow-only naming the construct.
 """
 

@@ -23,8 +23,8 @@ optimizers, extra updates), it is kept as Keras 2 wrote it, stateful: each
 `with tf.GradientTape() as tape:` block becomes a forward function given to
 keras_migrate_runtime.value_and_grad(s) (rules/_tape.py), and the class derives from
 keras_migrate_runtime.BackendAgnosticSteps, which runs such steps on JAX too (and a
-custom test_step next to them). What the tape conversion cannot express (a persistent
-or watched tape, nested tapes, super().train_step(data), ...) keeps the step as
+custom test_step next to them). What the tape conversion cannot express (a watched
+tape (tape.watch, watch_accessed_variables), nested tapes, super().train_step(data), ...) keeps the step as
 `_tensorflow_train_step` behind a `train_step` that dispatches on
 keras.backend.backend(); the diagnostic names the construct, and the file is reported
 tensorflow-only. The compile-container calls left in kept steps are rewritten by KM160.
@@ -252,7 +252,7 @@ class TrainStep(Rule):
             class Penalized(keras.Model):
                 def train_step(self, data):
                     x, y = data
-                    with tf.GradientTape(persistent=True) as tape:
+                    with tf.GradientTape(watch_accessed_variables=False) as tape:
                         loss = self.compute_loss(y=y, y_pred=self(x, training=True))
                     grads = tape.gradient(loss, self.trainable_variables)
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
@@ -270,7 +270,7 @@ class TrainStep(Rule):
 
                 def _tensorflow_train_step(self, data):
                     x, y = data
-                    with tf.GradientTape(persistent=True) as tape:
+                    with tf.GradientTape(watch_accessed_variables=False) as tape:
                         loss = self.compute_loss(y=y, y_pred=self(x, training=True))
                     grads = tape.gradient(loss, self.trainable_variables)
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
