@@ -30,7 +30,8 @@ def _record(program, python):
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "corpus"))
         from verify_corpus import ensure_extras  # noqa: E402 (installs extras.txt once)
 
-        extra = (ensure_extras(), os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras2_site"))
+        here = os.path.dirname(os.path.abspath(__file__))
+        extra = (ensure_extras(), os.path.join(here, "keras2_site"), os.path.join(here, "..", "..", "tools"))
     run = _harness.run_program(
         program.path, legacy_keras=True, extra_pythonpath=extra, timeout=program.timeout, python=python
     )

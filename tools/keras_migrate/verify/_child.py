@@ -17,10 +17,10 @@ from typing import Optional
 
 from keras_migrate.verify._recorder import Config, Recorder, install
 
-__all__ = ["main"]
+__all__ = ["alias_keras_to_tf_keras", "main"]
 
 
-def _alias_keras_to_tf_keras() -> None:
+def alias_keras_to_tf_keras() -> None:
     """Keras 2 runs: `import keras` meant Keras 2 then, i.e. tf_keras now."""
     import importlib.abc
     import importlib.util
@@ -45,7 +45,7 @@ def prepare_process(config_path: str) -> Recorder:
     with open(config_path, encoding="utf-8") as handle:
         config = Config(**json.load(handle))
     if config.keras == 2:
-        _alias_keras_to_tf_keras()
+        alias_keras_to_tf_keras()
     elif config.mirror:
         from keras_migrate.verify import _hook
 
