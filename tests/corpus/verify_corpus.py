@@ -8,6 +8,8 @@ and steps, under genuine Keras 2 and, migrated, on each Keras 3 backend. Each ce
   differs         numbers differ (first diverging record in the details)
   crash           the migrated program raised (exception and line in the details)
   timeout         the run exceeded its time limit
+  unstable        differs, but Keras 2 differs from itself about as much once its float
+                  sums are reordered (verify's noise floor): not a break anyone can see
   tf-only         the migrator declared the script TensorFlow-only (reason in details)
   n/a             the Keras 2 original itself does not run here (missing package,
                   data nobody can synthesise): nothing to compare with
@@ -54,6 +56,7 @@ TIMEOUT = 600
 EXTRAS = os.path.join(HERE, "extras.txt")
 
 SAME, DIFFERS, CRASH, TIMEOUT_CELL, TF_ONLY, NA = "same", "differs", "crash", "timeout", "tf-only", "n/a"
+UNSTABLE = "unstable"
 
 
 def ensure_extras() -> str:
@@ -161,6 +164,8 @@ def classify(report: dict, script: str) -> Dict[str, Cell]:
             cells[backend] = Cell(DIFFERS, flagged=bool(warnings),
                                   detail=f"record {d['record']} {d['label']}{d['path']}: {d['message']}; "
                                          f"keras2={json.dumps(d['keras2'])[:80]} keras3={json.dumps(d['keras3'])[:80]}")
+        elif verdict == "unstable":
+            cells[backend] = Cell(UNSTABLE, detail="; ".join(v.get("reasons", []))[:300])
         elif verdict == "timeout":
             cells[backend] = Cell(TIMEOUT_CELL, flagged=bool(warnings), detail="timed out")
         else:

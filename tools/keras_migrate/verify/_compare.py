@@ -9,7 +9,7 @@ import numpy as np
 
 from keras_migrate.verify._records import CRASH, EXIT, NOTE, Record
 
-__all__ = ["Difference", "Tolerance", "compare_records", "summarize"]
+__all__ = ["Difference", "Tolerance", "compare_records", "deviation", "summarize"]
 
 # Keys Keras 3 renamed in fit() logs / History (Keras 2 name -> Keras 3 name).
 RENAMED_LOG_KEYS = {"lr": "learning_rate"}
@@ -157,3 +157,42 @@ def compare_records(reference: List[Record], actual: List[Record], tol: Toleranc
                           where_keras2=longer[i].where if longer is ref else "",
                           where_keras3=longer[i].where if longer is got else "")
     return None
+
+
+def deviation(ref: Any, got: Any) -> float:
+    """The largest absolute difference between two values of one record (inf where their
+    structures differ): how far apart two runs are at a record, not just whether."""
+    if isinstance(ref, dict) and isinstance(got, dict):
+        ref, got = _normalize_keys(ref), _normalize_keys(got)
+        if set(ref) != set(got):
+            return float("inf")
+        return max((deviation(ref[k], got[k]) for k in ref), default=0.0)
+    if isinstance(ref, (list, tuple)) and isinstance(got, (list, tuple)) and not (
+            _numeric_sequence(ref) and _numeric_sequence(got)):
+        if len(ref) != len(got):
+            return float("inf")
+        return max((deviation(a, b) for a, b in zip(ref, got)), default=0.0)
+    if isinstance(ref, str) or isinstance(got, str) or ref is None or got is None:
+        return 0.0 if ref == got else float("inf")
+    try:
+        a = np.asarray(ref, dtype=np.float64)
+        b = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return 0.0 if repr(ref) == repr(got) else float("inf")
+    if a.shape != b.shape:
+        if a.size != b.size:
+            return float("inf")
+        a, b = a.reshape(-1), b.reshape(-1)
+    if a.size == 0:
+        return 0.0
+    diff = np.abs(a - b)
+    both_nan = np.isnan(a) & np.isnan(b)
+    return float(np.max(np.where(both_nan, 0.0, np.where(np.isnan(diff), np.inf, diff))))
+
+
+def record_deviation(reference: List[Record], actual: List[Record], index: int) -> float:
+    """deviation() at the index-th compared record of two streams (inf when one lacks it)."""
+    ref, got = compared(reference), compared(actual)
+    if index >= len(ref) or index >= len(got) or ref[index].kind != got[index].kind:
+        return float("inf")
+    return deviation(ref[index].value, got[index].value)

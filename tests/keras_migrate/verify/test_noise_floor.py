@@ -1,0 +1,66 @@
+"""verify's noise floor: Keras 2 against itself with float sums reordered decides whether a
+Keras 3 difference can be told from rounding noise (UNSTABLE) or stands (DIFFERS)."""
+
+import math
+
+import numpy as np
+
+from keras_migrate.verify._compare import Tolerance, compare_records, deviation, record_deviation
+from keras_migrate.verify._records import EXIT, FIT, WEIGHTS, Record
+from keras_migrate.verify._run import DIFFERS, UNSTABLE, RunOutcome, Verdict, _noise_floor
+
+TOL = Tolerance()
+
+
+def run(losses, weights, name="keras2"):
+    records = [Record(FIT, "fit #1 of model #1 (Functional)", {"loss": losses}, "p.py:3"),
+               Record(WEIGHTS, "final weights of model #1", [np.asarray(weights)], "p.py:9"),
+               Record(EXIT, "exit", 0)]
+    return RunOutcome(name, 0, 1.0, records, "", [])
+
+
+def judged(reference, backend_run):
+    return {"jax": Verdict("jax", DIFFERS, difference=compare_records(reference.records, backend_run.records, TOL))}
+
+
+def test_deviation_is_the_largest_absolute_difference():
+    assert deviation({"loss": [1.0, 2.0]}, {"loss": [1.0, 2.5]}) == 0.5
+    assert deviation([np.zeros((2, 2))], [np.full((2, 2), 0.25)]) == 0.25
+    assert deviation({"loss": [1.0]}, {"acc": [1.0]}) == math.inf
+    assert deviation([np.zeros(2)], [np.zeros(3)]) == math.inf
+    assert deviation(float("nan"), float("nan")) == 0.0
+    assert record_deviation(run([1.0], [0.0]).records, run([1.0], [0.0]).records, 5) == math.inf
+
+
+def test_a_difference_within_keras2s_own_variation_is_unstable():
+    reference = run([1.0, 0.50], [0.1, 0.2])
+    again = run([1.0, 0.52], [0.1, 0.2])  # Keras 2 moves by 0.02 at record 0
+    keras3 = run([1.0, 0.55], [0.1, 0.2])  # Keras 3 by 0.05: within 10x
+    verdicts = judged(reference, keras3)
+    summary = _noise_floor(reference, again, {"jax": keras3}, verdicts, TOL)
+    assert summary["first_difference"]["record"] == 0
+    assert verdicts["jax"].verdict == UNSTABLE
+    assert "Keras 2 differs from itself" in verdicts["jax"].reasons[0]
+
+
+def test_a_difference_far_beyond_the_noise_or_before_it_stands():
+    reference = run([1.0, 0.50], [0.1, 0.2])
+    again = run([1.0, 0.5001], [0.1, 0.2])
+    keras3 = run([1.0, 0.9], [0.1, 0.2])  # 0.4 against Keras 2's 1e-4
+    verdicts = judged(reference, keras3)
+    _noise_floor(reference, again, {"jax": keras3}, verdicts, TOL)
+    assert verdicts["jax"].verdict == DIFFERS
+    # Keras 2 reproduces its history and differs only in the weights: a history
+    # difference comes first, so it stands whatever the later noise.
+    again = run([1.0, 0.50], [0.1, 0.3])
+    verdicts = judged(reference, run([1.0, 0.6], [0.1, 0.3]))
+    _noise_floor(reference, again, {"jax": run([1.0, 0.6], [0.1, 0.3])}, verdicts, TOL)
+    assert verdicts["jax"].verdict == DIFFERS
+
+
+def test_keras2_reproducing_itself_leaves_every_difference():
+    reference = run([1.0, 0.5], [0.1])
+    keras3 = run([1.0, 0.5000001], [0.1 + 1e-3])
+    verdicts = judged(reference, keras3)
+    summary = _noise_floor(reference, run([1.0, 0.5], [0.1]), {"jax": keras3}, verdicts, TOL)
+    assert summary["first_difference"] is None and verdicts["jax"].verdict == DIFFERS
