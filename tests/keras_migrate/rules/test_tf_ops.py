@@ -56,6 +56,92 @@ def test_split_sizes_become_indices():
     _expr("tf.split(x, sizes)", None, ["KM200"])
 
 
+def test_split_size_expressions_become_running_sums():
+    _expr("tf.split(x, [self.dim, self.dim, n + 1], axis=-1)",
+          "keras.ops.split(x, [self.dim, self.dim + self.dim], axis=-1)")
+    _expr("tf.split(value=x, num_or_size_splits=[a - 1, b - 1], axis=1)",
+          "keras.ops.split(x=x, indices_or_sections=[a - 1], axis=1)")
+    _expr("tf.split(x, [size(a), 2])", None, ["KM200"])
+    _expr("tf.split(x, [a, -1])", None, ["KM200"])
+
+
+def test_fill_with_a_scalar_shape_or_an_inferred_dtype_uses_the_runtime_helper():
+    _expr("tf.fill([2, 3], 1.5)", "keras.ops.full([2, 3], 1.5)")
+    _expr("tf.fill([n], 7)", 'keras.ops.full([n], 7, dtype="int32")')
+    for before in ("tf.fill(num_images, t)", "tf.fill([2], t)", "tf.fill(n, 0.5)"):
+        result = assert_migrates(HEAD + f"y = {before}\n",
+                                 "import keras\nfrom keras_migrate_runtime import fill\n"
+                                 f"y = {before[len('tf.'):]}\n", rules=RULES)
+        assert result.changed
+
+
+def test_module_level_text_data_stays_on_tensorflow():
+    # keras-io active_learning: reviews from TF Datasets are strings, which no other backend
+    # holds; the same op on numeric data is rewritten.
+    assert_migrates(
+        """
+        import numpy as np
+        import tensorflow as tf
+        import tensorflow_datasets as tfds
+        import keras
+
+        reviews, labels = tfds.as_numpy(tfds.load("imdb_reviews", split="train", batch_size=-1, as_supervised=True))
+        positives = reviews[labels == 1]
+        x_val = tf.concat((positives[:10], reviews[labels == 0][:10]), 0)
+        words = np.array(["a", "b"])
+        joined = tf.concat([words, words], 0)
+        numbers = np.arange(6, dtype="float32")
+        twice = tf.concat([numbers, numbers], 0)
+        """,
+        """
+        import numpy as np
+        import tensorflow as tf
+        import tensorflow_datasets as tfds
+        import keras
+
+        reviews, labels = tfds.as_numpy(tfds.load("imdb_reviews", split="train", batch_size=-1, as_supervised=True))
+        positives = reviews[labels == 1]
+        x_val = tf.concat((positives[:10], reviews[labels == 0][:10]), 0)
+        words = np.array(["a", "b"])
+        joined = tf.concat([words, words], 0)
+        numbers = np.arange(6, dtype="float32")
+        twice = keras.ops.concatenate([numbers, numbers], 0)
+        """,
+        rules=RULES,
+    )
+
+
+def test_text_names_rebound_to_model_values_are_not_host_data():
+    assert_migrates(
+        """
+        import pandas as pd
+        import tensorflow as tf
+        import keras
+
+        frame = pd.read_csv("a.csv")
+        values = frame["text"].values
+        values = model(values)
+        out = tf.concat([values, values], 0)
+
+        def f(x):
+            return tf.concat([frame.values, x], 0)
+        """,
+        """
+        import pandas as pd
+        import keras
+
+        frame = pd.read_csv("a.csv")
+        values = frame["text"].values
+        values = model(values)
+        out = keras.ops.concatenate([values, values], 0)
+
+        def f(x):
+            return keras.ops.concatenate([frame.values, x], 0)
+        """,
+        rules=RULES,
+    )
+
+
 def test_where_needs_three_arguments():
     _expr("tf.where(c, a, b)", "keras.ops.where(c, a, b)")
     _expr("tf.where(c)", None, ["KM200"])

@@ -6,6 +6,11 @@
   when the file mentions a Dataset method at all.
 - Keras classes: Layer/Model/Loss/Metric subclasses (by base-class name), whose
   methods receive backend tensors.
+- Host data: module-level names that only ever hold NumPy / pandas / TF Datasets values
+  (or tf.* results of those). When they may hold text (from pandas, TF Datasets or string
+  literals), tf ops on them at module level are data preparation that keras.ops cannot
+  take over (no other backend has string tensors); they run with every backend as they
+  are (TensorFlow stays installed). Numeric host data is rewritten as usual.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import libcst as cst
 
 from keras_migrate.engine import Region
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
-from keras_migrate.rules._scan import file_ast
+from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
 
 __all__ = [
     "DATA_CALLS",
+    "is_host_data_call",
     "DataContext",
     "data_context",
     "is_keras_class",
@@ -254,3 +260,138 @@ def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
             if not ok and key not in fine and (scope, name) in assigned:
                 bad.add((scope, name))
     return frozenset(assigned - bad)
+
+
+# Module roots whose calls return host data (arrays, frames, TF eager tensors of them).
+_HOST_MODULES = ("numpy", "pandas", "tensorflow_datasets", "tensorflow")
+_HOST_BUILTINS = frozenset({"range", "len", "list", "tuple", "sorted", "zip", "int", "float", "str", "dict", "set"})
+
+
+def _host_call_name(qualified: Optional[str], plain: Optional[str]) -> bool:
+    if qualified is not None:
+        return qualified.split(".", 1)[0] in _HOST_MODULES and keras_path(qualified) is None
+    return plain in _HOST_BUILTINS
+
+
+def _host_ast(node: ast.AST, host: Set[str], names) -> bool:
+    """Whether a module-level expression can only be host data, given the host names."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in host
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_host_ast(e, host, names) for e in node.elts)
+    if isinstance(node, ast.Subscript):
+        return _host_ast(node.value, host, names) and all(
+            _host_ast(n, host, names) for n in ast.walk(node.slice) if isinstance(n, ast.Name))
+    if isinstance(node, ast.Attribute):  # df.values, x.T, arr.shape
+        return _host_ast(node.value, host, names)
+    if isinstance(node, (ast.BinOp, ast.Compare, ast.BoolOp, ast.UnaryOp)):
+        return all(_host_ast(n, host, names) for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr))
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and _host_ast(func.value, host, names):
+            pass  # a method of host data (df.to_numpy(), arr.reshape(...))
+        elif not _host_call_name(names.qualified(func), func.id if isinstance(func, ast.Name) else None):
+            return False
+        return all(_host_ast(a.value if isinstance(a, ast.Starred) else a, host, names) for a in node.args) and all(
+            _host_ast(k.value, host, names) for k in node.keywords)
+    return False
+
+
+# Sources whose values are often text: a tf op over them may be a string op.
+_TEXT_MODULES = ("pandas", "tensorflow_datasets")
+
+
+def _is_text(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+
+
+def _may_hold_text(node: ast.AST, text: Set[str], names) -> bool:
+    """Text data: a string value or a container of strings (not a "float32" argument),
+    a text name, or a pandas / TF Datasets call."""
+    if _is_text(node):
+        return True
+    for child in ast.walk(node):
+        if isinstance(child, (ast.List, ast.Tuple, ast.Set)) and any(_is_text(e) for e in child.elts):
+            return True
+        if isinstance(child, ast.Name) and child.id in text:
+            return True
+        if isinstance(child, ast.Call):
+            qualified = names.qualified(child.func) or ""
+            if qualified.split(".", 1)[0] in _TEXT_MODULES:
+                return True
+    return False
+
+
+@per_file
+def _host_text_names(ctx) -> FrozenSet[str]:
+    """The host names that may hold text (see the module docstring)."""
+    host, values = _host_names(ctx)
+    names = ast_names(ctx)
+    text: Set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(host - text):
+            if any(_may_hold_text(v, text, names) for v in values[name]):
+                text.add(name)
+                changed = True
+    return frozenset(text)
+
+
+@per_file
+def _host_names(ctx):
+    """Module-level names every module-level binding of which is host data (fixed point:
+    a name bound once to something else, anywhere, is not)."""
+    tree, names = file_ast(ctx), ast_names(ctx)
+    if tree is None or names is None:
+        return frozenset(), {}
+    assigned: Dict[str, list] = {}
+    others: Set[str] = set()
+    for stmt in tree.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is stmt:
+                    others.add(node.name)
+                continue
+            if isinstance(node, ast.Assign) and node.value is not None:
+                for target in node.targets:
+                    targets = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+                    for t in targets:
+                        if isinstance(t, ast.Name):
+                            assigned.setdefault(t.id, []).append(node.value)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+                assigned.setdefault(node.target.id, []).append(node.value if node.value is not None else node)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr)):
+                others.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                others.update(n.id for n in ast.walk(node.optional_vars) if isinstance(n, ast.Name))
+    host = {name for name in assigned if name not in others and name not in names.bindings}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(host):
+            if not all(_host_ast(value, host, names) for value in assigned[name]):
+                host.discard(name)
+                changed = True
+    return frozenset(host), {name: assigned[name] for name in host}
+
+
+def is_host_data_call(ctx, call: cst.Call) -> bool:
+    """A module-level call all of whose arguments are host data (literals, names that only
+    hold NumPy / pandas / TF Datasets values, expressions of those), some of which may be
+    text."""
+    if ctx.function_stack or ctx.class_stack:
+        return False
+    host, _ = _host_names(ctx)
+    if not host or not _host_text_names(ctx):
+        return False
+    try:
+        expr = ast.parse(cst.Module([]).code_for_node(call).strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    names = ast_names(ctx)
+    return isinstance(expr, ast.Call) and _may_hold_text(expr, _host_text_names(ctx), names) and all(
+        _host_ast(a.value if isinstance(a, ast.Starred) else a, host, names) for a in expr.args) and all(
+        _host_ast(k.value, host, names) for k in expr.keywords)

@@ -8,7 +8,13 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, shape_names_used_as_tuples
+from keras_migrate.rules._agnostic import (
+    DATA_CALLS,
+    data_context,
+    drop_tensorflow_import_if_unused,
+    is_host_data_call,
+    shape_names_used_as_tuples,
+)
 from keras_migrate.rules._scan import cst_scope
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
@@ -250,6 +256,10 @@ class TfOps(Rule):
             return updated  # a rank read is rewritten as a whole by leave_Subscript
         rel = qualified[len("tensorflow."):]
         entry = TF_OPS_BY_NAME.get(qualified)
+        if entry is not None and is_host_data_call(self.ctx, original):
+            # Module-level data preparation on NumPy / pandas values (maybe strings): it
+            # runs with every backend as it is, keras.ops could not hold strings on JAX.
+            return updated
         if entry is not None:
             try:
                 replacement = self._ops.rewrite(entry, rel, original, updated)
