@@ -22,6 +22,7 @@ __all__ = [
     "per_image_standardization",
     "psnr",
     "set_diag",
+    "ssim",
     "unsorted_segment_max",
     "unsorted_segment_mean",
     "unsorted_segment_min",
@@ -209,6 +210,50 @@ def psnr(a, b, max_val, name=None):
     max_val = ops.cast(max_val, "float32")
     mse = ops.mean(ops.square(a - b), axis=(-3, -2, -1))
     return 20.0 * ops.log(max_val) / np.log(10.0).astype("float32") - np.float32(10 / np.log(10)) * ops.log(mse)
+
+
+def _to_float_image(x):
+    """tf.image.convert_image_dtype to float32: integers scale to [0, 1]."""
+    dtype = backend.standardize_dtype(ops.convert_to_tensor(x).dtype)
+    x = ops.cast(x, "float32")
+    if "int" in dtype:
+        x = x / np.float32(np.iinfo(dtype).max)
+    return x, dtype
+
+
+def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, return_index_map=False):
+    """tf.image.ssim: per-image SSIM over the last three (height, width, channel) axes,
+    with TF's Gaussian window (a softmax of -x^2 / 2 sigma^2, size filter_size), 'VALID'
+    depthwise filtering, and integer images scaled to [0, 1] as TF converts them."""
+    img1, dtype = _to_float_image(img1)
+    img2, _ = _to_float_image(img2)
+    max_val = ops.cast(max_val, "float32")
+    if "int" in dtype:
+        max_val = max_val / np.float32(np.iinfo(dtype).max)
+    coords = np.arange(filter_size, dtype="float32") - np.float32(filter_size - 1) / 2.0
+    g = np.square(coords) * (-0.5 / np.float32(filter_sigma) ** 2)
+    g = (g.reshape(1, -1) + g.reshape(-1, 1)).reshape(1, -1)
+    window = ops.reshape(ops.softmax(ops.convert_to_tensor(g), axis=-1), (filter_size, filter_size, 1, 1))
+    channels = img1.shape[-1]
+    kernel = ops.tile(window, (1, 1, channels, 1))
+
+    def reducer(x):
+        shape = ops.shape(x)
+        y = ops.depthwise_conv(ops.reshape(x, (-1,) + tuple(shape[-3:])), kernel, strides=1, padding="valid")
+        return ops.reshape(y, tuple(shape[:-3]) + tuple(ops.shape(y)[1:]))
+
+    c1 = (k1 * max_val) ** 2
+    c2 = (k2 * max_val) ** 2
+    mean0, mean1 = reducer(img1), reducer(img2)
+    num0 = mean0 * mean1 * 2.0
+    den0 = ops.square(mean0) + ops.square(mean1)
+    luminance = (num0 + c1) / (den0 + c1)
+    num1 = reducer(img1 * img2) * 2.0
+    den1 = reducer(ops.square(img1) + ops.square(img2))
+    cs = (num1 - num0 + c2) / (den1 - den0 + c2)
+    if return_index_map:
+        return ops.mean(luminance * cs, axis=-1)
+    return ops.mean(ops.mean(luminance * cs, axis=(-3, -2)), axis=-1)
 
 
 def gather_nd(params, indices, batch_dims=0, name=None):

@@ -351,7 +351,9 @@ def test_image_ops():
     _expr("tf.image.rgb_to_hsv(img)", "keras.ops.image.rgb_to_hsv(img)")
     _runtime("tf.image.image_gradients(img)", "image_gradients(img)", ["image_gradients"])
     _runtime("tf.image.psnr(a, b, max_val=255)", "psnr(a, b, max_val=255)", ["psnr"])
-    for refused in ("tf.image.resize(img, (8, 8), method='bicubic')", "tf.image.ssim(a, b, 1.0)",
+    _runtime("tf.image.ssim(target, pred, max_val=w, filter_size=7, k1=0.01**2)",
+             "ssim(target, pred, max_val=w, filter_size=7, k1=0.01**2)", ["ssim"])
+    for refused in ("tf.image.resize(img, (8, 8), method='bicubic')", "tf.image.ssim_multiscale(a, b, 1.0)",
                     "tf.image.convert_image_dtype(img, 'float32')", "tf.image.random_flip_left_right(img)"):
         result = _expr(refused, None, ["KM200"])
         assert result.diagnostics[0].fix

@@ -502,6 +502,13 @@ _OTHER = (
          samples=("tf.image.transpose(img)", "tf.image.transpose(img[0, :, :3])")),
     TfOp(("image.image_gradients",), "", ("image",), runtime="image_gradients",
          samples=("tf.image.image_gradients(tf.constant(img))[0]", "tf.image.image_gradients(tf.constant(img))[1]")),
+    TfOp(("image.ssim",), "", ("img1", "img2", "max_val", "filter_size", "filter_sigma", "k1", "k2",
+                               "return_index_map"), runtime="ssim",
+         samples=("tf.image.ssim(img, img * 0.8 + 0.1, max_val=2.0, filter_size=3)",
+                  "tf.image.ssim(img, tf.reverse(img, [1]), 1.0, filter_size=3, filter_sigma=0.8, k1=0.02)",
+                  "tf.image.ssim(tf.cast((img + 1.0) * 100.0, tf.uint8), tf.cast((img + 1.0) * 90.0, tf.uint8), 255, "
+                  "filter_size=2)",
+                  "tf.image.ssim(img, img * 0.5, 2.0, filter_size=3, return_index_map=True)")),
     TfOp(("image.psnr",), "", ("a", "b", "max_val"), runtime="psnr",
          samples=("tf.image.psnr(img, img * 0.9, max_val=1.0)", "tf.image.psnr(img, tf.reverse(img, [1]), 2.0)")),
     TfOp(("image.per_image_standardization",), "", ("image",), runtime="per_image_standardization",
@@ -619,9 +626,9 @@ TF_NO_EQUIVALENT: Tuple[TfNoEquivalent, ...] = (
         "keras.ops.ctc_loss(target, output, target_length, output_length, mask_index=0) with dense labels"),
     _no(("unique", "dynamic_partition"), "returns a data-dependent shape, which JAX cannot compile",
         "restructure with fixed shapes (masks) or keep this code on TensorFlow"),
-    _no(("image.ssim", "image.ssim_multiscale"), "keras.ops has no SSIM",
-        "keep this loss on TensorFlow, or write SSIM with keras.ops (a Gaussian-filtered depthwise "
-        "keras.ops.depthwise_conv, as tf.image.ssim does: filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03)"),
+    _no(("image.ssim_multiscale",), "keras.ops has no multi-scale SSIM",
+        "keep this loss on TensorFlow, or combine keras_migrate_runtime.ssim over downsampled scales "
+        "(tf.image.ssim_multiscale's power factors (0.0448, 0.2856, 0.3001, 0.2363, 0.1333))"),
     _no(("image.convert_image_dtype",),
         "tf.image.convert_image_dtype scales integer images to [0, 1] (and back), a cast does not",
         "float input: keras.ops.cast(image, \"float32\"); uint8 input: keras.ops.cast(image, \"float32\") / 255.0"),
