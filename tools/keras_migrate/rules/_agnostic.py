@@ -49,8 +49,10 @@ _FUNCTION_TAKING = frozenset({
     "map", "filter", "flat_map", "interleave", "reduce", "scan", "apply", "from_generator",
     "group_by_window", "py_function", "numpy_function", "ragged_batch",
 })
-# TextVectorization runs its standardize / split callables with TensorFlow string ops on
-# every Keras 3 backend (the layer is tf.data preprocessing): they are data code.
+# TextVectorization's callables run as preprocessing, never on backend tensors: `split`
+# gets TensorFlow string tensors on every backend; `standardize` gets them on TensorFlow
+# and NumPy string arrays elsewhere (Keras 3.15), where tf.strings ops take them eagerly.
+# Either way their tf.strings code stays (tensorflow_only reports what standardize costs).
 _PREPROCESSING_CALLABLES = {"TextVectorization": ("standardize", "split")}
 _MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function") + tuple(
     f"{layer}(" for layer in _PREPROCESSING_CALLABLES)

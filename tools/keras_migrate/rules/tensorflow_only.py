@@ -35,6 +35,12 @@ _STRING_INPUT = TensorflowOnlyApi(
     "apply TextVectorization / StringLookup in the tf.data pipeline (Dataset.map) and feed the model "
     "the integer ids, or keep this model on TensorFlow")
 
+_STANDARDIZE = TensorflowOnlyApi(
+    (), "TextVectorization(standardize=<function>): on JAX and PyTorch Keras 3 calls the function on NumPy "
+        "string arrays, so the layer fails inside a tf.data pipeline",
+    "standardize in the pipeline before the layer (ds.map(lambda x, y: (standardize(x), y)), adapt() on the "
+    "standardized data) and build TextVectorization(standardize=None); or keep this code on TensorFlow")
+
 
 class TensorflowOnly(Rule):
     id = "KM207"
@@ -69,8 +75,20 @@ class TensorflowOnly(Rule):
             ds = tf.data.TextLineDataset("a.txt").map(clean)
             """,
         ),
-        # TextVectorization calls its standardize function with TensorFlow on every
-        # backend: data code, unless the model itself takes strings.
+        # TextVectorization's split function is preprocessing (TensorFlow strings on
+        # every backend); a standardize function gets NumPy arrays off TensorFlow.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def split(text):
+                return tf.strings.split(tf.strings.lower(text), "/")
+
+            vectorizer = keras.layers.TextVectorization(100, split=split, standardize="lower")
+            ds = tf.data.Dataset.from_tensor_slices(["a/b"]).map(vectorizer)
+            """,
+        ),
         Example(
             before="""
             import tensorflow as tf
@@ -82,6 +100,8 @@ class TensorflowOnly(Rule):
             vectorizer = keras.layers.TextVectorization(100, standardize=standardize)
             ds = tf.data.Dataset.from_tensor_slices(["a b"]).map(vectorizer)
             """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
         ),
         Example(
             before="""
@@ -105,7 +125,11 @@ class TensorflowOnly(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         """keras.Input(dtype="string"): a model fed strings runs only on TensorFlow (JAX and
         PyTorch have no string tensors), however its string layers are migrated."""
-        if self.ctx.keras_path(node.func) not in _INPUTS:
+        path = self.ctx.keras_path(node.func) or ""
+        if path.rsplit(".", 1)[-1] == "TextVectorization":
+            self._standardize_callable(node)
+            return
+        if path not in _INPUTS:
             return
         dtype = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "dtype"), None)
         if dtype is None or _STRING_INPUT.reason in self._reported:
@@ -116,6 +140,18 @@ class TensorflowOnly(Rule):
         self._reported.add(_STRING_INPUT.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STRING_INPUT.reason)
         self.report(node, f"kept on TensorFlow: {_STRING_INPUT.reason}", _STRING_INPUT.fix, Severity.WARNING)
+
+    def _standardize_callable(self, node: cst.Call) -> None:
+        """Keras 3 (3.15) hands a callable `standardize` NumPy string arrays on JAX and
+        PyTorch: eagerly that works, but the layer then fails inside a tf.data pipeline
+        ("Cannot convert a symbolic tf.Tensor to a numpy array"), where Keras 2 ran it."""
+        value = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "standardize"), None)
+        if value is None or isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) or (
+                isinstance(value, cst.Name) and value.value == "None") or _STANDARDIZE.reason in self._reported:
+            return
+        self._reported.add(_STANDARDIZE.reason)
+        self.ctx.keep_on_tensorflow(self.id, node, _STANDARDIZE.reason)
+        self.report(node, f"kept on TensorFlow: {_STANDARDIZE.reason}", _STANDARDIZE.fix, Severity.WARNING)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._seen_chain.add(id(node.value))
