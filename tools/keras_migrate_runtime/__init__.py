@@ -12,7 +12,7 @@ from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .functions import tensorflow_function
-from .gradients import value_and_grad, value_and_grads
+from .gradients import value_and_grad, value_and_grads, value_and_input_grad
 from .legacy_get_file import legacy_get_file
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
@@ -96,4 +96,5 @@ __all__ = [
     "unsorted_segment_sqrt_n",
     "value_and_grad",
     "value_and_grads",
+    "value_and_input_grad",
 ]

@@ -18,11 +18,15 @@ its loss (its result, or the first element of a tuple) with respect to `variable
 
 `value_and_grads(forward, [(index, variables), ...])` differentiates several outputs of
 one forward pass (two tapes over one block, as GANs write it).
+
+`value_and_input_grad(forward, inputs)` is `tape.watch(x)` + `tape.gradient(y, x)`: the
+gradient with respect to tensors (a WGAN-GP gradient penalty), which may itself be
+differentiated by an enclosing step (second order: torch keeps the graph, JAX nests).
 """
 
 import keras
 
-__all__ = ["value_and_grad", "value_and_grads"]
+__all__ = ["value_and_grad", "value_and_grads", "value_and_input_grad"]
 
 
 def _output(out, index):
@@ -144,3 +148,48 @@ def _jax(forward, targets, state):
         if value is not None:
             v.assign(value)
     return out, grads_by_target
+
+
+def value_and_input_grad(forward, inputs):
+    """forward(*tensors) and the gradient of its loss (its result, or the first element of
+    a tuple; summed when not a scalar, as tape.gradient does) with respect to each tensor
+    of `inputs` (one tensor, or a list/tuple of them: the gradients come the same way)."""
+    single = not isinstance(inputs, (list, tuple))
+    flat = [inputs] if single else list(inputs)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        flat = [tf.convert_to_tensor(x) for x in flat]
+        with tf.GradientTape() as tape:
+            for x in flat:
+                tape.watch(x)
+            out = forward(*flat)
+        grads = tape.gradient(_output(out, 0), flat)
+    elif backend == "torch":
+        import torch
+
+        flat = [keras.ops.convert_to_tensor(x) for x in flat]
+        flat = [x if x.requires_grad else x.detach().requires_grad_(True) for x in flat]
+        out = forward(*flat)
+        loss = _output(out, 0)
+        # create_graph: the penalty built from these gradients is differentiated again by
+        # the step around it (as an outer GradientTape would).
+        grads = list(torch.autograd.grad(loss, flat, grad_outputs=torch.ones_like(loss),
+                                         create_graph=torch.is_grad_enabled(), allow_unused=True))
+    elif backend == "jax":
+        import jax
+
+        flat = [keras.ops.convert_to_tensor(x) for x in flat]
+
+        def pure(*xs):
+            value = forward(*xs)
+            return _output(value, 0), value
+
+        loss, pullback, out = jax.vjp(pure, *flat, has_aux=True)
+        grads = list(pullback(jax.numpy.ones_like(loss)))
+    else:
+        raise NotImplementedError(f"value_and_input_grad has no {backend} implementation")
+    if single:
+        return out, grads[0]
+    return out, type(inputs)(grads) if isinstance(inputs, tuple) else grads

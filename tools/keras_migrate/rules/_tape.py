@@ -12,8 +12,10 @@ gradient_tape rule (KM209, custom training loops anywhere else). The transformat
 The forward function returns the loss (first) and every name the block binds that code
 outside the block reads. Several tapes over one block (`with tf.GradientTape() as
 g_tape, tf.GradientTape() as d_tape:`) become value_and_grads(forward, [(0, g_vars),
-(1, d_vars)]), and so do a persistent tape's several gradient calls. Where the block
-cannot become a function with the same meaning (a watched tape, a nested tape, reads of a name it reassigns, a return in the
+(1, d_vars)]), and so do a persistent tape's several gradient calls. A block opening
+with `tape.watch(x)` whose one gradient is taken with respect to the watched tensors
+becomes value_and_input_grad(forward, [x, ...]), forward taking them as parameters.
+Where the block cannot become a function with the same meaning (another watched tape, a nested tape, reads of a name it reassigns, a return in the
 block, ...), the tape is left as is and a Blocker names the construct.
 """
 
@@ -212,6 +214,23 @@ def _persistent(tape: cst.Call) -> Optional[bool]:
     return None if tape.args else False
 
 
+def _leading_watches(block: List[cst.BaseStatement], tapes: Tuple[str, ...]):
+    """(names watched by the block's opening `tape.watch(name)` statements, the rest)."""
+    watched: List[str] = []
+    for k, stmt in enumerate(block):
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+        call = small.value if isinstance(small, cst.Expr) else None
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                and isinstance(call.func.value, cst.Name) and call.func.value.value in tapes
+                and call.func.attr.value == "watch" and len(call.args) == 1 and call.args[0].keyword is None
+                and isinstance(call.args[0].value, cst.Name)):
+            if watched and k:
+                block[k] = stmt.with_changes(leading_lines=block[0].leading_lines)
+            return watched, block[k:]
+        watched.append(call.args[0].value.value)
+    return watched, []
+
+
 def _is_del_of(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> bool:
     """`del tape` (releasing a persistent tape's resources): no use once converted."""
     return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Del) \
@@ -284,6 +303,13 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
     after = [stmt for stmt in hoisted + list(after) if not _is_del_of(stmt, tapes)]
     persistent = {item.asname.name.value for item in with_stmt.items if _persistent(item.item)}
+    # `tape.watch(x)` opening the block: gradients with respect to tensors bound before it
+    # (a gradient penalty), which become the forward function's parameters.
+    watched, block = _leading_watches(block, tapes)
+    if watched and (len(tapes) != 1 or tapes[0] in persistent):
+        return Blocker(with_stmt, f"{tapes[0]}.watch", "tape.watch on a persistent tape or one of several tapes")
+    if not block:
+        return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
     blocker = _block_blocker(c, with_stmt, block, tapes)
     if blocker is not None:
         return blocker
@@ -305,6 +331,18 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         if used[tape] != 1 and not (tape in persistent and used[tape] > 1):
             return Blocker(with_stmt, f"{tape}.gradient", "a tf.GradientTape whose gradient is taken "
                                                            f"{used[tape]} times after its block")
+    inputs: List[str] = []
+    if watched:
+        if len(gradients) != 1:
+            return Blocker(with_stmt, f"{tapes[0]}.watch", "a watched tf.GradientTape whose gradient is taken "
+                                                           "more than once")
+        sources = gradients[0].sources
+        items = [sources] if isinstance(sources, cst.Name) else [e.value for e in sources.elements] \
+            if isinstance(sources, (cst.List, cst.Tuple)) else []
+        inputs = [item.value for item in items if isinstance(item, cst.Name) and item.value in watched]
+        if not items or len(inputs) != len(items) or len(set(inputs)) != len(inputs):
+            return Blocker(gradients[0].call, code(gradients[0].call),
+                           "tape.gradient with respect to other than the watched tensors (each once)")
     # `variables = a.trainable_weights + b.trainable_weights` inside the block (stylegan,
     # sam): no call, nothing the block computes; evaluated before the forward function.
     prelude = _variable_lists(block, gradients)
@@ -312,6 +350,9 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
     if not block:
         return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
     bound_all, bound_sure, carried = _analyse_block(block)
+    if set(inputs) & bound_all:
+        return Blocker(with_stmt, sorted(set(inputs) & bound_all)[0], "a watched tensor rebound in the "
+                                                                        "tf.GradientTape block")
     bound_sure = bound_sure | set(carried)  # a parameter: bound on every path
     # A name the block reads and then rebinds (`loss += ...` on a total started before
     # the block) starts from its current value: a parameter with that default.
@@ -379,7 +420,11 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         returned.append(name)
     forward = c.free_name("forward", f"{tapes[0]}_forward")
     values = returned[0] if len(returned) == 1 else "(" + ", ".join(returned) + ")"
-    if len(gradients) == 1:
+    if inputs:
+        runtime = "value_and_input_grad"
+        call = f"value_and_input_grad({forward}, {code(gradients[0].sources)})"
+        grads = gradients[0].target
+    elif len(gradients) == 1:
         runtime = "value_and_grad"
         call = f"value_and_grad({forward}, {code(gradients[0].sources)})"
         grads = gradients[0].target
@@ -389,7 +434,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         call = f"value_and_grads({forward}, [{targets}])"
         grads = "(" + ", ".join(g.target for g in gradients) + ")"
     ret = cst.parse_statement(f"return {', '.join(returned)}\n")
-    params = ", ".join(f"{name}={name}" for name in carried)
+    params = ", ".join(inputs + [f"{name}={name}" for name in carried])
     fn = cst.parse_statement(f"def {forward}({params}):\n    pass\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=block + [ret]), leading_lines=with_stmt.leading_lines)
     assign = cst.parse_statement(f"{values}, {grads} = {call}\n")

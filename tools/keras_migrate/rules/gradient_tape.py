@@ -17,7 +17,7 @@ TensorFlow there). TensorFlow's gradient clipping functions are the tf_ops table
 (runtime versions with TensorFlow's formulas).
 
 A Keras model's train_step/test_step is the train_step rule's (KM205). A tape that
-cannot become a function with the same meaning (watched tensors, nested
+cannot become a function with the same meaning (a watched tape among several, nested
 tapes, ...) stays, and the file is reported tensorflow-only naming the construct.
 """
 
@@ -113,7 +113,7 @@ class GradientTapeLoops(Rule):
             diagnostics=("KM209",),
             full=True,  # the clipping is the tf_ops table's
         ),
-        # A watched tensor (gradient penalty w.r.t. inputs): kept, named.
+        # A watched tensor (a gradient penalty w.r.t. inputs): the forward function takes it.
         Example(
             before="""
             import tensorflow as tf
@@ -124,6 +124,31 @@ class GradientTapeLoops(Rule):
                     tape.watch(x)
                     score = critic(x)
                 return tape.gradient(score, [x])[0]
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import value_and_input_grad
+
+            def penalty(critic, x):
+                def forward(x):
+                    score = critic(x)
+                    return score
+                score, tape_gradients = value_and_input_grad(forward, [x])
+                return tape_gradients[0]
+            """,
+            diagnostics=("KM209",),
+        ),
+        # Watched on one of two tapes over one block: kept, named.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def step(critic, x):
+                with tf.GradientTape() as gp_tape, tf.GradientTape() as tape:
+                    gp_tape.watch(x)
+                    score = critic(x)
+                return gp_tape.gradient(score, x), tape.gradient(score, critic.trainable_variables)
             """,
             diagnostics=("KM209", "KM209"),
             tensorflow_only=True,
