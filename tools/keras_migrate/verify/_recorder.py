@@ -202,6 +202,14 @@ def _leaf_layers(layer):
         yield from _leaf_layers(child)
 
 
+def _bookkeeping(layer, weight) -> bool:
+    """Internal counters no output depends on, which the Keras versions keep differently:
+    Normalization's `count` (Keras 2's adapt() accumulates it, Keras 3's leaves it at 0;
+    mean and variance, which are compared, are what normalises)."""
+    name = str(getattr(weight, "path", None) or getattr(weight, "name", ""))
+    return type(layer).__name__ == "Normalization" and name.split("/")[-1].split(":")[0] == "count"
+
+
 def model_weights(model) -> list:
     """Per leaf layer that owns weights: trainable then non-trainable values.
 
@@ -211,7 +219,7 @@ def model_weights(model) -> list:
     out = []
     for layer in _leaf_layers(model):
         trainable = [to_numpy(w) for w in getattr(layer, "trainable_weights", [])]
-        frozen = [to_numpy(w) for w in getattr(layer, "non_trainable_weights", [])]
+        frozen = [to_numpy(w) for w in getattr(layer, "non_trainable_weights", []) if not _bookkeeping(layer, w)]
         if trainable or frozen:
             out.append({"layer": type(layer).__name__, "trainable": trainable, "non_trainable": frozen})
     return out
