@@ -106,7 +106,7 @@ class Clipped(*(Base if isinstance(Base, tuple) else (Base,))):
                 y_pred = self(x, training=True)
                 return ops.mean(ops.square(y - y_pred)), y_pred
 
-            (loss, y_pred), grads = value_and_grad(forward, self.trainable_variables)
+            (loss, y_pred), grads = value_and_grad(forward, lambda: self.trainable_variables)
             grads = [ops.clip(g, -0.1, 0.1) for g in grads]
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
         self.loss_mean.update_state(loss)

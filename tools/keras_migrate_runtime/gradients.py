@@ -43,25 +43,34 @@ def value_and_grad(forward, variables, state=None):
 
 
 def value_and_grads(forward, targets, state=None):
+    """`variables` may also be a function returning them (`lambda: self.trainable_weights`):
+    Keras 2's tape read its sources after the block, when a model first called there has
+    its weights. TensorFlow and PyTorch read them after the forward pass too; JAX, which
+    differentiates a function of their values, must read them before."""
     backend = keras.backend.backend()
-    # tape.gradient(loss, sources) took any nest of variables (a list of per-layer
-    # lists, ...) and returned the gradients in the same structure.
-    structures = [variables for _, variables in targets]
-    targets = [(index, keras.tree.flatten(list(variables))) for index, variables in targets]
-    if any(not variables for _, variables in targets):
-        # Keras 2's tape saw the variables its block created (a model's first call);
-        # a list taken before the call would silently train nothing.
-        raise ValueError("value_and_grad: no variables to differentiate; build the model "
-                         "(model.build(input_shape) or call it once) before the training step")
     if backend == "tensorflow":
-        out, grads = _tensorflow(forward, targets)
+        out, structures, grads = _tensorflow(forward, targets)
     elif backend == "torch":
-        out, grads = _torch(forward, targets)
+        out, structures, grads = _torch(forward, targets)
     elif backend == "jax":
-        out, grads = _jax(forward, targets, state)
+        structures, flat = _resolve(targets)
+        out, grads = _jax(forward, flat, state)
     else:
         raise NotImplementedError(f"value_and_grads has no {backend} implementation")
     return out, [keras.tree.pack_sequence_as(list(structure), g) for structure, g in zip(structures, grads)]
+
+
+def _resolve(targets):
+    """(the variables' structures, [(index, flat variables)]): what tape.gradient got."""
+    # tape.gradient(loss, sources) took any nest of variables (a list of per-layer
+    # lists, ...) and returned the gradients in the same structure.
+    structures = [variables() if callable(variables) else variables for _, variables in targets]
+    flat = [(index, keras.tree.flatten(list(variables))) for (index, _), variables in zip(targets, structures)]
+    if any(not variables for _, variables in flat):
+        # A list taken before a model's first call would silently train nothing.
+        raise ValueError("value_and_grad: no variables to differentiate; build the model "
+                         "(model.build(input_shape) or call it once) before the training step")
+    return structures, flat
 
 
 def _tensorflow(forward, targets):
@@ -69,20 +78,22 @@ def _tensorflow(forward, targets):
 
     with tf.GradientTape(persistent=len(targets) > 1) as tape:
         out = forward()
-    grads = [tape.gradient(_output(out, i), [_tensor(v) for v in variables]) for i, variables in targets]
-    return out, grads
+    structures, flat = _resolve(targets)
+    grads = [tape.gradient(_output(out, i), [_tensor(v) for v in variables]) for i, variables in flat]
+    return out, structures, grads
 
 
 def _torch(forward, targets):
     import torch
 
     out = forward()
+    structures, flat = _resolve(targets)
     grads = []
-    for n, (i, variables) in enumerate(targets):
+    for n, (i, variables) in enumerate(flat):
         grads.append(list(torch.autograd.grad(
-            _output(out, i), [_tensor(v) for v in variables], retain_graph=n < len(targets) - 1,
+            _output(out, i), [_tensor(v) for v in variables], retain_graph=n < len(flat) - 1,
             allow_unused=True)))
-    return out, grads
+    return out, structures, grads
 
 
 def _tensor(variable):

@@ -113,7 +113,7 @@ def test_metric_trackers_mean_the_optimisation_is_custom():
                     y_pred = self(x, training=True)
                     loss = keras.ops.mean((y - y_pred) ** 2)
                     return loss
-                loss, grads = value_and_grad(forward, self.trainable_variables)
+                loss, grads = value_and_grad(forward, lambda: self.trainable_variables)
                 self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                 tracker.update_state(loss)
                 return {"loss": tracker.result()}
@@ -252,7 +252,7 @@ def test_tracker_updates_using_gradients_are_custom():
                     y_pred = self(x, training=True)
                     loss = keras.ops.mean((y - y_pred) ** 2)
                     return loss
-                loss, grads = value_and_grad(forward, self.trainable_variables)
+                loss, grads = value_and_grad(forward, lambda: self.trainable_variables)
                 self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                 self.norm_tracker.update_state(keras.ops.norm(grads[0]))
                 return {"norm": self.norm_tracker.result()}
@@ -385,7 +385,7 @@ def test_compiled_metrics_with_other_arguments_keep_the_custom_step():
     assert "def train_step(self, data):" in out.code
     assert "keras2_update_compiled_metrics(self, y, keras.ops.softmax(y_pred))" in out.code
     assert "loss = keras2_compiled_loss(self, y, y_pred, regularization_losses=self.losses)" in out.code
-    assert "(loss, y_pred), grads = value_and_grad(forward, self.trainable_variables)" in out.code
+    assert "(loss, y_pred), grads = value_and_grad(forward, lambda: self.trainable_variables)" in out.code
     assert "return keras2_metrics_results(self)" in out.code
     assert not out.tensorflow_only
 

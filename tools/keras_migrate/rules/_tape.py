@@ -214,6 +214,18 @@ def _persistent(tape: cst.Call) -> Optional[bool]:
     return None if tape.args else False
 
 
+def _sources(sources: cst.BaseExpression) -> str:
+    """The gradient sources as the call passes them. A model's own weights are read after
+    the forward pass, as Keras 2's tape read them (`lambda: self.trainable_weights`): a
+    subclassed model Keras 3 cannot build ahead (its call() does not take the data) gets
+    them in its first step's forward pass."""
+    text = code(sources)
+    if isinstance(sources, cst.Attribute) and isinstance(sources.value, cst.Name) and sources.value.value == "self" \
+            and sources.attr.value in ("trainable_weights", "trainable_variables"):
+        return f"lambda: {text}"
+    return text
+
+
 def _leading_watches(block: List[cst.BaseStatement], tapes: Tuple[str, ...]):
     """(names watched by the block's opening `tape.watch(name)` statements, the rest)."""
     watched: List[str] = []
@@ -426,11 +438,11 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         grads = gradients[0].target
     elif len(gradients) == 1:
         runtime = "value_and_grad"
-        call = f"value_and_grad({forward}, {code(gradients[0].sources)})"
+        call = f"value_and_grad({forward}, {_sources(gradients[0].sources)})"
         grads = gradients[0].target
     else:
         runtime = "value_and_grads"
-        targets = ", ".join(f"({losses.index(g.loss)}, {code(g.sources)})" for g in gradients)
+        targets = ", ".join(f"({losses.index(g.loss)}, {_sources(g.sources)})" for g in gradients)
         call = f"value_and_grads({forward}, [{targets}])"
         grads = "(" + ", ".join(g.target for g in gradients) + ")"
     ret = cst.parse_statement(f"return {', '.join(returned)}\n")

@@ -234,7 +234,7 @@ class TrainStep(Rule):
                         y_pred = self(x, training=True)
                         loss = self.compute_loss(y=y, y_pred=y_pred)
                         return loss, y_pred
-                    (loss, y_pred), grads = value_and_grad(forward, self.trainable_variables)
+                    (loss, y_pred), grads = value_and_grad(forward, lambda: self.trainable_variables)
                     grads = [keras.ops.clip(g, -0.5, 0.5) for g in grads]
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                     self.mae.update_state(y, y_pred)
