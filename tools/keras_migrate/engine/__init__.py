@@ -6,6 +6,7 @@ from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, mig
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
 from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
+from keras_migrate.engine._walk import walk
 
 __all__ = [
     "Diagnostic",
@@ -20,4 +21,5 @@ __all__ = [
     "RuleSet",
     "Severity",
     "migrate_source",
+    "walk",
 ]

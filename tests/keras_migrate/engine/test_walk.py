@@ -1,0 +1,129 @@
+"""engine.walk must call a CSTVisitor's methods exactly as node.visit does (same nodes,
+same order, children skipped after visit_* -> False): rules switched to it for speed and
+their outputs must not move."""
+
+import glob
+import inspect
+import os
+
+import libcst as cst
+import pytest
+
+from keras_migrate.engine import walk
+from keras_migrate.engine._walk import TRIVIA, fields_in_visit_order
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+CORPUS = os.environ.get("KERAS_MIGRATE_CORPUS", os.path.join(os.path.dirname(ROOT), "shared", "corpus", "keras_io_keras2"))
+FILES = (sorted(glob.glob(os.path.join(CORPUS, "*.py")))[::4]
+         + sorted(glob.glob(os.path.join(ROOT, "tests", "parity", "programs", "*.py")))[::4]
+         + [os.path.join(ROOT, "tools", "keras_migrate", "rules", "saved_model.py")])
+NODE_TYPES = [t for t in vars(cst).values() if isinstance(t, type) and issubclass(t, cst.CSTNode)]
+# Every syntax libcst knows that the files above may lack.
+SNIPPET = '''
+from . import a
+from x import (b as c, d)
+from y import *
+async def f(*, p: int = 1, q=2, **kw) -> "r":
+    async with a as b, c:
+        pass
+    async for i in j:
+        yield i
+    await g(*xs, **kw)
+    global G
+    nonlocal_ = lambda x, /, y=1: x
+    del a[1:2:3], b.c
+    x = f"{a!r:>{w}} {b=}" "s" "t"
+    y = [i for i in j if i] + {k: v for k, v in d.items()} or {s for s in t} and (g for g in h)
+    z = -a ** ~b @ c // d % e << f >> g & h | i ^ j
+    assert a is not b, "m"
+    if (n := 10) > 5 >= 4 != 3 not in q:
+        raise E from F
+    try:
+        pass
+    except* T as e:
+        pass
+    match p:
+        case [1, *rest] | {"k": v, **kw} | P(a, b=c) if rest:
+            pass
+        case None:
+            pass
+    return x if y else z
+type A[T, *Ts, **P] = list[T]
+class K[T](B, metaclass=M):
+    a: int = 1; b += 2
+    @d
+    def m(self): ...
+while True:
+    break
+else:
+    continue
+'''
+
+
+
+class _Log(cst.CSTVisitor):
+    def __init__(self, skip_under=()):
+        self.log = []
+        self.skip_under = skip_under
+
+    def on_visit(self, node):
+        self.log.append(("visit", type(node).__name__, id(node)))
+        return not isinstance(node, self.skip_under)
+
+    def on_leave(self, node):
+        self.log.append(("leave", type(node).__name__, id(node)))
+
+
+def _logging_visitor(types, skip_under=()):
+    """A visitor with visit_X/leave_X for `types` (what walk dispatches on)."""
+    def visit(self, node):
+        self.log.append(("visit", type(node).__name__, id(node)))
+        return False if isinstance(node, skip_under) else None
+
+    def leave(self, node):
+        self.log.append(("leave", type(node).__name__, id(node)))
+
+    methods = {}
+    for node_type in types:
+        methods[f"visit_{node_type.__name__}"] = visit
+        methods[f"leave_{node_type.__name__}"] = leave
+    methods["__init__"] = lambda self: setattr(self, "log", [])
+    return type("Logging", (cst.CSTVisitor,), methods)()
+
+
+@pytest.mark.parametrize("path", FILES + ["<snippet>"], ids=os.path.basename)
+@pytest.mark.parametrize("skip_under", [(), (cst.Call, cst.FunctionDef)], ids=["all", "pruned"])
+def test_walk_calls_what_visit_calls_in_the_same_order(path, skip_under):
+    text = SNIPPET if path == "<snippet>" else open(path, encoding="utf-8").read()
+    module = cst.parse_module(text)
+    expected = _Log(skip_under)
+    module.visit(expected)
+    every = _logging_visitor(NODE_TYPES, skip_under)
+    walk(module, every)
+    assert every.log == expected.log
+    # Without handlers for whitespace and punctuation, those subtrees are skipped: the
+    # rest comes in the same order.
+    some = _logging_visitor([t for t in NODE_TYPES if t not in TRIVIA], skip_under)
+    walk(module, some)
+    assert some.log == [entry for entry in expected.log if getattr(cst, entry[1]) not in TRIVIA]
+
+
+def test_every_field_libcst_visits_is_a_field():
+    for node_type in NODE_TYPES:
+        if not inspect.isabstract(node_type):
+            names = {f.name for f in node_type.__dataclass_fields__.values()}
+            assert set(fields_in_visit_order(node_type)) <= names, node_type.__name__
+
+
+def test_overriding_on_visit_or_attribute_hooks_is_refused():
+    class Own(cst.CSTVisitor):
+        def on_visit(self, node):
+            return True
+
+    class Attr(cst.CSTVisitor):
+        def visit_Call_func(self, node):
+            pass
+
+    for visitor in (Own(), Attr()):
+        with pytest.raises(TypeError):
+            walk(cst.parse_module("x = 1\n"), visitor)
