@@ -31,6 +31,7 @@ __all__ = [
     "file_ast",
     "iter_scoped",
     "names",
+    "nodes",
     "string_value",
 ]
 
@@ -44,6 +45,11 @@ _EMPTY = cst.Module([])
 def file_ast(ctx) -> Optional[ast.Module]:
     """The file's ast, parsed once and shared by every rule (None if ast rejects it)."""
     return ctx.facts(FileFacts).ast
+
+
+def nodes(ctx, *types: type) -> List[ast.AST]:
+    """The file's ast nodes of these types, in ast.walk order (from one shared walk)."""
+    return ctx.facts(FileFacts).nodes(*types)
 
 
 class AstNames:

@@ -100,7 +100,7 @@ class LambdaOutputShape(Rule):
             body = node.body
         elif isinstance(fn, cst.Name):
             tree = _scan.file_ast(self.ctx)
-            defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == fn.value] if tree else []
+            defs = [n for n in _scan.nodes(self.ctx, ast.FunctionDef) if n.name == fn.value] if tree else []
             if len(defs) != 1:
                 return None
             params = [a.arg for a in defs[0].args.args]

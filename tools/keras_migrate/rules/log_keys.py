@@ -19,7 +19,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import file_uses_keras
-from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names
+from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names, nodes as ast_nodes
 from keras_migrate.rules._util import code, dotted, keyword
 from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, RENAMED_LOG_KEYS
 
@@ -141,8 +141,8 @@ class LogKeys(Rule):
         if self._callback_functions is None:
             self._callback_functions = set()
             tree, resolver = file_ast(self.ctx), ast_names(self.ctx)
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Call) and resolver.keras(node.func) == _LAMBDA_CALLBACK:
+            for node in ast_nodes(self.ctx, ast.Call) if tree is not None else ():
+                if resolver.keras(node.func) == _LAMBDA_CALLBACK:
                     self._callback_functions.update(
                         kw.value.id for kw in node.keywords
                         if kw.arg and kw.arg.startswith("on_") and isinstance(kw.value, ast.Name))
@@ -256,8 +256,8 @@ class LogKeys(Rule):
         if self._metric_lists is None:
             self._metric_lists = set()
             tree = file_ast(self.ctx)
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
+            for node in ast_nodes(self.ctx, ast.Call) if tree is not None else ():
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
                     values = [kw.value for kw in node.keywords if kw.arg in _METRIC_KEYWORDS]
                     values += [a for i, a in enumerate(node.args) if i in _METRIC_KEYWORDS.values()]
                     # metrics=METRICS, metrics=["accuracy"] + METRICS, metrics={"out": METRICS}

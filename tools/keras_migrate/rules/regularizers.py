@@ -202,11 +202,11 @@ def _regularized_names(ctx) -> frozenset:
     tree = _scan.file_ast(ctx)
     if tree is None:
         return frozenset()
-    builders = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and _REGULARIZED.search(ast.unparse(node))}
+    builders = {node.name for node in _scan.nodes(ctx, ast.FunctionDef, ast.AsyncFunctionDef)
+                if _REGULARIZED.search(ast.unparse(node))}
     names = set()
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+    for node in _scan.nodes(ctx, ast.Assign):
+        if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         value = node.value
         built_by = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None

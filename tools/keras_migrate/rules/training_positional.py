@@ -47,7 +47,7 @@ def _class_facts(ctx):
     if tree is None or names is None:
         return facts
     local_training: Set[str] = set()
-    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    classes = _scan.nodes(ctx, ast.ClassDef)
     for cls in classes:
         for item in cls.body:
             if isinstance(item, ast.FunctionDef) and item.name == "call":
