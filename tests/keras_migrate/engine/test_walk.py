@@ -2,6 +2,7 @@
 same order, children skipped after visit_* -> False): rules switched to it for speed and
 their outputs must not move."""
 
+import ast
 import glob
 import inspect
 import os
@@ -9,7 +10,7 @@ import os
 import libcst as cst
 import pytest
 
-from keras_migrate.engine import walk
+from keras_migrate.engine import ast_walk, walk
 from keras_migrate.engine._walk import TRIVIA, fields_in_visit_order
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -127,3 +128,10 @@ def test_overriding_on_visit_or_attribute_hooks_is_refused():
     for visitor in (Own(), Attr()):
         with pytest.raises(TypeError):
             walk(cst.parse_module("x = 1\n"), visitor)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # invalid escapes in corpus scripts
+@pytest.mark.parametrize("path", FILES, ids=os.path.basename)
+def test_ast_walk_is_list_of_ast_walk(path):
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    assert ast_walk(tree) == list(ast.walk(tree))

@@ -6,9 +6,10 @@ from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, mig
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
 from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
-from keras_migrate.engine._walk import walk
+from keras_migrate.engine._walk import ast_walk, walk
 
 __all__ = [
+    "ast_walk",
     "Diagnostic",
     "Example",
     "MigrationOptions",

@@ -21,6 +21,7 @@ from keras_migrate.engine._parts import PREFIX_LINES, Layout, Part, layout_of, p
 from keras_migrate.engine._rule import Rule
 from keras_migrate.engine._ruleset import RuleSet
 from keras_migrate.engine._transformer import BatchedTransformer
+from keras_migrate.engine._walk import ast_walk
 
 __all__ = ["MigrationOptions", "MigrationResult", "migrate_source"]
 
@@ -363,7 +364,7 @@ def _judge(pieces: Sequence[str], path: str, want_used: bool):
         except (ValueError, MemoryError) as exc:
             return SyntaxError(str(exc) or "too complex")
         if want_used:
-            used.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+            used.update(n.id for n in ast_walk(tree) if isinstance(n, ast.Name))
         imports.append([stmt for stmt in tree.body if isinstance(stmt, (ast.Import, ast.ImportFrom))])
         record_imports(tree.body, index, imported_at)
         index += len(tree.body)

@@ -1,4 +1,4 @@
-"""Read-only traversal of a libcst tree, in libcst's own order, without rebuilding it.
+"""Walks: a read-only libcst traversal in libcst's order, and ast.walk as a list.
 
 `node.visit(visitor)` rebuilds (and re-validates) every node even for a CSTVisitor that
 only looks, and calls two attribute hooks per field: a whole-module look-around costs
@@ -11,13 +11,14 @@ subtrees unless the visitor asks about such nodes.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
-from typing import Dict, FrozenSet, Tuple, Type
+from typing import Dict, FrozenSet, List, Tuple, Type
 
 import libcst as cst
 
-__all__ = ["walk"]
+__all__ = ["ast_walk", "walk"]
 
 # Nodes made of whitespace, comments and punctuation only (no names, no expressions).
 _TRIVIA_BASES = (cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
@@ -114,3 +115,20 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
                 children.append(value)
         children.reverse()
         stack.extend(children)
+
+
+def ast_walk(tree: ast.AST) -> List[ast.AST]:
+    """list(ast.walk(tree)): the same nodes in the same order, without ast.walk's
+    generator per node (about twice as fast)."""
+    out = [tree]
+    append, AST = out.append, ast.AST
+    for node in out:  # grows while read: breadth first, as ast.walk
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        append(item)
+    return out

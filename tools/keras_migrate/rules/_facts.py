@@ -16,6 +16,8 @@ import ast
 import functools
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, TypeVar
 
+from keras_migrate.engine import ast_walk
+
 if TYPE_CHECKING:
     from keras_migrate.rules._scan import AstNames, Scope
 
@@ -62,7 +64,7 @@ class FileFacts:
 
     @functools.cached_property
     def _walked(self) -> List[ast.AST]:
-        return list(ast.walk(self.ast)) if self.ast is not None else []
+        return ast_walk(self.ast) if self.ast is not None else []
 
     def nodes(self, *types: type) -> List[ast.AST]:
         """The ast's nodes of these types, in ast.walk order (one walk per file: rules
