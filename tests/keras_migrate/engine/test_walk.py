@@ -10,8 +10,8 @@ import os
 import libcst as cst
 import pytest
 
-from keras_migrate.engine import ast_walk, walk
-from keras_migrate.engine._walk import TRIVIA, fields_in_visit_order
+from keras_migrate.engine import ast_walk, iter_nodes, walk
+from keras_migrate.engine._walk import TRIVIA, children, fields_in_visit_order
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CORPUS = os.environ.get("KERAS_MIGRATE_CORPUS", os.path.join(os.path.dirname(ROOT), "shared", "corpus", "keras_io_keras2"))
@@ -135,3 +135,20 @@ def test_overriding_on_visit_or_attribute_hooks_is_refused():
 def test_ast_walk_is_list_of_ast_walk(path):
     tree = ast.parse(open(path, encoding="utf-8").read())
     assert ast_walk(tree) == list(ast.walk(tree))
+
+
+def _by_children(node, stop):
+    yield node
+    if not isinstance(node, stop):
+        for child in node.children:
+            yield from _by_children(child, stop)
+
+
+@pytest.mark.parametrize("path", FILES[::3] + ["<snippet>"], ids=os.path.basename)
+@pytest.mark.parametrize("stop", [(), (cst.FunctionDef, cst.ClassDef, cst.Lambda)], ids=["all", "stop"])
+def test_iter_nodes_is_the_children_recursion_without_trivia(path, stop):
+    module = cst.parse_module(SNIPPET if path == "<snippet>" else open(path, encoding="utf-8").read())
+    expected = [node for node in _by_children(module, stop) if type(node) not in TRIVIA]
+    assert list(iter_nodes(module, stop)) == expected
+    for node in expected[:200]:
+        assert children(node) == [child for child in node.children if type(child) not in TRIVIA]

@@ -6,10 +6,9 @@ from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, mig
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
 from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
-from keras_migrate.engine._walk import ast_walk, walk
+from keras_migrate.engine._walk import ast_walk, iter_nodes, walk
 
 __all__ = [
-    "ast_walk",
     "Diagnostic",
     "Example",
     "MigrationOptions",
@@ -21,6 +20,8 @@ __all__ = [
     "RuleContext",
     "RuleSet",
     "Severity",
+    "ast_walk",
+    "iter_nodes",
     "migrate_source",
     "walk",
 ]

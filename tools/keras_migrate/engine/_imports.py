@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine._names import module_name
+from keras_migrate.engine._walk import children
 
 __all__ = ["add_imports", "import_plan", "reads_before_import", "remove_unused_imports"]
 
@@ -68,29 +69,21 @@ def _new_statement(module: str, obj: Optional[str], asname: Optional[str]) -> cs
     return cst.SimpleStatementLine(body=[small])
 
 
-class _Uses(cst.CSTVisitor):
-    """Does a statement read one of `names`? (stops descending once it knows)"""
-
-    def __init__(self, names) -> None:
-        self.names = names
-        self.found = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.found or isinstance(node, (cst.Import, cst.ImportFrom)):
-            return False  # imports bind names, they do not read them
-        if isinstance(node, cst.Attribute):  # `x.y`: only `x` is read
-            node.value.visit(self)
-            return False
-        if isinstance(node, cst.Name) and node.value in self.names:
-            self.found = True
-            return False
-        return True
-
-
 def _uses(stmt: cst.CSTNode, names) -> bool:
-    finder = _Uses(names)
-    stmt.visit(finder)
-    return finder.found
+    """Does a statement read one of `names`?"""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            continue  # imports bind names, they do not read them
+        if isinstance(node, cst.Attribute):  # `x.y`: only `x` is read
+            todo.append(node.value)
+        elif isinstance(node, cst.Name):
+            if node.value in names:
+                return True
+        else:
+            todo.extend(children(node))
+    return False
 
 
 def _import_only(stmt: cst.CSTNode) -> bool:

@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Tuple, Type
 
 import libcst as cst
 
-__all__ = ["ast_walk", "walk"]
+__all__ = ["ast_walk", "children", "iter_nodes", "walk"]
 
 # Nodes made of whitespace, comments and punctuation only (no names, no expressions).
 _TRIVIA_BASES = (cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
@@ -105,16 +105,37 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
             push((item, name))
         if not descend:
             continue
-        names = fields.get(node_type) or order(node_type)
-        children = []
-        for field in names:
-            value = getattr(item, field)
-            if type(value) is tuple or type(value) is list:
-                children.extend(child for child in value if type(child) not in skip)
-            elif value is not None and type(value) is not sentinel and type(value) not in skip:
-                children.append(value)
-        children.reverse()
-        stack.extend(children)
+        stack.extend(_children(item, skip, fields, order, sentinel)[::-1])
+
+
+def _children(node: cst.CSTNode, skip, fields, order, sentinel) -> list:
+    found = []
+    for field in fields.get(type(node)) or order(type(node)):
+        value = getattr(node, field)
+        if type(value) is tuple or type(value) is list:
+            found.extend(child for child in value if type(child) not in skip)
+        elif value is not None and type(value) is not sentinel and type(value) not in skip:
+            found.append(value)
+    return found
+
+
+def children(node: cst.CSTNode) -> list:
+    """node.children without whitespace and punctuation nodes (which hold no names or
+    expressions), in the same order, without libcst rebuilding `node` to list them."""
+    return _children(node, TRIVIA, _FIELDS, fields_in_visit_order, cst.MaybeSentinel)
+
+
+def iter_nodes(node: cst.CSTNode, stop: Tuple[type, ...] = ()):
+    """`node` and its descendants, pre-order in libcst's order (a recursion over
+    .children), without whitespace and punctuation nodes; instances of `stop` are
+    yielded but not entered."""
+    stack = [node]
+    fields, order, sentinel = _FIELDS, fields_in_visit_order, cst.MaybeSentinel
+    while stack:
+        item = stack.pop()
+        yield item
+        if not isinstance(item, stop):
+            stack.extend(_children(item, TRIVIA, fields, order, sentinel)[::-1])
 
 
 def ast_walk(tree: ast.AST) -> List[ast.AST]:

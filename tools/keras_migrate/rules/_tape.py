@@ -32,6 +32,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from keras_migrate.engine import iter_nodes, walk
 from keras_migrate.rules._util import code
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
@@ -72,18 +73,18 @@ class _Names(cst.CSTVisitor):
         self.counts[node.value] += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
 
 def names_in(*nodes: cst.CSTNode) -> collections.Counter:
     visitor = _Names()
     for node in nodes:
-        node.visit(visitor)
+        walk(node, visitor)
     return visitor.counts
 
 
@@ -265,7 +266,7 @@ class _GradientCalls(cst.CSTVisitor):
                 and func.attr.value == "gradient":
             self.calls.append(node)
             for arg in node.args:
-                arg.value.visit(self)
+                walk(arg.value, self)
             return False
         return None
 
@@ -315,7 +316,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         return blocker
     finder = _GradientCalls(tapes)
     for stmt in after:
-        stmt.visit(finder)
+        walk(stmt, finder)
     if finder.other:
         node = finder.other[0]
         return Blocker(with_stmt, f"{node.value} (used other than tape.gradient(target, sources) after the block)",
@@ -493,7 +494,7 @@ class _Replace(cst.CSTTransformer):
 
 def _calls_gradient(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> bool:
     finder = _GradientCalls(tapes)
-    stmt.visit(finder)
+    walk(stmt, finder)
     return bool(finder.calls)
 
 
@@ -544,11 +545,8 @@ def _block_blocker(c: _Context, with_stmt: cst.With, block, tapes) -> Optional[B
 
 
 def _walk_cst(node: cst.CSTNode):
-    yield node
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-        return
-    for child in node.children:
-        yield from _walk_cst(child)
+    """`node` and what it contains, outside nested functions, classes and lambdas."""
+    return iter_nodes(node, stop=(cst.FunctionDef, cst.ClassDef, cst.Lambda))
 
 
 def _walk_scope(node, loops: int):
