@@ -175,7 +175,7 @@ class Regularizers(Rule):
         self._report_frozen(call, certain=True)
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
-        if not self._regularized or code(original.value) != "False":
+        if not self._regularized or not isinstance(original.value, cst.Name) or code(original.value) != "False":
             return updated
         for target in original.targets:
             if isinstance(target.target, cst.Attribute) and target.target.attr.value == "trainable":

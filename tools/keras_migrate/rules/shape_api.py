@@ -128,7 +128,7 @@ class ShapeApi(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
-        if ({code(t.target) for t in node.targets} & _CELL_SIZES and isinstance(value, cst.Call)
+        if (isinstance(value, cst.Call) and {code(t.target) for t in node.targets} & _CELL_SIZES
                 and self.ctx.qualified_name(value.func) == _TENSOR_SHAPE):
             self._cell_sizes.add(id(value))
             self.report(node, "an RNN cell state of shape tf.TensorShape([...]) (a multi-dimensional state) is not "
