@@ -28,6 +28,10 @@ def _node_type(name: str) -> Type[cst.CSTNode]:
     return node_type
 
 
+# Node types the traversal itself keeps track of (class/function stacks, imports, aliases).
+_TRACKED = frozenset({cst.ClassDef, cst.FunctionDef, cst.Import, cst.ImportFrom, cst.Assign})
+
+
 class BatchedTransformer(cst.CSTTransformer):
     def __init__(self, ctx: RuleContext, rules: Sequence[Rule]) -> None:
         super().__init__()
@@ -48,9 +52,50 @@ class BatchedTransformer(cst.CSTTransformer):
                 listed = self._regions.setdefault(region.node_type, [])
                 if region not in listed:
                     listed.append(region)
+        # One lookup per node: most nodes (whitespace, punctuation, names nobody asks
+        # about) have nothing to do, and libcst calls on_visit/on_leave for every one.
+        busy = set(self._visit) | set(self._leave) | set(self._regions) | _TRACKED
+        self._entering = {t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ())) for t in busy}
+        self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ())) for t in busy}
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
+        entry = self._entering.get(node_type)
+        if entry is None:
+            return True
+        tracked, regions, visits = entry
+        ctx = self.ctx
+        if tracked:
+            self._enter(node_type, node)
+        for region in regions:
+            if region.opens(ctx, node):
+                ctx._open_region(region, node)
+        visit_children = True
+        for fn in visits:
+            if fn(node) is False:
+                visit_children = False
+        return visit_children
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
+        node_type = type(original_node)
+        entry = self._leaving.get(node_type)
+        if entry is None:
+            return updated_node
+        tracked, regions, leaves = entry
+        result = updated_node
+        for fn in leaves:
+            result = fn(original_node, result)
+            # A rule may replace the node by one of another type or remove it: later
+            # rules for this node type no longer apply.
+            if type(result) is not node_type:
+                break
+        for region in regions:
+            self.ctx._close_region(region, original_node)
+        if tracked:
+            self._leave_tracked(node_type)
+        return result
+
+    def _enter(self, node_type: type, node: cst.CSTNode) -> None:
         ctx = self.ctx
         if node_type is cst.ClassDef:
             ctx.class_stack.append(node)
@@ -64,33 +109,14 @@ class BatchedTransformer(cst.CSTTransformer):
             ctx.import_depth += 1
         elif node_type is cst.Assign and not ctx.function_stack and not ctx.class_stack:
             self._record_alias(node)
-        for region in self._regions.get(node_type, ()):
-            if region.opens(ctx, node):
-                ctx._open_region(region, node)
-        visit_children = True
-        for fn in self._visit.get(node_type, ()):
-            if fn(node) is False:
-                visit_children = False
-        return visit_children
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
-        node_type = type(original_node)
-        result = updated_node
-        for fn in self._leave.get(node_type, ()):
-            result = fn(original_node, result)
-            # A rule may replace the node by one of another type or remove it: later
-            # rules for this node type no longer apply.
-            if type(result) is not node_type:
-                break
-        for region in self._regions.get(node_type, ()):
-            self.ctx._close_region(region, original_node)
+    def _leave_tracked(self, node_type: type) -> None:
         if node_type is cst.ClassDef:
             self.ctx.class_stack.pop()
         elif node_type is cst.FunctionDef:
             self.ctx.function_stack.pop()
         elif node_type is cst.Import or node_type is cst.ImportFrom:
             self.ctx.import_depth -= 1
-        return result
 
     # libcst calls these for attribute slots; nothing to dispatch there.
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
