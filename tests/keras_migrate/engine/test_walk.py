@@ -10,7 +10,7 @@ import os
 import libcst as cst
 import pytest
 
-from keras_migrate.engine import ast_walk, iter_nodes, walk
+from keras_migrate.engine import ast_children, ast_walk, iter_nodes, walk
 from keras_migrate.engine._walk import TRIVIA, children, fields_in_visit_order
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -135,6 +135,8 @@ def test_overriding_on_visit_or_attribute_hooks_is_refused():
 def test_ast_walk_is_list_of_ast_walk(path):
     tree = ast.parse(open(path, encoding="utf-8").read())
     assert ast_walk(tree) == list(ast.walk(tree))
+    for node in ast_walk(tree):
+        assert ast_children(node) == list(ast.iter_child_nodes(node))
 
 
 def _by_children(node, stop):

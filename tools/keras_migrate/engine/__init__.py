@@ -6,7 +6,7 @@ from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, mig
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
 from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
-from keras_migrate.engine._walk import ast_walk, iter_nodes, walk
+from keras_migrate.engine._walk import ast_children, ast_walk, iter_nodes, walk
 
 __all__ = [
     "Diagnostic",
@@ -20,6 +20,7 @@ __all__ = [
     "RuleContext",
     "RuleSet",
     "Severity",
+    "ast_children",
     "ast_walk",
     "iter_nodes",
     "migrate_source",

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine._names import module_name
-from keras_migrate.engine._walk import children
+from keras_migrate.engine._walk import ast_children, children
 
 __all__ = ["add_imports", "import_plan", "reads_before_import", "remove_unused_imports"]
 
@@ -232,7 +232,7 @@ def _executed_now(stmt: ast.stmt):
         if isinstance(node, ast.Lambda):
             stack.extend(node.args.defaults)
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(ast_children(node))
 
 
 def reads_before_import(tree: ast.Module) -> Dict[str, int]:

@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Tuple, Type
 
 import libcst as cst
 
-__all__ = ["ast_walk", "children", "iter_nodes", "walk"]
+__all__ = ["ast_children", "ast_walk", "children", "iter_nodes", "walk"]
 
 # Nodes made of whitespace, comments and punctuation only (no names, no expressions).
 _TRIVIA_BASES = (cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
@@ -152,4 +152,16 @@ def ast_walk(tree: ast.AST) -> List[ast.AST]:
                 for item in value:
                     if isinstance(item, AST):
                         append(item)
+    return out
+
+
+def ast_children(node: ast.AST) -> List[ast.AST]:
+    """list(ast.iter_child_nodes(node)), without the generators."""
+    out = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
     return out
