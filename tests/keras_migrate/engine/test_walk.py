@@ -154,3 +154,28 @@ def test_iter_nodes_is_the_children_recursion_without_trivia(path, stop):
     assert list(iter_nodes(module, stop)) == expected
     for node in expected[:200]:
         assert children(node) == [child for child in node.children if type(child) not in TRIVIA]
+
+
+def test_the_traversal_enters_whitespace_and_punctuation_only_for_a_rule_that_asks():
+    from keras_migrate.engine import ReportInfo, Rule, RuleSet
+    from keras_migrate.engine import migrate_source as engine_migrate
+
+    class SpaceAfterComma(Rule):
+        id = "T900"
+        name = "space_after_comma"
+        description = "`a,b` -> `a, b` (a rule on punctuation)"
+
+        def leave_Comma(self, original, updated):
+            if updated.whitespace_after.value == "":
+                self.fired()
+                return updated.with_changes(whitespace_after=cst.SimpleWhitespace(" "))
+            return updated
+
+        def leave_SimpleWhitespace(self, original, updated):  # inside the comma: entered too
+            self.ctx.fired(self.id + "-ws")
+            return updated
+
+    rule_set = RuleSet(rules=(SpaceAfterComma,), markers=("f",), report=ReportInfo(tool="toy"))
+    result = engine_migrate("f(a,b)\n", rule_set=rule_set)
+    assert result.code == "f(a, b)\n"
+    assert result.rules_fired["T900-ws"] >= 2

@@ -14,6 +14,7 @@ import libcst as cst
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Rule
+from keras_migrate.engine._walk import TRIVIA
 
 __all__ = ["BatchedTransformer"]
 
@@ -27,6 +28,8 @@ def _node_type(name: str) -> Type[cst.CSTNode]:
         raise TypeError(f"no libcst node type {name!r}")
     return node_type
 
+
+_SKIP = object()
 
 # Node types the traversal itself keeps track of (class/function stacks, imports, aliases).
 _TRACKED = frozenset({cst.ClassDef, cst.FunctionDef, cst.Import, cst.ImportFrom, cst.Assign})
@@ -55,14 +58,22 @@ class BatchedTransformer(cst.CSTTransformer):
         # One lookup per node: most nodes (whitespace, punctuation, names nobody asks
         # about) have nothing to do, and libcst calls on_visit/on_leave for every one.
         busy = set(self._visit) | set(self._leave) | set(self._regions) | _TRACKED
-        self._entering = {t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ())) for t in busy}
+        self._entering: Dict[type, object] = {
+            t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ())) for t in busy}
         self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ())) for t in busy}
+        # Whitespace and punctuation (two thirds of the nodes) hold nothing but more of
+        # the same: unless a rule asks about such nodes, libcst need not enter (and
+        # rebuild) them; they stay as parsed.
+        if not busy & TRIVIA:
+            self._entering.update(dict.fromkeys(TRIVIA, _SKIP))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
         entry = self._entering.get(node_type)
         if entry is None:
             return True
+        if entry is _SKIP:
+            return False
         tracked, regions, visits = entry
         ctx = self.ctx
         if tracked:
