@@ -6,12 +6,13 @@ import ast
 import glob
 import inspect
 import os
+import typing
 
 import libcst as cst
 import pytest
 
 from keras_migrate.engine import ast_children, ast_walk, iter_nodes, walk
-from keras_migrate.engine._walk import TRIVIA, children, fields_in_visit_order
+from keras_migrate.engine._walk import LEAVES, TRIVIA, children, fields_in_visit_order
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CORPUS = os.environ.get("KERAS_MIGRATE_CORPUS", os.path.join(os.path.dirname(ROOT), "shared", "corpus", "keras_io_keras2"))
@@ -179,3 +180,51 @@ def test_the_traversal_enters_whitespace_and_punctuation_only_for_a_rule_that_as
     result = engine_migrate("f(a,b)\n", rule_set=rule_set)
     assert result.code == "f(a, b)\n"
     assert result.rules_fired["T900-ws"] >= 2
+
+
+def _annotated(annotation):
+    if typing.get_origin(annotation) is None:
+        return [annotation]
+    return [leaf for arg in typing.get_args(annotation) for leaf in _annotated(arg)]
+
+
+def test_leaves_are_the_nodes_whose_children_can_only_be_trivia():
+    trivia_bases = tuple(TRIVIA) + (cst.BaseParenthesizableWhitespace, cst.BaseBinaryOp, cst.BaseBooleanOp,
+                                    cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+    derived = set()
+    for node_type in NODE_TYPES:
+        if inspect.isabstract(node_type) or node_type in TRIVIA:
+            continue
+        hints = typing.get_type_hints(node_type)
+        if all(t is type(None) or t is cst.MaybeSentinel or (isinstance(t, type) and issubclass(t, trivia_bases))
+               for field in fields_in_visit_order(node_type) for t in _annotated(hints[field])):
+            derived.add(node_type)
+    assert derived == set(LEAVES)
+
+
+def test_rules_see_a_new_leaf_node_after_the_original_as_libcst_rebuilt_them():
+    from keras_migrate.engine import ReportInfo, Rule, RuleSet
+    from keras_migrate.engine import migrate_source as engine_migrate
+
+    seen = []
+
+    class Leaves(Rule):
+        id = "T901"
+        name = "leaves"
+        description = "records what leave_Name and leave_Integer get"
+
+        def visit_Integer(self, node):
+            return False if node.value == "2" else None  # a rule keeping libcst out: no copy
+
+        def leave_Name(self, original, updated):
+            seen.append((original.value, updated is original, updated.lpar is original.lpar or
+                         updated.lpar == original.lpar))
+            return updated
+
+        def leave_Integer(self, original, updated):
+            seen.append((original.value, updated is original, True))
+            return updated
+
+    rule_set = RuleSet(rules=(Leaves,), markers=("f",), report=ReportInfo(tool="toy"))
+    assert engine_migrate("f((a), 1, 2)\n", rule_set=rule_set).code == "f((a), 1, 2)\n"
+    assert seen == [("f", False, True), ("a", False, True), ("1", False, True), ("2", True, True)]

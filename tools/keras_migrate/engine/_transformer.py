@@ -7,14 +7,15 @@ into per-node-type dispatch tables, so a node nobody cares about costs one dict 
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Sequence, Type, Union
+import dataclasses
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import libcst as cst
 
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Rule
-from keras_migrate.engine._walk import TRIVIA
+from keras_migrate.engine._walk import LEAVES, TRIVIA
 
 __all__ = ["BatchedTransformer"]
 
@@ -30,6 +31,17 @@ def _node_type(name: str) -> Type[cst.CSTNode]:
 
 
 _SKIP = object()
+_FIELD_NAMES: Dict[type, Tuple[str, ...]] = {
+    t: tuple(f.name for f in dataclasses.fields(t)) for t in LEAVES}
+
+
+def _copy(node: cst.CSTNode) -> cst.CSTNode:
+    """What libcst's rebuild of a leaf gives (its children are kept as they are): a new
+    node with the same fields, without the dataclass constructor and validation."""
+    copy = object.__new__(type(node))
+    for name in _FIELD_NAMES[type(node)]:
+        object.__setattr__(copy, name, getattr(node, name))
+    return copy
 
 # Node types the traversal itself keeps track of (class/function stacks, imports, aliases).
 _TRACKED = frozenset({cst.ClassDef, cst.FunctionDef, cst.Import, cst.ImportFrom, cst.Assign})
@@ -58,14 +70,20 @@ class BatchedTransformer(cst.CSTTransformer):
         # One lookup per node: most nodes (whitespace, punctuation, names nobody asks
         # about) have nothing to do, and libcst calls on_visit/on_leave for every one.
         busy = set(self._visit) | set(self._leave) | set(self._regions) | _TRACKED
-        self._entering: Dict[type, object] = {
-            t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ())) for t in busy}
-        self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ())) for t in busy}
         # Whitespace and punctuation (two thirds of the nodes) hold nothing but more of
         # the same: unless a rule asks about such nodes, libcst need not enter (and
-        # rebuild) them; they stay as parsed.
-        if not busy & TRIVIA:
+        # rebuild) them; they stay as parsed. Then names, numbers and strings (whose
+        # children are only that) need not be entered either: libcst's rebuild of such
+        # a node is replaced by a plain copy (a new node, as rules have always seen).
+        skip = not busy & TRIVIA
+        leaves = LEAVES if skip else frozenset()
+        busy |= leaves
+        self._entering: Dict[type, object] = {
+            t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ()), t in leaves) for t in busy}
+        self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ())) for t in busy}
+        if skip:
             self._entering.update(dict.fromkeys(TRIVIA, _SKIP))
+        self._copy_on_leave: Optional[cst.CSTNode] = None  # the leaf on_visit did not let libcst enter
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
@@ -74,7 +92,7 @@ class BatchedTransformer(cst.CSTTransformer):
             return True
         if entry is _SKIP:
             return False
-        tracked, regions, visits = entry
+        tracked, regions, visits, leaf = entry
         ctx = self.ctx
         if tracked:
             self._enter(node_type, node)
@@ -85,6 +103,9 @@ class BatchedTransformer(cst.CSTTransformer):
         for fn in visits:
             if fn(node) is False:
                 visit_children = False
+        if leaf and visit_children:
+            self._copy_on_leave = node  # on_leave comes next: nothing is entered in between
+            return False
         return visit_children
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
@@ -92,6 +113,9 @@ class BatchedTransformer(cst.CSTTransformer):
         entry = self._leaving.get(node_type)
         if entry is None:
             return updated_node
+        if original_node is self._copy_on_leave:
+            self._copy_on_leave = None
+            updated_node = _copy(original_node)
         tracked, regions, leaves = entry
         result = updated_node
         for fn in leaves:

@@ -33,6 +33,11 @@ def _node_types():
 
 
 TRIVIA: FrozenSet[type] = frozenset(t for t in _node_types() if issubclass(t, _TRIVIA_BASES))
+# Nodes whose only children are trivia (a test derives the same set from libcst's
+# field annotations).
+LEAVES: FrozenSet[type] = frozenset({
+    cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.FormattedStringText,
+    cst.TemplatedStringText, cst.Ellipsis, cst.Pass, cst.Break, cst.Continue, cst.ParamSlash, cst.ParamStar})
 
 _FIELD = re.compile(r'visit_\w+\(\s*self,\s*"(\w+)"')
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
