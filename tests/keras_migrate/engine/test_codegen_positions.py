@@ -5,7 +5,7 @@ import textwrap
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from keras_migrate.engine._codegen import module_code
+from keras_migrate.engine._codegen import module_code, node_code
 from keras_migrate.engine._positions import node_starts
 
 SOURCE = textwrap.dedent('''\
@@ -31,6 +31,13 @@ SOURCE = textwrap.dedent('''\
 def test_module_code_is_libcst_code():
     module = cst.parse_module(SOURCE)
     assert module_code(module) == module.code == SOURCE
+
+
+def test_node_code_is_libcst_code_for_node():
+    module = cst.parse_module(SOURCE.replace("    ", "\t"))  # another default indent
+    nodes = [module, *module.body, module.body[3].body, module.body[3].body.body[0]]
+    for node in nodes:
+        assert node_code(node, module) == module.code_for_node(node)
 
 
 def test_node_starts_match_position_provider():

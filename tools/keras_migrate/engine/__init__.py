@@ -1,5 +1,6 @@
 """The traversal engine: API-agnostic. A RuleSet (rules, markers, report data) plugs into it."""
 
+from keras_migrate.engine._codegen import module_code, node_code
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
 from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source
@@ -24,5 +25,7 @@ __all__ = [
     "ast_walk",
     "iter_nodes",
     "migrate_source",
+    "module_code",
+    "node_code",
     "walk",
 ]

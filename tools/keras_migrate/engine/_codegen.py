@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-__all__ = ["FastCodegenState", "NULL_CONTEXT", "module_code"]
+__all__ = ["FastCodegenState", "NULL_CONTEXT", "module_code", "node_code"]
 
 
 class _NullContext:
@@ -34,6 +34,11 @@ class FastCodegenState(CodegenState):
 
 def module_code(module: cst.Module) -> str:
     """Same as `module.code`."""
+    return node_code(module, module)
+
+
+def node_code(node: cst.CSTNode, module: cst.Module) -> str:
+    """Same as `module.code_for_node(node)`."""
     state = FastCodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
-    module._codegen(state)
+    node._codegen(state)
     return "".join(state.tokens)

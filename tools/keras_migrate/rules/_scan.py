@@ -14,6 +14,7 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
+from keras_migrate.engine import node_code
 from keras_migrate.rules._facts import FileFacts
 from keras_migrate.spec import keras_path
 
@@ -170,7 +171,7 @@ def expr_key(node) -> Optional[str]:
     do not matter, so a CST path expression can be matched with an ast one."""
     try:
         if isinstance(node, cst.CSTNode):
-            return ast.unparse(ast.parse(_EMPTY.code_for_node(node).strip(), mode="eval"))
+            return ast.unparse(ast.parse(node_code(node, _EMPTY).strip(), mode="eval"))
         return ast.unparse(node)
     except (SyntaxError, ValueError):
         return None

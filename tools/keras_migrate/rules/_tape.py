@@ -32,7 +32,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import iter_nodes, walk
+from keras_migrate.engine import iter_nodes, module_code, walk
 from keras_migrate.rules._util import code
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
@@ -510,7 +510,7 @@ def _assigned_gradient(stmt: cst.BaseStatement, gradients: List[_Gradient]) -> O
 # -- the block itself (Python's ast: loads, stores and their order) ---------------------
 
 def _block_ast(block: List[cst.BaseStatement]) -> ast.Module:
-    return ast.parse(textwrap.dedent(cst.Module(body=block).code))
+    return ast.parse(textwrap.dedent(module_code(cst.Module(body=block))))
 
 
 def _block_blocker(c: _Context, with_stmt: cst.With, block, tapes) -> Optional[Blocker]:
