@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine._names import module_name
-from keras_migrate.engine._walk import ast_children, children
+from keras_migrate.engine._walk import ast_children, ast_walk, children
 
 __all__ = ["add_imports", "import_plan", "reads_before_import", "remove_unused_imports"]
 
@@ -210,7 +210,7 @@ def _binds(stmt: ast.stmt) -> Set[str]:
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {stmt.name}
     names = set()
-    for node in ast.walk(stmt):
+    for node in ast_walk(stmt):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -258,8 +258,12 @@ def record_imports(body: Sequence[ast.stmt], first: int, imported_at: Dict[str, 
 def early_reads(body: Sequence[ast.stmt], first: int, lines_before: int, imported_at: Dict[str, int],
                 bound: Set[str], found: Dict[str, int]) -> None:
     """Adds to `found` the names body's module-level code reads before their import
-    (`bound`: what earlier statements bound; lines are shifted by `lines_before`)."""
+    (`bound`: what earlier statements bound, kept up to the last import; lines are
+    shifted by `lines_before`)."""
+    last_import = max(imported_at.values(), default=-1)
     for i, stmt in enumerate(body, first):
+        if i >= last_import:
+            break  # no name is imported after this statement: nothing can be read early
         for node in _executed_now(stmt):
             if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound
                     and imported_at.get(node.id, -1) > i):

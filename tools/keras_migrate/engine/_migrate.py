@@ -375,7 +375,10 @@ def _judge(pieces: Sequence[str], path: str, want_used: bool):
     found: Dict[str, int] = {}
     bound: Set[str] = set()
     index = lines = 0
+    last_import = max(imported_at.values(), default=-1)
     for k, piece in enumerate(pieces):
+        if index >= last_import:
+            break  # early_reads looks no further than the last import (a large file's tail is not parsed again)
         tree = kept[0] if kept else compile(piece, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         early_reads(tree.body, index, lines, imported_at, bound, found)
         index += len(tree.body)
