@@ -8,6 +8,7 @@ into per-node-type dispatch tables, so a node nobody cares about costs one dict 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import libcst as cst
@@ -43,6 +44,20 @@ def _copy(node: cst.CSTNode) -> cst.CSTNode:
         object.__setattr__(copy, name, getattr(node, name))
     return copy
 
+
+@functools.lru_cache(maxsize=512)
+def _handlers(rule_type: type) -> Tuple[Tuple[bool, type, str], ...]:
+    """(is a visit, node type, method name) of a rule class's visit_*/leave_* methods, in
+    dir() order (read once per class, not once per file)."""
+    found = []
+    for attr in dir(rule_type):
+        if attr.startswith("visit_"):
+            found.append((True, _node_type(attr[6:]), attr))
+        elif attr.startswith("leave_"):
+            found.append((False, _node_type(attr[6:]), attr))
+    return tuple(found)
+
+
 # Node types the traversal itself keeps track of (class/function stacks, imports, aliases).
 _TRACKED = frozenset({cst.ClassDef, cst.FunctionDef, cst.Import, cst.ImportFrom, cst.Assign})
 
@@ -55,11 +70,8 @@ class BatchedTransformer(cst.CSTTransformer):
         self._visit: Dict[type, List[_VisitFn]] = {}
         self._leave: Dict[type, List[_LeaveFn]] = {}
         for rule in self.rules:
-            for attr in dir(type(rule)):
-                if attr.startswith("visit_"):
-                    self._visit.setdefault(_node_type(attr[6:]), []).append(getattr(rule, attr))
-                elif attr.startswith("leave_"):
-                    self._leave.setdefault(_node_type(attr[6:]), []).append(getattr(rule, attr))
+            for is_visit, node_type, attr in _handlers(type(rule)):
+                (self._visit if is_visit else self._leave).setdefault(node_type, []).append(getattr(rule, attr))
         # The regions the rules declared, by the node type that opens them (each once).
         self._regions: Dict[type, List[Region]] = {}
         for rule in self.rules:
