@@ -228,3 +228,18 @@ def test_rules_see_a_new_leaf_node_after_the_original_as_libcst_rebuilt_them():
     rule_set = RuleSet(rules=(Leaves,), markers=("f",), report=ReportInfo(tool="toy"))
     assert engine_migrate("f((a), 1, 2)\n", rule_set=rule_set).code == "f((a), 1, 2)\n"
     assert seen == [("f", False, True), ("a", False, True), ("1", False, True), ("2", True, True)]
+
+
+def test_a_leaf_copy_has_every_field_and_nothing_else_to_copy():
+    from keras_migrate.engine._transformer import _copy
+
+    module = cst.parse_module(SNIPPET + "x = 1.5 + 2j + ...\n")
+    leaves = [node for node in iter_nodes(module) if type(node) in LEAVES]
+    assert {type(node) for node in leaves} >= {cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis,
+                                               cst.SimpleString, cst.Pass, cst.Break, cst.Continue}
+    for node in leaves:
+        copy = _copy(node)
+        assert copy is not node and type(copy) is type(node) and not hasattr(node, "__dict__")
+        for field in node.__dataclass_fields__:
+            assert getattr(copy, field) is getattr(node, field)
+        assert copy.deep_equals(node)
