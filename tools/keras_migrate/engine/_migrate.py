@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple, Type
 
 import libcst as cst
 
-from keras_migrate.engine._codegen import module_code
+from keras_migrate.engine._codegen import RenderedModule, module_code
 from keras_migrate.engine._context import PendingDiagnostic, RuleContext
 from keras_migrate.engine._positions import node_starts
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
@@ -287,13 +287,16 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     ctx.release()
     if ctx.imports_to_add:
         new_module = add_imports(new_module, ctx.imports_to_add)
-    code = module_code(new_module) if new_module is not module else source
+    rendered = RenderedModule(new_module) if new_module is not module else None
+    code = rendered.code if rendered is not None else source
     diagnostics = _resolve_positions(module, ctx)
     del module
 
     def prune(imports: List[List[ast.stmt]], used: Set[str]) -> str:
         pruned = remove_unused_imports(new_module, ctx.imports_to_remove, used)
-        return code if pruned is new_module else module_code(pruned)
+        if pruned is new_module:
+            return code
+        return rendered.of(pruned) if rendered is not None else module_code(pruned)
 
     return _finish(source, path, [code], ctx, diagnostics, _reasons(ctx.tensorflow_only), prune, [source])
 
