@@ -32,7 +32,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import iter_nodes, module_code, walk
+from keras_migrate.engine import ast_walk, iter_nodes, module_code, walk
 from keras_migrate.rules._util import code
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
@@ -454,7 +454,7 @@ def _variable_lists(block, gradients: List["_Gradient"]) -> List[cst.BaseStateme
     for gradient in gradients:
         wanted |= set(names_in(gradient.sources))
     bound_all = _analyse_block(block)[0]
-    stores = collections.Counter(n.id for n in ast.walk(_block_ast(block))
+    stores = collections.Counter(n.id for n in ast_walk(_block_ast(block))
                                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
     return [stmt for stmt in block
             if _variable_list(stmt, wanted, bound_all - _stores(stmt)) and stores[_stores(stmt).pop()] == 1]
@@ -475,7 +475,7 @@ def _variable_list(stmt, wanted: Set[str], bound: Set[str]) -> bool:
 
 def _stores(stmt) -> Set[str]:
     tree = _block_ast([stmt])
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    return {n.id for n in ast_walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
 
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
@@ -579,8 +579,8 @@ def _analyse_block(block):
         if isinstance(node, ast.Lambda):
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            local = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
-            for n in ast.walk(node):
+            local = {n.id for g in node.generators for n in ast_walk(g.target) if isinstance(n, ast.Name)}
+            for n in ast_walk(node):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local:
                     event(n.id, "load")
             return
@@ -647,7 +647,7 @@ def _python_value_use(c: _Context, block, bound: Set[str]) -> Optional[str]:
                 reads = args
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
             reads = [node.test]
-        if reads and any(isinstance(n, ast.Name) and n.id in bound for r in reads for n in ast.walk(r)):
+        if reads and any(isinstance(n, ast.Name) and n.id in bound for r in reads for n in ast_walk(r)):
             return ast.unparse(node if not isinstance(node, (ast.If, ast.While)) else node.test)
     return None
 
@@ -659,18 +659,18 @@ def _bound_sure(statements) -> Set[str]:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                names.update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 if item.optional_vars is not None:
-                    names.update(n.id for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name))
+                    names.update(n.id for n in ast_walk(item.optional_vars) if isinstance(n, ast.Name))
             names |= _bound_sure(stmt.body)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(stmt.name)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
         elif isinstance(stmt, ast.Expr):
-            names.update(n.target.id for n in ast.walk(stmt.value)
+            names.update(n.target.id for n in ast_walk(stmt.value)
                          if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name))
     return names
 
@@ -679,7 +679,7 @@ def _binding_order(block) -> List[str]:
     """Names the block binds, in source order."""
     tree = _block_ast(block)
     seen: List[Tuple[int, int, str]] = []
-    for node in ast.walk(tree):
+    for node in ast_walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             seen.append((node.lineno, node.col_offset, node.id))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from keras_migrate.engine import ast_walk
 from keras_migrate.rules._scan import expr_key, file_ast
 from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize, walk
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
@@ -53,7 +54,7 @@ def bound_names(ctx) -> frozenset:
 @functools.lru_cache(maxsize=8)
 def _bound_names(tree: ast.Module) -> frozenset:
     names = set()
-    for node in ast.walk(tree):
+    for node in ast_walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -15,7 +15,7 @@ from typing import Optional
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import code, keyword_arg_value
 from keras_migrate.spec._keras3_renames import LAMBDA_OPAQUE, LAMBDA_UNTRACEABLE, LAMBDA_UNTRACEABLE_TF_MODE
@@ -110,7 +110,7 @@ class LambdaOutputShape(Rule):
         if not params:
             return None
         param = params[0]
-        for node in ast.walk(body):
+        for node in ast_walk(body):
             if not isinstance(node, ast.Call):
                 continue
             qualified = names.qualified(node.func)

@@ -17,7 +17,7 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names, nodes as ast_nodes
 from keras_migrate.rules._util import code, dotted, keyword
@@ -266,7 +266,7 @@ class LogKeys(Rule):
                     values += [a for i, a in enumerate(node.args) if i in _METRIC_KEYWORDS.values()]
                     # metrics=METRICS, metrics=["accuracy"] + METRICS, metrics={"out": METRICS}
                     self._metric_lists.update(
-                        n.id for value in values for n in ast.walk(value) if isinstance(n, ast.Name))
+                        n.id for value in values for n in ast_walk(value) if isinstance(n, ast.Name))
         return self._metric_lists
 
     def _pin(self, node: cst.BaseExpression, allow_objects: bool) -> cst.BaseExpression:

@@ -32,7 +32,7 @@ from typing import Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import code, dotted, drop_arg, keyword_arg, with_keyword
 
@@ -334,7 +334,7 @@ def _dynamic_instances(ctx) -> Set[str]:
         return set()
     classes = set()
     for node in _scan.nodes(ctx, ast.ClassDef):
-        for inner in ast.walk(node):
+        for inner in ast_walk(node):
             if isinstance(inner, ast.keyword) and inner.arg == "dynamic" and \
                     isinstance(inner.value, ast.Constant) and inner.value.value is True:
                 classes.add(node.name)

@@ -42,7 +42,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _paths, _scan
 from keras_migrate.rules._util import COMMA, comma_after, comma_separated, dotted, keyword, keyword_arg, with_keyword
 from keras_migrate.spec._guide_part1 import (
@@ -604,7 +604,7 @@ def _calls_in_expressions(nodes: Sequence[Tuple[_scan.Scope, ast.AST]]) -> Set[i
     found: Set[int] = set()
     for _, node in nodes:
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            found.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+            found.update(id(n) for n in ast_walk(node) if isinstance(n, ast.Call))
     return found
 
 
@@ -655,7 +655,7 @@ class _LambdaFunctions:
 def _free_names(function: ast.Lambda) -> Set[str]:
     params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
     params.update(a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None)
-    return {n.id for n in ast.walk(function.body) if isinstance(n, ast.Name) and n.id not in params}
+    return {n.id for n in ast_walk(function.body) if isinstance(n, ast.Name) and n.id not in params}
 
 
 # -- CST edits ----------------------------------------------------------------------

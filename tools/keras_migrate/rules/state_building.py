@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, walk
+from keras_migrate.engine import Example, Rule, ast_walk, walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._facts import per_file
@@ -447,7 +447,7 @@ def _sublayer_plan(ctx) -> Dict[str, List[str]]:
                     sublayers[stmt.targets[0].attr] = path
         if not sublayers:
             continue
-        walked = list(ast.walk(call))
+        walked = list(ast_walk(call))
         reassigned = any(isinstance(n, ast.Name) and n.id == first and not isinstance(n.ctx, ast.Load)
                          for n in walked)
         order: List[str] = []
