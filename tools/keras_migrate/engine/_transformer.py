@@ -128,9 +128,9 @@ class BatchedTransformer(cst.CSTTransformer):
         if original_node is self._copy_on_leave:
             self._copy_on_leave = None
             updated_node = _copy(original_node)
-        tracked, regions, leaves = entry
+        tracked, regions, handlers = entry
         result = updated_node
-        for fn in leaves:
+        for fn in handlers:
             result = fn(original_node, result)
             # A rule may replace the node by one of another type or remove it: later
             # rules for this node type no longer apply.
