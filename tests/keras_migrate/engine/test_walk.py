@@ -243,3 +243,25 @@ def test_a_leaf_copy_has_every_field_and_nothing_else_to_copy():
         for field in node.__dataclass_fields__:
             assert getattr(copy, field) is getattr(node, field)
         assert copy.deep_equals(node)
+
+
+def test_walk_keeps_no_visitor_class_alive():
+    # Rules define visitor classes inside functions (a new class per call, whose methods
+    # close over the call's context): walk's per-class dispatch cache must not keep them.
+    import gc
+    import weakref
+
+    def look(module):
+        found = []
+
+        class _V(cst.CSTVisitor):
+            def visit_Name(self, node):
+                found.append(node.value)
+
+        walk(module, _V())
+        return weakref.ref(_V), found
+
+    ref, found = look(cst.parse_module("a = b\n"))
+    assert found == ["a", "b"]
+    gc.collect()
+    assert ref() is None

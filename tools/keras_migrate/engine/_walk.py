@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import weakref
 from typing import Dict, FrozenSet, List, Tuple, Type
 
 import libcst as cst
@@ -79,7 +80,9 @@ class _Dispatch:
         self.skip: FrozenSet[type] = frozenset() if asked & TRIVIA else TRIVIA
 
 
-_DISPATCH: Dict[type, _Dispatch] = {}
+# Weak: visitor classes defined inside a function are new on every call, and their
+# methods' closures hold what the call saw (contexts, trees).
+_DISPATCH: "weakref.WeakKeyDictionary[type, _Dispatch]" = weakref.WeakKeyDictionary()
 
 
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
