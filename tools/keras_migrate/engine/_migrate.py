@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
+import gc
 import os
 import sys
 import threading
@@ -82,7 +84,8 @@ def migrate_source(
         return _unchanged(path, source)
     text, restore = _lossless(source)
     try:
-        result = _deep_when_needed(lambda: _migrate(text, path, options, rule_set))
+        with _fewer_collections():
+            result = _deep_when_needed(lambda: _migrate(text, path, options, rule_set))
     except _RuleFailure as failure:
         return _unchanged(path, source, [failure.diagnostic(path)])
     except RecursionError:
@@ -98,6 +101,28 @@ def migrate_source(
     else:
         result.code = source
     return result
+
+
+# -- garbage collection ----------------------------------------------------------------------
+# A migration allocates a few hundred thousand nodes that refcounting frees (trees have
+# no cycles); with Python's default threshold (700) the cycle collector runs thousands
+# of times per file and takes about 8% of the run. Raised for the duration of a
+# migration (cycles are still collected), then put back (by threads migrating at once:
+# at worst the raised value stays).
+_GC_GEN0 = 10000
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    gen0, *older = gc.get_threshold()
+    if gen0 == 0 or gen0 >= _GC_GEN0:  # collection off, or set high by the caller
+        yield
+        return
+    gc.set_threshold(_GC_GEN0, *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(gen0, *older)
 
 
 # -- bytes no rule touched are kept ---------------------------------------------------------
