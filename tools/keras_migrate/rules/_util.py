@@ -63,16 +63,6 @@ def dotted(name: str) -> cst.BaseExpression:
     return node
 
 
-def walk(node: cst.CSTNode):
-    """`node` and every node below it, parents first (iterative: deep expressions
-    do not hit the recursion limit)."""
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        yield current
-        todo.extend(reversed(current.children))
-
-
 def parenthesize(node: cst.BaseExpression) -> cst.BaseExpression:
     """`node` wrapped in parentheses unless it is an atom or already parenthesized."""
     if isinstance(node, _ATOMS) or getattr(node, "lpar", None):
