@@ -71,3 +71,29 @@ def test_qualified_name_cache_survives_node_id_reuse():
     outputs = {migrate_source(source).code for _ in range(3)}
     assert len(outputs) == 1
     assert outputs.pop().count("keras.utils.set_random_seed(42)") == 30
+
+
+def test_the_collector_threshold_is_raised_only_during_a_migration():
+    import gc
+
+    old = gc.get_threshold()
+    seen = []
+
+    class Look(Rule):
+        id = "KM999"
+        name = "look"
+        description = "records the collector's threshold"
+
+        def visit_Module(self, node):
+            seen.append(gc.get_threshold()[0])
+
+    try:
+        gc.set_threshold(700, 10, 10)
+        migrate_source(KERAS2, "a.py", rules=[Look])
+        migrate_source("import keras\n\nx = 1\ny = keras.layers.Dense(2)\n", "m.py", rules=[_Boom])  # a rule's failure
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(50000, 10, 10)  # the caller's own, higher: kept
+        migrate_source(KERAS2, "a.py", rules=[Look])
+        assert seen == [10000, 50000] and gc.get_threshold() == (50000, 10, 10)
+    finally:
+        gc.set_threshold(*old)

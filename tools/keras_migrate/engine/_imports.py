@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine._names import module_name
+from keras_migrate.engine._walk import ast_children, ast_walk, children
 
 __all__ = ["add_imports", "import_plan", "reads_before_import", "remove_unused_imports"]
 
@@ -68,29 +69,21 @@ def _new_statement(module: str, obj: Optional[str], asname: Optional[str]) -> cs
     return cst.SimpleStatementLine(body=[small])
 
 
-class _Uses(cst.CSTVisitor):
-    """Does a statement read one of `names`? (stops descending once it knows)"""
-
-    def __init__(self, names) -> None:
-        self.names = names
-        self.found = False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.found or isinstance(node, (cst.Import, cst.ImportFrom)):
-            return False  # imports bind names, they do not read them
-        if isinstance(node, cst.Attribute):  # `x.y`: only `x` is read
-            node.value.visit(self)
-            return False
-        if isinstance(node, cst.Name) and node.value in self.names:
-            self.found = True
-            return False
-        return True
-
-
 def _uses(stmt: cst.CSTNode, names) -> bool:
-    finder = _Uses(names)
-    stmt.visit(finder)
-    return finder.found
+    """Does a statement read one of `names`?"""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            continue  # imports bind names, they do not read them
+        if isinstance(node, cst.Attribute):  # `x.y`: only `x` is read
+            todo.append(node.value)
+        elif isinstance(node, cst.Name):
+            if node.value in names:
+                return True
+        else:
+            todo.extend(children(node))
+    return False
 
 
 def _import_only(stmt: cst.CSTNode) -> bool:
@@ -217,7 +210,7 @@ def _binds(stmt: ast.stmt) -> Set[str]:
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {stmt.name}
     names = set()
-    for node in ast.walk(stmt):
+    for node in ast_walk(stmt):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -239,7 +232,7 @@ def _executed_now(stmt: ast.stmt):
         if isinstance(node, ast.Lambda):
             stack.extend(node.args.defaults)
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(ast_children(node))
 
 
 def reads_before_import(tree: ast.Module) -> Dict[str, int]:
@@ -265,8 +258,12 @@ def record_imports(body: Sequence[ast.stmt], first: int, imported_at: Dict[str, 
 def early_reads(body: Sequence[ast.stmt], first: int, lines_before: int, imported_at: Dict[str, int],
                 bound: Set[str], found: Dict[str, int]) -> None:
     """Adds to `found` the names body's module-level code reads before their import
-    (`bound`: what earlier statements bound; lines are shifted by `lines_before`)."""
+    (`bound`: what earlier statements bound, kept up to the last import; lines are
+    shifted by `lines_before`)."""
+    last_import = max(imported_at.values(), default=-1)
     for i, stmt in enumerate(body, first):
+        if i >= last_import:
+            break  # no name is imported after this statement: nothing can be read early
         for node in _executed_now(stmt):
             if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound
                     and imported_at.get(node.id, -1) > i):

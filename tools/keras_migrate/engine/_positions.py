@@ -19,14 +19,19 @@ from keras_migrate.engine._codegen import NULL_CONTEXT
 __all__ = ["node_starts"]
 
 
+class _AllFound(Exception):
+    """Every node asked about has its final start: the rest of the codegen can change none."""
+
+
 class _OffsetState(CodegenState):
-    __slots__ = ("offset", "wanted", "starts")
+    __slots__ = ("offset", "wanted", "starts", "open")
 
     def __init__(self, module: cst.Module, wanted) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.offset = 0
         self.wanted = wanted
         self.starts: Dict[int, int] = {}
+        self.open = len(wanted)  # nodes without a syntactic start yet
 
     # Only offsets are needed: the text is the module's own source (libcst round-trips
     # exactly), so tokens are counted, not kept.
@@ -51,6 +56,9 @@ class _OffsetState(CodegenState):
         key = id(node)
         if key in self.wanted and self.starts.get(key, -1) < 0:
             self.starts[key] = self.offset
+            self.open -= 1
+            if not self.open:
+                raise _AllFound
         return NULL_CONTEXT
 
 
@@ -61,7 +69,10 @@ def node_starts(module: cst.Module, nodes: Iterable[cst.CSTNode], text: str) -> 
     if not wanted:
         return {}
     state = _OffsetState(module, wanted)
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllFound:
+        pass
     line_starts = [0]
     pos = text.find("\n")
     while pos != -1:

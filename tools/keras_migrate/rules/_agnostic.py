@@ -20,7 +20,7 @@ from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Region
+from keras_migrate.engine import Region, ast_children
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
 from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.spec import keras_path
@@ -157,11 +157,11 @@ def _data_functions(ctx) -> Set[str]:
                             roots.add(first.attr if isinstance(first, ast.Attribute) else first.id)
                         else:  # ds.map(make_fn(True)): a function factory
                             roots.add(inner_name)
-                for child in ast.iter_child_nodes(node):
+                for child in ast_children(node):
                     if not isinstance(child, ast.Lambda):
                         stack.append((child, function, in_lambda_root))
                 continue
-        for child in ast.iter_child_nodes(node):
+        for child in ast_children(node):
             stack.append((child, function, in_lambda_root))
     # Everything a pipeline function calls runs in the pipeline too.
     seen: Set[str] = set()

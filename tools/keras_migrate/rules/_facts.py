@@ -16,6 +16,8 @@ import ast
 import functools
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, TypeVar
 
+from keras_migrate.engine import ast_walk
+
 if TYPE_CHECKING:
     from keras_migrate.rules._scan import AstNames, Scope
 
@@ -32,6 +34,7 @@ class FileFacts:
     def __init__(self, ctx) -> None:
         self._ctx = ctx
         self._subclasses: Dict[Tuple[str, str], FrozenSet[str]] = {}
+        self._of_type: Dict[Tuple[type, ...], List[ast.AST]] = {}
         # Signals between rules (set by one, read by another):
         # rnn_constants (KM173) handles `constants=` of generic RNNs at run time, so
         # call_signatures need not report them.
@@ -58,6 +61,18 @@ class FileFacts:
         from keras_migrate.rules._scan import walk_scoped
 
         return walk_scoped(self.ast)
+
+    @functools.cached_property
+    def _walked(self) -> List[ast.AST]:
+        return ast_walk(self.ast) if self.ast is not None else []
+
+    def nodes(self, *types: type) -> List[ast.AST]:
+        """The ast's nodes of these types, in ast.walk order (one walk per file: rules
+        used to walk the whole tree each for their own kinds of node)."""
+        found = self._of_type.get(types)
+        if found is None:
+            found = self._of_type[types] = [node for node in self._walked if isinstance(node, types)]
+        return found
 
     @property
     def scoped_nodes(self) -> "List[Tuple[Scope, ast.AST]]":

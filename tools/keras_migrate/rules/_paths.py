@@ -22,6 +22,7 @@ import functools
 import string
 from typing import Dict, Iterable, List, Optional, Set, Tuple, Union
 
+from keras_migrate.engine import ast_children
 from keras_migrate.rules import _scan
 from keras_migrate.spec._guide_part1 import DIRECTORY_FUNCTIONS, EXISTING_DIRECTORIES, PATH_JOINS
 
@@ -474,7 +475,7 @@ def _own_nodes(function: ast.AST) -> Iterable[ast.AST]:
         node = stack.pop()
         yield node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(ast_children(node))
 
 
 def _is_path_call(call: ast.Call, names: _scan.AstNames) -> bool:

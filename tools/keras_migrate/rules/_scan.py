@@ -14,6 +14,7 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
+from keras_migrate.engine import node_code
 from keras_migrate.rules._facts import FileFacts
 from keras_migrate.spec import keras_path
 
@@ -31,6 +32,7 @@ __all__ = [
     "file_ast",
     "iter_scoped",
     "names",
+    "nodes",
     "string_value",
 ]
 
@@ -44,6 +46,11 @@ _EMPTY = cst.Module([])
 def file_ast(ctx) -> Optional[ast.Module]:
     """The file's ast, parsed once and shared by every rule (None if ast rejects it)."""
     return ctx.facts(FileFacts).ast
+
+
+def nodes(ctx, *types: type) -> List[ast.AST]:
+    """The file's ast nodes of these types, in ast.walk order (from one shared walk)."""
+    return ctx.facts(FileFacts).nodes(*types)
 
 
 class AstNames:
@@ -164,7 +171,7 @@ def expr_key(node) -> Optional[str]:
     do not matter, so a CST path expression can be matched with an ast one."""
     try:
         if isinstance(node, cst.CSTNode):
-            return ast.unparse(ast.parse(_EMPTY.code_for_node(node).strip(), mode="eval"))
+            return ast.unparse(ast.parse(node_code(node, _EMPTY).strip(), mode="eval"))
         return ast.unparse(node)
     except (SyntaxError, ValueError):
         return None

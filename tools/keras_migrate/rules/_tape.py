@@ -32,6 +32,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
+from keras_migrate.engine import ast_walk, iter_nodes, module_code, walk
 from keras_migrate.rules._util import code
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
@@ -72,18 +73,18 @@ class _Names(cst.CSTVisitor):
         self.counts[node.value] += 1
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
 
 def names_in(*nodes: cst.CSTNode) -> collections.Counter:
     visitor = _Names()
     for node in nodes:
-        node.visit(visitor)
+        walk(node, visitor)
     return visitor.counts
 
 
@@ -277,7 +278,7 @@ class _GradientCalls(cst.CSTVisitor):
                 and func.attr.value == "gradient":
             self.calls.append(node)
             for arg in node.args:
-                arg.value.visit(self)
+                walk(arg.value, self)
             return False
         return None
 
@@ -327,7 +328,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         return blocker
     finder = _GradientCalls(tapes)
     for stmt in after:
-        stmt.visit(finder)
+        walk(stmt, finder)
     if finder.other:
         node = finder.other[0]
         return Blocker(with_stmt, f"{node.value} (used other than tape.gradient(target, sources) after the block)",
@@ -465,7 +466,7 @@ def _variable_lists(block, gradients: List["_Gradient"]) -> List[cst.BaseStateme
     for gradient in gradients:
         wanted |= set(names_in(gradient.sources))
     bound_all = _analyse_block(block)[0]
-    stores = collections.Counter(n.id for n in ast.walk(_block_ast(block))
+    stores = collections.Counter(n.id for n in ast_walk(_block_ast(block))
                                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
     return [stmt for stmt in block
             if _variable_list(stmt, wanted, bound_all - _stores(stmt)) and stores[_stores(stmt).pop()] == 1]
@@ -486,7 +487,7 @@ def _variable_list(stmt, wanted: Set[str], bound: Set[str]) -> bool:
 
 def _stores(stmt) -> Set[str]:
     tree = _block_ast([stmt])
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    return {n.id for n in ast_walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
 
 
 def _contains(stmt: cst.CSTNode, node: cst.CSTNode) -> bool:
@@ -505,7 +506,7 @@ class _Replace(cst.CSTTransformer):
 
 def _calls_gradient(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> bool:
     finder = _GradientCalls(tapes)
-    stmt.visit(finder)
+    walk(stmt, finder)
     return bool(finder.calls)
 
 
@@ -521,7 +522,7 @@ def _assigned_gradient(stmt: cst.BaseStatement, gradients: List[_Gradient]) -> O
 # -- the block itself (Python's ast: loads, stores and their order) ---------------------
 
 def _block_ast(block: List[cst.BaseStatement]) -> ast.Module:
-    return ast.parse(textwrap.dedent(cst.Module(body=block).code))
+    return ast.parse(textwrap.dedent(module_code(cst.Module(body=block))))
 
 
 def _block_blocker(c: _Context, with_stmt: cst.With, block, tapes) -> Optional[Blocker]:
@@ -556,11 +557,8 @@ def _block_blocker(c: _Context, with_stmt: cst.With, block, tapes) -> Optional[B
 
 
 def _walk_cst(node: cst.CSTNode):
-    yield node
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-        return
-    for child in node.children:
-        yield from _walk_cst(child)
+    """`node` and what it contains, outside nested functions, classes and lambdas."""
+    return iter_nodes(node, stop=(cst.FunctionDef, cst.ClassDef, cst.Lambda))
 
 
 def _walk_scope(node, loops: int):
@@ -593,8 +591,8 @@ def _analyse_block(block):
         if isinstance(node, ast.Lambda):
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            local = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
-            for n in ast.walk(node):
+            local = {n.id for g in node.generators for n in ast_walk(g.target) if isinstance(n, ast.Name)}
+            for n in ast_walk(node):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local:
                     event(n.id, "load")
             return
@@ -661,7 +659,7 @@ def _python_value_use(c: _Context, block, bound: Set[str]) -> Optional[str]:
                 reads = args
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
             reads = [node.test]
-        if reads and any(isinstance(n, ast.Name) and n.id in bound for r in reads for n in ast.walk(r)):
+        if reads and any(isinstance(n, ast.Name) and n.id in bound for r in reads for n in ast_walk(r)):
             return ast.unparse(node if not isinstance(node, (ast.If, ast.While)) else node.test)
     return None
 
@@ -673,18 +671,18 @@ def _bound_sure(statements) -> Set[str]:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                names.update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 if item.optional_vars is not None:
-                    names.update(n.id for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name))
+                    names.update(n.id for n in ast_walk(item.optional_vars) if isinstance(n, ast.Name))
             names |= _bound_sure(stmt.body)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(stmt.name)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
         elif isinstance(stmt, ast.Expr):
-            names.update(n.target.id for n in ast.walk(stmt.value)
+            names.update(n.target.id for n in ast_walk(stmt.value)
                          if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name))
     return names
 
@@ -693,7 +691,7 @@ def _binding_order(block) -> List[str]:
     """Names the block binds, in source order."""
     tree = _block_ast(block)
     seen: List[Tuple[int, int, str]] = []
-    for node in ast.walk(tree):
+    for node in ast_walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             seen.append((node.lineno, node.col_offset, node.id))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -16,8 +16,9 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from keras_migrate.engine import ast_walk, iter_nodes
 from keras_migrate.rules._scan import expr_key, file_ast
-from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize, walk
+from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
 
@@ -53,7 +54,7 @@ def bound_names(ctx) -> frozenset:
 @functools.lru_cache(maxsize=8)
 def _bound_names(tree: ast.Module) -> frozenset:
     names = set()
-    for node in ast.walk(tree):
+    for node in ast_walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -422,7 +423,7 @@ class TfOpRewriter:
         items = [e.value for e in value.elements]
         for element, item in zip(value.elements, items):
             if isinstance(element, cst.StarredElement) or any(
-                    isinstance(n, (cst.Call, cst.Await, cst.Yield, cst.NamedExpr, cst.Lambda)) for n in walk(item)):
+                    isinstance(n, (cst.Call, cst.Await, cst.Yield, cst.NamedExpr, cst.Lambda)) for n in iter_nodes(item)):
                 raise Refuse("num_or_size_splits lists sizes computed by calls: keras.ops.split takes split indices "
                               "(their running sums); compute the sizes into variables first")
             if is_literal(item, int) and literal(item) < 0:

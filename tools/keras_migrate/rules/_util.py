@@ -12,6 +12,8 @@ from typing import List, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
+from keras_migrate.engine import node_code
+
 __all__ = [
     "COMMA",
     "NO_SPACE",
@@ -49,7 +51,7 @@ _Comma = Union[cst.Comma, cst.MaybeSentinel]
 
 
 def code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node).strip()
+    return node_code(node, _EMPTY).strip()
 
 
 def dotted(name: str) -> cst.BaseExpression:
@@ -59,16 +61,6 @@ def dotted(name: str) -> cst.BaseExpression:
     for part in parts[1:]:
         node = cst.Attribute(value=node, attr=cst.Name(part))
     return node
-
-
-def walk(node: cst.CSTNode):
-    """`node` and every node below it, parents first (iterative: deep expressions
-    do not hit the recursion limit)."""
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        yield current
-        todo.extend(reversed(current.children))
 
 
 def parenthesize(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -189,4 +181,4 @@ def respaced_like(items: Sequence[_Item], original: Sequence[cst.CSTNode]) -> Li
 
 
 def _ws(node) -> str:
-    return _EMPTY.code_for_node(node) if isinstance(node, cst.CSTNode) else ""
+    return node_code(node, _EMPTY) if isinstance(node, cst.CSTNode) else ""

@@ -30,7 +30,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._exprs import NAME, OPERANDS, SUBSCRIPT, expression
 from keras_migrate.rules._facts import NodeFacts
@@ -290,5 +290,5 @@ def _self_calls(function: cst.FunctionDef) -> Set[str]:
             if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
                 found.add(func.attr.value)
 
-    function.body.visit(_V())
+    walk(function.body, _V())
     return found

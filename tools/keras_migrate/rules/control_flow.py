@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, walk
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import in_keras_class_method
 from keras_migrate.rules._facts import NodeFacts
@@ -81,7 +81,7 @@ def _bound_names(statements) -> List[str]:
             return False
 
     for stmt in statements:
-        stmt.visit(_V())
+        walk(stmt, _V())
     return names
 
 
@@ -143,7 +143,7 @@ def _mentions_weights(ctx, node: cst.CSTNode, tainted: Set[str]) -> bool:
             if name.value in tainted:
                 found.append(name)
 
-    node.visit(_V())
+    walk(node, _V())
     return bool(found)
 
 
@@ -275,7 +275,7 @@ class ControlFlow(Rule):
                 found.append("static" if qualified.rsplit(".", 1)[-1] in _STATIC_OPS else "tensor")
                 return False
 
-        node.visit(_Finder())
+        walk(node, _Finder())
         return "tensor" if "tensor" in found else ("static" if found else "")
 
     def _tensor_valued(self, node: cst.CSTNode, original: cst.CSTNode) -> bool:

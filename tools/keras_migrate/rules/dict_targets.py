@@ -99,8 +99,8 @@ def _builds_dict_outputs(ctx) -> bool:
     tree, names = _scan.file_ast(ctx), _scan.names(ctx)
     if tree is None or names is None:
         return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and names.keras(node.func) in ("Model", "models.Model"):
+    for node in _scan.nodes(ctx, ast.Call):
+        if names.keras(node.func) in ("Model", "models.Model"):
             outputs = node.args[1] if len(node.args) > 1 else _scan.call_keywords(node).get("outputs")
             if isinstance(outputs, ast.Dict):
                 return True

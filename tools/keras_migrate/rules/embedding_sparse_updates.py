@@ -36,17 +36,16 @@ def _adaptive_optimizer(ctx) -> Optional[str]:
     tree, names = _scan.file_ast(ctx), _scan.names(ctx)
     found = ""
     if tree is not None and names is not None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                path = names.keras(node.func) or ""
-                name = path.rsplit(".", 1)[-1]
-                momentum = [k.value for k in node.keywords if k.arg == "momentum"] + node.args[1:2]
-                with_momentum = name == "SGD" and any(
-                    not (isinstance(m, ast.Constant) and not m.value) for m in momentum)
-                if path.startswith("optimizers.") and (name in _ADAPTIVE or with_momentum):
-                    found = f"{name} with momentum" if with_momentum else name
-                    break
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
+        for node in _scan.nodes(ctx, ast.Call):
+            path = names.keras(node.func) or ""
+            name = path.rsplit(".", 1)[-1]
+            momentum = [k.value for k in node.keywords if k.arg == "momentum"] + node.args[1:2]
+            with_momentum = name == "SGD" and any(
+                not (isinstance(m, ast.Constant) and not m.value) for m in momentum)
+            if path.startswith("optimizers.") and (name in _ADAPTIVE or with_momentum):
+                found = f"{name} with momentum" if with_momentum else name
+                break
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
                 args = list(node.args[:1]) + [k.value for k in node.keywords if k.arg == "optimizer"]
                 for arg in args:
                     if isinstance(arg, ast.Constant) and str(arg.value).lower() in _ADAPTIVE_STRINGS:

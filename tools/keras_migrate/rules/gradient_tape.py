@@ -27,7 +27,7 @@ from typing import Optional
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, walk
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tape import GRADIENT_TAPE, Blocker, convert_body
@@ -201,7 +201,7 @@ class GradientTapeLoops(Rule):
         result = convert_body(self.ctx, updated.body, updated)
         module = self._apply(result, updated, lambda body: updated.with_changes(body=body))
         leftover = _Leftover(self.ctx, self._blocked_ids)
-        module.visit(leftover)
+        walk(module, leftover)
         if leftover.node is not None:
             self.report(leftover.node, "tf.GradientTape kept (TensorFlow only): used other than as "
                                        "`with tf.GradientTape() as tape:`", _LOOP_FIX)

@@ -37,11 +37,10 @@ def _call_kinds(ctx) -> Dict[tuple, Set[str]]:
     tree = _scan.file_ast(ctx)
     functions: Dict[str, List[str]] = {}
     if tree is not None:
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions[node.name] = [a.arg for a in node.args.args]
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+        for node in _scan.nodes(ctx, ast.FunctionDef, ast.AsyncFunctionDef):
+            functions[node.name] = [a.arg for a in node.args.args]
+        for node in _scan.nodes(ctx, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id in functions:
                 params = functions[node.func.id]
                 passed = dict(zip(params, node.args))
                 passed.update({k.arg: k.value for k in node.keywords if k.arg})

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import keyword_arg, with_keyword
 from keras_migrate.spec._guide_part1 import XLA_UNSUPPORTED
@@ -95,7 +95,7 @@ class _Analysis:
                     self.used.add(key)
 
     def _expr_tainted(self, expr: ast.AST, scope: _scan.Scope) -> bool:
-        for sub in ast.walk(expr):
+        for sub in ast_walk(expr):
             if isinstance(sub, ast.Name):
                 if sub.id in self.bad or (scope, sub.id) in self.tainted or ((), sub.id) in self.tainted:
                     return True

@@ -15,7 +15,7 @@ from typing import Optional
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import code, keyword_arg_value
 from keras_migrate.spec._keras3_renames import LAMBDA_OPAQUE, LAMBDA_UNTRACEABLE, LAMBDA_UNTRACEABLE_TF_MODE
@@ -100,7 +100,7 @@ class LambdaOutputShape(Rule):
             body = node.body
         elif isinstance(fn, cst.Name):
             tree = _scan.file_ast(self.ctx)
-            defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == fn.value] if tree else []
+            defs = [n for n in _scan.nodes(self.ctx, ast.FunctionDef) if n.name == fn.value] if tree else []
             if len(defs) != 1:
                 return None
             params = [a.arg for a in defs[0].args.args]
@@ -110,7 +110,7 @@ class LambdaOutputShape(Rule):
         if not params:
             return None
         param = params[0]
-        for node in ast.walk(body):
+        for node in ast_walk(body):
             if not isinstance(node, ast.Call):
                 continue
             qualified = names.qualified(node.func)

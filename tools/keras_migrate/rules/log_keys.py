@@ -17,9 +17,9 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._args import file_uses_keras
-from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names
+from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names, nodes as ast_nodes
 from keras_migrate.rules._util import code, dotted, keyword
 from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, RENAMED_LOG_KEYS
 
@@ -90,6 +90,7 @@ class LogKeys(Rule):
         super().__init__(ctx)
         self._fit_results: Set[str] = set()  # "history", "self.hist": bound to fit() / History()
         self._dicts: Set[str] = set()  # names bound to a history dict (or a DataFrame of one)
+        self._mentions_dataframe = "DataFrame" in ctx.source
         self._logs_scopes: List[Optional[str]] = []  # per enclosing def/lambda: its logs parameter
         self._callback_functions: Optional[Set[str]] = None
         self._callback_lambdas: Set[int] = set()
@@ -141,8 +142,8 @@ class LogKeys(Rule):
         if self._callback_functions is None:
             self._callback_functions = set()
             tree, resolver = file_ast(self.ctx), ast_names(self.ctx)
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Call) and resolver.keras(node.func) == _LAMBDA_CALLBACK:
+            for node in ast_nodes(self.ctx, ast.Call) if tree is not None else ():
+                if resolver.keras(node.func) == _LAMBDA_CALLBACK:
                     self._callback_functions.update(
                         kw.value.id for kw in node.keywords
                         if kw.arg and kw.arg.startswith("on_") and isinstance(kw.value, ast.Name))
@@ -155,14 +156,15 @@ class LogKeys(Rule):
                     self._callback_lambdas.add(id(arg.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        targets = [code(t.target) for t in node.targets]
+        # Targets' text only when it is needed (code() is a codegen; most assignments
+        # in a file are neither fit results nor history dicts).
         value = node.value
         if isinstance(value, cst.Call) and (self._is_fit_call(value) or self.ctx.keras_path(value.func) == _HISTORY):
-            self._fit_results.update(targets)
+            self._fit_results.update(code(t.target) for t in node.targets)
         elif self._is_history_dict(value):
-            self._dicts.update(targets)
-        else:
-            for target in targets:  # rebound to something else
+            self._dicts.update(code(t.target) for t in node.targets)
+        elif self._fit_results or self._dicts:
+            for target in [code(t.target) for t in node.targets]:  # rebound to something else
                 self._fit_results.discard(target)
                 self._dicts.discard(target)
 
@@ -173,11 +175,13 @@ class LogKeys(Rule):
     def _is_history_dict(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Attribute) and node.attr.value == "history":
             receiver = node.value
-            return (self._is_fit_call(receiver) or code(receiver) in self._fit_results
+            return (self._is_fit_call(receiver) or (bool(self._fit_results) and code(receiver) in self._fit_results)
                     or (isinstance(receiver, cst.Attribute) and receiver.attr.value == "history"))
-        if isinstance(node, cst.Call) and node.args and code(node.func).endswith("DataFrame"):
+        # (`node` is an original node: its text is the source's.)
+        if isinstance(node, cst.Call) and node.args and self._mentions_dataframe \
+                and code(node.func).endswith("DataFrame"):
             return self._is_history_dict(node.args[0].value)
-        return isinstance(node, (cst.Name, cst.Attribute)) and code(node) in self._dicts
+        return isinstance(node, (cst.Name, cst.Attribute)) and bool(self._dicts) and code(node) in self._dicts
 
     def _is_logs(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name) and self._logs_scopes and self._logs_scopes[-1] == node.value:
@@ -256,13 +260,13 @@ class LogKeys(Rule):
         if self._metric_lists is None:
             self._metric_lists = set()
             tree = file_ast(self.ctx)
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
+            for node in ast_nodes(self.ctx, ast.Call) if tree is not None else ():
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "compile":
                     values = [kw.value for kw in node.keywords if kw.arg in _METRIC_KEYWORDS]
                     values += [a for i, a in enumerate(node.args) if i in _METRIC_KEYWORDS.values()]
                     # metrics=METRICS, metrics=["accuracy"] + METRICS, metrics={"out": METRICS}
                     self._metric_lists.update(
-                        n.id for value in values for n in ast.walk(value) if isinstance(n, ast.Name))
+                        n.id for value in values for n in ast_walk(value) if isinstance(n, ast.Name))
         return self._metric_lists
 
     def _pin(self, node: cst.BaseExpression, allow_objects: bool) -> cst.BaseExpression:

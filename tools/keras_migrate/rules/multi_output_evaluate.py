@@ -41,7 +41,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import COMMA, comma_after, comma_separated, keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
@@ -196,7 +196,7 @@ def _multi_output_subclasses(nodes, names) -> Dict[str, int]:
             continue
         for item in node.body:
             if isinstance(item, ast.FunctionDef) and item.name == "call":
-                returns = [r.value for r in ast.walk(item) if isinstance(r, ast.Return)]
+                returns = [r.value for r in ast_walk(item) if isinstance(r, ast.Return)]
                 sizes = {len(r.elts) for r in returns if isinstance(r, (ast.List, ast.Tuple))}
                 if len(sizes) == 1 and min(sizes) > 1 and all(isinstance(r, (ast.List, ast.Tuple)) for r in returns):
                     found[node.name] = sizes.pop()

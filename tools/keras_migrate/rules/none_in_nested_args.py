@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import NO_SPACE, comma_separated, keyword
 
@@ -108,7 +108,7 @@ def _unpacking(cls: ast.ClassDef) -> Optional[List[str]]:
             and isinstance(first.targets[0], (ast.Tuple, ast.List)) and isinstance(first.value, ast.Name)
             and first.value.id == param and all(isinstance(e, ast.Name) for e in first.targets[0].elts)):
         return None
-    uses = sum(1 for n in ast.walk(call) if isinstance(n, ast.Name) and n.id == param)
+    uses = sum(1 for n in ast_walk(call) if isinstance(n, ast.Name) and n.id == param)
     if uses != 1:
         return None
     return [e.id for e in first.targets[0].elts]

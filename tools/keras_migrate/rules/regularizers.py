@@ -175,7 +175,7 @@ class Regularizers(Rule):
         self._report_frozen(call, certain=True)
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign):
-        if not self._regularized or code(original.value) != "False":
+        if not self._regularized or not isinstance(original.value, cst.Name) or code(original.value) != "False":
             return updated
         for target in original.targets:
             if isinstance(target.target, cst.Attribute) and target.target.attr.value == "trainable":
@@ -202,11 +202,11 @@ def _regularized_names(ctx) -> frozenset:
     tree = _scan.file_ast(ctx)
     if tree is None:
         return frozenset()
-    builders = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and _REGULARIZED.search(ast.unparse(node))}
+    builders = {node.name for node in _scan.nodes(ctx, ast.FunctionDef, ast.AsyncFunctionDef)
+                if _REGULARIZED.search(ast.unparse(node))}
     names = set()
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+    for node in _scan.nodes(ctx, ast.Assign):
+        if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         value = node.value
         built_by = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None

@@ -32,7 +32,7 @@ from typing import Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import code, dotted, drop_arg, keyword_arg, with_keyword
 
@@ -333,15 +333,14 @@ def _dynamic_instances(ctx) -> Set[str]:
     if tree is None:
         return set()
     classes = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.keyword) and inner.arg == "dynamic" and \
-                        isinstance(inner.value, ast.Constant) and inner.value.value is True:
-                    classes.add(node.name)
+    for node in _scan.nodes(ctx, ast.ClassDef):
+        for inner in ast_walk(node):
+            if isinstance(inner, ast.keyword) and inner.arg == "dynamic" and \
+                    isinstance(inner.value, ast.Constant) and inner.value.value is True:
+                classes.add(node.name)
     names: Set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
+    for node in _scan.nodes(ctx, ast.Assign):
+        if isinstance(node.value, ast.Call) and \
                 isinstance(node.value.func, ast.Name) and node.value.func.id in classes:
             for target in node.targets:
                 names.add(ast.unparse(target))

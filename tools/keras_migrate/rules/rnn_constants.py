@@ -121,7 +121,7 @@ def _constants_only_on_generic_rnns(ctx) -> bool:
         return False
     built = {}  # expression text -> keras path of the RNN class it was built from
     calls = []
-    for node in ast.walk(tree):
+    for node in _scan.nodes(ctx, ast.Assign, ast.Call):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             path = names.keras(node.value.func)
             if path == _GENERIC or path in _OTHER_RNNS:

@@ -42,7 +42,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _paths, _scan
 from keras_migrate.rules._util import COMMA, comma_after, comma_separated, dotted, keyword, keyword_arg, with_keyword
 from keras_migrate.spec._guide_part1 import (
@@ -181,7 +181,7 @@ class _Plan:
                     and value.func.id in self.model_functions:
                 self.model_names.add((scope, node.targets[0].id))
         self._targets = {id(node.value): node.targets[0].id for _, node in assigns}
-        self._in_expression = _calls_in_expressions(tree)
+        self._in_expression = _calls_in_expressions(nodes)
         self._lambdas = _LambdaFunctions(nodes, names)
         self._custom_classes = sorted(_module_level_model_classes(tree, names))
         self.events = [e for e in (self._event(scope, node) for scope, node in nodes
@@ -599,12 +599,12 @@ def _dict_keys(node: Optional[ast.AST]) -> Optional[List[str]]:
     return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
 
 
-def _calls_in_expressions(tree: ast.Module) -> Set[int]:
+def _calls_in_expressions(nodes: Sequence[Tuple[_scan.Scope, ast.AST]]) -> Set[int]:
     """ids of the calls inside lambdas and comprehensions (no statement of their own)."""
     found: Set[int] = set()
-    for node in ast.walk(tree):
+    for _, node in nodes:
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            found.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+            found.update(id(n) for n in ast_walk(node) if isinstance(n, ast.Call))
     return found
 
 
@@ -655,7 +655,7 @@ class _LambdaFunctions:
 def _free_names(function: ast.Lambda) -> Set[str]:
     params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
     params.update(a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None)
-    return {n.id for n in ast.walk(function.body) if isinstance(n, ast.Name) and n.id not in params}
+    return {n.id for n in ast_walk(function.body) if isinstance(n, ast.Name) and n.id not in params}
 
 
 # -- CST edits ----------------------------------------------------------------------

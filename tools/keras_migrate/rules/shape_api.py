@@ -45,6 +45,7 @@ _DIMENSION_VALUE = ("tensorflow.compat.dimension_value", "tensorflow.compat.v1.d
 # RNN cells: Keras 2 accepted a TensorShape per state (multi-dimensional state); Keras 3
 # reads a tuple/list state_size as one integer per state.
 _CELL_SIZES = frozenset({"self.state_size", "self.output_size"})
+_CELL_ATTRS = frozenset(size.rsplit(".", 1)[1] for size in _CELL_SIZES)  # a cheap test before code()
 
 
 class ShapeApi(Rule):
@@ -128,7 +129,9 @@ class ShapeApi(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
-        if ({code(t.target) for t in node.targets} & _CELL_SIZES and isinstance(value, cst.Call)
+        if (isinstance(value, cst.Call) and any(
+                isinstance(t.target, cst.Attribute) and t.target.attr.value in _CELL_ATTRS
+                and code(t.target) in _CELL_SIZES for t in node.targets)
                 and self.ctx.qualified_name(value.func) == _TENSOR_SHAPE):
             self._cell_sizes.add(id(value))
             self.report(node, "an RNN cell state of shape tf.TensorShape([...]) (a multi-dimensional state) is not "

@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk, walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._facts import per_file
@@ -74,11 +74,11 @@ class _Names(cst.CSTVisitor):
         if isinstance(node.value, cst.Name) and node.attr.value == "shape":
             self.shape_of.add(node.value.value)
         else:
-            node.value.visit(self)  # not node.attr: an attribute name is no variable
+            walk(node.value, self)  # not node.attr: an attribute name is no variable
         return False
 
     def visit_Arg(self, node: cst.Arg) -> Optional[bool]:
-        node.value.visit(self)  # not the keyword
+        walk(node.value, self)  # not the keyword
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -118,7 +118,7 @@ def _assigned_locals(body: cst.BaseSuite) -> Set[str]:
         def visit_FunctionDef(self, node):
             return False
 
-    body.visit(_V())
+    walk(body, _V())
     return found
 
 
@@ -348,7 +348,7 @@ class StateBuilding(Rule):
             return f"self.{attr} is created under a condition with other code"
         names = _Names()
         for s in body:
-            s.visit(names)
+            walk(s, names)
         bad = sorted(names.loads & (locals_ | {first}))
         if bad:
             return f"self.{attr} is built from call() values {', '.join(bad)}"
@@ -447,7 +447,7 @@ def _sublayer_plan(ctx) -> Dict[str, List[str]]:
                     sublayers[stmt.targets[0].attr] = path
         if not sublayers:
             continue
-        walked = list(ast.walk(call))
+        walked = list(ast_walk(call))
         reassigned = any(isinstance(n, ast.Name) and n.id == first and not isinstance(n.ctx, ast.Load)
                          for n in walked)
         order: List[str] = []

@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import code, comma_separated
 
@@ -186,13 +186,13 @@ class SymbolicAddLoss(Rule):
             return []
         scope = _scan.cst_scope(self.ctx)
         bound: Set[str] = set()
-        for node in ast.walk(tree):  # names bound inside the expression (comprehensions, lambdas)
+        for node in ast_walk(tree):  # names bound inside the expression (comprehensions, lambdas)
             if isinstance(node, ast.comprehension):
                 bound.update(_scan.assigned_names(node.target))
             elif isinstance(node, ast.Lambda):
                 bound.update(a.arg for a in node.args.args)
         first: Dict[str, tuple] = {}
-        for node in ast.walk(tree):
+        for node in ast_walk(tree):
             if isinstance(node, ast.Name) and node.id not in bound:
                 position = (node.lineno, node.col_offset)
                 first[node.id] = min(first.get(node.id, position), position)

@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._exprs import CALL, NAME, OPERANDS, SUBSCRIPT, expression
 from keras_migrate.rules._facts import per_file
@@ -182,7 +182,7 @@ def _names_in(node: cst.CSTNode):
         def visit_Name(self, name: cst.Name) -> None:
             found.append(name)
 
-    node.visit(_V())
+    walk(node, _V())
     return found
 
 

@@ -38,10 +38,10 @@ from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, iter_nodes, walk
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, is_keras_class
-from keras_migrate.rules._util import COMMA, assigned_name, code, comma_separated, keyword, walk
+from keras_migrate.rules._util import COMMA, assigned_name, code, comma_separated, keyword
 from keras_migrate.rules._args import bind
 from keras_migrate.rules.compiled_containers import LOSS, METRICS, container_call
 from keras_migrate.rules import _scan
@@ -343,7 +343,7 @@ class TrainStep(Rule):
         params = [p.name.value for p in fn.params.params]
         if len(params) != 2 or fn.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or fn.params.star_kwarg:
             return Blocker(fn, f"def {fn.name.value}({code(fn.params)})", "a step that does not take (self, data)")
-        for node in walk(fn.body):
+        for node in iter_nodes(fn.body):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
                     and node.func.attr.value in ("train_step", "test_step") and code(node.func.value) == "super()":
                 return Blocker(node, code(node), "super().train_step/test_step (Keras 3's JAX steps take the state)")
@@ -372,7 +372,7 @@ class TrainStep(Rule):
         Keras' own compute_loss there, which an override would replace."""
         for stmt in cls.body.body:
             if isinstance(stmt, cst.FunctionDef) and stmt.name.value != "train_step" \
-                    and any(_names(node, "compute_loss") for node in walk(stmt)):
+                    and any(_names(node, "compute_loss") for node in iter_nodes(stmt)):
                 return True
         return False
 
@@ -510,7 +510,7 @@ class TrainStep(Rule):
             if assigned_name(stmt) is None or "self(" in text:
                 return False
             finder = _CompiledLossCalls()
-            stmt.visit(finder)
+            walk(stmt, finder)
             if any(_self_container_call(call, LOSS) is None for call in finder.calls):
                 return False  # another receiver, or arguments that cannot be bound
             step.compiled_losses.extend(finder.calls)

@@ -14,7 +14,7 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._util import NO_SPACE, as_keyword
@@ -47,7 +47,7 @@ def _class_facts(ctx):
     if tree is None or names is None:
         return facts
     local_training: Set[str] = set()
-    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    classes = _scan.nodes(ctx, ast.ClassDef)
     for cls in classes:
         for item in cls.body:
             if isinstance(item, ast.FunctionDef) and item.name == "call":
@@ -56,7 +56,7 @@ def _class_facts(ctx):
                     local_training.add(cls.name)
     for cls in classes:
         attrs: Dict[str, bool] = {}
-        for node in ast.walk(cls):
+        for node in ast_walk(cls):
             if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
                 continue
             callee = node.value.func
