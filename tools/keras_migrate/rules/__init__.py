@@ -36,6 +36,7 @@ from keras_migrate.rules.tf_ops import TfOps
 from keras_migrate.rules.tf_values import TfValues
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
+from keras_migrate.rules.callback_monitor_mode import CallbackMonitorMode
 from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
 from keras_migrate.rules.removed_layer_attributes import RemovedLayerAttributes
@@ -88,6 +89,7 @@ ALL_RULES = (
     TfValues,
     Dtypes,
     ThresholdedRelu,
+    CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,
     RemovedLayerAttributes,
