@@ -3,8 +3,9 @@
     python training_cases.py keras2 OUT.json        (TF_USE_LEGACY_KERAS=1)
     python training_cases.py keras3 OUT.json        (KERAS_BACKEND=jax|tensorflow|torch)
 
-Two models: a GAN with its own compile(d_optimizer, g_optimizer) and loss trackers, and
-a classifier with BatchNormalization, gradient clipping and SGD momentum. The Keras 3
+Three models: a GAN with its own compile(d_optimizer, g_optimizer) and loss trackers, a
+classifier with BatchNormalization, gradient clipping and SGD momentum, and a model built
+only by its first step (its call() takes tensors it holds, not the batch). The Keras 3
 versions are what the migrator writes: the tape's block becomes a function given to
 value_and_grad, and the class derives from BackendAgnosticSteps.
 """
@@ -130,6 +131,55 @@ clipped.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9))
 clip_history = clipped.fit(x, x.sum(1, keepdims=True), epochs=3, batch_size=4, verbose=0, shuffle=False).history
 
 
+class Held(*(Base if isinstance(Base, tuple) else (Base,))):
+    """keras.io's GAT: call() takes graph tensors the model holds, the batches are node
+    indices and labels. Keras 3 cannot build it by calling it on a batch; Keras 2 built it
+    in its first step, and so does BackendAgnosticSteps (its test step, metrics reset)."""
+
+    def __init__(self, nodes, edges, **kwargs):
+        super().__init__(**kwargs)
+        self.nodes, self.edges = nodes, edges
+        self.inner = keras.layers.Dense(3, kernel_initializer="ones")
+        self.out = keras.layers.Dense(2, kernel_initializer="ones")
+        self.loss_mean = keras.metrics.Mean(name="loss_mean")
+
+    def call(self, inputs):
+        nodes, edges = inputs
+        return self.out(self.inner(nodes) * edges)
+
+    def _loss(self, indices, labels):
+        take = (lambda a, i: tf.gather(a, i)) if MODE == "keras2" else (lambda a, i: ops.take(a, i, axis=0))
+        outputs = take(self([self.nodes, self.edges]), indices)
+        return keras.losses.sparse_categorical_crossentropy(labels, outputs, from_logits=True)
+
+    def train_step(self, data):
+        indices, labels = data
+        if MODE == "keras2":
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(self._loss(indices, labels))
+            grads = tape.gradient(loss, self.trainable_weights)
+        else:
+            def forward():
+                return ops.mean(self._loss(indices, labels))
+
+            loss, grads = value_and_grad(forward, lambda: self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.loss_mean.update_state(loss)
+        return {"loss_mean": self.loss_mean.result()}
+
+    def test_step(self, data):
+        indices, labels = data
+        self.loss_mean.update_state(self._loss(indices, labels))
+        return {"loss_mean": self.loss_mean.result()}
+
+
+nodes = np.linspace(-1, 1, 24, dtype="float32").reshape(6, 4)
+held = Held(nodes, np.linspace(0.5, 1.5, 18, dtype="float32").reshape(6, 3))
+held.compile(optimizer=keras.optimizers.SGD(0.1))
+held_history = held.fit(np.arange(6), np.array([0, 1, 1, 0, 1, 0]), epochs=3, batch_size=3, verbose=0,
+                        shuffle=False).history
+
+
 def values(weights):
     return [np.asarray(w).tolist() for w in weights]
 
@@ -137,4 +187,6 @@ def values(weights):
 with open(OUT, "w") as handle:
     json.dump({"gan_history": gan_history, "gan_d": values(d.weights), "gan_g": values(g.weights),
                "clip_loss": clip_history["loss_mean"], "clip_mae": clip_history["mae_value"],
-               "clip_weights": values([w for layer in clipped.layers for w in layer.weights])}, handle)
+               "clip_weights": values([w for layer in clipped.layers for w in layer.weights]),
+               "held_loss": held_history["loss_mean"], "held_weights": values(held.inner.weights + held.out.weights)},
+              handle)

@@ -99,6 +99,15 @@ def _other_optimizers(model):
             and not name.startswith("_")]
 
 
+def _first_batch(iterator, data_batch):
+    if data_batch is None:
+        for _, _, data_or_iterator in iterator:
+            data_batch = data_or_iterator[0] if isinstance(data_or_iterator, (list, tuple)) \
+                else next(data_or_iterator)
+            break
+    return data_batch
+
+
 class BackendAgnosticSteps:
     """Mixin (listed before keras.Model): the subclass's Keras 2 style steps run on JAX."""
 
@@ -136,15 +145,29 @@ class BackendAgnosticSteps:
         step = _original(type(self), "test_step")
         if self.built and metrics is not None and not metrics.built and step is not None \
                 and "call" not in _own_methods(type(self)):
-            if data_batch is None:
-                for _, _, data_or_iterator in iterator:
-                    data_batch = data_or_iterator[0] if isinstance(data_or_iterator, (list, tuple)) \
-                        else next(data_or_iterator)
-                    break
-            step(self, data_batch)
-            for metric in self.metrics:
-                metric.reset_state()
-        return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
+            data_batch = _first_batch(iterator, data_batch)
+            self._keras2_first_step_build(step, data_batch)
+        try:
+            return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
+        except Exception:
+            # Keras 3 calls the model on the batch's inputs; a model whose own steps call it
+            # on something else (keras.io's GAT: graph tensors it holds, the batch being node
+            # indices) cannot be built that way. Keras 2 built it in its first step: the
+            # same, with the test step, then Keras 3's build finds it built.
+            if self.built or step is None or "train_step" not in _own_methods(type(self)):
+                raise
+            data_batch = _first_batch(iterator, data_batch)
+            self._keras2_first_step_build(step, data_batch)
+            return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def _keras2_first_step_build(self, step, data_batch):
+        """The model's own test step once on the first batch (no training), its metrics
+        reset: what exists after Keras 2's first step, and nothing else changed."""
+        step(self, data_batch)
+        for metric in self.metrics:
+            metric.reset_state()
+        if not self.built and all(layer.built for layer in self._flatten_layers(include_self=False)):
+            self.built = True
 
     @property
     def jit_compile(self):
