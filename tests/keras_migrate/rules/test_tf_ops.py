@@ -142,6 +142,22 @@ def test_text_names_rebound_to_model_values_are_not_host_data():
     )
 
 
+def test_sizes_computed_from_tensor_values_stay_on_tensorflow():
+    # keras.io GAT: the segment count and the repeats come from the data (JAX cannot
+    # compile a data-dependent output size); static sizes are rewritten.
+    for before, after in (
+            ("tf.math.unsorted_segment_sum(x, ids, num_segments=tf.reduce_max(ids) + 1)",
+             "tf.math.unsorted_segment_sum(x, ids, num_segments=keras.ops.max(ids) + 1)"),
+            ("tf.repeat(s, tf.math.bincount(ids))", "tf.repeat(s, keras.ops.bincount(ids))")):
+        result = assert_migrates(HEAD + f"def call(x, ids, s):\n    return {before}\n",
+                                 HEAD + f"def call(x, ids, s):\n    return {after}\n",
+                                 rules=RULES, expected_diagnostics=["KM200", "KM200"], tensorflow_only=True)
+        assert "computed from tensor values" in result.diagnostics[0].message
+    _expr("tf.math.unsorted_segment_sum(x, ids, num_segments=tf.shape(x)[0])",
+          "keras.ops.segment_sum(x, ids, num_segments=keras.ops.shape(x)[0])")
+    _expr("tf.repeat(v, tf.shape(v)[0], axis=0)", "keras.ops.repeat(v, keras.ops.shape(v)[0], axis=0)")
+
+
 def test_where_needs_three_arguments():
     _expr("tf.where(c, a, b)", "keras.ops.where(c, a, b)")
     _expr("tf.where(c)", None, ["KM200"])

@@ -97,6 +97,13 @@ def literal(node: cst.BaseExpression):
     raise ValueError(code(node))
 
 
+# Calls whose value is data: a size computed from one is data-dependent.
+_DATA_DEPENDENT_SIZES = frozenset({
+    "reduce_max", "max", "amax", "reduce_sum", "sum", "reduce_prod", "prod", "count_nonzero", "bincount",
+    "argmax", "unique", "reduce_any", "reduce_all", "cumsum", "reduce_min", "min",
+})
+
+
 def is_literal(node, kinds) -> bool:
     try:
         return isinstance(literal(node), kinds)
@@ -280,10 +287,12 @@ class TfOpRewriter:
             if not is_literal(value, str) or literal(value).lower() not in ("constant", "reflect"):
                 raise Refuse(f"mode={code(value)}: only CONSTANT and REFLECT padding match TF on every backend")
             return cst.SimpleString(repr(literal(value).lower()))
+        if kind == "static_size":
+            return self._static_size(value, param)
         if kind == "no_list":
             if isinstance(value, (cst.List, cst.Tuple)):
                 raise Refuse("keras.ops.repeat needs a tensor of repeats on JAX, not a list literal")
-            return value
+            return self._static_size(value, param)
         if kind == "valid_only":
             if not (is_literal(value, str) and literal(value).upper() == "VALID"):
                 raise Refuse("'SAME' average pooling counts padding differently on torch (use 'VALID' or keep on TensorFlow)")
@@ -349,6 +358,19 @@ class TfOpRewriter:
                 return cst.Tuple(elements=value.elements, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
             return value
         raise AssertionError(kind)
+
+    @staticmethod
+    def _static_size(value: cst.BaseExpression, param: str) -> cst.BaseExpression:
+        """A size computed from tensor values (tf.reduce_max(ids) + 1, tf.math.bincount(ids))
+        makes the output's shape depend on the data: JAX cannot compile that."""
+        for node in iter_nodes(value):
+            if isinstance(node, cst.Call) and code(node.func).rsplit(".", 1)[-1] in _DATA_DEPENDENT_SIZES:
+                raise Refuse(
+                    f"{param}={code(value)} is computed from tensor values: the output's size depends on the data, "
+                    "which JAX cannot compile",
+                    f"pass {param} as a Python int or a static shape entry (e.g. the number of nodes, "
+                    "keras.ops.shape(x)[0]), or keep this code on TensorFlow")
+        return value
 
     # -- special cases -----------------------------------------------------------------
     def _special_shape(self, entry, rel, original, call, bound, positional):

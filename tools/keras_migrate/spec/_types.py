@@ -219,7 +219,7 @@ class ArgLimit:
 # Value conversions the tf_ops rule implements (TfOp.values); checked when the table loads.
 TF_OP_VALUE_KINDS = frozenset({
     "data_format", "drop_none", "lower", "no_list", "norm_ord", "pad_mode", "resize_method", "spatial", "sqrt",
-    "tensor", "transpose", "tuple", "valid_only",
+    "static_size", "tensor", "transpose", "tuple", "valid_only",
 })
 
 
