@@ -10,10 +10,12 @@ The package is flat (no subpackages) and uses relative imports only, so that
 from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_methods import test_on_batch, train_on_batch
+from .distribute import connect_tpu_cluster, tpu_cluster_resolver
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .functions import tensorflow_function
 from .gradients import value_and_grad, value_and_grads, value_and_input_grad
 from .legacy_get_file import legacy_get_file
+from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .model_build import build_by_calling
@@ -50,6 +52,7 @@ __all__ = [
     "BackendAgnosticSteps",
     "GRU",
     "Keras2Metric",
+    "Keras2TextVectorization",
     "LSTM",
     "LocallyConnected1D",
     "LocallyConnected2D",
@@ -64,6 +67,7 @@ __all__ = [
     "build_by_calling",
     "clip_by_global_norm",
     "clip_by_norm",
+    "connect_tpu_cluster",
     "fill",
     "gather_nd",
     "global_norm",
@@ -89,6 +93,7 @@ __all__ = [
     "ssim",
     "tensorflow_function",
     "test_on_batch",
+    "tpu_cluster_resolver",
     "train_on_batch",
     "unsorted_segment_max",
     "unsorted_segment_mean",

@@ -48,6 +48,8 @@ from keras_migrate.rules.train_step import TrainStep
 from keras_migrate.rules.compiled_containers import CompiledContainers
 from keras_migrate.rules.control_flow import ControlFlow
 from keras_migrate.rules.tensorflow_only import TensorflowOnly
+from keras_migrate.rules.tpu_detection import TpuDetection
+from keras_migrate.rules.text_standardize import TextStandardize
 from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -101,6 +103,8 @@ ALL_RULES = (
     # After TrainStep: rewrites the compile-container calls its conversions leave.
     CompiledContainers,
     ControlFlow,
+    TpuDetection,
+    TextStandardize,
     TensorflowOnly,
     TfFunction,
 )

@@ -23,11 +23,17 @@ import libcst as cst
 from keras_migrate.engine import Region, ast_children
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
 from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
 
 __all__ = [
     "DATA_CALLS",
+    "TPU_DETECTION",
+    "TPU_RESOLVERS",
+    "tpu_detection_guards",
+    "rule_enabled",
+    "string_layer_names",
     "is_host_data_call",
     "DataContext",
     "data_context",
@@ -102,6 +108,60 @@ def is_data_call(ctx, node: cst.Call) -> bool:
 # Calls whose arguments run in a tf.data pipeline (rules asking DataContext.active
 # declare `regions = (DATA_CALLS,)`).
 DATA_CALLS = Region("tf.data call", cst.Call, is_data_call)
+
+# TPU detection with a fallback (Kaggle / keras.io boilerplate):
+#     try:
+#         tpu = tf.distribute.cluster_resolver.TPUClusterResolver.connect()
+#         strategy = tf.distribute.TPUStrategy(tpu)
+#     except ValueError:  (or a bare except, Exception)
+#         strategy = tf.distribute.get_strategy()
+# The tpu_detection rule (KM210) makes the resolver raise off TensorFlow, so the rest of
+# the try body never runs there: its TPU / tf.distribute calls are not JAX/PyTorch code.
+TPU_RESOLVERS = {
+    "tensorflow.distribute.cluster_resolver.TPUClusterResolver.connect": "connect_tpu_cluster",
+    "tensorflow.distribute.cluster_resolver.TPUClusterResolver": "tpu_cluster_resolver",
+}
+_FALLBACK_ERRORS = frozenset({"ValueError", "Exception", "BaseException"})
+
+
+def _catches_value_error(handler: cst.ExceptHandler) -> bool:
+    kind = handler.type
+    if kind is None:
+        return True
+    kinds = [e.value for e in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+    return any(isinstance(k, cst.Name) and k.value in _FALLBACK_ERRORS for k in kinds)
+
+
+def _detects_tpu(ctx, node: cst.Try) -> bool:
+    if not node.body.body or node.orelse is not None or node.finalbody is not None:
+        return False
+    if not any(_catches_value_error(h) for h in node.handlers):
+        return False
+    first = node.body.body[0]
+    if not isinstance(first, cst.SimpleStatementLine) or len(first.body) != 1:
+        return False
+    statement = first.body[0]
+    value = statement.value if isinstance(statement, (cst.Assign, cst.Expr)) else None
+    return isinstance(value, cst.Call) and ctx.qualified_name(value.func) in TPU_RESOLVERS
+
+
+TPU_DETECTION = Region("TPU detection", cst.Try, _detects_tpu)
+
+
+def rule_enabled(ctx, rule_id: str, name: str) -> bool:
+    """Whether the run has not disabled a rule (KM207 counts on the rewrites of some)."""
+    disabled = getattr(ctx.options, "disable", ())
+    return rule_id not in disabled and name not in disabled
+
+
+def tpu_detection_guards(ctx) -> bool:
+    """Inside a TPU-detection try body whose resolver KM210 rewrites (its helper name is
+    free in the file and the rule is enabled)."""
+    if not ctx.in_region(TPU_DETECTION):
+        return False
+    if not rule_enabled(ctx, "KM210", "tpu_detection"):
+        return False
+    return not (set(TPU_RESOLVERS.values()) & bound_names(ctx))
 
 
 def data_context(ctx) -> DataContext:
@@ -397,3 +457,27 @@ def is_host_data_call(ctx, call: cst.Call) -> bool:
     return isinstance(expr, ast.Call) and _may_hold_text(expr, _host_text_names(ctx), names) and all(
         _host_ast(a.value if isinstance(a, ast.Starred) else a, host, names) for a in expr.args) and all(
         _host_ast(k.value, host, names) for k in expr.keywords)
+
+
+# Keras layers taking strings (TextVectorization's input, StringLookup's unless inverted).
+STRING_LAYERS = frozenset({"TextVectorization", "StringLookup", "Keras2TextVectorization"})
+
+
+@per_file
+def string_layer_names(ctx) -> FrozenSet[str]:
+    """Names the file assigns a string-taking layer: what they are called with are strings
+    (TensorFlow tensors, as keras.ops has no strings off TensorFlow)."""
+    if not any(layer in ctx.source for layer in STRING_LAYERS):
+        return frozenset()
+    tree = file_ast(ctx)
+    found: Set[str] = set()
+    for node in ast.walk(tree) if tree is not None else ():
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        func = node.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        inverted = any(k.arg == "invert" and isinstance(k.value, ast.Constant) and k.value.value is True
+                       for k in node.value.keywords)
+        if name in STRING_LAYERS and not inverted:
+            found.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return frozenset(found)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import Dict, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import DATA_CALLS, data_context
+from keras_migrate.rules._agnostic import (
+    DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_enabled, string_layer_names, tpu_detection_guards)
+from keras_migrate.rules._tf_op_emit import bound_names
+from keras_migrate.rules.text_standardize import STANDARDIZE_RUNTIME, custom_standardize
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
 from keras_migrate.spec._types import TensorflowOnlyApi
@@ -17,10 +20,15 @@ __all__ = ["TensorflowOnly"]
 
 # Python-level file I/O: runs on the host with every backend (TensorFlow installed).
 _HOST_IO = ("tensorflow.io.gfile",)
+# The default strategy: its scope() is a no-op for Keras 3 on JAX and PyTorch.
+_DEFAULT_STRATEGY = frozenset({"tensorflow.distribute.get_strategy", "tensorflow.distribute.has_strategy",
+                               "tensorflow.distribute.in_cross_replica_context"})
+# What a TPU-detection try body may call after its resolver (never run off TensorFlow, KM210).
+_TPU_SETUP = ("tensorflow.distribute", "tensorflow.tpu", "tensorflow.config.experimental_connect_to_cluster")
 
 
 def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
-    if qualified.startswith(_HOST_IO):
+    if qualified.startswith(_HOST_IO) or qualified in _DEFAULT_STRATEGY:
         return None
     for entry in TENSORFLOW_ONLY_APIS:
         for prefix in entry.prefixes:
@@ -30,6 +38,7 @@ def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
 
 
 _INPUTS = frozenset({"Input", "layers.Input", "layers.InputLayer", "engine.input_layer.Input"})
+_SEQUENTIAL = frozenset({"Sequential", "models.Sequential"})
 _STRING_INPUT = TensorflowOnlyApi(
     (), "string inputs to a Keras model (Input(dtype='string')): only TensorFlow has string tensors",
     "apply TextVectorization / StringLookup in the tf.data pipeline (Dataset.map) and feed the model "
@@ -44,12 +53,12 @@ _STANDARDIZE = TensorflowOnlyApi(
 
 class TensorflowOnly(Rule):
     id = "KM207"
-    NODE_KEYED = ('_seen_chain',)
+    NODE_KEYED = ('_seen_chain', '_builders')
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
-    TRIGGERS = ("tensorflow", "string")
-    regions = (DATA_CALLS,)
+    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup")
+    regions = (DATA_CALLS, TPU_DETECTION)
     EXAMPLES = (
         Example(
             before="""
@@ -75,8 +84,102 @@ class TensorflowOnly(Rule):
             ds = tf.data.TextLineDataset("a.txt").map(clean)
             """,
         ),
+        # A plain function building a tf.data.Dataset runs eagerly on the host (keras.io's
+        # multi-label classification binarizes ragged label lists there).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            lookup = keras.layers.StringLookup(output_mode="multi_hot")
+
+            def make_dataset(texts, terms):
+                labels = tf.ragged.constant(terms)
+                return tf.data.Dataset.from_tensor_slices((texts, lookup(labels))).batch(8)
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def make_labels(terms):
+                return tf.ragged.constant(terms).to_tensor()
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
+        # A Sequential whose first layer takes strings is a model fed strings.
+        Example(
+            before="""
+            import keras
+
+            vectorizer = keras.layers.TextVectorization(100, output_mode="tf_idf")
+            classifier = keras.Sequential([keras.layers.Dense(1)])
+            inference = keras.Sequential([vectorizer, classifier])
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
+        Example(
+            before="""
+            import keras
+
+            model = keras.Sequential([keras.layers.StringLookup(vocabulary=["a", "b"]), keras.layers.Dense(1)])
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
+        # Integer ids in, strings out: the model's inputs are numbers.
+        Example(
+            before="""
+            import keras
+
+            to_words = keras.layers.StringLookup(vocabulary=["a", "b"], invert=True)
+            ids = keras.Sequential([keras.layers.Embedding(3, 2), keras.layers.Dense(1)])
+            """,
+        ),
+        # TPU detection with a default-strategy fallback (KM210 rewrites the resolver):
+        # the try body never runs off TensorFlow.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            try:
+                tpu = tf.distribute.cluster_resolver.TPUClusterResolver.connect()
+                strategy = tf.distribute.TPUStrategy(tpu)
+            except ValueError:
+                strategy = tf.distribute.get_strategy()
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            try:
+                tpu = tf.distribute.cluster_resolver.TPUClusterResolver.connect()
+                strategy = tf.distribute.TPUStrategy(tpu)
+            except ValueError:
+                strategy = tf.distribute.MirroredStrategy()
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            tpu = tf.distribute.cluster_resolver.TPUClusterResolver.connect()
+            strategy = tf.distribute.TPUStrategy(tpu)
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
         # TextVectorization's split function is preprocessing (TensorFlow strings on
-        # every backend); a standardize function gets NumPy arrays off TensorFlow.
+        # every backend); a standardize function is KM211's (TensorFlow strings again).
         Example(
             before="""
             import tensorflow as tf
@@ -100,8 +203,6 @@ class TensorflowOnly(Rule):
             vectorizer = keras.layers.TextVectorization(100, standardize=standardize)
             ds = tf.data.Dataset.from_tensor_slices(["a b"]).map(vectorizer)
             """,
-            diagnostics=("KM207", "KM207"),
-            tensorflow_only=True,
         ),
         Example(
             before="""
@@ -121,6 +222,8 @@ class TensorflowOnly(Rule):
         self._data = data_context(ctx)
         self._seen_chain: Set[int] = set()
         self._reported: Set[str] = set()
+        self._builders: Dict[int, bool] = {}
+        self._handlers = 0  # except clauses open (a TPU-detection fallback is not guarded)
 
     def visit_Call(self, node: cst.Call) -> None:
         """keras.Input(dtype="string"): a model fed strings runs only on TensorFlow (JAX and
@@ -128,6 +231,9 @@ class TensorflowOnly(Rule):
         path = self.ctx.keras_path(node.func) or ""
         if path.rsplit(".", 1)[-1] == "TextVectorization":
             self._standardize_callable(node)
+            return
+        if path in _SEQUENTIAL:
+            self._string_sequential(node)
             return
         if path not in _INPUTS:
             return
@@ -141,17 +247,46 @@ class TensorflowOnly(Rule):
         self.ctx.keep_on_tensorflow(self.id, node, _STRING_INPUT.reason)
         self.report(node, f"kept on TensorFlow: {_STRING_INPUT.reason}", _STRING_INPUT.fix, Severity.WARNING)
 
+    def _takes_strings(self, call: cst.Call) -> bool:
+        if (self.ctx.keras_path(call.func) or "").rsplit(".", 1)[-1] not in STRING_LAYERS:
+            return False
+        invert = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "invert"), None)
+        return not (isinstance(invert, cst.Name) and invert.value == "True")
+
+    def _string_sequential(self, node: cst.Call) -> None:
+        """keras.Sequential([text_vectorizer, model]): the model is fed strings (keras.io's
+        inference models); Keras 3 converts its inputs to arrays of numbers off TensorFlow."""
+        layers = node.args[0].value if node.args and node.args[0].keyword is None else next(
+            (a.value for a in node.args if a.keyword is not None and a.keyword.value == "layers"), None)
+        if not isinstance(layers, (cst.List, cst.Tuple)) or not layers.elements or (
+                _STRING_INPUT.reason in self._reported):
+            return
+        first = layers.elements[0].value
+        if not ((isinstance(first, cst.Name) and first.value in string_layer_names(self.ctx)) or (
+                isinstance(first, cst.Call) and self._takes_strings(first))):
+            return
+        self._reported.add(_STRING_INPUT.reason)
+        self.ctx.keep_on_tensorflow(self.id, node, _STRING_INPUT.reason)
+        self.report(node, f"kept on TensorFlow: {_STRING_INPUT.reason}", _STRING_INPUT.fix, Severity.WARNING)
+
     def _standardize_callable(self, node: cst.Call) -> None:
         """Keras 3 (3.15) hands a callable `standardize` NumPy string arrays on JAX and
-        PyTorch: eagerly that works, but the layer then fails inside a tf.data pipeline
-        ("Cannot convert a symbolic tf.Tensor to a numpy array"), where Keras 2 ran it."""
-        value = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "standardize"), None)
-        if value is None or isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) or (
-                isinstance(value, cst.Name) and value.value == "None") or _STANDARDIZE.reason in self._reported:
+        PyTorch: the layer then fails inside a tf.data pipeline, where Keras 2 ran it.
+        KM211 rewrites the layer; this reports what it cannot."""
+        if custom_standardize(self.ctx, node) is None or _STANDARDIZE.reason in self._reported:
+            return
+        if rule_enabled(self.ctx, "KM211", "text_standardize") and STANDARDIZE_RUNTIME not in bound_names(self.ctx):
             return
         self._reported.add(_STANDARDIZE.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STANDARDIZE.reason)
         self.report(node, f"kept on TensorFlow: {_STANDARDIZE.reason}", _STANDARDIZE.fix, Severity.WARNING)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._handlers += 1
+
+    def leave_ExceptHandler(self, original: cst.ExceptHandler, updated: cst.ExceptHandler):
+        self._handlers -= 1
+        return updated
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._seen_chain.add(id(node.value))
@@ -181,8 +316,42 @@ class TensorflowOnly(Rule):
         in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
         if not (entry.anywhere or in_code):
             return
+        if not entry.anywhere and self._in_dataset_builder():
+            return
+        if qualified.startswith(_TPU_SETUP) and not self._handlers and tpu_detection_guards(self.ctx):
+            return
         if entry.prefixes[0] == "tensorflow.GradientTape":
             return  # the train_step rule (a model's steps) and the gradient_tape rule decide
         self._reported.add(entry.reason)
         self.ctx.keep_on_tensorflow(self.id, node, entry.reason)
         self.report(node, f"kept on TensorFlow: {entry.reason}", entry.fix, Severity.WARNING)
+
+    def _in_dataset_builder(self) -> bool:
+        """A plain function (no class around it) that builds a tf.data.Dataset runs eagerly
+        on the host before any model does: TensorFlow ops there (tf.ragged.constant of
+        label lists, tf.strings on file names) work with every backend, as at module level."""
+        if self.ctx.class_stack or not self.ctx.function_stack:
+            return False
+        function = self.ctx.function_stack[0]
+        if id(function) not in self._builders:
+            self._builders[id(function)] = _builds_dataset(self.ctx, function)
+        return self._builders[id(function)]
+
+
+class _DatasetCalls(cst.CSTVisitor):
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> Optional[bool]:
+        qualified = self.ctx.qualified_name(node.func) or ""
+        if qualified.startswith("tensorflow.data.") or qualified.startswith("tensorflow.keras.utils.") and (
+                qualified.endswith("_dataset_from_directory")):
+            self.found = True
+        return not self.found
+
+
+def _builds_dataset(ctx, function: cst.FunctionDef) -> bool:
+    visitor = _DatasetCalls(ctx)
+    function.body.visit(visitor)
+    return visitor.found

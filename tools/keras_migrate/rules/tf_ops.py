@@ -13,6 +13,7 @@ from keras_migrate.rules._agnostic import (
     data_context,
     drop_tensorflow_import_if_unused,
     is_host_data_call,
+    string_layer_names,
     shape_names_used_as_tuples,
 )
 from keras_migrate.rules._scan import cst_scope
@@ -48,13 +49,31 @@ def _rank_read(node: cst.Subscript) -> Optional[cst.Call]:
 
 class TfOps(Rule):
     id = "KM200"
-    NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten', '_rank_calls')
+    NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten', '_rank_calls', '_string_args')
     name = "tf_ops"
     description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
     part = Part.AGNOSTIC
     TRIGGERS = ("tensorflow",)
     regions = (DATA_CALLS,)
     EXAMPLES = (
+        # What a string layer is called with holds strings: TensorFlow's on every backend.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            texts = []
+            for i in range(3):
+                texts.append(f"text {i}")
+            vectorizer = keras.layers.TextVectorization(10)
+            vectorizer.adapt(texts)
+
+            def encode(batch):
+                return vectorizer(tf.constant(batch))
+
+            ids = vectorizer(tf.convert_to_tensor(texts[:2]))
+            """,
+        ),
         Example(
             before="""
             import tensorflow as tf
@@ -178,6 +197,7 @@ class TfOps(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._data = data_context(ctx)
+        self._string_args: Set[int] = set()  # arguments of string layers' calls
         # tf.shape(...) calls in positions where a tuple works like TF's shape tensor.
         self._shape_ok: Set[int] = set()
         # top_k calls whose result is used through `.values` / `.indices`.
@@ -189,6 +209,8 @@ class TfOps(Rule):
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value in string_layer_names(self.ctx):
+            self._string_args.update(id(arg.value) for arg in node.args)
         for arg in node.args:
             value = arg.value
             if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call):
@@ -256,6 +278,8 @@ class TfOps(Rule):
             return updated  # a rank read is rewritten as a whole by leave_Subscript
         rel = qualified[len("tensorflow."):]
         entry = TF_OPS_BY_NAME.get(qualified)
+        if entry is not None and id(original) in self._string_args:
+            return updated  # vectorizer(tf.constant(texts)): strings, TensorFlow's on every backend
         if entry is not None and is_host_data_call(self.ctx, original):
             # Module-level data preparation on NumPy / pandas values (maybe strings): it
             # runs with every backend as it is, keras.ops could not hold strings on JAX.
