@@ -21,6 +21,7 @@ from .locally_connected2d import LocallyConnected2D
 from .model_build import build_by_calling
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .radial_constraint import RadialConstraint
+from .random_crop import Keras2RandomCrop
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
 from .states import keras2_reset_states
@@ -52,6 +53,7 @@ __all__ = [
     "BackendAgnosticSteps",
     "GRU",
     "Keras2Metric",
+    "Keras2RandomCrop",
     "Keras2TextVectorization",
     "LSTM",
     "LocallyConnected1D",

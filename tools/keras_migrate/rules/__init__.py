@@ -36,6 +36,7 @@ from keras_migrate.rules.tf_ops import TfOps
 from keras_migrate.rules.tf_values import TfValues
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
+from keras_migrate.rules.random_crop_inference import RandomCropInference
 from keras_migrate.rules.callback_monitor_mode import CallbackMonitorMode
 from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
@@ -50,6 +51,7 @@ from keras_migrate.rules.control_flow import ControlFlow
 from keras_migrate.rules.tensorflow_only import TensorflowOnly
 from keras_migrate.rules.tpu_detection import TpuDetection
 from keras_migrate.rules.text_standardize import TextStandardize
+from keras_migrate.rules.preprocessing_pipeline import PreprocessingPipeline
 from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -91,6 +93,7 @@ ALL_RULES = (
     TfValues,
     Dtypes,
     ThresholdedRelu,
+    RandomCropInference,
     CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,
@@ -105,6 +108,7 @@ ALL_RULES = (
     ControlFlow,
     TpuDetection,
     TextStandardize,
+    PreprocessingPipeline,
     TensorflowOnly,
     TfFunction,
 )

@@ -29,6 +29,7 @@ from keras_migrate.spec._tf_ops import TF_DATA_METHODS
 
 __all__ = [
     "DATA_CALLS",
+    "FUNCTION_TAKING",
     "TPU_DETECTION",
     "TPU_RESOLVERS",
     "tpu_detection_guards",
@@ -51,7 +52,7 @@ KERAS_BASES = frozenset({
     "Initializer", "LearningRateSchedule", "Wrapper", "RNN", "AbstractRNNCell",
 })
 
-_FUNCTION_TAKING = frozenset({
+FUNCTION_TAKING = frozenset({
     "map", "filter", "flat_map", "interleave", "reduce", "scan", "apply", "from_generator",
     "group_by_window", "py_function", "numpy_function", "ragged_batch",
 })
@@ -60,7 +61,7 @@ _FUNCTION_TAKING = frozenset({
 # and NumPy string arrays elsewhere (Keras 3.15), where tf.strings ops take them eagerly.
 # Either way their tf.strings code stays (tensorflow_only reports what standardize costs).
 _PREPROCESSING_CALLABLES = {"TextVectorization": ("standardize", "split")}
-_MARKERS = tuple(f".{m}(" for m in _FUNCTION_TAKING) + ("py_function", "numpy_function") + tuple(
+_MARKERS = tuple(f".{m}(" for m in FUNCTION_TAKING) + ("py_function", "numpy_function") + tuple(
     f"{layer}(" for layer in _PREPROCESSING_CALLABLES)
 
 
@@ -200,7 +201,7 @@ def _data_functions(ctx) -> Set[str]:
             for kw in node.keywords:
                 if kw.arg in _PREPROCESSING_CALLABLES.get(name, ()) and isinstance(kw.value, ast.Name):
                     roots.add(kw.value.id)
-            if name in _FUNCTION_TAKING:
+            if name in FUNCTION_TAKING:
                 for arg in list(node.args) + [kw.value for kw in node.keywords]:
                     if isinstance(arg, ast.Name):
                         roots.add(arg.id)
