@@ -37,6 +37,7 @@ from keras_migrate.rules.tf_values import TfValues
 from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
 from keras_migrate.rules.random_crop_inference import RandomCropInference
+from keras_migrate.rules.positional_call_args import PositionalCallArgs
 from keras_migrate.rules.callback_monitor_mode import CallbackMonitorMode
 from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
@@ -94,6 +95,7 @@ ALL_RULES = (
     Dtypes,
     ThresholdedRelu,
     RandomCropInference,
+    PositionalCallArgs,
     CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,

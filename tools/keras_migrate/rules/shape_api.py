@@ -16,12 +16,15 @@ a slice of a shape, or a name assigned one of these in the same function.
 
 from __future__ import annotations
 
-from typing import List, Set
+import ast
+from typing import List, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._agnostic import is_keras_class
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.rules._util import code, parenthesize
 from keras_migrate.rules._args import file_uses_keras, has_star
 
@@ -46,6 +49,25 @@ _DIMENSION_VALUE = ("tensorflow.compat.dimension_value", "tensorflow.compat.v1.d
 # reads a tuple/list state_size as one integer per state.
 _CELL_SIZES = frozenset({"self.state_size", "self.output_size"})
 _CELL_ATTRS = frozenset(size.rsplit(".", 1)[1] for size in _CELL_SIZES)  # a cheap test before code()
+
+
+@per_file
+def _multi_dimensional_cells(ctx) -> Tuple[str, ...]:
+    """Classes of the file assigning `self.state_size = tf.TensorShape([a, b, ...])`."""
+    tree, names = file_ast(ctx), ast_names(ctx)
+    found: List[str] = []
+    for cls in (tree.body if tree is not None else ()):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for node in ast.walk(cls):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                    and names is not None and names.qualified(node.value.func) == _TENSOR_SHAPE
+                    and node.value.args and isinstance(node.value.args[0], (ast.List, ast.Tuple))
+                    and len(node.value.args[0].elts) > 1
+                    and any(isinstance(t, ast.Attribute) and t.attr == "state_size" for t in node.targets)):
+                found.append(cls.name)
+                break
+    return tuple(found)
 
 
 class ShapeApi(Rule):
@@ -105,6 +127,24 @@ class ShapeApi(Rule):
             """,
             diagnostics=("KM132",),
         ),
+        # The RNN wrapping such a cell is where Keras 3 raises: said there too.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            class Model(keras.Model):
+                def __init__(self, cell):
+                    super().__init__()
+                    self.rnn = keras.layers.RNN(cell, name="rnn")
+
+            class Cell(keras.layers.Layer):
+                def __init__(self, units):
+                    super().__init__()
+                    self.state_size = tf.TensorShape([4, units])
+            """,
+            diagnostics=("KM132", "KM132"),
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -126,6 +166,14 @@ class ShapeApi(Rule):
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         self._shape_names.pop()
         return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if self.ctx.keras_path(original.func) in ("layers.RNN", "RNN") and _multi_dimensional_cells(self.ctx):
+            self.report(original, "Keras 3's RNN raises here for a cell with a multi-dimensional state (this file "
+                        f"declares one: {', '.join(_multi_dimensional_cells(self.ctx))}): it reads state_size as one "
+                        "integer per state", "flatten that cell's state to one dimension (state_size = a * b) and "
+                        "reshape it inside its call()")
+        return self._leave_call(original, updated)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
@@ -174,7 +222,7 @@ class ShapeApi(Rule):
             self._diagnose(original, attr)
         return updated
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call):
+    def _leave_call(self, original: cst.Call, updated: cst.Call):
         func = original.func
         if self.ctx.qualified_name(func) == _TENSOR_SHAPE:
             return self._tensor_shape(original, updated)

@@ -1,0 +1,172 @@
+"""KM176 positional_call_args: layers whose call() takes several positional arguments accept
+non-tensors there, as in Keras 2.
+
+Keras 2 passed whatever a layer was called with to its call(); Keras 3's Layer.__call__
+rejects a positional argument that is not a tensor ("Only input tensors may be passed as
+positional arguments"), so `block(x, height, width, channels)` with Python ints fails
+(keras.io's focal_modulation_network). Call sites are often loops over lists of layers
+that no rewrite can resolve. Keras 3 lets a layer opt out of the check with the flag its
+own preprocessing layers set (`_allow_non_tensor_positional_args`), right after
+Layer.__init__ sets it to False: the migrator sets it in the __init__ of each layer
+class of the file whose call() takes more than one positional argument (besides
+training and mask). The check guards nothing else, so tensors behave as before.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._agnostic import is_keras_class
+
+__all__ = ["PositionalCallArgs"]
+
+_FLAG = "_allow_non_tensor_positional_args"
+_NOT_INPUTS = frozenset({"training", "mask"})
+
+
+def _call_method(cls: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
+def _takes_several_positional(cls: cst.ClassDef) -> bool:
+    call = _call_method(cls, "call")
+    if call is None:
+        return False
+    params = [p.name.value for p in call.params.posonly_params + call.params.params]
+    return len([p for p in params[1:] if p not in _NOT_INPUTS]) > 1
+
+
+def _is_super_init(statement: cst.BaseStatement) -> bool:
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.Call)):
+        return False
+    func = statement.body[0].value.func
+    return isinstance(func, cst.Attribute) and func.attr.value == "__init__"
+
+
+class PositionalCallArgs(Rule):
+    id = "KM176"
+    name = "positional_call_args"
+    description = ("Layers whose call() takes several positional arguments accept non-tensors there again "
+                   "(Keras 3 rejects `block(x, height, width)` with ints).")
+    TRIGGERS = ("def call",)
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class BasicLayer(keras.layers.Layer):
+                def __init__(self, dim, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dense = keras.layers.Dense(dim)
+
+                def call(self, x, height, width, channels):
+                    return self.dense(x), height, width, channels
+            """,
+            after="""
+            from tensorflow import keras
+
+            class BasicLayer(keras.layers.Layer):
+                def __init__(self, dim, **kwargs):
+                    super().__init__(**kwargs)
+                    # Keras 2 accepted non-tensor positional arguments in call() (Keras 3 rejects them)
+                    self._allow_non_tensor_positional_args = True
+                    self.dense = keras.layers.Dense(dim)
+
+                def call(self, x, height, width, channels):
+                    return self.dense(x), height, width, channels
+            """,
+        ),
+        # No __init__: one is added.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class Scale(keras.layers.Layer):
+                \"\"\"x * factor.\"\"\"
+
+                def call(self, x, factor):
+                    return x * factor
+            """,
+            after="""
+            from tensorflow import keras
+
+            class Scale(keras.layers.Layer):
+                \"\"\"x * factor.\"\"\"
+
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    # Keras 2 accepted non-tensor positional arguments in call() (Keras 3 rejects them)
+                    self._allow_non_tensor_positional_args = True
+
+                def call(self, x, factor):
+                    return x * factor
+            """,
+        ),
+        # One input, training and mask: nothing to allow.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class Block(keras.layers.Layer):
+                def __init__(self):
+                    super(Block, self).__init__()
+
+                def call(self, inputs, training=None, mask=None):
+                    return inputs
+            """,
+        ),
+        # Not a Keras layer.
+        Example(
+            before="""
+            class Helper:
+                def __init__(self):
+                    super().__init__()
+
+                def call(self, a, b):
+                    return a + b
+            """,
+        ),
+    )
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        if (_call_method(original, "__init__") is not None or not isinstance(updated.body, cst.IndentedBlock)
+                or not is_keras_class(self.ctx, original) or not _takes_several_positional(original)):
+            return updated
+        body = list(updated.body.body)
+        at = 1 if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(
+            body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString) else 0
+        init = cst.parse_statement(
+            "def __init__(self, *args, **kwargs):\n"
+            "    super().__init__(*args, **kwargs)\n"
+            "    # Keras 2 accepted non-tensor positional arguments in call() (Keras 3 rejects them)\n"
+            f"    self.{_FLAG} = True\n")
+        if at:
+            init = init.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        following = body[at].with_changes(leading_lines=[cst.EmptyLine(indent=False)]) if at < len(body) else None
+        body = body[:at] + [init] + ([following] + body[at + 1:] if following is not None else [])
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
+        cls = self.ctx.current_class
+        if (original.name.value != "__init__" or cls is None or len(self.ctx.function_stack) != 1
+                or not is_keras_class(self.ctx, cls) or not _takes_several_positional(cls)):
+            return updated
+        if not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        body = list(updated.body.body)
+        if any(isinstance(s, cst.SimpleStatementLine) and _FLAG in cst.Module([]).code_for_node(s) for s in body):
+            return updated  # set already (a second run)
+        index = next((i for i, s in enumerate(body) if _is_super_init(s)), None)
+        if index is None:
+            return updated  # Layer.__init__ not called here: nothing to follow
+        flag = cst.parse_statement(f"self.{_FLAG} = True\n").with_changes(leading_lines=[cst.EmptyLine(
+            comment=cst.Comment("# Keras 2 accepted non-tensor positional arguments in call() (Keras 3 rejects them)"))])
+        body.insert(index + 1, flag)
+        return updated.with_changes(body=updated.body.with_changes(body=body))
