@@ -24,7 +24,8 @@ from keras_migrate.rules._agnostic import is_keras_class
 __all__ = ["PositionalCallArgs"]
 
 _FLAG = "_allow_non_tensor_positional_args"
-_NOT_INPUTS = frozenset({"training", "mask"})
+# RNN cells get their states (and constants) from Keras 3 itself.
+_NOT_INPUTS = frozenset({"training", "mask", "states", "state", "constants"})
 
 
 def _call_method(cls: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
