@@ -54,6 +54,18 @@ class DictTargets(Rule):
             """,
             diagnostics=("KM124", "KM124"),
         ),
+        # Where Keras 3 raises: the fit() of a dataset built with such a function.
+        Example(
+            before="""
+            from tensorflow import keras
+            def vectorize(question, answer):
+                return {"encoder_inputs": question}, {"outputs": answer}
+            train = pairs.map(vectorize, num_parallel_calls=4)
+            train = train.shuffle(8).batch(2)
+            model.fit(train, epochs=1, validation_data=train)
+            """,
+            diagnostics=("KM124", "KM124"),
+        ),
         Example(
             before="""
             from tensorflow import keras
@@ -68,6 +80,7 @@ class DictTargets(Rule):
         super().__init__(ctx)
         self._data = data_context(ctx)
         self._dict_outputs = _builds_dict_outputs(ctx)
+        self._dict_datasets = frozenset() if self._dict_outputs else _dict_target_datasets(ctx, self._data.functions)
 
     def visit_Return(self, node: cst.Return) -> None:
         if self._dict_outputs:
@@ -91,6 +104,11 @@ class DictTargets(Rule):
                 self.report(target, f"{func.attr.value}() gets targets as a dict keyed by output name: Keras 3 "
                                     "takes the dict itself as the target unless the model's outputs are a dict",
                             _FIX)
+            data = original.args[0].value if original.args and original.args[0].keyword is None else None
+            if isinstance(data, cst.Name) and data.value in self._dict_datasets:
+                self.report(original, f"{func.attr.value}() gets a dataset whose targets are a dict keyed by output "
+                                      "name (its map function above): Keras 3 raises here unless the model's "
+                                      "outputs are a dict", _FIX)
         return updated
 
 
@@ -105,3 +123,37 @@ def _builds_dict_outputs(ctx) -> bool:
             if isinstance(outputs, ast.Dict):
                 return True
     return False
+
+
+def _dict_target_datasets(ctx, functions) -> frozenset:
+    """Names assigned a Dataset mapped with a function that returns (inputs, {name: target}),
+    and names assigned from those (shuffle / batch / prefetch chains)."""
+    tree = _scan.file_ast(ctx)
+    if tree is None:
+        return frozenset()
+    yielding = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in functions:
+            for sub in ast.walk(node):
+                if (isinstance(sub, ast.Return) and isinstance(sub.value, ast.Tuple) and len(sub.value.elts) >= 2
+                        and isinstance(sub.value.elts[1], ast.Dict) and sub.value.elts[1].keys):
+                    yielding.add(node.name)
+    if not yielding:
+        return frozenset()
+    assigns = [(t.id, n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)
+               for t in n.targets if isinstance(t, ast.Name)]
+    tainted = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, value in assigns:
+            if name in tainted:
+                continue
+            for sub in ast.walk(value):
+                mapped = (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "map"
+                          and any(isinstance(a, ast.Name) and a.id in yielding for a in sub.args))
+                if mapped or (isinstance(sub, ast.Name) and sub.id in tainted):
+                    tainted.add(name)
+                    changed = True
+                    break
+    return frozenset(tainted)
