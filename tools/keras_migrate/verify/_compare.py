@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -196,3 +197,45 @@ def record_deviation(reference: List[Record], actual: List[Record], index: int) 
     if index >= len(ref) or index >= len(got) or ref[index].kind != got[index].kind:
         return float("inf")
     return deviation(ref[index].value, got[index].value)
+
+
+# Metrics counting correct predictions (a prediction at a decision boundary, a tie between
+# classes or a probability at the threshold, flips with the last bit of rounding).
+_COUNTING = re.compile(r"^(val_)?(\w*_)?(acc|accuracy)$")
+# The most a few flipped predictions move such a metric (a fraction of a batch's samples).
+_FLIP_LIMIT = 0.05
+
+
+def _without_counting_metrics(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_counting_metrics(v) for k, v in value.items()
+                if not (isinstance(k, str) and _COUNTING.match(k))}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_counting_metrics(v) for v in value) if isinstance(value, list) else tuple(
+            _without_counting_metrics(v) for v in value)
+    return value
+
+
+def counting_metric_flip(reference: List[Record], actual: List[Record], tol: Tolerance,
+                         difference: Difference) -> Optional[str]:
+    """Why a difference is only predictions flipping at a decision boundary, or None.
+
+    So when the first difference is an accuracy-type metric of a history or evaluation
+    dict, it moves by at most _FLIP_LIMIT, and with such metrics left out every record
+    (each loss, the weights, predictions, later fits) is identical within tolerance."""
+    key = re.match(r"^\['([^']+)'\]", difference.path or "")
+    if key is None or not _COUNTING.match(key.group(1)):
+        return None
+    try:
+        moved = float(np.max(np.abs(np.asarray(difference.keras3, dtype=np.float64)
+                                    - np.asarray(difference.keras2, dtype=np.float64))))
+    except (TypeError, ValueError):
+        return None
+    if not moved <= _FLIP_LIMIT:
+        return None
+    strip = [dataclasses.replace(r, value=_without_counting_metrics(r.value)) for r in compared(reference)]
+    got = [dataclasses.replace(r, value=_without_counting_metrics(r.value)) for r in compared(actual)]
+    if len(strip) != len(got) or compare_records(strip, got, tol) is not None:
+        return None
+    return (f"only {key.group(1)!r} differs (by {moved:.3g}: a few predictions at a decision boundary flip with "
+            "rounding); every loss, weight and prediction recorded is identical within tolerance")

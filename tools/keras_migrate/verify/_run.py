@@ -13,7 +13,8 @@ import tempfile
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from keras_migrate.verify._compare import Difference, Tolerance, compare_records, record_deviation
+from keras_migrate.verify._compare import (
+    Difference, Tolerance, compare_records, counting_metric_flip, record_deviation)
 from keras_migrate.verify._records import CRASH, EXIT, NOTE, Record, read_records
 
 __all__ = ["BACKENDS", "VerifyOptions", "Verdict", "verify"]
@@ -387,6 +388,12 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
         verdicts[backend] = _judge(backend, reference, run, options.tolerance)
         _locate_in_original(verdicts[backend].crash, root, mirror_src, scratch)
         log(f"{backend}: {verdicts[backend].verdict} ({run.seconds:.1f} s)")
+    for backend, verdict in verdicts.items():
+        flip = verdict.verdict == DIFFERS and counting_metric_flip(
+            reference.records, runs[backend].records, options.tolerance, verdict.difference)
+        if flip:
+            verdict.verdict = UNSTABLE
+            verdict.reasons.append(flip)
     if any(v.verdict == DIFFERS for v in verdicts.values()):
         log("a backend differs: running the original under Keras 2 again, float sums reordered ...")
         again = _run_child("keras2", options, root, None, scratch, True, reordered=True)
