@@ -20,6 +20,7 @@ from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .model_build import build_by_calling
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
+from .no_grad import call_without_gradients
 from .radial_constraint import RadialConstraint
 from .random_crop import Keras2RandomCrop
 from .random_fourier_features import RandomFourierFeatures
@@ -67,6 +68,7 @@ __all__ = [
     "assign_slice",
     "band_part",
     "build_by_calling",
+    "call_without_gradients",
     "clip_by_global_norm",
     "clip_by_norm",
     "connect_tpu_cluster",
