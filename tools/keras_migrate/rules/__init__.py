@@ -54,6 +54,7 @@ from keras_migrate.rules.tpu_detection import TpuDetection
 from keras_migrate.rules.text_standardize import TextStandardize
 from keras_migrate.rules.preprocessing_pipeline import PreprocessingPipeline
 from keras_migrate.rules.callback_forward import CallbackForward
+from keras_migrate.rules.tfp_distributions import TfpDistributions
 from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -113,6 +114,7 @@ ALL_RULES = (
     TextStandardize,
     PreprocessingPipeline,
     CallbackForward,
+    TfpDistributions,
     TensorflowOnly,
     TfFunction,
 )

@@ -12,6 +12,7 @@ from keras_migrate.rules._agnostic import (
     DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_enabled, string_layer_names, tpu_detection_guards)
 from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.rules.text_standardize import STANDARDIZE_RUNTIME, custom_standardize
+from keras_migrate.rules.tfp_distributions import DISTRIBUTIONS_MODULE, TFP_DISTRIBUTIONS, tfp_fully_rewritten
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
 from keras_migrate.spec._types import TensorflowOnlyApi
@@ -224,6 +225,7 @@ class TensorflowOnly(Rule):
         self._reported: Set[str] = set()
         self._builders: Dict[int, bool] = {}
         self._handlers = 0  # except clauses open (a TPU-detection fallback is not guarded)
+        self._in_import = False
 
     def visit_Call(self, node: cst.Call) -> None:
         """keras.Input(dtype="string"): a model fed strings runs only on TensorFlow (JAX and
@@ -281,6 +283,13 @@ class TensorflowOnly(Rule):
         self.ctx.keep_on_tensorflow(self.id, node, _STANDARDIZE.reason)
         self.report(node, f"kept on TensorFlow: {_STANDARDIZE.reason}", _STANDARDIZE.fix, Severity.WARNING)
 
+    def visit_Import(self, node: cst.Import) -> None:
+        self._in_import = True
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import):
+        self._in_import = False
+        return updated
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         self._handlers += 1
 
@@ -311,6 +320,11 @@ class TensorflowOnly(Rule):
         entry = _match(qualified)
         if entry is None or entry.reason in self._reported:
             return
+        if qualified.startswith("tensorflow_probability") and rule_enabled(self.ctx, "KM214", "tfp_distributions"):
+            rewritten = tfp_fully_rewritten(self.ctx)
+            if (qualified in TFP_DISTRIBUTIONS and DISTRIBUTIONS_MODULE not in bound_names(self.ctx)) or (rewritten is not None and (
+                    self._in_import or qualified == "tensorflow_probability.distributions")):
+                return  # KM214 rewrites it (and then drops the import / repoints the alias)
         if self._data.active(self.ctx):
             return
         in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
@@ -355,3 +369,4 @@ def _builds_dataset(ctx, function: cst.FunctionDef) -> bool:
     visitor = _DatasetCalls(ctx)
     function.body.visit(visitor)
     return visitor.found
+
