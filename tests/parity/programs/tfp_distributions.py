@@ -48,7 +48,8 @@ class Flow(keras.Model):
 
     def call(self, x):
         log_det = 0
-        for mask, coupling in zip(self.masks, self.couplings):
+        for i, coupling in enumerate(self.couplings):
+            mask = self.masks[i]
             s, t = coupling(x * mask)
             s *= 1 - mask
             t *= 1 - mask

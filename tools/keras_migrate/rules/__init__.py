@@ -55,6 +55,8 @@ from keras_migrate.rules.text_standardize import TextStandardize
 from keras_migrate.rules.preprocessing_pipeline import PreprocessingPipeline
 from keras_migrate.rules.callback_forward import CallbackForward
 from keras_migrate.rules.tfp_distributions import TfpDistributions
+from keras_migrate.rules.numpy_attributes import NumpyAttributes
+from keras_migrate.rules.augmented_assign import AugmentedAssign
 from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -115,6 +117,8 @@ ALL_RULES = (
     PreprocessingPipeline,
     CallbackForward,
     TfpDistributions,
+    NumpyAttributes,
+    AugmentedAssign,
     TensorflowOnly,
     TfFunction,
 )
