@@ -22,7 +22,7 @@ from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, do
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
 
-__all__ = ["Refuse", "TfOpRewriter", "bound_names", "call_node", "literal", "is_literal", "parsed"]
+__all__ = ["Refuse", "TfOpRewriter", "bound_names", "call_node", "literal", "is_literal", "parsed", "runtime_class_call"]
 
 _CHANNELS_LAST = {"NWC", "NHWC", "NDHWC", "NHC"}
 _CHANNELS_FIRST = {"NCW", "NCHW", "NCDHW"}
@@ -49,6 +49,17 @@ def bound_names(ctx) -> frozenset:
     if tree is None:
         return frozenset()
     return _bound_names(tree)
+
+
+def runtime_class_call(rule, original: cst.Call, updated: cst.Call, symbol: str, kept: str) -> cst.Call:
+    """`Layer(...)` -> `<symbol>(...)` from the runtime module; when the file binds the
+    name already, the call is left (a helper must not shadow it) with a warning saying
+    what then stays as it is (`kept`)."""
+    if symbol in bound_names(rule.ctx):
+        rule.report(original, f"this file binds {symbol!r}: {kept}", "rename the file's binding")
+        return updated
+    rule.ctx.use_runtime(symbol)
+    return updated.with_changes(func=cst.Name(symbol))
 
 
 @functools.lru_cache(maxsize=8)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._tf_op_emit import bound_names
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._tf_op_emit import runtime_class_call
 
 __all__ = ["RandomCropInference"]
 
@@ -68,6 +68,16 @@ class RandomCropInference(Rule):
             crop = Keras2RandomCrop(8, 8)
             """,
         ),
+        # The file's own name is never shadowed: the call stays, with a warning.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            Keras2RandomCrop = None
+            crop = keras.layers.RandomCrop(8, 8)
+            """,
+            diagnostics=("KM175",),
+        ),
         # A subclass keeps Keras 3's layer (its own call may depend on it).
         Example(
             before="""
@@ -82,9 +92,5 @@ class RandomCropInference(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if (self.ctx.keras_path(original.func) or "") not in _PATHS:
             return updated
-        if _RUNTIME in bound_names(self.ctx):
-            self.report(original, f"this file binds {_RUNTIME!r}: RandomCrop keeps Keras 3's inference behaviour "
-                        "(the image unchanged)", "rename the file's binding", Severity.WARNING)
-            return updated
-        self.ctx.use_runtime(_RUNTIME)
-        return updated.with_changes(func=cst.Name(_RUNTIME))
+        return runtime_class_call(self, original, updated, _RUNTIME,
+                                  "RandomCrop keeps Keras 3's inference behaviour (the image unchanged)")

@@ -18,9 +18,9 @@ from typing import Optional
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._tf_op_emit import bound_names
+from keras_migrate.rules._tf_op_emit import runtime_class_call
 
 __all__ = ["TextStandardize", "STANDARDIZE_RUNTIME", "custom_standardize"]
 
@@ -111,9 +111,5 @@ class TextStandardize(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if custom_standardize(self.ctx, original) is None:
             return updated
-        if STANDARDIZE_RUNTIME in bound_names(self.ctx):
-            self.report(original, f"this file binds {STANDARDIZE_RUNTIME!r}: TextVectorization(standardize=<function>) "
-                        "is left as is", "rename the file's binding", Severity.WARNING)
-            return updated
-        self.ctx.use_runtime(STANDARDIZE_RUNTIME)
-        return updated.with_changes(func=cst.Name(STANDARDIZE_RUNTIME))
+        return runtime_class_call(self, original, updated, STANDARDIZE_RUNTIME,
+                                  "TextVectorization(standardize=<function>) is left as is")
