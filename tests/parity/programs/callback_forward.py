@@ -6,7 +6,8 @@ gate maps (`_ = self.model(images)`, then a layer attribute set during the call)
 Variants: a sub-model attribute called with a latent batch, np.asarray and
 keras.utils.array_to_img on the result; the whole model called with training=False and
 an attribute its layer stored during call() read with np.asarray; predict() in the same
-callback (already without gradients).
+callback (already without gradients); the model called at module level, its output
+handed to NumPy.
 """
 import random
 
@@ -71,7 +72,9 @@ model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
 monitor = Monitor(latents, x[:3])
 history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0, callbacks=[monitor])
 
+latent_out = model(x[:3])  # module level: plotted / printed in NumPy afterwards
 emit({
+    "module_level": np.asarray(latent_out),
     "loss": history.history["loss"],
     "images": monitor.images,
     "gates": monitor.gates,

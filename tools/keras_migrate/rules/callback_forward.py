@@ -7,16 +7,23 @@ returns tensors that require grad, and `keras.utils.array_to_img`, `plt.imshow` 
 `np.asarray` raise on them. In the methods of a keras.callbacks.Callback subclass,
 `self.model(...)` and `self.model.<sub-model>(...)` become
 `call_without_gradients(self.model..., ...)` (torch.no_grad() on PyTorch; a plain call
-elsewhere). The model's own methods (predict, evaluate, ...) need nothing.
+elsewhere). So do module-level calls of models the file builds (`z, _ = model(data)` then
+a scatter plot: keras.io's real_nvp). The model's own methods (predict, evaluate, ...)
+need nothing.
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
+import ast
+from typing import FrozenSet
+
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._facts import FileFacts, per_file
+from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tf_op_emit import bound_names
 
@@ -47,13 +54,39 @@ def _forward_target(func: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     return None
 
 
+_MODEL_PATHS = frozenset({"Model", "models.Model", "Sequential", "models.Sequential"})
+
+
+@per_file
+def _module_models(ctx) -> FrozenSet[str]:
+    """Module-level names bound only to models: keras.Model(...) / Sequential(...) or an
+    instance of a Keras model class of the file."""
+    tree, names = file_ast(ctx), ast_names(ctx)
+    if tree is None or names is None:
+        return frozenset()
+    local_classes = ctx.facts(FileFacts).keras_layer_classes
+    models, others = set(), set()
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                continue
+            value = node.value
+            is_model = isinstance(value, ast.Call) and (
+                (names.keras(value.func) or "") in _MODEL_PATHS
+                or isinstance(value.func, ast.Name) and value.func.id in local_classes)
+            (models if is_model else others).add(target.id)
+    return frozenset(models - others)
+
+
 class CallbackForward(Rule):
     id = "KM213"
     name = "callback_forward"
     description = ("In Callback methods, self.model(...) / self.model.<sub-model>(...) -> call_without_gradients(...): "
                    "on PyTorch the outputs need no detach before NumPy, as in Keras 2.")
     part = Part.AGNOSTIC
-    TRIGGERS = ("self.model",)
+    TRIGGERS = ("self.model", "Model", "Sequential")
     EXAMPLES = (
         Example(
             before="""
@@ -80,6 +113,46 @@ class CallbackForward(Rule):
                     return self.model.predict(self.samples)
             """,
         ),
+        # A model called at module level, its outputs plotted.
+        Example(
+            before="""
+            import keras
+            import matplotlib.pyplot as plt
+
+            class Flow(keras.Model):
+                def call(self, x):
+                    return x, x
+
+            model = Flow()
+            z, _ = model(data)
+            plt.scatter(z[:, 0], z[:, 1])
+
+            def latent(points):
+                return model(points)
+
+            with tf.GradientTape() as tape:
+                loss = model(data)[0]
+            """,
+            after="""
+            import keras
+            import matplotlib.pyplot as plt
+            from keras_migrate_runtime import call_without_gradients
+
+            class Flow(keras.Model):
+                def call(self, x):
+                    return x, x
+
+            model = Flow()
+            z, _ = call_without_gradients(model, data)
+            plt.scatter(z[:, 0], z[:, 1])
+
+            def latent(points):
+                return model(points)
+
+            with tf.GradientTape() as tape:
+                loss = model(data)[0]
+            """,
+        ),
         # Outside callbacks (a train_step's forward pass needs its gradients).
         Example(
             before="""
@@ -92,6 +165,17 @@ class CallbackForward(Rule):
         ),
     )
 
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._with_depth = 0  # a module-level `with tf.GradientTape()` needs its gradients
+
+    def visit_With(self, node: cst.With) -> None:
+        self._with_depth += 1
+
+    def leave_With(self, original: cst.With, updated: cst.With):
+        self._with_depth -= 1
+        return updated
+
     def _in_callback(self) -> bool:
         cls = self.ctx.current_class
         return cls is not None and bool(self.ctx.function_stack) and any(
@@ -99,7 +183,10 @@ class CallbackForward(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         target = _forward_target(original.func)
-        if target is None or not self._in_callback() or _RUNTIME in bound_names(self.ctx):
+        module_model = (not self.ctx.function_stack and not self.ctx.class_stack and not self._with_depth
+                        and isinstance(original.func, cst.Name)
+                        and original.func.value in _module_models(self.ctx))
+        if not ((target is not None and self._in_callback()) or module_model) or _RUNTIME in bound_names(self.ctx):
             return updated
         self.ctx.use_runtime(_RUNTIME)
         return updated.with_changes(func=cst.Name(_RUNTIME), args=[cst.Arg(updated.func)] + list(updated.args))
