@@ -132,6 +132,7 @@ class CallbackForward(Rule):
 
             with tf.GradientTape() as tape:
                 loss = model(data)[0]
+            ds = ds.map(lambda x: model(x))
             """,
             after="""
             import keras
@@ -151,6 +152,7 @@ class CallbackForward(Rule):
 
             with tf.GradientTape() as tape:
                 loss = model(data)[0]
+            ds = ds.map(lambda x: model(x))
             """,
         ),
         # Outside callbacks (a train_step's forward pass needs its gradients).
@@ -167,12 +169,20 @@ class CallbackForward(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self._with_depth = 0  # a module-level `with tf.GradientTape()` needs its gradients
+        self._with_depth = 0  # with-blocks (a tape needs its gradients) and lambdas open
 
     def visit_With(self, node: cst.With) -> None:
         self._with_depth += 1
 
     def leave_With(self, original: cst.With, updated: cst.With):
+        self._with_depth -= 1
+        return updated
+
+    # A lambda is code run later, elsewhere (a tf.data map, a Lambda layer): not module level.
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._with_depth += 1
+
+    def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda):
         self._with_depth -= 1
         return updated
 
