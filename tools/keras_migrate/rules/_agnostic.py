@@ -22,7 +22,7 @@ import libcst as cst
 
 from keras_migrate.engine import Region, ast_children
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
-from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._scan import call_keywords, called_name, file_ast, names as ast_names
 from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
@@ -33,7 +33,7 @@ __all__ = [
     "TPU_DETECTION",
     "TPU_RESOLVERS",
     "tpu_detection_guards",
-    "rule_enabled",
+    "rule_rewrites",
     "string_layer_names",
     "is_host_data_call",
     "DataContext",
@@ -149,20 +149,17 @@ def _detects_tpu(ctx, node: cst.Try) -> bool:
 TPU_DETECTION = Region("TPU detection", cst.Try, _detects_tpu)
 
 
-def rule_enabled(ctx, rule_id: str, name: str) -> bool:
-    """Whether the run has not disabled a rule (KM207 counts on the rewrites of some)."""
+def rule_rewrites(ctx, rule_id: str, name: str, *runtime_names: str) -> bool:
+    """Whether a rule's rewrite happens in this run (KM207 counts on some): the rule is not
+    disabled, and the file binds none of the runtime names it would import."""
     disabled = getattr(ctx.options, "disable", ())
-    return rule_id not in disabled and name not in disabled
+    return rule_id not in disabled and name not in disabled and not (set(runtime_names) & bound_names(ctx))
 
 
 def tpu_detection_guards(ctx) -> bool:
     """Inside a TPU-detection try body whose resolver KM210 rewrites (its helper name is
     free in the file and the rule is enabled)."""
-    if not ctx.in_region(TPU_DETECTION):
-        return False
-    if not rule_enabled(ctx, "KM210", "tpu_detection"):
-        return False
-    return not (set(TPU_RESOLVERS.values()) & bound_names(ctx))
+    return ctx.in_region(TPU_DETECTION) and rule_rewrites(ctx, "KM210", "tpu_detection", *TPU_RESOLVERS.values())
 
 
 def data_context(ctx) -> DataContext:
@@ -197,7 +194,7 @@ def _data_functions(ctx) -> Set[str]:
                     calls[function].add(called)
                 if in_lambda_root:
                     roots.add(called)
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            name = called_name(node)
             for kw in node.keywords:
                 if kw.arg in _PREPROCESSING_CALLABLES.get(name, ()) and isinstance(kw.value, ast.Name):
                     roots.add(kw.value.id)
@@ -475,10 +472,8 @@ def string_layer_names(ctx) -> FrozenSet[str]:
     for node in ast.walk(tree) if tree is not None else ():
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
-        func = node.value.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        inverted = any(k.arg == "invert" and isinstance(k.value, ast.Constant) and k.value.value is True
-                       for k in node.value.keywords)
-        if name in STRING_LAYERS and not inverted:
+        invert = call_keywords(node.value).get("invert")
+        inverted = isinstance(invert, ast.Constant) and invert.value is True
+        if called_name(node.value) in STRING_LAYERS and not inverted:
             found.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return frozenset(found)

@@ -183,6 +183,12 @@ def string_value(node: ast.AST) -> Optional[str]:
     return None
 
 
+def called_name(call: ast.AST) -> str:
+    """The last name of a call's function (`Dense` of `keras.layers.Dense(...)`), or ""."""
+    func = call.func if isinstance(call, ast.Call) else None
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def call_keywords(call: ast.Call) -> Dict[str, ast.AST]:
     return {kw.arg: kw.value for kw in call.keywords if kw.arg}
 

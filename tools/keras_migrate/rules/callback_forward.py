@@ -22,8 +22,8 @@ from typing import FrozenSet
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._facts import FileFacts, per_file
-from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._scan import file_ast, keras_layer_classes, names as ast_names
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tf_op_emit import bound_names
 
@@ -64,7 +64,7 @@ def _module_models(ctx) -> FrozenSet[str]:
     tree, names = file_ast(ctx), ast_names(ctx)
     if tree is None or names is None:
         return frozenset()
-    local_classes = ctx.facts(FileFacts).keras_layer_classes
+    local_classes = keras_layer_classes(ctx)
     models, others = set(), set()
     for node in tree.body:
         if not isinstance(node, ast.Assign):

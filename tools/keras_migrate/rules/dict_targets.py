@@ -19,6 +19,7 @@ import ast
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import data_context
+from keras_migrate.rules._facts import per_file
 
 __all__ = ["DictTargets"]
 
@@ -80,7 +81,6 @@ class DictTargets(Rule):
         super().__init__(ctx)
         self._data = data_context(ctx)
         self._dict_outputs = _builds_dict_outputs(ctx)
-        self._dict_datasets = frozenset() if self._dict_outputs else _dict_target_datasets(ctx, self._data.functions)
 
     def visit_Return(self, node: cst.Return) -> None:
         if self._dict_outputs:
@@ -105,7 +105,7 @@ class DictTargets(Rule):
                                     "takes the dict itself as the target unless the model's outputs are a dict",
                             _FIX)
             data = original.args[0].value if original.args and original.args[0].keyword is None else None
-            if isinstance(data, cst.Name) and data.value in self._dict_datasets:
+            if isinstance(data, cst.Name) and data.value in _dict_target_datasets(self.ctx):
                 self.report(original, f"{func.attr.value}() gets a dataset whose targets are a dict keyed by output "
                                       "name (its map function above): Keras 3 raises here unless the model's "
                                       "outputs are a dict", _FIX)
@@ -125,11 +125,14 @@ def _builds_dict_outputs(ctx) -> bool:
     return False
 
 
-def _dict_target_datasets(ctx, functions) -> frozenset:
+@per_file
+def _dict_target_datasets(ctx) -> frozenset:
     """Names assigned a Dataset mapped with a function that returns (inputs, {name: target}),
-    and names assigned from those (shuffle / batch / prefetch chains)."""
+    and names assigned from those (shuffle / batch / prefetch chains). Asked at the first
+    fit()/evaluate() of a name only."""
+    functions = data_context(ctx).functions
     tree = _scan.file_ast(ctx)
-    if tree is None:
+    if tree is None or not functions:
         return frozenset()
     yielding = set()
     for node in ast.walk(tree):

@@ -17,7 +17,7 @@ NumPy.
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Set
+from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
@@ -60,6 +60,7 @@ def _constant_attributes(ctx) -> Dict[str, FrozenSet[str]]:
     if tree is None or names is None or "numpy" not in ctx.source and "np." not in ctx.source:
         return {}
     out: Dict[str, FrozenSet[str]] = {}
+    outside: Optional[Set[str]] = None  # attribute names read off other objects (model.masks)
     for cls in ast.walk(tree):
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -100,8 +101,10 @@ def _constant_attributes(ctx) -> Dict[str, FrozenSet[str]]:
                 bad.add(attr)  # Python iteration: a TensorFlow graph tensor cannot be iterated
         keep = {a for a in candidates if stores.get(a) == 1 and a not in bad}
         # The attribute read from outside the class (model.masks): may be NumPy code.
-        outside = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in keep
-                   and not _self_attr(n)}
+        if not keep:
+            continue
+        if outside is None:
+            outside = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and not _self_attr(n)}
         if keep - outside:
             out[cls.name] = frozenset(keep - outside)
     return out

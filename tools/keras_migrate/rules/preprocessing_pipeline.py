@@ -26,7 +26,7 @@ from keras_migrate.engine import Example, Rule, ast_children
 from keras_migrate.rules._agnostic import FUNCTION_TAKING, data_context
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._scan import file_ast
+from keras_migrate.rules._scan import call_keywords, called_name, file_ast
 from keras_migrate.rules._util import dotted
 
 __all__ = ["PreprocessingPipeline"]
@@ -39,15 +39,8 @@ _DATA_LAYERS = frozenset({
 })
 
 
-def _called_name(node: ast.AST) -> str:
-    func = node.func if isinstance(node, ast.Call) else None
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
 def _layer_list(call: ast.Call):
-    if call.args:
-        return call.args[0]
-    return next((k.value for k in call.keywords if k.arg == "layers"), None)
+    return call.args[0] if call.args else call_keywords(call).get("layers")
 
 
 @per_file
@@ -58,7 +51,7 @@ def _pipelines(ctx) -> FrozenSet[str]:
     tree = file_ast(ctx)
     if tree is None:
         return frozenset()
-    candidates: Dict[str, int] = {}
+    candidates: Set[str] = set()
     bindings: Dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -69,21 +62,21 @@ def _pipelines(ctx) -> FrozenSet[str]:
                         bindings[sub.id] = bindings.get(sub.id, 0) + 1
             value = node.value
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(value, ast.Call) and _called_name(value) == "Sequential"):
+                    and isinstance(value, ast.Call) and called_name(value) == "Sequential"):
                 layers = _layer_list(value)
                 if isinstance(layers, (ast.List, ast.Tuple)) and layers.elts and all(
-                        isinstance(e, ast.Call) and _called_name(e) in _DATA_LAYERS for e in layers.elts):
-                    candidates[node.targets[0].id] = 1
+                        isinstance(e, ast.Call) and called_name(e) in _DATA_LAYERS for e in layers.elts):
+                    candidates.add(node.targets[0].id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
             names = [a.asname or a.name for a in node.names] if isinstance(node, (ast.Import, ast.ImportFrom)) \
                 else [node.name]
             for name in names:
                 bindings[name] = bindings.get(name, 0) + 1
-    candidates = {n: 1 for n in candidates if bindings.get(n) == 1}
+    candidates = {n for n in candidates if bindings.get(n) == 1}
     if not candidates:
         return frozenset()
     functions = data_context(ctx).functions
-    calls_ok: Dict[str, bool] = {n: True for n in candidates}
+    not_only_called: Set[str] = set()
     in_data: Set[str] = set()
     # Walk with the enclosing function and whether a Dataset method's lambda is open.
     stack = [(tree, None, False)]
@@ -99,15 +92,15 @@ def _pipelines(ctx) -> FrozenSet[str]:
                     if child is not node.func:
                         stack.append((child, function, in_lambda))
                 continue
-            if _called_name(node) in FUNCTION_TAKING:
+            if called_name(node) in FUNCTION_TAKING:
                 for child in ast_children(node):
                     stack.append((child, function, in_lambda or isinstance(child, ast.Lambda)))
                 continue
         elif isinstance(node, ast.Name) and node.id in candidates and isinstance(node.ctx, ast.Load):
-            calls_ok[node.id] = False  # passed, fitted, summarised, extended: a model
+            not_only_called.add(node.id)  # passed, fitted, summarised, extended: a model
         for child in ast_children(node):
             stack.append((child, function, in_lambda))
-    return frozenset(n for n in candidates if calls_ok[n] and n in in_data)
+    return frozenset(in_data - not_only_called)
 
 
 class PreprocessingPipeline(Rule):

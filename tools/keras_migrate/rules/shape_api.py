@@ -167,14 +167,6 @@ class ShapeApi(Rule):
         self._shape_names.pop()
         return updated
 
-    def leave_Call(self, original: cst.Call, updated: cst.Call):
-        if self.ctx.keras_path(original.func) in ("layers.RNN", "RNN") and _multi_dimensional_cells(self.ctx):
-            self.report(original, "Keras 3's RNN raises here for a cell with a multi-dimensional state (this file "
-                        f"declares one: {', '.join(_multi_dimensional_cells(self.ctx))}): it reads state_size as one "
-                        "integer per state", "flatten that cell's state to one dimension (state_size = a * b) and "
-                        "reshape it inside its call()")
-        return self._leave_call(original, updated)
-
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
         if (isinstance(value, cst.Call) and any(
@@ -222,7 +214,12 @@ class ShapeApi(Rule):
             self._diagnose(original, attr)
         return updated
 
-    def _leave_call(self, original: cst.Call, updated: cst.Call):
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if self.ctx.keras_path(original.func) in ("layers.RNN", "RNN") and _multi_dimensional_cells(self.ctx):
+            self.report(original, "Keras 3's RNN raises here for a cell with a multi-dimensional state (this file "
+                        f"declares one: {', '.join(_multi_dimensional_cells(self.ctx))}): it reads state_size as one "
+                        "integer per state", "flatten that cell's state to one dimension (state_size = a * b) and "
+                        "reshape it inside its call()")
         func = original.func
         if self.ctx.qualified_name(func) == _TENSOR_SHAPE:
             return self._tensor_shape(original, updated)

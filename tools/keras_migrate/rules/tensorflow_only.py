@@ -9,8 +9,8 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
-    DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_enabled, string_layer_names, tpu_detection_guards)
-from keras_migrate.rules._tf_op_emit import bound_names
+    DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_rewrites, string_layer_names, tpu_detection_guards)
+from keras_migrate.rules._util import keyword_arg_value
 from keras_migrate.rules.text_standardize import STANDARDIZE_RUNTIME, custom_standardize
 from keras_migrate.rules.tfp_distributions import DISTRIBUTIONS_MODULE, TFP_DISTRIBUTIONS, tfp_fully_rewritten
 from keras_migrate.spec import keras_path
@@ -252,14 +252,14 @@ class TensorflowOnly(Rule):
     def _takes_strings(self, call: cst.Call) -> bool:
         if (self.ctx.keras_path(call.func) or "").rsplit(".", 1)[-1] not in STRING_LAYERS:
             return False
-        invert = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "invert"), None)
+        invert = keyword_arg_value(call, "invert")
         return not (isinstance(invert, cst.Name) and invert.value == "True")
 
     def _string_sequential(self, node: cst.Call) -> None:
         """keras.Sequential([text_vectorizer, model]): the model is fed strings (keras.io's
         inference models); Keras 3 converts its inputs to arrays of numbers off TensorFlow."""
-        layers = node.args[0].value if node.args and node.args[0].keyword is None else next(
-            (a.value for a in node.args if a.keyword is not None and a.keyword.value == "layers"), None)
+        layers = node.args[0].value if node.args and node.args[0].keyword is None else keyword_arg_value(
+            node, "layers")
         if not isinstance(layers, (cst.List, cst.Tuple)) or not layers.elements or (
                 _STRING_INPUT.reason in self._reported):
             return
@@ -277,7 +277,7 @@ class TensorflowOnly(Rule):
         KM211 rewrites the layer; this reports what it cannot."""
         if custom_standardize(self.ctx, node) is None or _STANDARDIZE.reason in self._reported:
             return
-        if rule_enabled(self.ctx, "KM211", "text_standardize") and STANDARDIZE_RUNTIME not in bound_names(self.ctx):
+        if rule_rewrites(self.ctx, "KM211", "text_standardize", STANDARDIZE_RUNTIME):
             return
         self._reported.add(_STANDARDIZE.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STANDARDIZE.reason)
@@ -320,11 +320,11 @@ class TensorflowOnly(Rule):
         entry = _match(qualified)
         if entry is None or entry.reason in self._reported:
             return
-        if qualified.startswith("tensorflow_probability") and rule_enabled(self.ctx, "KM214", "tfp_distributions"):
-            rewritten = tfp_fully_rewritten(self.ctx)
-            if (qualified in TFP_DISTRIBUTIONS and DISTRIBUTIONS_MODULE not in bound_names(self.ctx)) or (rewritten is not None and (
+        if qualified.startswith("tensorflow_probability") and rule_rewrites(
+                self.ctx, "KM214", "tfp_distributions", DISTRIBUTIONS_MODULE) and (
+                qualified in TFP_DISTRIBUTIONS or tfp_fully_rewritten(self.ctx) is not None and (
                     self._in_import or qualified == "tensorflow_probability.distributions")):
-                return  # KM214 rewrites it (and then drops the import / repoints the alias)
+            return  # KM214 rewrites it (and then drops the import / repoints the alias)
         if self._data.active(self.ctx):
             return
         in_code = bool(self.ctx.function_stack or self.ctx.class_stack)

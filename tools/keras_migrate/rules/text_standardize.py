@@ -21,6 +21,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tf_op_emit import runtime_class_call
+from keras_migrate.rules._util import keyword_arg_value
 
 __all__ = ["TextStandardize", "STANDARDIZE_RUNTIME", "custom_standardize"]
 
@@ -31,7 +32,7 @@ def custom_standardize(ctx, node: cst.Call) -> Optional[cst.BaseExpression]:
     """The `standardize` argument of a TextVectorization(...) call when it is a function."""
     if (ctx.keras_path(node.func) or "").rsplit(".", 1)[-1] != "TextVectorization":
         return None
-    value = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "standardize"), None)
+    value = keyword_arg_value(node, "standardize")
     if value is None and len(node.args) > 1 and node.args[1].keyword is None and not node.args[1].star:
         value = node.args[1].value  # TextVectorization(max_tokens, standardize, ...)
     if value is None or isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) or (
