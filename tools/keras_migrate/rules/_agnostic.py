@@ -60,7 +60,9 @@ FUNCTION_TAKING = frozenset({
 # gets TensorFlow string tensors on every backend; `standardize` gets them on TensorFlow
 # and NumPy string arrays elsewhere (Keras 3.15), where tf.strings ops take them eagerly.
 # Either way their tf.strings code stays (tensorflow_only reports what standardize costs).
-_PREPROCESSING_CALLABLES = {"TextVectorization": ("standardize", "split")}
+# The runtime's Keras2TextVectorization (KM211) in migrated code: a second run sees the same.
+STANDARDIZE_RUNTIME = "Keras2TextVectorization"
+_PREPROCESSING_CALLABLES = {"TextVectorization": ("standardize", "split"), STANDARDIZE_RUNTIME: ("standardize", "split")}
 _MARKERS = tuple(f".{m}(" for m in FUNCTION_TAKING) + ("py_function", "numpy_function") + tuple(
     f"{layer}(" for layer in _PREPROCESSING_CALLABLES)
 
@@ -122,6 +124,8 @@ TPU_RESOLVERS = {
     "tensorflow.distribute.cluster_resolver.TPUClusterResolver.connect": "connect_tpu_cluster",
     "tensorflow.distribute.cluster_resolver.TPUClusterResolver": "tpu_cluster_resolver",
 }
+# A migrated file calls the runtime helpers there: a second run must see the same guard.
+_RESOLVER_CALLS = frozenset(TPU_RESOLVERS) | {f"keras_migrate_runtime.{h}" for h in TPU_RESOLVERS.values()}
 _FALLBACK_ERRORS = frozenset({"ValueError", "Exception", "BaseException"})
 
 
@@ -143,7 +147,7 @@ def _detects_tpu(ctx, node: cst.Try) -> bool:
         return False
     statement = first.body[0]
     value = statement.value if isinstance(statement, (cst.Assign, cst.Expr)) else None
-    return isinstance(value, cst.Call) and ctx.qualified_name(value.func) in TPU_RESOLVERS
+    return isinstance(value, cst.Call) and ctx.qualified_name(value.func) in _RESOLVER_CALLS
 
 
 TPU_DETECTION = Region("TPU detection", cst.Try, _detects_tpu)
@@ -458,7 +462,7 @@ def is_host_data_call(ctx, call: cst.Call) -> bool:
 
 
 # Keras layers taking strings (TextVectorization's input, StringLookup's unless inverted).
-STRING_LAYERS = frozenset({"TextVectorization", "StringLookup", "Keras2TextVectorization"})
+STRING_LAYERS = frozenset({"TextVectorization", "StringLookup", STANDARDIZE_RUNTIME})
 
 
 @per_file

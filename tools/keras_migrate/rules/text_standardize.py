@@ -19,13 +19,13 @@ from typing import Optional
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._agnostic import STANDARDIZE_RUNTIME
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tf_op_emit import runtime_class_call
 from keras_migrate.rules._util import keyword_arg_value
 
 __all__ = ["TextStandardize", "STANDARDIZE_RUNTIME", "custom_standardize"]
 
-STANDARDIZE_RUNTIME = "Keras2TextVectorization"
 
 
 def custom_standardize(ctx, node: cst.Call) -> Optional[cst.BaseExpression]:
