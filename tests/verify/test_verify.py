@@ -42,9 +42,10 @@ RANDOM_DATA = textwrap.dedent(
     """
     import numpy as np
     import tensorflow as tf
+    import tensorflow.compat.v2 as tf2  # its own module object (TF Probability samples from it)
     from tensorflow import keras
 
-    x = tf.random.stateless_normal((32, 3), seed=(1, 2))
+    x = tf.random.stateless_normal((32, 3), seed=(1, 2)) + 0.1 * tf2.random.normal((32, 3))
     x = tf.random.shuffle(x)
 
     def jitter(row):
@@ -67,6 +68,25 @@ LR_IGNORED = textwrap.dedent(
     model.compile(optimizer=tf.keras.optimizers.Adam(lr=0.05), loss="mse")
     x = np.arange(24, dtype="float32").reshape(8, 3) / 24
     model.fit(x, x.sum(axis=1), epochs=2, verbose=0)
+    """
+)
+
+# The global NumPy / random generators at module level (make_moons, np.random.rand data):
+# importing TensorFlow / Keras draws from them, so the harness seeds after the framework import.
+GLOBAL_GENERATORS = textwrap.dedent(
+    """
+    import random
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+    x = np.random.rand(64, 4).astype("float32")
+    x = x[np.random.permutation(64)]
+    y = (x.sum(axis=1, keepdims=True) + random.random()).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y + np.random.normal(size=y.shape).astype("float32"), epochs=1, batch_size=16, verbose=0)
+    model(x[:3])
     """
 )
 
@@ -111,6 +131,12 @@ def test_random_ops_are_deterministic_in_graph_and_eager_code(tmp_path):
     # (the migrator keeps seeded stateless ops, KM203, and turns tf.random.shuffle into keras.random's)
     for name in ("stateless_normal", "shuffle", "uniform"):
         assert any(f"random.{name} returns deterministic values" in k for k in neutralised), neutralised
+
+
+def test_module_level_global_generators_match(tmp_path):
+    code, report = _verify(tmp_path, GLOBAL_GENERATORS, "--backends", "jax,torch")
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "torch": "identical"}, report["backends"]
 
 
 def test_ignored_lr_is_reported_as_a_difference(tmp_path):

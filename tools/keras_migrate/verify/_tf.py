@@ -78,7 +78,10 @@ def patch_tensorflow(rec: r.Recorder) -> None:
     )
     if not rec.config.neutralize:
         return
-    r.deterministic_random(rec, tf.random, TF_RANDOM, tf_ops(), to_tensor, "tf.random")
+    # tf.compat.v2.random is a module of its own (TF Probability's samplers draw from it)
+    randoms = [tf.random, tf.compat.v2.random]
+    for module in randoms[:1] + [m for m in randoms[1:] if m is not tf.random]:
+        r.deterministic_random(rec, module, TF_RANDOM, tf_ops(), to_tensor, "tf.random")
     r.identity_dropout(rec, tf.nn, "dropout", "tf.nn")
     original_shuffle = tf.data.Dataset.shuffle
 
