@@ -22,6 +22,10 @@ __all__ = [
     "per_image_standardization",
     "psnr",
     "set_diag",
+    "signal_fft",
+    "signal_fft2d",
+    "signal_ifft",
+    "signal_ifft2d",
     "ssim",
     "unsorted_segment_max",
     "unsorted_segment_mean",
@@ -286,3 +290,54 @@ def per_image_standardization(image):
     mean = ops.mean(image, axis=axes, keepdims=True)
     stddev = ops.std(image, axis=axes, keepdims=True)
     return (image - mean) / ops.maximum(stddev, ops.rsqrt(pixels))
+
+
+def _complex(real, imag):
+    # keras.ops has no complex constructor; each backend's own one keeps gradients.
+    name = backend.backend()
+    if name == "jax":
+        import jax
+
+        return jax.lax.complex(real, imag)
+    if name == "torch":
+        import torch
+
+        return torch.complex(real, imag)
+    import tensorflow as tf
+
+    return tf.complex(real, imag)
+
+
+def _complex_transform(transform, input):
+    input = ops.convert_to_tensor(input)
+    if "complex" not in str(input.dtype):
+        raise TypeError(f"expected a complex tensor (TensorFlow's FFT ops take complex64/complex128), got {input.dtype}")
+    return _complex(*transform((ops.real(input), ops.imag(input))))
+
+
+def signal_fft(input, name=None):
+    """tf.signal.fft: complex in, complex out, over the innermost axis (keras.ops.fft
+    takes and returns (real, imag) pairs)."""
+    return _complex_transform(ops.fft, input)
+
+
+def signal_ifft(input, name=None):
+    """tf.signal.ifft over the innermost axis, complex in and out."""
+    return _complex_transform(_ifft_pair, input)
+
+
+def _ifft_pair(pair):
+    # keras.ops has no ifft: ifft(z) = conj(fft(conj(z))) / n
+    real, imag = ops.fft((pair[0], ops.negative(pair[1])))
+    n = ops.cast(ops.shape(real)[-1], real.dtype)
+    return real / n, ops.negative(imag) / n
+
+
+def signal_fft2d(input, name=None):
+    """tf.signal.fft2d over the two innermost axes, complex in and out."""
+    return _complex_transform(ops.fft2, input)
+
+
+def signal_ifft2d(input, name=None):
+    """tf.signal.ifft2d over the two innermost axes, complex in and out."""
+    return _complex_transform(ops.ifft2, input)

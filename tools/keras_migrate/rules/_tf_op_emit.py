@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import ast_walk, iter_nodes
-from keras_migrate.rules._scan import expr_key, file_ast
+from keras_migrate.rules._scan import cst_assigned_names, expr_key, file_ast
 from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
@@ -473,12 +473,62 @@ class TfOpRewriter:
         # keras.ops.tile iterates `repeats` in Python on TensorFlow (a graph tensor cannot
         # be iterated) and converts it to numpy on PyTorch: only a list/tuple is portable.
         multiples = bound.get("multiples")
+        if multiples is not None and isinstance(multiples.value, cst.Name):
+            resolved = self._multiples_list(multiples.value.value)
+            if resolved is not None:
+                bound["multiples"] = multiples.with_changes(value=resolved)
+                return None
         if multiples is not None and not isinstance(multiples.value, (cst.List, cst.Tuple)):
             raise Refuse("multiples is not a list or tuple literal: keras.ops.tile needs the repeats as a Python "
                           "sequence (JAX needs static repeats; a tensor of multiples cannot be iterated on TensorFlow)",
                           "pass a list whose elements may be shape entries, e.g. keras.ops.tile(x, [keras.ops.shape(y)[0], "
                           "1, 1]) (keras.ops.shape gives ints on JAX/PyTorch), or keep this code on TensorFlow")
         return None
+
+    def _multiples_list(self, name: str) -> Optional[cst.List]:
+        """The Python list a local `name` of tile multiples stands for, when the function
+        assigns it once as a list literal or as keras-io's causal-mask idiom
+        `tf.concat([tf.expand_dims(batch_size, -1), tf.constant([1, 1])], axis=0)`
+        (entries may be shape values: keras.ops.shape gives ints on JAX / PyTorch)."""
+        if not self.ctx.function_stack:
+            return None
+        values = [stmt.value for stmt in iter_nodes(self.ctx.function_stack[-1].body)
+                  if isinstance(stmt, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+                  and name in _target_names(stmt)]
+        if len(values) != 1 or not isinstance(values[0], (cst.List, cst.Tuple, cst.Call)):
+            return None
+        value = values[0]
+        if isinstance(value, (cst.List, cst.Tuple)):
+            items = [e for e in value.elements if not isinstance(e, cst.StarredElement)]
+            return cst.List([cst.Element(e.value) for e in items]) if len(items) == len(value.elements) else None
+        if self.ctx.qualified_name(value.func) not in ("tensorflow.concat", "tensorflow.stack") \
+                or not value.args or not isinstance(value.args[0].value, (cst.List, cst.Tuple)):
+            return None
+        axis = [a.value for a in value.args[1:] if a.keyword is None or a.keyword.value == "axis"]
+        if not (axis and is_literal(axis[0], int) and literal(axis[0]) in (0, -1)) or len(value.args) != 2:
+            return None
+        stacking = self.ctx.qualified_name(value.func) == "tensorflow.stack"
+        entries: List[cst.BaseExpression] = []
+        for element in value.args[0].value.elements:
+            part = element.value
+            if stacking and not isinstance(element, cst.StarredElement):
+                entries.append(part)
+                continue
+            if isinstance(part, cst.Call) and self.ctx.qualified_name(part.func) == "tensorflow.expand_dims" \
+                    and len(part.args) == 2 and is_literal(part.args[1].value, int) \
+                    and literal(part.args[1].value) in (0, -1):
+                entries.append(part.args[0].value)
+                continue
+            if isinstance(part, cst.Call) and self.ctx.qualified_name(part.func) == "tensorflow.constant" and part.args:
+                part = part.args[0].value
+            try:
+                numbers = literal(part) if isinstance(part, (cst.List, cst.Tuple)) else None
+            except ValueError:
+                return None
+            if not (isinstance(numbers, list) and all(isinstance(n, int) for n in numbers)):
+                return None
+            entries.extend(cst.Integer(str(n)) for n in numbers)
+        return cst.List([cst.Element(e) for e in entries])
 
     def _special_fill(self, entry, rel, original, call, bound, positional):
         value = bound.get("value")
@@ -588,3 +638,8 @@ def _check_table() -> None:
 
 
 _check_table()
+
+
+def _target_names(stmt) -> List[str]:
+    targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+    return [n for t in targets for n in cst_assigned_names(t)]

@@ -180,6 +180,77 @@ class TfOps(Rule):
             ds = tf.data.Dataset.from_tensor_slices(images).map(scale).map(lambda x: tf.reduce_mean(x))
             """,
         ),
+        # tile multiples held in a local: keras-io's causal-mask idiom (tf.concat of an
+        # expanded batch size and constant ones), a tf.stack, or a list, become the
+        # Python list keras.ops.tile needs (JAX static repeats).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Decoder(keras.layers.Layer):
+                def call(self, inputs):
+                    input_shape = tf.shape(inputs)
+                    batch_size, n = input_shape[0], input_shape[1]
+                    mask = tf.reshape(tf.cast(tf.range(n)[:, None] >= tf.range(n), "int32"), (1, n, n))
+                    mult = tf.concat([tf.expand_dims(batch_size, -1), tf.constant([1, 1], dtype="int32")], axis=0)
+                    return tf.tile(mask, mult)
+
+            def repeat_rows(x, k):
+                reps = tf.stack([k, 1], axis=0)
+                return tf.tile(x, reps)
+
+            def repeat_cols(x):
+                reps = (1, 3)
+                return tf.tile(x, reps)
+            """,
+            after="""
+            import keras
+
+            class Decoder(keras.layers.Layer):
+                def call(self, inputs):
+                    input_shape = keras.ops.shape(inputs)
+                    batch_size, n = input_shape[0], input_shape[1]
+                    mask = keras.ops.reshape(keras.ops.cast(keras.ops.arange(n)[:, None] >= keras.ops.arange(n), "int32"), (1, n, n))
+                    mult = keras.ops.concatenate([keras.ops.expand_dims(batch_size, -1), keras.ops.convert_to_tensor([1, 1], dtype="int32")], axis=0)
+                    return keras.ops.tile(mask, [batch_size, 1, 1])
+
+            def repeat_rows(x, k):
+                reps = keras.ops.stack([k, 1], axis=0)
+                return keras.ops.tile(x, [k, 1])
+
+            def repeat_cols(x):
+                reps = (1, 3)
+                return keras.ops.tile(x, [1, 3])
+            """,
+        ),
+        # Multiples computed elsewhere or assigned twice stay a tensor: diagnosed.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class Repeat(keras.layers.Layer):
+                def call(self, x, n):
+                    reps = tf.stack([n, 1])
+                    if n > 2:
+                        reps = tf.stack([2, 1])
+                    return tf.tile(x, reps)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            class Repeat(keras.layers.Layer):
+                def call(self, x, n):
+                    reps = keras.ops.stack([n, 1])
+                    if n > 2:
+                        reps = keras.ops.stack([2, 1])
+                    return tf.tile(x, reps)
+            """,
+            diagnostics=("KM200", "KM200"),
+            tensorflow_only=True,
+        ),
         Example(
             before="""
             import tensorflow as tf
