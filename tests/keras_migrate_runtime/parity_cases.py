@@ -106,7 +106,32 @@ def record_keras2(out_path):
         w = _seeded(shape, 5)
         data[f"radial_{'x'.join(map(str, shape))}/w"] = w
         data[f"radial_{'x'.join(map(str, shape))}/y"] = constraint(tf.constant(w)).numpy()
+    K = keras.backend
+    for case, (probs, labels, in_len, lab_len) in _ctc_cases().items():
+        data[case + "/cost"] = K.ctc_batch_cost(labels, probs, in_len, lab_len).numpy()
+        decoded, log_prob = K.ctc_decode(probs, in_len[:, 0], greedy=True)
+        data[case + "/greedy"], data[case + "/greedy_log_prob"] = decoded[0].numpy(), log_prob.numpy()
+        with tf.GradientTape() as tape:
+            p = tf.constant(probs)
+            tape.watch(p)
+            cost = tf.reduce_sum(K.ctc_batch_cost(labels, p, in_len, lab_len))
+        data[case + "/grad"] = tape.gradient(cost, p).numpy()
     np.savez(out_path, **data)
+
+
+def _ctc_cases():
+    """Softmax outputs (batch, time, classes), dense labels, (batch, 1) lengths (K.ctc_*'s
+    conventions: the blank is the last class)."""
+    cases = {}
+    for name, (b, t, c, n, seed) in {"ctc_small": (3, 7, 5, 3, 0), "ctc_wide": (2, 12, 9, 5, 1)}.items():
+        rng = np.random.RandomState(seed)
+        logits = rng.normal(size=(b, t, c)).astype("float32") * 2.0
+        probs = (np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)).astype("float32")
+        labels = rng.randint(0, c - 1, size=(b, n)).astype("float32")
+        in_len = np.array([[t - i] for i in range(b)], "int64")
+        lab_len = np.array([[n - (i % 2)] for i in range(b)], "int64")
+        cases[name] = (probs, labels, in_len, lab_len)
+    return cases
 
 
 def _to_numpy(value):
@@ -141,8 +166,9 @@ def check_keras3(ref_path):
     backend = keras.backend.backend()
     diffs = {}
 
-    def diff(key, got):
-        diffs[key] = float(np.max(np.abs(_to_numpy(got) - ref[key]))) if ref[key].size else 0.0
+    def diff(key, got, relative=False):
+        scale = float(np.max(np.abs(ref[key]))) if relative and ref[key].size else 1.0
+        diffs[key] = float(np.max(np.abs(_to_numpy(got) - ref[key]))) / max(scale, 1.0) if ref[key].size else 0.0
 
     for case, layer_name, config, _ in LC_CASES:
         layer = getattr(runtime, layer_name)(**config)
@@ -190,6 +216,22 @@ def check_keras3(ref_path):
     for shape in RADIAL_SHAPES:
         name = f"radial_{'x'.join(map(str, shape))}"
         diff(name + "/y", constraint(keras.ops.convert_to_tensor(ref[name + "/w"])))
+    for case, (probs, labels, in_len, lab_len) in _ctc_cases().items():
+        diff(case + "/cost", runtime.keras2_ctc_batch_cost(labels, probs, in_len, lab_len))
+        decoded, log_prob = runtime.keras2_ctc_decode(probs, in_len[:, 0], greedy=True)
+        diff(case + "/greedy", decoded[0])
+        diff(case + "/greedy_log_prob", log_prob)
+        cost = lambda p: keras.ops.sum(runtime.keras2_ctc_batch_cost(labels, p, in_len, lab_len))  # noqa: E731
+        if backend == "jax":
+            import jax
+
+            diff(case + "/grad", jax.grad(cost)(jax.numpy.asarray(probs)), relative=True)
+        else:
+            p = keras.ops.convert_to_tensor(probs)
+            if backend == "torch":
+                p.requires_grad_(True)
+            # d/dp log(p + eps) is large for small p: compared relative to its largest value
+            diff(case + "/grad", _grads_keras3(lambda: cost(p), [p])[0], relative=True)
     # Registered serializables: a .keras file with every runtime symbol loads back.
     import tempfile
 

@@ -22,6 +22,7 @@ from .model_build import build_by_calling
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .no_grad import call_without_gradients
 from .radial_constraint import RadialConstraint
+from .ctc import keras2_ctc_batch_cost, keras2_ctc_decode
 from .random_crop import Keras2RandomCrop
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
@@ -41,6 +42,7 @@ from .tf_ops import (
     per_image_standardization,
     psnr,
     set_diag,
+    shape_entry_cast,
     signal_fft,
     signal_fft2d,
     signal_ifft,
@@ -83,6 +85,8 @@ __all__ = [
     "keras2_broadcast_metrics",
     "keras2_compiled_loss",
     "keras2_copy_metric",
+    "keras2_ctc_batch_cost",
+    "keras2_ctc_decode",
     "keras2_hard_sigmoid",
     "keras2_leaky_relu",
     "keras2_metrics_results",
@@ -98,6 +102,7 @@ __all__ = [
     "scatter_nd_sub",
     "scatter_nd_update",
     "set_diag",
+    "shape_entry_cast",
     "signal_fft",
     "signal_fft2d",
     "signal_ifft",

@@ -22,6 +22,7 @@ __all__ = [
     "per_image_standardization",
     "psnr",
     "set_diag",
+    "shape_entry_cast",
     "signal_fft",
     "signal_fft2d",
     "signal_ifft",
@@ -341,3 +342,13 @@ def signal_fft2d(input, name=None):
 def signal_ifft2d(input, name=None):
     """tf.signal.ifft2d over the two innermost axes, complex in and out."""
     return _complex_transform(ops.ifft2, input)
+
+
+def shape_entry_cast(x, dtype, name=None):
+    """tf.cast(tf.shape(t)[i], <integer dtype>): a static dimension (keras.ops.shape gives
+    Python ints on JAX and PyTorch, symbolic ones while Keras infers shapes) stays as it is,
+    usable as a shape under jit; a dynamic TensorFlow dimension (a scalar tensor) is cast
+    as TF does."""
+    if not ops.is_tensor(x):  # an int, or a symbolic dimension while Keras infers shapes on JAX
+        return x
+    return ops.cast(x, dtype)

@@ -57,6 +57,8 @@ from keras_migrate.rules.callback_forward import CallbackForward
 from keras_migrate.rules.tfp_distributions import TfpDistributions
 from keras_migrate.rules.numpy_attributes import NumpyAttributes
 from keras_migrate.rules.augmented_assign import AugmentedAssign
+from keras_migrate.rules.per_sample_add_loss import PerSampleAddLoss
+from keras_migrate.rules.string_output_layers import StringOutputLayers
 from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -103,6 +105,7 @@ ALL_RULES = (
     CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,
+    PerSampleAddLoss,
     RemovedLayerAttributes,
     RnnConstants,
     NumpyMethod,
@@ -119,6 +122,7 @@ ALL_RULES = (
     TfpDistributions,
     NumpyAttributes,
     AugmentedAssign,
+    StringOutputLayers,
     TensorflowOnly,
     TfFunction,
 )

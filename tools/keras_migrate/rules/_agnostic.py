@@ -35,6 +35,7 @@ __all__ = [
     "tpu_detection_guards",
     "rule_rewrites",
     "string_layer_names",
+    "string_output_layer_names",
     "is_host_data_call",
     "DataContext",
     "data_context",
@@ -465,10 +466,7 @@ def is_host_data_call(ctx, call: cst.Call) -> bool:
 STRING_LAYERS = frozenset({"TextVectorization", "StringLookup", STANDARDIZE_RUNTIME})
 
 
-@per_file
-def string_layer_names(ctx) -> FrozenSet[str]:
-    """Names the file assigns a string-taking layer: what they are called with are strings
-    (TensorFlow tensors, as keras.ops has no strings off TensorFlow)."""
+def _string_layers(ctx, inverted: bool) -> FrozenSet[str]:
     if not any(layer in ctx.source for layer in STRING_LAYERS):
         return frozenset()
     tree = file_ast(ctx)
@@ -477,7 +475,19 @@ def string_layer_names(ctx) -> FrozenSet[str]:
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
         invert = call_keywords(node.value).get("invert")
-        inverted = isinstance(invert, ast.Constant) and invert.value is True
-        if called_name(node.value) in STRING_LAYERS and not inverted:
+        if called_name(node.value) in STRING_LAYERS and (isinstance(invert, ast.Constant) and invert.value is True) == inverted:
             found.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return frozenset(found)
+
+
+@per_file
+def string_layer_names(ctx) -> FrozenSet[str]:
+    """Names the file assigns a string-taking layer: what they are called with are strings
+    (TensorFlow tensors, as keras.ops has no strings off TensorFlow)."""
+    return _string_layers(ctx, inverted=False)
+
+
+@per_file
+def string_output_layer_names(ctx) -> FrozenSet[str]:
+    """Names the file assigns an inverted StringLookup (ids in, strings out)."""
+    return _string_layers(ctx, inverted=True)

@@ -390,6 +390,25 @@ class TfOpRewriter:
                           "(index it, unpack it or pass it as a shape)")
         return None
 
+    def _special_cast(self, entry, rel, original, call, bound, positional):
+        """tf.cast(tf.shape(t)[i], <integer dtype>) (keras.io's CTC losses build lengths
+        and ones((batch, 1)) from it): keras.ops.shape gives a Python int for a static
+        dimension, which must stay one to be usable as a shape under JAX's jit; a dynamic
+        TensorFlow dimension is cast as TF does (runtime shape_entry_cast)."""
+        x = next((a.value for a in original.args if a.keyword is None or a.keyword.value == "x"), None)
+        dtype = bound.get("dtype")
+        if not (isinstance(x, cst.Subscript) and isinstance(x.value, cst.Call)
+                and self.ctx.qualified_name(x.value.func) == "tensorflow.shape") or dtype is None:
+            return None
+        name = self.ctx.qualified_name(dtype.value) or ""
+        text = dtype.value.evaluated_value if isinstance(dtype.value, cst.SimpleString) else name.rsplit(".", 1)[-1]
+        if not (text.startswith("int") or text.startswith("uint")) or not (
+                name.startswith("tensorflow.") or isinstance(dtype.value, cst.SimpleString)):
+            return None
+        values = {param: converted for param, arg in bound.items()
+                  if (converted := self._convert(dict(entry.values).get(param), arg.value, param)) is not None}
+        return self._runtime_call(entry, values, bound, positional, [], call)
+
     def _special_where(self, entry, rel, original, call, bound, positional):
         if "x" not in bound or "y" not in bound:
             raise Refuse(

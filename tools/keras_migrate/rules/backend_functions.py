@@ -8,6 +8,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._args import bind
+from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.rules._util import as_keyword, as_positional, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS, SYMBOL_RENAMES
 
@@ -56,7 +57,13 @@ def _same_shape_condition(ctx, bound: Dict[str, cst.Arg]) -> bool:
     return (code(first) in branches and _is_number(second)) or (code(second) in branches and _is_number(first))
 
 
-_GUARDS = {"same_shape_condition": _same_shape_condition}
+def _greedy_decode(ctx, bound) -> bool:
+    # only Keras 2's greedy CTC decoding has a keras.ops equivalent
+    greedy = bound.get("greedy")
+    return greedy is None or isinstance(greedy.value, cst.Name) and greedy.value.value == "True"
+
+
+_GUARDS = {"same_shape_condition": _same_shape_condition, "greedy_decode": _greedy_decode}
 
 
 class _Substitute(cst.CSTTransformer):
@@ -96,6 +103,59 @@ class BackendFunctions(Rule):
                    "keras.random equivalents; diagnose those without one.")
     TRIGGERS = ("backend",)
     EXAMPLES = (
+        # keras.io's CTC models (speech, handwriting, captcha OCR): Keras 2's conventions
+        # (softmax outputs, blank = last class, (batch, 1) lengths) kept by runtime helpers.
+        Example(
+            before="""
+            import numpy as np
+            import tensorflow as tf
+            from tensorflow import keras
+
+            def ctc_loss(y_true, y_pred):
+                batch = tf.cast(tf.shape(y_true)[0], dtype="int64")
+                input_length = tf.cast(tf.shape(y_pred)[1], dtype="int64") * tf.ones(shape=(batch, 1), dtype="int64")
+                label_length = tf.cast(tf.shape(y_true)[1], dtype="int64") * tf.ones(shape=(batch, 1), dtype="int64")
+                return keras.backend.ctc_batch_cost(y_true, y_pred, input_length, label_length)
+
+            def decode(pred):
+                input_len = np.ones(pred.shape[0]) * pred.shape[1]
+                return keras.backend.ctc_decode(pred, input_length=input_len, greedy=True)[0][0]
+
+            def decode_beams(pred, lengths):
+                return keras.backend.ctc_decode(pred, lengths, greedy=False, beam_width=10)
+
+            class CTCLayer(keras.layers.Layer):
+                def __init__(self, name=None):
+                    super().__init__(name=name)
+                    self.loss_fn = keras.backend.ctc_batch_cost
+            """,
+            after="""
+            import numpy as np
+            import tensorflow as tf
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_ctc_batch_cost
+            from keras_migrate_runtime import keras2_ctc_decode
+
+            def ctc_loss(y_true, y_pred):
+                batch = tf.cast(tf.shape(y_true)[0], dtype="int64")
+                input_length = tf.cast(tf.shape(y_pred)[1], dtype="int64") * tf.ones(shape=(batch, 1), dtype="int64")
+                label_length = tf.cast(tf.shape(y_true)[1], dtype="int64") * tf.ones(shape=(batch, 1), dtype="int64")
+                return keras2_ctc_batch_cost(y_true, y_pred, input_length, label_length)
+
+            def decode(pred):
+                input_len = np.ones(pred.shape[0]) * pred.shape[1]
+                return keras2_ctc_decode(pred, input_length=input_len, greedy=True)[0][0]
+
+            def decode_beams(pred, lengths):
+                return keras.backend.ctc_decode(pred, lengths, greedy=False, beam_width=10)
+
+            class CTCLayer(keras.layers.Layer):
+                def __init__(self, name=None):
+                    super().__init__(name=name)
+                    self.loss_fn = keras2_ctc_batch_cost
+            """,
+            diagnostics=("KM116",),
+        ),
         Example(
             before="""
             from tensorflow.keras import backend as K
@@ -268,9 +328,25 @@ class BackendFunctions(Rule):
         if name is None or name in KEPT_BACKEND_FUNCTIONS or name in _MOVED:
             return
         entry = _TABLE.get(name)
+        if entry is not None and entry.runtime and not entry.guard and entry.runtime not in bound_names(self.ctx):
+            return  # the helper takes Keras 2's arguments: passed as a value too (leave_Attribute)
         target = f"keras.{entry.target}" if entry is not None and entry.target else "a keras.ops function"
         self.report(node, f"K.{name} was removed in Keras 3 (referenced, not called)",
                     f"use {target} (check the argument names and defaults)")
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        """`self.loss_fn = keras.backend.ctc_batch_cost` (keras.io's OCR CTC layers): the
+        runtime helper with Keras 2's signature is the value."""
+        if id(original) in self._call_funcs:
+            return updated
+        name = _backend_name(self._path(original))
+        entry = _TABLE.get(name) if name is not None and name not in KEPT_BACKEND_FUNCTIONS and name not in _MOVED else None
+        if entry is None or not entry.runtime or entry.guard or entry.runtime in bound_names(self.ctx):
+            return updated
+        self.ctx.use_runtime(entry.runtime)
+        self._forget_import(original)
+        self.fired()
+        return cst.Name(entry.runtime, lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         name = _backend_name(self._path(original.func))
@@ -287,6 +363,13 @@ class BackendFunctions(Rule):
             return updated
         bound = bind(updated, entry.params)
         assert bound is not None  # _check bound it
+        if entry.runtime:
+            # Keras 2's signature: the call keeps its arguments
+            self.ctx.use_runtime(entry.runtime)
+            new = updated.with_changes(func=cst.Name(entry.runtime))
+            self._forget_import(original.func)
+            self.fired()
+            return new
         keras_name = self.ctx.require_keras()
         if entry.template is not None:
             values = {param: arg.value for param, arg in bound.items()}
@@ -302,8 +385,10 @@ class BackendFunctions(Rule):
         return new
 
     def _check(self, original: cst.Call, updated: cst.Call, entry) -> Optional[str]:
-        if entry.target is None and entry.template is None:
+        if entry.target is None and entry.template is None and not entry.runtime:
             return entry.message
+        if entry.runtime and entry.runtime in bound_names(self.ctx):
+            return f"{entry.message} (this file binds the name {entry.runtime!r} of its keras_migrate_runtime replacement)"
         if entry.subscript_only and id(original) not in self._subscripted:
             return entry.message
         bound = bind(updated, entry.params)

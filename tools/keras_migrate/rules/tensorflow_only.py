@@ -54,7 +54,7 @@ _STANDARDIZE = TensorflowOnlyApi(
 
 class TensorflowOnly(Rule):
     id = "KM207"
-    NODE_KEYED = ('_seen_chain', '_builders')
+    NODE_KEYED = ('_seen_chain', '_builders', '_eager')
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
@@ -140,6 +140,35 @@ class TensorflowOnly(Rule):
             ids = keras.Sequential([keras.layers.Embedding(3, 2), keras.layers.Dense(1)])
             """,
         ),
+        # Predictions decoded to text on the host (`.numpy()` on the result): eager
+        # TensorFlow beside any backend (keras.io's CTC speech and OCR examples).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            num_to_char = keras.layers.StringLookup(vocabulary=list("abc"), oov_token="", invert=True)
+
+            def decode_batch_predictions(pred):
+                return [tf.strings.reduce_join(num_to_char(r)).numpy().decode("utf-8") for r in pred]
+
+            class Transcripts(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    for label in self.labels:
+                        print(tf.strings.reduce_join(num_to_char(label)).numpy().decode("utf-8"))
+            """,
+        ),
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def decode_batch_predictions(pred):
+                return tf.strings.reduce_join(num_to_char(pred), axis=-1)
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
         # TPU detection with a default-strategy fallback (KM210 rewrites the resolver):
         # the try body never runs off TensorFlow.
         Example(
@@ -224,6 +253,9 @@ class TensorflowOnly(Rule):
         self._seen_chain: Set[int] = set()
         self._reported: Set[str] = set()
         self._builders: Dict[int, bool] = {}
+        # funcs of calls whose result is taken .numpy(): eager host code (decoding
+        # predictions to text), which runs on TensorFlow beside any backend
+        self._eager: Set[int] = set()
         self._handlers = 0  # except clauses open (a TPU-detection fallback is not guarded)
         self._in_import = False
 
@@ -298,6 +330,8 @@ class TensorflowOnly(Rule):
         return updated
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "numpy" and isinstance(node.value, cst.Call):
+            self._eager.add(id(node.value.func))
         self._seen_chain.add(id(node.value))
         if id(node) in self._seen_chain:
             return
@@ -325,7 +359,7 @@ class TensorflowOnly(Rule):
                 qualified in TFP_DISTRIBUTIONS or tfp_fully_rewritten(self.ctx) is not None and (
                     self._in_import or qualified == "tensorflow_probability.distributions")):
             return  # KM214 rewrites it (and then drops the import / repoints the alias)
-        if self._data.active(self.ctx):
+        if self._data.active(self.ctx) or id(node) in self._eager:
             return
         in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
         if not (entry.anywhere or in_code):

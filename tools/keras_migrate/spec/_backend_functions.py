@@ -189,9 +189,20 @@ BACKEND_FUNCTIONS = (
       for n in ("conv1d", "conv2d", "conv2d_transpose", "conv3d", "depthwise_conv2d", "separable_conv2d",
                 "pool2d", "pool3d", "resize_images", "resize_volumes", "spatial_2d_padding",
                 "spatial_3d_padding", "temporal_padding", "local_conv1d", "local_conv2d")),
-    *(_gone(n, f"K.{n} was removed in Keras 3", "use keras.ops.ctc_loss / keras.ops.ctc_decode "
-            "(note: different argument conventions)")
-      for n in ("ctc_batch_cost", "ctc_decode", "ctc_label_dense_to_sparse")),
+    # Keras 2's conventions (softmax outputs, log(p + eps), blank = last class, (batch, 1)
+    # lengths) on keras.ops.ctc_loss / ctc_decode (tests/keras_migrate_runtime, all backends).
+    B("ctc_batch_cost", params=("y_true", "y_pred", "input_length", "label_length"), runtime="keras2_ctc_batch_cost",
+      message="K.ctc_batch_cost was removed in Keras 3",
+      fix="keras.ops.ctc_loss(y_true, keras.ops.log(y_pred + 1e-7), label_length[:, 0], input_length[:, 0], "
+          "mask_index=<last class>)[:, None]"),
+    B("ctc_decode", params=("y_pred", "input_length", "greedy", "beam_width", "top_paths"),
+      runtime="keras2_ctc_decode", guard="greedy_decode",
+      message="K.ctc_decode(greedy=False) was removed in Keras 3: Keras 2's beam search merges repeated labels "
+              "(tf.compat.v1), keras.ops.ctc_decode's does not, so the decoded paths differ",
+      fix="keras.ops.ctc_decode(keras.ops.log(y_pred + 1e-7), input_length, strategy='beam_search', "
+          "beam_width=..., top_paths=..., mask_index=<last class>) and check the paths it returns"),
+    _gone("ctc_label_dense_to_sparse", "K.ctc_label_dense_to_sparse was removed in Keras 3",
+          "keras.ops.ctc_loss takes dense labels and their lengths: drop the conversion"),
     *(_gone(n, f"K.{n} was removed in Keras 3", "use a Python loop, keras.ops.scan or keras.ops.vectorized_map")
       for n in ("map_fn", "foldl", "foldr")),
 )

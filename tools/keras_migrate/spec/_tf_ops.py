@@ -224,8 +224,10 @@ _CREATION = (
     TfOp(("convert_to_tensor",), "ops.convert_to_tensor", ("value", "dtype", "dtype_hint"), ("x", "dtype"),
          (("value", "x"),), limits=(ArgLimit("dtype_hint", "dtype_hint (a soft dtype preference)", ("None",)),),
          samples=("tf.convert_to_tensor([1.0, 2.0])",)),
-    TfOp(("cast", "dtypes.cast"), "ops.cast", ("x", "dtype"), ("x", "dtype"),
-         samples=("tf.cast(x * 3.0, tf.int32)", "tf.cast(x > 0, tf.float32)")),
+    TfOp(("cast", "dtypes.cast"), "ops.cast", ("x", "dtype"), ("x", "dtype"), special="cast", runtime="shape_entry_cast",
+         samples=("tf.cast(x * 3.0, tf.int32)", "tf.cast(x > 0, tf.float32)",
+                  "tf.cast(tf.shape(x)[1], dtype='int64') * tf.ones(shape=(tf.cast(tf.shape(x)[0], 'int64'), 1), "
+                  "dtype='int64')")),
     TfOp(("sequence_mask",), "", ("lengths", "maxlen", "dtype"), required=("maxlen",),
          limits=(ArgLimit("dtype", "a non-bool mask dtype", ("tf.bool", "tensorflow.bool", '"bool"', "'bool'")),),
          template="{keras}.ops.arange({maxlen}) < {keras}.ops.expand_dims({lengths}, -1)",

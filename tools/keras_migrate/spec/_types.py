@@ -176,6 +176,9 @@ class BackendFunction:
     fix: str = ""
     # rewritten, with this info diagnostic (a bounded, documented difference)
     note: str = ""
+    # a keras_migrate_runtime helper with the Keras 2 signature replaces the function
+    # (the call keeps its arguments)
+    runtime: str = ""
 
     def keras3_names(self):
         names = []
