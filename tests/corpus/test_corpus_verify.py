@@ -14,6 +14,9 @@ import verify_corpus  # tests/corpus is on sys.path (rootdir-relative import)
 
 SUBSET = [
     "nlp__text_classification_with_transformer",
+    # module-level np.random data (make_moons), TF Probability sampling, a GradientTape
+    # train_step made backend-agnostic
+    "generative__real_nvp",
 ]
 
 pytestmark = pytest.mark.skipif(not verify_corpus.scripts(), reason=f"corpus not found at {verify_corpus.CORPUS}")

@@ -10,16 +10,16 @@ map function, a dict literal given to fit), so this is a warning with the fixes.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Set
 
 import libcst as cst
 
 import ast
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import data_context
-from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._facts import FileFacts, per_file
 
 __all__ = ["DictTargets"]
 
@@ -75,12 +75,79 @@ class DictTargets(Rule):
             train = pairs.map(vectorize)
             """,
         ),
+        # keras.io's FNet: one output, named by the key: the target is the dict's value.
+        Example(
+            before="""
+            from tensorflow import keras
+            from tensorflow.keras import layers
+
+            def vectorize(question, answer):
+                return {"encoder_inputs": question, "decoder_inputs": answer[:-1]}, {"outputs": answer[1:]}
+
+            train = pairs.map(vectorize).batch(2)
+            inputs = keras.Input((4,), name="encoder_inputs")
+            decoder = keras.Model(inputs, layers.Dense(3)(inputs), name="outputs")
+            model = keras.Model(inputs, decoder(inputs), name="fnet")
+            model.fit(train, epochs=1)
+            model.fit(x, {"outputs": y})
+            """,
+            after="""
+            from tensorflow import keras
+            from tensorflow.keras import layers
+
+            def vectorize(question, answer):
+                return {"encoder_inputs": question, "decoder_inputs": answer[:-1]}, answer[1:]
+
+            train = pairs.map(vectorize).batch(2)
+            inputs = keras.Input((4,), name="encoder_inputs")
+            decoder = keras.Model(inputs, layers.Dense(3)(inputs), name="outputs")
+            model = keras.Model(inputs, decoder(inputs), name="fnet")
+            model.fit(train, epochs=1)
+            model.fit(x, y)
+            """,
+            diagnostics=("KM124", "KM124"),
+        ),
+        # Several outputs, or a key naming nothing in the file: reported only.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            inputs = keras.Input((4,))
+            model = keras.Model(inputs, [keras.layers.Dense(1, name="a")(inputs), keras.layers.Dense(1, name="b")(inputs)])
+            model.fit(x, {"a": y})
+            """,
+            diagnostics=("KM124",),
+        ),
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._data = data_context(ctx)
         self._dict_outputs = _builds_dict_outputs(ctx)
+        self._unwrap: Set[int] = set()  # single-key target dicts replaced by their value
+
+    def _single_target(self, target: cst.Dict) -> bool:
+        """{"outputs": y} for a file whose models all have one output, one of them (or a
+        layer) named "outputs": Keras 2 matched the key to that output; the value is it."""
+        if len(target.elements) != 1 or not isinstance(target.elements[0], cst.DictElement):
+            return False
+        key = target.elements[0].key
+        names = _single_output_names(self.ctx)
+        return isinstance(key, cst.SimpleString) and names is not None and key.evaluated_value in names
+
+    def _dict_target(self, target: cst.Dict, message: str) -> None:
+        if self._single_target(target):
+            self._unwrap.add(id(target))
+            self.report(target, f"{message}: the model has one output, named by the key, so the target is the "
+                                "dict's value", severity=Severity.INFO)
+            return
+        self.report(target, message, _FIX)
+
+    def leave_Dict(self, original: cst.Dict, updated: cst.Dict) -> cst.BaseExpression:
+        if id(original) not in self._unwrap:
+            return updated
+        self.fired()
+        return updated.elements[0].value
 
     def visit_Return(self, node: cst.Return) -> None:
         if self._dict_outputs:
@@ -93,17 +160,20 @@ class DictTargets(Rule):
             return
         target = value.elements[1].value
         if isinstance(target, cst.Dict) and target.elements:
-            self.report(target, "a tf.data pipeline yields targets as a dict keyed by output name: Keras 3 "
-                                "takes the dict itself as the target unless the model's outputs are a dict", _FIX)
+            self._dict_target(target, "a tf.data pipeline yields targets as a dict keyed by output name: Keras 3 "
+                                      "takes the dict itself as the target unless the model's outputs are a dict")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not self._dict_outputs and isinstance(func, cst.Attribute) and func.attr.value in _FIT_METHODS:
+            target = _target_arg(node, _FIT_METHODS[func.attr.value])
+            if isinstance(target, cst.Dict) and target.elements:
+                self._dict_target(target, f"{func.attr.value}() gets targets as a dict keyed by output name: Keras "
+                                          "3 takes the dict itself as the target unless the model's outputs are a dict")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
         if not self._dict_outputs and isinstance(func, cst.Attribute) and func.attr.value in _FIT_METHODS:
-            target = _target_arg(original, _FIT_METHODS[func.attr.value])
-            if isinstance(target, cst.Dict) and target.elements:
-                self.report(target, f"{func.attr.value}() gets targets as a dict keyed by output name: Keras 3 "
-                                    "takes the dict itself as the target unless the model's outputs are a dict",
-                            _FIX)
             data = original.args[0].value if original.args and original.args[0].keyword is None else None
             if isinstance(data, cst.Name) and data.value in _dict_target_datasets(self.ctx):
                 self.report(original, f"{func.attr.value}() gets a dataset whose targets are a dict keyed by output "
@@ -126,6 +196,30 @@ def _builds_dict_outputs(ctx) -> bool:
 
 
 @per_file
+def _single_output_names(ctx) -> Optional[frozenset]:
+    """The `name=` strings of the file's calls when it builds models and every functional
+    Model(...) has a single output (not a list, tuple or dict) and no Model subclass;
+    None otherwise."""
+    names = _scan.names(ctx)
+    if names is None or _scan.file_ast(ctx) is None:
+        return None
+    models, found = 0, set()
+    for node in _scan.nodes(ctx, ast.Call):
+        keywords = _scan.call_keywords(node)
+        name = keywords.get("name")
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            found.add(name.value)
+        if names.keras(node.func) in ("Model", "models.Model"):
+            outputs = node.args[1] if len(node.args) > 1 else keywords.get("outputs")
+            if outputs is None or isinstance(outputs, (ast.List, ast.Tuple, ast.Dict, ast.Starred)):
+                return None
+            models += 1
+    if not models or ctx.facts(FileFacts).keras_subclasses("models.Model"):
+        return None
+    return frozenset(found)
+
+
+@per_file
 def _dict_target_datasets(ctx) -> frozenset:
     """Names assigned a Dataset mapped with a function that returns (inputs, {name: target}),
     and names assigned from those (shuffle / batch / prefetch chains). Asked at the first
@@ -134,13 +228,16 @@ def _dict_target_datasets(ctx) -> frozenset:
     tree = _scan.file_ast(ctx)
     if tree is None or not functions:
         return frozenset()
+    single = _single_output_names(ctx) or frozenset()
     yielding = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name in functions:
             for sub in ast.walk(node):
                 if (isinstance(sub, ast.Return) and isinstance(sub.value, ast.Tuple) and len(sub.value.elts) >= 2
                         and isinstance(sub.value.elts[1], ast.Dict) and sub.value.elts[1].keys):
-                    yielding.add(node.name)
+                    keys = sub.value.elts[1].keys
+                    if not (len(keys) == 1 and isinstance(keys[0], ast.Constant) and keys[0].value in single):
+                        yielding.add(node.name)  # (a single-key dict naming the one output is unwrapped)
     if not yielding:
         return frozenset()
     assigns = [(t.id, n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)

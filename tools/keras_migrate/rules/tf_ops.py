@@ -11,6 +11,7 @@ from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
     DATA_CALLS,
     data_context,
+    in_host_code,
     drop_tensorflow_import_if_unused,
     is_host_data_call,
     string_layer_names,
@@ -168,6 +169,33 @@ class TfOps(Rule):
             """,
             diagnostics=("KM200", "KM200"),
             tensorflow_only=True,
+        ),
+        # ... but in eager host code (a function only module-level code and callbacks call)
+        # it runs on TensorFlow beside any backend: reported, not TensorFlow-only.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def decode(res):
+                return tf.gather(res, tf.where(tf.math.not_equal(res, -1)))
+
+            class Show(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    print(decode(self.model.predict(self.x)))
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            def decode(res):
+                return keras.ops.take(res, tf.where(keras.ops.not_equal(res, -1)), axis=0)
+
+            class Show(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    print(decode(self.model.predict(self.x)))
+            """,
+            diagnostics=("KM200",),
         ),
         # tf.data pipelines run in TF graph mode on every backend: left alone.
         Example(
@@ -379,9 +407,10 @@ class TfOps(Rule):
         return updated
 
     def _leave_on_tensorflow(self, node, rel, message, fix) -> None:
-        in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
-        # Module-level eager ops on numpy data still run (TensorFlow stays installed);
-        # inside functions and classes they receive backend tensors.
+        in_code = not in_host_code(self.ctx)
+        # Eager host code (module level, functions only it calls, callbacks) still runs
+        # (TensorFlow stays installed and converts backend arrays); model code receives
+        # backend tensors, symbolic ones under jit.
         self.report(node, f"tf.{rel} left as is: {message}", fix,
                     Severity.WARNING if in_code else Severity.INFO)
         if in_code:
