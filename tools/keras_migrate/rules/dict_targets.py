@@ -44,6 +44,7 @@ class DictTargets(Rule):
     description = ("Warn where targets are a dict keyed by output name: Keras 3 matches them only for models "
                    "whose outputs are a dict.")
     TRIGGERS = ("{",)
+    NODE_KEYED = ("_unwrap",)
     EXAMPLES = (
         Example(
             before="""
