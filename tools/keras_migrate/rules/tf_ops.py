@@ -15,6 +15,7 @@ from keras_migrate.rules._agnostic import (
     drop_tensorflow_import_if_unused,
     is_host_data_call,
     string_layer_names,
+    string_output_layer_names,
     shape_names_used_as_tuples,
 )
 from keras_migrate.rules._scan import cst_scope
@@ -308,7 +309,9 @@ class TfOps(Rule):
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value in string_layer_names(self.ctx):
+        # (a string-output lookup is handed a TF tensor in host code: KM219)
+        if isinstance(node.func, cst.Name) and (node.func.value in string_layer_names(self.ctx)
+                                                or node.func.value in string_output_layer_names(self.ctx)):
             self._string_args.update(id(arg.value) for arg in node.args)
         for arg in node.args:
             value = arg.value
