@@ -102,10 +102,25 @@ def test_graph_control_and_private_modules_are_tensorflow_only():
         """
         import keras
         from tensorflow.compiler.tf2xla.python import xla
-        y = xla.dynamic_update_slice(keras.ops.ones(2), keras.ops.zeros(1), [0])
+        y = xla.dynamic_slice(keras.ops.ones(2), [0], [1])
         """,
         rules=[TensorflowOnly], expected_diagnostics=["KM207", "KM207"], tensorflow_only=True,
     )
+
+
+def test_private_module_whose_every_use_is_rewritten_goes_with_its_import():
+    """keras.io's forwardforward: XLA's dynamic_update_slice is keras.ops.slice_update."""
+    from keras_migrate import MigrationOptions, migrate_source
+
+    result = migrate_source(
+        "import keras\n"
+        "from tensorflow.compiler.tf2xla.python import xla\n"
+        "class Overlay(keras.layers.Layer):\n"
+        "    def call(self, x, y):\n"
+        "        return xla.dynamic_update_slice(x, y, [0])\n",
+        "t.py", MigrationOptions(mode="agnostic"))
+    assert result.tensorflow_only == []
+    assert "xla" not in result.code and "keras.ops.slice_update(x, [0], y)" in result.code
 
 
 def test_versions_config_and_host_file_io_are_not_model_code():

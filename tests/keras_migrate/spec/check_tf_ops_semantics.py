@@ -141,11 +141,13 @@ def main(argv=None):
     tf_cases, migrated_cases, not_migrated = [], [], []
     for n, (op, sample) in enumerate(samples):
         key = f"{n}"
-        before = f"import tensorflow as tf\nimport keras\nresult = {sample}\n"
+        # (XLA's ops live in a module `tf.` does not reach)
+        xla = "from tensorflow.compiler.tf2xla.python import xla\n" if "xla." in sample else ""
+        before = f"import tensorflow as tf\nimport keras\n{xla}result = {sample}\n"
         tf_cases.append((key, before))
         result = migrate_source(before, f"sample_{n}.py", MigrationOptions(mode="agnostic"))
         after = result.code
-        if "tf." in after.split("\n", 2)[-1]:
+        if "tf." in after.split("\n", 2)[-1] or "xla." in after.split("\n", 2)[-1]:
             not_migrated.append((op, sample, after.strip().splitlines()[-1]))
         migrated_cases.append((key, after))
     data = inputs()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+
 from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
     DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, in_host_code, rule_rewrites, string_layer_names,
@@ -15,7 +19,7 @@ from keras_migrate.rules._util import keyword_arg_value
 from keras_migrate.rules.text_standardize import STANDARDIZE_RUNTIME, custom_standardize
 from keras_migrate.rules.tfp_distributions import DISTRIBUTIONS_MODULE, TFP_DISTRIBUTIONS, tfp_fully_rewritten
 from keras_migrate.spec import keras_path
-from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS
+from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS, TF_OPS_BY_NAME
 from keras_migrate.spec._types import TensorflowOnlyApi
 
 __all__ = ["TensorflowOnly"]
@@ -397,6 +401,8 @@ class TensorflowOnly(Rule):
         entry = _match(qualified)
         if entry is None or entry.reason in self._reported:
             return
+        if qualified in TF_OPS_BY_NAME or _all_uses_rewritten(self.ctx, qualified):
+            return  # the tf_ops rule rewrites it (or reports why not); its import goes with it
         if qualified.startswith("tensorflow_probability") and rule_rewrites(
                 self.ctx, "KM214", "tfp_distributions", DISTRIBUTIONS_MODULE) and (
                 qualified in TFP_DISTRIBUTIONS or tfp_fully_rewritten(self.ctx) is not None and (
@@ -447,3 +453,29 @@ def _builds_dataset(ctx, function: cst.FunctionDef) -> bool:
     function.body.visit(visitor)
     return visitor.found
 
+
+@per_file
+def _module_uses(ctx) -> Dict[str, Set[str]]:
+    """For each name the file imports from a tensorflow module: the qualified names of
+    its uses ("" for a use other than `name.attr(...)`)."""
+    tree = file_ast(ctx)
+    imported = {a.asname or a.name: f"{n.module}.{a.name}" for n in (tree.body if tree is not None else ())
+                if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("tensorflow.") for a in n.names}
+    uses: Dict[str, Set[str]] = {full: set() for full in imported.values()}
+    receivers: Set[int] = set()
+    nodes = ast_walk(tree) if imported else []
+    for node in nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id in imported:
+            uses[imported[node.func.value.id]].add(f"{imported[node.func.value.id]}.{node.func.attr}")
+            receivers.add(id(node.func.value))
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) \
+                and id(node) not in receivers:
+            uses[imported[node.id]].add("")
+    return uses
+
+
+def _all_uses_rewritten(ctx, module: str) -> bool:
+    uses = _module_uses(ctx).get(module)
+    return bool(uses) and all(use in TF_OPS_BY_NAME for use in uses)

@@ -397,6 +397,7 @@ class TfOps(Rule):
                     f"meet the condition above, or keep this code on TensorFlow")
                 return updated
             self._changed()
+            self._drop_module_import(original.func)
             if entry.note:
                 self.report(original, f"tf.{rel} -> keras.{entry.keras}: {entry.note}", severity=Severity.INFO)
             return replacement
@@ -418,6 +419,15 @@ class TfOps(Rule):
                     Severity.WARNING if in_code else Severity.INFO)
         if in_code:
             self.ctx.keep_on_tensorflow(self.id, node, f"tf.{rel} has no exact keras.ops equivalent")
+
+    def _drop_module_import(self, func: cst.BaseExpression) -> None:
+        """`from tensorflow.compiler.tf2xla.python import xla`: goes with its last use."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return
+        bound = self.ctx.names.bindings.get(func.value.value) or ""
+        module, _, obj = bound.rpartition(".")
+        if module.startswith("tensorflow.") and obj == func.value.value:
+            self.ctx.remove_import_if_unused(module, obj)
 
     def _changed(self) -> None:
         self.fired()

@@ -520,6 +520,13 @@ _OTHER = (
                   "tf.image.ssim(img, img * 0.5, 2.0, filter_size=3, return_index_map=True)")),
     TfOp(("image.psnr",), "", ("a", "b", "max_val"), runtime="psnr",
          samples=("tf.image.psnr(img, img * 0.9, max_val=1.0)", "tf.image.psnr(img, tf.reverse(img, [1]), 2.0)")),
+    # XLA's dynamic_update_slice (keras.io's forwardforward) is keras.ops.slice_update
+    # with its arguments reordered; both clamp start indices so the update fits on JAX.
+    TfOp(("compiler.tf2xla.python.xla.dynamic_update_slice",), "", ("input", "update", "indices"),
+         template="{keras}.ops.slice_update({input}, {indices}, {update})",
+         samples=("xla.dynamic_update_slice(x, y[:1, :2], [1, 1, 0])",
+                  "xla.dynamic_update_slice(tf.zeros([10], dtype=tf.float64), tf.cast(v[:1], tf.float64), [3])",
+                  "xla.dynamic_update_slice(m, m[:1] * 2.0, [2, 0])")),
     # complex in, complex out as in TF (keras.ops.fft/fft2 take and return (real, imag) pairs)
     TfOp(("signal.fft2d",), "", ("input",), runtime="signal_fft2d",
          samples=("tf.math.real(tf.signal.fft2d(tf.cast(x, tf.complex64)))",
