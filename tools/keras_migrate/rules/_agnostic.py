@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
@@ -37,6 +37,7 @@ __all__ = [
     "string_layer_names",
     "string_output_layer_names",
     "host_functions",
+    "dataset_element_names",
     "in_host_code",
     "is_host_data_call",
     "DataContext",
@@ -565,3 +566,94 @@ def in_host_code(ctx) -> bool:
     if ctx.class_stack:
         return ctx.class_stack[0].name.value in _callback_classes(ctx)
     return ctx.function_stack[0].name.value in host_functions(ctx)
+
+
+_DATASET_SOURCES = ("_dataset_from_directory", "tensorflow.data.", "tensorflow_datasets.load")
+
+
+def _is_dataset_expr(node: ast.AST, datasets: Set[str], names) -> bool:
+    """A tf.data pipeline expression: a Dataset method chain, a tf.data / *_dataset_from_directory
+    / tfds.load call, or a name the module assigns only such values."""
+    if isinstance(node, ast.Name):
+        return node.id in datasets
+    if not isinstance(node, ast.Call):
+        return False
+    qualified = (names.qualified(node.func) if names is not None else None) or ""
+    if qualified.startswith(_DATASET_SOURCES[1:]) or qualified.endswith(_DATASET_SOURCES[0]):
+        return True
+    func = node.func
+    return isinstance(func, ast.Attribute) and func.attr in TF_DATA_METHODS and _is_dataset_expr(func.value, datasets, names)
+
+
+@per_file
+def dataset_element_names(ctx) -> FrozenSet[str]:
+    """Module-level names holding tensors drawn from a tf.data pipeline (`for batch in
+    train_ds.take(1): images = batch["image"]; img = images[i]`), and names assigned from
+    tensorflow.* calls on them: TensorFlow tensors, which keras.ops cannot take on JAX
+    (jax.numpy rejects them), so TF ops on them stay TF (they run beside any backend)."""
+    if not any(m in ctx.source for m in ("for ", "next(")):
+        return frozenset()
+    tree, names = file_ast(ctx), ast_names(ctx)
+    if tree is None or names is None:
+        return frozenset()
+    module_level: List[ast.AST] = []
+    stack = list(tree.body)
+    while stack:  # module-level statements, inside loops / ifs / withs / trys too
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        module_level.append(stmt)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stack.extend(getattr(stmt, field, ()) or ())
+    assigns = [(t, s.value) for s in module_level if isinstance(s, ast.Assign) for t in s.targets]
+    datasets: Set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for target, value in assigns:
+            if isinstance(target, ast.Name) and target.id not in datasets and _is_dataset_expr(value, datasets, names):
+                datasets.add(target.id)
+                changed = True
+    tainted: Set[str] = set()
+    def iterates_dataset(node: ast.AST) -> bool:
+        # `for batch in train_ds.take(1)`: .take/.skip/.batch/... on any receiver (its
+        # pipeline may be built by a function) reads as a Dataset's
+        return _is_dataset_expr(node, datasets, names) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("take", "skip", "batch", "unbatch", "shuffle", "prefetch", "repeat"))
+
+    for stmt in module_level:
+        if isinstance(stmt, ast.For) and iterates_dataset(stmt.iter):
+            tainted.update(n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name))
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) \
+                and stmt.value.func.id == "next" and stmt.value.args and isinstance(stmt.value.args[0], ast.Call) \
+                and isinstance(stmt.value.args[0].func, ast.Name) and stmt.value.args[0].func.id == "iter" \
+                and stmt.value.args[0].args and iterates_dataset(stmt.value.args[0].args[0]):
+            for target in stmt.targets:  # batch = next(iter(ds))
+                tainted.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    if not tainted:
+        return frozenset()
+
+    def holds_element(value: ast.AST) -> bool:
+        if isinstance(value, (ast.Subscript, ast.Attribute)):
+            return holds_element(value.value)
+        if isinstance(value, ast.Name):
+            return value.id in tainted
+        if isinstance(value, (ast.Tuple, ast.List)):
+            return any(holds_element(e) for e in value.elts)
+        if isinstance(value, ast.Call) and (names.qualified(value.func) or "").startswith("tensorflow."):
+            return any(holds_element(a) for a in value.args)
+        if isinstance(value, ast.BinOp):
+            return holds_element(value.left) or holds_element(value.right)
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for target, value in assigns:
+            if holds_element(value):
+                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    if name not in tainted:
+                        tainted.add(name)
+                        changed = True
+    return frozenset(tainted)

@@ -390,6 +390,19 @@ class TfOpRewriter:
                           "(index it, unpack it or pass it as a shape)")
         return None
 
+    def _special_concat(self, entry, rel, original, call, bound, positional):
+        """tf.concat([ids, [next_id]], 0) (keras.io's decoding loops): TF converts the
+        inner list; keras.ops.concatenate on TensorFlow reads each part's dtype, which
+        a list has not, so list parts are converted first."""
+        values = bound.get("values")
+        if values is None or not isinstance(values.value, (cst.List, cst.Tuple)):
+            return None
+        elements = [e.with_changes(value=call_node(f"{self.ctx.require_keras()}.ops.convert_to_tensor", e.value))
+                    if isinstance(e.value, (cst.List, cst.Tuple)) and not isinstance(e, cst.StarredElement) else e
+                    for e in values.value.elements]
+        bound["values"] = values.with_changes(value=values.value.with_changes(elements=elements))
+        return None
+
     def _special_cast(self, entry, rel, original, call, bound, positional):
         """tf.cast(tf.shape(t)[i], <integer dtype>) (keras.io's CTC losses build lengths
         and ones((batch, 1)) from it): keras.ops.shape gives a Python int for a static

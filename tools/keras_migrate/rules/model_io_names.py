@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._util import code
+from keras_migrate.rules import _scan
 from keras_migrate.rules._args import file_uses_keras
+from keras_migrate.rules._facts import per_file
 
 __all__ = ["ModelIoNames"]
 
 _SEQUENTIAL = ("Sequential", "models.Sequential")
+_INPUTS = ("Input", "layers.Input", "layers.InputLayer", "InputLayer", "engine.input_layer.Input")
 
 
 class ModelIoNames(Rule):
     id = "KM117"
     NODE_KEYED = ('_targets',)
     name = "model_io_names"
-    description = ("Replace model.input_names (removed in Keras 3) by the input tensor names, and "
-                   "Sequential.output_names by the last layer's name.")
-    TRIGGERS = ("input_names", "output_names")
+    description = ("Replace model.input_names (removed in Keras 3) by the input tensor names, "
+                   "Sequential.output_names by the last layer's name, and an input layer's .input by its .output.")
+    TRIGGERS = ("input_names", "output_names", "get_layer")
     EXAMPLES = (
         Example(
             before="""
@@ -47,6 +51,26 @@ class ModelIoNames(Rule):
         ),
         # Functional models keep output_names in Keras 3 (the output layers' names).
         Example(before="import keras\nnames = model.output_names\n"),
+        # An InputLayer's .input is [] in Keras 3 (its tensor is its .output): keras.io's OCR
+        # prediction models, Model(model.get_layer(name="image").input, ...).
+        Example(
+            before="""
+            from tensorflow import keras
+            image = keras.Input(shape=(32, 8, 1), name="image")
+            labels = keras.layers.Input(name="label", shape=(None,))
+            model = build(image, labels)
+            prediction_model = keras.models.Model(model.get_layer(name="image").input, model.get_layer(name="dense2").output)
+            other = model.get_layer("dense2").input
+            """,
+            after="""
+            from tensorflow import keras
+            image = keras.Input(shape=(32, 8, 1), name="image")
+            labels = keras.layers.Input(name="label", shape=(None,))
+            model = build(image, labels)
+            prediction_model = keras.models.Model(model.get_layer(name="image").output, model.get_layer(name="dense2").output)
+            other = model.get_layer("dense2").input
+            """,
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -64,8 +88,22 @@ class ModelIoNames(Rule):
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._targets.add(id(node.target))
 
+    def _input_layer_name(self, node: cst.BaseExpression) -> bool:
+        """`x.get_layer("image")` / `x.get_layer(name="image")` naming one of the file's
+        Input layers."""
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "get_layer" and len(node.args) == 1):
+            return False
+        arg = node.args[0]
+        if arg.keyword is not None and arg.keyword.value != "name" or not isinstance(arg.value, cst.SimpleString):
+            return False
+        return arg.value.evaluated_value in _input_layer_names(self.ctx)
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         attr = original.attr.value
+        if attr == "input" and id(original) not in self._targets and self._input_layer_name(original.value):
+            self.fired()
+            return updated.with_changes(attr=cst.Name("output"))
         if attr not in ("input_names", "output_names") or id(original) in self._targets:
             return updated
         if not isinstance(original.value, (cst.Name, cst.Attribute)) or not file_uses_keras(self.ctx):
@@ -82,3 +120,16 @@ class ModelIoNames(Rule):
             self.fired()
             return cst.parse_expression(f"[{code(receiver)}.layers[-1].name]")
         return updated
+
+
+@per_file
+def _input_layer_names(ctx) -> frozenset:
+    """name= strings of the file's keras.Input / InputLayer calls."""
+    found = set()
+    names = _scan.names(ctx)
+    for node in _scan.nodes(ctx, ast.Call) if names is not None else ():
+        if names.keras(node.func) in _INPUTS:
+            name = _scan.call_keywords(node).get("name")
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                found.add(name.value)
+    return frozenset(found)

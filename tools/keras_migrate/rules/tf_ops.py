@@ -6,11 +6,12 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, iter_nodes
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
     DATA_CALLS,
     data_context,
+    dataset_element_names,
     in_host_code,
     drop_tensorflow_import_if_unused,
     is_host_data_call,
@@ -198,6 +199,34 @@ class TfOps(Rule):
             """,
             diagnostics=("KM200",),
         ),
+        # Tensors drawn from a tf.data pipeline at module level (showing a batch) are
+        # TensorFlow tensors, which keras.ops cannot take on JAX: TF ops on them stay.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            for data in train_ds.take(1):
+                images, labels = data["image"], data["label"]
+                img = tf.image.flip_left_right(images[0])
+                img = tf.transpose(img, perm=[1, 0, 2])
+            batch = next(iter(train_ds.batch(2)))
+            shown = tf.reduce_max(batch[0])
+            other = tf.reduce_max(keras.ops.ones(3))
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            for data in train_ds.take(1):
+                images, labels = data["image"], data["label"]
+                img = tf.image.flip_left_right(images[0])
+                img = tf.transpose(img, perm=[1, 0, 2])
+            batch = next(iter(train_ds.batch(2)))
+            shown = tf.reduce_max(batch[0])
+            other = keras.ops.max(keras.ops.ones(3))
+            """,
+        ),
         # tf.data pipelines run in TF graph mode on every backend: left alone.
         Example(
             before="""
@@ -382,6 +411,10 @@ class TfOps(Rule):
         entry = TF_OPS_BY_NAME.get(qualified)
         if entry is not None and id(original) in self._string_args:
             return updated  # vectorizer(tf.constant(texts)): strings, TensorFlow's on every backend
+        if entry is not None and self._on_dataset_elements(original):
+            # `for batch in ds.take(1): img = batch["image"][0]; tf.image.flip_left_right(img)`:
+            # TensorFlow tensors, which keras.ops cannot take on JAX; TF runs beside any backend.
+            return updated
         if entry is not None and is_host_data_call(self.ctx, original):
             # Module-level data preparation on NumPy / pandas values (maybe strings): it
             # runs with every backend as it is, keras.ops could not hold strings on JAX.
@@ -419,6 +452,13 @@ class TfOps(Rule):
                     Severity.WARNING if in_code else Severity.INFO)
         if in_code:
             self.ctx.keep_on_tensorflow(self.id, node, f"tf.{rel} has no exact keras.ops equivalent")
+
+    def _on_dataset_elements(self, call: cst.Call) -> bool:
+        if self.ctx.function_stack or self.ctx.class_stack:
+            return False
+        elements = dataset_element_names(self.ctx)
+        return bool(elements) and any(isinstance(n, cst.Name) and n.value in elements
+                                      for arg in call.args for n in iter_nodes(arg.value))
 
     def _drop_module_import(self, func: cst.BaseExpression) -> None:
         """`from tensorflow.compiler.tf2xla.python import xla`: goes with its last use."""

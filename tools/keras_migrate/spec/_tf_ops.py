@@ -147,8 +147,9 @@ _REDUCTIONS = (
 )
 
 _SHAPES = (
-    TfOp(("concat",), "ops.concatenate", ("values", "axis"), ("xs", "axis"), (("values", "xs"),),
-         samples=("tf.concat([x, y], axis=-1)", "tf.concat([x, y], 0)")),
+    TfOp(("concat",), "ops.concatenate", ("values", "axis"), ("xs", "axis"), (("values", "xs"),), special="concat",
+         samples=("tf.concat([x, y], axis=-1)", "tf.concat([x, y], 0)",
+                  "tf.concat([tf.argmax(v, output_type=tf.int32)[None], [tf.argmax(v, output_type=tf.int32)]], 0)")),
     # TF splits into sizes, Keras (NumPy) at indices: size lists become cumulative indices.
     TfOp(("split",), "ops.split", ("value", "num_or_size_splits", "axis", "num"), ("x", "indices_or_sections", "axis"),
          (("value", "x"), ("num_or_size_splits", "indices_or_sections")),
