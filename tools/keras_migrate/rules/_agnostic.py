@@ -20,7 +20,7 @@ from typing import Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Region, ast_children
+from keras_migrate.engine import Region, ast_children, ast_walk
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
 from keras_migrate.rules._scan import call_keywords, called_name, file_ast, names as ast_names
 from keras_migrate.rules._tf_op_emit import bound_names
@@ -469,31 +469,30 @@ def is_host_data_call(ctx, call: cst.Call) -> bool:
 STRING_LAYERS = frozenset({"TextVectorization", "StringLookup", STANDARDIZE_RUNTIME})
 
 
-def _string_layers(ctx, inverted: bool) -> FrozenSet[str]:
-    if not any(layer in ctx.source for layer in STRING_LAYERS):
-        return frozenset()
-    tree = file_ast(ctx)
-    found: Set[str] = set()
-    for node in ast.walk(tree) if tree is not None else ():
+@per_file
+def _string_layers(ctx) -> Dict[bool, FrozenSet[str]]:
+    """{inverted: names the file assigns such a string layer} (one pass for both)."""
+    found: Dict[bool, Set[str]] = {False: set(), True: set()}
+    tree = file_ast(ctx) if any(layer in ctx.source for layer in STRING_LAYERS) else None
+    for node in ast_walk(tree) if tree is not None else ():
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
-        invert = call_keywords(node.value).get("invert")
-        if called_name(node.value) in STRING_LAYERS and (isinstance(invert, ast.Constant) and invert.value is True) == inverted:
-            found.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return frozenset(found)
+        if called_name(node.value) in STRING_LAYERS:
+            invert = call_keywords(node.value).get("invert")
+            inverted = isinstance(invert, ast.Constant) and invert.value is True
+            found[inverted].update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return {k: frozenset(v) for k, v in found.items()}
 
 
-@per_file
 def string_layer_names(ctx) -> FrozenSet[str]:
     """Names the file assigns a string-taking layer: what they are called with are strings
     (TensorFlow tensors, as keras.ops has no strings off TensorFlow)."""
-    return _string_layers(ctx, inverted=False)
+    return _string_layers(ctx)[False]
 
 
-@per_file
 def string_output_layer_names(ctx) -> FrozenSet[str]:
     """Names the file assigns an inverted StringLookup (ids in, strings out)."""
-    return _string_layers(ctx, inverted=True)
+    return _string_layers(ctx)[True]
 
 
 # -- host code -----------------------------------------------------------------------
