@@ -90,6 +90,24 @@ GLOBAL_GENERATORS = textwrap.dedent(
     """
 )
 
+# A shuffled tf.data pipeline over several epochs: each new iterator reshuffles, and Keras 3
+# opens iterators Keras 2 does not; the harness keeps one order for every epoch.
+SHUFFLED_EPOCHS = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+    rng = np.random.RandomState(0)
+    x = rng.rand(64, 4).astype("float32")
+    y = (x @ np.arange(1, 5, dtype="float32"))[:, None]
+    train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64).batch(16)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    model.fit(train, epochs=3, verbose=0)
+    """
+)
+
 CRASHES_IN_KERAS3 = textwrap.dedent(
     """
     import numpy as np
@@ -135,6 +153,12 @@ def test_random_ops_are_deterministic_in_graph_and_eager_code(tmp_path):
 
 def test_module_level_global_generators_match(tmp_path):
     code, report = _verify(tmp_path, GLOBAL_GENERATORS, "--backends", "jax,torch")
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "torch": "identical"}, report["backends"]
+
+
+def test_shuffled_dataset_epochs_match(tmp_path):
+    code, report = _verify(tmp_path, SHUFFLED_EPOCHS, "--backends", "jax,torch")
     assert {b: v["verdict"] for b, v in report["backends"].items()} == {
         "jax": "identical", "torch": "identical"}, report["backends"]
 
