@@ -276,6 +276,29 @@ def _is_dataset(value) -> bool:
     return type(value).__name__.endswith("Dataset") and hasattr(value, "take") and hasattr(value, "element_spec")
 
 
+def _capped(rec: Recorder, dataset, steps: int):
+    """dataset.take(steps), with its number of batches known when the pipeline's was.
+
+    rebatch() (--max-batch) makes the cardinality unknown, and Keras 2 then counts an
+    extra optimizer step at the end of the first epoch (model.optimizer.iterations is 7
+    after 2 epochs of 3 batches): Adam's bias correction is off by one from the second
+    epoch on, a difference the harness made, not the program (keras.io's focal_modulation).
+    Counting the capped pipeline costs at most `steps` batches, the same in every run."""
+    capped = dataset.take(steps)
+    try:
+        import tensorflow as tf
+
+        unknown = int(capped.cardinality()) == int(tf.data.UNKNOWN_CARDINALITY)
+        if unknown and int(dataset.cardinality()) != int(tf.data.UNKNOWN_CARDINALITY) or (
+                unknown and getattr(dataset, "_keras_migrate_rebatched", False)):
+            count = sum(1 for _ in capped)
+            capped = capped.apply(tf.data.experimental.assert_cardinality(count))
+            rec.note("tf.data pipelines capped by --max-steps keep a known number of batches")
+    except Exception:  # noqa: BLE001 - leave the pipeline as it was
+        return dataset.take(steps)
+    return capped
+
+
 def _small_batches(rec: Recorder, dataset, note: str):
     size = rec.config.max_batch
     if not size:
@@ -285,6 +308,10 @@ def _small_batches(rec: Recorder, dataset, note: str):
     except Exception:  # not a batched dataset: leave it
         return dataset
     rec.note(note)
+    try:  # (whether the original's cardinality was known: see _capped)
+        rebatched._keras_migrate_rebatched = int(dataset.cardinality()) >= 0
+    except Exception:  # noqa: BLE001
+        pass
     return rebatched
 
 
@@ -303,7 +330,7 @@ def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps
     if not steps:
         return
     if _is_dataset(x):
-        args[x_name] = x.take(steps)
+        args[x_name] = _capped(rec, x, steps)
         rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
     elif isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "iloc") or hasattr(x, "shape"):
         batch = args.get("batch_size") or 32
@@ -383,7 +410,7 @@ def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> None:
             rec, validation, f"tf.data batches split to {rec.config.max_batch} (--max-batch)")
     if steps and validation is not None:
         if _is_dataset(validation):
-            args["validation_data"] = validation.take(steps)
+            args["validation_data"] = _capped(rec, validation, steps)
         elif isinstance(validation, (tuple, list)):
             batch = args.get("validation_batch_size") or args.get("batch_size") or 32
             args["validation_data"] = tuple(_cap_array_like(v, batch * steps) for v in validation)
