@@ -319,14 +319,14 @@ def test_gan_train_step_with_two_optimizers_gets_the_mixin():
                     predictions = self.discriminator(combined)
                     d_loss = self.loss_fn(labels, predictions)
                     return d_loss, predictions
-                (d_loss, predictions), grads = value_and_grad(forward, self.discriminator.trainable_weights)
+                (d_loss, predictions), grads = value_and_grad(forward, lambda: self.discriminator.trainable_weights)
                 self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
                 misleading = tf.zeros((batch_size, 1))
                 def forward():
                     predictions = self.discriminator(self.generator(z))
                     g_loss = self.loss_fn(misleading, predictions)
                     return g_loss, predictions
-                (g_loss, predictions), grads = value_and_grad(forward, self.generator.trainable_weights)
+                (g_loss, predictions), grads = value_and_grad(forward, lambda: self.generator.trainable_weights)
                 self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
                 return {"d_loss": d_loss, "g_loss": g_loss}
         """,

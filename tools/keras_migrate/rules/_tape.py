@@ -221,10 +221,28 @@ def _sources(sources: cst.BaseExpression) -> str:
     subclassed model Keras 3 cannot build ahead (its call() does not take the data) gets
     them in its first step's forward pass."""
     text = code(sources)
-    if isinstance(sources, cst.Attribute) and isinstance(sources.value, cst.Name) and sources.value.value == "self" \
-            and sources.attr.value in ("trainable_weights", "trainable_variables"):
-        return f"lambda: {text}"
-    return text
+    return f"lambda: {text}" if _weights_read(sources) else text
+
+
+_WEIGHT_LISTS = ("trainable_weights", "trainable_variables")
+
+
+def _weights_read(node: cst.BaseExpression) -> bool:
+    """`self.trainable_weights`, `self.dense.trainable_weights` (a layer built by its
+    first call inside the block: keras.io's forwardforward), `g.trainable_weights +
+    d.trainable_weights`: attribute reads only, at least one of a weight list."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _plain_chain(node.left) and _plain_chain(node.right) and (_weights_read(node.left) or _weights_read(node.right))
+    return isinstance(node, cst.Attribute) and node.attr.value in _WEIGHT_LISTS and _plain_chain(node)
+
+
+def _plain_chain(node: cst.BaseExpression) -> bool:
+    """Attribute reads rooted at `self` (the layers a layer or model owns)."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _plain_chain(node.left) and _plain_chain(node.right)
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return isinstance(node, cst.Name) and node.value == "self"
 
 
 def _leading_watches(block: List[cst.BaseStatement], tapes: Tuple[str, ...]):

@@ -9,7 +9,7 @@ from typing import Dict, Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, ast_walk
-from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
@@ -50,6 +50,11 @@ _STRING_INPUT = TensorflowOnlyApi(
     "apply TextVectorization / StringLookup in the tf.data pipeline (Dataset.map) and feed the model "
     "the integer ids, or keep this model on TensorFlow")
 
+_UNBUILDABLE_MODEL = TensorflowOnlyApi(
+    (), "a Model subclass with its own train_step and no call(): on JAX and PyTorch Keras 3 builds a model by "
+        "calling it before fit (\"Unable to automatically build the model\")",
+    "define call() (the forward pass the steps use) and build(), or keep this model on TensorFlow")
+
 _STANDARDIZE = TensorflowOnlyApi(
     (), "TextVectorization(standardize=<function>): on JAX and PyTorch Keras 3 calls the function on NumPy "
         "string arrays, so the layer fails inside a tf.data pipeline",
@@ -63,7 +68,7 @@ class TensorflowOnly(Rule):
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
-    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup")
+    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup", "train_step")
     regions = (DATA_CALLS, TPU_DETECTION)
     EXAMPLES = (
         Example(
@@ -216,6 +221,28 @@ class TensorflowOnly(Rule):
             diagnostics=("KM207", "KM207"),
             tensorflow_only=True,
         ),
+        # A model trained layer by layer in its train_step, with no call() for Keras 3 to
+        # build it with on JAX and PyTorch (keras.io's forwardforward).
+        Example(
+            before="""
+            import keras
+
+            class FFNetwork(keras.Model):
+                def __init__(self, dims, **kwargs):
+                    super().__init__(**kwargs)
+                    self.layer_list = [keras.layers.Dense(d) for d in dims]
+
+                def train_step(self, data):
+                    x, y = data
+                    for layer in self.layer_list:
+                        x = layer.forward_forward(x)
+                    return {}
+
+            model = FFNetwork(dims=[784, 500, 500])
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
         # TPU detection with a default-strategy fallback (KM210 rewrites the resolver):
         # the try body never runs off TensorFlow.
         Example(
@@ -361,6 +388,30 @@ class TensorflowOnly(Rule):
         self._reported.add(_STANDARDIZE.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STANDARDIZE.reason)
         self.report(node, f"kept on TensorFlow: {_STANDARDIZE.reason}", _STANDARDIZE.fix, Severity.WARNING)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """keras.io's forwardforward: a model trained layer by layer in train_step, with
+        no forward pass of its own for Keras 3 to build it with."""
+        if _UNBUILDABLE_MODEL.reason in self._reported or self.ctx.class_stack[:-1]:
+            return
+        facts = self.ctx.facts(FileFacts)
+        if node.name.value not in facts.keras_subclasses("Model") | facts.keras_subclasses("models.Model"):
+            return
+        methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
+        if "train_step" not in methods or "__init__" not in methods or "call" in methods or "build" in methods:
+            return
+        # CustomModel(inputs, outputs): a functional model with its own steps is built.
+        made = [c for c in facts.nodes(ast.Call) if isinstance(c.func, ast.Name) and c.func.id == node.name.value]
+        if not made or any(len(c.args) >= 2 or any(k.arg in ("inputs", "outputs") or k.arg is None for k in c.keywords)
+                           for c in made):
+            return
+        own_bases = {b.value.value for b in node.bases if isinstance(b.value, cst.Name)} & {c.name for c in facts.nodes(ast.ClassDef)}
+        if own_bases:
+            return  # call() may come from the file's own base class
+        self._reported.add(_UNBUILDABLE_MODEL.reason)
+        self.ctx.keep_on_tensorflow(self.id, node, _UNBUILDABLE_MODEL.reason)
+        self.report(node.name, f"kept on TensorFlow: {_UNBUILDABLE_MODEL.reason}", _UNBUILDABLE_MODEL.fix,
+                    Severity.WARNING)
 
     def visit_Import(self, node: cst.Import) -> None:
         self._in_import = True
