@@ -8,7 +8,7 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity, ast_walk
+from keras_migrate.engine import Example, Rule, Severity, ast_walk, iter_nodes
 from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._keras import Part
@@ -51,8 +51,8 @@ _STRING_INPUT = TensorflowOnlyApi(
     "the integer ids, or keep this model on TensorFlow")
 
 _UNBUILDABLE_MODEL = TensorflowOnlyApi(
-    (), "a Model subclass with its own train_step and no call(): on JAX and PyTorch Keras 3 builds a model by "
-        "calling it before fit (\"Unable to automatically build the model\")",
+    (), "a Model subclass making its own layers, with its own train_step and no call(): on JAX and PyTorch "
+        "Keras 3 builds unbuilt layers by calling the model before fit (\"Unable to automatically build the model\")",
     "define call() (the forward pass the steps use) and build(), or keep this model on TensorFlow")
 
 _STANDARDIZE = TensorflowOnlyApi(
@@ -399,6 +399,12 @@ class TensorflowOnly(Rule):
             return
         methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
         if "train_step" not in methods or "__init__" not in methods or "call" in methods or "build" in methods:
+            return
+        # Only layers it makes itself are unbuilt at fit (a GAN's sub-models come built).
+        init = next(s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__")
+        layer_classes = facts.keras_layer_classes
+        if not any(isinstance(n, cst.Call) and ((self.ctx.keras_path(n.func) or "").startswith("layers.") or (
+                isinstance(n.func, cst.Name) and n.func.value in layer_classes)) for n in iter_nodes(init.body)):
             return
         # CustomModel(inputs, outputs): a functional model with its own steps is built.
         made = [c for c in facts.nodes(ast.Call) if isinstance(c.func, ast.Name) and c.func.id == node.name.value]
