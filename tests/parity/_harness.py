@@ -156,7 +156,7 @@ class RunResult:
         return "\n".join(self.output.splitlines()[-lines:])
 
 
-def _env(backend, legacy_keras, extra_pythonpath, keras_home):
+def _env(backend, legacy_keras, extra_pythonpath, keras_home, gpu=False):
     env = dict(os.environ)
     for var in ("TF_USE_LEGACY_KERAS", "KERAS_BACKEND", "PARITY_OUT", "PYTHONPATH"):
         env.pop(var, None)
@@ -180,6 +180,12 @@ def _env(backend, legacy_keras, extra_pythonpath, keras_home):
             "PYTHONPATH": os.pathsep.join([PARITY_DIR] + list(extra_pythonpath)),
         }
     )
+    if gpu:
+        # On an accelerator: the devices stay visible, and float32 matrix products keep
+        # float32 precision (TF32 would differ from the CPU references by about 1e-3).
+        for var in ("CUDA_VISIBLE_DEVICES", "JAX_PLATFORMS", "XLA_FLAGS"):
+            env.pop(var, None)
+        env.update({"NVIDIA_TF32_OVERRIDE": "0", "JAX_DEFAULT_MATMUL_PRECISION": "highest"})
     if legacy_keras:
         env["TF_USE_LEGACY_KERAS"] = "1"
         # Keras 2 has no jit_compile-by-default, so determinism flags cannot
@@ -198,6 +204,7 @@ def run_program(
     extra_pythonpath=(),
     timeout=300,
     python=None,
+    gpu=False,
 ):
     """Runs one program file in a fresh subprocess; returns a RunResult.
 
@@ -210,7 +217,7 @@ def run_program(
         work = os.path.join(scratch, "work")
         os.makedirs(keras_home)
         os.makedirs(work)
-        env = _env(backend, legacy_keras, extra_pythonpath, keras_home)
+        env = _env(backend, legacy_keras, extra_pythonpath, keras_home, gpu=gpu)
         env["PARITY_OUT"] = out_path
         env["TMPDIR"] = work
         try:

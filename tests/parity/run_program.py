@@ -34,7 +34,7 @@ def _migrate(program, mode):
     return migrate_source(source, program.path, MigrationOptions(mode=mode))
 
 
-def run_one(program, mode, backend, show_code=False, tail=25):
+def run_one(program, mode, backend, show_code=False, tail=25, gpu=False):
     """Returns (status, detail)."""
     if mode == "keras2":
         run = _harness.run_program(program.path, legacy_keras=True, timeout=program.timeout)
@@ -58,7 +58,7 @@ def run_one(program, mode, backend, show_code=False, tail=25):
             if getattr(result, "runtime_imports", False):
                 extra.append(_harness.TOOLS_DIR)
         run = _harness.run_program(
-            source_path, backend=backend, extra_pythonpath=extra, timeout=program.timeout
+            source_path, backend=backend, extra_pythonpath=extra, timeout=program.timeout, gpu=gpu
         )
         path_note = f" [{source_path}]" if mode != "none" else ""
     if run.returncode != 0 or run.results is None:
@@ -88,6 +88,8 @@ def main(argv=None):
     )
     parser.add_argument("--show-code", action="store_true", help="print migrated source")
     parser.add_argument("--tail", type=int, default=25, help="output lines shown on crash")
+    parser.add_argument("--gpu", action="store_true",
+                        help="run on the machine's accelerator (TF32 off) against the CPU references")
     args = parser.parse_args(argv)
 
     programs = _harness.list_programs()
@@ -101,7 +103,7 @@ def main(argv=None):
     for program in programs:
         for backend in backends:
             start = time.monotonic()
-            status, detail = run_one(program, args.mode, backend, args.show_code, args.tail)
+            status, detail = run_one(program, args.mode, backend, args.show_code, args.tail, args.gpu)
             bad += status != "PASS"
             print(
                 f"{status:13} {program.name} mode={args.mode} backend={backend} "
