@@ -567,7 +567,7 @@ def in_host_code(ctx) -> bool:
     return ctx.function_stack[0].name.value in host_functions(ctx)
 
 
-_DATASET_SOURCES = ("_dataset_from_directory", "tensorflow.data.", "tensorflow_datasets.load")
+_DATASET_MODULES = ("tensorflow.data.", "tensorflow_datasets.load")
 
 
 def _is_dataset_expr(node: ast.AST, datasets: Set[str], names) -> bool:
@@ -578,7 +578,7 @@ def _is_dataset_expr(node: ast.AST, datasets: Set[str], names) -> bool:
     if not isinstance(node, ast.Call):
         return False
     qualified = (names.qualified(node.func) if names is not None else None) or ""
-    if qualified.startswith(_DATASET_SOURCES[1:]) or qualified.endswith(_DATASET_SOURCES[0]):
+    if qualified.startswith(_DATASET_MODULES) or qualified.endswith("_dataset_from_directory"):
         return True
     func = node.func
     return isinstance(func, ast.Attribute) and func.attr in TF_DATA_METHODS and _is_dataset_expr(func.value, datasets, names)

@@ -405,7 +405,7 @@ class TfOps(Rule):
         entry = TF_OPS_BY_NAME.get(qualified)
         if entry is not None and id(original) in self._string_args:
             return updated  # vectorizer(tf.constant(texts)): strings, TensorFlow's on every backend
-        if entry is not None and self._on_dataset_elements(original):
+        if entry is not None and self._eager_tensorflow(original):
             # `for batch in ds.take(1): img = batch["image"][0]; tf.image.flip_left_right(img)`:
             # TensorFlow tensors, which keras.ops cannot take on JAX; TF runs beside any backend.
             return updated
@@ -447,7 +447,9 @@ class TfOps(Rule):
         if in_code:
             self.ctx.keep_on_tensorflow(self.id, node, f"tf.{rel} has no exact keras.ops equivalent")
 
-    def _on_dataset_elements(self, call: cst.Call) -> bool:
+    def _eager_tensorflow(self, call: cst.Call) -> bool:
+        """TF ops that stay as written: in eager host functions, and at module level on
+        tensors drawn from a tf.data pipeline."""
         if not self.ctx.class_stack and self.ctx.function_stack \
                 and self.ctx.function_stack[0].name.value in host_functions(self.ctx):
             return True  # eager host code (decoding predictions, edit distances): TF as written
