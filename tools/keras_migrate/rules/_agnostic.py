@@ -36,9 +36,7 @@ __all__ = [
     "rule_rewrites",
     "string_layer_names",
     "string_output_layer_names",
-    "host_functions",
     "dataset_element_names",
-    "in_host_code",
     "is_host_data_call",
     "DataContext",
     "data_context",
@@ -493,78 +491,6 @@ def string_layer_names(ctx) -> FrozenSet[str]:
 def string_output_layer_names(ctx) -> FrozenSet[str]:
     """Names the file assigns an inverted StringLookup (ids in, strings out)."""
     return _string_layers(ctx)[True]
-
-
-# -- host code -----------------------------------------------------------------------
-def _callback_classes(ctx) -> FrozenSet[str]:
-    return ctx.facts(FileFacts).keras_subclasses("callbacks.", "Callback")
-
-
-@per_file
-def host_functions(ctx) -> FrozenSet[str]:
-    """Module-level functions that only ever run eagerly on the host: every use of the
-    name is a direct call at module level, in a Keras callback's method, or in another
-    such function (keras.io's decode_batch_predictions, calculate_edit_distance). Eager
-    TensorFlow there runs beside any backend (TF converts NumPy, JAX and CPU PyTorch
-    arrays), as module-level code does; a function also passed as a value (a loss, a map
-    function), called from model code or decorated is not one."""
-    tree = file_ast(ctx)
-    if tree is None:
-        return frozenset()
-    candidates = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.decorator_list}
-    if not candidates:
-        return frozenset()
-    callbacks = _callback_classes(ctx)
-    # name -> contexts of its uses: None (a host place) or the calling candidate's name;
-    # "" marks a use that is not a host call.
-    uses: Dict[str, Set[Optional[str]]] = {}
-    for top in tree.body:
-        if isinstance(top, ast.FunctionDef) and top.name in candidates:
-            place: Optional[str] = top.name
-        elif isinstance(top, ast.ClassDef):
-            place = None if top.name in callbacks else ""
-        elif isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            place = ""
-        else:
-            place = None
-        if isinstance(top, ast.ClassDef):  # its methods run where the class's instances are used
-            stack = [(item, place) for method in top.body for item in (
-                method.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) else [method])]
-        elif isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            stack = [(item, place) for item in top.body + top.decorator_list]
-        else:
-            stack = [(top, place)]
-        while stack:
-            node, where = stack.pop()
-            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                where = ""  # nested functions may run anywhere (tf.data maps, Lambda layers, models)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in candidates:
-                uses.setdefault(node.func.id, set()).add(where)
-                children = [c for c in ast_children(node) if c is not node.func]
-            else:
-                if isinstance(node, ast.Name) and node.id in candidates and isinstance(node.ctx, ast.Load):
-                    uses.setdefault(node.id, set()).add("")
-                children = ast_children(node)
-            stack.extend((child, where) for child in children)
-    host = {name for name in candidates if uses.get(name) and "" not in uses[name]}
-    changed = True
-    while changed:  # a function called only from host functions is one too
-        changed = False
-        for name in sorted(host):
-            if any(where is not None and where not in host for where in uses[name]):
-                host.discard(name)
-                changed = True
-    return frozenset(host)
-
-
-def in_host_code(ctx) -> bool:
-    """Eager host code: module level, a host function (host_functions), or a Keras
-    callback's method. TensorFlow-only eager ops there run beside any backend."""
-    if not ctx.function_stack and not ctx.class_stack:
-        return True
-    if ctx.class_stack:
-        return ctx.class_stack[0].name.value in _callback_classes(ctx)
-    return ctx.function_stack[0].name.value in host_functions(ctx)
 
 
 _DATASET_MODULES = ("tensorflow.data.", "tensorflow_datasets.load")

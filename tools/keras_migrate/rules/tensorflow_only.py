@@ -13,7 +13,7 @@ from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
-    DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, in_host_code, rule_rewrites, string_layer_names,
+    DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_rewrites, string_layer_names,
     tpu_detection_guards)
 from keras_migrate.rules._util import keyword_arg_value
 from keras_migrate.rules.text_standardize import STANDARDIZE_RUNTIME, custom_standardize
@@ -175,48 +175,6 @@ class TensorflowOnly(Rule):
 
             def decode_batch_predictions(pred):
                 return tf.strings.reduce_join(num_to_char(pred), axis=-1)
-            """,
-            diagnostics=("KM207", "KM207"),
-            tensorflow_only=True,
-        ),
-        # Functions only called from host code (module level, callbacks, each other) run
-        # eagerly: TensorFlow there runs beside any backend (keras.io's handwriting OCR).
-        Example(
-            before="""
-            import numpy as np
-            import tensorflow as tf
-            import keras
-
-            def sparse_labels(labels):
-                return tf.cast(tf.sparse.from_dense(labels), dtype=tf.int64)
-
-            def calculate_edit_distance(labels, predictions):
-                return tf.edit_distance(sparse_labels(predictions), sparse_labels(labels), normalize=False)
-
-            class EditDistanceCallback(keras.callbacks.Callback):
-                def on_epoch_end(self, epoch, logs=None):
-                    print(calculate_edit_distance(self.labels, self.model.predict(self.images)))
-
-            print(sparse_labels(np.ones((2, 3))))
-            """,
-        ),
-        # ... not when model code calls it, or it is passed as a value.
-        Example(
-            before="""
-            import tensorflow as tf
-            import keras
-
-            def words(text):
-                return tf.strings.split(text)
-
-            class Tokens(keras.layers.Layer):
-                def call(self, text):
-                    return words(text)
-
-            def tokens(text):
-                return tf.strings.split(text)
-
-            layer = keras.layers.Lambda(tokens)
             """,
             diagnostics=("KM207", "KM207"),
             tensorflow_only=True,
@@ -467,7 +425,7 @@ class TensorflowOnly(Rule):
             return  # KM214 rewrites it (and then drops the import / repoints the alias)
         if self._data.active(self.ctx) or id(node) in self._eager:
             return
-        in_code = not in_host_code(self.ctx)
+        in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
         if not (entry.anywhere or in_code):
             return
         if not entry.anywhere and self._in_dataset_builder():

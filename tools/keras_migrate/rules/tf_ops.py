@@ -12,8 +12,6 @@ from keras_migrate.rules._agnostic import (
     DATA_CALLS,
     data_context,
     dataset_element_names,
-    host_functions,
-    in_host_code,
     drop_tensorflow_import_if_unused,
     is_host_data_call,
     string_layer_names,
@@ -172,26 +170,6 @@ class TfOps(Rule):
             """,
             diagnostics=("KM200", "KM200"),
             tensorflow_only=True,
-        ),
-        # ... but eager host code (a function only module-level code and callbacks call)
-        # runs on TensorFlow beside any backend, and its values may be TF tensors (sparse
-        # ones too) that keras.ops cannot take on JAX: it stays as written.
-        Example(
-            before="""
-            import tensorflow as tf
-            import keras
-
-            def decode(res):
-                return tf.gather(res, tf.where(tf.math.not_equal(res, -1)))
-
-            def edit_distance(labels, predictions):
-                sparse = tf.cast(tf.sparse.from_dense(labels), dtype=tf.int64)
-                return tf.reduce_mean(tf.edit_distance(tf.cast(tf.sparse.from_dense(predictions), tf.int64), sparse))
-
-            class Show(keras.callbacks.Callback):
-                def on_epoch_end(self, epoch, logs=None):
-                    print(decode(self.model.predict(self.x)), edit_distance(self.y, self.model.predict(self.x)))
-            """,
         ),
         # Tensors drawn from a tf.data pipeline at module level (showing a batch) are
         # TensorFlow tensors, which keras.ops cannot take on JAX: TF ops on them stay.
@@ -438,21 +416,17 @@ class TfOps(Rule):
         return updated
 
     def _leave_on_tensorflow(self, node, rel, message, fix) -> None:
-        in_code = not in_host_code(self.ctx)
-        # Eager host code (module level, functions only it calls, callbacks) still runs
-        # (TensorFlow stays installed and converts backend arrays); model code receives
-        # backend tensors, symbolic ones under jit.
+        in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
+        # Module-level eager ops on numpy data still run (TensorFlow stays installed);
+        # inside functions and classes they receive backend tensors.
         self.report(node, f"tf.{rel} left as is: {message}", fix,
                     Severity.WARNING if in_code else Severity.INFO)
         if in_code:
             self.ctx.keep_on_tensorflow(self.id, node, f"tf.{rel} has no exact keras.ops equivalent")
 
     def _eager_tensorflow(self, call: cst.Call) -> bool:
-        """TF ops that stay as written: in eager host functions, and at module level on
-        tensors drawn from a tf.data pipeline."""
-        if not self.ctx.class_stack and self.ctx.function_stack \
-                and self.ctx.function_stack[0].name.value in host_functions(self.ctx):
-            return True  # eager host code (decoding predictions, edit distances): TF as written
+        """TF ops that stay as written: at module level, on tensors drawn from a tf.data
+        pipeline."""
         if self.ctx.function_stack or self.ctx.class_stack:
             return False
         elements = dataset_element_names(self.ctx)
