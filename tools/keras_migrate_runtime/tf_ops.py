@@ -17,6 +17,7 @@ __all__ = [
     "gather_nd",
     "global_norm",
     "image_gradients",
+    "math_imag",
     "npairs_loss",
     "one_hot",
     "per_image_standardization",
@@ -314,6 +315,14 @@ def _complex_transform(transform, input):
     if "complex" not in str(input.dtype):
         raise TypeError(f"expected a complex tensor (TensorFlow's FFT ops take complex64/complex128), got {input.dtype}")
     return _complex(*transform((ops.real(input), ops.imag(input))))
+
+
+def math_imag(input, name=None):
+    """tf.math.imag: zeros for a real tensor, as in TF (keras.ops.imag raises on PyTorch)."""
+    input = ops.convert_to_tensor(input)
+    if "complex" not in str(input.dtype):
+        return ops.zeros_like(input)
+    return ops.imag(input)
 
 
 def signal_fft(input, name=None):

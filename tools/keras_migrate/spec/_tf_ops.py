@@ -89,7 +89,9 @@ _UNARY = (
     _unary(_aliases("logical_not", *_M), "ops.logical_not", samples=("{tf}(x > 0)",)),
     _unary(("math.conj", "conj"), "ops.conjugate"),
     _unary(("math.real", "real"), "ops.real", param="input"),
-    _unary(("math.imag", "imag"), "ops.imag", param="input"),
+    # keras.ops.imag of a real tensor raises on PyTorch; TF gives zeros
+    TfOp(("math.imag", "imag"), "", ("input",), runtime="math_imag",
+         samples=("tf.math.imag(x)", "tf.math.imag(tf.signal.fft(tf.cast(x, tf.complex64)))", "tf.math.imag(tf.cast(x, tf.complex64))")),
     _unary(("math.log_sigmoid",), "ops.log_sigmoid"),
     _unary(("math.softplus", "nn.softplus"), "ops.softplus", param="features"),
     _unary(("nn.softsign", "math.softsign"), "ops.softsign", param="features"),
