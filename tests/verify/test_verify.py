@@ -58,6 +58,30 @@ RANDOM_DATA = textwrap.dedent(
     """
 )
 
+# Categorical sampling inside a layer (keras.random.categorical after migration) and as TF
+# Probability draws it at module level (tf.compat.v2's stateless_categorical).
+CATEGORICAL = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    import tensorflow.compat.v2 as tf2
+    from tensorflow import keras
+
+
+    class Sample(keras.layers.Layer):
+        def call(self, logits):
+            return tf.random.categorical(logits, 3)
+
+
+    inputs = keras.Input((5,))
+    logits = keras.layers.Dense(4)(inputs)
+    model = keras.Model(inputs, [logits, Sample()(logits)])
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(8, 5)
+    print(model.predict(x, verbose=0)[1])
+    print(tf2.random.stateless_categorical(tf.math.log([[0.1, 0.2, 0.7]] * 4), 5, seed=(1, 2)))
+    """
+)
+
 # tf_keras 2.21 silently ignores `lr=`; the migrated code honours learning_rate=.
 LR_IGNORED = textwrap.dedent(
     """
@@ -168,6 +192,15 @@ def test_random_ops_are_deterministic_in_graph_and_eager_code(tmp_path):
     # (the migrator keeps seeded stateless ops, KM203, and turns tf.random.shuffle into keras.random's)
     for name in ("stateless_normal", "shuffle", "uniform"):
         assert any(f"random.{name} returns deterministic values" in k for k in neutralised), neutralised
+
+
+def test_categorical_draws_match(tmp_path):
+    code, report = _verify(tmp_path, CATEGORICAL, "--backends", "jax,torch")
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "torch": "identical"}, report["backends"]
+    neutralised = report["backends"]["jax"]["neutralised"]
+    assert any("keras.random.categorical returns deterministic values" in k for k in neutralised), neutralised
+    assert any("tf.random.stateless_categorical returns deterministic values" in k for k in neutralised), neutralised
 
 
 def test_module_level_global_generators_match(tmp_path):

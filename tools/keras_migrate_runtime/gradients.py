@@ -24,6 +24,8 @@ gradient with respect to tensors (a WGAN-GP gradient penalty), which may itself 
 differentiated by an enclosing step (second order: torch keeps the graph, JAX nests).
 """
 
+import sys
+
 import keras
 
 __all__ = ["value_and_grad", "value_and_grads", "value_and_input_grad"]
@@ -101,17 +103,39 @@ def _tensor(variable):
 
 
 class _RecordingScope(keras.StatelessScope):
-    """A StatelessScope that also remembers which variables the forward pass assigned."""
+    """A StatelessScope that also remembers which variables the forward pass assigned and
+    which layer added each loss (add_loss)."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, collect_losses=True, **kwargs)
         self.assigned = []
+        self.loss_owners = []
 
     def add_update(self, update):
         variable = update[0]
         if all(variable is not v for v in self.assigned):
             self.assigned.append(variable)
         super().add_update(update)
+
+    def add_loss(self, loss):
+        # Layer.add_loss(self, loss) calls this, then registers id(loss) as its own: the
+        # caller's frame names the layer, to hand it the loss's value after differentiation.
+        caller = sys._getframe(1).f_locals.get("self")
+        self.loss_owners.append(caller if isinstance(caller, keras.layers.Layer) else None)
+        super().add_loss(loss)
+
+
+def _restore_losses(outer, owners, values):
+    """Losses the forward pass added (add_loss), as an eager pass leaves them: read by
+    `layer.losses` after the tape's block (keras.io's VQ-VAE logs sum(vqvae.losses))."""
+    for owner, value in zip(owners, values):
+        if owner is None:
+            continue
+        if outer is not None and outer.collect_losses:
+            outer.add_loss(value)
+            owner._loss_ids.add(id(value))
+        elif outer is None:
+            owner._losses.append(value)
 
 
 def _jax(forward, targets, state):
@@ -134,6 +158,7 @@ def _jax(forward, targets, state):
     positions = {id(v): i for i, v in enumerate(every)}
 
     updated = []  # the non-differentiated variables the forward pass assigned
+    owners = []  # the layers that added the forward pass's losses
 
     def pure(values):
         mapping = [(v, values[positions[id(v)]] if positions[id(v)] < len(values) else fixed[positions[id(v)]])
@@ -142,11 +167,13 @@ def _jax(forward, targets, state):
             out = forward()
         updated[:] = [v for v in scope.assigned if all(v is not d for d in differentiated)]
         updates = [scope.get_current_value(v) for v in updated]
+        owners[:] = scope.loss_owners
         losses = tuple(_output(out, i) for i, _ in targets)
-        return losses, (out, updates)
+        return losses, (out, updates, list(scope.losses))
 
     start = fixed[:len(differentiated)]
-    losses, pullback, (out, updates) = jax.vjp(pure, start, has_aux=True)
+    losses, pullback, (out, updates, added_losses) = jax.vjp(pure, start, has_aux=True)
+    _restore_losses(outer, owners, added_losses)
     grads_by_target = []
     for n, (_, variables) in enumerate(targets):
         seed = tuple(jax.numpy.ones_like(loss) if k == n else jax.numpy.zeros_like(loss)

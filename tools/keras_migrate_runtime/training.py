@@ -49,7 +49,9 @@ def _jax_step(step, step_name):
         groups = _groups(self, step_name)
         if _traced(state):
             mapping = [(v, value) for group, values in zip(groups, state) for v, value in zip(group, values)]
-            with keras.StatelessScope(state_mapping=mapping) as scope:
+            # collect_losses: add_loss inside the step, and layer.losses read after a
+            # forward pass, work as in an eager step (Keras' own JAX trainer does the same)
+            with keras.StatelessScope(state_mapping=mapping, collect_losses=True) as scope:
                 # value_and_grad inside the step substitutes these too.
                 scope.keras_migrate_variables = [v for v, _ in mapping]
                 logs = step(self, data)

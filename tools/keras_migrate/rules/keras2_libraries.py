@@ -18,6 +18,8 @@ from libcst.helpers import get_full_name_for_node
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._agnostic import rule_rewrites
+from keras_migrate.rules.tfp_distributions import DISTRIBUTIONS_MODULE, TFP_LAMBDA_NAMES, distribution_lambdas_rewritten
 from keras_migrate.spec import RUNTIME_SYMBOLS, SYMBOL_RENAMES
 
 __all__ = ["Keras2Libraries"]
@@ -125,7 +127,7 @@ class Keras2Libraries(Rule):
             before="""
             import tensorflow_probability as tfp
             from tensorflow import keras
-            head = tfp.layers.DistributionLambda(lambda t: tfp.distributions.Normal(t, 1.0))
+            head = tfp.layers.IndependentNormal(1)
             """,
             diagnostics=("KM123", "KM123"),
         ),
@@ -197,6 +199,9 @@ class Keras2Libraries(Rule):
         entry = _library(qualified) if qualified else None
         if entry is None:
             return
+        if qualified in TFP_LAMBDA_NAMES and distribution_lambdas_rewritten(self.ctx) and rule_rewrites(
+                self.ctx, "KM214", "tfp_distributions", DISTRIBUTIONS_MODULE):
+            return  # KM214 makes it keras_migrate_runtime's DistributionLambda
         _, what, fix = entry
         self.ctx.keep_on_tensorflow(self.id, node, f"{what}: not usable with Keras 3")
         self.report(node, f"{qualified.replace('tensorflow_addons', 'tfa')}: {what}; a Keras 3 model cannot use it "

@@ -17,7 +17,8 @@ from keras_migrate.rules._agnostic import (
     tpu_detection_guards)
 from keras_migrate.rules._util import keyword_arg_value
 from keras_migrate.rules.text_standardize import STANDARDIZE_RUNTIME, custom_standardize
-from keras_migrate.rules.tfp_distributions import DISTRIBUTIONS_MODULE, TFP_DISTRIBUTIONS, tfp_fully_rewritten
+from keras_migrate.rules.tfp_distributions import (
+    DISTRIBUTIONS_MODULE, TFP_DISTRIBUTIONS, TFP_LAMBDA_NAMES, distribution_lambdas_rewritten, tfp_fully_rewritten)
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TENSORFLOW_ONLY_APIS, TF_OPS_BY_NAME
 from keras_migrate.spec._types import TensorflowOnlyApi
@@ -420,7 +421,9 @@ class TensorflowOnly(Rule):
             return  # the tf_ops rule rewrites it (or reports why not); its import goes with it
         if qualified.startswith("tensorflow_probability") and rule_rewrites(
                 self.ctx, "KM214", "tfp_distributions", DISTRIBUTIONS_MODULE) and (
-                qualified in TFP_DISTRIBUTIONS or tfp_fully_rewritten(self.ctx) is not None and (
+                qualified in TFP_DISTRIBUTIONS
+                or qualified in TFP_LAMBDA_NAMES and distribution_lambdas_rewritten(self.ctx)
+                or tfp_fully_rewritten(self.ctx) is not None and (
                     self._in_import or qualified == "tensorflow_probability.distributions")):
             return  # KM214 rewrites it (and then drops the import / repoints the alias)
         if self._data.active(self.ctx) or id(node) in self._eager:

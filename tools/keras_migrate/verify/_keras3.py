@@ -51,6 +51,12 @@ class _KerasOps:
     def take(self, x, indices, axis):
         return self.ops.take(x, indices, axis=axis)
 
+    def categorical_from_uniform(self, logits, u, dtype):
+        ops = self.ops
+        cdf = ops.cumsum(ops.softmax(ops.cast(logits, "float32"), axis=-1), axis=-1)  # (batch, classes)
+        below = ops.cast(ops.expand_dims(cdf, 1) < ops.expand_dims(ops.cast(u, "float32"), 2), "int32")
+        return ops.cast(ops.minimum(ops.sum(below, -1), ops.shape(cdf)[-1] - 1), dtype)
+
 
 def install(rec: r.Recorder) -> None:
     import keras
@@ -81,6 +87,7 @@ def install(rec: r.Recorder) -> None:
         return
     r.neutralize_layers(rec, [getattr(keras.layers, n, None) for n in r.RANDOM_LAYERS])
     r.zero_dropout_args(rec, [getattr(keras.layers, n, None) for n in r.DROPOUT_ARG_LAYERS])
-    r.deterministic_random(rec, keras.random, ("normal", "uniform", "truncated_normal", "randint", "shuffle"),
+    r.deterministic_random(rec, keras.random,
+                           ("normal", "uniform", "truncated_normal", "randint", "shuffle", "categorical"),
                            _KerasOps(keras.ops), to_tensor, "keras.random")
     r.identity_dropout(rec, keras.random, "dropout", "keras.random")

@@ -562,6 +562,9 @@ RANDOM_SPECS = {
     "stateless_truncated_normal": ("truncated_normal", ("shape", "seed", "mean", "stddev", "dtype")),
     "randint": ("uniform", ("shape", "minval", "maxval", "dtype", "seed")),
     "shuffle": ("shuffle", ("x", "axis", "seed")),
+    # (tf.random and keras.random; TF Probability's Categorical samples through the stateless one)
+    "categorical": ("categorical", ("logits", "num_samples", "dtype", "seed")),
+    "stateless_categorical": ("categorical", ("logits", "num_samples", "seed", "dtype")),
 }
 _DEFAULTS = {"mean": 0.0, "stddev": 1.0, "minval": 0.0, "maxval": None, "dtype": None, "axis": 0}
 
@@ -577,6 +580,11 @@ def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, la
         return _determinism.hash_uniform_ops(tensor_ops, tensor_ops.as_shape(shape), salt)
 
     def sample(kind, a):
+        if kind == "categorical":
+            # inverse CDF: the class whose cumulative probability first reaches u
+            logits = a["logits"]
+            u = uniform01((tensor_ops.dim(logits, 0), a["num_samples"]), _determinism.salt_for(kind))
+            return tensor_ops.categorical_from_uniform(logits, u, a["dtype"])
         if kind == "shuffle":
             x = a["x"]
             size = tensor_ops.dim(x, a["axis"])
@@ -608,6 +616,8 @@ def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, la
                 bound["x"] = kwargs["value"]
             if name == "randint" and bound["dtype"] is None:
                 bound["dtype"] = "int32"
+            if kind == "categorical" and bound["dtype"] is None:
+                bound["dtype"] = "int32" if label == "keras.random" else "int64"  # each API's default
             rec.note(f"{label}.{name} returns deterministic values (same in both runs)")
             return sample(kind, bound)
 

@@ -13,7 +13,7 @@ __all__ = ["TF_RANDOM", "patch_tensorflow", "tf_ops"]
 _SHUFFLE_BUFFER_CAP = 1024
 
 TF_RANDOM = ("normal", "uniform", "truncated_normal", "shuffle", "stateless_normal", "stateless_uniform",
-             "stateless_truncated_normal")
+             "stateless_truncated_normal", "categorical", "stateless_categorical")
 
 
 class _TfOps:
@@ -55,6 +55,12 @@ class _TfOps:
 
     def take(self, x, indices, axis):
         return self.tf.gather(x, indices, axis=axis)
+
+    def categorical_from_uniform(self, logits, u, dtype):
+        tf = self.tf
+        cdf = tf.cumsum(tf.nn.softmax(tf.cast(logits, "float32"), axis=-1), axis=-1)  # (batch, classes)
+        below = tf.cast(cdf[:, None, :] < tf.cast(u, "float32")[:, :, None], "int32")  # (batch, samples, classes)
+        return tf.cast(tf.minimum(tf.reduce_sum(below, -1), tf.shape(cdf)[-1] - 1), dtype)
 
 
 def tf_ops():
