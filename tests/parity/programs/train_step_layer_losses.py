@@ -6,7 +6,8 @@ inside the GradientTape block and again after it (keras.io's VQ-VAE logs
 Variants: a vector-quantiser-like layer (commitment + codebook losses, straight-through
 estimator) inside a functional sub-model held by a trainer Model; a subclassed model with
 an activity-penalty layer reading `self.losses`; a GAN-like trainer with two optimizers
-(the eager JAX path); a custom loop with tf.GradientTape over the same sub-model.
+(the eager JAX path); a module-level loop over a tf.data pipeline with tf.GradientTape over
+the same sub-model (the batch, a TF tensor, in arithmetic with the model's output).
 """
 import random
 
@@ -140,8 +141,7 @@ looped = autoencoder()
 fill_weights(looped, seed=35)
 optimizer = keras.optimizers.Adam(learning_rate=0.01)
 loop_losses, loop_vq = [], []
-for start in range(0, 24, 8):
-    batch = x[start:start + 8]
+for batch in tf.data.Dataset.from_tensor_slices(x).batch(8):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean((batch - looped(batch)) ** 2) + sum(looped.losses)
     grads = tape.gradient(loss, looped.trainable_variables)

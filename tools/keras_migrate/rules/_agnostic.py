@@ -34,6 +34,7 @@ __all__ = [
     "TPU_RESOLVERS",
     "tpu_detection_guards",
     "rule_rewrites",
+    "TAPE_BLOCKS",
     "string_layer_names",
     "string_output_layer_names",
     "dataset_element_names",
@@ -153,6 +154,16 @@ def _detects_tpu(ctx, node: cst.Try) -> bool:
 
 
 TPU_DETECTION = Region("TPU detection", cst.Try, _detects_tpu)
+
+
+def _opens_tape(ctx, node: cst.With) -> bool:
+    return any(isinstance(item.item, cst.Call) and ctx.qualified_name(item.item.func) == "tensorflow.GradientTape"
+               for item in node.items)
+
+
+# `with tf.GradientTape() as tape:` blocks: they become a function value_and_grad runs
+# (traced by JAX, autograd-recorded by PyTorch), whatever module-level code holds.
+TAPE_BLOCKS = Region("tf.GradientTape block", cst.With, _opens_tape)
 
 
 def rule_rewrites(ctx, rule_id: str, name: str, *runtime_names: str) -> bool:

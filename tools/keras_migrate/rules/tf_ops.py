@@ -10,6 +10,7 @@ from keras_migrate.engine import Example, Rule, Severity, iter_nodes
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
     DATA_CALLS,
+    TAPE_BLOCKS,
     data_context,
     dataset_element_names,
     drop_tensorflow_import_if_unused,
@@ -56,7 +57,7 @@ class TfOps(Rule):
     description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
     part = Part.AGNOSTIC
     TRIGGERS = ("tensorflow",)
-    regions = (DATA_CALLS,)
+    regions = (DATA_CALLS, TAPE_BLOCKS)
     EXAMPLES = (
         # What a string layer is called with holds strings: TensorFlow's on every backend.
         Example(
@@ -197,6 +198,34 @@ class TfOps(Rule):
             batch = next(iter(train_ds.batch(2)))
             shown = tf.reduce_max(batch[0])
             other = keras.ops.max(keras.ops.ones(3))
+            """,
+        ),
+        # ... but in a tf.GradientTape block (a function value_and_grad traces or records)
+        # they meet the model's backend tensors: TF ops become keras.ops and the batch's
+        # TF tensors in arithmetic are converted first (TF cannot take a JAX tracer or a
+        # PyTorch tensor that requires grad).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            train_ds = tf.data.Dataset.from_tensor_slices((x, {"target": y})).batch(8)
+            for x_batch, y_batch in train_ds:
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean(tf.square(y_batch["target"] - model(x_batch)))
+                    loss += 0.1 * tf.reduce_sum(x_batch)
+                shown = tf.reduce_max(y_batch["target"])
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            train_ds = tf.data.Dataset.from_tensor_slices((x, {"target": y})).batch(8)
+            for x_batch, y_batch in train_ds:
+                with tf.GradientTape() as tape:
+                    loss = keras.ops.mean(keras.ops.square(keras.ops.convert_to_tensor(y_batch["target"]) - model(x_batch)))
+                    loss += 0.1 * keras.ops.sum(x_batch)
+                shown = tf.reduce_max(y_batch["target"])
             """,
         ),
         # tf.data pipelines run in TF graph mode on every backend: left alone.
@@ -370,6 +399,27 @@ class TfOps(Rule):
             return cst.Name(TF_ATTRIBUTE_CONSTANTS[qualified])
         return updated
 
+    def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
+        """`y_batch - model(x)` in a module-level tape block: the batch's TF tensor meets a
+        JAX tracer / a PyTorch tensor requiring grad, which TensorFlow cannot convert."""
+        if self.ctx.function_stack or self.ctx.class_stack or not self.ctx.in_region(TAPE_BLOCKS):
+            return updated
+        elements = dataset_element_names(self.ctx)
+        if not elements:
+            return updated
+        changes = {}
+        for side in ("left", "right"):
+            operand = getattr(updated, side)
+            root = operand
+            while isinstance(root, (cst.Subscript, cst.Attribute)):
+                root = root.value
+            if isinstance(root, cst.Name) and root.value in elements and root is not operand \
+                    or isinstance(operand, cst.Name) and operand.value in elements:
+                changes[side] = cst.Call(func=self._target("ops.convert_to_tensor"), args=[cst.Arg(operand)])
+        if changes:
+            self._changed()
+        return updated.with_changes(**changes)
+
     # -- calls -----------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         qualified = self.ctx.qualified_name(original.func)
@@ -427,7 +477,7 @@ class TfOps(Rule):
     def _eager_tensorflow(self, call: cst.Call) -> bool:
         """TF ops that stay as written: at module level, on tensors drawn from a tf.data
         pipeline."""
-        if self.ctx.function_stack or self.ctx.class_stack:
+        if self.ctx.function_stack or self.ctx.class_stack or self.ctx.in_region(TAPE_BLOCKS):
             return False
         elements = dataset_element_names(self.ctx)
         return bool(elements) and any(isinstance(n, cst.Name) and n.value in elements
