@@ -16,7 +16,8 @@ get their own stateful steps adapted for JAX:
   variables, runs the step on them, and reads the new state back.
 
 A model with no call() of its own (a GAN wrapping its sub-models) is marked built before
-fit()/evaluate() once its sub-layers are, as Keras 2 trained it; its compiled metrics are
+fit()/evaluate() once its sub-layers are (or are the user's own layers without build(),
+whose __init__ made their state), as Keras 2 trained it; its compiled metrics are
 built by running its own test_step once (Keras 3 would call the model for an output).
 """
 
@@ -95,6 +96,26 @@ def _original(cls, name):
     return None
 
 
+def _state_complete(layer):
+    """Whether all of a layer's variables exist: it is built, or it is an instance of the
+    user's own Layer / Model subclass with no build() (its __init__ makes its state, as
+    keras.io's GAN-ADA augmenter does) whose sub-layers all have theirs. Keras 2 never
+    asked such a layer to be built before training."""
+    if layer.built:
+        return True
+    keras_base = next(k for k in type(layer).__mro__ if k.__module__.startswith("keras."))
+    if keras_base not in (keras.layers.Layer, keras.Model) or "build" in _own_methods(type(layer)):
+        return False  # a built-in layer (Dense, ...) or a build() of its own: made when first called
+    return all(_state_complete(sub) for sub in layer._flatten_layers(include_self=False, recursive=False))
+
+
+def _mark_built(layer):
+    for sub in layer._flatten_layers(include_self=False, recursive=False):
+        if not sub.built:
+            _mark_built(sub)
+    layer.built = True
+
+
 def _other_optimizers(model):
     return [value for name, value in vars(model).items()
             if isinstance(value, keras.optimizers.Optimizer) and value is not model.optimizer
@@ -125,10 +146,10 @@ class BackendAgnosticSteps:
     def _keras2_built_without_call(self):
         """Keras 2 trained a model that has no call() (a GAN wrapping its sub-models) as is;
         Keras 3 first tries to build it by calling it, which fails on JAX and PyTorch. With
-        no call() of its own and every sub-layer built, it is built."""
+        no call() of its own and every sub-layer's variables made, it is built."""
         if not self.built and "call" not in _own_methods(type(self)) and all(
-                layer.built for layer in self._flatten_layers(include_self=False)):
-            self.built = True
+                _state_complete(layer) for layer in self._flatten_layers(include_self=False, recursive=False)):
+            _mark_built(self)
 
     def fit(self, *args, **kwargs):
         self._keras2_built_without_call()

@@ -10,7 +10,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, ast_walk, iter_nodes
 from keras_migrate.rules._facts import FileFacts, per_file
-from keras_migrate.rules._scan import file_ast
+from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
     DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_rewrites, string_layer_names,
@@ -61,6 +61,60 @@ _STANDARDIZE = TensorflowOnlyApi(
         "string arrays, so the layer fails inside a tf.data pipeline",
     "standardize in the pipeline before the layer (ds.map(lambda x, y: (standardize(x), y)), adapt() on the "
     "standardized data) and build TextVectorization(standardize=None); or keep this code on TensorFlow")
+
+
+# Keras bases whose build() is generic: a subclass without build() of its own makes its
+# state in __init__ (keras_migrate_runtime's BackendAgnosticSteps marks it built).
+_GENERIC_BUILD = frozenset({"layers.Layer", "Model", "models.Model", "engine.base_layer.Layer",
+                            "engine.training.Model"})
+
+
+def _makes_unbuilt_layers(ctx, class_name: str, seen: Optional[Set[str]] = None) -> bool:
+    """Whether the __init__ of the file's class `class_name` makes layers Keras 3 can only
+    build by calling them: built-in layers (outside a Sequential that starts with an
+    Input), or the file's layer classes that have a build() of their own, derive from a
+    built-in layer (Dense) or themselves make such layers."""
+    seen = set() if seen is None else seen
+    if class_name in seen:
+        return False
+    seen.add(class_name)
+    facts, names = ctx.facts(FileFacts), ast_names(ctx)
+    cls = next((c for c in facts.nodes(ast.ClassDef) if c.name == class_name), None)
+    if cls is None or names is None:
+        return True
+    init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    stack = list(init.body) if init is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            path = names.keras(node.func) or ""
+            first = node.args[0] if node.args else None
+            if path in _SEQUENTIAL and isinstance(first, ast.List) and first.elts \
+                    and isinstance(first.elts[0], ast.Call) and (names.keras(first.elts[0].func) or "") in _INPUTS:
+                continue  # built from its Input
+            if path.startswith("layers.") and path not in _INPUTS:
+                return True
+            if isinstance(node.func, ast.Name) and node.func.id in facts.keras_layer_classes \
+                    and _needs_call_to_build(ctx, node.func.id, seen):
+                return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _needs_call_to_build(ctx, class_name: str, seen: Set[str]) -> bool:
+    facts, names = ctx.facts(FileFacts), ast_names(ctx)
+    cls = next((c for c in facts.nodes(ast.ClassDef) if c.name == class_name), None)
+    if cls is None:
+        return True
+    if any(isinstance(f, ast.FunctionDef) and f.name == "build" for f in cls.body):
+        return True
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id in facts.keras_layer_classes:
+            if _needs_call_to_build(ctx, base.id, seen):
+                return True
+        elif (names.keras(base) or "") not in _GENERIC_BUILD:
+            return True
+    return _makes_unbuilt_layers(ctx, class_name, seen)
 
 
 class TensorflowOnly(Rule):
@@ -201,6 +255,58 @@ class TensorflowOnly(Rule):
             """,
             diagnostics=("KM207", "KM207"),
             tensorflow_only=True,
+        ),
+        # ... or its own layer class whose build() makes weights when first called.
+        Example(
+            before="""
+            import keras
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.scale = self.add_weight(shape=input_shape[-1:])
+
+            class Trainer(keras.Model):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.scale = Scale()
+
+                def train_step(self, data):
+                    return {"mean": keras.ops.mean(self.scale(data))}
+
+            model = Trainer()
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
+        # Sub-models that come built (functional, a Sequential from an Input) and the file's
+        # own layers without build() (their __init__ makes their state; keras.io's GAN-ADA
+        # augmenter): the runtime's BackendAgnosticSteps marks the model built, as Keras 2
+        # trained it.
+        Example(
+            before="""
+            import keras
+
+            class Augmenter(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.probability = keras.Variable(0.0)
+                    self.augmenter = keras.Sequential([keras.layers.InputLayer(input_shape=(8, 8, 3)),
+                                                       keras.layers.RandomFlip("horizontal")])
+
+                def call(self, images, training):
+                    return self.augmenter(images, training=training)
+
+            class GAN(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.augmenter = Augmenter()
+                    self.generator = get_generator()
+
+                def train_step(self, real_images):
+                    return {"n": keras.ops.mean(self.augmenter(real_images, training=True))}
+
+            model = GAN()
+            """,
         ),
         # TPU detection with a default-strategy fallback (KM210 rewrites the resolver):
         # the try body never runs off TensorFlow.
@@ -360,10 +466,7 @@ class TensorflowOnly(Rule):
         if "train_step" not in methods or "__init__" not in methods or "call" in methods or "build" in methods:
             return
         # Only layers it makes itself are unbuilt at fit (a GAN's sub-models come built).
-        init = next(s for s in node.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__")
-        layer_classes = facts.keras_layer_classes
-        if not any(isinstance(n, cst.Call) and ((self.ctx.keras_path(n.func) or "").startswith("layers.") or (
-                isinstance(n.func, cst.Name) and n.func.value in layer_classes)) for n in iter_nodes(init.body)):
+        if not _makes_unbuilt_layers(self.ctx, node.name.value):
             return
         # CustomModel(inputs, outputs): a functional model with its own steps is built.
         made = [c for c in facts.nodes(ast.Call) if isinstance(c.func, ast.Name) and c.func.id == node.name.value]
