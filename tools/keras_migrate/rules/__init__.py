@@ -59,6 +59,7 @@ from keras_migrate.rules.numpy_attributes import NumpyAttributes
 from keras_migrate.rules.augmented_assign import AugmentedAssign
 from keras_migrate.rules.per_sample_add_loss import PerSampleAddLoss
 from keras_migrate.rules.string_output_layers import StringOutputLayers
+from keras_migrate.rules.swa_unwrap import SwaUnwrap
 from keras_migrate.rules.tf_function import TfFunction
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -120,6 +121,7 @@ ALL_RULES = (
     PreprocessingPipeline,
     CallbackForward,
     TfpDistributions,
+    SwaUnwrap,
     NumpyAttributes,
     AugmentedAssign,
     StringOutputLayers,

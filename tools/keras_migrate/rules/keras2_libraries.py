@@ -19,6 +19,7 @@ from libcst.helpers import get_full_name_for_node
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import rule_rewrites
+from keras_migrate.rules.swa_unwrap import SWA_NAMES, swa_unwrapped
 from keras_migrate.rules.tfp_distributions import DISTRIBUTIONS_MODULE, TFP_LAMBDA_NAMES, distribution_lambdas_rewritten
 from keras_migrate.spec import RUNTIME_SYMBOLS, SYMBOL_RENAMES
 
@@ -82,6 +83,10 @@ def _is_addons(name: cst.BaseExpression) -> bool:
     return (get_full_name_for_node(name) or "").split(".")[0] == "tensorflow_addons"
 
 
+def _unwrapped_swa(ctx, qualified: Optional[str]) -> bool:
+    return qualified in SWA_NAMES and swa_unwrapped(ctx) is not None  # KM220 removes it
+
+
 def _uses_addons(ctx) -> bool:
     """Whether the file uses a TF Addons object the migrator does not rename (ast pre-scan)."""
     names = _scan.names(ctx)
@@ -93,7 +98,7 @@ def _uses_addons(ctx) -> bool:
         if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load) and id(node) not in inner:
             qualified = names.qualified(node)
             entry = _library(qualified) if qualified else None
-            if entry is not None and entry[0].startswith("tensorflow_addons"):
+            if entry is not None and entry[0].startswith("tensorflow_addons") and not _unwrapped_swa(ctx, qualified):
                 return True
     return False
 
@@ -198,6 +203,8 @@ class Keras2Libraries(Rule):
         qualified = self.ctx.qualified_name(node)
         entry = _library(qualified) if qualified else None
         if entry is None:
+            return
+        if _unwrapped_swa(self.ctx, qualified) and rule_rewrites(self.ctx, "KM220", "swa_unwrap"):
             return
         if qualified in TFP_LAMBDA_NAMES and distribution_lambdas_rewritten(self.ctx) and rule_rewrites(
                 self.ctx, "KM214", "tfp_distributions", DISTRIBUTIONS_MODULE):
