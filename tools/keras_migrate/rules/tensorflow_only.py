@@ -10,6 +10,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, ast_walk, iter_nodes
 from keras_migrate.rules._facts import FileFacts, per_file
+from keras_migrate.rules._host import host_kept_calls
 from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
@@ -520,6 +521,8 @@ class TensorflowOnly(Rule):
         entry = _match(qualified)
         if entry is None or entry.reason in self._reported:
             return
+        if id(node) in host_kept_calls(self.ctx):
+            return  # eager host code on TensorFlow-only values (_host)
         if qualified in TF_OPS_BY_NAME or _all_uses_rewritten(self.ctx, qualified):
             return  # the tf_ops rule rewrites it (or reports why not); its import goes with it
         if qualified.startswith("tensorflow_probability") and rule_rewrites(

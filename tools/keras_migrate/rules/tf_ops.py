@@ -19,6 +19,7 @@ from keras_migrate.rules._agnostic import (
     string_output_layer_names,
     shape_names_used_as_tuples,
 )
+from keras_migrate.rules._host import host_kept_calls
 from keras_migrate.rules._scan import cst_scope
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
@@ -228,6 +229,78 @@ class TfOps(Rule):
                 shown = tf.reduce_max(y_batch["target"])
             """,
         ),
+        # Eager host code (functions only module-level code and callbacks call): the
+        # TF-only calls, the TF calls on what they return and around / inside them stay as
+        # written (TF runs beside any backend there); other TF ops are rewritten.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def decode(res):
+                res = tf.gather(res, tf.where(tf.math.not_equal(res, -1)))
+                return tf.reduce_sum(res), tf.reduce_sum(keras.ops.ones(3))
+
+            def edit_distance(labels, predictions):
+                sparse = tf.cast(tf.sparse.from_dense(labels), dtype=tf.int64)
+                distances = tf.edit_distance(tf.cast(tf.sparse.from_dense(predictions), tf.int64), sparse)
+                return tf.reduce_mean(distances)
+
+            class Show(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    print(decode(self.model.predict(self.x)), edit_distance(self.y, self.model.predict(self.x)))
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            def decode(res):
+                res = tf.gather(res, tf.where(tf.math.not_equal(res, -1)))
+                return tf.reduce_sum(res), keras.ops.sum(keras.ops.ones(3))
+
+            def edit_distance(labels, predictions):
+                sparse = tf.cast(tf.sparse.from_dense(labels), dtype=tf.int64)
+                distances = tf.edit_distance(tf.cast(tf.sparse.from_dense(predictions), tf.int64), sparse)
+                return tf.reduce_mean(distances)
+
+            class Show(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    print(decode(self.model.predict(self.x)), edit_distance(self.y, self.model.predict(self.x)))
+            """,
+        ),
+        # ... not when model code calls the function, or it builds layers.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def decode(res):
+                return tf.gather(res, tf.where(tf.math.not_equal(res, -1)))
+
+            class Decode(keras.layers.Layer):
+                def call(self, x):
+                    return decode(x)
+
+            def head(x):
+                return keras.layers.Dense(2)(tf.where(x > 0))
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            def decode(res):
+                return keras.ops.take(res, tf.where(keras.ops.not_equal(res, -1)), axis=0)
+
+            class Decode(keras.layers.Layer):
+                def call(self, x):
+                    return decode(x)
+
+            def head(x):
+                return keras.layers.Dense(2)(tf.where(x > 0))
+            """,
+            diagnostics=("KM200", "KM200", "KM200", "KM200"),
+            tensorflow_only=True,
+        ),
         # tf.data pipelines run in TF graph mode on every backend: left alone.
         Example(
             before="""
@@ -427,6 +500,8 @@ class TfOps(Rule):
             return updated
         if module_name(updated.func) != module_name(original.func):
             return updated  # another rule already rewrote this call
+        if id(original) in host_kept_calls(self.ctx):
+            return updated  # eager host code on TensorFlow-only values (_host)
         if self._data.active(self.ctx) or id(original) in self._rank_calls:
             return updated  # a rank read is rewritten as a whole by leave_Subscript
         rel = qualified[len("tensorflow."):]
