@@ -131,6 +131,11 @@ def _ctc_cases():
         in_len = np.array([[t - i] for i in range(b)], "int64")
         lab_len = np.array([[n - (i % 2)] for i in range(b)], "int64")
         cases[name] = (probs, labels, in_len, lab_len)
+    # keras.io's OCR pads labels with 99 (past the blank) and passes the padded length
+    probs, labels, in_len, _ = cases["ctc_wide"]
+    padded = np.concatenate([labels, np.full((labels.shape[0], 3), 99.0, "float32")], axis=1)
+    padded[1, 4:] = 99.0
+    cases["ctc_padded"] = (probs, padded, in_len, np.full((labels.shape[0], 1), padded.shape[1], "int64"))
     return cases
 
 

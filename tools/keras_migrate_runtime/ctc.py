@@ -20,9 +20,19 @@ def _log_probabilities(y_pred):
 def keras2_ctc_batch_cost(y_true, y_pred, input_length, label_length):
     """K.ctc_batch_cost: per-sample CTC loss, shape (batch, 1)."""
     log_probs, classes = _log_probabilities(y_pred)
-    loss = ops.ctc_loss(ops.cast(y_true, "int32"), log_probs, _lengths(label_length), _lengths(input_length),
-                        mask_index=classes - 1)
+    labels, lengths = _labels_as_tensorflow_reads_them(ops.cast(y_true, "int32"), _lengths(label_length), classes)
+    loss = ops.ctc_loss(labels, log_probs, lengths, _lengths(input_length), mask_index=classes - 1)
     return ops.expand_dims(loss, 1)
+
+
+def _labels_as_tensorflow_reads_them(labels, lengths, classes):
+    """TensorFlow's CTC reads a label from the blank index up (keras.io pads labels with
+    99) as the end of that sequence (a real label after one is an error there): the
+    length stops at the first such label. PyTorch's CTC would read past the classes."""
+    width = ops.shape(labels)[1]
+    null = ops.logical_or(labels >= classes - 1, labels < 0)
+    first_null = ops.min(ops.where(null, ops.arange(width, dtype="int32"), width), axis=1)
+    return ops.where(null, 0, labels), ops.minimum(lengths, ops.cast(first_null, lengths.dtype))
 
 
 def keras2_ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
