@@ -9,7 +9,8 @@ the augmentation probability updated from the discriminator's logits, metric tra
 a test_step and the EMA weights.
 
 Variants: fit with validation data (test_step over the EMA generator), the augmenter
-called by itself after training.
+called by itself after training; the training flag passed positionally to the functional
+models, the Sequential and the augmenter (`self.generator(noise, training)`).
 """
 import random
 
@@ -36,7 +37,7 @@ class AdaptiveAugmenter(keras.Model):
 
     def call(self, images, training):
         if training:
-            augmented = self.augmenter(images, training=training)
+            augmented = self.augmenter(images, training)  # the flag passed positionally, as keras.io does
             return self.probability * augmented + (1.0 - self.probability) * images
         return images
 
@@ -80,6 +81,12 @@ class GAN_ADA(keras.Model):
         return [self.generator_loss_tracker, self.discriminator_loss_tracker, self.real_accuracy,
                 self.augmentation_probability_tracker]
 
+    def generate(self, noise, training):
+        # use ema_generator during inference
+        if training:
+            return self.generator(noise, training)
+        return self.ema_generator(noise, training)
+
     def adversarial_loss(self, real_logits, generated_logits):
         real_labels = tf.ones(shape=(tf.shape(real_logits)[0], 1))
         generated_labels = tf.zeros(shape=(tf.shape(generated_logits)[0], 1))
@@ -93,7 +100,7 @@ class GAN_ADA(keras.Model):
         real_images, noise = data
         real_images = self.augmenter(real_images, training=True)
         with tf.GradientTape(persistent=True) as tape:
-            generated_images = self.generator(noise, training=True)
+            generated_images = self.generate(noise, True)
             generated_images = self.augmenter(generated_images, training=True)
             real_logits = self.discriminator(real_images, training=True)
             generated_logits = self.discriminator(generated_images, training=True)
@@ -114,7 +121,7 @@ class GAN_ADA(keras.Model):
 
     def test_step(self, data):
         real_images, noise = data
-        generated_logits = self.discriminator(self.ema_generator(noise, training=False), training=False)
+        generated_logits = self.discriminator(self.generate(noise, False), False)
         real_logits = self.discriminator(real_images, training=False)
         generator_loss, discriminator_loss = self.adversarial_loss(real_logits, generated_logits)
         self.generator_loss_tracker.update_state(generator_loss)
