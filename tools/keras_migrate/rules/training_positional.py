@@ -24,9 +24,11 @@ from keras_migrate.spec._keras3_renames import TRAINING_SECOND_POSITIONAL
 __all__ = ["TrainingPositional"]
 
 
-# Models: call(inputs, training=None, mask=None) in Keras 2 and 3 (Keras 3 Sequential
-# rejects a positional bool; functional models accept it, the keyword is harmless).
+# Models: call(inputs, training=None, mask=None) in Keras 2 and 3 (Keras 3 rejects a
+# positional flag: Sequential as a non-tensor argument, a functional model with "multiple
+# values for argument 'training'"). Copies and loaded models are models too.
 _MODELS = frozenset({"Sequential", "models.Sequential", "Model", "models.Model"})
+_MODEL_COPIES = frozenset({"models.clone_model", "models.load_model", "saving.load_model"})
 
 
 def _is_training_layer(path: Optional[str]) -> bool:
@@ -47,6 +49,10 @@ def _class_facts(ctx):
     if tree is None or names is None:
         return facts
     local_training: Set[str] = set()
+    # the file's functions that build and return a model (keras.io's get_generator())
+    factories = {f.name for f in tree.body if isinstance(f, ast.FunctionDef) and any(
+        isinstance(n, ast.Call) and names.keras(n.func) in _MODELS for n in ast.walk(f)) and any(
+        isinstance(n, ast.Return) and n.value is not None for n in ast.walk(f))}
     classes = _scan.nodes(ctx, ast.ClassDef)
     for cls in classes:
         for item in cls.body:
@@ -60,8 +66,8 @@ def _class_facts(ctx):
             if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
                 continue
             callee = node.value.func
-            takes_training = _is_training_layer(names.keras(callee)) or (
-                isinstance(callee, ast.Name) and callee.id in local_training)
+            takes_training = _is_training_layer(names.keras(callee)) or names.keras(callee) in _MODEL_COPIES or (
+                isinstance(callee, ast.Name) and (callee.id in local_training or callee.id in factories))
             for target in node.targets:
                 if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                         and target.value.id == "self"):
@@ -122,6 +128,49 @@ class TrainingPositional(Rule):
             class Block(keras.layers.Layer):
                 def call(self, inputs, training=None):
                     return inputs
+            """,
+        ),
+        # Models the file's own functions build, and their copies (keras.io's GAN-ADA).
+        Example(
+            before="""
+            import keras
+
+            def get_generator():
+                noise = keras.Input(shape=(4,))
+                return keras.Model(noise, keras.layers.Dense(6)(noise))
+
+            class GAN(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.generator = get_generator()
+                    self.ema_generator = keras.models.clone_model(self.generator)
+
+                def generate(self, noise, training):
+                    if training:
+                        return self.generator(noise, training)
+                    return self.ema_generator(noise, training)
+
+            images = GAN().generate(noise, False)
+            """,
+            after="""
+            import keras
+
+            def get_generator():
+                noise = keras.Input(shape=(4,))
+                return keras.Model(noise, keras.layers.Dense(6)(noise))
+
+            class GAN(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.generator = get_generator()
+                    self.ema_generator = keras.models.clone_model(self.generator)
+
+                def generate(self, noise, training):
+                    if training:
+                        return self.generator(noise, training=training)
+                    return self.ema_generator(noise, training=training)
+
+            images = GAN().generate(noise, False)
             """,
         ),
         # Unknown callees (an RNN's second argument is initial_state) are left alone.
