@@ -8,8 +8,9 @@ returns tensors that require grad, and `keras.utils.array_to_img`, `plt.imshow` 
 `self.model(...)` and `self.model.<sub-model>(...)` become
 `call_without_gradients(self.model..., ...)` (torch.no_grad() on PyTorch; a plain call
 elsewhere). So do module-level calls of models the file builds (`z, _ = model(data)` then
-a scatter plot: keras.io's real_nvp). The model's own methods (predict, evaluate, ...)
-need nothing.
+a scatter plot: keras.io's real_nvp), and in a model's methods passed as LambdaCallback
+hooks, calls of `self.<sub-model or method>(...)` (keras.io's GAN-ADA plot_images). The
+model's own methods (predict, evaluate, ...) need nothing.
 """
 
 from __future__ import annotations
@@ -78,6 +79,27 @@ def _module_models(ctx) -> FrozenSet[str]:
                 or isinstance(value.func, ast.Name) and value.func.id in local_classes)
             (models if is_model else others).add(target.id)
     return frozenset(models - others)
+
+
+_LAMBDA_CALLBACK = frozenset({"callbacks.LambdaCallback", "LambdaCallback"})
+
+
+@per_file
+def _hook_methods(ctx) -> FrozenSet[str]:
+    """Names of methods passed as LambdaCallback hooks (`on_epoch_end=model.plot_images`,
+    keras.io's GAN-ADA): callback code, as a Callback subclass's methods are."""
+    tree, names = file_ast(ctx), ast_names(ctx)
+    if tree is None or names is None or "LambdaCallback" not in ctx.source:
+        return frozenset()
+    return frozenset(k.value.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+                     and (names.keras(node.func) or "") in _LAMBDA_CALLBACK
+                     for k in node.keywords if isinstance(k.value, ast.Attribute))
+
+
+def _own_forward(func: cst.BaseExpression) -> bool:
+    """`self.<sub-model or method>` (not a Keras Model method): a forward pass, maybe."""
+    return (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
+            and func.attr.value not in _METHODS and not func.attr.value.startswith("_"))
 
 
 class CallbackForward(Rule):
@@ -165,6 +187,39 @@ class CallbackForward(Rule):
                     return self.model.generator(data)
             """,
         ),
+        # A model's method passed as a LambdaCallback hook is callback code (GAN-ADA's
+        # plot_images draws samples through its own generate()).
+        Example(
+            before="""
+            import keras
+
+            class GAN(keras.Model):
+                def generate(self, n, training):
+                    return self.generator(keras.random.normal((n, 4)), training=training)
+
+                def plot_images(self, epoch=None, logs=None):
+                    images = self.generate(9, training=False)
+                    show(images, self.summary())
+
+            model = GAN()
+            model.fit(data, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=model.plot_images)])
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import call_without_gradients
+
+            class GAN(keras.Model):
+                def generate(self, n, training):
+                    return self.generator(keras.random.normal((n, 4)), training=training)
+
+                def plot_images(self, epoch=None, logs=None):
+                    images = call_without_gradients(self.generate, 9, training=False)
+                    show(images, self.summary())
+
+            model = GAN()
+            model.fit(data, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=model.plot_images)])
+            """,
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -196,7 +251,10 @@ class CallbackForward(Rule):
         module_model = (not self.ctx.function_stack and not self.ctx.class_stack and not self._with_depth
                         and isinstance(original.func, cst.Name)
                         and original.func.value in _module_models(self.ctx))
-        if not ((target is not None and self._in_callback()) or module_model) or _RUNTIME in bound_names(self.ctx):
+        hook = bool(self.ctx.function_stack) and self.ctx.current_class is not None \
+            and self.ctx.function_stack[0].name.value in _hook_methods(self.ctx) and _own_forward(original.func)
+        if not ((target is not None and self._in_callback()) or module_model or hook) \
+                or _RUNTIME in bound_names(self.ctx):
             return updated
         self.ctx.use_runtime(_RUNTIME)
         return updated.with_changes(func=cst.Name(_RUNTIME), args=[cst.Arg(updated.func)] + list(updated.args))
