@@ -90,7 +90,7 @@ def _receiver_ok(receiver: ast.AST, method: str, built, names) -> bool:
     """Whether `receiver.method(...)` may stay when DistributionLambda outputs become tensors."""
     if isinstance(receiver, ast.Call) and names.qualified(receiver.func) in TFP_DISTRIBUTIONS:
         return True
-    key = ast.dump(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
+    key = ast.unparse(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
     if key is not None and key in built:
         return built[key]
     if method in _DISTRIBUTION_METHODS:
@@ -127,7 +127,7 @@ def distribution_lambdas_rewritten(ctx) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], (ast.Name, ast.Attribute)):
-            key = ast.dump(ast.Name(node.targets[0].id) if isinstance(node.targets[0], ast.Name) else node.targets[0])
+            key = ast.unparse(node.targets[0])  # `name` / `self.attr`, whatever the load/store context
             value = node.value
             is_distribution = isinstance(value, ast.Call) and names.qualified(value.func) in TFP_DISTRIBUTIONS
             if not is_distribution and not (isinstance(value, ast.Call) and _model_call(value, names)):
@@ -136,10 +136,7 @@ def distribution_lambdas_rewritten(ctx) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in _DISTRIBUTION_METHODS | _SHARED_METHODS:
-            receiver = node.func.value
-            if isinstance(receiver, ast.Name):
-                receiver = ast.Name(receiver.id)  # ast.dump keys ignore the load/store context
-            if not _receiver_ok(receiver, node.func.attr, built, names):
+            if not _receiver_ok(node.func.value, node.func.attr, built, names):
                 return False
     return True
 
@@ -287,6 +284,38 @@ class TfpDistributions(Rule):
             greedy = distributions.DistributionLambda(
                 lambda t: distributions.Categorical(logits=t), convert_to_tensor_fn="mode"
             )
+            """,
+        ),
+        # Distribution methods on the distributions the file builds itself (a flow's prior,
+        # held as self.<attr>) are no model outputs.
+        Example(
+            before="""
+            import tensorflow_probability as tfp
+            from tensorflow import keras
+
+            class Flow(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.distribution = tfp.distributions.Normal(0.0, 1.0)
+
+                def log_loss(self, y):
+                    return -self.distribution.log_prob(y)
+
+            head = tfp.layers.DistributionLambda(tfp.distributions.Categorical)
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import distributions
+
+            class Flow(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.distribution = distributions.Normal(0.0, 1.0)
+
+                def log_loss(self, y):
+                    return -self.distribution.log_prob(y)
+
+            head = distributions.DistributionLambda(distributions.Categorical)
             """,
         ),
         # ... but not when the program uses the layer's output as a distribution (a
