@@ -170,15 +170,16 @@ for _ in $(seq 600); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then ready=1; break; fi
   sleep 0.1
 done
-[[ $ready -eq 1 ]] || { log "BuildGrid did not start:"; tail -30 "$tmp/server.log" >&2; exit 3; }
+[[ $ready -eq 1 ]] || { log "BuildGrid did not start:"; tail -n 30 "$tmp/server.log" >&2; exit 3; }
 t_server=$(elapsed)
 
-for _ in $(seq 600); do
+# Up to 180 s: on a loaded 2-core machine the bots' imports alone have taken over 60 s.
+for _ in $(seq 1800); do
   [[ $(cat "$tmp"/bot-*.log | grep -c ' session ') -ge $bots_expected ]] && break
   sleep 0.1
 done
 sessions=$(cat "$tmp"/bot-*.log | grep -c ' session ' || true)
-[[ $sessions -ge $bots_expected ]] || { log "bots did not register:"; tail -20 "$tmp"/bot-*.log >&2; exit 3; }
+[[ $sessions -ge $bots_expected ]] || { log "bots did not register:"; tail -n 20 "$tmp"/bot-*.log >&2; exit 3; }
 log "up in $(elapsed)s: BuildGrid grpc://127.0.0.1:$port instance=$instance, $sessions bot sessions" \
     "(cpu x$cpu_slots$([[ $gpu_worker -eq 1 ]] && echo ", gpu x$gpu_slots")); database ready at ${t_db}s, server at ${t_server}s"
 
