@@ -27,7 +27,7 @@ from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import (
-    TENSORFLOW_ONLY_APIS, TF_NAMESPACES_OWNED_ELSEWHERE, TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME)
+    TENSORFLOW_ONLY_APIS, TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME, owned_elsewhere)
 
 __all__ = ["host_kept_calls"]
 
@@ -124,7 +124,7 @@ def _tf_only(qualified: str, call: cst.Call) -> bool:
     rel = qualified[len(_TF):]
     if qualified in TF_NO_EQUIVALENT_BY_NAME or rel.startswith(_TF_ONLY_PREFIXES):
         return True
-    return not any(rel == ns or rel.startswith(ns + ".") for ns in TF_NAMESPACES_OWNED_ELSEWHERE)
+    return not owned_elsewhere(rel)
 
 
 class _Kept:
@@ -159,20 +159,19 @@ def _kept_in(ctx, function: cst.FunctionDef) -> FrozenSet[int]:
     kept = {id(call) for call in tf_calls if _tf_only(ctx.qualified_name(call.func), call)}
     if not kept:
         return frozenset()
-    assigns = [n for n in nodes if isinstance(n, cst.Assign)]
+    # each assignment: (ids of its value's nodes, names its value reads, names it binds)
+    assigns = [({id(n) for n in iter_nodes(a.value)},
+                {n.value for n in iter_nodes(a.value) if isinstance(n, cst.Name)},
+                {n.value for t in a.targets for n in iter_nodes(t.target) if isinstance(n, cst.Name)})
+               for a in nodes if isinstance(a, cst.Assign)]
     tainted: Set[str] = set()
     changed = True
     while changed:
         changed = False
-        for assign in assigns:  # names holding what kept calls return
-            values = {id(n) for n in iter_nodes(assign.value)}
-            value_names = {n.value for n in iter_nodes(assign.value) if isinstance(n, cst.Name)}
-            if kept & values or tainted & value_names:
-                for target in assign.targets:
-                    for n in iter_nodes(target.target):
-                        if isinstance(n, cst.Name) and n.value not in tainted:
-                            tainted.add(n.value)
-                            changed = True
+        for values, value_names, targets in assigns:  # names holding what kept calls return
+            if (kept & values or tainted & value_names) and not targets <= tainted:
+                tainted |= targets
+                changed = True
         for call in tf_calls:
             if id(call) in kept:
                 continue

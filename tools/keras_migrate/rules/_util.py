@@ -25,6 +25,7 @@ __all__ = [
     "comma_separated",
     "dotted",
     "drop_arg",
+    "drop_module_import_if_unused",
     "keyword",
     "keyword_arg",
     "keyword_arg_value",
@@ -182,3 +183,10 @@ def respaced_like(items: Sequence[_Item], original: Sequence[cst.CSTNode]) -> Li
 
 def _ws(node) -> str:
     return node_code(node, _EMPTY) if isinstance(node, cst.CSTNode) else ""
+
+
+def drop_module_import_if_unused(ctx, module: str) -> None:
+    """Schedule `import <module> [as alias]` for removal once nothing uses it."""
+    local = ctx.names.local_name_for(module)
+    if local is not None:
+        ctx.remove_import_if_unused(module, asname=None if local == module else local)

@@ -19,6 +19,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._util import drop_module_import_if_unused
 
 __all__ = ["SwaUnwrap", "SWA_NAMES", "swa_unwrapped"]
 
@@ -123,7 +124,7 @@ class SwaUnwrap(Rule):
         self.report(original, "tfa.optimizers.SWA(optimizer) -> optimizer: nothing assigns the averaged weights "
                               "(assign_average_vars), so training is the wrapped optimizer's; TF Addons does not "
                               "import next to Keras 3", severity=Severity.INFO)
-        self._drop_import()
+        drop_module_import_if_unused(self.ctx, "tensorflow_addons")
         return inner
 
     def __init__(self, ctx) -> None:
@@ -157,11 +158,5 @@ class SwaUnwrap(Rule):
                 carried = []
             body.append(statement)
         self._aliases_assigned.clear()
-        self._drop_import()
+        drop_module_import_if_unused(self.ctx, "tensorflow_addons")
         return updated.with_changes(body=body, footer=[*carried, *updated.footer])
-
-    def _drop_import(self) -> None:
-        local = self.ctx.names.local_name_for("tensorflow_addons")
-        if local is not None:
-            self.ctx.remove_import_if_unused("tensorflow_addons",
-                                             asname=None if local == "tensorflow_addons" else local)

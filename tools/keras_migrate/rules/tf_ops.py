@@ -26,7 +26,7 @@ from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import (
     TF_ATTRIBUTE_CONSTANTS,
-    TF_NAMESPACES_OWNED_ELSEWHERE,
+    owned_elsewhere,
     TF_NO_EQUIVALENT_BY_NAME,
     TF_OPS_BY_NAME,
 )
@@ -34,8 +34,6 @@ from keras_migrate.spec._tf_ops import (
 __all__ = ["TfOps"]
 
 
-def _owned_elsewhere(rel: str) -> bool:
-    return any(rel == ns or rel.startswith(ns + ".") for ns in TF_NAMESPACES_OWNED_ELSEWHERE)
 
 
 def _rank_read(node: cst.Subscript) -> Optional[cst.Call]:
@@ -534,7 +532,7 @@ class TfOps(Rule):
         missing = TF_NO_EQUIVALENT_BY_NAME.get(qualified)
         if missing is not None:
             self._leave_on_tensorflow(original, rel, missing.message, missing.fix)
-        elif not _owned_elsewhere(rel):
+        elif not owned_elsewhere(rel):
             self._leave_on_tensorflow(
                 original, rel, f"tf.{rel} has no checked keras.ops equivalent",
                 f"rewrite tf.{rel} with keras.ops (https://keras.io/api/ops/) or keep this code on TensorFlow")

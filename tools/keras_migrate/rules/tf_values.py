@@ -19,7 +19,7 @@ from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
 from keras_migrate.rules._util import dotted
-from keras_migrate.spec._tf_ops import TF_NAMESPACES_OWNED_ELSEWHERE, TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME
+from keras_migrate.spec._tf_ops import TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME, owned_elsewhere
 from keras_migrate.spec._tf_values import TF_VALUES_BY_NAME, TfValue
 
 __all__ = ["TfValues"]
@@ -38,8 +38,6 @@ def _is_function_name(rel: str) -> bool:
     return rel.startswith(_FUNCTION_NAMESPACES) and rel.count(".") == 1 and last.islower() and not last.startswith("_")
 
 
-def _owned_elsewhere(rel: str) -> bool:
-    return any(rel == ns or rel.startswith(ns + ".") for ns in TF_NAMESPACES_OWNED_ELSEWHERE)
 
 
 def _literal_keys(node: cst.BaseExpression) -> Optional[Set[str]]:
@@ -157,7 +155,7 @@ class TfValues(Rule):
             return updated
         rel = qualified[len("tensorflow."):]
         entry = TF_VALUES_BY_NAME.get(qualified)
-        if entry is None and (_owned_elsewhere(rel) or not (
+        if entry is None and (owned_elsewhere(rel) or not (
                 qualified in TF_OPS_BY_NAME or qualified in TF_NO_EQUIVALENT_BY_NAME or _is_function_name(rel))):
             return updated  # not an op (tf.float32, tf.Tensor, ...) or another rule's namespace
         if self._data.active(self.ctx):

@@ -29,6 +29,7 @@ from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.rules._tf_op_emit import bound_names
+from keras_migrate.rules._util import drop_module_import_if_unused
 
 __all__ = ["TfpDistributions", "TFP_DISTRIBUTIONS", "TFP_LAMBDA_NAMES", "DISTRIBUTIONS_MODULE",
            "distribution_lambdas_rewritten", "tfp_fully_rewritten"]
@@ -385,10 +386,7 @@ class TfpDistributions(Rule):
         if name is None or DISTRIBUTIONS_MODULE in bound_names(self.ctx):
             return updated
         self.ctx.use_runtime(DISTRIBUTIONS_MODULE)
-        local = self.ctx.names.local_name_for("tensorflow_probability")
-        if local is not None:
-            self.ctx.remove_import_if_unused("tensorflow_probability",
-                                             asname=None if local == "tensorflow_probability" else local)
+        drop_module_import_if_unused(self.ctx, "tensorflow_probability")
         return updated.with_changes(func=cst.Attribute(cst.Name(DISTRIBUTIONS_MODULE), cst.Name(name)))
 
     def _lambda_arg(self, arg: cst.Arg) -> cst.Arg:

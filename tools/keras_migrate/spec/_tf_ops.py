@@ -15,6 +15,7 @@ from typing import Dict, Tuple
 from keras_migrate.spec._types import ArgLimit, TensorflowOnlyApi, TfNoEquivalent, TfOp
 
 __all__ = [
+    "owned_elsewhere",
     "TF_OPS",
     "TF_OPS_BY_NAME",
     "TF_NO_EQUIVALENT",
@@ -690,6 +691,11 @@ TF_NAMESPACES_OWNED_ELSEWHERE: Tuple[str, ...] = (
     "Graph", "control_dependencies", "init_scope", "name_scope", "variable_scope", "nest",
     "__version__", "__git_version__", "__compiler_version__",
 )
+
+
+def owned_elsewhere(rel: str) -> bool:
+    """`tf.<rel>` belongs to a namespace other rules handle (TF_NAMESPACES_OWNED_ELSEWHERE)."""
+    return any(rel == ns or rel.startswith(ns + ".") for ns in TF_NAMESPACES_OWNED_ELSEWHERE)
 
 # tf.* names whose values are plain Python (versions, configuration, logging): never
 # tensors, never model code.
