@@ -47,6 +47,7 @@ def _params():
 class _Job:
     migration = None
     migrate_error = None
+    leftovers = ()
     run = None
     workdir = None
 
@@ -74,7 +75,11 @@ class _Scheduler:
         return self._futures.pop(key).result()
 
     def _migrate(self, program, mode):
-        with self._lock:  # one migration at a time; cached for the three backends
+        # One migration at a time, cached for the three backends. Every ast.parse
+        # of the run happens here, under the lock: CPython 3.11.7 keeps the AST
+        # converter's recursion depth per interpreter, so two threads parsing at
+        # once fail with "AST constructor recursion depth mismatch" (CI saw it).
+        with self._lock:
             cached = self._migrations.get((program.name, mode))
             if cached is None:
                 try:
@@ -82,9 +87,11 @@ class _Scheduler:
 
                     with open(program.path, encoding="utf-8") as f:
                         source = f.read()
-                    cached = (migrate_source(source, program.path, MigrationOptions(mode=mode)), None)
+                    migration = migrate_source(source, program.path, MigrationOptions(mode=mode))
+                    leftovers = _harness.find_tf_keras_uses(migration.code)
+                    cached = (migration, None, leftovers)
                 except Exception:
-                    cached = (None, traceback.format_exc())
+                    cached = (None, traceback.format_exc(), ())
                 self._migrations[(program.name, mode)] = cached
             return cached
 
@@ -92,7 +99,7 @@ class _Scheduler:
         name, mode, backend = key
         program = _BY_NAME[name]
         job = _Job()
-        job.migration, job.migrate_error = self._migrate(program, mode)
+        job.migration, job.migrate_error, job.leftovers = self._migrate(program, mode)
         if job.migration is None:
             return job
         job.workdir = tempfile.mkdtemp(prefix=f"parity_{program.name}_{mode}_{backend}_")
@@ -162,7 +169,7 @@ def test_parity(program, config_id, mode, backend, request):
         )
     else:
         problems += _harness.compare(program, reference, run.results)
-    leftovers = _harness.find_tf_keras_uses(result.code)
+    leftovers = job.leftovers
     if leftovers:
         problems.append(f"migrated code still uses Keras 2 via TensorFlow on lines {leftovers}")
     declared = list(getattr(result, "tensorflow_only", []) or [])

@@ -97,3 +97,41 @@ def test_the_collector_threshold_is_raised_only_during_a_migration():
         assert seen == [10000, 50000] and gc.get_threshold() == (50000, 10, 10)
     finally:
         gc.set_threshold(*old)
+
+
+def test_migrations_from_threads_run_one_at_a_time_with_the_same_results():
+    # CPython 3.11's AST converter is not safe across threads (recursion-depth state per
+    # interpreter): migrations never overlap, so each thread gets the sequential result.
+    import threading
+    import time
+
+    active, overlaps = [0], []
+
+    class Count(Rule):
+        id = "KM998"
+        name = "count"
+        description = "records overlapping migrations"
+
+        def visit_Module(self, node):
+            active[0] += 1
+            overlaps.append(active[0])
+            time.sleep(0.01)  # lets another thread in, were migrations allowed to overlap
+
+        def leave_Module(self, original_node, updated_node):
+            active[0] -= 1
+            return updated_node
+
+    expected = migrate_source(KERAS2, "a.py").code
+    results = []
+
+    def work():
+        for _ in range(5):
+            migrate_source(KERAS2, "a.py", rules=[Count])
+            results.append(migrate_source(KERAS2, "a.py").code)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 20 and set(overlaps) == {1}

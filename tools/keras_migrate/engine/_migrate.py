@@ -84,7 +84,7 @@ def migrate_source(
         return _unchanged(path, source)
     text, restore = _lossless(source)
     try:
-        with _fewer_collections():
+        with _ONE_AT_A_TIME, _fewer_collections():
             result = _deep_when_needed(lambda: _migrate(text, path, options, rule_set))
     except _RuleFailure as failure:
         return _unchanged(path, source, [failure.diagnostic(path)])
@@ -103,12 +103,19 @@ def migrate_source(
     return result
 
 
+# -- threads ----------------------------------------------------------------------------------
+# Migrations in one process run one at a time. CPython 3.11 keeps the AST converter's
+# recursion depth per interpreter, not per thread: two threads in ast.parse at once
+# (a switch happens when a collection runs a finalizer) fail with "SystemError: AST
+# constructor recursion depth mismatch". The GIL left nothing to gain from overlap.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 # -- garbage collection ----------------------------------------------------------------------
 # A migration allocates a few hundred thousand nodes that refcounting frees (trees have
 # no cycles); with Python's default threshold (700) the cycle collector runs thousands
 # of times per file and takes about 8% of the run. Raised for the duration of a
-# migration (cycles are still collected), then put back (by threads migrating at once:
-# at worst the raised value stays).
+# migration (cycles are still collected), then put back.
 _GC_GEN0 = 10000
 
 
