@@ -14,9 +14,12 @@ outside the block reads. Several tapes over one block (`with tf.GradientTape() a
 g_tape, tf.GradientTape() as d_tape:`) become value_and_grads(forward, [(0, g_vars),
 (1, d_vars)]), and so do a persistent tape's several gradient calls. A block opening
 with `tape.watch(x)` whose one gradient is taken with respect to the watched tensors
-becomes value_and_input_grad(forward, [x, ...]), forward taking them as parameters.
-Where the block cannot become a function with the same meaning (another watched tape, a nested tape, reads of a name it reassigns, a return in the
-block, ...), the tape is left as is and a Blocker names the construct.
+becomes value_and_input_grad(forward, [x, ...]), forward taking them as parameters;
+such a watched tape nested in another's block (or sharing its `with` statement, watching
+a tensor the block computes) becomes one inside the outer forward function.
+Where the block cannot become a function with the same meaning (another watched tape, a
+nested tape over variables, reads of a name it reassigns, a return in the block, ...),
+the tape is left as is and a Blocker names the construct.
 """
 
 from __future__ import annotations
@@ -105,14 +108,16 @@ class _Context:
     def words(self) -> Set[str]:
         return set(re.findall(r"[A-Za-z_]\w*", self.ctx.source))
 
-    def free_name(self, *candidates: str) -> str:
+    def free_name(self, *candidates: str, avoid: Set[str] = frozenset()) -> str:
         """A name the source does not use (each generated function or gradients name is
-        used right after its definition, so two blocks may share one)."""
+        used right after its definition, so two blocks may share one; `avoid`: names
+        generated inside the block being converted)."""
+        taken = self.words | avoid
         for name in candidates:
-            if name not in self.words:
+            if name not in taken:
                 return name
         base, n = candidates[-1], 1
-        while f"{base}_{n}" in self.words:
+        while f"{base}_{n}" in taken:
             n += 1
         return f"{base}_{n}"
 
@@ -144,16 +149,21 @@ def _suite(c: _Context, statements: List[cst.BaseStatement], result: Conversion)
         end = i + 1
         while end < len(statements) and not _rebinds(statements[end], tapes):
             end += 1
-        converted = _convert(c, stmt, tapes, statements[i + 1:end])
+        after = statements[i + 1:end]
+        nested = _nest_watched_tape(c, stmt, tapes, after)
+        converted = _convert(c, nested[0], nested[1], after) if nested else None
+        if converted is None or isinstance(converted, Blocker):
+            # (a failed nested form is reported as written, on the statement's own nodes)
+            converted = _convert(c, stmt, tapes, after)
         if isinstance(converted, Blocker):
             result.blockers.append(dataclasses.replace(converted, statement=stmt))
             out.append(stmt)
             i += 1
             continue
-        head, rest, runtime = converted
-        result.converted += 1
+        head, rest, runtime, inner = converted
+        result.converted += 1 + inner
         result.first = result.first or stmt
-        result.runtime.add(runtime)
+        result.runtime |= runtime
         out.extend(head)
         # What followed the block (its gradient statements gone) may hold more tapes.
         statements = statements[:i + 1] + rest + statements[end:]
@@ -249,17 +259,68 @@ def _leading_watches(block: List[cst.BaseStatement], tapes: Tuple[str, ...]):
     """(names watched by the block's opening `tape.watch(name)` statements, the rest)."""
     watched: List[str] = []
     for k, stmt in enumerate(block):
-        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
-        call = small.value if isinstance(small, cst.Expr) else None
-        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
-                and isinstance(call.func.value, cst.Name) and call.func.value.value in tapes
-                and call.func.attr.value == "watch" and len(call.args) == 1 and call.args[0].keyword is None
-                and isinstance(call.args[0].value, cst.Name)):
+        name = _watched_name(stmt, tapes)
+        if name is None:
             if watched and k:
                 block[k] = stmt.with_changes(leading_lines=block[0].leading_lines)
             return watched, block[k:]
-        watched.append(call.args[0].value.value)
+        watched.append(name)
     return watched, []
+
+
+def _watched_name(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> Optional[str]:
+    """x of a `tape.watch(x)` statement on one of `tapes`."""
+    small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+    call = small.value if isinstance(small, cst.Expr) else None
+    if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            and isinstance(call.func.value, cst.Name) and call.func.value.value in tapes
+            and call.func.attr.value == "watch" and len(call.args) == 1 and call.args[0].keyword is None
+            and isinstance(call.args[0].value, cst.Name)):
+        return call.args[0].value.value
+    return None
+
+
+def _nest_watched_tape(c: _Context, stmt: cst.With, tapes: Tuple[str, ...], after: List[cst.BaseStatement]):
+    """(the statement with one tape nested in the other, (outer tape,)), or None.
+
+    `with tf.GradientTape() as gp, tf.GradientTape() as total:` whose block computes x,
+    watches it (`gp.watch(x)`) and takes gp's gradient before the block ends (keras.io's
+    StyleGAN gradient penalty) means: gp differentiates with respect to x the ops after
+    the watch; total records everything. Written nested (`with total: ...` holding `with
+    gp: gp.watch(x) ...` up to gp's gradient call) it has the same gradients, and the
+    inner tape becomes value_and_input_grad inside total's forward function. Only when
+    nothing before the watch reads x (gp would have recorded those ops too)."""
+    if len(tapes) != 2 or any(_persistent(item.item) for item in stmt.items):
+        return None
+    block = list(stmt.body.body)
+    for inner_index, inner in enumerate(tapes):
+        outer = tapes[1 - inner_index]
+        start = next((k for k, b in enumerate(block) if _watched_name(b, (inner,)) is not None), None)
+        if not start:  # none, or at the top (already the supported one-tape shape)
+            continue
+        stop = start
+        while stop < len(block) and _watched_name(block[stop], (inner,)) is not None:
+            stop += 1
+        watched = {_watched_name(b, (inner,)) for b in block[start:stop]}
+        end = next((k for k in range(stop, len(block)) if _calls_gradient(block[k], (inner,))), None)
+        if end is None or _calls_gradient(block[end], (outer,)) \
+                or any(_calls_gradient(b, (outer,)) for b in block[:end]):
+            continue
+        uses = names_in(*block, *after)[inner]
+        if uses != (stop - start) + names_in(block[end])[inner]:
+            continue  # the inner tape used elsewhere
+        before = _block_ast(block[:start])
+        if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in watched
+               for n in ast_walk(before)):
+            continue
+        item = stmt.items[inner_index]
+        nested = cst.parse_statement(f"with {code(item.item)} as {inner}:\n    pass\n")
+        nested = nested.with_changes(body=nested.body.with_changes(body=block[start:end]),
+                                     leading_lines=block[start].leading_lines)
+        body = block[:start] + [nested] + block[end:]
+        outer_item = stmt.items[1 - inner_index].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return stmt.with_changes(items=[outer_item], body=stmt.body.with_changes(body=body)), (outer,)
+    return None
 
 
 def _is_del_of(stmt: cst.BaseStatement, tapes: Tuple[str, ...]) -> bool:
@@ -341,6 +402,19 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         return Blocker(with_stmt, f"{tapes[0]}.watch", "tape.watch on a persistent tape or one of several tapes")
     if not block:
         return Blocker(with_stmt, "with tf.GradientTape()", "empty tf.GradientTape block")
+    # Watched tapes nested in the block (a gradient penalty written inline) are converted
+    # first: their value_and_input_grad runs inside this forward function, as a
+    # gradient_penalty method's does. Other nested tapes stay a blocker.
+    written = block
+    inner = Conversion(body=[])
+    if any(isinstance(n, cst.With) and _tape_names(c, n) is not None for b in block for n in _walk_cst(b)):
+        block = _suite(c, block, inner)
+        if inner.blockers:
+            return inner.blockers[0]
+        if inner.runtime - {"value_and_input_grad"}:
+            node = next(n for b in written for n in _walk_cst(b) if isinstance(n, cst.With) and n is not with_stmt
+                        and _tape_names(c, n) is not None)
+            return Blocker(node, code(node.items[0].item), "nested tf.GradientTape (higher-order gradients)")
     blocker = _block_blocker(c, with_stmt, block, tapes)
     if blocker is not None:
         return blocker
@@ -439,7 +513,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
     for gradient in gradients:
         if gradient.loss not in losses:
             losses.append(gradient.loss)
-    inside = names_in(*block)
+    inside = names_in(*[stmt for stmt in written if all(stmt is not p for p in prelude)])
     outside = c.scope_names - inside
     returned = list(losses)
     for name in _binding_order(block):
@@ -449,7 +523,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
             return Blocker(with_stmt, name, "a name assigned conditionally in the tf.GradientTape block and "
                                             "used after it")
         returned.append(name)
-    forward = c.free_name("forward", f"{tapes[0]}_forward")
+    forward = c.free_name("forward", f"{tapes[0]}_forward", avoid=bound_all)
     values = returned[0] if len(returned) == 1 else "(" + ", ".join(returned) + ")"
     if inputs:
         runtime = "value_and_input_grad"
@@ -474,7 +548,7 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
     if prelude:
         prelude[0] = prelude[0].with_changes(leading_lines=with_stmt.leading_lines)
         fn = fn.with_changes(leading_lines=[])
-    return prelude + [fn, assign], kept_after, runtime
+    return prelude + [fn, assign], kept_after, {runtime} | inner.runtime, inner.converted
 
 
 def _variable_lists(block, gradients: List["_Gradient"]) -> List[cst.BaseStatement]:

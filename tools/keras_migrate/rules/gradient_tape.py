@@ -16,9 +16,13 @@ traced it too), the plain function on JAX/PyTorch (keras.ops code must not be tr
 TensorFlow there). TensorFlow's gradient clipping functions are the tf_ops table's
 (runtime versions with TensorFlow's formulas).
 
-A Keras model's train_step/test_step is the train_step rule's (KM205). A tape that
-cannot become a function with the same meaning (a watched tape among several, nested
-tapes, ...) stays, and the file is reported tensorflow-only naming the construct.
+A Keras model's train_step/test_step is the train_step rule's (KM205). A watched tape
+nested in another's block (a gradient penalty) becomes value_and_input_grad inside the
+outer forward function; so does one sharing the outer's `with` statement that watches a
+tensor the block computes and takes its gradient before the block ends. A tape that
+cannot become a function with the same meaning (a watched tape among several otherwise,
+nested tapes over variables, ...) stays, and the file is reported tensorflow-only naming
+the construct.
 """
 
 from __future__ import annotations
@@ -137,6 +141,120 @@ class GradientTapeLoops(Rule):
                 return tape_gradients[0]
             """,
             diagnostics=("KM209",),
+        ),
+        # A penalty tape sharing the `with` statement, watching a tensor the block computes
+        # and taking its gradient in the block (keras.io's StyleGAN): the two tapes nested,
+        # the penalty's forward function inside the loss's.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def critic_step(critic, optimizer, real, fake, eps):
+                with tf.GradientTape() as gp_tape, tf.GradientTape() as tape:
+                    interpolates = eps * real + (1 - eps) * fake
+                    gp_tape.watch(interpolates)
+                    score = critic(interpolates)
+                    slope = gp_tape.gradient(score, [interpolates])
+                    loss = tf.reduce_mean(critic(real)) + tf.reduce_mean(tf.square(slope))
+                grads = tape.gradient(loss, critic.trainable_variables)
+                optimizer.apply_gradients(zip(grads, critic.trainable_variables))
+                return loss
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import value_and_input_grad
+
+            def critic_step(critic, optimizer, real, fake, eps):
+                def tape_forward():
+                    interpolates = eps * real + (1 - eps) * fake
+                    def forward(interpolates):
+                        score = critic(interpolates)
+                        return score
+                    score, slope = value_and_input_grad(forward, [interpolates])
+                    loss = keras.ops.mean(critic(real)) + keras.ops.mean(keras.ops.square(slope))
+                    return loss
+                loss, grads = value_and_grad(tape_forward, critic.trainable_variables)
+                optimizer.apply_gradients(zip(grads, critic.trainable_variables))
+                return loss
+            """,
+            diagnostics=("KM209",),
+            full=True,
+        ),
+        # The same written nested.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def critic_step(critic, optimizer, real, fake, eps):
+                with tf.GradientTape() as tape:
+                    interpolates = eps * real + (1 - eps) * fake
+                    with tf.GradientTape() as gp_tape:
+                        gp_tape.watch(interpolates)
+                        score = critic(interpolates)
+                    slope = gp_tape.gradient(score, interpolates)
+                    loss = tf.reduce_mean(critic(real)) + tf.reduce_mean(tf.square(slope))
+                grads = tape.gradient(loss, critic.trainable_variables)
+                optimizer.apply_gradients(zip(grads, critic.trainable_variables))
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import value_and_input_grad
+
+            def critic_step(critic, optimizer, real, fake, eps):
+                def tape_forward():
+                    interpolates = eps * real + (1 - eps) * fake
+                    def forward(interpolates):
+                        score = critic(interpolates)
+                        return score
+                    score, slope = value_and_input_grad(forward, interpolates)
+                    loss = keras.ops.mean(critic(real)) + keras.ops.mean(keras.ops.square(slope))
+                    return loss
+                loss, grads = value_and_grad(tape_forward, critic.trainable_variables)
+                optimizer.apply_gradients(zip(grads, critic.trainable_variables))
+            """,
+            diagnostics=("KM209",),
+            full=True,
+        ),
+        # A nested tape over variables (second-order in the weights): kept, named.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def meta_step(model, x, y):
+                with tf.GradientTape() as outer:
+                    with tf.GradientTape() as inner:
+                        loss = tf.reduce_mean(tf.square(model(x) - y))
+                    grads = inner.gradient(loss, model.trainable_variables)
+                    meta_loss = tf.add_n([tf.reduce_sum(g * g) for g in grads])
+                return outer.gradient(meta_loss, model.trainable_variables)
+            """,
+            diagnostics=("KM209", "KM209"),
+            tensorflow_only=True,
+        ),
+        # The watched tensor read before the watch: the penalty tape recorded that read too
+        # (through the critic's weights), which a nested tape would miss. Kept, named.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def critic_step(critic, real, fake, eps):
+                with tf.GradientTape() as gp_tape, tf.GradientTape() as tape:
+                    interpolates = eps * real + (1 - eps) * fake
+                    early = critic(interpolates)
+                    gp_tape.watch(interpolates)
+                    score = critic(interpolates) + early
+                    slope = gp_tape.gradient(score, [interpolates])
+                    loss = tf.reduce_mean(tf.square(slope))
+                return tape.gradient(loss, critic.trainable_variables)
+            """,
+            diagnostics=("KM209", "KM209"),
+            tensorflow_only=True,
         ),
         # Watched on one of two tapes over one block: kept, named.
         Example(

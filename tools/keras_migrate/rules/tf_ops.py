@@ -36,6 +36,20 @@ __all__ = ["TfOps"]
 
 
 
+def _static_int(node: cst.BaseExpression, rank_read) -> bool:
+    """An int known before tracing: a literal, a rank read (`rank_read(call)`), len(...),
+    and sums/differences of those."""
+    if isinstance(node, cst.Integer):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        return _static_int(node.expression, rank_read)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)):
+        return _static_int(node.left, rank_read) and _static_int(node.right, rank_read)
+    if isinstance(node, cst.Call):
+        return (isinstance(node.func, cst.Name) and node.func.value == "len") or rank_read(node)
+    return False
+
+
 def _rank_read(node: cst.Subscript) -> Optional[cst.Call]:
     """The call in `<call>.shape[0]`, else None."""
     value = node.value
@@ -51,7 +65,8 @@ def _rank_read(node: cst.Subscript) -> Optional[cst.Call]:
 
 class TfOps(Rule):
     id = "KM200"
-    NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten', '_rank_calls', '_string_args')
+    NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten', '_rank_calls', '_string_args', '_axis_ranges',
+                  '_size_ranks')
     name = "tf_ops"
     description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
     part = Part.AGNOSTIC
@@ -139,6 +154,10 @@ class TfOps(Rule):
             def clip(grads):
                 grads, norm = tf.clip_by_global_norm(grads, 5.0)
                 return grads
+
+            def gradient_norm(grad):
+                # keras.io's StyleGAN: every axis but the batch's, as static ints
+                return tf.sqrt(tf.reduce_sum(tf.square(grad), axis=tf.range(1, tf.size(tf.shape(grad)))))
             """,
             after="""
             import keras
@@ -155,6 +174,10 @@ class TfOps(Rule):
             def clip(grads):
                 grads, norm = clip_by_global_norm(grads, 5.0)
                 return grads
+
+            def gradient_norm(grad):
+                # keras.io's StyleGAN: every axis but the batch's, as static ints
+                return keras.ops.sqrt(keras.ops.sum(keras.ops.square(grad), axis=tuple(range(1, keras.ops.ndim(grad)))))
             """,
         ),
         # One-argument tf.where returns indices with a data-dependent shape: diagnosed
@@ -223,7 +246,7 @@ class TfOps(Rule):
             for x_batch, y_batch in train_ds:
                 with tf.GradientTape() as tape:
                     loss = keras.ops.mean(keras.ops.square(keras.ops.convert_to_tensor(y_batch["target"]) - model(x_batch)))
-                    loss += 0.1 * keras.ops.sum(x_batch)
+                    loss += 0.1 * keras.ops.sum(keras.ops.convert_to_tensor(x_batch))
                 shown = tf.reduce_max(y_batch["target"])
             """,
         ),
@@ -405,11 +428,31 @@ class TfOps(Rule):
         self._named_result: Set[int] = set()
         self._ops = TfOpRewriter(ctx, self._shape_ok, self._named_result)
         self._top_k_rewritten: Dict[int, bool] = self._ops.top_k_rewritten
-        # tf.shape(x) calls read as `tf.shape(x).shape[0]`: the rank, keras.ops.ndim(x).
+        # tf.shape(x) calls read as `tf.shape(x).shape[0]` or `tf.size(tf.shape(x))`: the
+        # rank, keras.ops.ndim(x) (the second's tf.size calls in _size_ranks).
         self._rank_calls: Set[int] = set()
+        self._size_ranks: Set[int] = set()
+        # tf.range(1, tf.rank(x)) given as a reduction's axis: a tuple of ints on every
+        # backend (JAX and PyTorch take no tensor of axes).
+        self._axis_ranges: Set[int] = set()
 
     # -- context ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualified_name(node.func)
+        if qualified == "tensorflow.size" and self._rank_of_shape(node):
+            self._size_ranks.add(id(node))
+            self._rank_calls.add(id(node.args[0].value))
+        entry = TF_OPS_BY_NAME.get(qualified) if qualified else None
+        if entry is not None and "axis" in entry.params:
+            axis = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "axis"), None)
+            position = entry.params.index("axis")
+            if axis is None and len(node.args) > position and node.args[position].keyword is None \
+                    and not any(a.star for a in node.args[:position + 1]):
+                axis = node.args[position].value
+            if isinstance(axis, cst.Call) and self.ctx.qualified_name(axis.func) == "tensorflow.range" \
+                    and 0 < len(axis.args) <= 3 and all(a.keyword is None and not a.star for a in axis.args) \
+                    and all(_static_int(a.value, self._is_rank_read) for a in axis.args):
+                self._axis_ranges.add(id(axis))
         # (a string-output lookup is handed a TF tensor in host code: KM219)
         if isinstance(node.func, cst.Name) and (node.func.value in string_layer_names(self.ctx)
                                                 or node.func.value in string_output_layer_names(self.ctx)):
@@ -443,6 +486,18 @@ class TfOps(Rule):
             if (cst_scope(self.ctx), target.value) in shape_names_used_as_tuples(self.ctx):
                 self._shape_ok.add(id(node.value))
 
+    def _rank_of_shape(self, call: cst.Call) -> bool:
+        """`tf.size(tf.shape(x))` (keras.io's StyleGAN): the rank."""
+        if len(call.args) != 1 or call.args[0].keyword is not None or not isinstance(call.args[0].value, cst.Call):
+            return False
+        inner = call.args[0].value
+        return self.ctx.qualified_name(inner.func) == "tensorflow.shape" and len(inner.args) == 1 \
+            and inner.args[0].keyword is None and not inner.args[0].star
+
+    def _is_rank_read(self, call: cst.Call) -> bool:
+        qualified = self.ctx.qualified_name(call.func)
+        return qualified == "tensorflow.rank" or (qualified == "tensorflow.size" and self._rank_of_shape(call))
+
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
         call = _rank_read(original)
         if call is None or id(call) not in self._rank_calls:
@@ -473,23 +528,26 @@ class TfOps(Rule):
     def leave_BinaryOperation(self, original: cst.BinaryOperation, updated: cst.BinaryOperation):
         """`y_batch - model(x)` in a module-level tape block: the batch's TF tensor meets a
         JAX tracer / a PyTorch tensor requiring grad, which TensorFlow cannot convert."""
-        if self.ctx.function_stack or self.ctx.class_stack or not self.ctx.in_region(TAPE_BLOCKS):
-            return updated
-        elements = dataset_element_names(self.ctx)
-        if not elements:
-            return updated
-        changes = {}
-        for side in ("left", "right"):
-            operand = getattr(updated, side)
-            root = operand
-            while isinstance(root, (cst.Subscript, cst.Attribute)):
-                root = root.value
-            if isinstance(root, cst.Name) and root.value in elements and root is not operand \
-                    or isinstance(operand, cst.Name) and operand.value in elements:
-                changes[side] = cst.Call(func=self._target("ops.convert_to_tensor"), args=[cst.Arg(operand)])
+        changes = {side: self._converted(getattr(updated, side)) for side in ("left", "right")
+                   if self._tape_block_element(getattr(updated, side))}
         if changes:
             self._changed()
         return updated.with_changes(**changes)
+
+    def _tape_block_element(self, operand: cst.BaseExpression) -> bool:
+        """A tf.data batch (or a part of one) read in a module-level tape block."""
+        if self.ctx.function_stack or self.ctx.class_stack or not self.ctx.in_region(TAPE_BLOCKS):
+            return False
+        elements = dataset_element_names(self.ctx)
+        root = operand
+        while isinstance(root, (cst.Subscript, cst.Attribute)):
+            root = root.value
+        if isinstance(root, cst.Name) and root.value in elements and root is not operand:
+            return True
+        return isinstance(operand, cst.Name) and operand.value in elements
+
+    def _converted(self, operand: cst.BaseExpression) -> cst.Call:
+        return cst.Call(func=self._target("ops.convert_to_tensor"), args=[cst.Arg(operand)])
 
     # -- calls -----------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -502,6 +560,16 @@ class TfOps(Rule):
             return updated  # eager host code on TensorFlow-only values (_host)
         if self._data.active(self.ctx) or id(original) in self._rank_calls:
             return updated  # a rank read is rewritten as a whole by leave_Subscript
+        if id(original) in self._size_ranks:
+            # tf.size(tf.shape(x)) is the rank: a Python int, like keras.ops.ndim(x)
+            self._changed()
+            x = updated.args[0].value.args[0].value
+            return cst.Call(func=self._target("ops.ndim"), args=[cst.Arg(value=x)])
+        if id(original) in self._axis_ranges:
+            # axis=tf.range(1, tf.rank(x)) -> tuple(range(1, keras.ops.ndim(x))): static ints
+            self._changed()
+            args = [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in updated.args]
+            return cst.Call(func=cst.Name("tuple"), args=[cst.Arg(cst.Call(func=cst.Name("range"), args=args))])
         rel = qualified[len("tensorflow."):]
         entry = TF_OPS_BY_NAME.get(qualified)
         if entry is not None and id(original) in self._string_args:
@@ -515,6 +583,11 @@ class TfOps(Rule):
             # runs with every backend as it is, keras.ops could not hold strings on JAX.
             return updated
         if entry is not None:
+            # keras.ops on a batch's TF tensor in a module-level tape block: converted
+            # first (jnp.flip and others take no TF tensor)
+            updated = updated.with_changes(args=[
+                arg.with_changes(value=self._converted(arg.value)) if self._tape_block_element(arg.value) else arg
+                for arg in updated.args])
             try:
                 replacement = self._ops.rewrite(entry, rel, original, updated)
             except Refuse as why:

@@ -44,12 +44,13 @@ def _binary(tf_names, keras, samples=("{tf}(x, y)",), **kw) -> TfOp:
                 samples=tuple(s.format(tf="tf." + tf_names[0]) for s in samples), **kw)
 
 
-def _reduce(tf_names, keras, samples=()) -> TfOp:
+def _reduce(tf_names, keras, samples=(), extra=()) -> TfOp:
     first = "tf." + tf_names[0]
     return TfOp(tf=tf_names, keras=keras, params=("input_tensor", "axis", "keepdims"),
                 keras_params=("x", "axis", "keepdims"), renames=(("input_tensor", "x"),),
-                samples=samples or (f"{first}(x)", f"{first}(x, axis=1)",
-                                    f"{first}(x, axis=[0, 2], keepdims=True)", f"{first}(x, -1, True)"))
+                samples=(samples or (f"{first}(x)", f"{first}(x, axis=1)",
+                                     f"{first}(x, axis=[0, 2], keepdims=True)", f"{first}(x, -1, True)"))
+                + tuple(e.format(tf=first) for e in extra))
 
 
 _M = ("math",)
@@ -133,7 +134,9 @@ _BINARY = (
 )
 
 _REDUCTIONS = (
-    _reduce(_aliases("reduce_sum", *_M), "ops.sum"),
+    # axis=tf.range(...) of static ints -> a tuple (JAX and PyTorch take no tensor of axes)
+    _reduce(_aliases("reduce_sum", *_M), "ops.sum", extra=("{tf}(x, axis=tf.range(1, tf.size(tf.shape(x))))",
+                                                           "{tf}(x, tf.range(tf.rank(x) - 1))")),
     # TF's mean of an integer tensor is an integer; Keras' is a float.
     _reduce(_aliases("reduce_mean", *_M), "ops.mean"),
     _reduce(_aliases("reduce_max", *_M), "ops.max"),
@@ -200,7 +203,8 @@ _SHAPES = (
     TfOp(("shape",), "ops.shape", ("input", "out_type"), ("x",), (("input", "x"),), ("name", "out_type"),
          special="shape", samples=("tf.shape(x)[1]",)),
     TfOp(("rank",), "ops.ndim", ("input",), ("x",), (("input", "x"),),
-         samples=("tf.rank(x)", "tf.rank(m) - 1", "tf.shape(x).shape[0]", "tf.shape(v).shape[0] + 1")),
+         samples=("tf.rank(x)", "tf.rank(m) - 1", "tf.shape(x).shape[0]", "tf.shape(v).shape[0] + 1",
+                  "tf.size(tf.shape(x))", "tf.size(tf.shape(m)) - 1")),
     TfOp(("size",), "ops.size", ("input", "out_type"), ("x",), (("input", "x"),), ("name", "out_type"),
          samples=("tf.size(x)",)),
 )
