@@ -206,6 +206,47 @@ def artwork(cwd, rng):
     _write(cwd, {f"artwork/resized/artist_{i}.jpg": _jpeg(rng, 64, 48 + i % 5 * 4) for i in range(40)})
 
 
+def celeba(url, path, rng):
+    """The aligned CelebA zip (img_align_celeba/*.jpg) the StyleGAN script fetches with gdown."""
+    _zip(path, {f"img_align_celeba/{i:06d}.jpg": _jpeg(rng, 64, 64) for i in range(1, 65)})
+
+
+def stylegan_checkpoint(url, path, rng):
+    """The pretrained 128x128 StyleGAN as a TF checkpoint. Keras 2 can write one: the
+    script's own model (trained up to 16x16), grown to 128x128 as the script grows it next
+    (its blocks exist from the start: growing creates no weights), saved. Keras 3 writes
+    no TF checkpoints (nor reads them: the migrator's KM141 says so); its run gets an
+    archive without one."""
+    import tempfile
+
+    files = {}
+    model = sys.modules["__main__"].style_gan
+    model.grow_model(128)
+    if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
+        with tempfile.TemporaryDirectory() as tmp:
+            model.save_weights(os.path.join(tmp, "stylegan_128x128.ckpt"))
+            for name in sorted(os.listdir(tmp)):
+                with open(os.path.join(tmp, name), "rb") as handle:
+                    files[name] = handle.read()
+    else:
+        files["README"] = "no TF checkpoint under Keras 3\n"
+    _zip(path, files)
+
+
+def _gdown_stub():
+    """gdown (Google Drive downloads) answered through urllib, which verify serves."""
+    gdown = types.ModuleType("gdown")
+
+    def download(url=None, output=None, quiet=False, **kwargs):
+        import urllib.request
+
+        urllib.request.urlretrieve(url, output)
+        return output
+
+    gdown.download = download
+    return gdown
+
+
 # Scripts that expect data a shell step put in place before they run.
 SCRIPT_SETUP = {
     "vision__handwriting_recognition": iam_words,
@@ -219,6 +260,8 @@ BUILDERS = [
     (r"arxiv_data\.csv$", arxiv),
     (r"bank\+marketing\.zip$", bank_marketing),
     (r"LJSpeech-1\.1\.tar\.bz2$", ljspeech),
+    (r"drive\.google\.com/uc\?id=1O7m1010EJjLE5QxLZiM9Fpjs7Oj6e684$", celeba),
+    (r"stylegan_128x128\.ckpt\.zip$", stylegan_checkpoint),
 ]
 
 
@@ -275,6 +318,10 @@ class _Loaded:
 
 def SETUP(cwd, rng):
     sys.meta_path.append(_IPythonStubFinder())
+    try:
+        import gdown  # noqa: F401
+    except ImportError:
+        sys.modules["gdown"] = _gdown_stub()
     script = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     if script in SCRIPT_SETUP:
         SCRIPT_SETUP[script](cwd, rng)

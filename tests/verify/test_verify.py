@@ -251,6 +251,14 @@ def test_keep_inside_the_programs_directory_is_not_copied_into_itself(tmp_path):
     assert os.path.isdir(tmp_path / "keep" / "migrated_src")
 
 
+def test_a_kept_directory_can_be_verified_into_again(tmp_path):
+    # the second run starts from fresh run directories: the program's makedirs succeeds again
+    source = "import os\nos.makedirs('data')\nprint('made')\n"
+    for _ in range(2):
+        code, report = _verify(tmp_path, source, "--backends", "jax", "--keep", str(tmp_path / "keep"))
+        assert report["keras2"]["status"] == "ok", report["keras2"]
+
+
 def test_usage_errors():
     with pytest.raises(SystemExit):
         main(["verify"])

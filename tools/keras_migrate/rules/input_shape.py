@@ -4,8 +4,9 @@ Keras 2's Input/InputLayer turned an int shape into a 1-tuple; Keras 3 raises "C
 convert '2' to a shape". An int literal is wrapped. A name is wrapped when it is a
 parameter of the enclosing function and every call of that function in the file passes
 an int literal for it (`def coupling(input_shape): ... Input(shape=input_shape)` called
-as `coupling(2)`); when some calls pass ints and others not, the conversion is spelled
-out; otherwise (a tuple, or unknown) the argument is left as is.
+as `coupling(2)`), or has an int default no call replaces with something else; when
+ints and other values both reach it, the conversion is spelled out; otherwise (a tuple,
+or unknown) the argument is left as is.
 """
 
 from __future__ import annotations
@@ -77,6 +78,42 @@ class InputShape(Rule):
             features = keras.Input(shape=(8,))
             """,
         ),
+        # An int default that calls leave alone, an int in parentheses (keras.io StyleGAN).
+        Example(
+            before="""
+            from tensorflow import keras
+            def mapping(stages, input_shape=512):
+                z = keras.layers.Input(shape=(input_shape))
+                return keras.Model(z, keras.layers.Dense(stages)(z))
+            m = mapping(stages=4)
+            alpha = keras.layers.Input(shape=(1), name="alpha")
+            image = keras.layers.Input(shape=(8, 8, 3))
+            """,
+            after="""
+            from tensorflow import keras
+            def mapping(stages, input_shape=512):
+                z = keras.layers.Input(shape=(input_shape,))
+                return keras.Model(z, keras.layers.Dense(stages)(z))
+            m = mapping(stages=4)
+            alpha = keras.layers.Input(shape=(1,), name="alpha")
+            image = keras.layers.Input(shape=(8, 8, 3))
+            """,
+        ),
+        # The default is an int but a call passes a tuple: spelled out.
+        Example(
+            before="""
+            from tensorflow import keras
+            def encoder(input_shape=16):
+                return keras.Input(shape=input_shape)
+            e = encoder((8, 8))
+            """,
+            after="""
+            from tensorflow import keras
+            def encoder(input_shape=16):
+                return keras.Input(shape=(input_shape,) if isinstance(input_shape, int) else input_shape)
+            e = encoder((8, 8))
+            """,
+        ),
         Example(
             before="""
             import tensorflow as tf
@@ -111,14 +148,19 @@ class InputShape(Rule):
         return updated.with_changes(args=args)
 
     def _tuple(self, value: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        if isinstance(value, (cst.Integer, cst.UnaryOperation, cst.Name)):
+            value = value.with_changes(lpar=[], rpar=[])  # `shape=(1)`: an int in parentheses
         if _int_literal(value):
             return cst.Tuple([cst.Element(value)])
         if not isinstance(value, cst.Name) or not self.ctx.function_stack:
             return None
         function = self.ctx.function_stack[-1]
-        if value.value not in [p.name.value for p in function.params.params]:
+        param = next((p for p in function.params.params if p.name.value == value.value), None)
+        if param is None:
             return None
-        kinds = _call_kinds(self.ctx).get((function.name.value, value.value), set())
+        kinds = set(_call_kinds(self.ctx).get((function.name.value, value.value), set()))
+        if param.default is not None and _int_literal(param.default):
+            kinds.add("int")  # `def mapping(input_shape=512)` called without it (keras.io StyleGAN)
         if kinds == {"int"}:
             return cst.Tuple([cst.Element(value)])
         if "int" in kinds:

@@ -223,6 +223,10 @@ def _run_child(name: str, options: VerifyOptions, root: str, mirror: Optional[st
     run_dir = os.path.join(scratch, name + ("-reordered" if reordered else ""))
     records_dir = os.path.join(run_dir, "records")
     cwd = os.path.join(run_dir, "cwd")
+    if os.path.isdir(records_dir):
+        # a run kept (--keep) by an earlier verify: its files would change this one
+        # (the program's `os.makedirs("data")` fails on a second run)
+        shutil.rmtree(run_dir)
     os.makedirs(records_dir)
     _shadow(root, cwd, os.path.abspath(scratch))
     config = {
