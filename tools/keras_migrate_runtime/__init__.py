@@ -9,6 +9,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 
 from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
+from .batch_lambda import BatchLambda
 from .batch_methods import test_on_batch, train_on_batch
 from .distribute import connect_tpu_cluster, tpu_cluster_resolver
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
@@ -44,6 +45,8 @@ from .tf_ops import (
     psnr,
     set_diag,
     shape_entry_cast,
+    shape_maximum,
+    shape_minimum,
     signal_fft,
     signal_fft2d,
     signal_ifft,
@@ -59,6 +62,7 @@ from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scat
 __all__ = [
     "AddLoss",
     "BackendAgnosticSteps",
+    "BatchLambda",
     "GRU",
     "Keras2Metric",
     "Keras2RandomCrop",
@@ -105,6 +109,8 @@ __all__ = [
     "scatter_nd_update",
     "set_diag",
     "shape_entry_cast",
+    "shape_maximum",
+    "shape_minimum",
     "signal_fft",
     "signal_fft2d",
     "signal_ifft",

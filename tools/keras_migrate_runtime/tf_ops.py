@@ -24,6 +24,8 @@ __all__ = [
     "psnr",
     "set_diag",
     "shape_entry_cast",
+    "shape_maximum",
+    "shape_minimum",
     "signal_fft",
     "signal_fft2d",
     "signal_ifft",
@@ -351,6 +353,22 @@ def signal_fft2d(input, name=None):
 def signal_ifft2d(input, name=None):
     """tf.signal.ifft2d over the two innermost axes, complex in and out."""
     return _complex_transform(ops.ifft2, input)
+
+
+def shape_minimum(x, y, name=None):
+    """tf.minimum of two dimensions (keras.io StyleGAN's `tf.minimum(4, batch)` group
+    size): a Python int where both are (keras.ops.shape's static dimensions: always on JAX
+    and PyTorch), which JAX's jit needs in a shape; TF's op for a dynamic dimension."""
+    if not ops.is_tensor(x) and not ops.is_tensor(y):
+        return min(x, y)
+    return ops.minimum(x, y)
+
+
+def shape_maximum(x, y, name=None):
+    """tf.maximum of two dimensions: as shape_minimum."""
+    if not ops.is_tensor(x) and not ops.is_tensor(y):
+        return max(x, y)
+    return ops.maximum(x, y)
 
 
 def shape_entry_cast(x, dtype, name=None):

@@ -60,6 +60,7 @@ from keras_migrate.rules.augmented_assign import AugmentedAssign
 from keras_migrate.rules.per_sample_add_loss import PerSampleAddLoss
 from keras_migrate.rules.string_output_layers import StringOutputLayers
 from keras_migrate.rules.swa_unwrap import SwaUnwrap
+from keras_migrate.rules.symbolic_shape_calls import SymbolicShapeCalls
 from keras_migrate.rules.trainable_assign_in_call import TrainableAssignInCall
 from keras_migrate.rules.tf_function import TfFunction
 
@@ -80,6 +81,7 @@ ALL_RULES = (
     GetFileLayout,
     CallMask,
     InputShape,
+    SymbolicShapeCalls,
     EmbeddingSparseUpdates,
     LegacyOptimizer,
     Keras2Libraries,

@@ -136,6 +136,7 @@ class TfOpRewriter:
         self.shape_ok: Set[int] = set() if shape_ok is None else shape_ok
         self.named_result: Set[int] = set() if named_result is None else named_result
         self.top_k_rewritten: Dict[int, bool] = {}
+        self._dimension_names: Dict[int, Set[str]] = {}  # per function: names unpacked from tf.shape
 
     def target(self, entry_keras: str) -> cst.BaseExpression:
         return dotted(f"{self.ctx.require_keras()}.{entry_keras}")
@@ -421,6 +422,44 @@ class TfOpRewriter:
         values = {param: converted for param, arg in bound.items()
                   if (converted := self._convert(dict(entry.values).get(param), arg.value, param)) is not None}
         return self._runtime_call(entry, values, bound, positional, [], call)
+
+    def _special_shape_extreme(self, entry, rel, original, call, bound, positional):
+        """tf.minimum(4, n) of dimensions (int literals, tf.shape(t)[i], names unpacked from
+        tf.shape(t) in this function, + - * // of those): a Python int where the dimensions are (JAX and
+        PyTorch, static TF shapes), usable as a shape under jit; TF's op on a dynamic one
+        (runtime shape_minimum / shape_maximum)."""
+        if len(original.args) != 2 or any(a.star or a.keyword is not None for a in original.args) \
+                or not all(self._dimension(a.value) for a in original.args):
+            return None
+        values = {param: arg.value for param, arg in bound.items()}
+        return self._runtime_call(entry, values, bound, positional, [], call)
+
+    def _dimension(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Integer):
+            return True
+        if isinstance(node, cst.BinaryOperation) and isinstance(
+                node.operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)):
+            return self._dimension(node.left) and self._dimension(node.right)
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Call):
+            return self.ctx.qualified_name(node.value.func) == "tensorflow.shape"
+        return isinstance(node, cst.Name) and node.value in self._unpacked_dimensions()
+
+    def _unpacked_dimensions(self) -> Set[str]:
+        """Names the current function binds by unpacking tf.shape(...): `n, h, w, c = tf.shape(x)`."""
+        if not self.ctx.function_stack:
+            return set()
+        fn = self.ctx.function_stack[-1]
+        cached = self._dimension_names.get(id(fn))
+        if cached is None:
+            cached = set()
+            for node in iter_nodes(fn.body):
+                if isinstance(node, cst.Assign) and len(node.targets) == 1 \
+                        and isinstance(node.targets[0].target, (cst.Tuple, cst.List)) \
+                        and isinstance(node.value, cst.Call) \
+                        and self.ctx.qualified_name(node.value.func) == "tensorflow.shape":
+                    cached |= {e.value.value for e in node.targets[0].target.elements if isinstance(e.value, cst.Name)}
+            self._dimension_names[id(fn)] = cached
+        return cached
 
     def _special_where(self, entry, rel, original, call, bound, positional):
         if "x" not in bound or "y" not in bound:

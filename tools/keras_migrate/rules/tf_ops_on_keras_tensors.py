@@ -21,7 +21,7 @@ Only in `--mode tensorflow`: in agnostic mode the tf_ops rule converts every TF 
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -32,7 +32,7 @@ from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec import keras_path
 
-__all__ = ["TfOpsOnKerasTensors", "keras_tensors"]
+__all__ = ["TfOpsOnKerasTensors", "batch_lambda_functions", "keras_tensors"]
 
 _BUILTINS = frozenset({"print", "len", "isinstance", "list", "tuple", "dict", "range", "zip", "enumerate",
                        "str", "int", "float", "type", "getattr", "hasattr", "id", "repr", "sorted", "super"})
@@ -44,7 +44,7 @@ def _is_layer_path(path: Optional[str]) -> bool:
 
 
 class _KerasTensors:
-    """Per-scope names holding KerasTensors (outside classes), from the file's ast."""
+    """Per-scope names holding KerasTensors (outside Keras classes), from the file's ast."""
 
     def __init__(self, tree: ast.Module, names: _scan.AstNames, nodes=None) -> None:
         if nodes is None:
@@ -76,7 +76,14 @@ class _KerasTensors:
     def _walk(self, body, scope: _scan.Scope) -> None:
         for stmt in body:
             if isinstance(stmt, ast.ClassDef):
-                continue  # inside classes tensors are real (call()) or layers (__init__)
+                # Inside Keras classes tensors are real (call()) or layers (__init__); a
+                # plain class's methods may build functional models (keras.io StyleGAN's
+                # Generator / Discriminator builders).
+                if not scope and all(isinstance(b, ast.Name) and b.id == "object" for b in stmt.bases):
+                    for method in stmt.body:
+                        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                            self._walk(method.body, (method.name,))
+                continue
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = scope + (stmt.name,)
                 params = self._params.get(stmt.name, []) if not scope else []
@@ -175,6 +182,68 @@ def keras_tensors(ctx) -> Optional[_KerasTensors]:
     return None if tree is None else _KerasTensors(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
 
 
+_SHAPES = ("tensorflow.shape",)
+
+
+def _batch_read(fn: ast.FunctionDef, param: str, names: _scan.AstNames) -> bool:
+    """Whether `fn` reads the batch size of `param`'s dynamic shape and uses it."""
+    def is_shape_of_param(node) -> bool:
+        return (isinstance(node, ast.Call) and names.qualified(node.func) in _SHAPES and len(node.args) == 1
+                and isinstance(node.args[0], ast.Name) and node.args[0].id == param)
+
+    batch_names: Set[str] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Subscript) and is_shape_of_param(node.value) \
+                and isinstance(node.slice, ast.Constant) and node.slice.value == 0:
+            return True  # tf.shape(p)[0] is a use
+        if isinstance(node, ast.Assign) and is_shape_of_param(node.value) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], (ast.Tuple, ast.List)) and node.targets[0].elts \
+                and isinstance(node.targets[0].elts[0], ast.Name):
+            batch_names.add(node.targets[0].elts[0].id)
+    return any(isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in batch_names
+               for node in ast.walk(fn))
+
+
+def _builds_state(fn: ast.FunctionDef, names: _scan.AstNames, local_classes: Set[str]) -> bool:
+    """Layers, models or variables created in the function (a Lambda would not track them)."""
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id in local_classes:
+            return True
+        path = names.keras(node.func) or ""
+        if path.startswith(("layers.", "Model", "Sequential", "models.")) and path not in ("layers.Input", "Input"):
+            return True
+        if (names.qualified(node.func) or "") in ("tensorflow.Variable", "keras.Variable"):
+            return True
+    return False
+
+
+@per_file
+def batch_lambda_functions(ctx) -> Dict[str, Tuple[int, bool]]:
+    """{file function: (index of its KerasTensor parameter, whether it builds state)} for the
+    functions that read the batch size of a KerasTensor parameter's dynamic shape (None in
+    Keras 3): the symbolic_shape_calls rule applies them as Lambda layers, inside which
+    their parameter holds real tensors."""
+    tree = _scan.file_ast(ctx)
+    tensors = keras_tensors(ctx)
+    if tree is None or tensors is None or not tensors.any:
+        return {}
+    names = _scan.names(ctx)
+    local_classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    found = {}
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        fed = sorted(tensors.fed_params.get(fn.name, ()))
+        if len(fed) != 1 or fed[0] >= len(params):
+            continue
+        if _batch_read(fn, params[fed[0]], names):
+            found[fn.name] = (fed[0], _builds_state(fn, names, local_classes))
+    return found
+
+
 def _names_in(node: cst.CSTNode):
     found = []
 
@@ -266,6 +335,9 @@ class TfOpsOnKerasTensors(Rule):
         tensors = self._tensors
         if tensors is None or self.ctx.class_stack:
             return updated
+        lambdas = batch_lambda_functions(self.ctx)
+        if self.ctx.function_stack and lambdas.get(self.ctx.function_stack[0].name.value, (0, True))[1] is False:
+            return updated  # applied as a Lambda layer (symbolic_shape_calls): real tensors inside
         qualified = self.ctx.qualified_name(original.func)
         if qualified is None or not qualified.startswith("tensorflow.") or keras_path(qualified) is not None:
             return updated

@@ -106,8 +106,12 @@ _UNARY = (
 )
 
 _BINARY = (
-    _binary(_aliases("maximum", *_M), "ops.maximum"),
-    _binary(_aliases("minimum", *_M), "ops.minimum"),
+    # Of two dimensions (ints, tf.shape entries): the runtime's shape_maximum/minimum keep
+    # Python ints, which JAX's jit needs for shapes (keras.io StyleGAN's group size).
+    _binary(_aliases("maximum", *_M), "ops.maximum", special="shape_extreme", runtime="shape_maximum",
+            samples=("{tf}(x, y)", "tf.reshape(x, [{tf}(2, tf.shape(x)[0]), -1])")),
+    _binary(_aliases("minimum", *_M), "ops.minimum", special="shape_extreme", runtime="shape_minimum",
+            samples=("{tf}(x, y)", "tf.reshape(x, [{tf}(4, tf.shape(x)[0]), -1])")),
     _binary(_aliases("add", *_M), "ops.add"),
     _binary(_aliases("subtract", *_M), "ops.subtract"),
     _binary(_aliases("multiply", *_M), "ops.multiply"),
