@@ -22,8 +22,11 @@ built by running its own test_step once (Keras 3 would call the model for an out
 """
 
 import functools
+import inspect
+import re
 
 import keras
+import numpy as np
 
 __all__ = ["BackendAgnosticSteps"]
 
@@ -63,6 +66,11 @@ def _jax_step(step, step_name):
         for group, values in zip(groups, state):
             for v, value in zip(group, values):
                 v.assign(value)
+        # Keras' eager JAX steps get the batch as NumPy arrays; Keras 2's steps got tensors
+        # (keras.io StyleGAN: `self.discriminator([real_images, alpha])` mixes the two,
+        # which a Keras 3 functional model refuses)
+        data = keras.tree.map_structure(
+            lambda x: keras.ops.convert_to_tensor(x) if isinstance(x, np.ndarray) else x, data)
         logs = step(self, data)
         return logs, tuple([v.value for v in group] for group in groups)
 
@@ -109,6 +117,17 @@ def _state_complete(layer):
     return all(_state_complete(sub) for sub in layer._flatten_layers(include_self=False, recursive=False))
 
 
+def _never_calls_itself(step):
+    """Whether a user's train_step (source available) never calls the model itself."""
+    if step is None:
+        return False
+    try:
+        source = inspect.getsource(step)
+    except (OSError, TypeError):
+        return False
+    return re.search(r"\bself\s*\(|self\.__call__|super\(\)\.train_step", source) is None
+
+
 def _mark_built(layer):
     for sub in layer._flatten_layers(include_self=False, recursive=False):
         if not sub.built:
@@ -146,9 +165,16 @@ class BackendAgnosticSteps:
     def _keras2_built_without_call(self):
         """Keras 2 trained a model that has no call() (a GAN wrapping its sub-models) as is;
         Keras 3 first tries to build it by calling it, which fails on JAX and PyTorch. With
-        no call() of its own and every sub-layer's variables made, it is built."""
-        if not self.built and "call" not in _own_methods(type(self)) and all(
-                _state_complete(layer) for layer in self._flatten_layers(include_self=False, recursive=False)):
+        no call() of its own and every sub-layer's variables made, it is built. So is one
+        whose own train_step never calls it (keras.io StyleGAN: call() takes a dict):
+        TensorFlow's trainer builds a model when its step calls it, and saving (a
+        ModelCheckpoint) refuses a model never built."""
+        own = _own_methods(type(self))
+        if self.built or "build" in own:
+            return
+        if "call" in own and not _never_calls_itself(_original(type(self), "train_step")):
+            return
+        if all(_state_complete(layer) for layer in self._flatten_layers(include_self=False, recursive=False)):
             _mark_built(self)
 
     def fit(self, *args, **kwargs):
@@ -170,6 +196,7 @@ class BackendAgnosticSteps:
                 and "call" not in _own_methods(type(self)):
             data_batch = _first_batch(iterator, data_batch)
             self._keras2_first_step_build(step, data_batch)
+        built = self.built  # (a failed symbolic call may leave it marked built)
         try:
             return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
         except Exception:
@@ -177,10 +204,19 @@ class BackendAgnosticSteps:
             # on something else (keras.io's GAT: graph tensors it holds, the batch being node
             # indices) cannot be built that way. Keras 2 built it in its first step: the
             # same, with the test step, then Keras 3's build finds it built.
-            if self.built or step is None or "train_step" not in _own_methods(type(self)):
+            if built or "train_step" not in _own_methods(type(self)):
                 raise
-            data_batch = _first_batch(iterator, data_batch)
-            self._keras2_first_step_build(step, data_batch)
+            if step is None:
+                # No test step of its own to run: a model whose call() takes what its own
+                # train_step never passes it (keras.io StyleGAN: a dict) but whose
+                # sub-layers all have their state was trained by Keras 2 as is.
+                if not all(_state_complete(layer) for layer in self._flatten_layers(include_self=False,
+                                                                                     recursive=False)):
+                    raise
+                _mark_built(self)
+            else:
+                data_batch = _first_batch(iterator, data_batch)
+                self._keras2_first_step_build(step, data_batch)
             return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
 
     def _keras2_first_step_build(self, step, data_batch):

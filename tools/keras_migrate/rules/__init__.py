@@ -53,6 +53,7 @@ from keras_migrate.rules.tensorflow_only import TensorflowOnly
 from keras_migrate.rules.tpu_detection import TpuDetection
 from keras_migrate.rules.text_standardize import TextStandardize
 from keras_migrate.rules.preprocessing_pipeline import PreprocessingPipeline
+from keras_migrate.rules.build_constants import BuildConstants
 from keras_migrate.rules.callback_forward import CallbackForward
 from keras_migrate.rules.tfp_distributions import TfpDistributions
 from keras_migrate.rules.numpy_attributes import NumpyAttributes
@@ -82,6 +83,7 @@ ALL_RULES = (
     CallMask,
     InputShape,
     SymbolicShapeCalls,
+    BuildConstants,
     EmbeddingSparseUpdates,
     LegacyOptimizer,
     Keras2Libraries,

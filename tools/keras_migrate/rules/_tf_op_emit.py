@@ -136,7 +136,7 @@ class TfOpRewriter:
         self.shape_ok: Set[int] = set() if shape_ok is None else shape_ok
         self.named_result: Set[int] = set() if named_result is None else named_result
         self.top_k_rewritten: Dict[int, bool] = {}
-        self._dimension_names: Dict[int, Set[str]] = {}  # per function: names unpacked from tf.shape
+        self.dimension_names: Dict[int, Set[str]] = {}  # per function node: names unpacked from tf.shape
 
     def target(self, entry_keras: str) -> cst.BaseExpression:
         return dotted(f"{self.ctx.require_keras()}.{entry_keras}")
@@ -449,7 +449,7 @@ class TfOpRewriter:
         if not self.ctx.function_stack:
             return set()
         fn = self.ctx.function_stack[-1]
-        cached = self._dimension_names.get(id(fn))
+        cached = self.dimension_names.get(id(fn))
         if cached is None:
             cached = set()
             for node in iter_nodes(fn.body):
@@ -458,7 +458,7 @@ class TfOpRewriter:
                         and isinstance(node.value, cst.Call) \
                         and self.ctx.qualified_name(node.value.func) == "tensorflow.shape":
                     cached |= {e.value.value for e in node.targets[0].target.elements if isinstance(e.value, cst.Name)}
-            self._dimension_names[id(fn)] = cached
+            self.dimension_names[id(fn)] = cached
         return cached
 
     def _special_where(self, entry, rel, original, call, bound, positional):

@@ -66,7 +66,7 @@ def _rank_read(node: cst.Subscript) -> Optional[cst.Call]:
 class TfOps(Rule):
     id = "KM200"
     NODE_KEYED = ('_named_result', '_shape_ok', '_top_k_rewritten', '_rank_calls', '_string_args', '_axis_ranges',
-                  '_size_ranks')
+                  '_size_ranks', '_dimension_names')
     name = "tf_ops"
     description = "Rewrite tf.* math/nn/linalg/image ops to keras.ops with arguments renamed, reordered and checked for equal semantics."
     part = Part.AGNOSTIC
@@ -428,6 +428,7 @@ class TfOps(Rule):
         self._named_result: Set[int] = set()
         self._ops = TfOpRewriter(ctx, self._shape_ok, self._named_result)
         self._top_k_rewritten: Dict[int, bool] = self._ops.top_k_rewritten
+        self._dimension_names = self._ops.dimension_names
         # tf.shape(x) calls read as `tf.shape(x).shape[0]` or `tf.size(tf.shape(x))`: the
         # rank, keras.ops.ndim(x) (the second's tf.size calls in _size_ranks).
         self._rank_calls: Set[int] = set()
