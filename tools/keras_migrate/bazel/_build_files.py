@@ -7,7 +7,7 @@ rollout markers: add or remove the `keras2` tag, turn a `py_test` into a `keras2
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 import libcst as cst
 

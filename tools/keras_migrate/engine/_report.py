@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import json
-from typing import Dict, Iterable, List
+from typing import Dict, List
 
 from keras_migrate.engine._diagnostics import Severity
 

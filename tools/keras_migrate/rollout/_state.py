@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 from keras_migrate.bazel import _driver as driver
 from keras_migrate.bazel._build_files import BuildFile

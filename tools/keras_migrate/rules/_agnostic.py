@@ -22,7 +22,7 @@ import libcst as cst
 
 from keras_migrate.engine import Region, ast_children, ast_walk
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
-from keras_migrate.rules._scan import call_keywords, called_name, file_ast, names as ast_names
+from keras_migrate.rules._scan import all_nodes, call_keywords, called_name, file_ast, names as ast_names
 from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
@@ -360,11 +360,11 @@ def _host_ast(node: ast.AST, host: Set[str], names) -> bool:
         return all(_host_ast(e, host, names) for e in node.elts)
     if isinstance(node, ast.Subscript):
         return _host_ast(node.value, host, names) and all(
-            _host_ast(n, host, names) for n in ast.walk(node.slice) if isinstance(n, ast.Name))
+            _host_ast(n, host, names) for n in ast_walk(node.slice) if isinstance(n, ast.Name))
     if isinstance(node, ast.Attribute):  # df.values, x.T, arr.shape
         return _host_ast(node.value, host, names)
     if isinstance(node, (ast.BinOp, ast.Compare, ast.BoolOp, ast.UnaryOp)):
-        return all(_host_ast(n, host, names) for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr))
+        return all(_host_ast(n, host, names) for n in ast_children(node) if isinstance(n, ast.expr))
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and _host_ast(func.value, host, names):
@@ -389,7 +389,7 @@ def _may_hold_text(node: ast.AST, text: Set[str], names) -> bool:
     a text name, or a pandas / TF Datasets call."""
     if _is_text(node):
         return True
-    for child in ast.walk(node):
+    for child in ast_walk(node):
         if isinstance(child, (ast.List, ast.Tuple, ast.Set)) and any(_is_text(e) for e in child.elts):
             return True
         if isinstance(child, ast.Name) and child.id in text:
@@ -427,7 +427,7 @@ def _host_names(ctx):
     assigned: Dict[str, list] = {}
     others: Set[str] = set()
     for stmt in tree.body:
-        for node in ast.walk(stmt):
+        for node in ast_walk(stmt):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is stmt:
                     others.add(node.name)
@@ -441,9 +441,9 @@ def _host_names(ctx):
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
                 assigned.setdefault(node.target.id, []).append(node.value if node.value is not None else node)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr)):
-                others.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+                others.update(n.id for n in ast_walk(node.target) if isinstance(n, ast.Name))
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                others.update(n.id for n in ast.walk(node.optional_vars) if isinstance(n, ast.Name))
+                others.update(n.id for n in ast_walk(node.optional_vars) if isinstance(n, ast.Name))
     host = {name for name in assigned if name not in others and name not in names.bindings}
     changed = True
     while changed:
@@ -483,7 +483,7 @@ def _string_layers(ctx) -> Dict[bool, FrozenSet[str]]:
     """{inverted: names the file assigns such a string layer} (one pass for both)."""
     found: Dict[bool, Set[str]] = {False: set(), True: set()}
     tree = file_ast(ctx) if any(layer in ctx.source for layer in STRING_LAYERS) else None
-    for node in ast_walk(tree) if tree is not None else ():
+    for node in all_nodes(ctx) if tree is not None else ():
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
         if called_name(node.value) in STRING_LAYERS:
@@ -560,13 +560,13 @@ def dataset_element_names(ctx) -> FrozenSet[str]:
 
     for stmt in module_level:
         if isinstance(stmt, ast.For) and iterates_dataset(stmt.iter):
-            tainted.update(n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name))
+            tainted.update(n.id for n in ast_walk(stmt.target) if isinstance(n, ast.Name))
         elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) \
                 and stmt.value.func.id == "next" and stmt.value.args and isinstance(stmt.value.args[0], ast.Call) \
                 and isinstance(stmt.value.args[0].func, ast.Name) and stmt.value.args[0].func.id == "iter" \
                 and stmt.value.args[0].args and iterates_dataset(stmt.value.args[0].args[0]):
             for target in stmt.targets:  # batch = next(iter(ds))
-                tainted.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                tainted.update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
     if not tainted:
         return frozenset()
 
@@ -588,7 +588,7 @@ def dataset_element_names(ctx) -> FrozenSet[str]:
         changed = False
         for target, value in assigns:
             if holds_element(value):
-                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                for name in (n.id for n in ast_walk(target) if isinstance(n, ast.Name)):
                     if name not in tainted:
                         tainted.add(name)
                         changed = True

@@ -66,6 +66,11 @@ class FileFacts:
     def _walked(self) -> List[ast.AST]:
         return ast_walk(self.ast) if self.ast is not None else []
 
+    @property
+    def all_nodes(self) -> List[ast.AST]:
+        """Every node of the ast, in ast.walk order (one walk per file, shared)."""
+        return self._walked
+
     def nodes(self, *types: type) -> List[ast.AST]:
         """The ast's nodes of these types, in ast.walk order (one walk per file: rules
         used to walk the whole tree each for their own kinds of node)."""

@@ -22,7 +22,7 @@ from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import ast_children, iter_nodes
+from keras_migrate.engine import ast_children, iter_nodes, ast_walk
 from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast, names as ast_names
 from keras_migrate.spec import keras_path
@@ -42,7 +42,7 @@ def _callback_classes(ctx) -> FrozenSet[str]:
 
 def _builds_keras_objects(function: ast.FunctionDef, names) -> bool:
     """Makes Keras layers, Inputs or models: its TF ops may meet KerasTensors."""
-    for node in ast.walk(function):
+    for node in ast_walk(function):
         if isinstance(node, ast.Call):
             path = names.keras(node.func) or ""
             if path.startswith(("layers.", "Input", "Model", "Sequential", "models.")):

@@ -14,12 +14,13 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
-from keras_migrate.engine import node_code
+from keras_migrate.engine import node_code, ast_children, ast_walk
 from keras_migrate.rules._facts import FileFacts
 from keras_migrate.spec import keras_path
 
 __all__ = [
     "AstNames",
+    "all_nodes",
     "iter_in_defs",
     "keras_layer_classes",
     "keras_metric_classes",
@@ -48,6 +49,11 @@ def file_ast(ctx) -> Optional[ast.Module]:
     return ctx.facts(FileFacts).ast
 
 
+def all_nodes(ctx) -> List[ast.AST]:
+    """Every node of the file's ast, in ast.walk order (one shared walk; [] without an ast)."""
+    return ctx.facts(FileFacts).all_nodes
+
+
 def nodes(ctx, *types: type) -> List[ast.AST]:
     """The file's ast nodes of these types, in ast.walk order (from one shared walk)."""
     return ctx.facts(FileFacts).nodes(*types)
@@ -58,7 +64,7 @@ class AstNames:
 
     def __init__(self, tree: ast.Module, nodes=None) -> None:
         self.bindings: Dict[str, str] = {}
-        for node in (ast.walk(tree) if nodes is None else (n for _, n in nodes)):
+        for node in (ast_walk(tree) if nodes is None else (n for _, n in nodes)):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -97,7 +103,7 @@ def names(ctx) -> Optional[AstNames]:
 
 def iter_scoped(tree: ast.AST, scope: Scope = ()) -> Iterator[Tuple[Scope, ast.AST]]:
     """Every node in source order with its enclosing function scope."""
-    for child in ast.iter_child_nodes(tree):
+    for child in ast_children(tree):
         yield scope, child
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield from iter_scoped(child, scope + (child.name,))
@@ -154,7 +160,7 @@ def walk_scoped(tree: Optional[ast.Module]):
 
 def iter_in_defs(tree: ast.AST, stack: Tuple[str, ...] = ()) -> Iterator[Tuple[Tuple[str, ...], ast.AST]]:
     """Every node with the names of ALL enclosing classes and functions (innermost last)."""
-    for child in ast.iter_child_nodes(tree):
+    for child in ast_children(tree):
         yield stack, child
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             yield from iter_in_defs(child, stack + (child.name,))

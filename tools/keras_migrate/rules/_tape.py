@@ -35,7 +35,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import ast_walk, iter_nodes, module_code, walk
+from keras_migrate.engine import ast_walk, iter_nodes, module_code, walk, ast_children
 from keras_migrate.rules._util import code
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
@@ -655,7 +655,7 @@ def _walk_cst(node: cst.CSTNode):
 
 def _walk_scope(node, loops: int):
     """(node, loop depth) in one function scope: nested functions/classes/lambdas skipped."""
-    for child in ast.iter_child_nodes(node):
+    for child in ast_children(node):
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         yield child, loops
@@ -720,7 +720,7 @@ def _analyse_block(block):
             visit(node.value)
             visit(node.target)
             return
-        for child in ast.iter_child_nodes(node):
+        for child in ast_children(node):
             visit(child)
 
     visit(tree)

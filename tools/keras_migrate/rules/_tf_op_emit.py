@@ -16,8 +16,9 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import ast_walk, iter_nodes
-from keras_migrate.rules._scan import cst_assigned_names, expr_key, file_ast
+from keras_migrate.engine import iter_nodes
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._scan import all_nodes, cst_assigned_names, expr_key
 from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
@@ -42,30 +43,12 @@ def call_node(func: str, *args: cst.BaseExpression) -> cst.Call:
     return cst.Call(func=dotted(func), args=comma_separated([cst.Arg(value=arg) for arg in args]))
 
 
+@per_file
 def bound_names(ctx) -> frozenset:
     """Every name the file binds (definitions, assignments, parameters, imports other
     than keras_migrate_runtime's), so that a runtime helper never shadows one."""
-    tree = file_ast(ctx)
-    if tree is None:
-        return frozenset()
-    return _bound_names(tree)
-
-
-def runtime_class_call(rule, original: cst.Call, updated: cst.Call, symbol: str, kept: str) -> cst.Call:
-    """`Layer(...)` -> `<symbol>(...)` from the runtime module; when the file binds the
-    name already, the call is left (a helper must not shadow it) with a warning saying
-    what then stays as it is (`kept`)."""
-    if symbol in bound_names(rule.ctx):
-        rule.report(original, f"this file binds {symbol!r}: {kept}", "rename the file's binding")
-        return updated
-    rule.ctx.use_runtime(symbol)
-    return updated.with_changes(func=cst.Name(symbol))
-
-
-@functools.lru_cache(maxsize=8)
-def _bound_names(tree: ast.Module) -> frozenset:
     names = set()
-    for node in ast_walk(tree):
+    for node in all_nodes(ctx):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -77,6 +60,17 @@ def _bound_names(tree: ast.Module) -> frozenset:
                 continue
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return frozenset(names)
+
+
+def runtime_class_call(rule, original: cst.Call, updated: cst.Call, symbol: str, kept: str) -> cst.Call:
+    """`Layer(...)` -> `<symbol>(...)` from the runtime module; when the file binds the
+    name already, the call is left (a helper must not shadow it) with a warning saying
+    what then stays as it is (`kept`)."""
+    if symbol in bound_names(rule.ctx):
+        rule.report(original, f"this file binds {symbol!r}: {kept}", "rename the file's binding")
+        return updated
+    rule.ctx.use_runtime(symbol)
+    return updated.with_changes(func=cst.Name(symbol))
 
 
 class Refuse(Exception):

@@ -22,9 +22,9 @@ from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._scan import file_ast
+from keras_migrate.rules._scan import all_nodes
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._util import code
 
@@ -40,7 +40,7 @@ _MATH = {
 def _plain(node: ast.AST, locals_: Set[str], attributes: FrozenSet[str]) -> bool:
     """An expression of Python numbers: constants, plain locals, plain self attributes,
     input_shape entries, arithmetic."""
-    for sub in ast.walk(node):
+    for sub in ast_walk(node):
         if isinstance(sub, ast.Call):
             return False
         if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == "self" \
@@ -55,20 +55,19 @@ def _plain(node: ast.AST, locals_: Set[str], attributes: FrozenSet[str]) -> bool
 @per_file
 def _plain_attributes(ctx) -> Dict[str, FrozenSet[str]]:
     """{class: attributes of self it sets only from expressions without calls}."""
-    tree = file_ast(ctx)
     found: Dict[str, FrozenSet[str]] = {}
-    for cls in ast.walk(tree) if tree is not None else ():
+    for cls in all_nodes(ctx):
         if not isinstance(cls, ast.ClassDef):
             continue
         plain: Set[str] = set()
         other: Set[str] = set()
-        for node in ast.walk(cls):
+        for node in ast_walk(cls):
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                             and target.value.id == "self":
-                        calls = any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+                        calls = any(isinstance(n, ast.Call) for n in ast_walk(node.value))
                         (other if calls else plain).add(target.attr)
         found[cls.name] = frozenset(plain - other)
     return found
@@ -80,7 +79,7 @@ def _build_locals(fn: ast.FunctionDef, attributes: FrozenSet[str]) -> Set[str]:
     params = [a.arg for a in fn.args.args]
     shape = params[1] if len(params) > 1 else None
     stores: Dict[str, int] = {}
-    for node in ast.walk(fn):
+    for node in ast_walk(fn):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             stores[node.id] = stores.get(node.id, 0) + 1
     names: Set[str] = set()

@@ -24,7 +24,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._facts import per_file
-from keras_migrate.rules._scan import file_ast, keras_layer_classes, names as ast_names
+from keras_migrate.rules._scan import all_nodes, file_ast, keras_layer_classes, names as ast_names
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tf_op_emit import bound_names
 
@@ -91,7 +91,7 @@ def _hook_methods(ctx) -> FrozenSet[str]:
     tree, names = file_ast(ctx), ast_names(ctx)
     if tree is None or names is None or "LambdaCallback" not in ctx.source:
         return frozenset()
-    return frozenset(k.value.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+    return frozenset(k.value.attr for node in all_nodes(ctx) if isinstance(node, ast.Call)
                      and (names.keras(node.func) or "") in _LAMBDA_CALLBACK
                      for k in node.keywords if isinstance(k.value, ast.Attribute))
 

@@ -19,7 +19,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._args import bind, has_star
-from keras_migrate.rules._util import keyword, with_keyword
+from keras_migrate.rules._util import with_keyword
 
 __all__ = ["CallbackMonitorMode"]
 

@@ -25,7 +25,7 @@ file as tensorflow-only).
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set
 
 import libcst as cst
 

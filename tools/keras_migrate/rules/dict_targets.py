@@ -16,7 +16,7 @@ import libcst as cst
 
 import ast
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import data_context
 from keras_migrate.rules._facts import FileFacts, per_file
@@ -231,9 +231,9 @@ def _dict_target_datasets(ctx) -> frozenset:
         return frozenset()
     single = _single_output_names(ctx) or frozenset()
     yielding = set()
-    for node in ast.walk(tree):
+    for node in _scan.nodes(ctx, ast.FunctionDef):
         if isinstance(node, ast.FunctionDef) and node.name in functions:
-            for sub in ast.walk(node):
+            for sub in ast_walk(node):
                 if (isinstance(sub, ast.Return) and isinstance(sub.value, ast.Tuple) and len(sub.value.elts) >= 2
                         and isinstance(sub.value.elts[1], ast.Dict) and sub.value.elts[1].keys):
                     keys = sub.value.elts[1].keys
@@ -241,7 +241,7 @@ def _dict_target_datasets(ctx) -> frozenset:
                         yielding.add(node.name)  # (a single-key dict naming the one output is unwrapped)
     if not yielding:
         return frozenset()
-    assigns = [(t.id, n.value) for n in ast.walk(tree) if isinstance(n, ast.Assign)
+    assigns = [(t.id, n.value) for n in _scan.nodes(ctx, ast.Assign)
                for t in n.targets if isinstance(t, ast.Name)]
     tainted = set()
     changed = True
@@ -250,7 +250,7 @@ def _dict_target_datasets(ctx) -> frozenset:
         for name, value in assigns:
             if name in tainted:
                 continue
-            for sub in ast.walk(value):
+            for sub in ast_walk(value):
                 mapped = (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "map"
                           and any(isinstance(a, ast.Name) and a.id in yielding for a in sub.args))
                 if mapped or (isinstance(sub, ast.Name) and sub.id in tainted):

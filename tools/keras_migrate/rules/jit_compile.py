@@ -11,7 +11,7 @@ models built from them ("tainted" through assignments, per function scope).
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
 

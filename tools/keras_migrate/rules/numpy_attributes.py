@@ -21,11 +21,11 @@ from typing import Dict, FrozenSet, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_children, ast_walk
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._scan import all_nodes, file_ast, names as ast_names
 from keras_migrate.rules._util import dotted
 
 __all__ = ["NumpyAttributes"]
@@ -61,14 +61,14 @@ def _constant_attributes(ctx) -> Dict[str, FrozenSet[str]]:
         return {}
     out: Dict[str, FrozenSet[str]] = {}
     outside: Optional[Set[str]] = None  # attribute names read off other objects (model.masks)
-    for cls in ast.walk(tree):
+    for cls in all_nodes(ctx):
         if not isinstance(cls, ast.ClassDef):
             continue
         candidates: Set[str] = set()
         init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
         if init is None:
             continue
-        for node in ast.walk(init):
+        for node in ast_walk(init):
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and _self_attr(node.targets[0])
                     and isinstance(node.value, ast.Call)):
                 qualified = names.qualified(node.value.func) or ""
@@ -79,8 +79,8 @@ def _constant_attributes(ctx) -> Dict[str, FrozenSet[str]]:
             continue
         stores: Dict[str, int] = {}
         bad: Set[str] = set()
-        parents = {id(child): parent for parent in ast.walk(cls) for child in ast.iter_child_nodes(parent)}
-        for node in ast.walk(cls):
+        parents = {id(child): parent for parent in ast_walk(cls) for child in ast_children(parent)}
+        for node in ast_walk(cls):
             attr = _self_attr(node)
             if attr not in candidates:
                 continue
@@ -104,7 +104,7 @@ def _constant_attributes(ctx) -> Dict[str, FrozenSet[str]]:
         if not keep:
             continue
         if outside is None:
-            outside = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and not _self_attr(n)}
+            outside = {n.attr for n in all_nodes(ctx) if isinstance(n, ast.Attribute) and not _self_attr(n)}
         if keep - outside:
             out[cls.name] = frozenset(keep - outside)
     return out

@@ -22,11 +22,11 @@ from typing import Dict, FrozenSet, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, ast_children
+from keras_migrate.engine import Example, Rule, ast_children, ast_walk
 from keras_migrate.rules._agnostic import FUNCTION_TAKING, data_context
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._scan import call_keywords, called_name, file_ast
+from keras_migrate.rules._scan import all_nodes, call_keywords, called_name, file_ast
 from keras_migrate.rules._util import dotted
 
 __all__ = ["PreprocessingPipeline"]
@@ -53,11 +53,11 @@ def _pipelines(ctx) -> FrozenSet[str]:
         return frozenset()
     candidates: Set[str] = set()
     bindings: Dict[str, int] = {}
-    for node in ast.walk(tree):
+    for node in all_nodes(ctx):
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                for sub in ast.walk(target):
+                for sub in ast_walk(target):
                     if isinstance(sub, ast.Name):
                         bindings[sub.id] = bindings.get(sub.id, 0) + 1
             value = node.value

@@ -21,7 +21,7 @@ from typing import List, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._scan import file_ast, names as ast_names
@@ -59,7 +59,7 @@ def _multi_dimensional_cells(ctx) -> Tuple[str, ...]:
     for cls in (tree.body if tree is not None else ()):
         if not isinstance(cls, ast.ClassDef):
             continue
-        for node in ast.walk(cls):
+        for node in ast_walk(cls):
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                     and names is not None and names.qualified(node.value.func) == _TENSOR_SHAPE
                     and node.value.args and isinstance(node.value.args[0], (ast.List, ast.Tuple))

@@ -39,9 +39,9 @@ def swa_unwrapped(ctx) -> Optional[FrozenSet[str]]:
     aliases = {stmt.targets[0].id for stmt in tree.body
                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                and names.qualified(stmt.value) in SWA_NAMES}
-    calls = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call) and _wrapped(node) is not None}
+    calls = {id(node.func) for node in _scan.all_nodes(ctx) if isinstance(node, ast.Call) and _wrapped(node) is not None}
     found = False
-    for node in ast.walk(tree):
+    for node in _scan.all_nodes(ctx):
         is_swa = isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) and (
             names.qualified(node) in SWA_NAMES or isinstance(node, ast.Name) and node.id in aliases)
         if not is_swa:

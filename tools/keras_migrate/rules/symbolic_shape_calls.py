@@ -26,8 +26,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._tape import names_in
-from keras_migrate.rules.tf_ops_on_keras_tensors import batch_lambda_functions, keras_tensors
+from keras_migrate.rules.tf_ops_on_keras_tensors import batch_lambda_functions, keras_tensors, lambda_over_argument
 
 __all__ = ["SymbolicShapeCalls"]
 
@@ -186,10 +185,7 @@ class SymbolicShapeCalls(Rule):
         if len(args) == 1:
             body: cst.BaseExpression = func
         else:
-            used = set(names_in(updated))
-            var = next(v for v in ("t", "t_", "tensor", "tensor_") if v not in used)
-            args[index] = args[index].with_changes(value=cst.Name(var))
-            body = cst.Lambda(params=cst.Parameters([cst.Param(cst.Name(var))]), body=updated.with_changes(args=args))
+            body, _ = lambda_over_argument(updated, index)
         self.ctx.use_runtime("BatchLambda")
         layer = cst.Call(func=cst.Name("BatchLambda"), args=[cst.Arg(body)])
         self.fired()

@@ -8,10 +8,10 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity, ast_walk, iter_nodes
+from keras_migrate.engine import Example, Rule, Severity, ast_children
 from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._host import host_kept_calls
-from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._scan import all_nodes, file_ast, names as ast_names
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import (
     DATA_CALLS, STRING_LAYERS, TPU_DETECTION, data_context, rule_rewrites, string_layer_names,
@@ -98,7 +98,7 @@ def _makes_unbuilt_layers(ctx, class_name: str, seen: Optional[Set[str]] = None)
             if isinstance(node.func, ast.Name) and node.func.id in facts.keras_layer_classes \
                     and _needs_call_to_build(ctx, node.func.id, seen):
                 return True
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(ast_children(node))
     return False
 
 
@@ -587,7 +587,7 @@ def _module_uses(ctx) -> Dict[str, Set[str]]:
                 if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("tensorflow.") for a in n.names}
     uses: Dict[str, Set[str]] = {full: set() for full in imported.values()}
     receivers: Set[int] = set()
-    nodes = ast_walk(tree) if imported else []
+    nodes = all_nodes(ctx) if imported else []
     for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and node.func.value.id in imported:

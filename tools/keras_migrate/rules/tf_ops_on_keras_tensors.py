@@ -25,10 +25,11 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity, walk
+from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._exprs import CALL, NAME, OPERANDS, SUBSCRIPT, expression
 from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._tape import names_in
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.spec import keras_path
 
@@ -192,7 +193,7 @@ def _batch_read(fn: ast.FunctionDef, param: str, names: _scan.AstNames) -> bool:
                 and isinstance(node.args[0], ast.Name) and node.args[0].id == param)
 
     batch_names: Set[str] = set()
-    for node in ast.walk(fn):
+    for node in ast_walk(fn):
         if isinstance(node, ast.Subscript) and is_shape_of_param(node.value) \
                 and isinstance(node.slice, ast.Constant) and node.slice.value == 0:
             return True  # tf.shape(p)[0] is a use
@@ -201,12 +202,12 @@ def _batch_read(fn: ast.FunctionDef, param: str, names: _scan.AstNames) -> bool:
                 and isinstance(node.targets[0].elts[0], ast.Name):
             batch_names.add(node.targets[0].elts[0].id)
     return any(isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in batch_names
-               for node in ast.walk(fn))
+               for node in ast_walk(fn))
 
 
 def _builds_state(fn: ast.FunctionDef, names: _scan.AstNames, local_classes: Set[str]) -> bool:
     """Layers, models or variables created in the function (a Lambda would not track them)."""
-    for node in ast.walk(fn):
+    for node in ast_walk(fn):
         if not isinstance(node, ast.Call):
             continue
         if isinstance(node.func, ast.Name) and node.func.id in local_classes:
@@ -230,7 +231,7 @@ def batch_lambda_functions(ctx) -> Dict[str, Tuple[int, bool]]:
     if tree is None or tensors is None or not tensors.any:
         return {}
     names = _scan.names(ctx)
-    local_classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    local_classes = {n.name for n in _scan.nodes(ctx, ast.ClassDef)}
     found = {}
     for fn in tree.body:
         if not isinstance(fn, ast.FunctionDef):
@@ -244,15 +245,16 @@ def batch_lambda_functions(ctx) -> Dict[str, Tuple[int, bool]]:
     return found
 
 
-def _names_in(node: cst.CSTNode):
-    found = []
-
-    class _V(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.append(name)
-
-    walk(node, _V())
-    return found
+def lambda_over_argument(call: cst.Call, index: int) -> Tuple[cst.Lambda, cst.BaseExpression]:
+    """(`lambda t: f(a, t, b)`, the argument it replaced) for `f(a, x, b)` and index 1: how
+    a call on one KerasTensor becomes a Lambda layer applied to that tensor (the name is
+    one the call does not use)."""
+    used = set(names_in(call))
+    var = next(v for v in ("t", "t_", "tensor", "tensor_") if v not in used)
+    args = list(call.args)
+    fed = args[index].value
+    args[index] = args[index].with_changes(value=cst.Name(var))
+    return cst.Lambda(params=cst.Parameters([cst.Param(cst.Name(var))]), body=call.with_changes(args=args)), fed
 
 
 def _container_values(node):
@@ -370,15 +372,8 @@ class TfOpsOnKerasTensors(Rule):
         if len(symbolic) != 1 or original.args[symbolic[0]].star:
             self.report(original, f"tf.{rel} applied to KerasTensors fails in Keras 3 ({why})", fix=fix)
             return updated
-        index = symbolic[0]
-        used = {n.value for n in _names_in(updated)}
-        var = next(v for v in ("t", "t_", "tensor", "tensor_") if v not in used)
-        args = list(updated.args)
-        fed = args[index].value
-        args[index] = args[index].with_changes(value=cst.Name(var))
-        inner = updated.with_changes(args=args)
+        lam, fed = lambda_over_argument(updated, symbolic[0])
         keras_name = self.ctx.require_keras()
-        lam = cst.Lambda(params=cst.Parameters([cst.Param(cst.Name(var))]), body=inner)
         layer = cst.Call(func=cst.parse_expression(f"{keras_name}.layers.Lambda"), args=[cst.Arg(lam)])
         self.fired()
         self.report(original, f"tf.{rel} on a KerasTensor wrapped in a Lambda layer ({why}); "

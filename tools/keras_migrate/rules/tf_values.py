@@ -15,7 +15,7 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
 from keras_migrate.rules._util import dotted

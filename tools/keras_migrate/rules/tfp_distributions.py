@@ -25,9 +25,9 @@ import libcst as cst
 import ast
 from typing import FrozenSet, Optional, Set
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._facts import per_file
-from keras_migrate.rules._scan import file_ast, names as ast_names
+from keras_migrate.rules._scan import all_nodes, file_ast, names as ast_names
 from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.rules._util import drop_module_import_if_unused
 
@@ -114,18 +114,18 @@ def distribution_lambdas_rewritten(ctx) -> bool:
     tree, names = file_ast(ctx), ast_names(ctx)
     if tree is None or names is None or DISTRIBUTIONS_MODULE in bound_names(ctx):
         return False
-    layers = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and names.qualified(n.func) in _LAMBDA_LAYERS]
+    layers = [n for n in all_nodes(ctx) if isinstance(n, ast.Call) and names.qualified(n.func) in _LAMBDA_LAYERS]
     if not layers or not all(_ast_layer_ok(call, names) for call in layers):
         return False
     # Other TFP layers (DenseVariational's prior and posterior models) take distributions
     # from the layers before them.
     if any(isinstance(n, ast.Attribute) and (names.qualified(n) or "").startswith(_TFP_LAYERS)
-           and names.qualified(n) not in _LAMBDA_LAYERS for n in ast.walk(tree)):
+           and names.qualified(n) not in _LAMBDA_LAYERS for n in all_nodes(ctx)):
         return False
     # receivers (names, self.<attr>) -> whether every assignment is a distribution the file builds,
     # or (False) holds a local object's call result
     built = {}
-    for node in ast.walk(tree):
+    for node in all_nodes(ctx):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], (ast.Name, ast.Attribute)):
             key = ast.unparse(node.targets[0])  # `name` / `self.attr`, whatever the load/store context
@@ -134,7 +134,7 @@ def distribution_lambdas_rewritten(ctx) -> bool:
             if not is_distribution and not (isinstance(value, ast.Call) and _model_call(value, names)):
                 continue
             built[key] = built.get(key, True) and is_distribution
-    for node in ast.walk(tree):
+    for node in all_nodes(ctx):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in _DISTRIBUTION_METHODS | _SHARED_METHODS:
             if not _receiver_ok(node.func.value, node.func.attr, built, names):
@@ -155,23 +155,23 @@ def tfp_fully_rewritten(ctx) -> Optional[FrozenSet[str]]:
         return None
     lambdas = distribution_lambdas_rewritten(ctx)
     rewritten, aliases = set(), {}
-    for node in ast.walk(tree):
+    for node in all_nodes(ctx):
         if not isinstance(node, ast.Call):
             continue
         qualified = names.qualified(node.func)
         if qualified in TFP_DISTRIBUTIONS:
-            rewritten.update(id(n) for n in ast.walk(node.func))
+            rewritten.update(id(n) for n in ast_walk(node.func))
         elif lambdas and qualified in _LAMBDA_LAYERS:  # the layer, its class and conversion values
             values = [node.func] + [a for a in node.args + [k.value for k in node.keywords]
                                     if not isinstance(a, ast.Lambda)]
-            rewritten.update(id(n) for value in values for n in ast.walk(value))
+            rewritten.update(id(n) for value in values for n in ast_walk(value))
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and names.qualified(node.value) == _MODULE):
-            aliases[node.targets[0].id] = {id(n) for n in ast.walk(node.value)}
+            aliases[node.targets[0].id] = {id(n) for n in ast_walk(node.value)}
     for alias_nodes in aliases.values():
         rewritten.update(alias_nodes)
-    for node in ast.walk(tree):
+    for node in all_nodes(ctx):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and (
                 node.id == local or node.id in aliases) and id(node) not in rewritten:
             return None

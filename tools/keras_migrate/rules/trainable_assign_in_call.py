@@ -22,7 +22,7 @@ from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._agnostic import in_keras_class_method
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._scan import file_ast
+from keras_migrate.rules._scan import all_nodes
 
 __all__ = ["TrainableAssignInCall"]
 
@@ -36,9 +36,8 @@ _ASSIGNS = frozenset({"assign", "assign_add", "assign_sub"})
 def _trainable_attributes(ctx) -> FrozenSet[str]:
     """`self.<name>` attributes the file makes trainable weights: add_weight(...) or
     tf.Variable(...) / keras.Variable(...) without trainable=False."""
-    tree = file_ast(ctx)
     found = set()
-    for node in ast.walk(tree) if tree is not None else ():
+    for node in all_nodes(ctx):
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1):
             continue
         target, func = node.targets[0], node.value.func
@@ -117,9 +116,9 @@ class TrainableAssignInCall(Rule):
                               "and predict use the assigned value in the pass but keep only the optimizer's update, "
                               "so the weight never stores it (get_weights() and saved weights differ from Keras 2; "
                               "outputs do not)",
-                    f"compute the value where it is used instead of storing it (e.g. call the layer's op with "
-                    f"the masked weight: keras.ops.conv(inputs, self.conv.kernel * self.mask, ...)), or apply it as "
-                    f"a constraint (kernel_constraint) after each update",
+                    "compute the value where it is used instead of storing it (e.g. call the layer's op with "
+                    "the masked weight: keras.ops.conv(inputs, self.conv.kernel * self.mask, ...)), or apply it as "
+                    "a constraint (kernel_constraint) after each update",
                     Severity.WARNING)
         return updated
 

@@ -51,8 +51,8 @@ def _class_facts(ctx):
     local_training: Set[str] = set()
     # the file's functions that build and return a model (keras.io's get_generator())
     factories = {f.name for f in tree.body if isinstance(f, ast.FunctionDef) and any(
-        isinstance(n, ast.Call) and names.keras(n.func) in _MODELS for n in ast.walk(f)) and any(
-        isinstance(n, ast.Return) and n.value is not None for n in ast.walk(f))}
+        isinstance(n, ast.Call) and names.keras(n.func) in _MODELS for n in ast_walk(f)) and any(
+        isinstance(n, ast.Return) and n.value is not None for n in ast_walk(f))}
     classes = _scan.nodes(ctx, ast.ClassDef)
     for cls in classes:
         for item in cls.body:

@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._util import comma_separated, dotted, keyword
 from keras_migrate.rules._variables import LAYER, rewrite_method

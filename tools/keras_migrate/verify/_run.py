@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence
 
 from keras_migrate.verify._compare import (
     Difference, Tolerance, compare_records, counting_metric_flip, record_deviation)
