@@ -30,7 +30,10 @@ import numpy as np
 
 __all__ = ["BackendAgnosticSteps"]
 
-_STEPS = ("train_step", "test_step")
+# predict_step too: Keras 3's JAX predict calls predict_step(state, data) and expects
+# (outputs, non-trainable values) back; a Keras 2 predict_step(data) of the user's own
+# (keras.io GAT: the model's output at the batch's node indices) runs adapted the same way.
+_STEPS = ("train_step", "test_step", "predict_step")
 
 
 def _groups(model, step_name):
@@ -38,7 +41,16 @@ def _groups(model, step_name):
     if step_name == "train_step":
         return [model.trainable_variables, model.non_trainable_variables,
                 optimizer.variables if optimizer is not None else [], model.metrics_variables]
+    if step_name == "predict_step":
+        return [model.trainable_variables, model.non_trainable_variables]
     return [model.trainable_variables, model.non_trainable_variables, model.metrics_variables]
+
+
+def _returned(step_name, logs, new_state):
+    """What Keras' JAX trainer expects back from the step."""
+    if step_name == "predict_step":
+        return logs, new_state[1]  # (outputs, non-trainable values)
+    return logs, new_state
 
 
 def _traced(state):
@@ -62,7 +74,7 @@ def _jax_step(step, step_name):
             new_state = tuple(
                 [_current(scope, v, value) for v, value in zip(group, values)]
                 for group, values in zip(groups, state))
-            return logs, new_state
+            return _returned(step_name, logs, new_state)
         for group, values in zip(groups, state):
             for v, value in zip(group, values):
                 v.assign(value)
@@ -72,7 +84,7 @@ def _jax_step(step, step_name):
         data = keras.tree.map_structure(
             lambda x: keras.ops.convert_to_tensor(x) if isinstance(x, np.ndarray) else x, data)
         logs = step(self, data)
-        return logs, tuple([v.value for v in group] for group in groups)
+        return _returned(step_name, logs, tuple([v.value for v in group] for group in groups))
 
     jax_step.keras_migrate_stateful = True
     return jax_step

@@ -18,9 +18,10 @@ import libcst as cst
 
 from keras_migrate.engine import iter_nodes
 from keras_migrate.rules._facts import per_file
+from keras_migrate.rules.jit_compile import eager_sized_classes
 from keras_migrate.rules._scan import all_nodes, cst_assigned_names, expr_key
 from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
-from keras_migrate.spec._tf_ops import TF_OPS_BY_NAME
+from keras_migrate.spec._tf_ops import DATA_DEPENDENT_SIZES, TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
 
 __all__ = ["Refuse", "TfOpRewriter", "bound_names", "call_node", "literal", "is_literal", "parsed", "runtime_class_call"]
@@ -102,18 +103,17 @@ def literal(node: cst.BaseExpression):
     raise ValueError(code(node))
 
 
-# Calls whose value is data: a size computed from one is data-dependent.
-_DATA_DEPENDENT_SIZES = frozenset({
-    "reduce_max", "max", "amax", "reduce_sum", "sum", "reduce_prod", "prod", "count_nonzero", "bincount",
-    "argmax", "unique", "reduce_any", "reduce_all", "cumsum", "reduce_min", "min",
-})
-
-
 def is_literal(node, kinds) -> bool:
     try:
         return isinstance(literal(node), kinds)
     except ValueError:
         return False
+
+
+def _assigned_values(function: cst.FunctionDef, name: str) -> List[cst.BaseExpression]:
+    """The values `function` assigns to `name` (plain `name = ...` statements)."""
+    return [node.value for node in iter_nodes(function.body) if isinstance(node, cst.Assign)
+            and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets)]
 
 
 class TfOpRewriter:
@@ -365,18 +365,33 @@ class TfOpRewriter:
             return value
         raise AssertionError(kind)
 
-    @staticmethod
-    def _static_size(value: cst.BaseExpression, param: str) -> cst.BaseExpression:
+    def _static_size(self, value: cst.BaseExpression, param: str) -> cst.BaseExpression:
         """A size computed from tensor values (tf.reduce_max(ids) + 1, tf.math.bincount(ids))
-        makes the output's shape depend on the data: JAX cannot compile that."""
-        for node in iter_nodes(value):
-            if isinstance(node, cst.Call) and code(node.func).rsplit(".", 1)[-1] in _DATA_DEPENDENT_SIZES:
-                raise Refuse(
-                    f"{param}={code(value)} is computed from tensor values: the output's size depends on the data, "
-                    "which JAX cannot compile",
-                    f"pass {param} as a Python int or a static shape entry (e.g. the number of nodes, "
-                    "keras.ops.shape(x)[0]), or keep this code on TensorFlow")
+        makes the output's shape depend on the data: JAX cannot compile that. Allowed in
+        a class whose models all run without jit (KM140 gives them jit_compile=False)."""
+        stack = self.ctx.class_stack
+        if stack and stack[0].name.value in eager_sized_classes(self.ctx):
+            return value
+        if self._from_tensor_values(value, set()):
+            raise Refuse(
+                f"{param}={code(value)} is computed from tensor values: the output's size depends on the data, "
+                "which JAX cannot compile",
+                f"pass {param} as a Python int or a static shape entry (e.g. the number of nodes, "
+                "keras.ops.shape(x)[0]), or keep this code on TensorFlow")
         return value
+
+    def _from_tensor_values(self, value: cst.BaseExpression, seen: Set[str]) -> bool:
+        """Calls a data-dependent reduction, directly or through a name the enclosing
+        function assigns (`count = tf.reduce_max(ids) + 1`)."""
+        for node in iter_nodes(value):
+            if isinstance(node, cst.Call) and code(node.func).rsplit(".", 1)[-1] in DATA_DEPENDENT_SIZES:
+                return True
+            if isinstance(node, cst.Name) and node.value not in seen and self.ctx.function_stack:
+                seen.add(node.value)
+                if any(self._from_tensor_values(assigned, seen)
+                       for assigned in _assigned_values(self.ctx.function_stack[-1], node.value)):
+                    return True
+        return False
 
     # -- special cases -----------------------------------------------------------------
     def _special_shape(self, entry, rel, original, call, bound, positional):

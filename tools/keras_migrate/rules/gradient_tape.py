@@ -366,7 +366,9 @@ class _Leftover(cst.CSTVisitor):
         return node.name.value not in ("_tensorflow_train_step", "_tensorflow_test_step") and None
 
     def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
-        return self._check(node)
+        # Only `<...>.GradientTape` can name it (an alias is a Name); the chain's inner
+        # parts are visited next.
+        return self._check(node) if node.attr.value == "GradientTape" else None
 
     def visit_Name(self, node: cst.Name) -> None:
         self._check(node)

@@ -11,14 +11,16 @@ models built from them ("tainted" through assignments, per function scope).
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Optional, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import keyword_arg, with_keyword
+from keras_migrate.rules._facts import per_file
 from keras_migrate.spec._guide_part1 import XLA_UNSUPPORTED
+from keras_migrate.spec._tf_ops import DATA_DEPENDENT_SIZES, SIZED_BY_ARGUMENT
 
 __all__ = ["JitCompile"]
 
@@ -44,6 +46,9 @@ class _Analysis:
         kinds: Dict[str, bool] = {}
         bad: Set[str] = set()
         called: Dict[str, Set[str]] = {}
+        # Defs sizing an op's output from tensor values (data_sized) are unsafe too.
+        self.data_sized: Set[str] = set()
+        sized_calls = _data_sized_calls(def_nodes, names)
         for stack, node in def_nodes:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 kinds[node.name] = isinstance(node, ast.ClassDef)
@@ -52,9 +57,13 @@ class _Analysis:
                     continue
                 if _unsafe_name(names.qualified(node)):
                     bad.update(stack)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                for name in stack:
-                    called.setdefault(name, set()).add(node.func.id)
+            elif isinstance(node, ast.Call):
+                if stack and id(node) in sized_calls:
+                    bad.update(stack)
+                    self.data_sized.update(stack)
+                if isinstance(node.func, ast.Name):
+                    for name in stack:
+                        called.setdefault(name, set()).add(node.func.id)
         # Propagate through calls of local classes/functions (helpers, sub-layers).
         changed = True
         while changed:
@@ -72,6 +81,12 @@ class _Analysis:
         self.compiled: Set[Tuple[_scan.Scope, str]] = set()
         self.used: Set[Tuple[_scan.Scope, str]] = set()
         self.direct_instances: Set[Tuple[_scan.Scope, str]] = set()
+        self.instance_class: Dict[Tuple[_scan.Scope, str], str] = {}
+        # Classes defining both Keras 2 steps (the runtime builds such a model eagerly, by
+        # its own test step, where Keras 3 would trace it).
+        self.own_steps: Set[str] = {
+            cls.name for cls in tree.body if isinstance(cls, ast.ClassDef) and {"train_step", "test_step"} <= {
+                f.name for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}}
         for scope, node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -86,6 +101,7 @@ class _Analysis:
                             if (isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
                                     and node.value.func.id in self.unsafe_classes):
                                 self.direct_instances.add((scope, name))
+                                self.instance_class[(scope, name)] = node.value.func.id
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name):
                 key = (scope, node.func.value.id)
@@ -113,12 +129,95 @@ class _Analysis:
         key = (scope, name)
         return key in self.direct_instances and key not in self.compiled and key in self.used
 
+    def runs_only_eagerly(self) -> bool:
+        """Every model built from the unsafe classes that the file trains or runs is an
+        instance of a model class with its own train_step and test_step, compiled here
+        (so given jit_compile=False), and there is at least one: JAX never traces it."""
+        run = [key for key in self.tainted if key in self.used or key in self.compiled]
+        return bool(run) and all(key in self.compiled and self.instance_class.get(key) in self.own_steps
+                                 for key in run)
+
+
+def _data_sized_calls(def_nodes, names: _scan.AstNames) -> Set[int]:
+    """ids of the TF op calls whose output is sized by an argument computed from tensor
+    values, directly or through a name the function assigns (`count = tf.reduce_max(ids)
+    + 1; tf.math.unsorted_segment_sum(x, ids, count)`)."""
+    found: Set[int] = set()
+    for _stack, function in def_nodes:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        nodes = ast_walk(function)
+        assigned: Dict[str, list] = {}
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.setdefault(target.id, []).append(node.value)
+        for node in nodes:
+            if isinstance(node, ast.Call) and id(node) not in found and _data_sized(node, names, assigned):
+                found.add(id(node))
+    return found
+
+
+def _data_sized(call: ast.Call, names: _scan.AstNames, assigned: Dict[str, list]) -> bool:
+    """A TF op whose output is sized by an argument computed from tensor values."""
+    sized = SIZED_BY_ARGUMENT.get(names.qualified(call.func) or "")
+    if sized is None:
+        return False
+    position, param = sized
+    value = call.args[position] if len(call.args) > position else _scan.call_keywords(call).get(param)
+    return value is not None and _from_tensor_values(value, assigned, set())
+
+
+def _from_tensor_values(value: ast.AST, assigned: Dict[str, list], seen: Set[str]) -> bool:
+    for sub in ast_walk(value):
+        if isinstance(sub, ast.Call) and _last_name(sub.func) in DATA_DEPENDENT_SIZES:
+            return True
+        if isinstance(sub, ast.Name) and sub.id in assigned and sub.id not in seen:
+            seen.add(sub.id)
+            if any(_from_tensor_values(v, assigned, seen) for v in assigned[sub.id]):
+                return True
+    return False
+
+
+def _last_name(func: ast.AST) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+@per_file
+def jit_analysis(ctx) -> Optional[_Analysis]:
+    """The file's XLA analysis (None without an ast)."""
+    tree = _scan.file_ast(ctx)
+    if tree is None:
+        return None
+    return _Analysis(tree, _scan.names(ctx), _scan.scoped_nodes(ctx), _scan.def_nodes(ctx))
+
+
+@per_file
+def eager_sized_classes(ctx) -> FrozenSet[str]:
+    """Classes whose ops may size outputs from tensor values once rewritten to keras.ops:
+    JAX must never trace them (jit, or the symbolic call that infers a layer's output).
+    So every model the file runs with them has Keras 2 steps of its own (keras.io's GAT;
+    the runtime builds it by running its test step, not by a symbolic call) and gets
+    jit_compile=False (JAX then runs its steps on concrete arrays), and the file builds no
+    functional model."""
+    analysis = jit_analysis(ctx)
+    if analysis is None or not analysis.data_sized or not analysis.runs_only_eagerly():
+        return frozenset()
+    from keras_migrate.rules.tf_ops_on_keras_tensors import keras_tensors
+
+    tensors = keras_tensors(ctx)
+    if tensors is None or tensors.any:
+        return frozenset()
+    return frozenset(analysis.data_sized & analysis.unsafe_classes)
+
 
 class JitCompile(Rule):
     id = "KM140"
     name = "jit_compile"
     description = "Disable XLA (jit_compile=False) for models whose call uses ops XLA cannot compile (tf.strings, tf.py_function, ...)."
     TRIGGERS = ("strings", "py_func", "numpy_function", ".print", "ragged", "Ragged", "lookup", ".io.", "as_string",
+                "segment_", "repeat",
                 "histogram_fixed_width")
     EXAMPLES = (
         Example(
@@ -180,6 +279,169 @@ class JitCompile(Rule):
             other.compile("adam", "mse")
             """,
         ),
+        # An output sized from tensor values (keras.io's GAT: segments counted by the
+        # largest id), in a model with Keras 2 steps of its own: rewritten to keras.ops,
+        # and the model gets jit_compile=False (JAX runs its steps on concrete arrays;
+        # the runtime builds it by its test step, where Keras 3 would trace it).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class SegmentMean(keras.layers.Layer):
+                def call(self, inputs):
+                    values, ids = inputs
+                    count = tf.reduce_max(ids) + 1
+                    sums = tf.math.unsorted_segment_sum(values, ids, num_segments=count)
+                    return tf.gather(sums / tf.cast(tf.math.bincount(ids), sums.dtype)[:, None], ids)
+
+            class Net(keras.Model):
+                def __init__(self, ids):
+                    super().__init__()
+                    self.ids = ids
+                    self.pool = SegmentMean()
+
+                def call(self, inputs):
+                    return self.pool([inputs, self.ids])
+
+                def train_step(self, data):
+                    x, y = data
+                    with tf.GradientTape() as tape:
+                        loss = self.compiled_loss(y, self(x))
+                    grads = tape.gradient(loss, self.trainable_weights)
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+                    return {"loss": loss}
+
+                def test_step(self, data):
+                    x, y = data
+                    return {"loss": self.compiled_loss(y, self(x))}
+
+            model = Net(tf.constant([0, 0, 1]))
+            model.compile(optimizer="sgd", loss="mse")
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import BackendAgnosticSteps
+            from keras_migrate_runtime import keras2_compiled_loss
+
+            class SegmentMean(keras.layers.Layer):
+                def call(self, inputs):
+                    values, ids = inputs
+                    count = keras.ops.max(ids) + 1
+                    sums = keras.ops.segment_sum(values, ids, num_segments=count)
+                    return keras.ops.take(sums / keras.ops.cast(keras.ops.bincount(ids), sums.dtype)[:, None], ids, axis=0)
+
+            class Net(BackendAgnosticSteps, keras.Model):
+                def __init__(self, ids):
+                    super().__init__()
+                    self.ids = ids
+                    self.pool = SegmentMean()
+
+                def call(self, inputs):
+                    return self.pool([inputs, self.ids])
+
+                def train_step(self, data):
+                    x, y = data
+                    def forward():
+                        loss = keras2_compiled_loss(self, y, self(x))
+                        return loss
+                    loss, grads = value_and_grad(forward, lambda: self.trainable_weights)
+                    self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+                    return {"loss": loss}
+
+                def test_step(self, data):
+                    x, y = data
+                    return {"loss": keras2_compiled_loss(self, y, self(x))}
+
+            model = Net(keras.ops.convert_to_tensor([0, 0, 1]))
+            model.compile(optimizer="sgd", loss="mse", jit_compile=False)
+            """,
+            diagnostics=("KM140",),
+            full=True,
+        ),
+        # Trained by Keras 3's own fit steps, the model would be traced to infer its
+        # output (and on JAX, jitted): kept on TensorFlow, without XLA.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class SegmentSum(keras.layers.Layer):
+                def call(self, inputs):
+                    values, ids = inputs
+                    return tf.math.unsorted_segment_sum(values, ids, num_segments=tf.reduce_max(ids) + 1)
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.pool = SegmentSum()
+
+                def call(self, inputs):
+                    return self.pool(inputs)
+
+            model = Net()
+            model.compile(optimizer="sgd", loss="mse")
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            class SegmentSum(keras.layers.Layer):
+                def call(self, inputs):
+                    values, ids = inputs
+                    return tf.math.unsorted_segment_sum(values, ids, num_segments=keras.ops.max(ids) + 1)
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.pool = SegmentSum()
+
+                def call(self, inputs):
+                    return self.pool(inputs)
+
+            model = Net()
+            model.compile(optimizer="sgd", loss="mse", jit_compile=False)
+            """,
+            diagnostics=("KM200", "KM200"),
+            full=True,
+            tensorflow_only=True,
+        ),
+        # The same layer in a functional model: JAX infers a layer's output by tracing
+        # its call, which a data-sized op refuses; kept on TensorFlow (without XLA).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            class SegmentSum(keras.layers.Layer):
+                def call(self, inputs):
+                    values, ids = inputs
+                    return tf.math.unsorted_segment_sum(values, ids, num_segments=tf.reduce_max(ids) + 1)
+
+            values = keras.Input((4,))
+            ids = keras.Input((), dtype="int32")
+            model = keras.Model([values, ids], SegmentSum()([values, ids]))
+            model.compile(optimizer="sgd", loss="mse")
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            class SegmentSum(keras.layers.Layer):
+                def call(self, inputs):
+                    values, ids = inputs
+                    return tf.math.unsorted_segment_sum(values, ids, num_segments=keras.ops.max(ids) + 1)
+
+            values = keras.Input((4,))
+            ids = keras.Input((), dtype="int32")
+            model = keras.Model([values, ids], SegmentSum()([values, ids]))
+            model.compile(optimizer="sgd", loss="mse", jit_compile=False)
+            """,
+            diagnostics=("KM200", "KM200"),
+            full=True,
+            tensorflow_only=True,
+        ),
         # Never compiled: the guide's other fix, the jit_compile attribute.
         Example(
             before="""
@@ -210,12 +472,9 @@ class JitCompile(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self._analysis: Optional[_Analysis] = None
-        tree = _scan.file_ast(ctx)
-        if tree is not None:
-            analysis = _Analysis(tree, _scan.names(ctx), _scan.scoped_nodes(ctx), _scan.def_nodes(ctx))
-            if analysis.bad or analysis.tainted:
-                self._analysis = analysis
+        analysis = jit_analysis(ctx)
+        self._analysis: Optional[_Analysis] = analysis if analysis is not None and (
+            analysis.bad or analysis.tainted) else None
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         analysis = self._analysis
@@ -239,6 +498,11 @@ class JitCompile(Rule):
                             fix="pass jit_compile=False to compile()", severity=Severity.WARNING)
             return updated
         self.fired()
+        if self.ctx.mode == "agnostic" and eager_sized_classes(self.ctx):
+            sized = ", ".join(sorted(eager_sized_classes(self.ctx)))
+            self.report(original, f"jit_compile=False: {sized} size an op's output from tensor values "
+                        "(num_segments=tf.reduce_max(ids) + 1, repeats=tf.math.bincount(ids)), which neither XLA "
+                        "nor JAX's jit compiles: on JAX the steps run without jit", severity=Severity.INFO)
         return with_keyword(updated, "jit_compile", cst.Name("False"))
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):

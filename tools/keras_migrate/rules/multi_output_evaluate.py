@@ -366,8 +366,6 @@ class MultiOutputEvaluate(Rule):
         self._renamed_outputs(original, func.value.value, scope)
         if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
-        if len(original.args) != len(updated.args):
-            return updated
         outputs = None
         if self._models is not None:
             outputs = self._models.outputs.get(self._key(scope, func.value.value))
@@ -375,10 +373,13 @@ class MultiOutputEvaluate(Rule):
         # from the updated ones (other rules' rewrites inside the arguments).
         sparse = self._sparse_outputs(original, outputs, scope)
         args = list(updated.args)
+        # By keyword: another rule may have added arguments (KM140's jit_compile=False).
+        originals = {a.keyword.value: a for a in original.args if a.keyword is not None}
         changed = False
-        for i, (old, arg) in enumerate(zip(original.args, updated.args)):
-            if arg.keyword is None or arg.keyword.value not in _METRIC_KEYWORDS:
+        for i, arg in enumerate(updated.args):
+            if arg.keyword is None or arg.keyword.value not in _METRIC_KEYWORDS or arg.keyword.value not in originals:
                 continue
+            old = originals[arg.keyword.value]
             value = self._metrics_value(original, old.value, arg, outputs, sparse)
             if value is not arg.value:
                 args[i] = arg.with_changes(value=value)

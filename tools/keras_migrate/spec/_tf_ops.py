@@ -636,6 +636,19 @@ TF_OPS: Tuple[TfOp, ...] = _UNARY + _BINARY + _REDUCTIONS + _SHAPES + _CREATION 
 
 TF_OPS_BY_NAME: Dict[str, TfOp] = {f"tensorflow.{name}": op for op in TF_OPS for name in op.tf}
 
+# Sizes computed from tensor values (`tf.reduce_max(ids) + 1`, `tf.math.bincount(ids)`):
+# the op's output shape then depends on the data, which neither XLA nor JAX's jit compiles.
+# Read by the op rewriter (on the call's text) and by KM140 (jit_compile=False).
+DATA_DEPENDENT_SIZES = frozenset({
+    "reduce_max", "max", "amax", "reduce_sum", "sum", "reduce_prod", "prod", "count_nonzero", "bincount",
+    "argmax", "unique", "reduce_any", "reduce_all", "cumsum", "reduce_min", "min",
+})
+# {qualified TF name: (position, name) of its size argument}: the ops whose output is sized
+# by an argument (the table's "static_size" / "no_list" values).
+SIZED_BY_ARGUMENT: Dict[str, Tuple[int, str]] = {
+    f"tensorflow.{name}": (op.params.index(param), param)
+    for op in TF_OPS for param, kind in op.values if kind in ("static_size", "no_list") for name in op.tf}
+
 
 def _no(names, message, fix) -> TfNoEquivalent:
     return TfNoEquivalent(tuple(names), message, fix)
