@@ -143,6 +143,9 @@ def _data_sized_calls(def_nodes, names: _scan.AstNames) -> Set[int]:
     values, directly or through a name the function assigns (`count = tf.reduce_max(ids)
     + 1; tf.math.unsorted_segment_sum(x, ids, count)`)."""
     found: Set[int] = set()
+    if not any(isinstance(node, ast.Call) and (names.qualified(node.func) or "") in SIZED_BY_ARGUMENT
+               for _stack, node in def_nodes):
+        return found  # (most files: no such op at all)
     for _stack, function in def_nodes:
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
