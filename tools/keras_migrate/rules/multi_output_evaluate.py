@@ -286,6 +286,44 @@ class MultiOutputEvaluate(Rule):
             model.compile(loss=["mse", "sparse_categorical_crossentropy"], metrics=[["mae", "accuracy", keras2_copy_metric(auc)], [Keras2Metric("mae"), "accuracy", Keras2Metric(keras2_copy_metric(auc))]])
             """,
         ),
+        # With other rules' changes to the same compile() (KM140 adds jit_compile=False for
+        # the string ops): the metrics are still found by keyword and wrapped.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.dense = keras.layers.Dense(3)
+
+                def call(self, x):
+                    return self.dense(tf.strings.to_number(tf.strings.as_string(x)))
+
+            model = Net()
+            model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["mae"])
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            from keras_migrate_runtime import Keras2Metric
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.dense = keras.layers.Dense(3)
+
+                def call(self, x):
+                    return self.dense(tf.strings.to_number(tf.strings.as_string(x)))
+
+            model = Net()
+            model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=[Keras2Metric("mae")], jit_compile=False)
+            """,
+            diagnostics=("KM207", "KM207"),
+            full=True,
+            tensorflow_only=True,
+        ),
     )
 
     def __init__(self, ctx) -> None:
