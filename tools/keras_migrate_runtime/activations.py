@@ -9,6 +9,8 @@ registered, so models using them save and load by name.
 
 import keras
 
+from .tf_ops import clip_by_value, leaky_relu
+
 __all__ = ["keras2_hard_sigmoid", "keras2_leaky_relu", "keras2_thresholded_relu"]
 
 
@@ -16,13 +18,14 @@ __all__ = ["keras2_hard_sigmoid", "keras2_leaky_relu", "keras2_thresholded_relu"
 def keras2_hard_sigmoid(x):
     """Keras 2's hard_sigmoid: clip(0.2 * x + 0.5, 0, 1)."""
     x = keras.ops.convert_to_tensor(x)
-    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+    return clip_by_value(0.2 * x + 0.5, 0.0, 1.0)  # TF's gradient at the bounds
 
 
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")
 def keras2_leaky_relu(x, alpha=0.3):
-    """Keras 2's `activation="LeakyReLU"`: a LeakyReLU layer with its default alpha 0.3."""
-    return keras.activations.leaky_relu(x, negative_slope=alpha)
+    """Keras 2's `activation="LeakyReLU"`: a LeakyReLU layer with its default alpha 0.3
+    (tf.nn.leaky_relu, with TF's gradient alpha at 0 on every backend)."""
+    return leaky_relu(x, alpha)
 
 
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")

@@ -7,16 +7,18 @@ them with TensorFlow on every backend.
 """
 
 import numpy as np
-from keras import backend, ops
+from keras import backend, ops, saving
 
 __all__ = [
     "band_part",
     "clip_by_global_norm",
     "clip_by_norm",
+    "clip_by_value",
     "fill",
     "gather_nd",
     "global_norm",
     "image_gradients",
+    "leaky_relu",
     "math_imag",
     "npairs_loss",
     "one_hot",
@@ -41,6 +43,33 @@ __all__ = [
 def _axes(axes):
     # JAX wants hashable (tuple) axes; TF accepts lists.
     return tuple(axes) if isinstance(axes, list) else axes
+
+
+# Gradients at ties. TensorFlow differentiates a kink the same way on every device:
+# leaky_relu at exactly 0 has slope alpha, clip_by_value at exactly a bound passes the
+# gradient (minimum/maximum give a tie to their first argument). keras.ops.leaky_relu
+# and keras.ops.clip compute the same values, but JAX's gradient at those points is 1
+# and 0.5 (PyTorch's matches TF). Exact ties are ordinary in real data: zero feature
+# rows, zero padding, values already clipped. `where` puts every tie on TF's side on
+# all three backends, so a migrated model trains to the same weights.
+
+
+@saving.register_keras_serializable(package="keras_migrate_runtime")  # an activation value too
+def leaky_relu(features, alpha=0.2, name=None):
+    """tf.nn.leaky_relu: x where x > 0, else alpha * x; gradient alpha at 0, as TF."""
+    x = ops.convert_to_tensor(features)
+    if not backend.is_float_dtype(x.dtype):  # TF computes integer input in float32
+        x = ops.cast(x, "float32")
+    return ops.where(x > 0, x, x * alpha)
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """tf.clip_by_value: minimum(t, max) then maximum(., min), ties to t, as TF."""
+    t = ops.convert_to_tensor(t)
+    upper = ops.cast(clip_value_max, t.dtype)
+    lower = ops.cast(clip_value_min, t.dtype)
+    below_max = ops.where(t > upper, upper, t)
+    return ops.where(below_max < lower, lower, below_max)
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):

@@ -41,8 +41,17 @@ def test_matmul_adjoint_is_refused():
 def test_tf_defaults_that_differ_are_spelled_out():
     _expr("tf.argmax(x)", "keras.ops.argmax(x, axis=0)")
     _expr("tf.cumsum(x)", "keras.ops.cumsum(x, axis=0)")
-    _expr("tf.nn.leaky_relu(x)", "keras.ops.leaky_relu(x, negative_slope=0.2)")
     _expr("tf.math.top_k(x)", "keras.ops.top_k(x, k=1)")
+
+
+def test_kinks_keep_tensorflows_gradient_at_ties():
+    # keras.ops.leaky_relu / clip differentiate exact ties differently on JAX
+    for before in ("tf.nn.leaky_relu(x)", "tf.nn.leaky_relu(x, alpha=0.1)", "tf.clip_by_value(x, 0.0, 1.0)",
+                   "tf.clip_by_value(t=x, clip_value_min=lo, clip_value_max=hi)"):
+        name = "leaky_relu" if "leaky" in before else "clip_by_value"
+        assert_migrates(HEAD + f"y = {before}\n",
+                        f"import keras\nfrom keras_migrate_runtime import {name}\n"
+                        f"y = {before.replace('tf.nn.', '').replace('tf.', '')}\n", rules=RULES)
 
 
 def test_l2_normalize_epsilon_is_square_rooted():

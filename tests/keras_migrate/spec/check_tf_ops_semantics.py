@@ -4,7 +4,9 @@ TensorFlow, JAX and PyTorch and takes about a minute).
 Every TfOp sample expression in spec/_tf_ops.py is evaluated once with TensorFlow as
 written, then migrated with the agnostic rule set and evaluated with Keras 3 on the
 TensorFlow, JAX and PyTorch backends (one subprocess each). Values, shapes and dtype
-kinds (bool / int / float) must match.
+kinds (bool / int / float) must match. For each entry's `grad_samples` the gradient
+with respect to the tie input z must match too, each backend using its own autodiff
+(JAX, PyTorch and TensorFlow pick different subgradients at kinks).
 
     python tests/keras_migrate/spec/check_tf_ops_semantics.py [--backends jax,torch] [-k TEXT] [-v]
 
@@ -42,6 +44,8 @@ def inputs():
         "k1": f(3, 4, 5),
         "k2": f(2, 2, 3, 5),
         "seq": f(2, 8, 4),
+        # exact ties for grad_samples: zeros and the bounds the samples clip at
+        "z": np.array([[-2.0, -0.5, -0.3, 0.0, 0.4], [0.0, 0.3, 0.4, 1.0, 2.0]], "float32"),
     }
 
 
@@ -61,16 +65,56 @@ else:
     to_np = keras.ops.convert_to_numpy
     import tensorflow as tf  # some migrated samples may keep tf (reported as not migrated)
     env["tf"] = tf
-results = {}
-for key, source in cases:
+backend = "tf" if mode == "tf" else keras.backend.backend()
+
+
+def weights(shape):
+    # distinct weights per output element, so a gradient routed to the wrong input shows
+    return np.linspace(0.5, 1.5, int(np.prod(shape))).reshape(shape).astype("float32")
+
+
+def evaluate(source, z=None):
     scope = dict(env)
     if mode == "tf":
         scope.update({k: np.array(v) for k, v in data.items()})
     else:  # model code sees backend tensors
         scope.update({k: keras.ops.convert_to_tensor(v) for k, v in data.items()})
+    if z is not None:
+        scope["z"] = z
+    exec(source, scope)
+    return scope["result"]
+
+
+def weighted_sum(source, z):
+    if backend == "tf":
+        out = tf.cast(evaluate(source, z), "float32")
+        return tf.reduce_sum(out * weights(tuple(out.shape)))
+    out = keras.ops.cast(evaluate(source, z), "float32")
+    return keras.ops.sum(out * keras.ops.convert_to_tensor(weights(tuple(out.shape))))
+
+
+def gradient(source):
+    # d sum(w * result) / dz with each framework's own autodiff
+    z0 = np.array(data["z"])
+    if backend == "jax":
+        import jax
+        return jax.grad(lambda z: weighted_sum(source, z))(jax.numpy.asarray(z0))
+    if backend == "torch":
+        import torch
+        z = torch.tensor(z0, requires_grad=True)
+        weighted_sum(source, z).backward()
+        return z.grad.detach()
+    z = tf.constant(z0)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        total = weighted_sum(source, z)
+    return tape.gradient(total, z)
+
+
+results = {}
+for key, source, grad in cases:
     try:
-        exec(source, scope)
-        value = scope["result"]
+        value = gradient(source) if grad else evaluate(source)
         if isinstance(value, (list, tuple)):
             value = value[0] if len(value) == 1 else np.stack([to_np(v) for v in value])
         results[key] = ("ok", np.asarray(to_np(value)))
@@ -79,6 +123,9 @@ for key, source in cases:
 with open(out_path, "wb") as f:
     pickle.dump(results, f)
 """
+
+
+GRAD = "d/dz "  # labels a grad_samples entry: its gradient is compared, not its value
 
 
 def _run(mode, backend, cases, data, scratch):
@@ -137,19 +184,22 @@ def main(argv=None):
             samples = [("", line.strip()) for line in f if line.strip() and not line.startswith("#")]
     else:
         samples = [(op.tf[0], sample) for op in TF_OPS for sample in op.samples]
+        samples += [(op.tf[0], GRAD + sample) for op in TF_OPS for sample in op.grad_samples]
     samples = [(op, sample) for op, sample in samples if args.only in sample]
     tf_cases, migrated_cases, not_migrated = [], [], []
-    for n, (op, sample) in enumerate(samples):
+    for n, (op, labelled) in enumerate(samples):
         key = f"{n}"
+        grad = labelled.startswith(GRAD)
+        sample = labelled[len(GRAD):] if grad else labelled
         # (XLA's ops live in a module `tf.` does not reach)
         xla = "from tensorflow.compiler.tf2xla.python import xla\n" if "xla." in sample else ""
         before = f"import tensorflow as tf\nimport keras\n{xla}result = {sample}\n"
-        tf_cases.append((key, before))
+        tf_cases.append((key, before, grad))
         result = migrate_source(before, f"sample_{n}.py", MigrationOptions(mode="agnostic"))
         after = result.code
         if "tf." in after.split("\n", 2)[-1] or "xla." in after.split("\n", 2)[-1]:
             not_migrated.append((op, sample, after.strip().splitlines()[-1]))
-        migrated_cases.append((key, after))
+        migrated_cases.append((key, after, grad))
     data = inputs()
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:

@@ -4,7 +4,8 @@ test: it needs TensorFlow, JAX and PyTorch and takes about half a minute).
 Each entry's samples call the value `f` (`f = tf.nn.gelu`, then `f(x)`, `f(x, True)`):
 TensorFlow as written is the reference; the migrated program (agnostic rules) runs with
 Keras 3 on the TensorFlow, JAX and PyTorch backends. Values, shapes and dtype kinds
-must match, and the value must no longer be a TF op.
+must match (and the gradients of `grad_samples` at exact ties, see check_tf_ops_semantics),
+and the value must no longer be a TF op.
 
     python tests/keras_migrate/spec/check_tf_value_semantics.py [--backends jax,torch] [-v]
 """
@@ -18,7 +19,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from check_tf_ops_semantics import _run, inputs, mismatch  # noqa: E402
+from check_tf_ops_semantics import GRAD, _run, inputs, mismatch  # noqa: E402
 
 
 def main(argv=None):
@@ -34,17 +35,18 @@ def main(argv=None):
     not_migrated = []
     for entry in TF_VALUES:
         for name in entry.tf:
-            for sample in entry.samples:
+            for labelled in entry.samples + tuple(GRAD + s for s in entry.grad_samples):
+                sample = labelled[len(GRAD):] if labelled.startswith(GRAD) else labelled
                 before = f"import tensorflow as tf\nimport keras\nf = tf.{name}\nresult = {sample}\n"
                 after = migrate_source(before, "sample.py", MigrationOptions(mode="agnostic")).code
                 assignment = next(line for line in after.splitlines() if line.startswith("f = "))
                 if "tf." in assignment:
                     not_migrated.append((name, assignment))
-                cases.append((str(len(cases)), name, sample, before, after))
+                cases.append((str(len(cases)), name, labelled, before, after))
     data = inputs()
     with tempfile.TemporaryDirectory() as scratch:
-        reference = _run("tf", "tensorflow", [(k, b) for k, _, _, b, _ in cases], data, scratch)
-        per_backend = {b: _run("keras", b, [(k, a) for k, _, _, _, a in cases], data, scratch)
+        reference = _run("tf", "tensorflow", [(k, b, s.startswith(GRAD)) for k, _, s, b, _ in cases], data, scratch)
+        per_backend = {b: _run("keras", b, [(k, a, s.startswith(GRAD)) for k, _, s, _, a in cases], data, scratch)
                        for b in args.backends.split(",")}
     failures = 0
     counts = {b: 0 for b in per_backend}

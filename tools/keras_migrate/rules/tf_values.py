@@ -18,6 +18,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
+from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import TF_NO_EQUIVALENT_BY_NAME, TF_OPS_BY_NAME, owned_elsewhere
 from keras_migrate.spec._tf_values import TF_VALUES_BY_NAME, TfValue
@@ -66,7 +67,8 @@ class TfValues(Rule):
     TRIGGERS = ("tensorflow",)
     regions = (DATA_CALLS,)
     EXAMPLES = (
-        # tf.nn.gelu is exact by default, like keras.activations.gelu (not keras.ops.gelu).
+        # tf.nn.gelu is exact by default, like keras.activations.gelu (not keras.ops.gelu);
+        # tf.nn.leaky_relu goes to the runtime's (TF's gradient at 0 on JAX too).
         Example(
             before="""
             import tensorflow as tf
@@ -80,9 +82,10 @@ class TfValues(Rule):
             """,
             after="""
             import keras
+            from keras_migrate_runtime import leaky_relu
 
             x = keras.layers.Dense(8, activation=keras.activations.gelu)(inputs)
-            x = keras.layers.Dense(8, activation=keras.activations.leaky_relu)(x)
+            x = keras.layers.Dense(8, activation=leaky_relu)(x)
             sums = list(map(keras.ops.sum, [x, x]))
             def mlp(x, activation=keras.activations.tanh):
                 return keras.layers.Dense(4, activation=activation)(x)
@@ -174,6 +177,8 @@ class TfValues(Rule):
     def _problem(self, node: cst.Attribute, entry: Optional[TfValue]) -> Optional[str]:
         if entry is None:
             return "no Keras 3 function takes the same arguments"
+        if entry.runtime is not None and entry.runtime in bound_names(self.ctx):
+            return f"this file binds the name {entry.runtime!r}, which the keras_migrate_runtime helper needs"
         if id(node) in self._lambda_fn:
             keys = self._lambda_fn[id(node)]
             if entry.template is not None or keys is None or not keys <= _SHARED_KEYWORDS:
@@ -181,6 +186,9 @@ class TfValues(Rule):
         return None
 
     def _replacement(self, node: cst.Attribute, entry: TfValue) -> cst.BaseExpression:
+        if entry.runtime is not None:
+            self.ctx.use_runtime(entry.runtime)
+            return cst.Name(entry.runtime)
         keras = self.ctx.require_keras()
         if entry.template is None:
             return dotted(f"{keras}.{entry.keras}")

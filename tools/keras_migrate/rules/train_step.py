@@ -224,6 +224,7 @@ class TrainStep(Rule):
             """,
             after="""
             import keras
+            from keras_migrate_runtime import clip_by_value
             from keras_migrate_runtime import value_and_grad
             from keras_migrate_runtime import BackendAgnosticSteps
 
@@ -235,7 +236,7 @@ class TrainStep(Rule):
                         loss = self.compute_loss(y=y, y_pred=y_pred)
                         return loss, y_pred
                     (loss, y_pred), grads = value_and_grad(forward, lambda: self.trainable_variables)
-                    grads = [keras.ops.clip(g, -0.5, 0.5) for g in grads]
+                    grads = [clip_by_value(g, -0.5, 0.5) for g in grads]
                     self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
                     self.mae.update_state(y, y_pred)
                     return {"loss": loss, "mae": self.mae.result()}

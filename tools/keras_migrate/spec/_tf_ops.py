@@ -5,7 +5,8 @@ PyTorch backends by tests/keras_migrate/spec/check_tf_ops_semantics.py, which ru
 each entry's `samples` through the migrator. Names below are relative to
 `tensorflow.`; sample inputs: x, y (float32 (2, 3, 4), y > 0), m (3, 3), v (4,),
 i (int32 (2, 3) in [0, 4)), lab (int32 (2, 3) in [0, 4)), img (float32 (2, 4, 4, 3)),
-k1 (3, 4, 5) conv1d kernel, k2 (2, 2, 3, 5) conv2d kernel, seq (2, 8, 4).
+k1 (3, 4, 5) conv1d kernel, k2 (2, 2, 3, 5) conv2d kernel, seq (2, 8, 4). `grad_samples`
+are also differentiated with respect to z (float32 (2, 5): exact zeros, -2, -0.3, 0.4, 2).
 """
 
 from __future__ import annotations
@@ -97,9 +98,10 @@ _UNARY = (
     _unary(("math.log_sigmoid",), "ops.log_sigmoid"),
     _unary(("math.softplus", "nn.softplus"), "ops.softplus", param="features"),
     _unary(("nn.softsign", "math.softsign"), "ops.softsign", param="features"),
-    _unary(("nn.relu",), "ops.relu", param="features"),
-    _unary(("nn.relu6",), "ops.relu6", param="features", samples=("{tf}(x * 10.0)",)),
-    _unary(("nn.elu",), "ops.elu", param="features"),
+    _unary(("nn.relu",), "ops.relu", param="features", grad_samples=("tf.nn.relu(z)",)),
+    _unary(("nn.relu6",), "ops.relu6", param="features", samples=("{tf}(x * 10.0)",),
+           grad_samples=("tf.nn.relu6(z * 3.0)",)),
+    _unary(("nn.elu",), "ops.elu", param="features", grad_samples=("tf.nn.elu(z)",)),
     _unary(("nn.selu",), "ops.selu", param="features"),
     _unary(("stop_gradient",), "ops.stop_gradient", param="input"),
     _unary(("identity",), "ops.copy", param="input"),
@@ -347,9 +349,12 @@ _INDEXING = (
          (("updates", "values"),), values=(("indices", "tensor"),),
          samples=("tf.scatter_nd([[0, 1], [0, 1], [2, 2]], tf.constant([5.0, 6.0, 1.0]), [3, 3])",
                   "tf.scatter_nd(tf.constant([[1], [3]]), m[:2], (4, 3))")),
-    TfOp(("clip_by_value",), "ops.clip", ("t", "clip_value_min", "clip_value_max"), ("x", "x_min", "x_max"),
-         (("t", "x"), ("clip_value_min", "x_min"), ("clip_value_max", "x_max")),
-         samples=("tf.clip_by_value(x, -0.3, 0.4)",)),
+    # keras.ops.clip's gradient at a bound is 0.5 on JAX, TF's is 1: the runtime's
+    # clip_by_value gives ties TF's side on every backend.
+    TfOp(("clip_by_value",), "", ("t", "clip_value_min", "clip_value_max"), runtime="clip_by_value",
+         samples=("tf.clip_by_value(x, -0.3, 0.4)", "tf.clip_by_value(i, 1, 2)", "tf.clip_by_value(x, -0.5, v)",
+                  "tf.clip_by_value(t=x, clip_value_min=tf.constant(0.0), clip_value_max=1.0)"),
+         grad_samples=("tf.clip_by_value(z, -0.3, 0.4)", "tf.clip_by_value(z * 2.0, -2, 2)")),
     TfOp(("einsum", "linalg.einsum"), "ops.einsum", ("equation", "*inputs"), ("subscripts",), (("equation", "subscripts"),),
          samples=("tf.einsum('bij,bkj->bik', x, y)", "tf.einsum('ij,jk->ik', m, m)", "tf.einsum('bij, bkj->bik', x, y)",
                   "tf.einsum('bIj,bKj->bIK', x, y)", "tf.einsum('...j,kj->...k', x, m[:, :1] * tf.ones((3, 4)))")),
@@ -419,9 +424,11 @@ _NN = (
     # TF's gelu is exact by default; Keras' is the tanh approximation.
     TfOp(("nn.gelu",), "ops.gelu", ("features", "approximate"), ("x", "approximate"), (("features", "x"),),
          add=(("approximate", "False"),), samples=("tf.nn.gelu(x)", "tf.nn.gelu(x, approximate=True)")),
-    TfOp(("nn.leaky_relu",), "ops.leaky_relu", ("features", "alpha"), ("x", "negative_slope"),
-         (("features", "x"), ("alpha", "negative_slope")), add=(("negative_slope", "0.2"),),
-         samples=("tf.nn.leaky_relu(x)", "tf.nn.leaky_relu(x, alpha=0.3)")),
+    # keras.ops.leaky_relu's gradient at 0 is 1 on JAX, alpha on TF: the runtime's gives alpha.
+    TfOp(("nn.leaky_relu",), "", ("features", "alpha"), runtime="leaky_relu",
+         samples=("tf.nn.leaky_relu(x)", "tf.nn.leaky_relu(x, alpha=0.3)", "tf.nn.leaky_relu(i)",
+                  "tf.nn.leaky_relu(features=x, alpha=1.5)"),
+         grad_samples=("tf.nn.leaky_relu(z)", "tf.nn.leaky_relu(z, 0.1)")),
     TfOp(("nn.silu", "nn.swish"), "ops.silu", ("features", "beta"), ("x",), (("features", "x"),),
          limits=(ArgLimit("beta", "a beta other than 1", ("1.0", "1")),), samples=("tf.nn.silu(x)",)),
     TfOp(("nn.moments",), "ops.moments", ("x", "axes", "shift", "keepdims"), ("x", "axes", "keepdims"), (),

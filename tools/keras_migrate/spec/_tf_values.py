@@ -11,7 +11,8 @@ lambda for ops that are only ever called with the tensor. Three sources, in orde
   keras.activations.leaky_relu's negative_slope=0.2; tf.nn.softmax's axis=-1 likewise.
 - LAMBDA_VALUES: one-argument ops whose Keras 3 function needs a different default.
 - every TF_OPS entry whose Keras target takes the TF parameters in the same positional
-  order with no default, value or special handling (see `drop_in`).
+  order with no default, value or special handling (see `drop_in`), and every entry
+  computed by a keras_migrate_runtime helper alone (it has TF's signature).
 
 tests/keras_migrate/spec/check_tf_value_semantics.py checks every entry numerically
 on the TensorFlow, JAX and PyTorch backends against TensorFlow.
@@ -38,6 +39,9 @@ class TfValue:
     template: Optional[str] = None
     # calls of the value `f` the semantic check evaluates (inputs as in check_tf_ops_semantics)
     samples: Tuple[str, ...] = ("f(x)",)
+    # a keras_migrate_runtime function with TF's signature (and TF's gradients at ties)
+    runtime: Optional[str] = None
+    grad_samples: Tuple[str, ...] = ()
 
     def keras3_names(self):
         return (f"keras.{self.keras}",) if self.keras else ()
@@ -53,7 +57,9 @@ ACTIVATION_VALUES = (
     _act(("nn.elu",), "elu"),
     _act(("nn.selu",), "selu"),
     _act(("nn.gelu",), "gelu", samples=("f(x)", "f(x, True)")),
-    _act(("nn.leaky_relu",), "leaky_relu", samples=("f(x)", "f(x, 0.3)")),
+    # keras.activations.leaky_relu's gradient at 0 is 1 on JAX; TF's is alpha
+    TfValue(("nn.leaky_relu",), runtime="leaky_relu", samples=("f(x)", "f(x, 0.3)"),
+            grad_samples=("f(z)", "f(z, 0.1)")),
     _act(("nn.softmax", "math.softmax"), "softmax", samples=("f(x)", "f(x, 1)")),
     _act(("nn.log_softmax", "math.log_softmax"), "log_softmax", samples=("f(x)", "f(x, 1)")),
     _act(("nn.sigmoid", "math.sigmoid", "sigmoid"), "sigmoid"),
@@ -107,6 +113,9 @@ def _derived() -> Tuple[TfValue, ...]:
             samples = ("f()((2, 3))",) if op.keras in ("initializers.Zeros", "initializers.Ones") else _samples(op)
             # random initializers draw different streams by design: no sample to compare
             out.append(TfValue(names, op.keras, samples=samples))
+        elif names and op.runtime and not (op.keras or op.special or op.template):
+            out.append(TfValue(names, runtime=op.runtime, samples=_samples(op),
+                               grad_samples=tuple("f(" + s[len(f"tf.{op.tf[0]}("):] for s in op.grad_samples)))
     return tuple(out)
 
 

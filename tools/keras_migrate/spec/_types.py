@@ -240,7 +240,10 @@ class TfOp:
     string over `{keras}` and the parameter names) replaces the call instead;
     `special` names a handler in the rule for ops that need code. `runtime` names a
     keras_migrate_runtime helper with TF's signature (for ops keras.ops lacks or computes
-    differently): the call keeps its arguments and calls the helper.
+    differently): the call keeps its arguments and calls the helper. `grad_samples` are
+    expressions of `z` (an input holding exact zeros and the samples' bounds) whose
+    gradient with respect to `z` must match TensorFlow's too: kinks, where backends pick
+    different subgradients.
     """
 
     tf: Tuple[str, ...]  # names under `tensorflow.`: ("reduce_sum", "math.reduce_sum")
@@ -258,6 +261,7 @@ class TfOp:
     note: Optional[str] = None
     samples: Tuple[str, ...] = ()
     runtime: Optional[str] = None
+    grad_samples: Tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A typo in the table fails when the table is imported, not at the first file
