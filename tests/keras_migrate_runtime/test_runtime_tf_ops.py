@@ -8,7 +8,10 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from keras_migrate_runtime import clip_by_global_norm, one_hot, set_diag, unsorted_segment_max  # noqa: E402
+from keras_migrate_runtime import (  # noqa: E402
+    clip_by_global_norm, clip_by_value, keras2_clip, leaky_relu, one_hot, set_diag, unsorted_segment_max,
+    value_and_grad,
+)
 
 
 def _numpy(x):
@@ -46,3 +49,25 @@ def test_one_hot_follows_tf_dtype_rules_and_zeroes_out_of_range_indices():
 def test_unsorted_segment_max_gives_the_lowest_float_to_empty_segments():
     out = _numpy(unsorted_segment_max(np.array([1.0, 2.0], "float32"), np.array([0, 0]), 2))
     np.testing.assert_array_equal(out, [2.0, np.finfo("float32").min])
+
+
+def _gradient(fn, x):
+    variable = keras.Variable(np.asarray(x, "float32"))
+    _, grads = value_and_grad(lambda: keras.ops.sum(fn(variable)), [variable])
+    return _numpy(grads[0])
+
+
+TIES = [-2.0, -0.3, 0.0, 0.4, 2.0]
+
+
+def test_kinks_take_tensorflows_gradient_at_exact_ties():
+    np.testing.assert_allclose(_gradient(lambda v: leaky_relu(v, 0.1), TIES), [0.1, 0.1, 0.1, 1.0, 1.0])
+    np.testing.assert_allclose(_gradient(lambda v: clip_by_value(v, -0.3, 0.4), TIES), [0.0, 1.0, 1.0, 1.0, 0.0])
+    np.testing.assert_allclose(_gradient(lambda v: keras2_clip(v, 0.0, None), TIES), [0.0, 0.0, 1.0, 1.0, 1.0])
+
+
+def test_keras2_clip_bounds_follow_keras2():
+    x = np.array(TIES, "float32")
+    np.testing.assert_array_equal(_numpy(keras2_clip(x, None, 0.4)), np.minimum(x, 0.4))
+    np.testing.assert_array_equal(_numpy(keras2_clip(x, 1.0, -1.0)), np.full_like(x, 1.0))  # max < min: min
+    assert keras.backend.standardize_dtype(leaky_relu(np.array([-2, 3])).dtype) == "float32"  # ints: as TF

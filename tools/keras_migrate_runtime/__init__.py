@@ -10,6 +10,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_lambda import BatchLambda
+from .backend_functions import keras2_clip
 from .batch_methods import test_on_batch, train_on_batch
 from .distribute import connect_tpu_cluster, tpu_cluster_resolver
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
@@ -91,6 +92,7 @@ __all__ = [
     "global_norm",
     "image_gradients",
     "keras2_broadcast_metrics",
+    "keras2_clip",
     "keras2_compiled_loss",
     "keras2_copy_metric",
     "keras2_ctc_batch_cost",

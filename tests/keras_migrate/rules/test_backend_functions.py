@@ -62,10 +62,32 @@ def test_templates_keep_exact_keras2_numbers():
         """,
         """
         import keras
+        from keras_migrate_runtime import keras2_hard_sigmoid
         a = keras.ops.sqrt(keras.ops.maximum(x - 1, 0.0))
-        b = 2 * keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+        b = 2 * keras2_hard_sigmoid(x)
         c = keras.ops.reshape(x, (-1,))
         v.assign_add(1.0)
+        """,
+        rules=RULES,
+    )
+
+
+def test_clip_keeps_keras2_bounds_and_tensorflows_gradient():
+    # K.clip was tf.clip_by_value after Keras 2's own bound rules (None = unbounded);
+    # keras.ops.clip's gradient at a bound differs on JAX
+    assert_migrates(
+        """
+        from tensorflow.keras import backend as K
+        a = K.clip(x, 0.0, None)
+        b = K.clip(y_pred, K.epsilon(), 1 - K.epsilon())
+        c = K.clip(x, min_value=-1, max_value=1)
+        """,
+        """
+        from tensorflow.keras import backend as K
+        from keras_migrate_runtime import keras2_clip
+        a = keras2_clip(x, 0.0, None)
+        b = keras2_clip(y_pred, K.epsilon(), 1 - K.epsilon())
+        c = keras2_clip(x, min_value=-1, max_value=1)
         """,
         rules=RULES,
     )
@@ -93,10 +115,9 @@ def test_not_provably_equivalent_is_diagnosed():
         c = K.batch_dot(x, y)
         d = K.learning_phase()
         e = K.constant(1.0, shape=(2,))
-        f = K.clip(x, 0.0, None)
         """,
         rules=RULES,
-        expected_diagnostics=["KM116"] * 6,
+        expected_diagnostics=["KM116"] * 5,
     )
 
 

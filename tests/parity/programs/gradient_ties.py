@@ -5,11 +5,13 @@ ordinary in real data (zero feature rows with zero biases, values already at a b
 Variants: tf.nn.leaky_relu on the symbolic tensors of a functional model, tf.nn.leaky_relu
 as an activation value and "LeakyReLU" as an activation string; tf.clip_by_value inside a
 subclassed layer whose input sits on both bounds; activation="hard_sigmoid" at exactly
-2.5; a GradientTape train_step clipping its predictions and its gradients.
+2.5, in a layer calling keras.activations.hard_sigmoid, with K.clip in a custom loss; a
+GradientTape train_step clipping its predictions and its gradients.
 """
 import numpy as np
 import tensorflow as tf
 from tensorflow import keras
+from tensorflow.keras import backend as K
 from tensorflow.keras import layers
 
 from parity_io import emit
@@ -72,6 +74,37 @@ sig.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
 sig_history = sig.fit(sig_x, y[:4], batch_size=4, epochs=3, shuffle=False, verbose=0)
 
 
+
+
+class HardGate(layers.Layer):
+    """keras.activations.hard_sigmoid called on an identity projection: at exactly 2.5."""
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], input_shape[-1]), initializer="identity",
+                                      name="kernel")
+
+    def call(self, inputs):
+        return keras.activations.hard_sigmoid(tf.matmul(inputs, self.kernel))
+
+
+def clipped_mse(y_true, y_pred):
+    # zero rows predict exactly the zero bias at the first step: K.clip's lower bound
+    return K.mean(K.square(K.clip(y_pred, 0.0, None) - y_true))
+
+
+gate_inputs = keras.Input((3,))
+gate_out = layers.Dense(1, kernel_initializer=constant(3, 1), bias_initializer="zeros")(HardGate()(gate_inputs))
+gate = keras.Model(gate_inputs, gate_out)
+gate.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+gate_history = gate.fit(sig_x, y[:4], batch_size=4, epochs=3, shuffle=False, verbose=0)
+
+floor_inputs = keras.Input((6,))
+floor = keras.Model(floor_inputs, layers.Dense(1, kernel_initializer=constant(6, 1),
+                                               bias_initializer="zeros")(floor_inputs))
+floor.compile(optimizer=keras.optimizers.SGD(0.1), loss=clipped_mse)
+floor_history = floor.fit(x, np.abs(y), batch_size=8, epochs=3, shuffle=False, verbose=0)
+
+
 class ClippedRegressor(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -111,6 +144,10 @@ emit(
         "band_weights": band.get_weights(),
         "sig_loss": sig_history.history["loss"],
         "sig_weights": sig.get_weights(),
+        "gate_loss": gate_history.history["loss"],
+        "gate_weights": gate.get_weights(),
+        "floor_loss": floor_history.history["loss"],
+        "floor_weights": floor.get_weights(),
         "regressor_loss": regressor_history.history["loss"],
         # (Keras 2's get_weights() of a subclassed model also lists its metric's variables)
         "regressor_weights": regressor.hidden.get_weights() + regressor.head.get_weights(),

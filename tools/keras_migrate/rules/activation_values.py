@@ -75,7 +75,7 @@ class ActivationValues(Rule):
             from keras_migrate_runtime import keras2_hard_sigmoid
             rnn = keras.layers.LSTM(4, recurrent_activation=keras2_hard_sigmoid)
             conv = keras.layers.ConvLSTM2D(8, 3, padding="same", recurrent_activation=keras2_hard_sigmoid)
-            gate = keras.ops.clip(0.2 * logits + 0.5, 0.0, 1.0)
+            gate = keras2_hard_sigmoid(logits)
             """,
         ),
         Example(
@@ -211,11 +211,10 @@ class ActivationValues(Rule):
                         "and relu6(x + 3) / 6 in Keras 3",
                         "call keras_migrate_runtime.keras2_hard_sigmoid(x) for the Keras 2 numbers")
             return updated
-        keras = self.ctx.require_keras()
-        x = code(parenthesize(bound["x"].value))
+        # the runtime's, not an inline keras.ops.clip: its gradient at the bounds is TF's on JAX too
+        self.ctx.use_runtime(HARD_SIGMOID_RUNTIME)
         self.fired()
-        return cst.parse_expression(f"{keras}.ops.clip(0.2 * {x} + 0.5, 0.0, 1.0)").with_changes(
-            lpar=updated.lpar, rpar=updated.rpar)
+        return updated.with_changes(func=cst.Name(HARD_SIGMOID_RUNTIME))
 
     def _report_unknown_callee(self, node: cst.BaseExpression, entry: ActivationString) -> None:
         if entry.keras3 is not None:

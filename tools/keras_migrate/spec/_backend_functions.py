@@ -68,12 +68,11 @@ BACKEND_FUNCTIONS = (
                           "sigmoid", "tanh", "softplus", "softsign", "stop_gradient",
                           "zeros_like", "ones_like", "transpose", "ndim")),
     B("sqrt", params=_X, template="keras.ops.sqrt(keras.ops.maximum(x, 0.0))"),
-    B("hard_sigmoid", params=_X, template="keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)"),
+    # Keras 2's hard_sigmoid and clip were tf.clip_by_value: the runtime's keep TF's
+    # gradient at the bounds (keras.ops.clip's is 0.5 there on JAX).
+    B("hard_sigmoid", params=_X, runtime="keras2_hard_sigmoid"),
     B("pow", "ops.power", ("x", "a"), ("x1", "x2"), positional=2),
-    B("clip", "ops.clip", ("x", "min_value", "max_value"), ("x", "x_min", "x_max"), positional=3,
-      reject=(("min_value", "None"), ("max_value", "None")),
-      message="K.clip with a None bound has no keras.ops form",
-      fix="use keras.ops.maximum(x, lo) / keras.ops.minimum(x, hi) for a one-sided clip"),
+    B("clip", params=("x", "min_value", "max_value"), runtime="keras2_clip"),
     *(_binary(n) for n in ("maximum", "minimum", "equal", "not_equal", "greater",
                            "greater_equal", "less", "less_equal")),
     B("relu", "activations.relu", ("x", "alpha", "max_value", "threshold"),
