@@ -469,3 +469,14 @@ def test_every_special_of_the_table_has_a_handler():
 
     specials = {e.special for e in TF_OPS_BY_NAME.values() if e.special is not None}
     assert specials and all(hasattr(TfOpRewriter, f"_special_{s}") for s in specials)
+
+
+def test_kinks_fall_back_to_keras_ops_where_the_file_binds_the_helpers_name():
+    # never a refusal: keras.ops computes the same values (only JAX's subgradient at ties differs)
+    assert_migrates(
+        HEAD + "def leaky_relu(x):\n    return tf.nn.leaky_relu(x, alpha=0.1)\n"
+               "clip_by_value = 1\ny = tf.clip_by_value(x, 0.0, 1.0)\n",
+        "import keras\ndef leaky_relu(x):\n    return keras.ops.leaky_relu(x, negative_slope=0.1)\n"
+        "clip_by_value = 1\ny = keras.ops.clip(x, 0.0, 1.0)\n",
+        rules=RULES, expected_diagnostics=["KM200", "KM200"],
+    )

@@ -178,3 +178,42 @@ def test_tensorflow_mode_keeps_tf_values():
         """,
         mode="tensorflow",
     )
+
+
+def test_runtime_values_and_their_fallback_where_the_file_binds_the_name():
+    # the runtime's leaky_relu and clip_by_value keep TF's gradient at exact ties; a file
+    # with its own `leaky_relu` gets keras.activations.leaky_relu instead (same values)
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        x = keras.layers.Dense(4, activation=tf.nn.leaky_relu)(x)
+        clipped = list(map(tf.clip_by_value, xs, lows, highs))
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import leaky_relu
+        from keras_migrate_runtime import clip_by_value
+        x = keras.layers.Dense(4, activation=leaky_relu)(x)
+        clipped = list(map(clip_by_value, xs, lows, highs))
+        """,
+        rules=RULES,
+    )
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        leaky_relu = None
+        clip_by_value = None
+        x = keras.layers.Dense(4, activation=tf.nn.leaky_relu)(x)
+        clipped = list(map(tf.clip_by_value, xs, lows, highs))
+        """,
+        """
+        import keras
+        leaky_relu = None
+        clip_by_value = None
+        x = keras.layers.Dense(4, activation=keras.activations.leaky_relu)(x)
+        clipped = list(map(keras.ops.clip, xs, lows, highs))
+        """,
+        rules=RULES,
+    )

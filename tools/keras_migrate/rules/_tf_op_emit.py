@@ -443,6 +443,14 @@ class TfOpRewriter:
         values = {param: arg.value for param, arg in bound.items()}
         return self._runtime_call(entry, values, bound, positional, [], call)
 
+    def _special_kink(self, entry, rel, original, call, bound, positional):
+        """The runtime's helper (TF's gradient at exact ties, on JAX too), unless the file
+        binds its name: then keras.ops (the same values; the rule says what differs)."""
+        if entry.runtime in bound_names(self.ctx):
+            return None
+        values = {param: arg.value for param, arg in bound.items()}
+        return self._runtime_call(entry, values, bound, positional, [], call)
+
     def _dimension(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Integer):
             return True

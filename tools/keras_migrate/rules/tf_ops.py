@@ -22,7 +22,7 @@ from keras_migrate.rules._agnostic import (
 from keras_migrate.rules._host import host_kept_calls
 from keras_migrate.rules._scan import cst_scope
 from keras_migrate.engine._names import module_name
-from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
+from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter, bound_names
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec._tf_ops import (
     TF_ATTRIBUTE_CONSTANTS,
@@ -602,6 +602,11 @@ class TfOps(Rule):
             self._drop_module_import(original.func)
             if entry.note:
                 self.report(original, f"tf.{rel} -> keras.{entry.keras}: {entry.note}", severity=Severity.INFO)
+            if entry.special == "kink" and entry.runtime in bound_names(self.ctx):
+                self.report(original, f"tf.{rel} -> keras.{entry.keras}, not keras_migrate_runtime's {entry.runtime} "
+                            "(this file binds that name): the same values, but on JAX another gradient where "
+                            "the input is exactly at the kink (TensorFlow's is kept by the runtime's helper)",
+                            f"rename this file's {entry.runtime!r} and migrate again", severity=Severity.INFO)
             return replacement
         missing = TF_NO_EQUIVALENT_BY_NAME.get(qualified)
         if missing is not None:

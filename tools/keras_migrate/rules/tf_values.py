@@ -177,7 +177,7 @@ class TfValues(Rule):
     def _problem(self, node: cst.Attribute, entry: Optional[TfValue]) -> Optional[str]:
         if entry is None:
             return "no Keras 3 function takes the same arguments"
-        if entry.runtime is not None and entry.runtime in bound_names(self.ctx):
+        if entry.runtime is not None and entry.keras is None and entry.runtime in bound_names(self.ctx):
             return f"this file binds the name {entry.runtime!r}, which the keras_migrate_runtime helper needs"
         if id(node) in self._lambda_fn:
             keys = self._lambda_fn[id(node)]
@@ -186,7 +186,7 @@ class TfValues(Rule):
         return None
 
     def _replacement(self, node: cst.Attribute, entry: TfValue) -> cst.BaseExpression:
-        if entry.runtime is not None:
+        if entry.runtime is not None and not (entry.keras and entry.runtime in bound_names(self.ctx)):
             self.ctx.use_runtime(entry.runtime)
             return cst.Name(entry.runtime)
         keras = self.ctx.require_keras()

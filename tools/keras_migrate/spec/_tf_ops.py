@@ -350,8 +350,11 @@ _INDEXING = (
          samples=("tf.scatter_nd([[0, 1], [0, 1], [2, 2]], tf.constant([5.0, 6.0, 1.0]), [3, 3])",
                   "tf.scatter_nd(tf.constant([[1], [3]]), m[:2], (4, 3))")),
     # keras.ops.clip's gradient at a bound is 0.5 on JAX, TF's is 1: the runtime's
-    # clip_by_value gives ties TF's side on every backend.
-    TfOp(("clip_by_value",), "", ("t", "clip_value_min", "clip_value_max"), runtime="clip_by_value",
+    # clip_by_value gives ties TF's side on every backend (keras.ops.clip where the file
+    # binds that name, special "kink").
+    TfOp(("clip_by_value",), "ops.clip", ("t", "clip_value_min", "clip_value_max"), ("x", "x_min", "x_max"),
+         (("t", "x"), ("clip_value_min", "x_min"), ("clip_value_max", "x_max")),
+         special="kink", runtime="clip_by_value",
          samples=("tf.clip_by_value(x, -0.3, 0.4)", "tf.clip_by_value(i, 1, 2)", "tf.clip_by_value(x, -0.5, v)",
                   "tf.clip_by_value(t=x, clip_value_min=tf.constant(0.0), clip_value_max=1.0)"),
          grad_samples=("tf.clip_by_value(z, -0.3, 0.4)", "tf.clip_by_value(z * 2.0, -2, 2)")),
@@ -425,7 +428,9 @@ _NN = (
     TfOp(("nn.gelu",), "ops.gelu", ("features", "approximate"), ("x", "approximate"), (("features", "x"),),
          add=(("approximate", "False"),), samples=("tf.nn.gelu(x)", "tf.nn.gelu(x, approximate=True)")),
     # keras.ops.leaky_relu's gradient at 0 is 1 on JAX, alpha on TF: the runtime's gives alpha.
-    TfOp(("nn.leaky_relu",), "", ("features", "alpha"), runtime="leaky_relu",
+    TfOp(("nn.leaky_relu",), "ops.leaky_relu", ("features", "alpha"), ("x", "negative_slope"),
+         (("features", "x"), ("alpha", "negative_slope")), add=(("negative_slope", "0.2"),),
+         special="kink", runtime="leaky_relu",
          samples=("tf.nn.leaky_relu(x)", "tf.nn.leaky_relu(x, alpha=0.3)", "tf.nn.leaky_relu(i)",
                   "tf.nn.leaky_relu(features=x, alpha=1.5)"),
          grad_samples=("tf.nn.leaky_relu(z)", "tf.nn.leaky_relu(z, 0.1)")),

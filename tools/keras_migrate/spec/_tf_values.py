@@ -39,7 +39,8 @@ class TfValue:
     template: Optional[str] = None
     # calls of the value `f` the semantic check evaluates (inputs as in check_tf_ops_semantics)
     samples: Tuple[str, ...] = ("f(x)",)
-    # a keras_migrate_runtime function with TF's signature (and TF's gradients at ties)
+    # a keras_migrate_runtime function with TF's signature (and TF's gradients at ties);
+    # `keras`, if given too, where the file binds the runtime function's name
     runtime: Optional[str] = None
     grad_samples: Tuple[str, ...] = ()
 
@@ -58,7 +59,7 @@ ACTIVATION_VALUES = (
     _act(("nn.selu",), "selu"),
     _act(("nn.gelu",), "gelu", samples=("f(x)", "f(x, True)")),
     # keras.activations.leaky_relu's gradient at 0 is 1 on JAX; TF's is alpha
-    TfValue(("nn.leaky_relu",), runtime="leaky_relu", samples=("f(x)", "f(x, 0.3)"),
+    TfValue(("nn.leaky_relu",), "activations.leaky_relu", runtime="leaky_relu", samples=("f(x)", "f(x, 0.3)"),
             grad_samples=("f(z)", "f(z, 0.1)")),
     _act(("nn.softmax", "math.softmax"), "softmax", samples=("f(x)", "f(x, 1)")),
     _act(("nn.log_softmax", "math.log_softmax"), "log_softmax", samples=("f(x)", "f(x, 1)")),
@@ -113,8 +114,9 @@ def _derived() -> Tuple[TfValue, ...]:
             samples = ("f()((2, 3))",) if op.keras in ("initializers.Zeros", "initializers.Ones") else _samples(op)
             # random initializers draw different streams by design: no sample to compare
             out.append(TfValue(names, op.keras, samples=samples))
-        elif names and op.runtime and not (op.keras or op.special or op.template):
-            out.append(TfValue(names, runtime=op.runtime, samples=_samples(op),
+        elif names and op.runtime and (op.special == "kink" or not (op.keras or op.special or op.template)):
+            fallback = op.keras if op.keras and drop_in(dataclasses.replace(op, special=None)) else None
+            out.append(TfValue(names, fallback, runtime=op.runtime, samples=_samples(op),
                                grad_samples=tuple("f(" + s[len(f"tf.{op.tf[0]}("):] for s in op.grad_samples)))
     return tuple(out)
 
