@@ -602,7 +602,7 @@ class TfOps(Rule):
             self._drop_module_import(original.func)
             if entry.note:
                 self.report(original, f"tf.{rel} -> keras.{entry.keras}: {entry.note}", severity=Severity.INFO)
-            if entry.special == "kink" and entry.runtime in bound_names(self.ctx):
+            if entry.kink and entry.runtime in bound_names(self.ctx):
                 self.report(original, f"tf.{rel} -> keras.{entry.keras}, not keras_migrate_runtime's {entry.runtime} "
                             "(this file binds that name): the same values, but on JAX another gradient where "
                             "the input is exactly at the kink (TensorFlow's is kept by the runtime's helper)",

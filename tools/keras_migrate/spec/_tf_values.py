@@ -114,7 +114,7 @@ def _derived() -> Tuple[TfValue, ...]:
             samples = ("f()((2, 3))",) if op.keras in ("initializers.Zeros", "initializers.Ones") else _samples(op)
             # random initializers draw different streams by design: no sample to compare
             out.append(TfValue(names, op.keras, samples=samples))
-        elif names and op.runtime and (op.special == "kink" or not (op.keras or op.special or op.template)):
+        elif names and op.runtime and (op.kink or not (op.keras or op.special or op.template)):
             fallback = op.keras if op.keras and drop_in(dataclasses.replace(op, special=None)) else None
             out.append(TfValue(names, fallback, runtime=op.runtime, samples=_samples(op),
                                grad_samples=tuple("f(" + s[len(f"tf.{op.tf[0]}("):] for s in op.grad_samples)))

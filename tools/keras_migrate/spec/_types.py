@@ -263,6 +263,12 @@ class TfOp:
     runtime: Optional[str] = None
     grad_samples: Tuple[str, ...] = ()
 
+    @property
+    def kink(self) -> bool:
+        """keras.ops computes the values but not TF's gradient at exact ties: the runtime
+        helper replaces it unless the file binds the helper's name."""
+        return self.special == "kink"
+
     def __post_init__(self) -> None:
         # A typo in the table fails when the table is imported, not at the first file
         # that happens to use the op.
