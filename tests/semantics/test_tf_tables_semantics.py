@@ -1,6 +1,6 @@
 """The tf.* -> keras.ops tables, checked numerically against TensorFlow on the JAX,
-TensorFlow and PyTorch backends, values and (for kinks hit exactly) gradients (CI runs
-this; each check takes about a minute).
+TensorFlow and PyTorch backends, values and gradients (at ordinary inputs, and at kinks
+hit exactly) (CI runs this; each check takes one to two minutes).
 
 The checkers live beside the table unit tests (tests/keras_migrate/spec/check_*.py)
 and can be run alone, e.g. `python tests/keras_migrate/spec/check_tf_ops_semantics.py -k one_hot -v`.

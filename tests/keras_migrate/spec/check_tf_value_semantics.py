@@ -45,8 +45,8 @@ def main(argv=None):
                 cases.append((str(len(cases)), name, labelled, before, after))
     data = inputs()
     with tempfile.TemporaryDirectory() as scratch:
-        reference = _run("tf", "tensorflow", [(k, b, s.startswith(GRAD)) for k, _, s, b, _ in cases], data, scratch)
-        per_backend = {b: _run("keras", b, [(k, a, s.startswith(GRAD)) for k, _, s, _, a in cases], data, scratch)
+        reference = _run("tf", "tensorflow", [(k, b, "z" if s.startswith(GRAD) else None) for k, _, s, b, _ in cases], data, scratch)
+        per_backend = {b: _run("keras", b, [(k, a, "z" if s.startswith(GRAD) else None) for k, _, s, _, a in cases], data, scratch)
                        for b in args.backends.split(",")}
     failures = 0
     counts = {b: 0 for b in per_backend}
