@@ -14,7 +14,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import bind, file_uses_keras, has_star, keras3_path
-from keras_migrate.rules._util import code, keyword_arg, parenthesize, with_keyword
+from keras_migrate.rules._util import keyword_arg, with_keyword
 from keras_migrate.spec._activations import (
     ACTIVATION_STRINGS,
     HARD_SIGMOID_DEFAULT_LAYERS,
