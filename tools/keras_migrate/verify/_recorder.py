@@ -10,7 +10,8 @@ program's own code. It
   dropout / noise / random-augmentation layers run in inference mode, RNN and attention
   dropout is set to 0, user-level random ops (tf.random.*, keras.random.*, K.random_*)
   return deterministic values, fit() does not shuffle, tf.data shuffles with a fixed
-  seed; and notes each of these as a NOTE record, so the report says what was changed;
+  seed and the same order on every iteration; and notes each of these as a NOTE record,
+  so the report says what was changed;
 - caps epochs and steps when asked (corpus runs).
 Nothing here imports keras_migrate's migrator (no libcst in the child).
 """

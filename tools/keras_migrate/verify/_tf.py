@@ -95,6 +95,13 @@ def patch_tensorflow(rec: r.Recorder) -> None:
         if seed is None:
             rec.note("tf.data shuffle() given a fixed seed")
             seed = 1234
+        # A reshuffling dataset draws its order from how many iterators were made over it,
+        # and Keras makes a different number before training (Keras 3's JAX and PyTorch
+        # trainers peek at a batch to build the model, its TensorFlow trainer does not):
+        # keras.io focal_modulation read other batches on Keras 3's TensorFlow backend only.
+        if reshuffle_each_iteration is not False:
+            rec.note("tf.data shuffle() keeps one order for every iteration")
+            reshuffle_each_iteration = False
         # With capped steps, filling a whole-dataset shuffle buffer (every element through
         # the pipeline's maps) costs more than the capped training itself.
         if rec.config.max_steps and isinstance(buffer_size, int) and buffer_size > _SHUFFLE_BUFFER_CAP:
