@@ -64,6 +64,7 @@ from keras_migrate.rules.swa_unwrap import SwaUnwrap
 from keras_migrate.rules.symbolic_shape_calls import SymbolicShapeCalls
 from keras_migrate.rules.trainable_assign_in_call import TrainableAssignInCall
 from keras_migrate.rules.tf_function import TfFunction
+from keras_migrate.rules.layer_size_args import LayerSizeArgs
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -103,6 +104,7 @@ ALL_RULES = (
     NestedInputs,
     GradientTapeLoops,
     TfOps,
+    LayerSizeArgs,
     TfValues,
     Dtypes,
     ThresholdedRelu,
