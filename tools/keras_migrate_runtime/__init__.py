@@ -17,6 +17,7 @@ from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_updat
 from .functions import tensorflow_function
 from .gradients import value_and_grad, value_and_grads, value_and_input_grad
 from .legacy_get_file import legacy_get_file
+from .loss_functions import keras2_broadcasting
 from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
@@ -92,6 +93,7 @@ __all__ = [
     "global_norm",
     "image_gradients",
     "keras2_broadcast_metrics",
+    "keras2_broadcasting",
     "keras2_clip",
     "keras2_compiled_loss",
     "keras2_copy_metric",

@@ -65,6 +65,7 @@ from keras_migrate.rules.symbolic_shape_calls import SymbolicShapeCalls
 from keras_migrate.rules.trainable_assign_in_call import TrainableAssignInCall
 from keras_migrate.rules.tf_function import TfFunction
 from keras_migrate.rules.layer_size_args import LayerSizeArgs
+from keras_migrate.rules.loss_function_calls import LossFunctionCalls
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -105,6 +106,7 @@ ALL_RULES = (
     GradientTapeLoops,
     TfOps,
     LayerSizeArgs,
+    LossFunctionCalls,
     TfValues,
     Dtypes,
     ThresholdedRelu,

@@ -77,6 +77,17 @@ SYMBOL_RENAMES = (
     # its __init__); Keras 3's GroupNormalization(groups=-1) is instance normalization,
     # with the same epsilon (1e-3), weights and moments (DEFAULT_CHANGES adds groups=-1).
     SymbolRename("tensorflow_addons.layers.InstanceNormalization", "layers.GroupNormalization", keras=False),
+) + tuple(
+    # Keras 2's short names of loss / metric functions; Keras 3 keeps only the long ones
+    # (and the strings: compile(loss="mse") still works).
+    SymbolRename(f"{module}.{alias}", f"{module}.{name}")
+    for module in ("losses", "metrics")
+    for name, aliases in (("mean_squared_error", ("mse", "MSE")), ("mean_absolute_error", ("mae", "MAE")),
+                          ("mean_absolute_percentage_error", ("mape", "MAPE")),
+                          ("mean_squared_logarithmic_error", ("msle", "MSLE")),
+                          ("kl_divergence", ("kld", "KLD", "kullback_leibler_divergence")),
+                          ("log_cosh", ("logcosh",)))
+    for alias in aliases
 )
 
 KEYWORD_RENAMES = (
