@@ -3,9 +3,10 @@
     python training_cases.py keras2 OUT.json        (TF_USE_LEGACY_KERAS=1)
     python training_cases.py keras3 OUT.json        (KERAS_BACKEND=jax|tensorflow|torch)
 
-Three models: a GAN with its own compile(d_optimizer, g_optimizer) and loss trackers, a
-classifier with BatchNormalization, gradient clipping and SGD momentum, and a model built
-only by its first step (its call() takes tensors it holds, not the batch). The Keras 3
+Four models: a GAN with its own compile(d_optimizer, g_optimizer) and loss trackers, a
+classifier with BatchNormalization, gradient clipping and SGD momentum, a model built
+only by its first step (its call() takes tensors it holds, not the batch), and one built
+by its first train step (no test step; call() takes part of the batch, a list). The Keras 3
 versions are what the migrator writes: the tape's block becomes a function given to
 value_and_grad, and the class derives from BackendAgnosticSteps.
 """
@@ -180,6 +181,47 @@ held_history = held.fit(np.arange(6), np.array([0, 1, 1, 0, 1, 0]), epochs=3, ba
                         shuffle=False).history
 
 
+class FirstStep(*(Base if isinstance(Base, tuple) else (Base,))):
+    """keras.io molecule_generation: fit() gets a list of three arrays, the step checks
+    it got tuples, calls the model on two of them (its Dense layers are made then) and
+    has no test step. Keras 2 built it in its first step; BackendAgnosticSteps runs that
+    step once and puts every variable back (Adam's too)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.encode = keras.layers.Dense(3, kernel_initializer="ones")
+        self.head = keras.layers.Dense(1, kernel_initializer="ones")
+        self.tracker = keras.metrics.Mean(name="total")
+
+    def call(self, inputs):
+        a, b = inputs
+        concatenate = tf.concat if MODE == "keras2" else ops.concatenate
+        return self.head(self.encode(concatenate([a, b], -1)))
+
+    def train_step(self, data):
+        assert isinstance(data[0], tuple), type(data[0])
+        a, b, target = data[0]
+        if MODE == "keras2":
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(self([a, b], training=True)[:, 0] - target))
+            grads = tape.gradient(loss, self.trainable_weights)
+        else:
+            def forward():
+                return ops.mean(ops.square(self([a, b], training=True)[:, 0] - target))
+
+            loss, grads = value_and_grad(forward, lambda: self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.tracker.update_state(loss)
+        return {"total": self.tracker.result()}
+
+
+first = FirstStep()
+first.compile(optimizer=keras.optimizers.Adam(0.05))
+columns = [np.linspace(-1, 1, 12, dtype="float32").reshape(6, 2), np.linspace(0, 2, 12, dtype="float32").reshape(6, 2),
+           np.linspace(1, 0, 6, dtype="float32")]
+first_history = first.fit(columns, epochs=2, batch_size=3, verbose=0, shuffle=False).history
+
+
 def values(weights):
     return [np.asarray(w).tolist() for w in weights]
 
@@ -188,5 +230,7 @@ with open(OUT, "w") as handle:
     json.dump({"gan_history": gan_history, "gan_d": values(d.weights), "gan_g": values(g.weights),
                "clip_loss": clip_history["loss_mean"], "clip_mae": clip_history["mae_value"],
                "clip_weights": values([w for layer in clipped.layers for w in layer.weights]),
-               "held_loss": held_history["loss_mean"], "held_weights": values(held.inner.weights + held.out.weights)},
+               "held_loss": held_history["loss_mean"], "held_weights": values(held.inner.weights + held.out.weights),
+               "first_loss": first_history["total"], "first_weights": values(first.encode.weights + first.head.weights),
+               "first_steps": int(first.optimizer.iterations)},
               handle)

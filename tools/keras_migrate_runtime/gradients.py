@@ -24,6 +24,8 @@ gradient with respect to tensors (a WGAN-GP gradient penalty), which may itself 
 differentiated by an enclosing step (second order: torch keeps the graph, JAX nests).
 """
 
+import contextlib
+import contextvars
 import sys
 
 import keras
@@ -55,11 +57,28 @@ def value_and_grads(forward, targets, state=None):
     elif backend == "torch":
         out, structures, grads = _torch(forward, targets)
     elif backend == "jax":
+        if _BUILDING.get() and any(callable(variables) for _, variables in targets):
+            forward()  # the layers first called in the block make their weights (undone after)
         structures, flat = _resolve(targets)
         out, grads = _jax(forward, flat, state)
     else:
         raise NotImplementedError(f"value_and_grads has no {backend} implementation")
     return out, [keras.tree.pack_sequence_as(list(structure), g) for structure, g in zip(structures, grads)]
+
+
+# Set while BackendAgnosticSteps runs a model's first train step to build it, as Keras 2
+# did inside its tape: every variable is put back afterwards, so on JAX the forward pass
+# may run once eagerly to make the weights the sources name.
+_BUILDING = contextvars.ContextVar("keras_migrate_building", default=False)
+
+
+@contextlib.contextmanager
+def building():
+    token = _BUILDING.set(True)
+    try:
+        yield
+    finally:
+        _BUILDING.reset(token)
 
 
 def _resolve(targets):

@@ -19,14 +19,24 @@ A model with no call() of its own (a GAN wrapping its sub-models) is marked buil
 fit()/evaluate() once its sub-layers are (or are the user's own layers without build(),
 whose __init__ made their state), as Keras 2 trained it; its compiled metrics are
 built by running its own test_step once (Keras 3 would call the model for an output).
+A model whose call() takes something other than the batch and whose layers are made
+when first called is built as Keras 2 built it, in its first train_step: the step runs
+once and every variable is then put back (those it made to their initial values).
+
+The steps get the batch as Keras 2 (and Keras 3 on TensorFlow, through tf.data) gave it:
+tuples where Keras 3's JAX and PyTorch trainers give the lists passed to fit() (keras.io
+WGAN-graphs tests `isinstance(data[0], tuple)`).
 """
 
+import contextlib
 import functools
 import inspect
 import re
 
 import keras
 import numpy as np
+
+from . import gradients
 
 __all__ = ["BackendAgnosticSteps"]
 
@@ -70,7 +80,7 @@ def _jax_step(step, step_name):
             with keras.StatelessScope(state_mapping=mapping, collect_losses=True) as scope:
                 # value_and_grad inside the step substitutes these too.
                 scope.keras_migrate_variables = [v for v, _ in mapping]
-                logs = step(self, data)
+                logs = step(self, _keras2_batch(data))
             new_state = tuple(
                 [_current(scope, v, value) for v, value in zip(group, values)]
                 for group, values in zip(groups, state))
@@ -78,16 +88,30 @@ def _jax_step(step, step_name):
         for group, values in zip(groups, state):
             for v, value in zip(group, values):
                 v.assign(value)
-        # Keras' eager JAX steps get the batch as NumPy arrays; Keras 2's steps got tensors
-        # (keras.io StyleGAN: `self.discriminator([real_images, alpha])` mixes the two,
-        # which a Keras 3 functional model refuses)
-        data = keras.tree.map_structure(
-            lambda x: keras.ops.convert_to_tensor(x) if isinstance(x, np.ndarray) else x, data)
-        logs = step(self, data)
+        logs = step(self, _keras2_batch(data))
         return _returned(step_name, logs, tuple([v.value for v in group] for group in groups))
 
-    jax_step.keras_migrate_stateful = True
     return jax_step
+
+
+def _torch_step(step):
+    @functools.wraps(step)
+    def torch_step(self, data):
+        return step(self, _keras2_batch(data))
+
+    return torch_step
+
+
+def _keras2_batch(data):
+    """The batch as Keras 2 gave it to a step: tuples for lists, tensors for NumPy arrays
+    (Keras' eager JAX steps get NumPy arrays; keras.io StyleGAN's
+    `self.discriminator([real_images, alpha])` mixes the two, which a Keras 3 functional
+    model refuses)."""
+    if isinstance(data, list) or (isinstance(data, tuple) and not hasattr(data, "_fields")):
+        return tuple(_keras2_batch(x) for x in data)
+    if isinstance(data, dict):
+        return {key: _keras2_batch(value) for key, value in data.items()}
+    return keras.ops.convert_to_tensor(data) if isinstance(data, np.ndarray) else data
 
 
 def _current(scope, variable, default):
@@ -147,6 +171,26 @@ def _mark_built(layer):
     layer.built = True
 
 
+@contextlib.contextmanager
+def _created_variables():
+    """[(variable, its initial value)] of every Keras variable created inside."""
+    from keras.src.backend.common import variables
+
+    created = []
+    original = variables.Variable.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if getattr(self, "_value", None) is not None:
+            created.append((self, np.array(keras.ops.convert_to_numpy(self.value))))
+
+    variables.Variable.__init__ = init
+    try:
+        yield created
+    finally:
+        variables.Variable.__init__ = original
+
+
 def _other_optimizers(model):
     return [value for name, value in vars(model).items()
             if isinstance(value, keras.optimizers.Optimizer) and value is not model.optimizer
@@ -167,12 +211,16 @@ class BackendAgnosticSteps:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if keras.backend.backend() != "jax":
-            return
+        backend = keras.backend.backend()
+        if backend not in ("jax", "torch"):
+            return  # TensorFlow: tf.data gives the batch as Keras 2 did
         for name in _STEPS:
             step = cls.__dict__.get(name)
-            if step is not None and not getattr(step, "keras_migrate_stateful", False):
-                setattr(cls, name, _jax_step(step, name))
+            if step is None or getattr(step, "keras_migrate_stateful", False):
+                continue
+            adapted = _jax_step(step, name) if backend == "jax" else _torch_step(step)
+            adapted.keras_migrate_stateful = True
+            setattr(cls, name, adapted)
 
     def _keras2_built_without_call(self):
         """Keras 2 trained a model that has no call() (a GAN wrapping its sub-models) as is;
@@ -221,15 +269,41 @@ class BackendAgnosticSteps:
             if step is None:
                 # No test step of its own to run: a model whose call() takes what its own
                 # train_step never passes it (keras.io StyleGAN: a dict) but whose
-                # sub-layers all have their state was trained by Keras 2 as is.
-                if not all(_state_complete(layer) for layer in self._flatten_layers(include_self=False,
-                                                                                     recursive=False)):
-                    raise
-                _mark_built(self)
+                # sub-layers all have their state was trained by Keras 2 as is; one whose
+                # layers are made when first called (keras.io molecule_generation: call()
+                # takes two of the batch's three arrays) was built by its first step.
+                if all(_state_complete(layer) for layer in self._flatten_layers(include_self=False,
+                                                                                recursive=False)):
+                    _mark_built(self)
+                else:
+                    data_batch = _first_batch(iterator, data_batch)
+                    self._keras2_first_train_step_build(data_batch)
             else:
                 data_batch = _first_batch(iterator, data_batch)
                 self._keras2_first_step_build(step, data_batch)
             return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def _keras2_first_train_step_build(self, data_batch):
+        """What exists after Keras 2's first train step, and nothing else changed: the
+        model's own train step runs once on the first batch, then every variable it
+        touched is put back (those it made to the values they were made with: the
+        layers' initial weights, an unused optimizer's zero slots and step count)."""
+        step = _original(type(self), "train_step")
+        existing = {id(v): v for v in self._all_state_variables()}  # (shared ones once)
+        before = [(v, np.array(keras.ops.convert_to_numpy(v.value))) for v in existing.values()]
+        with _created_variables() as created, gradients.building():
+            step(self, _keras2_batch(data_batch))
+        for variable, value in before + [(v, value) for v, value in created if id(v) not in existing]:
+            variable.assign(value)
+        if not self.built and all(layer.built for layer in self._flatten_layers(include_self=False)):
+            self.built = True
+
+    def _all_state_variables(self):
+        optimizers = [o for o in [self.optimizer, *_other_optimizers(self)] if o is not None]
+        found = list(self.variables) + list(self.metrics_variables)
+        for optimizer in optimizers:
+            found.extend(optimizer.variables)
+        return found
 
     def _keras2_first_step_build(self, step, data_batch):
         """The model's own test step once on the first batch (no training), its metrics

@@ -13,8 +13,9 @@ Keras 3.15):
   the "loss" tracker included, which then averages the predictions: the "loss" that
   fit() reports is the mean of y_pred (custom_train_step: -0.079 instead of 2.04);
 * `{m.name: m.result() for m in self.metrics}` nests the compiled metrics under
-  "compile_metrics", lists "loss" even when no compiled loss ran, and raises when the
-  compiled metrics were never updated.
+  "compile_metrics", lists "loss" even when no compiled loss ran (also in a model's own
+  step that never touches the containers), and raises when the compiled metrics were
+  never updated.
 
 The calls become keras_migrate_runtime's `keras2_compiled_loss(model, ...)`,
 `keras2_update_compiled_metrics(model, ...)` and `keras2_metrics_results(model)`, which
@@ -65,7 +66,8 @@ def container_call(call: cst.Call) -> Optional[tuple]:
 
 
 def _is_results_comprehension(node: cst.DictComp, receivers: Set[str]) -> Optional[cst.BaseExpression]:
-    """`{m.name: m.result() for m in R.metrics}` -> R (when R uses the compile containers)."""
+    """`{m.name: m.result() for m in R.metrics}` -> R (when R uses the compile containers
+    or is a model's `self`)."""
     comp = node.for_in
     if comp.inner_for_in is not None or comp.ifs or not isinstance(comp.target, cst.Name):
         return None
@@ -96,15 +98,16 @@ def _dotted_name(node: ast.AST) -> bool:
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, rule: "CompiledContainers") -> None:
+    def __init__(self, rule: "CompiledContainers", models=()) -> None:
         super().__init__()
         self.rule = rule
+        self.models = models  # receivers that are Keras models (`self` in a Model subclass)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         return self.rule.rewrite_call(updated)
 
     def leave_DictComp(self, original: cst.DictComp, updated: cst.DictComp):
-        return self.rule.rewrite_results(updated)
+        return self.rule.rewrite_results(updated, self.models)
 
 
 class CompiledContainers(Rule):
@@ -113,8 +116,29 @@ class CompiledContainers(Rule):
     name = "compiled_containers"
     description = ("Replace model.compiled_loss(...) / model.compiled_metrics.update_state(...) (whose Keras 3 "
                    "shims compute other numbers) by keras_migrate_runtime functions with Keras 2's semantics.")
-    TRIGGERS = _CONTAINERS
+    TRIGGERS = _CONTAINERS + ("self.metrics",)
     EXAMPLES = (
+        # A GAN's step with its own trackers (keras.io WGAN-graphs): Keras 2's self.metrics
+        # held no "loss" (no compiled loss ran), Keras 3's always does.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class GraphWGAN(keras.Model):
+                def train_step(self, inputs):
+                    self.metric_generator.update_state(self._step(inputs))
+                    return {m.name: m.result() for m in self.metrics}
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_metrics_results
+
+            class GraphWGAN(keras.Model):
+                def train_step(self, inputs):
+                    self.metric_generator.update_state(self._step(inputs))
+                    return keras2_metrics_results(self)
+            """,
+        ),
         Example(
             before="""
             import tensorflow as tf
@@ -220,7 +244,11 @@ class CompiledContainers(Rule):
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         if len(self.ctx.class_stack) > 1:
             return updated  # the outermost class rewrites its nested ones
-        return updated.visit(_Rewriter(self))
+        # A model's own step reporting `{m.name: m.result() for m in self.metrics}` gets
+        # Keras 3's "loss" tracker too (keras.io WGAN-graphs logs "loss": 0), whether or
+        # not it uses the compile containers.
+        models = _scan.keras_subclasses(self.ctx, "Model") | _scan.keras_subclasses(self.ctx, "models.")
+        return updated.visit(_Rewriter(self, ("self",) if original.name.value in models else ()))
 
     def rewrite_call(self, call: cst.Call) -> cst.BaseExpression:
         found = container_call(call)
@@ -231,8 +259,8 @@ class CompiledContainers(Rule):
         self.ctx.use_runtime(function)
         return call.with_changes(func=cst.Name(function), args=prepend_arg(call, receiver))
 
-    def rewrite_results(self, node: cst.DictComp) -> cst.BaseExpression:
-        receiver = _is_results_comprehension(node, self._receivers)
+    def rewrite_results(self, node: cst.DictComp, models=()) -> cst.BaseExpression:
+        receiver = _is_results_comprehension(node, self._receivers.union(models))
         if receiver is None:
             return node
         self.fired()
