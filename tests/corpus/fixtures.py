@@ -247,6 +247,64 @@ def _gdown_stub():
     return gdown
 
 
+# Molecules as SMILES, valid for RDKit, with only the atoms each script's mapping knows.
+# QM9: at most nine heavy atoms of C, N, O, F (wgan-graphs' adjacency is 9 x 9).
+QM9_SMILES = ("C", "N", "O", "CC", "CO", "C=O", "CN", "C#N", "CCC", "CCO", "CC=O", "CC#N", "COC", "NC=O",
+              "OCCO", "CC(C)C", "CC(=O)O", "CC(C)O", "C1CC1", "C1CO1", "OC1CC1", "CC1CC1", "FC(F)F", "CCCC",
+              "c1ccccc1", "c1ccncc1", "Oc1ccccc1", "CC(=O)NC", "N#CC(=O)N", "OC1COC1", "CC1(O)CC1", "FCC(F)CO",
+              "CCOCC", "CC(C)(C)O", "O=C1CCCN1", "c1cc[nH]c1", "Cc1ccco1", "OCC#CCO", "NC1=NC=CN1", "CC(N)C(=O)O")
+# ZINC drug-like molecules: C, B, F, I, H, O, N, S, P, Cl, Br (molecule_generation's charset).
+ZINC_SMILES = ("CC(=O)Oc1ccccc1C(=O)O", "Cn1cnc2c1c(=O)n(C)c(=O)n2C", "CC(C)Cc1ccc(cc1)C(C)C(=O)O",
+               "c1ccc2ccccc2c1", "CCN(CC)CC", "OC(=O)c1ccccc1", "Clc1ccc(Cl)cc1", "Brc1ccccc1O",
+               "CS(=O)(=O)Nc1ccccc1", "CCOC(=O)C(C)N", "NC(=O)c1ccccn1", "c1ccsc1CCN", "CCCCCCCC(=O)O",
+               "FC(F)(F)c1ccc(cc1)C(=O)N", "CP(=O)(O)Oc1ccccc1", "CC(C)(C)OC(=O)NCC(=O)O", "Ic1ccc(N)cc1",
+               "OB(O)c1ccccc1", "CC1=CC(=O)C=CC1=O", "COc1ccc2[nH]ccc2c1", "O=C(Nc1ccccc1)c1ccncc1",
+               "CC(C)NCC(O)COc1ccccc1", "N#Cc1ccc(Br)cc1F", "CSc1nc2ccccc2s1", "C1CCN(CC1)C(=O)c1ccco1")
+
+
+def _smiles_rows(rng, pool, n):
+    return [pool[k] for k in rng.randint(len(pool), size=n)]
+
+
+def qm9(url, path, rng):
+    """qm9.csv: mol_id,smiles,... (wgan-graphs reads column 1, prints row 1000, keeps every
+    tenth: 160 molecules)."""
+    rows = [[f"gdb_{i + 1}", smiles, f"{rng.rand():.4f}"]
+            for i, smiles in enumerate(_smiles_rows(rng, QM9_SMILES, 1600))]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(_csv_text(["mol_id", "smiles", "A"], rows))
+
+
+def zinc(url, path, rng):
+    """250k_rndm_zinc_drugs_clean_3.csv: smiles (with the real file's trailing newline
+    inside the quotes), logP, qed, SAS; molecule_generation samples 75% and reads 8,000."""
+    rows = [[smiles + "\n", f"{rng.randn() * 2:.5f}", f"{rng.rand():.6f}", f"{1 + 5 * rng.rand():.6f}"]
+            for smiles in _smiles_rows(rng, ZINC_SMILES, 10800)]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(_csv_text(["smiles", "logP", "qed", "SAS"], rows))
+
+
+def _npy(array):
+    out = io.BytesIO()
+    np.save(out, array)
+    return out.getvalue()
+
+
+def diode_val(url, path, rng):
+    """DIODE's val.tar.gz: val/indoors/<scene>/<scan>/<id>.png, <id>_depth.npy (H, W, 1),
+    <id>_depth_mask.npy (H, W); depth_estimation trains on 260 and validates on the rest
+    (it shows 6 from row 265 and 6 from row 300). Small images: the script resizes them."""
+    files = {}
+    for i in range(312):
+        stem = f"val/indoors/scene_{i // 16:05d}/scan_{i:05d}/{i // 16:05d}_{i:05d}_indoors_000_010"
+        files[stem + ".png"] = _png(rng, 24, 32, 3)
+        files[stem + "_depth.npy"] = _npy((0.5 + 9.5 * rng.rand(24, 32, 1)).astype("float32"))
+        # Every pixel valid: the script takes np.log(depth, where=mask) without out=, which
+        # leaves uninitialised memory where the mask is 0 (non-deterministic, often NaN).
+        files[stem + "_depth_mask.npy"] = _npy(np.ones((24, 32), "float32"))
+    _tar(path, files)
+
+
 # Scripts that expect data a shell step put in place before they run.
 SCRIPT_SETUP = {
     "vision__handwriting_recognition": iam_words,
@@ -262,6 +320,9 @@ BUILDERS = [
     (r"LJSpeech-1\.1\.tar\.bz2$", ljspeech),
     (r"drive\.google\.com/uc\?id=1O7m1010EJjLE5QxLZiM9Fpjs7Oj6e684$", celeba),
     (r"stylegan_128x128\.ckpt\.zip$", stylegan_checkpoint),
+    (r"datasets/qm9\.csv$", qm9),
+    (r"250k_rndm_zinc_drugs_clean_3\.csv$", zinc),
+    (r"diode-dataset\.s3\.amazonaws\.com/val\.tar\.gz$", diode_val),
 ]
 
 
@@ -279,12 +340,13 @@ def _ipython_stub():
 
     display.display = show
     display.clear_output = lambda *a, **k: None
-    for name in ("Audio", "Image", "HTML", "Markdown", "Video"):
+    for name in ("Audio", "Image", "HTML", "Markdown", "Video", "SVG"):
         setattr(display, name, Media)
     ipython.display = display
     # What libraries ask of an IPython that is present: "not in a notebook", recent.
     ipython.get_ipython = lambda: None
     ipython.version_info = (9, 0, 0)
+    ipython.release = types.SimpleNamespace(version="9.0.0")  # (RDKit's IPythonConsole checks it)
     return {"IPython": ipython, "IPython.display": display}
 
 
@@ -316,6 +378,21 @@ class _Loaded:
         return None
 
 
+def _no_molecule_grids():
+    """RDKit's MolsToGridImage draws nothing: the scripts only display its picture, and its
+    Cairo canvas fails for some grids of what a model trained for six steps decodes (the
+    Keras 2 run of molecule_generation stopped there)."""
+    try:
+        from rdkit.Chem import Draw
+    except ImportError:
+        return
+    Draw.MolsToGridImage = lambda mols, *args, **kwargs: print(f"<grid of {len(list(mols))} molecules>")
+
+
+# Scripts that draw molecules with RDKit.
+RDKIT_SCRIPTS = frozenset({"generative__molecule_generation", "generative__wgan-graphs"})
+
+
 def SETUP(cwd, rng):
     sys.meta_path.append(_IPythonStubFinder())
     try:
@@ -325,3 +402,5 @@ def SETUP(cwd, rng):
     script = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     if script in SCRIPT_SETUP:
         SCRIPT_SETUP[script](cwd, rng)
+    if script in RDKIT_SCRIPTS:
+        _no_molecule_grids()

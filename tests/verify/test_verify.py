@@ -152,6 +152,25 @@ SPLIT_BATCHES_ADAM = textwrap.dedent(
     """
 )
 
+# --max-steps caps what is evaluated, never how many rows predict() returns: programs index
+# the predictions by their inputs (keras.io molecule_generation decodes 1,000 latents).
+PREDICT_WHOLE = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.linspace(0, 1, 300, dtype="float32").reshape(100, 3)
+    model.fit(x, x[:, :2], epochs=1, verbose=0)
+    predictions = model.predict(x, verbose=0)
+    print([float(predictions[i].sum()) for i in range(len(x))][-1])
+    data = tf.data.Dataset.from_tensor_slices(x).batch(10)
+    assert len(model.predict(data, verbose=0)) == 20  # a pipeline is capped: 2 batches
+    """
+)
+
 CRASHES_IN_KERAS3 = textwrap.dedent(
     """
     import numpy as np
@@ -221,6 +240,12 @@ def test_shuffled_dataset_epochs_match(tmp_path):
 def test_split_and_capped_batches_keep_adam_in_step(tmp_path):
     code, report = _verify(tmp_path, SPLIT_BATCHES_ADAM, "--backends", "jax", "--max-batch", "32", "--max-steps", "3")
     assert report["backends"]["jax"]["verdict"] == "identical", report["backends"]["jax"]
+
+
+def test_capped_predict_keeps_every_row_of_arrays(tmp_path):
+    code, report = _verify(tmp_path, PREDICT_WHOLE, "--backends", "jax", "--max-steps", "2")
+    assert report["keras2"]["status"] == "ok", report["keras2"]
+    assert code == 0 and report["backends"]["jax"]["verdict"] == "identical", report["backends"]["jax"]
 
 
 def test_ignored_lr_is_reported_as_a_difference(tmp_path):

@@ -316,8 +316,12 @@ def _small_batches(rec: Recorder, dataset, note: str):
     return rebatched
 
 
+def _in_memory(x) -> bool:
+    return isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "iloc") or hasattr(x, "shape")
+
+
 def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps_name: Optional[str],
-                extra=("y", "sample_weight")) -> None:
+                extra=("y", "sample_weight"), uncapped_arrays: bool = False) -> None:
     args = bound.arguments
     x = args.get(x_name)
     max_batch = rec.config.max_batch
@@ -333,7 +337,9 @@ def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps
     if _is_dataset(x):
         args[x_name] = _capped(rec, x, steps)
         rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
-    elif isinstance(x, (np.ndarray, list, tuple, dict)) or hasattr(x, "iloc") or hasattr(x, "shape"):
+    elif _in_memory(x):
+        if uncapped_arrays:
+            return
         batch = args.get("batch_size") or 32
         n = batch * steps
         args[x_name] = _cap_array_like(x, n)
@@ -369,8 +375,13 @@ def patch_model_api(rec: Recorder, Model) -> None:
                     return original(self, *args, **kwargs)
                 if kind == FIT:
                     _prepare_fit(rec, bound)
-                elif kind in (EVALUATE, PREDICT):
+                elif kind == EVALUATE:
                     _cap_inputs(rec, bound, x_name, steps_name)
+                elif kind == PREDICT:
+                    # Arrays are predicted whole: programs index the result by their inputs
+                    # (keras.io molecule_generation predicts 1,000 latents and reads row
+                    # 999); a pipeline or generator is capped like evaluate's.
+                    _cap_inputs(rec, bound, x_name, steps_name, uncapped_arrays=True)
                 state.in_api += 1
                 try:
                     result = original(*bound.args, **bound.kwargs)
