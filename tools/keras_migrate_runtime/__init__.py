@@ -29,6 +29,7 @@ from .ctc import keras2_ctc_batch_cost, keras2_ctc_decode
 from .random_crop import Keras2RandomCrop
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
+from .sequence import Keras2Sequence
 from .states import keras2_reset_states
 from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 from .training import BackendAgnosticSteps
@@ -70,6 +71,7 @@ __all__ = [
     "GRU",
     "Keras2Metric",
     "Keras2RandomCrop",
+    "Keras2Sequence",
     "Keras2TextVectorization",
     "LSTM",
     "LocallyConnected1D",

@@ -66,6 +66,7 @@ from keras_migrate.rules.trainable_assign_in_call import TrainableAssignInCall
 from keras_migrate.rules.tf_function import TfFunction
 from keras_migrate.rules.layer_size_args import LayerSizeArgs
 from keras_migrate.rules.loss_function_calls import LossFunctionCalls
+from keras_migrate.rules.sequence_batches import SequenceBatches
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -107,6 +108,7 @@ ALL_RULES = (
     TfOps,
     LayerSizeArgs,
     LossFunctionCalls,
+    SequenceBatches,
     TfValues,
     Dtypes,
     ThresholdedRelu,

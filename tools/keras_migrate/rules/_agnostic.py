@@ -91,15 +91,25 @@ class DataContext:
         return bool(self.functions) and any(f.name.value in self.functions for f in ctx.function_stack)
 
 
-# keras.utils.Sequence / PyDataset subclasses load data eagerly for fit(): data code.
+# keras.utils.Sequence / PyDataset subclasses load data eagerly for fit(): data code. So
+# do subclasses of the runtime's Keras2Sequence (what KM226 makes of a Sequence): a
+# second run must read the class as the first did.
 _DATA_BASES = frozenset({"utils.Sequence", "utils.PyDataset", "utils.data_utils.Sequence"})
+_RUNTIME_DATA_BASES = frozenset({"Keras2Sequence"})
 
 
 def _is_data_class(ctx, node: cst.ClassDef) -> bool:
     known = ctx.node_facts(NodeFacts).data_classes
     if id(node) not in known:
-        known[id(node)] = any(ctx.keras_path(b.value) in _DATA_BASES for b in node.bases)
+        known[id(node)] = any(ctx.keras_path(b.value) in _DATA_BASES or _runtime_base(ctx, b.value)
+                              for b in node.bases)
     return known[id(node)]
+
+
+def _runtime_base(ctx, base: cst.BaseExpression) -> bool:
+    qualified = ctx.qualified_name(base) or ""
+    module, _, name = qualified.rpartition(".")
+    return name in _RUNTIME_DATA_BASES and module == ctx.runtime_module
 
 
 def is_data_call(ctx, node: cst.Call) -> bool:
