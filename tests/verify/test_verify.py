@@ -171,6 +171,33 @@ PREDICT_WHOLE = textwrap.dedent(
     """
 )
 
+# A Sequence capped by --max-steps is read from its first batch every epoch (Keras 2 starts
+# a Sequence at batch 0 each epoch, Keras 3 goes on where steps_per_epoch stopped); the
+# program's own len() stays.
+SEQUENCE_EPOCHS = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+
+    class Batches(keras.utils.Sequence):
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, index):
+            x = np.linspace(0, 1, 12, dtype="float32").reshape(4, 3) * (index + 1)
+            return x, x.sum(axis=1, keepdims=True)
+
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    batches = Batches()
+    model.fit(batches, epochs=2, verbose=0)
+    assert len(batches) == 5
+    """
+)
+
 CRASHES_IN_KERAS3 = textwrap.dedent(
     """
     import numpy as np
@@ -246,6 +273,13 @@ def test_capped_predict_keeps_every_row_of_arrays(tmp_path):
     code, report = _verify(tmp_path, PREDICT_WHOLE, "--backends", "jax", "--max-steps", "2")
     assert report["keras2"]["status"] == "ok", report["keras2"]
     assert code == 0 and report["backends"]["jax"]["verdict"] == "identical", report["backends"]["jax"]
+
+
+def test_capped_sequence_restarts_every_epoch(tmp_path):
+    code, report = _verify(tmp_path, SEQUENCE_EPOCHS, "--backends", "jax,torch", "--max-steps", "2")
+    assert report["keras2"]["status"] == "ok", report["keras2"]
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "torch": "identical"}, report["backends"]
 
 
 def test_ignored_lr_is_reported_as_a_difference(tmp_path):

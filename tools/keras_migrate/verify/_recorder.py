@@ -321,7 +321,10 @@ def _in_memory(x) -> bool:
 
 
 def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps_name: Optional[str],
-                extra=("y", "sample_weight"), uncapped_arrays: bool = False) -> None:
+                extra=("y", "sample_weight"), uncapped_arrays: bool = False) -> Optional[Callable[[], None]]:
+    """Caps what one fit / evaluate / predict reads; returns what undoes a change made to
+    the program's own object (a capped Sequence), if any."""
+    restore = None
     args = bound.arguments
     x = args.get(x_name)
     max_batch = rec.config.max_batch
@@ -347,6 +350,9 @@ def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps
             if name in args:
                 args[name] = _cap_array_like(args[name], n)
         rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
+    elif _is_sequence(x):
+        restore = _capped_sequence(x, steps)
+        rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
     elif steps_name:
         given = args.get(steps_name)
         if given is None and hasattr(x, "__len__"):
@@ -358,6 +364,28 @@ def _cap_inputs(rec: Recorder, bound: inspect.BoundArguments, x_name: str, steps
         rec.note(f"{x_name}: at most {steps} batches per pass (--max-steps)")
     if steps_name and args.get(steps_name):
         args[steps_name] = min(args[steps_name], steps)
+    return restore
+
+
+def _is_sequence(x) -> bool:
+    """A keras.utils.Sequence / PyDataset: batches by index."""
+    return callable(getattr(type(x), "__getitem__", None)) and callable(getattr(type(x), "__len__", None)) \
+        and callable(getattr(x, "on_epoch_end", None))
+
+
+def _capped_sequence(sequence, steps: int):
+    """The Sequence read as its first `steps` batches, every epoch: capping it with
+    steps_per_epoch would not do, as Keras 2 starts a Sequence at batch 0 each epoch and
+    Keras 3 goes on where the last epoch stopped. Returns what undoes it (the program's
+    own len() after the call is unchanged)."""
+    cls = type(sequence)
+
+    def __len__(self):
+        return min(steps, cls.__len__(self))
+
+    sequence.__class__ = type(cls.__name__, (cls,), {"__len__": __len__, "__module__": cls.__module__,
+                                                     "__qualname__": cls.__qualname__})
+    return lambda: setattr(sequence, "__class__", cls)
 
 
 def patch_model_api(rec: Recorder, Model) -> None:
@@ -373,20 +401,23 @@ def patch_model_api(rec: Recorder, Model) -> None:
                     bound = signature.bind(self, *args, **kwargs)
                 except TypeError:
                     return original(self, *args, **kwargs)
+                restore = None
                 if kind == FIT:
-                    _prepare_fit(rec, bound)
+                    restore = _prepare_fit(rec, bound)
                 elif kind == EVALUATE:
-                    _cap_inputs(rec, bound, x_name, steps_name)
+                    restore = _cap_inputs(rec, bound, x_name, steps_name)
                 elif kind == PREDICT:
                     # Arrays are predicted whole: programs index the result by their inputs
                     # (keras.io molecule_generation predicts 1,000 latents and reads row
                     # 999); a pipeline or generator is capped like evaluate's.
-                    _cap_inputs(rec, bound, x_name, steps_name, uncapped_arrays=True)
+                    restore = _cap_inputs(rec, bound, x_name, steps_name, uncapped_arrays=True)
                 state.in_api += 1
                 try:
                     result = original(*bound.args, **bound.kwargs)
                 finally:
                     state.in_api -= 1
+                    if restore is not None:
+                        restore()
                 rec.record_value(kind, self, result.history if kind == FIT else result)
                 return result
 
@@ -402,7 +433,7 @@ def patch_model_api(rec: Recorder, Model) -> None:
     _wrap(Model, "predict_on_batch", api(PREDICT_ON_BATCH))
 
 
-def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> None:
+def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> Optional[Callable[[], None]]:
     args = bound.arguments
     if rec.config.neutralize and args.get("shuffle", True) and not _is_dataset(args.get("x")):
         args["shuffle"] = False
@@ -414,7 +445,7 @@ def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> None:
         if epochs - initial > cap:
             args["epochs"] = initial + cap
             rec.note(f"fit: at most {cap} epochs (--max-epochs)")
-    _cap_inputs(rec, bound, "x", "steps_per_epoch")
+    restore = _cap_inputs(rec, bound, "x", "steps_per_epoch")
     steps = rec.config.max_steps
     validation = args.get("validation_data")
     if _is_dataset(validation):
@@ -428,6 +459,7 @@ def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> None:
             args["validation_data"] = tuple(_cap_array_like(v, batch * steps) for v in validation)
         if args.get("validation_steps"):
             args["validation_steps"] = min(args["validation_steps"], steps)
+    return restore
 
 
 def patch_layer_call(rec: Recorder, Layer, Model) -> None:
