@@ -14,17 +14,15 @@ import sys
 import keras
 import numpy as np
 
+from ._batches import map_batch
+
 __all__ = ["Keras2Sequence"]
 
 
-def _floatx(batch):
-    if isinstance(batch, (list, tuple)) and not hasattr(batch, "_fields"):
-        return type(batch)(_floatx(x) for x in batch)
-    if isinstance(batch, dict):
-        return {key: _floatx(value) for key, value in batch.items()}
-    if isinstance(batch, np.ndarray) and np.issubdtype(batch.dtype, np.floating):
-        return batch.astype(keras.config.floatx(), copy=False)
-    return batch
+def _floatx_array(value):
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating):
+        return value.astype(keras.config.floatx(), copy=False)
+    return value
 
 
 class Keras2Sequence(keras.utils.PyDataset):
@@ -38,7 +36,7 @@ class Keras2Sequence(keras.utils.PyDataset):
         def __getitem__(self, index):
             batch = getitem(self, index)
             caller = sys._getframe(1).f_globals.get("__name__", "")
-            return _floatx(batch) if caller.startswith("keras.") else batch
+            return map_batch(_floatx_array, batch) if caller.startswith("keras.") else batch
 
         __getitem__.keras2_floatx = True
         cls.__getitem__ = __getitem__

@@ -37,6 +37,7 @@ import keras
 import numpy as np
 
 from . import gradients
+from ._batches import map_batch
 
 __all__ = ["BackendAgnosticSteps"]
 
@@ -107,11 +108,11 @@ def _keras2_batch(data):
     (Keras' eager JAX steps get NumPy arrays; keras.io StyleGAN's
     `self.discriminator([real_images, alpha])` mixes the two, which a Keras 3 functional
     model refuses)."""
-    if isinstance(data, list) or (isinstance(data, tuple) and not hasattr(data, "_fields")):
-        return tuple(_keras2_batch(x) for x in data)
-    if isinstance(data, dict):
-        return {key: _keras2_batch(value) for key, value in data.items()}
-    return keras.ops.convert_to_tensor(data) if isinstance(data, np.ndarray) else data
+    return map_batch(_tensor, data, lists_as_tuples=True)
+
+
+def _tensor(value):
+    return keras.ops.convert_to_tensor(value) if isinstance(value, np.ndarray) else value
 
 
 def _current(scope, variable, default):

@@ -38,7 +38,6 @@ def test_generic_rnn_with_constants_uses_runtime_rnn_and_silences_km110():
         other = tf.keras.layers.RNN(Cell(), unroll=True)
         """,
         """
-        import tensorflow as tf
         from keras.layers import Dense
         import keras
         from keras_migrate_runtime import RNN as RNNWithConstants

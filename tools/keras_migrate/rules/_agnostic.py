@@ -315,6 +315,22 @@ def drop_tensorflow_import_if_unused(ctx) -> None:
         ctx.remove_import_if_unused("tensorflow", asname=None if local == "tensorflow" else local)
 
 
+def drop_replaced_keras_import(ctx, original: cst.BaseExpression) -> None:
+    """A Keras name a rule replaced by another (a runtime class, ...): the import that bound
+    it goes once nothing else uses it. `Sequence` -> its from-import, under the module it
+    was imported from or the one the tf.keras rewrite gives it; `tf.keras.utils.Sequence`
+    -> the tensorflow import, and the keras import the tf.keras rewrite asked for (a
+    `keras.` spelling keeps the user's own `import keras`)."""
+    if isinstance(original, cst.Name):
+        binding = ctx.names.bindings.get(original.value, "")
+        target = f"keras.{ctx.keras_path(original)}"
+        for module in {binding.rsplit(".", 1)[0], target.rsplit(".", 1)[0]} - {""}:
+            ctx.remove_import_if_unused(module, original.value)
+    elif (ctx.names.qualified_name(original) or "").startswith("tensorflow."):
+        ctx.remove_import_if_unused("keras")
+        drop_tensorflow_import_if_unused(ctx)
+
+
 @per_file
 def shape_names_used_as_tuples(ctx) -> FrozenSet[tuple]:
     """(function scope, name) of `name = <...>.shape(...)` assignments whose every later

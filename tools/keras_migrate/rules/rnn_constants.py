@@ -22,6 +22,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._agnostic import drop_replaced_keras_import
 from keras_migrate.rules._facts import FileFacts
 
 __all__ = ["RnnConstants"]
@@ -96,10 +97,7 @@ class RnnConstants(Rule):
             return updated
         self.ctx.runtime_imports.add(_RUNTIME_SYMBOL)
         self.ctx.add_import(self.ctx.runtime_module, _RUNTIME_SYMBOL, _LOCAL_NAME)
-        if isinstance(original.func, cst.Name):
-            binding = self.ctx.names.bindings.get(original.func.value, "")
-            for module in {"keras.layers", binding.rsplit(".", 1)[0]}:
-                self.ctx.remove_import_if_unused(module, original.func.value)
+        drop_replaced_keras_import(self.ctx, original.func)
         self.fired()
         return updated.with_changes(func=cst.Name(_LOCAL_NAME))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused
+from keras_migrate.rules._agnostic import drop_replaced_keras_import
 
 __all__ = ["SequenceBatches"]
 
@@ -82,13 +82,7 @@ class SequenceBatches(Rule):
         changed = False
         for index, arg in enumerate(original.bases):
             if arg.keyword is None and self.ctx.keras_path(arg.value) in _SEQUENCE:
-                if isinstance(arg.value, cst.Name):
-                    binding = self.ctx.names.bindings.get(arg.value.value, "")
-                    self.ctx.remove_import_if_unused(binding.rsplit(".", 1)[0], arg.value.value)
-                else:  # tf.keras.utils.Sequence: the tensorflow import, and the keras one the
-                    # rewrite of tf.keras asked for, may now be unused
-                    self.ctx.remove_import_if_unused("keras")
-                    drop_tensorflow_import_if_unused(self.ctx)
+                drop_replaced_keras_import(self.ctx, arg.value)
                 bases[index] = bases[index].with_changes(value=cst.Name(RUNTIME_CLASS))
                 changed = True
         if not changed:
