@@ -33,6 +33,7 @@ from .sequence import Keras2Sequence
 from .states import keras2_reset_states
 from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 from .training import BackendAgnosticSteps
+from .training_context import Keras2Training
 from .tf_ops import (
     band_part,
     clip_by_global_norm,
@@ -72,6 +73,7 @@ __all__ = [
     "Keras2Metric",
     "Keras2RandomCrop",
     "Keras2Sequence",
+    "Keras2Training",
     "Keras2TextVectorization",
     "LSTM",
     "LocallyConnected1D",

@@ -67,6 +67,7 @@ from keras_migrate.rules.tf_function import TfFunction
 from keras_migrate.rules.layer_size_args import LayerSizeArgs
 from keras_migrate.rules.loss_function_calls import LossFunctionCalls
 from keras_migrate.rules.sequence_batches import SequenceBatches
+from keras_migrate.rules.model_training_flag import ModelTrainingFlag
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -109,6 +110,7 @@ ALL_RULES = (
     LayerSizeArgs,
     LossFunctionCalls,
     SequenceBatches,
+    ModelTrainingFlag,
     TfValues,
     Dtypes,
     ThresholdedRelu,

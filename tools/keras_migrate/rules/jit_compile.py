@@ -324,6 +324,7 @@ class JitCompile(Rule):
             """,
             after="""
             import keras
+            from keras_migrate_runtime import Keras2Training
             from keras_migrate_runtime import value_and_grad
             from keras_migrate_runtime import BackendAgnosticSteps
             from keras_migrate_runtime import keras2_compiled_loss
@@ -335,13 +336,13 @@ class JitCompile(Rule):
                     sums = keras.ops.segment_sum(values, ids, num_segments=count)
                     return keras.ops.take(sums / keras.ops.cast(keras.ops.bincount(ids), sums.dtype)[:, None], ids, axis=0)
 
-            class Net(BackendAgnosticSteps, keras.Model):
+            class Net(BackendAgnosticSteps, Keras2Training, keras.Model):
                 def __init__(self, ids):
                     super().__init__()
                     self.ids = ids
                     self.pool = SegmentMean()
 
-                def call(self, inputs):
+                def call(self, inputs, training=None):
                     return self.pool([inputs, self.ids])
 
                 def train_step(self, data):
@@ -389,18 +390,19 @@ class JitCompile(Rule):
             after="""
             import tensorflow as tf
             import keras
+            from keras_migrate_runtime import Keras2Training
 
             class SegmentSum(keras.layers.Layer):
                 def call(self, inputs):
                     values, ids = inputs
                     return tf.math.unsorted_segment_sum(values, ids, num_segments=keras.ops.max(ids) + 1)
 
-            class Net(keras.Model):
+            class Net(Keras2Training, keras.Model):
                 def __init__(self):
                     super().__init__()
                     self.pool = SegmentSum()
 
-                def call(self, inputs):
+                def call(self, inputs, training=None):
                     return self.pool(inputs)
 
             model = Net()

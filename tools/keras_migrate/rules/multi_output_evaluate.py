@@ -307,14 +307,15 @@ class MultiOutputEvaluate(Rule):
             after="""
             import tensorflow as tf
             import keras
+            from keras_migrate_runtime import Keras2Training
             from keras_migrate_runtime import Keras2Metric
 
-            class Net(keras.Model):
+            class Net(Keras2Training, keras.Model):
                 def __init__(self):
                     super().__init__()
                     self.dense = keras.layers.Dense(3)
 
-                def call(self, x):
+                def call(self, x, training=None):
                     return self.dense(tf.strings.to_number(tf.strings.as_string(x)))
 
             model = Net()

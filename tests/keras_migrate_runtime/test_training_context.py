@@ -1,0 +1,64 @@
+"""Keras2Training: fit() trains every layer of a subclassed model (BatchNormalization
+moves its averages) although call() never passes `training=` on, as in Keras 2; predict
+and evaluate run them in inference mode (current backend)."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from keras_migrate_runtime import Keras2Training  # noqa: E402
+
+
+class Block(keras.layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.bn = keras.layers.BatchNormalization()
+
+    def call(self, x):
+        return self.bn(x)
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(3)
+        self.bn = keras.layers.BatchNormalization()
+        self.blocks = [Block()]
+
+    def call(self, x, training=None):
+        x = self.bn(self.dense(x))
+        for block in self.blocks:
+            x = block(x * 2.0 + 1.0)
+        return x
+
+
+class Keras2Net(Keras2Training, Net):
+    pass
+
+
+def _fitted(cls):
+    x = np.linspace(1.0, 9.0, 48, dtype="float32").reshape(16, 3)
+    model = cls()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.zeros((16, 3), "float32"), batch_size=8, epochs=1, shuffle=False, verbose=0)
+    return model, x
+
+
+def test_sub_layers_train_in_fit():
+    model, x = _fitted(Keras2Net)
+    assert np.abs(keras.ops.convert_to_numpy(model.bn.moving_mean)).max() > 1e-3
+    inner = keras.ops.convert_to_numpy(model.blocks[0].bn.moving_mean)
+    assert np.abs(inner - 0.0199).max() < 1e-4  # its input (2 * normalised + 1) has mean 1: two steps at momentum 0.99
+    before = [keras.ops.convert_to_numpy(v) for v in model.non_trainable_variables]
+    model.predict(x, verbose=0)
+    model.evaluate(x, np.zeros((16, 3), "float32"), verbose=0)
+    after = [keras.ops.convert_to_numpy(v) for v in model.non_trainable_variables]
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))  # inference: nothing moves
+
+
+def test_without_it_jax_leaves_sub_layers_in_inference():
+    if keras.backend.backend() != "jax":
+        pytest.skip("the gap is JAX's (stateless_call runs call() without Keras' call context)")
+    model, _ = _fitted(Net)
+    assert np.abs(keras.ops.convert_to_numpy(model.bn.moving_mean)).max() == 0.0
