@@ -39,7 +39,7 @@ def _takes_several_positional(cls: cst.ClassDef) -> bool:
     call = _call_method(cls, "call")
     if call is None:
         return False
-    params = [p.name.value for p in call.params.posonly_params + call.params.params]
+    params = [p.name.value for p in (*call.params.posonly_params, *call.params.params)]
     return len([p for p in params[1:] if p not in _NOT_INPUTS]) > 1
 
 
@@ -137,10 +137,17 @@ class PositionalCallArgs(Rule):
     )
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
-        if (_call_method(original, "__init__") is not None or not isinstance(updated.body, cst.IndentedBlock)
-                or not is_keras_class(self.ctx, original) or not _takes_several_positional(original)):
+        # Judged on the class as the run leaves it: another rule may have given call()
+        # its positional parameters (none_in_nested_args unpacks `inputs`), and a second
+        # run must find nothing to do.
+        if not isinstance(updated.body, cst.IndentedBlock) or not is_keras_class(self.ctx, original) \
+                or not _takes_several_positional(updated):
             return updated
         body = list(updated.body.body)
+        init = _call_method(updated, "__init__")
+        if init is not None:
+            return updated.with_changes(body=updated.body.with_changes(body=[
+                _with_flag(s) if s is init else s for s in body]))
         at = 1 if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(
             body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString) else 0
         init = cst.parse_statement(
@@ -154,20 +161,18 @@ class PositionalCallArgs(Rule):
         body = body[:at] + [init] + ([following] + body[at + 1:] if following is not None else [])
         return updated.with_changes(body=updated.body.with_changes(body=body))
 
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
-        cls = self.ctx.current_class
-        if (original.name.value != "__init__" or cls is None or len(self.ctx.function_stack) != 1
-                or not is_keras_class(self.ctx, cls) or not _takes_several_positional(cls)):
-            return updated
-        if not isinstance(updated.body, cst.IndentedBlock):
-            return updated
-        body = list(updated.body.body)
-        if any(isinstance(s, cst.SimpleStatementLine) and _FLAG in cst.Module([]).code_for_node(s) for s in body):
-            return updated  # set already (a second run)
-        index = next((i for i, s in enumerate(body) if _is_super_init(s)), None)
-        if index is None:
-            return updated  # Layer.__init__ not called here: nothing to follow
-        flag = cst.parse_statement(f"self.{_FLAG} = True\n").with_changes(leading_lines=[cst.EmptyLine(
-            comment=cst.Comment("# Keras 2 accepted non-tensor positional arguments in call() (Keras 3 rejects them)"))])
-        body.insert(index + 1, flag)
-        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+def _with_flag(init: cst.FunctionDef) -> cst.FunctionDef:
+    """__init__ setting the flag right after Layer.__init__ (which sets it to False)."""
+    if not isinstance(init.body, cst.IndentedBlock):
+        return init
+    body = list(init.body.body)
+    if any(isinstance(s, cst.SimpleStatementLine) and _FLAG in cst.Module([]).code_for_node(s) for s in body):
+        return init  # set already (a second run)
+    index = next((i for i, s in enumerate(body) if _is_super_init(s)), None)
+    if index is None:
+        return init  # Layer.__init__ not called here: nothing to follow
+    flag = cst.parse_statement(f"self.{_FLAG} = True\n").with_changes(leading_lines=[cst.EmptyLine(
+        comment=cst.Comment("# Keras 2 accepted non-tensor positional arguments in call() (Keras 3 rejects them)"))])
+    body.insert(index + 1, flag)
+    return init.with_changes(body=init.body.with_changes(body=body))
