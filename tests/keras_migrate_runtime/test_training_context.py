@@ -7,6 +7,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
+from _backends import BACKENDS, run_module_on  # noqa: E402
+
 from keras_migrate_runtime import Keras2Training  # noqa: E402
 
 
@@ -62,3 +64,8 @@ def test_without_it_jax_leaves_sub_layers_in_inference():
         pytest.skip("the gap is JAX's (stateless_call runs call() without Keras' call context)")
     model, _ = _fitted(Net)
     assert np.abs(keras.ops.convert_to_numpy(model.bn.moving_mean)).max() == 0.0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_each_backend(backend):
+    run_module_on(backend, __file__)

@@ -10,6 +10,7 @@ The package is flat (no subpackages) and uses relative imports only, so that
 from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_thresholded_relu
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_lambda import BatchLambda
+from .batch_normalization import BatchNormalization
 from .backend_functions import keras2_clip
 from .batch_methods import test_on_batch, train_on_batch
 from .distribute import connect_tpu_cluster, tpu_cluster_resolver
@@ -69,6 +70,7 @@ __all__ = [
     "AddLoss",
     "BackendAgnosticSteps",
     "BatchLambda",
+    "BatchNormalization",
     "GRU",
     "Keras2Metric",
     "Keras2RandomCrop",

@@ -68,6 +68,7 @@ from keras_migrate.rules.layer_size_args import LayerSizeArgs
 from keras_migrate.rules.loss_function_calls import LossFunctionCalls
 from keras_migrate.rules.sequence_batches import SequenceBatches
 from keras_migrate.rules.model_training_flag import ModelTrainingFlag
+from keras_migrate.rules.batch_norm_variance import BatchNormVariance
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -111,6 +112,7 @@ ALL_RULES = (
     LossFunctionCalls,
     SequenceBatches,
     ModelTrainingFlag,
+    BatchNormVariance,
     TfValues,
     Dtypes,
     ThresholdedRelu,

@@ -1,0 +1,86 @@
+"""KM228 batch_norm_variance: BatchNormalization keeps Keras 2's moving variance.
+
+On 4-D / 5-D inputs Keras 2 ran its fused batch-norm kernel, which moves the variance
+with the unbiased batch variance (n / (n - 1) times the biased one Keras 3 uses): after
+training, inference outputs differ by up to per cents where n (batch x height x width)
+is small. BatchNormalization(...) becomes keras_migrate_runtime's BatchNormalization
+(a subclass of Keras 3's, same name, config and weights) which adds the difference,
+only where Keras 2 would have fused. Left as is: `fused=False` (Keras 2's own biased
+update), renorm, virtual_batch_size, adjustment, synchronized.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule
+from keras_migrate.rules._agnostic import drop_replaced_keras_import
+from keras_migrate.rules._util import keyword_arg_value
+
+__all__ = ["BatchNormVariance"]
+
+RUNTIME_CLASS = "BatchNormalization"
+LOCAL_NAME = "Keras2BatchNormalization"
+_PATHS = frozenset({"layers.BatchNormalization", "layers.normalization.BatchNormalization",
+                    "layers.normalization.batch_normalization.BatchNormalization"})
+# Keras 2 did not fuse with these (or Keras 3 handles them its own way).
+_NOT_FUSED = ("renorm", "virtual_batch_size", "adjustment", "synchronized")
+
+
+class BatchNormVariance(Rule):
+    id = "KM228"
+    name = "batch_norm_variance"
+    description = ("BatchNormalization becomes keras_migrate_runtime's subclass that moves the variance as Keras "
+                   "2's fused kernel did on 4-D/5-D inputs (unbiased batch variance).")
+    TRIGGERS = ("BatchNormalization",)
+    EXAMPLES = (
+        Example(
+            before="""
+            from tensorflow.keras import layers
+
+            x = layers.BatchNormalization(momentum=0.9)(layers.Conv2D(8, 3)(inputs))
+            """,
+            after="""
+            from tensorflow.keras import layers
+            from keras_migrate_runtime import BatchNormalization as Keras2BatchNormalization
+
+            x = Keras2BatchNormalization(momentum=0.9)(layers.Conv2D(8, 3)(inputs))
+            """,
+        ),
+        Example(
+            before="""
+            from tensorflow.keras.layers import BatchNormalization
+
+            bn = BatchNormalization()
+            """,
+            after="""
+            from keras_migrate_runtime import BatchNormalization as Keras2BatchNormalization
+
+            bn = Keras2BatchNormalization()
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+
+            plain = keras.layers.BatchNormalization(fused=False)
+            renormalised = keras.layers.BatchNormalization(renorm=True)
+            """,
+        ),
+    )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if self.ctx.keras_path(original.func) not in _PATHS:
+            return updated
+        fused = keyword_arg_value(original, "fused")
+        if isinstance(fused, cst.Name) and fused.value == "False":
+            return updated
+        for name in _NOT_FUSED:
+            value = keyword_arg_value(original, name)
+            if value is not None and not (isinstance(value, cst.Name) and value.value in ("None", "False")):
+                return updated
+        self.ctx.runtime_imports.add(RUNTIME_CLASS)
+        self.ctx.add_import(self.ctx.runtime_module, RUNTIME_CLASS, LOCAL_NAME)
+        drop_replaced_keras_import(self.ctx, original.func)
+        self.fired()
+        return updated.with_changes(func=cst.Name(LOCAL_NAME))
