@@ -315,6 +315,15 @@ def drop_tensorflow_import_if_unused(ctx) -> None:
         ctx.remove_import_if_unused("tensorflow", asname=None if local == "tensorflow" else local)
 
 
+def runtime_class_for(ctx, original: cst.BaseExpression, symbol: str, local: str) -> cst.Name:
+    """The name under which migrated code reaches runtime class `symbol` (imported `as
+    local`) in place of the Keras class `original` named; the old import goes once unused."""
+    ctx.runtime_imports.add(symbol)
+    ctx.add_import(ctx.runtime_module, symbol, local)
+    drop_replaced_keras_import(ctx, original)
+    return cst.Name(local)
+
+
 def drop_replaced_keras_import(ctx, original: cst.BaseExpression) -> None:
     """A Keras name a rule replaced by another (a runtime class, ...): the import that bound
     it goes once nothing else uses it. `Sequence` -> its from-import, under the module it

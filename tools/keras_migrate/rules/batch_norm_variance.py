@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._agnostic import drop_replaced_keras_import
+from keras_migrate.rules._agnostic import runtime_class_for
 from keras_migrate.rules._util import keyword_arg_value
 
 __all__ = ["BatchNormVariance"]
@@ -79,8 +79,5 @@ class BatchNormVariance(Rule):
             value = keyword_arg_value(original, name)
             if value is not None and not (isinstance(value, cst.Name) and value.value in ("None", "False")):
                 return updated
-        self.ctx.runtime_imports.add(RUNTIME_CLASS)
-        self.ctx.add_import(self.ctx.runtime_module, RUNTIME_CLASS, LOCAL_NAME)
-        drop_replaced_keras_import(self.ctx, original.func)
         self.fired()
-        return updated.with_changes(func=cst.Name(LOCAL_NAME))
+        return updated.with_changes(func=runtime_class_for(self.ctx, original.func, RUNTIME_CLASS, LOCAL_NAME))

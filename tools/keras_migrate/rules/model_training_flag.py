@@ -21,7 +21,7 @@ from typing import FrozenSet
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, iter_nodes
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._util import COMMA
@@ -149,7 +149,7 @@ def _with_training_param(fn: cst.FunctionDef) -> cst.FunctionDef:
     star = params.star_arg
     if "training" in names or isinstance(params.star_kwarg, cst.Param) \
             or (isinstance(star, cst.Param) and star.name.value == "training") \
-            or any(isinstance(node, cst.Name) and node.value == "training" for node in _walk(fn.body)):
+            or any(isinstance(node, cst.Name) and node.value == "training" for node in iter_nodes(fn.body)):
         return fn
     flag = cst.Param(cst.Name("training"), default=cst.Name("None"), equal=cst.AssignEqual(
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
@@ -167,14 +167,6 @@ def _commaed(params):
     if params and not isinstance(params[-1].comma, cst.Comma):
         params[-1] = params[-1].with_changes(comma=COMMA)
     return params
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
 
 
 @per_file

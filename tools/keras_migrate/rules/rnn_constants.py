@@ -22,7 +22,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules._agnostic import drop_replaced_keras_import
+from keras_migrate.rules._agnostic import runtime_class_for
 from keras_migrate.rules._facts import FileFacts
 
 __all__ = ["RnnConstants"]
@@ -95,11 +95,8 @@ class RnnConstants(Rule):
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         if not self._handled or self.ctx.keras_path(original.func) != _GENERIC:
             return updated
-        self.ctx.runtime_imports.add(_RUNTIME_SYMBOL)
-        self.ctx.add_import(self.ctx.runtime_module, _RUNTIME_SYMBOL, _LOCAL_NAME)
-        drop_replaced_keras_import(self.ctx, original.func)
         self.fired()
-        return updated.with_changes(func=cst.Name(_LOCAL_NAME))
+        return updated.with_changes(func=runtime_class_for(self.ctx, original.func, _RUNTIME_SYMBOL, _LOCAL_NAME))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self._handled or node.name.value != "call" or not self.ctx.class_stack:
