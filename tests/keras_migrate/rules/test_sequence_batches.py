@@ -1,5 +1,6 @@
 """KM226 sequence_batches: Sequence subclasses derive from Keras2Sequence."""
 
+from keras_migrate.rules.sequence_batches import SequenceBatches
 from keras_migrate.testing import assert_migrates
 
 
@@ -47,3 +48,39 @@ def test_whole_rule_set_depth_estimation_generator():
         model.fit(DataGenerator(np.zeros(12)), epochs=2)
         """,
     )
+
+
+def test_steps_per_epoch_over_a_sequence_is_diagnosed_in_the_first_run():
+    result = assert_migrates(
+        """
+        import tensorflow as tf
+
+        class Generator(tf.keras.utils.Sequence):
+            def __len__(self):
+                return 10
+
+        def train(model):
+            loader = Generator()
+            model.fit(loader, steps_per_epoch=3, epochs=2)
+            model.fit(x=Generator(), steps_per_epoch=None)
+            model.fit(arrays, steps_per_epoch=3)
+        """,
+        """
+        from keras_migrate_runtime import Keras2Sequence
+
+        class Generator(Keras2Sequence):
+            def __len__(self):
+                return 10
+
+        def train(model):
+            loader = Generator()
+            model.fit(loader, steps_per_epoch=3, epochs=2)
+            model.fit(x=Generator(), steps_per_epoch=None)
+            model.fit(arrays, steps_per_epoch=3)
+        """,
+        rules=[SequenceBatches],
+        expected_diagnostics=["KM226"],
+    )
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.line == 9 and "loader" in diagnostic.message and "batch 0" in diagnostic.message
+    assert "__len__" in diagnostic.fix

@@ -7,14 +7,25 @@ loss mixes them with the model's float32 outputs, which raises on TensorFlow and
 computes in float64 on PyTorch. The class's Sequence base becomes keras_migrate_runtime's
 Keras2Sequence (a keras.utils.PyDataset): Keras reads the batches cast as Keras 2 did;
 the program's own `sequence[i]` and iteration are unchanged.
+
+fit(sequence, steps_per_epoch=k) with k below len(sequence) is diagnosed: Keras 2 began
+every epoch at batch 0, Keras 3 goes on where the last epoch stopped and cuts short the
+epoch that reaches the end (measured: batches 0,1,2 | 0,1,2 vs 0,1,2 | 3,4,5); the same
+for validation_steps over a Sequence given as validation_data.
 """
 
 from __future__ import annotations
 
+import ast
+from typing import FrozenSet
+
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import drop_replaced_keras_import
+from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._util import code, keyword_arg_value
 
 __all__ = ["SequenceBatches"]
 
@@ -28,7 +39,23 @@ class SequenceBatches(Rule):
     description = ("A keras.utils.Sequence subclass derives from keras_migrate_runtime's Keras2Sequence: Keras "
                    "reads its float64 batches as float32, as Keras 2 did.")
     TRIGGERS = ("Sequence",)
+    _STEPS = (("steps_per_epoch", "x", 0), ("validation_steps", "validation_data", None))
     EXAMPLES = (
+        Example(
+            before="""
+            from keras_migrate_runtime import Keras2Sequence
+
+            class Batches(Keras2Sequence):
+                def __len__(self):
+                    return 10
+
+            train = Batches()
+            model.fit(train, epochs=3, steps_per_epoch=4)
+            model.fit(Batches(), validation_data=Batches(), validation_steps=2)
+            model.fit(train, epochs=3)
+            """,
+            diagnostics=("KM226", "KM226"),
+        ),
         Example(
             before="""
             import numpy as np
@@ -90,3 +117,47 @@ class SequenceBatches(Rule):
         self.ctx.use_runtime(RUNTIME_CLASS)
         self.fired()
         return updated.with_changes(bases=bases)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        if not (isinstance(original.func, cst.Attribute) and original.func.attr.value == "fit"):
+            return updated
+        for steps_name, data_name, position in self._STEPS:
+            steps = keyword_arg_value(original, steps_name)
+            if steps is None or (isinstance(steps, cst.Name) and steps.value == "None"):
+                continue
+            data = keyword_arg_value(original, data_name)
+            if data is None and position is not None and len(original.args) > position \
+                    and original.args[position].keyword is None:
+                data = original.args[position].value
+            if data is not None and _makes_sequence(self.ctx, data):
+                self.report(original, f"fit({steps_name}=...) over a keras.utils.Sequence ({code(data)}): Keras 2 "
+                                      "began every epoch at its batch 0; Keras 3 goes on where the last epoch "
+                                      "stopped and cuts short the epoch that reaches its end, so the epochs read "
+                                      "other batches",
+                            f"drop {steps_name}= and let the Sequence's __len__ return the batches per epoch "
+                            "(or build one Sequence per epoch), as Keras 2 read it")
+        return updated
+
+
+def _makes_sequence(ctx, node: cst.BaseExpression) -> bool:
+    """`node` is `SomeSequence(...)`, or a name the file binds to one."""
+    classes = _sequence_classes(ctx)
+    if isinstance(node, cst.Call):
+        func = node.func
+        return (func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")) in classes
+    return isinstance(node, cst.Name) and node.value in _sequence_names(ctx)
+
+
+@per_file
+def _sequence_classes(ctx) -> FrozenSet[str]:
+    # (a migrated file's classes derive from the runtime's Keras2Sequence)
+    return frozenset().union(*(_scan.keras_subclasses(ctx, path, RUNTIME_CLASS) for path in _SEQUENCE))
+
+
+@per_file
+def _sequence_names(ctx) -> FrozenSet[str]:
+    """Names assigned `SomeSequence(...)` somewhere in the file."""
+    classes = _sequence_classes(ctx)
+    return frozenset(target.id for node in _scan.nodes(ctx, ast.Assign)
+                     if isinstance(node.value, ast.Call) and _scan.called_name(node.value) in classes
+                     for target in node.targets if isinstance(target, ast.Name))
