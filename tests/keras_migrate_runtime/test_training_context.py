@@ -1,6 +1,7 @@
 """Keras2Training: fit() trains every layer of a subclassed model (BatchNormalization
 moves its averages) although call() never passes `training=` on, as in Keras 2; predict
-and evaluate run them in inference mode (current backend)."""
+and evaluate run them in inference mode. A custom step's logs reach the history as
+Keras 2 reported them (current backend, and each backend in a child process)."""
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ keras = pytest.importorskip("keras")
 
 from _backends import BACKENDS, run_module_on  # noqa: E402
 
-from keras_migrate_runtime import Keras2Training  # noqa: E402
+from keras_migrate_runtime import BackendAgnosticSteps, Keras2Training  # noqa: E402
 
 
 class Block(keras.layers.Layer):
@@ -64,6 +65,34 @@ def test_without_it_jax_leaves_sub_layers_in_inference():
         pytest.skip("the gap is JAX's (stateless_call runs call() without Keras' call context)")
     model, _ = _fitted(Net)
     assert np.abs(keras.ops.convert_to_numpy(model.bn.moving_mean)).max() == 0.0
+
+
+class OwnStep(Keras2Training, BackendAgnosticSteps, keras.Model):  # as the migrator writes it
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(1, kernel_initializer="ones")
+
+    def call(self, x, training=None):
+        return self.dense(x)
+
+    def train_step(self, data):
+        x, y = data
+        return {"loss": keras.ops.mean(keras.ops.abs(self(x) - y))}
+
+    def test_step(self, data):
+        x, y = data
+        return {"loss": keras.ops.mean(keras.ops.abs(self(x) - y))}
+
+
+def test_own_step_logs_are_not_replaced_by_the_unused_loss_tracker():
+    x = np.arange(8, dtype="float32").reshape(4, 2)
+    y = np.zeros((4, 1), "float32")
+    model = OwnStep()
+    model.compile(optimizer="sgd")  # no loss: Keras 3's "loss" tracker is never updated
+    history = model.fit(x, y, batch_size=2, epochs=1, shuffle=False, verbose=0)
+    # Keras 2 (tf_keras 2.21) reports the last batch's logs, |9| and |13| averaged: 11
+    assert history.history["loss"] == [pytest.approx(11.0)]
+    assert model.evaluate(x, y, batch_size=2, verbose=0) == pytest.approx(11.0)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

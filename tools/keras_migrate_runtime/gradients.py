@@ -22,6 +22,12 @@ one forward pass (two tapes over one block, as GANs write it).
 `value_and_input_grad(forward, inputs)` is `tape.watch(x)` + `tape.gradient(y, x)`: the
 gradient with respect to tensors (a WGAN-GP gradient penalty), which may itself be
 differentiated by an enclosing step (second order: torch keeps the graph, JAX nests).
+
+On PyTorch, NumPy arrays meet tensors in the forward pass as they met TensorFlow tensors
+in Keras 2 (`model(x) - y` with NumPy labels): torch refuses an ndarray operand, and
+NumPy cannot read a tensor that requires grad, so for the forward pass torch.Tensor
+answers NumPy's operators itself (the array becomes a tensor of the tensor's float type,
+as TensorFlow converted it).
 """
 
 import contextlib
@@ -29,6 +35,7 @@ import contextvars
 import sys
 
 import keras
+import numpy as np
 
 __all__ = ["value_and_grad", "value_and_grads", "value_and_input_grad"]
 
@@ -107,7 +114,8 @@ def _tensorflow(forward, targets):
 def _torch(forward, targets):
     import torch
 
-    out = forward()
+    with _numpy_operands(torch):
+        out = forward()
     structures, flat = _resolve(targets)
     grads = []
     for n, (i, variables) in enumerate(flat):
@@ -115,6 +123,36 @@ def _torch(forward, targets):
             _output(out, i), [_tensor(v) for v in variables], retain_graph=n < len(flat) - 1,
             allow_unused=True)))
     return out, structures, grads
+
+
+# NumPy ufuncs whose torch function has another name.
+_TORCH_NAMES = {"power": "pow", "arctan2": "atan2", "absolute": "abs"}
+
+
+@contextlib.contextmanager
+def _numpy_operands(torch):
+    if "__array_ufunc__" in vars(torch.Tensor):  # a torch that answers them itself, or nested
+        yield
+        return
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        function = getattr(torch, _TORCH_NAMES.get(ufunc.__name__, ufunc.__name__), None)
+        if method != "__call__" or function is None or kwargs:
+            return NotImplemented
+        tensor = next(a for a in inputs if isinstance(a, torch.Tensor))
+        return function(*[_as_tensor(torch, a, tensor) if isinstance(a, (np.ndarray, np.generic)) else a
+                          for a in inputs])
+
+    torch.Tensor.__array_ufunc__ = __array_ufunc__
+    try:
+        yield
+    finally:
+        del torch.Tensor.__array_ufunc__
+
+
+def _as_tensor(torch, array, like):
+    floating = like.is_floating_point() and np.issubdtype(np.asarray(array).dtype, np.floating)
+    return torch.as_tensor(array, device=like.device, dtype=like.dtype if floating else None)
 
 
 def _tensor(variable):

@@ -9,8 +9,15 @@ stateless_call(), which calls call() directly, without that context: a layer cal
 without an explicit `training=` runs in inference mode (measured on Keras 3.15: the
 moving statistics never move). A model deriving from Keras2Training opens the context
 in stateless_call() as Layer.__call__ would.
+
+It also keeps a custom train_step's / test_step's logs. At the end of an epoch (and of
+evaluate) Keras puts the metrics' results in place of the step's logs when the two have
+the same names. Keras 3 always has a "loss" tracker, so a step returning {"loss": loss}
+(keras.io ddpm) gets the tracker's 0.0 when nothing updated it; Keras 2 created no
+such metric until the compiled loss ran, and reported the step's last logs.
 """
 
+import keras
 import keras
 from keras.src.backend.common import global_state
 from keras.src.layers.layer import CallContext
@@ -31,4 +38,14 @@ class Keras2Training:
         finally:
             global_state.set_global_attribute("current_call_ctx", None)
 
+    def _get_metrics_result_or_logs(self, logs):
+        tracker = getattr(self, "_loss_tracker", None)
+        if tracker is not None and isinstance(logs, dict) and _never_updated(tracker):
+            if set(logs) != {m.name for m in self.metrics if m is not tracker}:
+                return logs
+        return super()._get_metrics_result_or_logs(logs)
 
+
+def _never_updated(metric):
+    count = getattr(metric, "count", None)
+    return count is not None and float(keras.ops.convert_to_numpy(count)) == 0.0

@@ -381,7 +381,7 @@ def test_tracker_next_to_the_default_loss_is_kept():
 
 def test_compiled_metrics_with_other_arguments_keep_the_custom_step():
     out = migrate_source(_train(metric_args="y, keras.ops.softmax(y_pred)"), "t.py", MigrationOptions())
-    assert "class M(BackendAgnosticSteps, keras.Model):" in out.code
+    assert "class M(Keras2Training, BackendAgnosticSteps, keras.Model):" in out.code
     assert "def train_step(self, data):" in out.code
     assert "keras2_update_compiled_metrics(self, y, keras.ops.softmax(y_pred))" in out.code
     assert "loss = keras2_compiled_loss(self, y, y_pred, regularization_losses=self.losses)" in out.code
@@ -414,7 +414,7 @@ def test_custom_test_step_next_to_a_converted_train_step_is_kept_stateful():
         """), "    ")
     out = migrate_source(source, "t.py", MigrationOptions())
     assert "def train_step" not in out.code
-    assert "class M(BackendAgnosticSteps, keras.Model):" in out.code
+    assert "class M(Keras2Training, BackendAgnosticSteps, keras.Model):" in out.code
     assert "def test_step(self, data):" in out.code
     assert "keras2_compiled_loss(self, y, y_pred)" in out.code
     assert not out.tensorflow_only
@@ -445,8 +445,9 @@ def test_tensorflow_mode_keeps_the_step_with_keras2_containers():
         from keras_migrate_runtime import keras2_compiled_loss
         from keras_migrate_runtime import keras2_update_compiled_metrics
         from keras_migrate_runtime import keras2_metrics_results
+        from keras_migrate_runtime import Keras2Training
 
-        class M(keras.Model):
+        class M(Keras2Training, keras.Model):
             def train_step(self, data):
                 x, y = data
                 with tf.GradientTape() as tape:

@@ -111,7 +111,6 @@ ALL_RULES = (
     LayerSizeArgs,
     LossFunctionCalls,
     SequenceBatches,
-    ModelTrainingFlag,
     BatchNormVariance,
     TfValues,
     Dtypes,
@@ -130,6 +129,8 @@ ALL_RULES = (
     TrainStep,
     # After TrainStep: rewrites the compile-container calls its conversions leave.
     CompiledContainers,
+    # After TrainStep: judges the steps the class keeps.
+    ModelTrainingFlag,
     ControlFlow,
     TpuDetection,
     TextStandardize,

@@ -324,10 +324,10 @@ class JitCompile(Rule):
             """,
             after="""
             import keras
-            from keras_migrate_runtime import Keras2Training
             from keras_migrate_runtime import value_and_grad
             from keras_migrate_runtime import BackendAgnosticSteps
             from keras_migrate_runtime import keras2_compiled_loss
+            from keras_migrate_runtime import Keras2Training
 
             class SegmentMean(keras.layers.Layer):
                 def call(self, inputs):
@@ -336,7 +336,7 @@ class JitCompile(Rule):
                     sums = keras.ops.segment_sum(values, ids, num_segments=count)
                     return keras.ops.take(sums / keras.ops.cast(keras.ops.bincount(ids), sums.dtype)[:, None], ids, axis=0)
 
-            class Net(BackendAgnosticSteps, Keras2Training, keras.Model):
+            class Net(Keras2Training, BackendAgnosticSteps, keras.Model):
                 def __init__(self, ids):
                     super().__init__()
                     self.ids = ids

@@ -11,13 +11,18 @@ On JAX, even with the parameter, the trainer runs call() through stateless_call(
 does not hand `training` on to sub-layers the way Layer.__call__ does: a layer called
 without `training=` stays in inference mode. In agnostic mode the model class also
 derives from keras_migrate_runtime's Keras2Training, which does.
+
+A model with its own train_step / test_step derives from Keras2Training in both modes:
+Keras 3 replaces a step's logs by its metrics' results where the names match, and it
+always has a "loss" tracker, so `return {"loss": loss}` became 0.0 (keras.io ddpm);
+Keras2Training keeps the step's logs while that tracker was never updated, as Keras 2 did.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-from typing import FrozenSet
+from typing import FrozenSet, NamedTuple
 
 import libcst as cst
 
@@ -35,9 +40,9 @@ _MODEL = ("Model", "models.Model")
 class ModelTrainingFlag(Rule):
     id = "KM227"
     name = "model_training_flag"
-    description = ("A subclassed model's call() takes `training` (Keras 3's fit() passes it only then), and in "
-                   "agnostic mode the class derives from keras_migrate_runtime's Keras2Training (JAX hands it on "
-                   "to sub-layers): its layers train as in Keras 2.")
+    description = ("A subclassed model's call() takes `training` (Keras 3's fit() passes it only then), and the "
+                   "class derives from keras_migrate_runtime's Keras2Training (agnostic mode: JAX hands it on to "
+                   "sub-layers; a custom step's logs are not replaced by Keras 3's unused loss tracker).")
     TRIGGERS = ("Model",)
     EXAMPLES = (
         Example(
@@ -133,12 +138,21 @@ class ModelTrainingFlag(Rule):
                     body[index] = with_flag
                     self.fired()
         updated = updated.with_changes(body=updated.body.with_changes(body=body))
-        if self.ctx.mode == "agnostic" and name in _needs_context(self.ctx) \
+        needs = _mixin_for(self.ctx)
+        steps = name in needs.steps or _has_steps(updated)
+        if (steps or (self.ctx.mode == "agnostic" and name in needs.context)) \
                 and not any(isinstance(b.value, cst.Name) and b.value.value == MIXIN for b in updated.bases):
             self.fired()
             self.ctx.use_runtime(MIXIN)
             updated = updated.with_changes(bases=[cst.Arg(cst.Name(MIXIN), comma=COMMA), *updated.bases])
         return updated
+
+
+def _has_steps(cls: cst.ClassDef) -> bool:
+    """The class still defines a train_step / test_step once the run's other rules are done
+    (a default test_step they removed, or a step turned into compute_loss, does not count)."""
+    return any(isinstance(s, cst.FunctionDef) and s.name.value in ("train_step", "test_step")
+               for s in cls.body.body)
 
 
 def _with_training_param(fn: cst.FunctionDef) -> cst.FunctionDef:
@@ -175,14 +189,18 @@ def _model_classes(ctx) -> FrozenSet[str]:
     return frozenset().union(*(_scan.keras_subclasses(ctx, prefix) for prefix in _MODEL))
 
 
+class _Needs(NamedTuple):
+    context: FrozenSet[str]  # call() calls something without `training=`
+    steps: FrozenSet[str]  # a subclass in the file has a train_step / test_step
+
+
 @per_file
-def _needs_context(ctx) -> FrozenSet[str]:
-    """Classes deriving from keras.Model directly whose own call(), or that of a class of
-    the file deriving from them, calls something without passing `training=` (a layer
-    it may be: Keras 2 gave it fit()'s training flag)."""
+def _mixin_for(ctx) -> _Needs:
+    """Classes deriving from keras.Model directly that need Keras2Training, for their own
+    call() / steps or those of a class of the file deriving from them."""
     tree = _scan.file_ast(ctx)
     if tree is None:
-        return frozenset()
+        return _Needs(frozenset(), frozenset())
     models = _model_classes(ctx)
     classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name in models}
     direct = {name for name, node in classes.items()
@@ -194,12 +212,14 @@ def _needs_context(ctx) -> FrozenSet[str]:
         bases = [b.id for b in classes[name].bases if isinstance(b, ast.Name) and b.id in classes and b.id not in seen]
         return set().union(*(roots(b, seen + (name,)) for b in bases)) if bases else set()
 
-    needing = set()
+    context, steps = set(), set()
     for name, node in classes.items():
-        call = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "call"), None)
-        if call is not None and _calls_without_training(call):
-            needing |= roots(name)
-    return frozenset(needing)
+        methods = {s.name: s for s in node.body if isinstance(s, ast.FunctionDef)}
+        if "call" in methods and _calls_without_training(methods["call"]):
+            context |= roots(name)
+        if ("train_step" in methods or "test_step" in methods) and name not in direct:
+            steps |= roots(name)  # (a direct class's own steps are judged as the run leaves them)
+    return _Needs(frozenset(context), frozenset(steps))
 
 
 def _calls_without_training(fn: ast.FunctionDef) -> bool:

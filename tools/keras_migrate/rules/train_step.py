@@ -227,8 +227,9 @@ class TrainStep(Rule):
             from keras_migrate_runtime import clip_by_value
             from keras_migrate_runtime import value_and_grad
             from keras_migrate_runtime import BackendAgnosticSteps
+            from keras_migrate_runtime import Keras2Training
 
-            class Clipped(BackendAgnosticSteps, keras.Model):
+            class Clipped(Keras2Training, BackendAgnosticSteps, keras.Model):
                 def train_step(self, data):
                     x, y = data
                     def forward():
