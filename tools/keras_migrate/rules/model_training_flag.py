@@ -139,6 +139,8 @@ class ModelTrainingFlag(Rule):
                     self.fired()
         updated = updated.with_changes(body=updated.body.with_changes(body=body))
         needs = _mixin_for(self.ctx)
+        if name not in needs.direct:
+            return updated  # the mixin goes on the class deriving from keras.Model (a second one breaks the MRO)
         steps = name in needs.steps or _has_steps(updated)
         if (steps or (self.ctx.mode == "agnostic" and name in needs.context)) \
                 and not any(isinstance(b.value, cst.Name) and b.value.value == MIXIN for b in updated.bases):
@@ -169,10 +171,7 @@ def _with_training_param(fn: cst.FunctionDef) -> cst.FunctionDef:
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
     if isinstance(star, (cst.Param, cst.ParamStar)):
         return fn.with_changes(params=params.with_changes(kwonly_params=[*_commaed(params.kwonly_params), flag]))
-    if params.params:
-        return fn.with_changes(params=params.with_changes(params=[*_commaed(params.params), flag]))
-    return fn.with_changes(params=params.with_changes(
-        posonly_params=params.posonly_params, params=[flag]))
+    return fn.with_changes(params=params.with_changes(params=[*_commaed(params.params), flag]))
 
 
 def _commaed(params):
@@ -190,6 +189,7 @@ def _model_classes(ctx) -> FrozenSet[str]:
 
 
 class _Needs(NamedTuple):
+    direct: FrozenSet[str]  # derive from keras.Model itself, not from another class of the file
     context: FrozenSet[str]  # call() calls something without `training=`
     steps: FrozenSet[str]  # a subclass in the file has a train_step / test_step
 
@@ -200,7 +200,7 @@ def _mixin_for(ctx) -> _Needs:
     call() / steps or those of a class of the file deriving from them."""
     tree = _scan.file_ast(ctx)
     if tree is None:
-        return _Needs(frozenset(), frozenset())
+        return _Needs(frozenset(), frozenset(), frozenset())
     models = _model_classes(ctx)
     classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name in models}
     direct = {name for name, node in classes.items()
@@ -219,7 +219,7 @@ def _mixin_for(ctx) -> _Needs:
             context |= roots(name)
         if ("train_step" in methods or "test_step" in methods) and name not in direct:
             steps |= roots(name)  # (a direct class's own steps are judged as the run leaves them)
-    return _Needs(frozenset(context), frozenset(steps))
+    return _Needs(frozenset(direct), frozenset(context), frozenset(steps))
 
 
 def _calls_without_training(fn: ast.FunctionDef) -> bool:
