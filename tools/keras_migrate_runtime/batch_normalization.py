@@ -17,15 +17,22 @@ __all__ = ["BatchNormalization"]
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")
 class BatchNormalization(keras.layers.BatchNormalization):
     def call(self, inputs, training=None, mask=None):
+        self._batch_variance = None
         outputs = super().call(inputs, training=training, mask=mask)
-        if training and self.trainable and mask is None and self._keras2_fused(inputs):
-            x = keras.ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
-            _, variance = self._moments(x, None)
-            n = keras.ops.cast(keras.ops.size(x) // keras.ops.size(variance), variance.dtype)
+        variance, self._batch_variance = self._batch_variance, None  # (a traced value: not kept)
+        if variance is not None and mask is None and self._keras2_fused(inputs):
+            n = keras.ops.cast(keras.ops.size(inputs) // keras.ops.size(variance), variance.dtype)
             # Keras 3 added (1 - momentum) * variance; Keras 2 that times n / (n - 1)
             extra = keras.ops.where(n > 1.0, variance * (1.0 - self.momentum) / keras.ops.maximum(n - 1.0, 1.0), 0.0)
             self.moving_variance.assign(self.moving_variance + keras.ops.cast(extra, self.moving_variance.dtype))
         return outputs
+
+    def _moments(self, inputs, mask):
+        """Keras' own moments (called by call() when training); the variance is kept for
+        call() so that the batch's statistics are computed once."""
+        mean, variance = super()._moments(inputs, mask)
+        self._batch_variance = variance
+        return mean, variance
 
     def _keras2_fused(self, inputs):
         """Keras 2's condition for its fused kernel (tf_keras BatchNormalization.build)."""
