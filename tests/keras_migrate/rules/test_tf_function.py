@@ -112,3 +112,91 @@ def test_call_decorator_follows_the_autograph_verdict():
         rules=[AutographControlFlow, ControlFlow, TfFunction],
         expected_diagnostics=["KM208"],
     )
+
+
+def test_call_decided_after_other_rules_replaced_it():
+    # KM227 rewrites call() when the class is left, before this rule decides: the
+    # decision still finds the method (a serving signature was kept silently before).
+    from keras_migrate.rules.model_training_flag import ModelTrainingFlag
+
+    for decorated in ("@tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])",
+                      "@tf.function(input_signature=(tf.TensorSpec([None, 3]),), reduce_retracing=True)"):
+        result = assert_migrates(
+            f"""
+            import tensorflow as tf
+            import keras
+
+            class Net(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.dense = keras.layers.Dense(2)
+
+                {decorated}
+                def call(self, x):
+                    return self.dense(x)
+            """,
+            f"""
+            import tensorflow as tf
+            import keras
+            from keras_migrate_runtime import Keras2Training
+
+            class Net(Keras2Training, keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.dense = keras.layers.Dense(2)
+
+                {decorated}
+                def call(self, x):
+                    return self.dense(x)
+            """,
+            rules=[TfFunction, ModelTrainingFlag], mode="agnostic", expected_diagnostics=["KM208", "KM208", "KM227"],
+            tensorflow_only=True,
+        )
+        assert any("serving signature" in d.message for d in result.diagnostics)
+
+
+def test_plain_call_decorator_removed_after_other_rules_replaced_it():
+    from keras_migrate.rules.model_training_flag import ModelTrainingFlag
+
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+
+        class Net(keras.Model):
+            @tf.function
+            def call(self, x):
+                return self.dense(x)
+
+            @tf.function
+            def score(self, x):
+                return keras.ops.sum(self(x))
+
+        class Twice(keras.Model):
+            def call(self, x):
+                return x
+
+            @tf.function
+            def call(self, x):
+                return self.dense(x)
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import Keras2Training
+
+        class Net(Keras2Training, keras.Model):
+            def call(self, x, training=None):
+                return self.dense(x)
+
+            def score(self, x):
+                return keras.ops.sum(self(x))
+
+        class Twice(Keras2Training, keras.Model):
+            def call(self, x, training=None):
+                return x
+
+            def call(self, x, training=None):
+                return self.dense(x)
+        """,
+        rules=[TfFunction, ModelTrainingFlag], mode="agnostic",
+    )

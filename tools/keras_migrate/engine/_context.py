@@ -70,6 +70,17 @@ class RuleContext:
         # Per-file facts about nodes (keyed by or holding id(node)), one per class (see
         # node_facts()): emptied by forget_nodes() too.
         self._node_facts: Dict[type, object] = {}
+        # Compound statements as every rule left them: id(result) -> (result, original).
+        # The result is held so that its id is not reused while the entry exists.
+        self._left: Dict[int, Tuple[cst.CSTNode, cst.CSTNode]] = {}
+
+    def original_of(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        """The original node of a compound statement (def, class, if, for, while, with,
+        try) that the traversal has left, given what all rules made of it: a rule
+        finishing a block in its parent's leave_* meets the statement that later rules
+        may have replaced again, so its own updated node is no key."""
+        entry = self._left.get(id(node))
+        return entry[1] if entry is not None and entry[0] is node else None
 
     # -- name resolution ----------------------------------------------------------
     def qualified_name(self, node: cst.CSTNode) -> Optional[str]:
@@ -157,6 +168,7 @@ class RuleContext:
         freed and their ids reused, so nothing keyed by id(node) may be kept."""
         self.names.forget_nodes()
         self._node_facts.clear()
+        self._left.clear()
 
     def release(self) -> None:
         """The traversal is over: drop what rules kept for it (a large file's notes and
@@ -164,6 +176,7 @@ class RuleContext:
         self.tree = None
         self._facts.clear()
         self._node_facts.clear()
+        self._left.clear()
         self.names.forget_nodes()
 
     # -- enclosing scopes -----------------------------------------------------------

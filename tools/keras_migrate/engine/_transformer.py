@@ -60,6 +60,10 @@ def _handlers(rule_type: type) -> Tuple[Tuple[bool, type, str], ...]:
 
 # Node types the traversal itself keeps track of (class/function stacks, imports, aliases).
 _TRACKED = frozenset({cst.ClassDef, cst.FunctionDef, cst.Import, cst.ImportFrom, cst.Assign})
+# Compound statements: what the rules made of each is recorded (RuleContext.original_of).
+_COMPOUND = frozenset(t for t in vars(cst).values()
+                      if isinstance(t, type) and issubclass(t, cst.BaseCompoundStatement)
+                      and t is not cst.BaseCompoundStatement)
 
 
 class BatchedTransformer(cst.CSTTransformer):
@@ -81,7 +85,7 @@ class BatchedTransformer(cst.CSTTransformer):
                     listed.append(region)
         # One lookup per node: most nodes (whitespace, punctuation, names nobody asks
         # about) have nothing to do, and libcst calls on_visit/on_leave for every one.
-        busy = set(self._visit) | set(self._leave) | set(self._regions) | _TRACKED
+        busy = set(self._visit) | set(self._leave) | set(self._regions) | _TRACKED | _COMPOUND
         # Whitespace and punctuation (two thirds of the nodes) hold nothing but more of
         # the same: unless a rule asks about such nodes, libcst need not enter (and
         # rebuild) them; they stay as parsed. Then names, numbers and strings (whose
@@ -92,7 +96,8 @@ class BatchedTransformer(cst.CSTTransformer):
         busy |= leaves
         self._entering: Dict[type, object] = {
             t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ()), t in leaves) for t in busy}
-        self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ())) for t in busy}
+        self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ()), t in _COMPOUND)
+                         for t in busy}
         if skip:
             self._entering.update(dict.fromkeys(TRIVIA, _SKIP))
         self._copy_on_leave: Optional[cst.CSTNode] = None  # the leaf on_visit did not let libcst enter
@@ -128,7 +133,7 @@ class BatchedTransformer(cst.CSTTransformer):
         if original_node is self._copy_on_leave:
             self._copy_on_leave = None
             updated_node = _copy(original_node)
-        tracked, regions, handlers = entry
+        tracked, regions, handlers, compound = entry
         result = updated_node
         for fn in handlers:
             result = fn(original_node, result)
@@ -136,6 +141,8 @@ class BatchedTransformer(cst.CSTTransformer):
             # rules for this node type no longer apply.
             if type(result) is not node_type:
                 break
+        if compound and isinstance(result, cst.CSTNode):
+            self.ctx._left[id(result)] = (result, original_node)
         for region in regions:
             self.ctx._close_region(region, original_node)
         if tracked:

@@ -308,7 +308,7 @@ class ControlFlow(Rule):
         if not all(self._tensor_valued(test, node) for node, test, _ in chain):
             return updated
         if other is None and len(chain) == 1 and _single_return(chain[0][2]) is not None:
-            self._early_returns[id(updated)] = original  # its block may complete it (leave_FunctionDef)
+            self._early_returns[id(original)] = original  # its block may complete it (leave_FunctionDef)
             return updated
         text = self._simple_cond(chain, other) or self._return_chain(chain, other)
         if text is not None:
@@ -394,7 +394,7 @@ class ControlFlow(Rule):
             return updated
         body = list(updated.body.body)
         for index, stmt in enumerate(body):
-            source = self._early_returns.pop(id(stmt), None)
+            source = self._early_returns.pop(id(self.ctx.original_of(stmt)), None)
             if source is None:
                 continue
             rest = body[index + 1:]

@@ -47,7 +47,7 @@ _LOOP_FIX = ("compute these gradients per backend (jax.grad / torch.autograd / t
 
 class GradientTapeLoops(Rule):
     id = "KM209"
-    NODE_KEYED = ("_origin", "_blocked_ids")
+    NODE_KEYED = ("_blocked_ids",)
     name = "gradient_tape"
     description = ("Turn tf.GradientTape blocks of custom training loops into a forward function + "
                    "keras_migrate_runtime.value_and_grad (every backend).")
@@ -276,13 +276,8 @@ class GradientTapeLoops(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._blocked_ids = set()  # tape statements reported here (left for TensorFlow)
-        self._origin = {}
 
     # -- tapes -----------------------------------------------------------------------
-    def leave_With(self, original: cst.With, updated: cst.With):
-        self._origin[id(updated)] = original  # diagnostics point at the source
-        return updated
-
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         if original.name.value in STEP_METHODS and len(self.ctx.function_stack) == 1 \
                 and in_keras_class_method(self.ctx) is not None:
@@ -336,14 +331,18 @@ class GradientTapeLoops(Rule):
         for symbol in sorted(result.runtime):
             self.ctx.use_runtime(symbol)
         drop_tensorflow_import_if_unused(self.ctx)
-        self.report(self._origin.get(id(result.first), result.first),
+        self.report(self._origin(result.first),
                     "tf.GradientTape block -> forward function + keras_migrate_runtime.value_and_grad "
                     "(runs on JAX, TensorFlow and PyTorch)", severity=Severity.INFO)
         return rebuild(result.body)
 
+    def _origin(self, statement, fallback=None):
+        """Where a diagnostic about a statement of the updated tree points: its source."""
+        return self.ctx.original_of(statement) or fallback or statement
+
     def _block(self, blocker: Blocker) -> None:
         self._blocked_ids.add(id(blocker.statement))
-        where = self._origin.get(id(blocker.statement), blocker.node)
+        where = self._origin(blocker.statement, blocker.node)
         self.report(where, f"tf.GradientTape kept (TensorFlow only): {blocker.message()}", _LOOP_FIX)
         self.ctx.keep_on_tensorflow(self.id, where, f"custom training loop with tf.GradientTape: "
                                                            f"{blocker.kind}")

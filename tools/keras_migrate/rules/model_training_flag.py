@@ -133,6 +133,10 @@ class ModelTrainingFlag(Rule):
         body = list(updated.body.body)
         for index, stmt in enumerate(body):
             if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "call":
+                if self._input_signature(stmt) is not None:
+                    if _with_training_param(stmt) is not stmt:
+                        self._report_signature(original)
+                    continue
                 with_flag = _with_training_param(stmt)
                 if with_flag is not stmt:
                     body[index] = with_flag
@@ -148,6 +152,29 @@ class ModelTrainingFlag(Rule):
             self.ctx.use_runtime(MIXIN)
             updated = updated.with_changes(bases=[cst.Arg(cst.Name(MIXIN), comma=COMMA), *updated.bases])
         return updated
+
+
+    def _report_signature(self, cls: cst.ClassDef) -> None:
+        for fn in cls.body.body:
+            signature = isinstance(fn, cst.FunctionDef) and fn.name.value == "call" and self._input_signature(fn)
+            if signature:
+                self.report(signature, "call() has a tf.function input_signature, so it cannot take `training`: "
+                                       "Keras 3's fit() then runs its layers in inference mode (BatchNormalization "
+                                       "on moving statistics, no Dropout), Keras 2's in training mode",
+                            "drop input_signature from call()'s @tf.function (export serving signatures with "
+                            "model.export(path)) and add a `training=None` parameter")
+                return
+
+    def _input_signature(self, fn: cst.FunctionDef):
+        """The `input_signature=` argument of fn's @tf.function decorator, if any: the
+        traced function accepts exactly those arguments, a new parameter breaks it."""
+        for decorator in fn.decorators:
+            call = decorator.decorator
+            if isinstance(call, cst.Call) and self.ctx.qualified_name(call.func) == "tensorflow.function":
+                for arg in call.args:
+                    if arg.keyword is not None and arg.keyword.value == "input_signature":
+                        return arg
+        return None
 
 
 def _has_steps(cls: cst.ClassDef) -> bool:

@@ -74,26 +74,30 @@ class TfFunction(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._data = data_context(ctx)
-        self._calls = {}  # id(updated call()) -> original, decided when the class is left
+        self._calls = {}  # id(original class) -> its decorated call()s (originals), decided when it is left
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef):
         if (original.name.value == "call" and self.ctx.class_stack and len(self.ctx.function_stack) == 1
                 and self._tf_function_decorator(original) is not None):
-            self._calls[id(updated)] = original
+            # Decided with the class. Keyed by the class: rules leaving the class before
+            # this one may replace call() again (KM227 adds `training`).
+            self._calls.setdefault(id(self.ctx.class_stack[-1]), []).append(original)
             return updated
         return self._decide(original, updated)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
-        if not self._calls or not isinstance(updated.body, cst.IndentedBlock):
+        sources = self._calls.pop(id(original), None)
+        if not sources or not isinstance(updated.body, cst.IndentedBlock):
             return updated
         members = list(updated.body.body)
+        calls = [i for i, m in enumerate(members) if isinstance(m, cst.FunctionDef) and m.name.value == "call"
+                 and self._tf_function_decorator(m) is not None]
         changed = False
-        for i, member in enumerate(members):
-            source = self._calls.pop(id(member), None)
-            if source is not None:
-                new = self._decide(source, member, original)
-                changed = changed or new is not member
-                members[i] = new
+        for i, source in zip(calls, sources):
+            member = members[i]
+            new = self._decide(source, member, original)
+            changed = changed or new is not member
+            members[i] = new
         return updated.with_changes(body=updated.body.with_changes(body=members)) if changed else updated
 
     def _decide(self, original: cst.FunctionDef, updated: cst.FunctionDef, cls: Optional[cst.ClassDef] = None):
