@@ -18,6 +18,7 @@ from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_updat
 from .functions import tensorflow_function
 from .gradients import value_and_grad, value_and_grads, value_and_input_grad
 from .legacy_get_file import legacy_get_file
+from .legacy_nadam import LegacyNadam
 from .loss_functions import keras2_broadcasting
 from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
@@ -78,6 +79,7 @@ __all__ = [
     "Keras2Training",
     "Keras2TextVectorization",
     "LSTM",
+    "LegacyNadam",
     "LocallyConnected1D",
     "LocallyConnected2D",
     "RNN",

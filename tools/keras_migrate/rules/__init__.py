@@ -69,6 +69,7 @@ from keras_migrate.rules.loss_function_calls import LossFunctionCalls
 from keras_migrate.rules.sequence_batches import SequenceBatches
 from keras_migrate.rules.model_training_flag import ModelTrainingFlag
 from keras_migrate.rules.batch_norm_variance import BatchNormVariance
+from keras_migrate.rules.nadam_schedule import NadamSchedule
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -112,6 +113,7 @@ ALL_RULES = (
     LossFunctionCalls,
     SequenceBatches,
     BatchNormVariance,
+    NadamSchedule,
     TfValues,
     Dtypes,
     ThresholdedRelu,

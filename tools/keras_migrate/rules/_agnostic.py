@@ -319,7 +319,7 @@ def runtime_class_for(ctx, original: cst.BaseExpression, symbol: str, local: str
     """The name under which migrated code reaches runtime class `symbol` (imported `as
     local`) in place of the Keras class `original` named; the old import goes once unused."""
     ctx.runtime_imports.add(symbol)
-    ctx.add_import(ctx.runtime_module, symbol, local)
+    ctx.add_import(ctx.runtime_module, symbol, None if local == symbol else local)
     drop_replaced_keras_import(ctx, original)
     return cst.Name(local)
 
@@ -331,9 +331,12 @@ def drop_replaced_keras_import(ctx, original: cst.BaseExpression) -> None:
     -> the tensorflow import, and the keras import the tf.keras rewrite asked for (a
     `keras.` spelling keeps the user's own `import keras`)."""
     if isinstance(original, cst.Name):
+        from keras_migrate.rules._args import keras3_path
+
         binding = ctx.names.bindings.get(original.value, "")
-        target = f"keras.{ctx.keras_path(original)}"
-        for module in {binding.rsplit(".", 1)[0], target.rsplit(".", 1)[0]} - {""}:
+        # the module the tf.keras rewrite imports it from (`optimizers.legacy` -> `optimizers`)
+        targets = {f"keras.{ctx.keras_path(original)}", f"keras.{keras3_path(ctx, original)}"}
+        for module in {binding.rsplit(".", 1)[0], *(t.rsplit(".", 1)[0] for t in targets)} - {""}:
             ctx.remove_import_if_unused(module, original.value)
     elif (ctx.names.qualified_name(original) or "").startswith("tensorflow."):
         ctx.remove_import_if_unused("keras")
