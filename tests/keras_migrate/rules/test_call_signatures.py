@@ -278,3 +278,30 @@ def test_tfa_adamw_weight_decay_keeps_its_meaning():
     c = keras.optimizers.AdamW(weight_decay=1e-4, learning_rate=schedule)
     """
     assert_migrates(before, after, rules=None, expected_diagnostics=["KM110"])
+
+
+def test_average_pooling_gets_keras2_default_pool_size():
+    # Keras 3's AveragePooling*D require pool_size (TypeError); Keras 2 pooled by 2.
+    assert_migrates(
+        """
+        import keras
+        from keras.layers import AvgPool1D
+        a = keras.layers.AveragePooling2D()
+        b = keras.layers.AveragePooling2D(3)
+        c = keras.layers.AveragePooling3D(strides=1)
+        d = AvgPool1D(padding="same")
+        e = keras.layers.AveragePooling1D(pool_size=4)
+        f = keras.layers.MaxPooling2D()
+        """,
+        """
+        import keras
+        from keras.layers import AvgPool1D
+        a = keras.layers.AveragePooling2D(pool_size=(2, 2))
+        b = keras.layers.AveragePooling2D(3)
+        c = keras.layers.AveragePooling3D(strides=1, pool_size=(2, 2, 2))
+        d = AvgPool1D(padding="same", pool_size=2)
+        e = keras.layers.AveragePooling1D(pool_size=4)
+        f = keras.layers.MaxPooling2D()
+        """,
+        rules=[CallSignatures],
+    )

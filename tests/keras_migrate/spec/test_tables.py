@@ -79,6 +79,20 @@ def test_plain_tables_name_existing_keras3_things():
         assert "training" in params[:3], (name, params)
     for value in renames.REDUCTION_VALUES.values():
         keras.losses.MeanSquaredError(reduction=value)  # raises on an unknown reduction
-    for func, keyword, _source in renames.DEFAULT_CHANGES:
-        mapped = spec.map_keras_name(func)
+    for func, keyword, _source, _position in renames.DEFAULT_CHANGES:
+        # (Keras 3-relative entries name Keras 3's own callable)
+        mapped = spec.map_keras_name(func) or f"keras.{func}"
         assert _accepts(_resolve(mapped), keyword), (func, mapped, keyword)
+
+
+def test_default_changes_write_keras2_defaults():
+    import inspect
+
+    tf_keras = pytest.importorskip("tf_keras")
+    from keras_migrate.spec import _keras3_renames as renames
+
+    for func, keyword, source, position in renames.DEFAULT_CHANGES:
+        if func.startswith("layers."):
+            parameters = inspect.signature(getattr(tf_keras.layers, func.split(".")[1]).__init__).parameters
+            assert repr(parameters[keyword].default) == source, func
+            assert list(parameters).index(keyword) - 1 == position, func  # (self)

@@ -36,8 +36,8 @@ for _e in REMOVED_KEYWORDS:
         _REMOVED.setdefault(_e.func, []).append(_e)
 
 _DEFAULTS: Dict[str, List[Tuple[str, str]]] = {}
-for _func, _kw, _src in DEFAULT_CHANGES:
-    _DEFAULTS.setdefault(_func, []).append((_kw, _src))
+for _func, _kw, _src, _position in DEFAULT_CHANGES:
+    _DEFAULTS.setdefault(_func, []).append((_kw, _src, _position))
 
 _RNN_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN",
                           "layers.ConvLSTM1D", "layers.ConvLSTM2D", "layers.ConvLSTM3D"})
@@ -69,7 +69,8 @@ class CallSignatures(Rule):
                    "add_weight positional name, time_major, reset_metrics, fused, tfa AdamW/gelu).")
     TRIGGERS = ("alpha", "LeakyReLU", "lr", "add_weight", "time_major", "reset_metrics", "fused",
                 "constants", "causal", "tensorflow_addons", "workers", "use_multiprocessing",
-                "max_queue_size", "_compute_attention")
+                "max_queue_size", "_compute_attention",
+                *sorted({func.rsplit(".", 1)[-1] for func, *_ in DEFAULT_CHANGES}))
     EXAMPLES = (
         Example(
             before="""
@@ -194,7 +195,7 @@ class CallSignatures(Rule):
 
     def _report_default_reference(self, node: cst.CSTNode) -> None:
         qualified = self.ctx.qualified_name(node)
-        for keyword, source in _DEFAULTS[qualified]:
+        for keyword, source, _ in _DEFAULTS[qualified]:
             self.report(node, f"{qualified} defaults to {keyword}={source}; its Keras 3 counterpart does not",
                         f"pass a function that sets it: lambda x: keras.activations.gelu(x, {keyword}={source})")
 
@@ -305,9 +306,9 @@ class CallSignatures(Rule):
         if has_star(call):
             return call
         positional = sum(1 for arg in call.args if arg.keyword is None)
-        for keyword, source in defaults:
+        for keyword, source, position in defaults:
             # gelu(x, approximate): a second positional argument already sets it.
-            if keyword_arg(call, keyword) is None and positional < 2:
+            if keyword_arg(call, keyword) is None and positional <= position:
                 call = with_keyword(call, keyword, cst.parse_expression(source))
         return call
 

@@ -136,12 +136,17 @@ POSITIONAL_TO_KEYWORD = (
     ),
 )
 
-# Keyword arguments added because a default changed between the libraries:
-# (qualified or Keras-relative callable, keyword, source text of the old default).
+# Keyword arguments added because a default changed between the libraries (or Keras 3
+# has none): (qualified or Keras 3-relative callable, keyword, source text of the old
+# default, the argument's position: a call with more positional arguments sets it).
 DEFAULT_CHANGES = (
     # tfa.activations.gelu(x, approximate=True); keras.activations.gelu(x, approximate=False).
-    ("tensorflow_addons.activations.gelu", "approximate", "True"),
-    ("tensorflow_addons.layers.InstanceNormalization", "groups", "-1"),
+    ("tensorflow_addons.activations.gelu", "approximate", "True", 1),
+    ("tensorflow_addons.layers.InstanceNormalization", "groups", "-1", 0),
+    # Keras 3's average pooling layers require pool_size (TypeError); Keras 2 pooled by 2.
+    *((f"layers.{name}{rank}D", "pool_size", default, 0)
+      for name in ("AveragePooling", "AvgPool")
+      for rank, default in ((1, "2"), (2, "(2, 2)"), (3, "(2, 2, 2)"))),
 )
 
 _DATA_PIPELINE = ("max_queue_size", "workers", "use_multiprocessing")
