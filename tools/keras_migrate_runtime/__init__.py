@@ -24,6 +24,7 @@ from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .model_build import build_by_calling
+from .multi_head_attention import MultiHeadAttention
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .no_grad import call_without_gradients
 from .radial_constraint import RadialConstraint
@@ -80,6 +81,7 @@ __all__ = [
     "Keras2TextVectorization",
     "LSTM",
     "LegacyNadam",
+    "MultiHeadAttention",
     "LocallyConnected1D",
     "LocallyConnected2D",
     "RNN",

@@ -70,6 +70,7 @@ from keras_migrate.rules.sequence_batches import SequenceBatches
 from keras_migrate.rules.model_training_flag import ModelTrainingFlag
 from keras_migrate.rules.batch_norm_variance import BatchNormVariance
 from keras_migrate.rules.nadam_schedule import NadamSchedule
+from keras_migrate.rules.attention_masking import AttentionMasking
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -114,6 +115,7 @@ ALL_RULES = (
     SequenceBatches,
     BatchNormVariance,
     NadamSchedule,
+    AttentionMasking,
     TfValues,
     Dtypes,
     ThresholdedRelu,
