@@ -71,6 +71,7 @@ from keras_migrate.rules.model_training_flag import ModelTrainingFlag
 from keras_migrate.rules.batch_norm_variance import BatchNormVariance
 from keras_migrate.rules.nadam_schedule import NadamSchedule
 from keras_migrate.rules.attention_masking import AttentionMasking
+from keras_migrate.rules.loss_identifiers import LossIdentifiers
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -116,6 +117,7 @@ ALL_RULES = (
     BatchNormVariance,
     NadamSchedule,
     AttentionMasking,
+    LossIdentifiers,
     TfValues,
     Dtypes,
     ThresholdedRelu,

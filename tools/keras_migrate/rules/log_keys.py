@@ -21,7 +21,7 @@ from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names, nodes as ast_nodes
 from keras_migrate.rules._util import code, dotted, keyword
-from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, RENAMED_LOG_KEYS
+from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, METRIC_FUNCTION_STRINGS, RENAMED_LOG_KEYS
 
 __all__ = ["LogKeys"]
 
@@ -286,14 +286,16 @@ class LogKeys(Rule):
             left, right = self._pin(node.left, allow_objects), self._pin(node.right, allow_objects)
             changed = left is not node.left or right is not node.right
             return node.with_changes(left=left, right=right) if changed else node
-        entry = METRIC_CLASS_KEYS.get(_string(node) or "")
+        written = _string(node) or ""
+        entry = METRIC_CLASS_KEYS.get(written) or METRIC_FUNCTION_STRINGS.get(written)
         if entry is None:
             return node
         if entry.keras3_string is not None:
             self.fired()
             return _quoted(node, entry.keras3_string)
         if not allow_objects:
-            self.report(node, f'metric "{entry.cls}" is logged as "{entry.cls}" in Keras 3 (Keras 2: "{entry.key}")',
+            self.report(node, f'metric "{written}" is logged as "{written}" in Keras 3, or not resolved at all '
+                              f'(Keras 2: "{entry.key}")',
                         f'use keras.metrics.{entry.cls}(name="{entry.key}") where the model is compiled')
             return node
         self.fired()

@@ -90,6 +90,9 @@ SYMBOL_RENAMES = (
     for alias in aliases
 )
 
+# Loss identifier strings Keras 2 resolved and Keras 3 does not (same function).
+LOSS_STRING_RENAMES = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence"}
+
 KEYWORD_RENAMES = (
     KeywordRename("layers.LeakyReLU", "alpha", "negative_slope"),
     # relu(x, alpha, max_value, threshold): same positions and numbers (checked on all backends).

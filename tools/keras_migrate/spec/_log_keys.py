@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Dict, Optional
 
-__all__ = ["RENAMED_LOG_KEYS", "MetricClassKey", "METRIC_CLASS_KEYS"]
+__all__ = ["RENAMED_LOG_KEYS", "MetricClassKey", "METRIC_CLASS_KEYS", "METRIC_FUNCTION_STRINGS"]
 
 RENAMED_LOG_KEYS: Dict[str, str] = {"lr": "learning_rate"}
 
@@ -77,4 +77,13 @@ METRIC_CLASS_KEYS: Dict[str, MetricClassKey] = {
         _same("TrueNegatives", "true_negatives"),
         _same("TruePositives", "true_positives"),
     )
+}
+
+
+# compile(metrics=["<function name>"]) strings Keras 2 resolved and Keras 3's metrics.get()
+# rejects ("Could not interpret metric identifier"): the class, named as Keras 2 logged it.
+METRIC_FUNCTION_STRINGS: Dict[str, MetricClassKey] = {
+    "logcosh": MetricClassKey("LogCoshError", "logcosh"),
+    "log_cosh": MetricClassKey("LogCoshError", "log_cosh"),
+    "kullback_leibler_divergence": MetricClassKey("KLDivergence", "kullback_leibler_divergence"),
 }
