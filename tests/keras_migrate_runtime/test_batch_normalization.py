@@ -64,3 +64,18 @@ def test_name_config_and_keras_file(tmp_path):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_on_each_backend(backend):
     run_module_on(backend, __file__)
+
+
+def test_fused_false_keeps_the_biased_update_and_its_config():
+    layer = BatchNormalization(momentum=0.9, fused=False)
+    flat = X.reshape(-1, 2).astype("float64")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(_moved_layer(layer, X)), 0.9 + 0.1 * flat.var(0),
+                               rtol=1e-6)
+    assert layer.get_config()["fused"] is False
+    assert "fused" not in BatchNormalization().get_config()
+    assert BatchNormalization.from_config(layer.get_config()).fused is False
+
+
+def _moved_layer(layer, values):
+    layer(values, training=True)
+    return layer.moving_variance

@@ -23,6 +23,7 @@ from .loss_functions import keras2_broadcasting
 from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
+from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
@@ -126,6 +127,7 @@ __all__ = [
     "scatter_nd_sub",
     "scatter_nd_update",
     "set_diag",
+    "set_global_policy",
     "shape_entry_cast",
     "shape_maximum",
     "shape_minimum",

@@ -16,6 +16,18 @@ __all__ = ["BatchNormalization"]
 
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")
 class BatchNormalization(keras.layers.BatchNormalization):
+    # Keras 2's `fused`: False kept its biased update (as Keras 3), True / None fused where
+    # it could. Kept in the config so that migrated code says which one it is.
+    def __init__(self, *args, fused=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fused = fused
+
+    def get_config(self):
+        config = super().get_config()
+        if self.fused is not None:
+            config["fused"] = self.fused
+        return config
+
     def call(self, inputs, training=None, mask=None):
         self._batch_variance = None
         outputs = super().call(inputs, training=training, mask=mask)
@@ -37,7 +49,7 @@ class BatchNormalization(keras.layers.BatchNormalization):
     def _keras2_fused(self, inputs):
         """Keras 2's condition for its fused kernel (tf_keras BatchNormalization.build)."""
         rank = len(inputs.shape)
-        if rank not in (4, 5) or getattr(self, "renorm", False) or getattr(self, "synchronized", False):
+        if self.fused is False or rank not in (4, 5) or getattr(self, "renorm", False) or getattr(self, "synchronized", False):
             return False
         if keras.backend.standardize_dtype(self.compute_dtype) not in ("float16", "bfloat16", "float32"):
             return False

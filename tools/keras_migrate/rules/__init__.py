@@ -72,6 +72,7 @@ from keras_migrate.rules.batch_norm_variance import BatchNormVariance
 from keras_migrate.rules.nadam_schedule import NadamSchedule
 from keras_migrate.rules.attention_masking import AttentionMasking
 from keras_migrate.rules.loss_identifiers import LossIdentifiers
+from keras_migrate.rules.mixed_precision_steps import MixedPrecisionSteps
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -118,6 +119,7 @@ ALL_RULES = (
     NadamSchedule,
     AttentionMasking,
     LossIdentifiers,
+    MixedPrecisionSteps,
     TfValues,
     Dtypes,
     ThresholdedRelu,

@@ -338,9 +338,18 @@ def drop_replaced_keras_import(ctx, original: cst.BaseExpression) -> None:
         targets = {f"keras.{ctx.keras_path(original)}", f"keras.{keras3_path(ctx, original)}"}
         for module in {binding.rsplit(".", 1)[0], *(t.rsplit(".", 1)[0] for t in targets)} - {""}:
             ctx.remove_import_if_unused(module, original.value)
-    elif (ctx.names.qualified_name(original) or "").startswith("tensorflow."):
-        ctx.remove_import_if_unused("keras")
-        drop_tensorflow_import_if_unused(ctx)
+    else:
+        base = original.value if isinstance(original, cst.Attribute) else None
+        binding = ctx.names.bindings.get(base.value, "") if isinstance(base, cst.Name) else ""
+        if "." in binding and binding.rsplit(".", 1)[1] == base.value:
+            # `mixed_precision.f` with `from tensorflow.keras import mixed_precision` (as
+            # the tf.keras rewrite may have left it: `from keras import ...`)
+            module = binding.rsplit(".", 1)[0]
+            for name in {module, "keras" if module == "tensorflow.keras" else module}:
+                ctx.remove_import_if_unused(name, base.value)
+        if (ctx.names.qualified_name(original) or "").startswith("tensorflow."):
+            ctx.remove_import_if_unused("keras")
+            drop_tensorflow_import_if_unused(ctx)
 
 
 @per_file

@@ -41,7 +41,6 @@ class AttentionMasking(Rule):
             attention = layers.MultiHeadAttention(num_heads=2, key_dim=16)
             """,
             after="""
-            from tensorflow.keras import layers
             from keras_migrate_runtime import MultiHeadAttention as Keras2MultiHeadAttention
             attention = Keras2MultiHeadAttention(num_heads=2, key_dim=16)
             """,

@@ -5,8 +5,9 @@ with the unbiased batch variance (n / (n - 1) times the biased one Keras 3 uses)
 training, inference outputs differ by up to per cents where n (batch x height x width)
 is small. BatchNormalization(...) becomes keras_migrate_runtime's BatchNormalization
 (a subclass of Keras 3's, same name, config and weights) which adds the difference,
-only where Keras 2 would have fused. Left as is: `fused=False` (Keras 2's own biased
-update), renorm, virtual_batch_size, adjustment, synchronized.
+only where Keras 2 would have fused; `fused=False` (Keras 2's own biased update) is kept
+as the runtime class's argument, so that a second run tells it from a Keras 2 call. Left
+as is: renorm, virtual_batch_size, adjustment, synchronized.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._agnostic import runtime_class_for
-from keras_migrate.rules._util import keyword_arg_value
+from keras_migrate.rules._util import comma_after, keyword_arg_value
 
 __all__ = ["BatchNormVariance"]
 
@@ -63,8 +64,20 @@ class BatchNormVariance(Rule):
             before="""
             import keras
 
-            plain = keras.layers.BatchNormalization(fused=False)
             renormalised = keras.layers.BatchNormalization(renorm=True)
+            """,
+        ),
+        Example(
+            before="""
+            import keras
+
+            plain = keras.layers.BatchNormalization(momentum=0.9, fused=False)
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import BatchNormalization as Keras2BatchNormalization
+
+            plain = Keras2BatchNormalization(momentum=0.9, fused=False)
             """,
         ),
     )
@@ -74,7 +87,18 @@ class BatchNormVariance(Rule):
             return updated
         fused = keyword_arg_value(original, "fused")
         if isinstance(fused, cst.Name) and fused.value == "False":
-            return updated
+            # Keras 2's biased update, as Keras 3's; the runtime class all the same, with
+            # fused=False (which call_signatures dropped for Keras 3's class), so that a
+            # second run does not take the plain class for a Keras 2 one that fused.
+            self.fired()
+            args = list(updated.args)
+            if keyword_arg_value(updated, "fused") is None:
+                args = [*args[:-1], comma_after(args[-1])] if args else args
+                args.append(cst.Arg(keyword=cst.Name("fused"), value=cst.Name("False"),
+                                    equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                          whitespace_after=cst.SimpleWhitespace(""))))
+            return updated.with_changes(
+                func=runtime_class_for(self.ctx, original.func, RUNTIME_CLASS, LOCAL_NAME), args=args)
         for name in _NOT_FUSED:
             value = keyword_arg_value(original, name)
             if value is not None and not (isinstance(value, cst.Name) and value.value in ("None", "False")):
