@@ -12,6 +12,7 @@ calls apply_gradients() itself, the construction gets a warning with the two fix
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -27,6 +28,13 @@ def _applies_gradients(ctx) -> bool:
     """The file's code uses some `.apply_gradients` (a custom training loop)."""
     return any(isinstance(node, ast.Attribute) and node.attr == "apply_gradients"
                for _, node in _scan.scoped_nodes(ctx))
+
+
+@per_file
+def _builds_legacy(ctx) -> bool:
+    """The file constructs a Keras 2 legacy optimizer (and applies gradients itself)."""
+    return _applies_gradients(ctx) and re.search(r"optimizers\.legacy\b|optimizers import legacy\b",
+                                                 ctx.source) is not None
 
 
 class LegacyOptimizer(Rule):
@@ -49,7 +57,7 @@ class LegacyOptimizer(Rule):
             for layer in layers:
                 shared.apply_gradients(zip(grads[layer], layer.trainable_weights))
             """,
-            diagnostics=("KM122",),
+            diagnostics=("KM122", "KM122"),
             full=True,
         ),
         # compile() / fit() own the optimizer: one variable list.
@@ -62,6 +70,15 @@ class LegacyOptimizer(Rule):
     )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "apply_gradients" and _builds_legacy(self.ctx):
+            # where it breaks (the constructor may be far away, in another function)
+            self.report(original, "apply_gradients() on an optimizer that may have been built for other "
+                                  "variables: Keras 3 raises 'Unknown variable' where Keras 2's legacy "
+                                  "optimizers created slots on the fly",
+                        "build the optimizer once with every variable it will update before the first "
+                        "apply_gradients(), or give each variable list its own optimizer")
+            return updated
         path = self.ctx.keras_path(original.func)
         if not (path and path.startswith("optimizers.legacy.")) or not _applies_gradients(self.ctx):
             return updated
