@@ -136,8 +136,13 @@ def _migrate_tree(root: str, mirror: str, mode: str, scratch: str):
     from keras_migrate.engine._runner import discover, migrate_files
     from keras_migrate.migrator import keras_rule_set
 
+    from keras_migrate.cli._runtime import RUNTIME_PACKAGE
+
     inside = os.path.relpath(scratch, root)
-    files = discover([root], exclude=[] if inside.startswith("..") else [os.path.join(root, inside, "*")])
+    # A runtime copy from an earlier migration is not the program's code (the CLI skips it
+    # too): left out of the mirror, the migrated run imports the installed runtime.
+    exclude = [f"*/{RUNTIME_PACKAGE}/*"] + ([] if inside.startswith("..") else [os.path.join(root, inside, "*")])
+    files = discover([root], exclude=exclude)
     results = {}
 
     def output_for(path: str) -> str:
