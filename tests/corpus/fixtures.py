@@ -77,10 +77,20 @@ def cornell(url, path, rng):
 
 
 def movielens(url, path, rng):
-    movies = [[i, f"Movie {i} (19{80 + i % 20})", "|".join(rng.choice(["Action", "Comedy", "Drama"], 2))]
-              for i in range(1, 61)]
+    # (node2vec looks these titles up: movies 1, 7, 13, ... are in its graph)
+    known = ["Matrix, The (1999)", "Star Wars: Episode IV - A New Hope (1977)", "Lion King, The (1994)",
+             "Terminator 2: Judgment Day (1991)", "Godfather, The (1972)"]
+    movies = [[i, known[(i - 1) // 6] if (i - 1) % 6 == 0 and (i - 1) // 6 < len(known)
+               else f"Movie {i} (19{80 + i % 20})", "|".join(rng.choice(["Action", "Comedy", "Drama"], 2))]
+              for i in range(1, 151)]
     ratings = [[u, int(rng.randint(1, 61)), float(rng.randint(1, 11)) / 2, 964982703 + k]
                for k, u in enumerate(rng.randint(1, 40, 900))]
+    # Taste groups: ten users of a group give the group's six movies 5.0, so that movies
+    # co-rated >= 5 by many users exist (node2vec's graph keeps only such pairs; 150
+    # movies give its skip-gram more than one batch of 1024 examples).
+    for group in range(25):
+        for user in range(1 + 10 * group, 11 + 10 * group):
+            ratings += [[user, 1 + 6 * group + m, 5.0, 965000000 + 100 * user + m] for m in range(6)]
     _zip(path, {"ml-latest-small/movies.csv": _csv_text(["movieId", "title", "genres"], movies),
                 "ml-latest-small/ratings.csv": _csv_text(["userId", "movieId", "rating", "timestamp"], ratings)})
 

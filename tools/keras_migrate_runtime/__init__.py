@@ -34,6 +34,7 @@ from .random_crop import Keras2RandomCrop
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
 from .sequence import Keras2Sequence
+from .skipgrams import make_sampling_table, skipgrams
 from .states import keras2_reset_states
 from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 from .training import BackendAgnosticSteps
@@ -118,6 +119,7 @@ __all__ = [
     "keras2_update_compiled_metrics",
     "leaky_relu",
     "legacy_get_file",
+    "make_sampling_table",
     "math_imag",
     "npairs_loss",
     "one_hot",
@@ -135,6 +137,7 @@ __all__ = [
     "signal_fft2d",
     "signal_ifft",
     "signal_ifft2d",
+    "skipgrams",
     "ssim",
     "tensorflow_function",
     "test_on_batch",

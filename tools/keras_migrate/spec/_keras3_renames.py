@@ -286,6 +286,9 @@ RUNTIME_SYMBOLS = {
     "layers.experimental.RandomFourierFeatures": "RandomFourierFeatures",
     "constraints.RadialConstraint": "RadialConstraint",
     "constraints.radial_constraint": "RadialConstraint",  # Keras 2's lowercase alias of the class
+    # Gone from Keras 3's API (keras.utils has neither): Keras 2's own code.
+    "preprocessing.sequence.skipgrams": "skipgrams",
+    "preprocessing.sequence.make_sampling_table": "make_sampling_table",
     # TF Addons functions (fully qualified: not Keras paths) with a keras.ops version.
     "tensorflow_addons.losses.npairs_loss": "npairs_loss",
 }
