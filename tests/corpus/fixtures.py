@@ -294,6 +294,15 @@ def zinc(url, path, rng):
         handle.write(_csv_text(["smiles", "logP", "qed", "SAS"], rows))
 
 
+def bbbp(url, path, rng):
+    """BBBP.csv: num,name,p_np,smiles (mpnn-molecular-graphs reads columns 1-3, shows rows
+    96-104); drug-like molecules whose atoms its featurizer knows."""
+    rows = [[i + 1, f"compound_{i + 1}", int(rng.rand() < 0.7), smiles]
+            for i, smiles in enumerate(_smiles_rows(rng, ZINC_SMILES, 400))]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(_csv_text(["num", "name", "p_np", "smiles"], rows))
+
+
 def _npy(array):
     out = io.BytesIO()
     np.save(out, array)
@@ -325,6 +334,7 @@ BUILDERS = [
     (r"lbc/cora\.tgz$", cora),
     (r"cornell_movie_dialogs_corpus\.zip$", cornell),
     (r"movielens/ml-latest-small\.zip$", movielens),
+    (r"datasets/BBBP\.csv$", bbbp),
     (r"arxiv_data\.csv$", arxiv),
     (r"bank\+marketing\.zip$", bank_marketing),
     (r"LJSpeech-1\.1\.tar\.bz2$", ljspeech),

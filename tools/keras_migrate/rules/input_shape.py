@@ -5,8 +5,9 @@ convert '2' to a shape". An int literal is wrapped. A name is wrapped when it is
 parameter of the enclosing function and every call of that function in the file passes
 an int literal for it (`def coupling(input_shape): ... Input(shape=input_shape)` called
 as `coupling(2)`), or has an int default no call replaces with something else; when
-ints and other values both reach it, the conversion is spelled out; otherwise (a tuple,
-or unknown) the argument is left as is.
+ints and other values both reach it, or it is written in parentheses (`shape=(dim)`, meant
+as a 1-tuple), the conversion is spelled out; otherwise (a tuple, or unknown) the argument
+is left as is.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
+from keras_migrate.rules._util import code
 
 __all__ = ["InputShape"]
 
 _INPUTS = ("Input", "layers.Input", "layers.InputLayer", "InputLayer")
+# (add_weight(shape=...) too: Keras 2 took an int there as well)
 _KEYWORDS = ("shape", "input_shape")
 
 
@@ -58,7 +61,7 @@ class InputShape(Rule):
     id = "KM120"
     name = "input_shape"
     description = "An int Input shape (Keras 2 made it a 1-tuple; Keras 3 rejects it) becomes a tuple."
-    TRIGGERS = ("Input",)
+    TRIGGERS = ("Input", "add_weight")
     EXAMPLES = (
         Example(
             before="""
@@ -130,9 +133,44 @@ class InputShape(Rule):
             b = tower((4, 4))
             """,
         ),
+        Example(
+            before="""
+            import keras
+            class Edge(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.bias = self.add_weight(shape=(self.dim * self.dim), initializer="zeros")
+                    self.scale = self.add_weight(shape=3)
+                    self.kernel = self.add_weight(shape=(self.dim, 2))
+            """,
+            after="""
+            import keras
+            class Edge(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.bias = self.add_weight(shape=(self.dim * self.dim,) if isinstance(self.dim * self.dim, int) else self.dim * self.dim, initializer="zeros")
+                    self.scale = self.add_weight(shape=(3,))
+                    self.kernel = self.add_weight(shape=(self.dim, 2))
+            """,
+        ),
+        Example(
+            before="""
+            from tensorflow.keras import layers
+            def model(atom_dim):
+                return layers.Input((atom_dim), dtype="float32")
+            m = model(features.shape[-1])
+            """,
+            after="""
+            from tensorflow.keras import layers
+            def model(atom_dim):
+                return layers.Input((atom_dim,) if isinstance(atom_dim, int) else atom_dim, dtype="float32")
+            m = model(features.shape[-1])
+            """,
+        ),
     )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "add_weight":
+            return self._add_weight(updated)
         path = self.ctx.keras_path(original.func)
         if path not in _INPUTS:
             return updated
@@ -147,17 +185,41 @@ class InputShape(Rule):
                 args[i] = arg.with_changes(value=new)
         return updated.with_changes(args=args)
 
+    def _add_weight(self, call: cst.Call) -> cst.Call:
+        """`add_weight(shape=(units * units))`: Keras 2 took an int shape as a 1-tuple."""
+        args = list(call.args)
+        for i, arg in enumerate(args):
+            if arg.keyword is None or arg.keyword.value != "shape":
+                continue
+            value = arg.value
+            if _int_literal(value):
+                new = cst.Tuple([cst.Element(value.with_changes(lpar=[], rpar=[]))])
+            elif isinstance(value, (cst.Name, cst.Attribute, cst.BinaryOperation)) and value.lpar:
+                text = code(value.with_changes(lpar=[], rpar=[]))
+                new = cst.parse_expression(f"({text},) if isinstance({text}, int) else {text}")
+            else:
+                continue
+            self.fired()
+            args[i] = arg.with_changes(value=new)
+        return call.with_changes(args=args)
+
     def _tuple(self, value: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        # `shape=(atom_dim)`: parentheses around a name, written for a 1-tuple (keras.io
+        # MPNN); whatever the value, the spelled-out conversion is right for it.
+        parenthesized = isinstance(value, cst.Name) and bool(value.lpar)
         if isinstance(value, (cst.Integer, cst.UnaryOperation, cst.Name)):
             value = value.with_changes(lpar=[], rpar=[])  # `shape=(1)`: an int in parentheses
         if _int_literal(value):
             return cst.Tuple([cst.Element(value)])
+        converted = None
+        if parenthesized:
+            converted = cst.parse_expression(f"({value.value},) if isinstance({value.value}, int) else {value.value}")
         if not isinstance(value, cst.Name) or not self.ctx.function_stack:
-            return None
+            return converted
         function = self.ctx.function_stack[-1]
         param = next((p for p in function.params.params if p.name.value == value.value), None)
         if param is None:
-            return None
+            return converted
         kinds = set(_call_kinds(self.ctx).get((function.name.value, value.value), set()))
         if param.default is not None and _int_literal(param.default):
             kinds.add("int")  # `def mapping(input_shape=512)` called without it (keras.io StyleGAN)
@@ -165,4 +227,4 @@ class InputShape(Rule):
             return cst.Tuple([cst.Element(value)])
         if "int" in kinds:
             return cst.parse_expression(f"({value.value},) if isinstance({value.value}, int) else {value.value}")
-        return None
+        return converted

@@ -302,7 +302,7 @@ def _capped(rec: Recorder, dataset, steps: int):
 
 def _small_batches(rec: Recorder, dataset, note: str):
     size = rec.config.max_batch
-    if not size:
+    if not size or not _batched_alike(dataset):
         return dataset
     try:
         rebatched = dataset.rebatch(size)
@@ -314,6 +314,20 @@ def _small_batches(rec: Recorder, dataset, note: str):
     except Exception:  # noqa: BLE001
         pass
     return rebatched
+
+
+def _batched_alike(dataset) -> bool:
+    """rebatch() splits every component along its first axis: only for elements whose
+    components share one (not a batch of graphs merged into one graph, as in MPNN, where
+    atoms, bonds and labels have different first sizes). Looks at the first element."""
+    try:
+        import tensorflow as tf
+
+        element = next(iter(dataset.take(1)))
+        sizes = {t.shape[0] if t.shape.rank else None for t in tf.nest.flatten(element) if hasattr(t, "shape")}
+    except Exception:  # noqa: BLE001 - not a dataset we can look into: leave it
+        return False
+    return len(sizes) == 1 and None not in sizes
 
 
 def _in_memory(x) -> bool:
