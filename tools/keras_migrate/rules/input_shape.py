@@ -34,6 +34,11 @@ def _int_literal(node: cst.BaseExpression) -> bool:
         isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Integer))
 
 
+def _int_as_tuple(text: str) -> cst.BaseExpression:
+    """The shape `text` as Keras 2 read it, for values of either kind."""
+    return cst.parse_expression(f"({text},) if isinstance({text}, int) else {text}")
+
+
 @per_file
 def _call_kinds(ctx) -> Dict[tuple, Set[str]]:
     """{(function, parameter): kinds of what calls pass} with kinds "int" / "other"."""
@@ -196,7 +201,7 @@ class InputShape(Rule):
                 new = cst.Tuple([cst.Element(value.with_changes(lpar=[], rpar=[]))])
             elif isinstance(value, (cst.Name, cst.Attribute, cst.BinaryOperation)) and value.lpar:
                 text = code(value.with_changes(lpar=[], rpar=[]))
-                new = cst.parse_expression(f"({text},) if isinstance({text}, int) else {text}")
+                new = _int_as_tuple(text)
             else:
                 continue
             self.fired()
@@ -213,7 +218,7 @@ class InputShape(Rule):
             return cst.Tuple([cst.Element(value)])
         converted = None
         if parenthesized:
-            converted = cst.parse_expression(f"({value.value},) if isinstance({value.value}, int) else {value.value}")
+            converted = _int_as_tuple(value.value)
         if not isinstance(value, cst.Name) or not self.ctx.function_stack:
             return converted
         function = self.ctx.function_stack[-1]
@@ -226,5 +231,5 @@ class InputShape(Rule):
         if kinds == {"int"}:
             return cst.Tuple([cst.Element(value)])
         if "int" in kinds:
-            return cst.parse_expression(f"({value.value},) if isinstance({value.value}, int) else {value.value}")
+            return _int_as_tuple(value.value)
         return converted
