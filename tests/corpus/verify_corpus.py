@@ -9,7 +9,8 @@ and steps, under genuine Keras 2 and, migrated, on each Keras 3 backend. Each ce
   crash           the migrated program raised (exception and line in the details)
   timeout         the run exceeded its time limit
   unstable        differs, but Keras 2 differs from itself about as much once its float
-                  sums are reordered (verify's noise floor), or only an accuracy moved by a
+                  sums are reordered or its initial weights nudged by a few roundings
+                  (verify's noise floor), or only an accuracy moved by a
                   flipped prediction with every loss and weight identical: not a break
   tf-only         the migrator declared the script TensorFlow-only (reason in details)
   n/a             the Keras 2 original itself does not run here (missing package,

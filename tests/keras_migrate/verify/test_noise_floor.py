@@ -64,3 +64,25 @@ def test_keras2_reproducing_itself_leaves_every_difference():
     verdicts = judged(reference, keras3)
     summary = _noise_floor(reference, run([1.0, 0.5], [0.1]), {"jax": keras3}, verdicts, TOL)
     assert summary["first_difference"] is None and verdicts["jax"].verdict == DIFFERS
+
+
+def test_the_second_noise_run_nudges_initial_weights_by_a_fixed_tiny_fraction():
+    from keras_migrate.verify import _determinism
+    from keras_migrate.verify._run import _NOISE_RUNS
+
+    values = _determinism.initializer_values("uniform", {"minval": -1.0, "maxval": 1.0}, (50, 4), 0)
+    nudged = _determinism.perturbed(values, (50, 4), 0, 2.0 ** -21)
+    assert np.array_equal(nudged, _determinism.perturbed(values, (50, 4), 0, 2.0 ** -21))  # same in every run
+    relative = np.abs(nudged - values) / np.abs(values)
+    assert 0 < relative.max() <= 2.0 ** -21 and not np.array_equal(nudged, values)
+    assert [name for name, _how, _perturb in _NOISE_RUNS] == ["reordered", "perturbed"]
+
+
+def test_a_difference_within_the_nudged_runs_variation_says_so():
+    reference = run([1.0, 0.50], [0.1, 0.2])
+    keras3 = run([1.0, 0.50], [0.1, 0.2009])
+    verdicts = judged(reference, keras3)
+    _noise_floor(reference, run([1.0, 0.50], [0.1, 0.2010]), {"jax": keras3}, verdicts, TOL,
+                 "from initial weights nudged by at most 2**-21 of themselves")
+    assert verdicts["jax"].verdict == UNSTABLE
+    assert "nudged" in verdicts["jax"].reasons[0]

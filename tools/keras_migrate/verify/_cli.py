@@ -57,12 +57,13 @@ def render_text(report: dict) -> str:
     if k2.get("crash"):
         c = k2["crash"]
         lines.append(f"    {c.get('type', '')}: {c.get('message', '')}{' at ' + c['file'] + ':' + str(c['line']) if c.get('file') else ''}")
-    again = k2.get("reordered")
-    if again:
-        first = again.get("first_difference")
-        lines.append(f"  keras2 again, float sums reordered: {again['status']}, " + (
-            f"differs from the first Keras 2 run from record {first['record']} ({first['label']})" if first
-            else "identical to the first Keras 2 run"))
+    for variant, how in (("reordered", "float sums reordered"), ("perturbed", "initial weights nudged")):
+        again = k2.get(variant)
+        if again:
+            first = again.get("first_difference")
+            lines.append(f"  keras2 again, {how}: {again['status']}, " + (
+                f"differs from the first Keras 2 run from record {first['record']} ({first['label']})" if first
+                else "identical to the first Keras 2 run"))
     for backend, v in report["backends"].items():
         lines.append(f"  {backend}: {v['verdict']}" + (f", {v['records']} records, {v['seconds']} s" if v["seconds"] else ""))
         d = v.get("difference")

@@ -91,6 +91,13 @@ def _uniform(shape, key, low, high):
     return rng.uniform(low, high, size=shape)
 
 
+def perturbed(values: np.ndarray, shape: Sequence[int], ordinal: int, relative: float) -> np.ndarray:
+    """`values`, each moved by a fixed pseudo-random fraction in [-relative, relative]
+    of itself (verify's noise floor: how far the program carries such a nudge)."""
+    shape = tuple(int(d) for d in shape)
+    return values * (1.0 + _uniform(shape, f"{shape}/{ordinal}/perturb", -relative, relative))
+
+
 def initializer_values(kind: str, params: dict, shape: Sequence[int], ordinal: int) -> np.ndarray:
     """float64 values for a random initializer, keyed by (shape, ordinal among that shape).
 

@@ -64,6 +64,10 @@ class Config:
     # Keras 3 runs: original root -> migrated mirror (see _hook).
     root: Optional[str] = None
     mirror: Optional[str] = None
+    # Relative size of a fixed pseudo-random perturbation of the deterministic initial
+    # values (0: none). verify's second noise-floor run: Keras 2 from initial weights a
+    # few float32 roundings away.
+    perturb: float = 0.0
 
 
 class _Symbolic(Exception):
@@ -539,6 +543,8 @@ def patch_initializers(rec: Recorder, classes, to_tensor, throwaway: Callable[[]
                 ordinal = rec._init_ordinals.get(static, 0)
                 rec._init_ordinals[static] = ordinal + 1
             values = _determinism.initializer_values(kind[0], kind[1], static, ordinal)
+            if rec.config.perturb:
+                values = _determinism.perturbed(values, static, ordinal, rec.config.perturb)
             rec.note("random initializers replaced by deterministic values (same in both runs)")
             return to_tensor(values, dtype)
 
