@@ -46,3 +46,10 @@ def test_comma_after_and_drop_arg_and_with_keyword():
     assert _with_args(call, drop_arg(call.args, 1)) == "f(a,)"
     assert code(with_keyword(_call("f(a)"), "k", cst.Name("v"))) == "f(a, k=v)"
     assert code(with_keyword(_call("f(\n    a,\n    b,\n)"), "k", cst.Name("v"))) == "f(\n    a,\n    b,\n    k=v,\n)"
+    # `)` on its own line without a trailing comma stays on its own line.
+    assert code(with_keyword(_call("f(\n    a, b\n)"), "k", cst.Name("v"))) == "f(\n    a, b, k=v\n)"
+    assert code(with_keyword(_call("f(\n    a,\n    b\n)"), "k", cst.Name("v"))) == "f(\n    a,\n    b,\n    k=v\n)"
+    assert code(with_keyword(_call("f(a  # note\n)"), "k", cst.Name("v"))) == "f(a, k=v  # note\n)"
+    assert code(with_keyword(_call("f(\n    a\n)"), "k", cst.Name("v"))) == "f(\n    a,\n    k=v\n)"
+    # A trailing comma after the only argument, one argument per line.
+    assert code(with_keyword(_call("f(\n    a,\n)"), "k", cst.Name("v"))) == "f(\n    a,\n    k=v,\n)"

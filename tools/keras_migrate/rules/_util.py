@@ -130,10 +130,20 @@ def drop_arg(args: Sequence[cst.Arg], index: int) -> List[cst.Arg]:
 def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """Append `name=value` to a call (after the last argument, commas fixed up)."""
     args = list(call.args)
+    new_arg = keyword(name, value)
+    if args and args[-1].comma is cst.MaybeSentinel.DEFAULT and "\n" in _ws(args[-1].whitespace_after_arg):
+        # `)` on a line of its own: it stays there, after the new argument.
+        new_arg = new_arg.with_changes(whitespace_after_arg=args[-1].whitespace_after_arg)
+        comma = COMMA
+        if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma) and "\n" in _ws(args[-2].comma.whitespace_after):
+            comma = args[-2].comma  # one argument per line
+        elif len(args) == 1 and "\n" in _ws(call.whitespace_before_args):
+            comma = cst.Comma(whitespace_after=call.whitespace_before_args)
+        args[-1] = args[-1].with_changes(whitespace_after_arg=cst.SimpleWhitespace(""), comma=comma)
+        return call.with_changes(args=[*args, new_arg])
     if args:
         # a trailing comma (often multi-line) keeps its layout; the new argument follows.
         args[-1] = comma_after(args[-1])
-    new_arg = keyword(name, value)
     if args and isinstance(args[-1].comma, cst.Comma) and "\n" in _ws(args[-1].comma.whitespace_after):
         new_arg = new_arg.with_changes(comma=args[-1].comma)
         # One argument per line: the old last argument's comma takes the separator
@@ -141,8 +151,8 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
         separator = None
         if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma) and "\n" in _ws(args[-2].comma.whitespace_after):
             separator = args[-2].comma
-        elif "\n" in _ws(call.whitespace_after_lpar):
-            separator = args[-1].comma.with_changes(whitespace_after=call.whitespace_after_lpar)
+        elif "\n" in _ws(call.whitespace_before_args):
+            separator = args[-1].comma.with_changes(whitespace_after=call.whitespace_before_args)
         if separator is not None:
             args[-1] = args[-1].with_changes(comma=separator)
     args.append(new_arg)

@@ -76,6 +76,34 @@ class CallbackMonitorMode(Rule):
             """,
             full=True,
         ),
+        # `)` on a line of its own stays there (keras.io gat_node_classification).
+        # (Keras 2's ModelCheckpoint maximised only names containing "acc": "min" here.)
+        Example(
+            before="""
+            from tensorflow import keras
+            stop = keras.callbacks.EarlyStopping(
+                monitor="val_acc", min_delta=1e-5, patience=5, restore_best_weights=True
+            )
+            best = keras.callbacks.ModelCheckpoint(
+                "best.h5",
+                monitor="val_auc",
+                save_best_only=True
+            )
+            """,
+            after="""
+            import keras
+            stop = keras.callbacks.EarlyStopping(
+                monitor="val_acc", min_delta=1e-5, patience=5, restore_best_weights=True, mode="max"
+            )
+            best = keras.callbacks.ModelCheckpoint(
+                "best.h5",
+                monitor="val_auc",
+                save_best_only=True,
+                mode="min"
+            )
+            """,
+            full=True,
+        ),
         # The loss needs nothing (Keras 3 minimises it too); nor does an explicit mode.
         Example(
             before="""
