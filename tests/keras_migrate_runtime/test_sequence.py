@@ -1,10 +1,14 @@
 """Keras2Sequence: Keras reads float batches as float32 (Keras 2's fit cast them); the
 program's own indexing and iteration see what __getitem__ made (current backend)."""
 
+import sys
+
 import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
+
+from _backends import BACKENDS, run_module_on  # noqa: E402
 
 from keras_migrate_runtime import Keras2Sequence  # noqa: E402
 
@@ -46,3 +50,66 @@ def test_keras_reads_float32_and_the_program_float64():
     assert x.dtype == np.float64 and y["labels"].dtype == np.float64
     first, _ = next(iter(Batches()))
     assert first.dtype == np.float64 and len(list(Batches())) == 2
+
+
+
+class Shrinking(Keras2Sequence):
+    """keras.io depth_estimation's __getitem__: the last batch shrinks self.batch_size
+    for good, and every batch draws from NumPy's global random state."""
+
+    def __init__(self, n, batch_size):
+        super().__init__()
+        self.n, self.batch_size, self.reads = n, batch_size, ()
+
+    def __len__(self):
+        return int(np.ceil(self.n / self.batch_size))
+
+    def __getitem__(self, index):
+        if (index + 1) * self.batch_size > self.n:
+            self.batch_size = self.n - index * self.batch_size
+        rows = np.arange(index * self.batch_size, (index + 1) * self.batch_size)
+        # (a new tuple: a copy's reads do not land here; who read, two frames up)
+        self.reads += ((index, len(rows), sys._getframe(2).f_code.co_name),)
+        noise = np.random.uniform(size=(len(rows), 1))
+        return np.stack([rows, rows], axis=1).astype("float32") + noise, rows.astype("float32")[:, None]
+
+
+def test_keras_look_ahead_leaves_the_sequence_as_keras_2_did():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    validation = Shrinking(6, 4)
+    model.fit(Shrinking(8, 4), validation_data=validation, epochs=1, verbose=0)
+    # Keras 2's first validation pass: 4 rows, then 2 (batch 1 shrinks batch_size).
+    # Keras 3 on TensorFlow read batch 1 ahead of the pass: without the copy, the pass
+    # read 2 rows, then 2.
+    ahead = ("get_tf_dataset", "<listcomp>")
+    in_pass = [(index, size) for index, size, caller in validation.reads if caller not in ahead]
+    assert in_pass[:2] == [(0, 4), (1, 2)], validation.reads
+    assert validation.batch_size == 2
+
+
+def test_a_look_ahead_read_puts_the_random_states_back():
+    import random
+
+    from keras_migrate_runtime import sequence
+
+    np.random.seed(1)
+    random.seed(1)
+    expected = (np.random.uniform(), random.random())
+    np.random.seed(1)
+    random.seed(1)
+    seq = Shrinking(6, 4)
+    batch = sequence._without_side_effects(type(seq).__getitem__.__wrapped__, seq, 1)
+    assert batch[0].shape == (2, 2) and seq.batch_size == 4 and seq.reads == ()
+    assert (np.random.uniform(), random.random()) == expected
+
+
+def test_the_programs_own_reads_keep_their_side_effects():
+    sequence = Shrinking(6, 4)
+    sequence[1]
+    assert sequence.batch_size == 2 and [r[:2] for r in sequence.reads] == [(1, 2)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_each_backend(backend):
+    run_module_on(backend, __file__)

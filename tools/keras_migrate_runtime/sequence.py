@@ -6,9 +6,19 @@ np.empty (float64) and mixes them with the model's float32 outputs in its loss. 
 3's PyDataset passes them on as they are, so on TensorFlow `float32 * float64` raises
 and on PyTorch the loss is computed in float64. Batches Keras reads from a subclass of
 Keras2Sequence get Keras 2's cast; the program's own `sequence[i]` is unchanged.
+
+Keras 3 on TensorFlow also reads batches 0 and 1 once, before the first pass, to learn
+their types and shapes (Keras 2 read batch 0 only, and JAX / PyTorch read none ahead). A
+__getitem__ with side effects then sees other data than in Keras 2: keras.io
+depth_estimation's shrinks self.batch_size at the last batch, which for two validation
+batches is batch 1, so every validation pass read other samples. Such a look-ahead read
+of another batch than 0 runs on a shallow copy of the sequence, with NumPy's and
+Python's global random states put back afterwards.
 """
 
+import copy
 import functools
+import random
 import sys
 
 import keras
@@ -17,6 +27,30 @@ import numpy as np
 from ._batches import map_batch
 
 __all__ = ["Keras2Sequence"]
+
+# The Keras 3 method that reads batches ahead of a pass (PyDatasetAdapter, TensorFlow).
+_LOOK_AHEAD = "get_tf_dataset"
+
+
+def _looking_ahead() -> bool:
+    """Called (through a comprehension's frame before Python 3.12) by Keras 3's look-ahead?"""
+    frame = sys._getframe(2)
+    for _ in range(2):
+        if frame is None:
+            return False
+        if frame.f_code.co_name == _LOOK_AHEAD and frame.f_globals.get("__name__", "").startswith("keras."):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _without_side_effects(getitem, sequence, index):
+    numpy_state, python_state = np.random.get_state(), random.getstate()
+    try:
+        return getitem(copy.copy(sequence), index)
+    finally:
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)
 
 
 def _floatx_array(value):
@@ -34,8 +68,11 @@ class Keras2Sequence(keras.utils.PyDataset):
 
         @functools.wraps(getitem)
         def __getitem__(self, index):
-            batch = getitem(self, index)
             caller = sys._getframe(1).f_globals.get("__name__", "")
+            if index != 0 and caller.startswith("keras.") and _looking_ahead():
+                batch = _without_side_effects(getitem, self, index)
+            else:
+                batch = getitem(self, index)
             return map_batch(_floatx_array, batch) if caller.startswith("keras.") else batch
 
         __getitem__.keras2_floatx = True

@@ -73,6 +73,7 @@ from keras_migrate.rules.nadam_schedule import NadamSchedule
 from keras_migrate.rules.attention_masking import AttentionMasking
 from keras_migrate.rules.loss_identifiers import LossIdentifiers
 from keras_migrate.rules.mixed_precision_steps import MixedPrecisionSteps
+from keras_migrate.rules.jax_lookup_layers import JaxLookupLayers
 from keras_migrate.rules.jax_masked_metrics import JaxMaskedMetrics
 
 __all__ = ["ALL_RULES", "rule_by_id"]
@@ -122,6 +123,7 @@ ALL_RULES = (
     LossIdentifiers,
     MixedPrecisionSteps,
     JaxMaskedMetrics,
+    JaxLookupLayers,
     TfValues,
     Dtypes,
     ThresholdedRelu,

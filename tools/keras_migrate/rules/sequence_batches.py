@@ -12,6 +12,13 @@ fit(sequence, steps_per_epoch=k) with k below len(sequence) is diagnosed: Keras 
 every epoch at batch 0, Keras 3 goes on where the last epoch stopped and cuts short the
 epoch that reaches the end (measured: batches 0,1,2 | 0,1,2 vs 0,1,2 | 3,4,5); the same
 for validation_steps over a Sequence given as validation_data.
+
+A __getitem__ that changes an attribute __len__ reads is diagnosed: Keras 2 read len()
+again at every epoch and fit read that many batches; Keras 3 fixes the batches per epoch
+when fit starts (measured, keras.io depth_estimation's last-batch `self.batch_size = ...`
+over 10 rows in batches of 4: epochs of 3 then 5 batches in Keras 2, 3 and 3 in Keras 3).
+(Keras 3 on TensorFlow also reads batch 1 ahead of the first pass: the runtime class
+serves that read from a copy, so it changes nothing.)
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import FrozenSet
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, iter_nodes
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import drop_replaced_keras_import
 from keras_migrate.rules._facts import per_file
@@ -80,6 +87,24 @@ class SequenceBatches(Rule):
                     return np.empty((8, 32, 32, 3)), np.empty((8, 32, 32, 1))
             """,
         ),
+        # keras.io depth_estimation: the last batch shrinks self.batch_size for good.
+        Example(
+            before="""
+            import numpy as np
+            from keras_migrate_runtime import Keras2Sequence
+
+            class DataGenerator(Keras2Sequence):
+                def __len__(self):
+                    return int(np.ceil(len(self.data) / self.batch_size))
+
+                def __getitem__(self, index):
+                    if (index + 1) * self.batch_size > len(self.indices):
+                        self.batch_size = len(self.indices) - index * self.batch_size
+                    self.reads += 1
+                    return self.data[index * self.batch_size:(index + 1) * self.batch_size]
+            """,
+            diagnostics=("KM226",),
+        ),
         Example(
             before="""
             from tensorflow.keras.utils import Sequence
@@ -112,6 +137,8 @@ class SequenceBatches(Rule):
                 drop_replaced_keras_import(self.ctx, arg.value)
                 bases[index] = bases[index].with_changes(value=cst.Name(RUNTIME_CLASS))
                 changed = True
+        if changed or original.name.value in _sequence_classes(self.ctx):
+            self._check_length_changes(original)
         if not changed:
             return updated
         self.ctx.use_runtime(RUNTIME_CLASS)
@@ -137,6 +164,30 @@ class SequenceBatches(Rule):
                             f"drop {steps_name}= and let the Sequence's __len__ return the batches per epoch "
                             "(or build one Sequence per epoch), as Keras 2 read it")
         return updated
+
+
+    def _check_length_changes(self, cls: cst.ClassDef) -> None:
+        methods = {stmt.name.value: stmt for stmt in cls.body.body if isinstance(stmt, cst.FunctionDef)}
+        length, getitem = methods.get("__len__"), methods.get("__getitem__")
+        if length is None or getitem is None:
+            return
+        read = {node.attr.value for node in iter_nodes(length.body) if _self_attribute(node)}
+        for node in iter_nodes(getitem.body, stop=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            targets = ([t.target for t in node.targets] if isinstance(node, cst.Assign)
+                       else [node.target] if isinstance(node, (cst.AugAssign, cst.AnnAssign)) else [])
+            for target in targets:
+                if _self_attribute(target) and target.attr.value in read:
+                    name = target.attr.value
+                    self.report(target, f"{cls.name.value}.__getitem__ changes self.{name}, which __len__ reads: "
+                                        "Keras 2 read len() again at every epoch and fit read that many batches; "
+                                        "Keras 3 fixes the batches per epoch when fit starts, so later epochs read "
+                                        "other batches",
+                                f"leave self.{name} as it is in __getitem__ (slice the last batch short "
+                                "instead, e.g. up to min((index + 1) * batch_size, number of samples))")
+
+
+def _self_attribute(node: cst.CSTNode) -> bool:
+    return (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self")
 
 
 def _makes_sequence(ctx, node: cst.BaseExpression) -> bool:

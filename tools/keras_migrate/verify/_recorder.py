@@ -210,7 +210,12 @@ def _leaf_layers(layer):
 def _bookkeeping(layer, weight) -> bool:
     """Internal counters no output depends on, which the Keras versions keep differently:
     Normalization's `count` (Keras 2's adapt() accumulates it, Keras 3's leaves it at 0;
-    mean and variance, which are compared, are what normalises)."""
+    mean and variance, which are compared, are what normalises); and Keras 2's handles
+    on a lookup layer's vocabulary table (IntegerLookup / StringLookup /
+    TextVectorization list a VocabWeightHandler, which holds no array; Keras 3 lists
+    none: the vocabulary shows in every output the layer makes)."""
+    if type(weight).__name__.endswith("WeightHandler"):
+        return True
     name = str(getattr(weight, "path", None) or getattr(weight, "name", ""))
     return type(layer).__name__ == "Normalization" and name.split("/")[-1].split(":")[0] == "count"
 
