@@ -46,7 +46,39 @@ def test_unknown_output_names_diagnosed_on_evaluate():
         total, l1, l2, m1, m2, m3, m4 = model.evaluate(x, y)
         """,
         rules=RULES,
-        expected_diagnostics=["KM145"],
+        expected_diagnostics=["KM145", "KM145"],  # the returned list too
+    )
+
+
+def test_evaluate_lists_read_in_expressions_keep_keras2_order():
+    # keras-migrate's own multi-output probe: print(two.evaluate(...)) swapped the last
+    # two numbers (Keras 3: cls_acc before reg_mse).
+    assert_migrates(
+        """
+        import keras
+
+        reg = keras.layers.Dense(1, name="reg")(h)
+        cls = keras.layers.Dense(1, activation="sigmoid", name="cls")(h)
+        two = keras.Model(inputs, [reg, cls])
+        two.compile(optimizer="sgd", loss=["mae", "binary_crossentropy"], metrics=[["mse"], ["acc"]])
+        print(two.evaluate(x, [y_reg, y_cls], verbose=0))
+        scores.append(two.evaluate(x, [y_reg, y_cls]))
+        two.evaluate(x, [y_reg, y_cls])
+        a = b = two.evaluate(x, [y_reg, y_cls])
+        """,
+        """
+        import keras
+
+        reg = keras.layers.Dense(1, name="reg")(h)
+        cls = keras.layers.Dense(1, activation="sigmoid", name="cls")(h)
+        two = keras.Model(inputs, [reg, cls])
+        two.compile(optimizer="sgd", loss=["mae", "binary_crossentropy"], metrics=[["mse"], ["acc"]])
+        print([logs[k] for logs in [two.evaluate(x, [y_reg, y_cls], verbose=0, return_dict=True)] for k in ["loss", "reg_loss", "cls_loss", "reg_mse", "cls_acc"]])
+        scores.append([logs[k] for logs in [two.evaluate(x, [y_reg, y_cls], return_dict=True)] for k in ["loss", "reg_loss", "cls_loss", "reg_mse", "cls_acc"]])
+        two.evaluate(x, [y_reg, y_cls])
+        a = b = [logs[k] for logs in [two.evaluate(x, [y_reg, y_cls], return_dict=True)] for k in ["loss", "reg_loss", "cls_loss", "reg_mse", "cls_acc"]]
+        """,
+        rules=RULES,
     )
 
 

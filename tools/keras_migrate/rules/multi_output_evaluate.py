@@ -26,7 +26,9 @@ metrics Keras 2 continues with each output's metrics in output order and metric 
 while Keras 3 sorts them by result name (`offset_mae` before `score_mae`). Code reading
 the list positionally (`loss, l1, l2, m1, m2 = model.evaluate(...)`,
 `results = model.evaluate(...)`) is rewritten to ask for `return_dict=True` and pick
-the names in Keras 2 order; that needs the output layer names and the metric names
+the names in Keras 2 order; a list read where it is made (`print(model.evaluate(...))`,
+`scores.append(...)`, `return model.evaluate(...)`) is picked in place,
+`[logs[k] for logs in [model.evaluate(..., return_dict=True)] for k in [...]]`; that needs the output layer names and the metric names
 (strings, or keras.metrics classes with a fixed default name), otherwise it is
 diagnosed.
 
@@ -37,13 +39,13 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
-from keras_migrate.rules._util import COMMA, comma_after, comma_separated, keyword
+from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
 
 __all__ = ["MultiOutputEvaluate"]
@@ -210,12 +212,17 @@ def _snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+
+def _with_return_dict(call: cst.Call) -> cst.Call:
+    return with_keyword(call, "return_dict", cst.Name("True"))
+
 class MultiOutputEvaluate(Rule):
     id = "KM145"
     name = "multi_output_evaluate"
     description = ("Give compile() metrics Keras 2's meaning (a flat list on every output, copied instances, "
                    "sparse labels as (batch, 1)) and read evaluate() lists in Keras 2's order.")
     TRIGGERS = ("compile",)
+    NODE_KEYED = ("_kept", "_assigned")
     EXAMPLES = (
         Example(
             before="""
@@ -334,9 +341,13 @@ class MultiOutputEvaluate(Rule):
         if tree is not None:
             self._models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
         self._versions = _scan.BindingVersions()
+        self._kept: Set[int] = set()  # evaluate() calls whose result is dropped
+        self._assigned: Set[int] = set()  # values of one-target assignments
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+        if len(node.targets) == 1:
+            self._assigned.add(id(node.value))  # leave_SimpleStatementLine's
 
     def visit_For(self, node: cst.For) -> None:
         self._versions.count_cst(_scan.cst_scope(self.ctx), node)
@@ -350,55 +361,64 @@ class MultiOutputEvaluate(Rule):
         key = self._versions.key(scope, name)
         return key if key[2] or not scope else self._versions.key((), name)
 
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._kept.add(id(node.value))  # a result nobody reads: nothing to reorder
+
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
-        models = self._models
-        if models is None or len(original.body) != 1 or not isinstance(original.body[0], cst.Assign):
+        if len(original.body) != 1 or not isinstance(original.body[0], cst.Assign):
             return updated
         assign = original.body[0]
         call = assign.value
-        if not (len(assign.targets) == 1 and isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value == "evaluate" and isinstance(call.func.value, cst.Name)):
+        if len(assign.targets) != 1 or not isinstance(call, cst.Call):
             return updated
-        if any(a.keyword is not None and a.keyword.value == "return_dict" for a in call.args):
+        names = self._keras2_order(call, original)
+        if names is None:
             return updated
-        scope = _scan.cst_scope(self.ctx)
-        model = call.func.value.value
-        key = self._key(scope, model)
-        outputs = models.outputs.get(key)
-        if outputs is None or key not in models.metrics:
-            return updated
-        metrics = models.metrics[key]
-        if metrics is not None and not any(metrics):
-            return updated  # [loss, out1_loss, ...]: the same in Keras 3
         target = assign.targets[0].target
-        if metrics is None or not all(outputs):
-            self.report(original, "evaluate() of a multi-output model with metrics: Keras 3 orders the metric "
-                                  "results by name, not by output as Keras 2 did",
-                        fix=f"call {model}.evaluate(..., return_dict=True) and read the results by name")
-            return updated
-        names = ["loss"] + [f"{o}_loss" for o in outputs] + [
-            f"{o}_{m}" for o, group in zip(outputs, metrics) for m in group]
-        metric_keys = names[1 + len(outputs):]
-        if metric_keys == sorted(metric_keys):
-            return updated  # Keras 3's order happens to be Keras 2's
-        logs = target.value if isinstance(target, cst.Name) else f"{model}_logs"
-        new_call = updated.body[0].value
-        args = list(new_call.args)
-        if args:
-            args[-1] = comma_after(args[-1])
-        args.append(keyword("return_dict", cst.Name("True")))
+        logs = target.value if isinstance(target, cst.Name) else f"{call.func.value.value}_logs"
         first = cst.SimpleStatementLine(
-            [cst.Assign([cst.AssignTarget(cst.Name(logs))], new_call.with_changes(args=args))],
+            [cst.Assign([cst.AssignTarget(cst.Name(logs))], _with_return_dict(updated.body[0].value))],
             leading_lines=updated.leading_lines)
-        listed = "[" + ", ".join(f'"{n}"' for n in names) + "]"
         second = updated.with_changes(
-            body=[updated.body[0].with_changes(value=cst.parse_expression(f"[{logs}[k] for k in {listed}]"))],
+            body=[updated.body[0].with_changes(value=cst.parse_expression(f"[{logs}[k] for k in {names}]"))],
             leading_lines=())
         self.fired()
         return cst.FlattenSentinel([first, second])
 
+    def _keras2_order(self, call: cst.Call, where: cst.CSTNode) -> Optional[str]:
+        """For `model.evaluate(...)` of a file's multi-output model with metrics, whose
+        list Keras 3 orders otherwise: Keras 2's result names as a list literal (None:
+        nothing to change, or diagnosed at `where`)."""
+        models = self._models
+        if models is None or not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "evaluate"
+                                  and isinstance(call.func.value, cst.Name)):
+            return None
+        if any(a.keyword is not None and a.keyword.value == "return_dict" for a in call.args):
+            return None
+        model = call.func.value.value
+        key = self._key(_scan.cst_scope(self.ctx), model)
+        outputs = models.outputs.get(key)
+        if outputs is None or key not in models.metrics:
+            return None
+        metrics = models.metrics[key]
+        if metrics is not None and not any(metrics):
+            return None  # [loss, out1_loss, ...]: the same in Keras 3
+        if metrics is None or not all(outputs):
+            self.report(where, "evaluate() of a multi-output model with metrics: Keras 3 orders the metric "
+                               "results by name, not by output as Keras 2 did",
+                        fix=f"call {model}.evaluate(..., return_dict=True) and read the results by name")
+            return None
+        names = ["loss"] + [f"{o}_loss" for o in outputs] + [
+            f"{o}_{m}" for o, group in zip(outputs, metrics) for m in group]
+        metric_keys = names[1 + len(outputs):]
+        if metric_keys == sorted(metric_keys):
+            return None  # Keras 3's order happens to be Keras 2's
+        return "[" + ", ".join(f'"{n}"' for n in names) + "]"
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "evaluate":
+            return self._evaluate_in_expression(original, updated)
         if not (isinstance(func, cst.Attribute) and func.attr.value == "compile" and isinstance(func.value, cst.Name)):
             return updated
         scope = _scan.cst_scope(self.ctx)
@@ -427,6 +447,21 @@ class MultiOutputEvaluate(Rule):
             return updated
         self.fired()
         return updated.with_changes(args=args)
+
+    def _evaluate_in_expression(self, original: cst.Call, updated: cst.Call):
+        """`print(model.evaluate(...))`, `scores.append(model.evaluate(...))`: the list in
+        Keras 2's order, read off the dict in place (a one-statement assignment is split
+        in two by leave_SimpleStatementLine instead)."""
+        if id(original) in self._kept or id(original) in self._assigned:
+            return updated
+        names = self._keras2_order(original, original)
+        if names is None:
+            return updated
+        self.fired()
+        return cst.ListComp(
+            elt=cst.parse_expression("logs[k]"),
+            for_in=cst.CompFor(target=cst.Name("logs"), iter=cst.List([cst.Element(_with_return_dict(updated))]),
+                               inner_for_in=cst.CompFor(target=cst.Name("k"), iter=cst.parse_expression(names))))
 
     def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
         if self._models is None:
