@@ -46,7 +46,8 @@ def test_unknown_output_names_diagnosed_on_evaluate():
         total, l1, l2, m1, m2, m3, m4 = model.evaluate(x, y)
         """,
         rules=RULES,
-        expected_diagnostics=["KM145", "KM145"],  # the returned list too
+        # the returned list too; each compile: TensorFlow per-output losses (info)
+        expected_diagnostics=["KM145", "KM145", "KM145", "KM145"],
     )
 
 
@@ -308,3 +309,13 @@ def test_function_sees_the_module_binding_and_shadows_it_locally():
         model.compile(loss="mse", metrics=["mae"])
     """
     assert_migrates(before, after, rules=[MultiOutputEvaluate])
+
+
+
+def test_multi_output_compile_with_a_loss_notes_tensorflow_per_output_losses():
+    # One note: the two-output compile with losses; not the single output, not compile()
+    # without a loss.
+    assert_migrates(
+        "import keras\nmodel = keras.Model(inp, [a, b])\nmodel.compile('sgd', ['mse', 'mae'])\n"
+        "single = keras.Model(inp, a)\nsingle.compile('sgd', 'mse')\nmodel.compile('sgd')\n",
+        rules=RULES, expected_diagnostics=["KM145"])
