@@ -86,3 +86,26 @@ def test_a_difference_within_the_nudged_runs_variation_says_so():
                  "from initial weights nudged by at most 2**-21 of themselves")
     assert verdicts["jax"].verdict == UNSTABLE
     assert "nudged" in verdicts["jax"].reasons[0]
+
+
+def test_keras2_evaluate_lists_compare_by_position_or_by_name():
+    from keras_migrate.verify._records import EVALUATE, NamedList, named_evaluate_list
+
+    def evaluate(value):
+        return [Record(EVALUATE, "evaluate #1 of model #1 (Functional)", value, "p.py:5")]
+
+    keras2 = evaluate(named_evaluate_list([2.78, 1.29, 0.66, 2.69, 0.55],
+                                          ["loss", "reg_loss", "cls_loss", "reg_mse", "cls_acc"]))
+    assert isinstance(keras2[0].value, NamedList)
+    # Migrated code that asked for return_dict=True (KM145): compared by name.
+    by_name = {"cls_acc": 0.55, "cls_loss": 0.66, "loss": 2.78, "reg_loss": 1.29, "reg_mse": 2.69}
+    assert compare_records(keras2, evaluate(by_name), TOL) is None
+    assert record_deviation(keras2, evaluate(by_name), 0) == 0.0
+    # A list: by position (Keras 3's own order would differ).
+    assert compare_records(keras2, evaluate([2.78, 1.29, 0.66, 2.69, 0.55]), TOL) is None
+    assert compare_records(keras2, evaluate([2.78, 1.29, 0.66, 0.55, 2.69]), TOL) is not None
+    assert compare_records(keras2, evaluate(dict(by_name, cls_acc=0.9)), TOL) is not None
+    # Keras 2 against itself (the noise-floor runs).
+    assert compare_records(keras2, keras2, TOL) is None and record_deviation(keras2, keras2, 0) == 0.0
+    # A scalar evaluate() (no metrics) is left as it is.
+    assert named_evaluate_list(0.5, ["loss"]) == 0.5

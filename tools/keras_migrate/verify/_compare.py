@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from keras_migrate.verify._records import CRASH, EXIT, NOTE, Record
+from keras_migrate.verify._records import CRASH, EXIT, NOTE, NamedList, Record
 
 __all__ = ["Difference", "Tolerance", "compare_records", "deviation", "summarize"]
 
@@ -65,8 +65,16 @@ def _normalize_keys(value: Dict[str, Any]) -> Dict[str, Any]:
     return {RENAMED_LOG_KEYS.get(k, k): v for k, v in value.items()}
 
 
+def _unnamed(ref: Any, got: Any) -> Any:
+    """Keras 2's evaluate() list as Keras 3's result reads it: by name for a dict."""
+    if isinstance(ref, NamedList):
+        return dict(zip(ref.names, ref.values)) if isinstance(got, dict) else ref.values
+    return ref
+
+
 def _diff(ref: Any, got: Any, tol: Tolerance, path: str) -> Optional[Tuple[str, str, Any, Any]]:
     """(path, message, keras2 value, keras3 value) of the first difference, or None."""
+    ref, got = _unnamed(ref, got), _unnamed(got, ref)
     if isinstance(ref, dict) and isinstance(got, dict):
         ref, got = _normalize_keys(ref), _normalize_keys(got)
         if set(ref) != set(got):
@@ -163,6 +171,7 @@ def compare_records(reference: List[Record], actual: List[Record], tol: Toleranc
 def deviation(ref: Any, got: Any) -> float:
     """The largest absolute difference between two values of one record (inf where their
     structures differ): how far apart two runs are at a record, not just whether."""
+    ref, got = _unnamed(ref, got), _unnamed(got, ref)
     if isinstance(ref, dict) and isinstance(got, dict):
         ref, got = _normalize_keys(ref), _normalize_keys(got)
         if set(ref) != set(got):
@@ -207,6 +216,9 @@ _FLIP_LIMIT = 0.05
 
 
 def _without_counting_metrics(value: Any) -> Any:
+    if isinstance(value, NamedList):
+        kept = [(n, v) for n, v in zip(value.names, value.values) if not _COUNTING.match(n)]
+        return NamedList([v for _, v in kept], [n for n, _ in kept])
     if isinstance(value, dict):
         return {k: _without_counting_metrics(v) for k, v in value.items()
                 if not (isinstance(k, str) and _COUNTING.match(k))}

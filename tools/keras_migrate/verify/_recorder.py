@@ -32,8 +32,8 @@ import numpy as np
 
 from keras_migrate.verify import _determinism
 from keras_migrate.verify._records import (
-    CALL, CRASH, EVALUATE, EXIT, FIT, NOTE, PREDICT, PREDICT_ON_BATCH, Record, RecordWriter,
-    TEST_ON_BATCH, TRAIN_ON_BATCH, WEIGHTS,
+    CALL, CRASH, EVALUATE, EXIT, FIT, NOTE, PREDICT, PREDICT_ON_BATCH, NamedList, Record, RecordWriter,
+    TEST_ON_BATCH, TRAIN_ON_BATCH, WEIGHTS, named_evaluate_list,
 )
 
 __all__ = [
@@ -159,7 +159,7 @@ class Recorder:
 
     def record_value(self, kind: str, model, value: Any) -> None:
         try:
-            data = to_numpy(value)
+            data = NamedList(to_numpy(value.values), value.names) if isinstance(value, NamedList) else to_numpy(value)
         except _Symbolic:
             return
         self.write(kind, self.label(kind, model), data, self.where())
@@ -441,7 +441,10 @@ def patch_model_api(rec: Recorder, Model) -> None:
                     state.in_api -= 1
                     if restore is not None:
                         restore()
-                rec.record_value(kind, self, result.history if kind == FIT else result)
+                value = result.history if kind == FIT else result
+                if kind == EVALUATE and rec.config.keras == 2:
+                    value = named_evaluate_list(value, getattr(self, "metrics_names", None))
+                rec.record_value(kind, self, value)
                 return result
 
             return method

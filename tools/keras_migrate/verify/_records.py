@@ -11,7 +11,7 @@ import os
 import pickle
 from typing import Any, Iterator, List, Optional
 
-__all__ = ["Record", "RecordWriter", "read_records"]
+__all__ = ["NamedList", "Record", "RecordWriter", "named_evaluate_list", "read_records"]
 
 # Kinds, in the words of the report.
 FIT = "fit"
@@ -33,6 +33,23 @@ class Record:
     label: str  # "fit #2 of model #1 (Functional)"
     value: Any  # nested dict/list of numpy arrays and floats; for CRASH a dict of strings
     where: str = ""  # file:line of the user code that made it
+
+
+@dataclasses.dataclass
+class NamedList:
+    """Keras 2's evaluate() list with the model's metrics_names: compared by position
+    with a list, by name with a dict (migrated code may ask Keras 3 for return_dict=True
+    and read the names in Keras 2's order, KM145)."""
+
+    values: list
+    names: list
+
+
+def named_evaluate_list(value: Any, names) -> Any:
+    if isinstance(value, (list, tuple)) and names is not None and len(names) == len(value) and all(
+            isinstance(n, str) for n in names):
+        return NamedList(list(value), list(names))
+    return value
 
 
 class RecordWriter:
