@@ -319,3 +319,15 @@ def test_multi_output_compile_with_a_loss_notes_tensorflow_per_output_losses():
         "import keras\nmodel = keras.Model(inp, [a, b])\nmodel.compile('sgd', ['mse', 'mae'])\n"
         "single = keras.Model(inp, a)\nsingle.compile('sgd', 'mse')\nmodel.compile('sgd')\n",
         rules=RULES, expected_diagnostics=["KM145"])
+
+
+def test_one_loss_on_a_multi_output_model_is_said_where_its_key_is_read():
+    model = ("import keras\nmodel = keras.Model(inp, [a, b])\n"
+             "model.compile('sgd', {LOSS})\nhistory = model.fit(x, y)\n")
+    for loss in ('["mse", None]', 'loss=[None, "mae"]', '{"a": "mse"}'):
+        assert_migrates(model.replace("{LOSS}", loss) + "print(history.history['dense_1_loss'])\n",
+                        rules=RULES, expected_diagnostics=["KM145", "KM145"])  # (+ the TensorFlow note)
+    # Not read, or two losses: nothing more than the TensorFlow note.
+    assert_migrates(model.replace("{LOSS}", '["mse", None]'), rules=RULES, expected_diagnostics=["KM145"])
+    assert_migrates(model.replace("{LOSS}", '["mse", "mae"]') + "h = history.history['val_a_loss']\n",
+                    rules=RULES, expected_diagnostics=["KM145"])

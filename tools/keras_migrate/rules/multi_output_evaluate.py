@@ -212,6 +212,9 @@ def _snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+# A file that reads a per-output loss key ("dense_1_loss", 'val_score_loss').
+_READS_OUTPUT_LOSS = re.compile(r"""["'](?:val_)?\w+_loss["']""")
+
 
 def _with_return_dict(call: cst.Call) -> cst.Call:
     return with_keyword(call, "return_dict", cst.Name("True"))
@@ -424,6 +427,7 @@ class MultiOutputEvaluate(Rule):
         scope = _scan.cst_scope(self.ctx)
         self._renamed_outputs(original, func.value.value, scope)
         self._tensorflow_output_losses(original, func.value.value, scope)
+        self._single_output_loss(original, func.value.value, scope)
         if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
         outputs = None
@@ -479,6 +483,31 @@ class MultiOutputEvaluate(Rule):
                           "losses (`<output>_loss`) then differ from Keras 2 (the total loss and training do not)",
                     fix="read per-output losses on JAX or PyTorch, or use batch sizes that divide the number of "
                         "samples", severity=Severity.INFO)
+
+    def _single_output_loss(self, call: cst.Call, model: str, scope) -> None:
+        """compile(loss=["mse", None]) on a two-output model: Keras 2 still reported the
+        one loss as `<output>_loss` beside `loss`; Keras 3 makes per-output entries only
+        for two losses or more (measured, Keras 3.15: History keys ['loss'] against
+        ['dense_1_loss', 'loss']). Said where the file reads some `..._loss` key."""
+        outputs = self._models.outputs.get(self._key(scope, model)) if self._models is not None else None
+        if not outputs or len(outputs) < 2 or not _READS_OUTPUT_LOSS.search(self.ctx.source):
+            return
+        loss = next((a.value for i, a in enumerate(call.args)
+                     if (a.keyword is not None and a.keyword.value == "loss") or (a.keyword is None and i == 1)), None)
+        if isinstance(loss, (cst.List, cst.Tuple)):
+            given = [e.value for e in loss.elements]
+        elif isinstance(loss, cst.Dict):
+            given = [e.value for e in loss.elements if isinstance(e, cst.DictElement)]
+            given += [cst.Name("None")] * max(0, len(outputs) - len(given))
+        else:
+            return
+        real = [v for v in given if not (isinstance(v, cst.Name) and v.value == "None")]
+        if len(real) != 1:
+            return
+        self.report(call, "compile() gives a loss to one output of a multi-output model: Keras 2's History and "
+                          "evaluate() also reported it as `<output>_loss`, Keras 3 reports only `loss` (the same "
+                          "number)",
+                    fix="read `loss` instead of the `<output>_loss` key")
 
     def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
         if self._models is None:
