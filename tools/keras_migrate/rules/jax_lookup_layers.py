@@ -17,6 +17,7 @@ from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._util import keyword_arg_value
+from keras_migrate.rules.tf_ops_on_keras_tensors import keras_tensors
 
 __all__ = ["JaxLookupLayers"]
 
@@ -59,7 +60,6 @@ class JaxLookupLayers(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self._tensors = None
         self._layers = {}  # name -> the lookup-layer construction last assigned to it (so far)
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -95,9 +95,5 @@ class JaxLookupLayers(Rule):
         return path in _INVERTIBLE and isinstance(invert, cst.Name) and invert.value == "True"
 
     def _is_keras_tensor(self, node: cst.BaseExpression) -> bool:
-        if self._tensors is None:
-            # The file's shared KerasTensor analysis (computed once per file).
-            from keras_migrate.rules.tf_ops_on_keras_tensors import keras_tensors
-
-            self._tensors = keras_tensors(self.ctx) or False
-        return bool(self._tensors) and self._tensors.is_tensor(node, _scan.cst_scope(self.ctx), self.ctx)
+        tensors = keras_tensors(self.ctx)  # the file's shared analysis (once per file)
+        return tensors is not None and tensors.is_tensor(node, _scan.cst_scope(self.ctx), self.ctx)

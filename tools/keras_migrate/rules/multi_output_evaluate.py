@@ -216,6 +216,12 @@ def _snake_case(name: str) -> str:
 _READS_OUTPUT_LOSS = re.compile(r"""["'](?:val_)?\w+_loss["']""")
 
 
+def _loss_arg(call: cst.Call) -> Optional[cst.BaseExpression]:
+    """compile()'s loss: `loss=` or the second positional argument."""
+    return next((a.value for i, a in enumerate(call.args)
+                 if (a.keyword is not None and a.keyword.value == "loss") or (a.keyword is None and i == 1)), None)
+
+
 def _with_return_dict(call: cst.Call) -> cst.Call:
     return with_keyword(call, "return_dict", cst.Name("True"))
 
@@ -426,8 +432,12 @@ class MultiOutputEvaluate(Rule):
             return updated
         scope = _scan.cst_scope(self.ctx)
         self._renamed_outputs(original, func.value.value, scope)
-        self._tensorflow_output_losses(original, func.value.value, scope)
-        self._single_output_loss(original, func.value.value, scope)
+        if self._models is not None:
+            outputs = self._models.outputs.get(self._key(scope, func.value.value)) or ()
+            loss = _loss_arg(original)
+            if len(outputs) >= 2 and loss is not None:
+                self._tensorflow_output_losses(original)
+                self._single_output_loss(original, loss, len(outputs))
         if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
         outputs = None
@@ -468,37 +478,29 @@ class MultiOutputEvaluate(Rule):
             for_in=cst.CompFor(target=cst.Name("logs"), iter=cst.List([cst.Element(_with_return_dict(updated))]),
                                inner_for_in=cst.CompFor(target=cst.Name("k"), iter=cst.parse_expression(names))))
 
-    def _tensorflow_output_losses(self, call: cst.Call, model: str, scope) -> None:
+    def _tensorflow_output_losses(self, call: cst.Call) -> None:
         """Keras 3 on TensorFlow weights each batch's per-output loss by the batch's static
         size, unknown inside its tf.function: a smaller last batch then counts as much as
         a whole one (measured, Keras 3.15: 1.937 against Keras 2's, JAX's and PyTorch's
         1.805 for `reg_loss` of evaluate() over 48 rows in batches of 32)."""
-        if self._models is None or len(self._models.outputs.get(self._key(scope, model)) or ()) < 2:
-            return
-        if not any(a.keyword is not None and a.keyword.value == "loss" or a.keyword is None and i == 1
-                   for i, a in enumerate(call.args)):
-            return
         self.report(call, "on the TensorFlow backend Keras 3 averages each output's loss over batches without "
                           "weighting a smaller last batch by its size: history's and evaluate()'s per-output "
                           "losses (`<output>_loss`) then differ from Keras 2 (the total loss and training do not)",
                     fix="read per-output losses on JAX or PyTorch, or use batch sizes that divide the number of "
                         "samples", severity=Severity.INFO)
 
-    def _single_output_loss(self, call: cst.Call, model: str, scope) -> None:
+    def _single_output_loss(self, call: cst.Call, loss: cst.BaseExpression, n_outputs: int) -> None:
         """compile(loss=["mse", None]) on a two-output model: Keras 2 still reported the
         one loss as `<output>_loss` beside `loss`; Keras 3 makes per-output entries only
         for two losses or more (measured, Keras 3.15: History keys ['loss'] against
         ['dense_1_loss', 'loss']). Said where the file reads some `..._loss` key."""
-        outputs = self._models.outputs.get(self._key(scope, model)) if self._models is not None else None
-        if not outputs or len(outputs) < 2 or not _READS_OUTPUT_LOSS.search(self.ctx.source):
+        if not _READS_OUTPUT_LOSS.search(self.ctx.source):
             return
-        loss = next((a.value for i, a in enumerate(call.args)
-                     if (a.keyword is not None and a.keyword.value == "loss") or (a.keyword is None and i == 1)), None)
         if isinstance(loss, (cst.List, cst.Tuple)):
             given = [e.value for e in loss.elements]
         elif isinstance(loss, cst.Dict):
             given = [e.value for e in loss.elements if isinstance(e, cst.DictElement)]
-            given += [cst.Name("None")] * max(0, len(outputs) - len(given))
+            given += [cst.Name("None")] * max(0, n_outputs - len(given))
         else:
             return
         real = [v for v in given if not (isinstance(v, cst.Name) and v.value == "None")]
