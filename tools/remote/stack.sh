@@ -174,11 +174,13 @@ done
 t_server=$(elapsed)
 
 # Up to 180 s: on a loaded 2-core machine the bots' imports alone have taken over 60 s.
+# Sessions are counted, not lines: two bots of one pool share a log, and their lines can
+# run together ("...'cpu'}[cpu-1] session ...").
 for _ in $(seq 1800); do
-  [[ $(cat "$tmp"/bot-*.log | grep -c ' session ') -ge $bots_expected ]] && break
+  [[ $(cat "$tmp"/bot-*.log | grep -o ' session ' | wc -l) -ge $bots_expected ]] && break
   sleep 0.1
 done
-sessions=$(cat "$tmp"/bot-*.log | grep -c ' session ' || true)
+sessions=$(cat "$tmp"/bot-*.log | grep -o ' session ' | wc -l)
 [[ $sessions -ge $bots_expected ]] || { log "bots did not register:"; tail -n 20 "$tmp"/bot-*.log >&2; exit 3; }
 log "up in $(elapsed)s: BuildGrid grpc://127.0.0.1:$port instance=$instance, $sessions bot sessions" \
     "(cpu x$cpu_slots$([[ $gpu_worker -eq 1 ]] && echo ", gpu x$gpu_slots")); database ready at ${t_db}s, server at ${t_server}s"
