@@ -16,7 +16,7 @@ from .batch_methods import test_on_batch, train_on_batch
 from .distribute import connect_tpu_cluster, tpu_cluster_resolver
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .functions import tensorflow_function
-from .gradients import value_and_grad, value_and_grads, value_and_input_grad
+from .gradients import minimize, value_and_grad, value_and_grads, value_and_input_grad
 from .legacy_get_file import legacy_get_file
 from .legacy_nadam import LegacyNadam
 from .loss_functions import keras2_broadcasting
@@ -121,6 +121,7 @@ __all__ = [
     "legacy_get_file",
     "make_sampling_table",
     "math_imag",
+    "minimize",
     "npairs_loss",
     "one_hot",
     "per_image_standardization",

@@ -37,7 +37,7 @@ import sys
 import keras
 import numpy as np
 
-__all__ = ["value_and_grad", "value_and_grads", "value_and_input_grad"]
+__all__ = ["minimize", "value_and_grad", "value_and_grads", "value_and_input_grad"]
 
 
 def _output(out, index):
@@ -51,6 +51,19 @@ def _output(out, index):
 def value_and_grad(forward, variables, state=None):
     out, (grads,) = value_and_grads(forward, [(0, variables)], state=state)
     return out, grads
+
+
+def minimize(optimizer, loss, var_list):
+    """Keras 2's `optimizer.minimize(loss, var_list)` (Keras 3's optimizers have no
+    minimize): the gradients of `loss()` with respect to `var_list` (variables, or a
+    function returning them, read after the loss as Keras 2 did), applied with
+    `optimizer.apply_gradients`. Returns None, as Keras 2's optimizers did."""
+    if not callable(loss):
+        # Keras 2 also took a tensor computed under a tape (tape=): no tape off TensorFlow.
+        raise TypeError("minimize: `loss` must be a function of no arguments returning the loss")
+    _, grads = value_and_grad(loss, var_list)
+    variables = var_list() if callable(var_list) else var_list
+    optimizer.apply_gradients(zip(keras.tree.flatten(grads), keras.tree.flatten(_sources(variables))))
 
 
 def value_and_grads(forward, targets, state=None):
@@ -70,7 +83,7 @@ def value_and_grads(forward, targets, state=None):
         out, grads = _jax(forward, flat, state)
     else:
         raise NotImplementedError(f"value_and_grads has no {backend} implementation")
-    return out, [keras.tree.pack_sequence_as(list(structure), g) for structure, g in zip(structures, grads)]
+    return out, [keras.tree.pack_sequence_as(structure, g) for structure, g in zip(structures, grads)]
 
 
 # Set while BackendAgnosticSteps runs a model's first train step to build it, as Keras 2
@@ -90,15 +103,27 @@ def building():
 
 def _resolve(targets):
     """(the variables' structures, [(index, flat variables)]): what tape.gradient got."""
-    # tape.gradient(loss, sources) took any nest of variables (a list of per-layer
-    # lists, ...) and returned the gradients in the same structure.
-    structures = [variables() if callable(variables) else variables for _, variables in targets]
-    flat = [(index, keras.tree.flatten(list(variables))) for (index, _), variables in zip(targets, structures)]
+    structures = [_sources(variables() if callable(variables) else variables) for _, variables in targets]
+    flat = [(index, keras.tree.flatten(variables)) for (index, _), variables in zip(targets, structures)]
     if any(not variables for _, variables in flat):
         # A list taken before a model's first call would silently train nothing.
         raise ValueError("value_and_grad: no variables to differentiate; build the model "
                          "(model.build(input_shape) or call it once) before the training step")
     return structures, flat
+
+
+def _sources(variables):
+    """tape.gradient(loss, sources) took one variable or any nest of them (a list of
+    per-layer lists, a tuple, a dict) and returned the gradients in that structure; other
+    iterables (dict views, generators) are read once, as a list. One variable is no
+    list: iterating it would read its rows (without end on JAX, whose indexing clamps)."""
+    if isinstance(variables, (list, tuple, dict)) or _is_tensor_like(variables):
+        return variables
+    return list(variables)
+
+
+def _is_tensor_like(value):
+    return isinstance(value, keras.Variable) or (hasattr(value, "shape") and hasattr(value, "dtype"))
 
 
 def _tensorflow(forward, targets):

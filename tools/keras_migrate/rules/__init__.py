@@ -75,6 +75,7 @@ from keras_migrate.rules.loss_identifiers import LossIdentifiers
 from keras_migrate.rules.mixed_precision_steps import MixedPrecisionSteps
 from keras_migrate.rules.jax_lookup_layers import JaxLookupLayers
 from keras_migrate.rules.jax_masked_metrics import JaxMaskedMetrics
+from keras_migrate.rules.optimizer_minimize import OptimizerMinimize
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -83,6 +84,7 @@ ALL_RULES = (
     CallSignatures,
     MethodRenames,
     OptimizerLr,
+    OptimizerMinimize,
     LogKeys,
     ShapeApi,
     ResetStates,

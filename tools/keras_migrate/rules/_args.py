@@ -4,11 +4,12 @@ Edits (building, moving, dropping arguments and their commas) are in rules/_util
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
 
 from keras_migrate.rules._facts import FileFacts
+from keras_migrate.rules._util import code
 
 __all__ = [
     "bind",
@@ -16,6 +17,8 @@ __all__ = [
     "has_star",
     "is_string",
     "keras3_path",
+    "keras_optimizer_targets",
+    "optimizer_like",
 ]
 
 
@@ -80,3 +83,21 @@ def keras3_path(ctx, node: cst.CSTNode) -> Optional[str]:
     if mapped is None or not mapped.startswith("keras"):
         return keras_path(qualified)
     return mapped[len("keras."):] if mapped != "keras" else ""
+
+
+def optimizer_like(name: str) -> bool:
+    """An optimizer by naming convention (`optimizer`, `model.optimizer`, `self.opt`,
+    `gen_optimizer`): receivers are untyped."""
+    last = name.rsplit(".", 1)[-1].lower()
+    return "optimizer" in last or last in ("opt", "optim")
+
+
+def keras_optimizer_targets(ctx, node: cst.Assign) -> List[str]:
+    """The code of the targets `node` binds to a new Keras optimizer
+    (`opt = keras.optimizers.Adam(...)`), else nothing."""
+    if not isinstance(node.value, cst.Call):
+        return []
+    path = keras3_path(ctx, node.value.func)
+    if path is None or not path.startswith("optimizers.") or path.count(".") != 1:
+        return []
+    return [code(target.target) for target in node.targets]

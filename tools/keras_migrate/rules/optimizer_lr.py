@@ -17,7 +17,7 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import file_uses_keras, keras3_path
+from keras_migrate.rules._args import file_uses_keras, keras_optimizer_targets, optimizer_like
 from keras_migrate.rules._util import code, drop_arg, keyword_arg
 from keras_migrate.spec import ATTRIBUTE_RENAMES
 from keras_migrate.spec._keras3_renames import KERAS2_DEFAULT_LEARNING_RATES
@@ -25,14 +25,6 @@ from keras_migrate.spec._keras3_renames import KERAS2_DEFAULT_LEARNING_RATES
 __all__ = ["OptimizerLr"]
 
 _RENAMES = {entry.old: entry.new for entry in ATTRIBUTE_RENAMES}
-
-
-def _optimizer_like(name: str) -> bool:
-    # Receivers are untyped: accept what is an optimizer by naming convention
-    # (`optimizer`, `model.optimizer`, `self.opt`, `gen_optimizer`) plus names bound to
-    # keras.optimizers.X(...) in this file.
-    last = name.rsplit(".", 1)[-1].lower()
-    return "optimizer" in last or last in ("opt", "optim")
 
 
 class OptimizerLr(Rule):
@@ -92,11 +84,8 @@ class OptimizerLr(Rule):
         self._optimizers: Set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call):
-            path = keras3_path(self.ctx, node.value.func)
-            if path is not None and path.startswith("optimizers.") and path.count(".") == 1:
-                for target in node.targets:
-                    self._optimizers.add(code(target.target))
+        # Besides names that look like optimizers, those bound to one in this file.
+        self._optimizers.update(keras_optimizer_targets(self.ctx, node))
 
     # -- Adam(lr=...) ------------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call):
@@ -139,7 +128,7 @@ class OptimizerLr(Rule):
         if new is None:
             return updated
         receiver = code(original.value)
-        if not (receiver in self._optimizers or _optimizer_like(receiver)):
+        if not (receiver in self._optimizers or optimizer_like(receiver)):
             return updated
         if not file_uses_keras(self.ctx):
             return updated
