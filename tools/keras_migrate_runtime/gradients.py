@@ -35,7 +35,8 @@ import contextvars
 import sys
 
 import keras
-import numpy as np
+
+from .torch_numpy import numpy_operands
 
 __all__ = ["minimize", "value_and_grad", "value_and_grads", "value_and_input_grad"]
 
@@ -139,7 +140,7 @@ def _tensorflow(forward, targets):
 def _torch(forward, targets):
     import torch
 
-    with _numpy_operands(torch):
+    with numpy_operands(torch):
         out = forward()
     structures, flat = _resolve(targets)
     grads = []
@@ -148,36 +149,6 @@ def _torch(forward, targets):
             _output(out, i), [_tensor(v) for v in variables], retain_graph=n < len(flat) - 1,
             allow_unused=True)))
     return out, structures, grads
-
-
-# NumPy ufuncs whose torch function has another name.
-_TORCH_NAMES = {"power": "pow", "arctan2": "atan2", "absolute": "abs"}
-
-
-@contextlib.contextmanager
-def _numpy_operands(torch):
-    if "__array_ufunc__" in vars(torch.Tensor):  # a torch that answers them itself, or nested
-        yield
-        return
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        function = getattr(torch, _TORCH_NAMES.get(ufunc.__name__, ufunc.__name__), None)
-        if method != "__call__" or function is None or kwargs:
-            return NotImplemented
-        tensor = next(a for a in inputs if isinstance(a, torch.Tensor))
-        return function(*[_as_tensor(torch, a, tensor) if isinstance(a, (np.ndarray, np.generic)) else a
-                          for a in inputs])
-
-    torch.Tensor.__array_ufunc__ = __array_ufunc__
-    try:
-        yield
-    finally:
-        del torch.Tensor.__array_ufunc__
-
-
-def _as_tensor(torch, array, like):
-    floating = like.is_floating_point() and np.issubdtype(np.asarray(array).dtype, np.floating)
-    return torch.as_tensor(array, device=like.device, dtype=like.dtype if floating else None)
 
 
 def _tensor(variable):
