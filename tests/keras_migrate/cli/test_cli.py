@@ -51,7 +51,7 @@ def test_output_dir(tree):
 def test_reports(tree):
     report = tree / "report.json"
     sarif = tree / "report.sarif"
-    (tree / "pkg" / "gen.py").write_text("import tensorflow as tf\ng = tf.keras.preprocessing.image.ImageDataGenerator()\n")
+    (tree / "pkg" / "gen.py").write_text("import tensorflow as tf\ng = tf.keras.layers.DenseFeatures([])\n")
     assert main(["--check", "--report", str(report), str(tree / "pkg")]) == 1
     data = json.loads(report.read_text())
     assert data["summary"]["files"] == 3

@@ -151,7 +151,7 @@ def test_quiet_hides_info_and_verbose_lists_files(tmp_path, capsys):
 
 def test_reports_are_valid_against_their_schemas(tmp_path, capsys):
     shutil.copy(NOTEBOOK, tmp_path / "loops.ipynb")
-    (tmp_path / "gen.py").write_text("import tensorflow as tf\ng = tf.keras.preprocessing.image.ImageDataGenerator()\n")
+    (tmp_path / "gen.py").write_text("import tensorflow as tf\ng = tf.keras.layers.DenseFeatures([])\n")
     (tmp_path / "broken.py").write_text("from tensorflow import keras\ndef f(:\n")
     (tmp_path / "notes.txt").write_text("keras\n")
     paths = [str(tmp_path), str(tmp_path / "notes.txt")]

@@ -79,3 +79,16 @@ def test_star_import_is_diagnosed():
 def test_file_without_keras_untouched():
     src = "import numpy as np\n\nprint(np.ones(3))  # keras-free\n".replace("keras-free", "plain")
     assert_migrates(src, rules=RULES)
+
+
+def test_removed_symbols_are_reported_at_their_import():
+    from keras_migrate import migrate_source
+
+    source = ("import os; from tensorflow.keras.layers import DenseFeatures\n"
+              "from tensorflow.keras.wrappers.scikit_learn import KerasClassifier\n"
+              "from tensorflow.keras.layers import (\n"
+              "    Dense,\n"
+              "    DenseFeatures as F,\n"
+              ")\n")
+    found = [(d.rule_id, d.line, d.column) for d in migrate_source(source, "m.py", rules=RULES).diagnostics]
+    assert found == [("KM100", 1, 12), ("KM100", 2, 1), ("KM100", 3, 1)]

@@ -76,6 +76,7 @@ from keras_migrate.rules.mixed_precision_steps import MixedPrecisionSteps
 from keras_migrate.rules.jax_lookup_layers import JaxLookupLayers
 from keras_migrate.rules.jax_masked_metrics import JaxMaskedMetrics
 from keras_migrate.rules.optimizer_minimize import OptimizerMinimize
+from keras_migrate.rules.legacy_iterator_reads import LegacyIteratorReads
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -85,6 +86,7 @@ ALL_RULES = (
     MethodRenames,
     OptimizerLr,
     OptimizerMinimize,
+    LegacyIteratorReads,
     LogKeys,
     ShapeApi,
     ResetStates,

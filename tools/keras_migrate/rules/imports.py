@@ -79,13 +79,28 @@ class Imports(Rule):
             layer = LocallyConnected2D(4, 3)
             """,
         ),
+        # No Keras 3 home: kept (it fails loudly) and reported with what to do instead.
         Example(
             before="""
             import tensorflow as tf
-            gen = tf.keras.preprocessing.image.ImageDataGenerator(rotation_range=10)
+            features = tf.keras.layers.DenseFeatures(columns)
             """,
             after=None,
             diagnostics=("KM100",),
+        ),
+        # Gone from Keras 3's API but still in Keras 3 (keras.src.legacy): the runtime's.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow.keras.preprocessing.text import Tokenizer, one_hot
+            gen = tf.keras.preprocessing.image.ImageDataGenerator(rotation_range=10)
+            """,
+            after="""
+            import tensorflow as tf
+            from keras_migrate_runtime import Tokenizer, text_one_hot as one_hot
+            from keras_migrate_runtime import ImageDataGenerator
+            gen = ImageDataGenerator(rotation_range=10)
+            """,
         ),
         # Standalone Keras 3 code is already migrated.
         Example(before="import keras\nx = keras.layers.Dense(3)\n"),
@@ -101,10 +116,12 @@ class Imports(Rule):
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         new_body: List[cst.BaseSmallStatement] = []
         changed = False
-        for small in updated.body:
+        # Diagnostics point at the original statement (the updated one has no position).
+        anchors = original.body if len(original.body) == len(updated.body) else [original] * len(updated.body)
+        for small, anchor in zip(updated.body, anchors):
             replacement = None
             if isinstance(small, cst.ImportFrom):
-                replacement = self._rewrite_import_from(small)
+                replacement = self._rewrite_import_from(small, anchor)
             elif isinstance(small, cst.Import):
                 replacement = self._rewrite_import(small)
             elif isinstance(small, cst.Assign):
@@ -140,7 +157,8 @@ class Imports(Rule):
             names.append(alias)
         return [node.with_changes(names=names)] if changed else None
 
-    def _rewrite_import_from(self, node: cst.ImportFrom) -> Optional[List[cst.BaseSmallStatement]]:
+    def _rewrite_import_from(self, node: cst.ImportFrom,
+                             anchor: cst.CSTNode) -> Optional[List[cst.BaseSmallStatement]]:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return None
         module = module_name(node.module)
@@ -162,7 +180,7 @@ class Imports(Rule):
                 continue
             if path in _REMOVED:
                 # No Keras 3 home: keep the import (it fails loudly) and say what to do.
-                self._report_removed(node, path)
+                self._report_removed(anchor, path)
                 target = full
             elif (path or full) in RUNTIME_SYMBOLS:
                 target = f"{self.ctx.runtime_module}.{RUNTIME_SYMBOLS[path or full]}"

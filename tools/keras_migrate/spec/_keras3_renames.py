@@ -219,17 +219,6 @@ REMOVED_KEYWORDS = (
 
 REMOVED_SYMBOLS = (
     RemovedSymbol(
-        "preprocessing.image.ImageDataGenerator",
-        "ImageDataGenerator was removed in Keras 3",
-        "load images with keras.utils.image_dataset_from_directory and augment with preprocessing layers "
-        "(keras.layers.RandomFlip, RandomRotation, RandomZoom, ...)",
-    ),
-    RemovedSymbol(
-        "preprocessing.text.Tokenizer",
-        "keras.preprocessing.text.Tokenizer was removed in Keras 3",
-        "use keras.layers.TextVectorization (adapt() on the corpus, then call it on strings)",
-    ),
-    RemovedSymbol(
         "layers.experimental.SyncBatchNormalization",
         "SyncBatchNormalization was removed in Keras 3",
         "use keras.layers.BatchNormalization(synchronized=True)",
@@ -289,6 +278,16 @@ RUNTIME_SYMBOLS = {
     # Gone from Keras 3's API (keras.utils has neither): Keras 2's own code.
     "preprocessing.sequence.skipgrams": "skipgrams",
     "preprocessing.sequence.make_sampling_table": "make_sampling_table",
+    # Gone from Keras 3's API, still in Keras 3 (keras.src.legacy, what tf.keras maps them
+    # to under TensorFlow 2.16+): runtime re-exports, iterators read as Keras 2 read them.
+    **{f"preprocessing.image.{name}": name for name in (
+        "ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator", "DataFrameIterator",
+        "apply_affine_transform", "apply_brightness_shift", "apply_channel_shift", "random_brightness",
+        "random_channel_shift", "random_rotation", "random_shear", "random_shift", "random_zoom")},
+    **{f"preprocessing.text.{name}": name for name in (
+        "Tokenizer", "hashing_trick", "text_to_word_sequence", "tokenizer_from_json")},
+    "preprocessing.text.one_hot": "text_one_hot",  # the runtime's one_hot is the tensor op
+    "preprocessing.sequence.TimeseriesGenerator": "TimeseriesGenerator",
     # TF Addons functions (fully qualified: not Keras paths) with a keras.ops version.
     "tensorflow_addons.losses.npairs_loss": "npairs_loss",
 }
