@@ -24,7 +24,7 @@ to build it from a shape too.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -278,14 +278,14 @@ class StateBuilding(Rule):
             locals_ = _assigned_locals(call.body) | set(params[2:]) | {p.name.value for p in call.params.kwonly_params}
         moved: List[cst.BaseStatement] = []
         kept: List[cst.BaseStatement] = []
-        for stmt in call.body.body:
+        for stmt, anchor in zip(call.body.body, _original_statements(original, call_i, call)):
             lazy = self._lazy(stmt, first, locals_) if has_guard else None
             if lazy is None:
                 kept.append(stmt)
-                self._report_unguarded(stmt)
+                self._report_unguarded(stmt, anchor)
             elif isinstance(lazy, str):
                 kept.append(stmt)
-                self.report(stmt, f"state is created lazily in call() ({lazy}); Keras 3 requires it in "
+                self.report(anchor, f"state is created lazily in call() ({lazy}); Keras 3 requires it in "
                                   "__init__() or build()",
                             fix="create it in def build(self, input_shape): (computing what it needs from "
                                 "input_shape) and remove the creation from call()")
@@ -356,7 +356,7 @@ class StateBuilding(Rule):
             body = [s.visit(_ShapeToInputShape(first)) for s in body]
         return [s.with_changes(leading_lines=()) for s in body]
 
-    def _report_unguarded(self, stmt: cst.BaseStatement) -> None:
+    def _report_unguarded(self, stmt: cst.BaseStatement, anchor: cst.CSTNode) -> None:
         if not _is_self_assign(stmt):
             return
         value = stmt.body[0].value
@@ -366,7 +366,7 @@ class StateBuilding(Rule):
                        and func.attr.value in _STATE_MAKERS)
             path = self.ctx.keras_path(func)
             if creates or (path is not None and path.startswith("layers.")):
-                self.report(stmt, "call() creates state on every call; Keras 3 requires it in __init__() or build()",
+                self.report(anchor, "call() creates state on every call; Keras 3 requires it in __init__() or build()",
                             fix="move this assignment into def build(self, input_shape): and keep only its use "
                                 "in call()")
 
@@ -517,3 +517,15 @@ def _explicitly_built(ctx) -> Set[str]:
                     found.add(base)
                     pending.append(base)
     return found
+
+
+def _original_statements(original: cst.ClassDef, index: int, call: cst.FunctionDef) -> Sequence[cst.CSTNode]:
+    """The original statements of the class's call() (whose updated form is `call`, member
+    `index`), to report at (updated nodes have no position); the updated ones when other
+    rules changed the class or call() body shape."""
+    members = original.body.body if isinstance(original.body, cst.IndentedBlock) else ()
+    before = members[index] if index < len(members) else None
+    if (isinstance(before, cst.FunctionDef) and before.name.value == "call"
+            and isinstance(before.body, cst.IndentedBlock) and len(before.body.body) == len(call.body.body)):
+        return before.body.body
+    return call.body.body

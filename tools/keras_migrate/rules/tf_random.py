@@ -184,14 +184,14 @@ class TfRandom(Rule):
 
     # -- tf.random.set_seed + np.random.seed (+ random.seed) -------------------------
     def leave_Module(self, original: cst.Module, updated: cst.Module):
-        body = self._merge_seeds(updated.body)
+        body = self._merge_seeds(updated.body, original.body)
         return updated if body is None else updated.with_changes(body=body)
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock):
-        body = self._merge_seeds(updated.body)
+        body = self._merge_seeds(updated.body, original.body)
         return updated if body is None else updated.with_changes(body=body)
 
-    def _merge_seeds(self, body: Sequence[cst.BaseStatement]):
+    def _merge_seeds(self, body: Sequence[cst.BaseStatement], original: Sequence[cst.BaseStatement]):
         """Each run of adjacent seeding statements that seeds TF and NumPy with one value
         becomes one keras.utils.set_random_seed. Only adjacent ones: code between two
         seedings may draw numbers, and moving or dropping a reseed would change them."""
@@ -200,7 +200,8 @@ class TfRandom(Rule):
             return None
         merged = {}
         for run in runs:
-            replacement = self._merge_run(body, run)
+            # Diagnostics go to the original statements (updated ones have no position).
+            replacement = self._merge_run(body, run, original if len(original) == len(body) else body)
             if replacement is not None:
                 merged[run[0][0]] = (replacement, run)
         if not merged:
@@ -226,7 +227,8 @@ class TfRandom(Rule):
             return qualified, code(call.args[0].value)
         return None
 
-    def _merge_run(self, body: Sequence[cst.BaseStatement], run: List[Tuple[int, Tuple[str, str]]]):
+    def _merge_run(self, body: Sequence[cst.BaseStatement], run: List[Tuple[int, Tuple[str, str]]],
+                   anchors: Sequence[cst.BaseStatement]):
         tf_seeds = [k for k, (q, _) in run if q == _TF_SET_SEED]
         if not tf_seeds:
             return None
@@ -234,7 +236,7 @@ class TfRandom(Rule):
         # keras.utils.set_random_seed seeds Python, NumPy and the backend: only exact when
         # NumPy is seeded with the same value here (and Python's random, if at all).
         if not any(q == "numpy.random.seed" for _, (q, _) in run) or any(s != seed for _, (_, s) in run):
-            self.report(body[tf_seeds[0]], "tf.random.set_seed does not seed JAX/torch RNGs",
+            self.report(anchors[tf_seeds[0]], "tf.random.set_seed does not seed JAX/torch RNGs",
                         f"keras.utils.set_random_seed({seed}) (it also seeds numpy and random)", Severity.INFO)
             return None
         keras = self.ctx.require_keras()
