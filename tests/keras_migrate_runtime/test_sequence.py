@@ -1,5 +1,7 @@
 """Keras2Sequence: Keras reads float batches as float32 (Keras 2's fit cast them); the
-program's own indexing and iteration see what __getitem__ made (current backend)."""
+program's own indexing and iteration see what __getitem__ made; on_epoch_end runs when a
+pass ends, as in Keras 2, not when Keras 3 resets its data before a pass (current
+backend)."""
 
 import sys
 
@@ -108,6 +110,43 @@ def test_the_programs_own_reads_keep_their_side_effects():
     sequence = Shrinking(6, 4)
     sequence[1]
     assert sequence.batch_size == 2 and [r[:2] for r in sequence.reads] == [(1, 2)]
+
+
+class Epochs(Keras2Sequence):
+    def __init__(self, batches):
+        super().__init__()
+        self.batches, self.ends = batches, 0
+
+    def __len__(self):
+        return self.batches
+
+    def __getitem__(self, index):
+        return np.full((2, 2), float(index + 10 * self.ends), "float32"), np.ones((2, 1), "float32")
+
+    def on_epoch_end(self):
+        self.ends += 1
+
+
+class MoreEpochs(Epochs):
+    def on_epoch_end(self):
+        super().on_epoch_end()
+        self.ends += 100
+
+
+def test_on_epoch_end_only_when_a_pass_ends():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    train, validation = Epochs(3), MoreEpochs(2)
+    model.fit(train, validation_data=validation, epochs=2, verbose=0)
+    # Keras 2: once per epoch each; Keras 3 also called it before the first epoch (after
+    # reading batch 0 to build the model) and before each validation.
+    assert (train.ends, validation.ends) == (2, 202)
+    evaluated = Epochs(2)
+    model.evaluate(evaluated, verbose=0)
+    model.predict(evaluated, verbose=0)
+    assert evaluated.ends == 2
+    evaluated.on_epoch_end()  # the program's own call
+    assert evaluated.ends == 3
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

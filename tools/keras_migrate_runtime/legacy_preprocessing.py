@@ -42,7 +42,8 @@ tokenizer_from_json = _text.tokenizer_from_json
 def _read_as_keras2(legacy):
     """`legacy` read as Keras 2 read Sequences; iterated (`for batch in it`, next()) as
     Keras 2's iterators were (without end)."""
-    namespace = {"__getitem__": legacy.__getitem__, "__doc__": legacy.__doc__, "__module__": __name__}
+    namespace = {"__getitem__": legacy.__getitem__, "on_epoch_end": legacy.on_epoch_end, "__doc__": legacy.__doc__,
+                 "__module__": __name__}
     if "__iter__" in vars(_image.Iterator) and issubclass(legacy, _image.Iterator):
         namespace["__iter__"] = _image.Iterator.__iter__
     return type(legacy.__name__, (Keras2Sequence, legacy), namespace)

@@ -14,6 +14,13 @@ depth_estimation's shrinks self.batch_size at the last batch, which for two vali
 batches is batch 1, so every validation pass read other samples. Such a look-ahead read
 of another batch than 0 runs on a shallow copy of the sequence, with NumPy's and
 Python's global random states put back afterwards.
+
+Keras 3 also calls on_epoch_end when it resets its data before a pass (after reading
+batch 0 to build the model, and before each evaluation), on every backend; Keras 2
+called it only when a pass ended. The common Sequence reshuffles its indexes there
+(`np.random.shuffle(self.indexes)`): the first epoch then trained on another order, and
+every number after it differed. Those calls of a Keras2Sequence's on_epoch_end are
+skipped.
 """
 
 import copy
@@ -53,15 +60,46 @@ def _without_side_effects(getitem, sequence, index):
         random.setstate(python_state)
 
 
+def _epoch_end_as_keras2(end):
+    @functools.wraps(end)
+    def on_epoch_end(self):
+        if _resetting():
+            return None
+        return end(self)
+
+    on_epoch_end.keras2_epochs = True
+    return on_epoch_end
+
+
 def _floatx_array(value):
     if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating):
         return value.astype(keras.config.floatx(), copy=False)
     return value
 
 
+# The Keras 3 method that resets a pass's data (EpochIterator), calling on_epoch_end.
+_RESET = "reset"
+
+
+def _resetting() -> bool:
+    """Called by Keras 3's EpochIterator.reset (through PyDatasetAdapter.on_epoch_end, and
+    maybe a subclass's on_epoch_end calling its parent's)?"""
+    frame = sys._getframe(2)
+    for _ in range(4):
+        if frame is None:
+            return False
+        if frame.f_code.co_name == _RESET and frame.f_globals.get("__name__", "").startswith("keras."):
+            return True
+        frame = frame.f_back
+    return False
+
+
 class Keras2Sequence(keras.utils.PyDataset):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        end = cls.__dict__.get("on_epoch_end")
+        if end is not None and not getattr(end, "keras2_epochs", False):
+            cls.on_epoch_end = _epoch_end_as_keras2(end)
         getitem = cls.__dict__.get("__getitem__")
         if getitem is None or getattr(getitem, "keras2_floatx", False):
             return
