@@ -35,17 +35,22 @@ from ._batches import map_batch
 
 __all__ = ["Keras2Sequence"]
 
-# The Keras 3 method that reads batches ahead of a pass (PyDatasetAdapter, TensorFlow).
+# The Keras 3 methods that read batches ahead of a pass (PyDatasetAdapter, TensorFlow)
+# and that reset a pass's data, calling on_epoch_end (EpochIterator).
 _LOOK_AHEAD = "get_tf_dataset"
+_RESET = "reset"
 
 
-def _looking_ahead() -> bool:
-    """Called (through a comprehension's frame before Python 3.12) by Keras 3's look-ahead?"""
+def _called_by_keras(method: str, depth: int) -> bool:
+    """Is a Keras function named `method` among the `depth` frames above our caller's
+    caller? (Through a comprehension's frame before Python 3.12 for a look-ahead; through
+    PyDatasetAdapter.on_epoch_end, and maybe a subclass's on_epoch_end calling its
+    parent's, for a reset.)"""
     frame = sys._getframe(2)
-    for _ in range(2):
+    for _ in range(depth):
         if frame is None:
             return False
-        if frame.f_code.co_name == _LOOK_AHEAD and frame.f_globals.get("__name__", "").startswith("keras."):
+        if frame.f_code.co_name == method and frame.f_globals.get("__name__", "").startswith("keras."):
             return True
         frame = frame.f_back
     return False
@@ -63,7 +68,7 @@ def _without_side_effects(getitem, sequence, index):
 def _epoch_end_as_keras2(end):
     @functools.wraps(end)
     def on_epoch_end(self):
-        if _resetting():
+        if _called_by_keras(_RESET, 4):
             return None
         return end(self)
 
@@ -75,23 +80,6 @@ def _floatx_array(value):
     if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating):
         return value.astype(keras.config.floatx(), copy=False)
     return value
-
-
-# The Keras 3 method that resets a pass's data (EpochIterator), calling on_epoch_end.
-_RESET = "reset"
-
-
-def _resetting() -> bool:
-    """Called by Keras 3's EpochIterator.reset (through PyDatasetAdapter.on_epoch_end, and
-    maybe a subclass's on_epoch_end calling its parent's)?"""
-    frame = sys._getframe(2)
-    for _ in range(4):
-        if frame is None:
-            return False
-        if frame.f_code.co_name == _RESET and frame.f_globals.get("__name__", "").startswith("keras."):
-            return True
-        frame = frame.f_back
-    return False
 
 
 class Keras2Sequence(keras.utils.PyDataset):
@@ -107,7 +95,7 @@ class Keras2Sequence(keras.utils.PyDataset):
         @functools.wraps(getitem)
         def __getitem__(self, index):
             caller = sys._getframe(1).f_globals.get("__name__", "")
-            if index != 0 and caller.startswith("keras.") and _looking_ahead():
+            if index != 0 and caller.startswith("keras.") and _called_by_keras(_LOOK_AHEAD, 2):
                 batch = _without_side_effects(getitem, self, index)
             else:
                 batch = getitem(self, index)
