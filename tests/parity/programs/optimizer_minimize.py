@@ -2,7 +2,9 @@
 """optimizer.minimize (gone from Keras 3's optimizers) and tape.gradient with sources
 that are not a flat list. Variants: minimize with a loss function and a variable list
 (positional and keyword), with a function returning the variables, on raw variables
-and on a model, with SGD, Adam and RMSprop; tape.gradient of one variable (one gradient
+and on a model, with SGD, Adam and RMSprop; minimize(loss, variables, tape=tape) on a
+loss the caller's tape recorded, in a custom train_step with an extra loss term and in a
+top-level loop (Keras 2's own train_step form); tape.gradient of one variable (one gradient
 back, not a list), of a tuple, of a dict, and two gradients of a persistent tape, one
 of them of a single variable.
 """
@@ -63,8 +65,37 @@ for _ in range(3):
     del tape
     plain.apply_gradients(zip([g_mse[0] + g_l2, g_mse[1]], [w, b]))
 
+
+
+class Penalised(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compiled_loss(y, y_pred) + 0.01 * tf.reduce_sum(tf.square(y_pred))
+        self.optimizer.minimize(loss, self.trainable_variables, tape=tape)
+        return {"loss": loss}
+
+
+step_inputs = keras.Input((4,))
+stepped = Penalised(step_inputs, keras.layers.Dense(2)(step_inputs))
+fill_weights(stepped, seed=6)
+stepped.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+stepped_history = stepped.fit(X, Y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+
+looped = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)])
+fill_weights(looped, seed=7)
+loop_optimizer = keras.optimizers.Adam(0.01)
+for _ in range(3):
+    with tf.GradientTape() as tape:
+        loop_loss = tf.reduce_mean(tf.square(looped(X) - Y))
+    loop_optimizer.minimize(loop_loss, looped.trainable_variables, tape=tape)
+
 emit(
     {
+        "stepped_history": stepped_history.history,
+        "stepped_weights": stepped.trainable_weights,
+        "looped_weights": looped.trainable_weights,
         "after_minimize": after_minimize,
         "weights": model.trainable_weights,
         "v": v,

@@ -7,8 +7,12 @@ a function as the loss, as Keras 2 required without `tape=`, the call becomes
 keras_migrate_runtime's `minimize(optimizer, loss, var_list)`: value_and_grad and
 apply_gradients on any backend, `var_list` read after the loss as Keras 2 read it.
 
-A loss tensor computed under the caller's own tape (`tape=`) or a `grad_loss=` cannot
-be carried over by a call: those are reported with the rewrite to make by hand.
+A loss tensor recorded by the caller's own tape (`minimize(loss, var_list, tape=tape)`,
+Keras 2's own train_step) becomes what Keras 2 did with it,
+`opt.apply_gradients(zip(tape.gradient(loss, var_list), var_list))`, the form the
+train-step and tape rules carry to JAX and PyTorch (Keras' default train_step is then
+recognised and removed). `grad_loss=`, or a loss function with a tape, are reported with
+the rewrite to make by hand.
 Receivers are untyped: a name bound to `keras.optimizers.X(...)` in the file, or one
 that is called an optimizer (`optimizer`, `self.opt`); in a file that also builds
 TensorFlow 1 optimizers (`tf.compat.v1.train`), whose minimize takes other arguments,
@@ -17,6 +21,7 @@ only the former.
 
 from __future__ import annotations
 
+import ast
 from typing import Set
 
 import libcst as cst
@@ -81,7 +86,9 @@ class OptimizerMinimize(Rule):
                 minimize(optimizer, loss_fn, lambda: model.trainable_weights)
             """,
         ),
-        # A loss tensor with the caller's tape, and grad_loss: reported, not rewritten.
+        # A loss tensor recorded by the caller's tape (Keras 2's own train_step): what Keras 2
+        # did, tape.gradient + apply_gradients, which the tape and train-step rules carry
+        # to every backend.
         Example(
             before="""
             import tensorflow as tf
@@ -90,8 +97,25 @@ class OptimizerMinimize(Rule):
             with tf.GradientTape() as tape:
                 loss = model(x)
             opt.minimize(loss, model.trainable_variables, tape=tape)
+            """,
+            after="""
+            import tensorflow as tf
+
+            opt = tf.keras.optimizers.Adam()
+            with tf.GradientTape() as tape:
+                loss = model(x)
+            opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            """,
+        ),
+        # grad_loss=, or a loss function with a tape: reported, not rewritten.
+        Example(
+            before="""
+            import tensorflow as tf
+
             legacy = tf.keras.optimizers.legacy.SGD()
             legacy.minimize(f, [w], grad_loss=g)
+            opt = tf.keras.optimizers.Adam()
+            opt.minimize(lambda: model(x), model.trainable_variables, tape=tf.GradientTape())
             """,
             diagnostics=("KM235", "KM235"),
         ),
@@ -126,6 +150,9 @@ class OptimizerMinimize(Rule):
         bound = bind(original, _PARAMS)
         if bound is None or "loss" not in bound or "var_list" not in bound:
             return updated
+        if "tape" in bound and "grad_loss" not in bound and self._tensor_form(bound):
+            self.fired()
+            return self._as_apply_gradients(updated, bound)
         if "tape" in bound or "grad_loss" in bound:
             given = "tape=" if "tape" in bound else "grad_loss="
             self.report(original, f"Keras 3's optimizers have no minimize(); this call passes {given}, which "
@@ -140,6 +167,33 @@ class OptimizerMinimize(Rule):
         # layout.
         first = cst.Arg(updated.func.value)
         return updated.with_changes(func=cst.Name(HELPER), args=[first, *updated.args])
+
+    def _tensor_form(self, bound) -> bool:
+        """`minimize(loss, var_list, tape=tape)` with a loss tensor the caller's tape
+        recorded (Keras 2's own train_step) and a variable list that reads the same when
+        read twice (a name or attribute chain)."""
+        loss, var_list = bound["loss"].value, bound["var_list"].value
+        if isinstance(loss, cst.Lambda) or (isinstance(loss, cst.Name) and loss.value in self._functions()):
+            return False
+        while isinstance(var_list, cst.Attribute):
+            var_list = var_list.value
+        return isinstance(var_list, cst.Name)
+
+    def _functions(self) -> Set[str]:
+        tree = self.ctx.tree
+        return {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))} \
+            if tree is not None else set()
+
+    @staticmethod
+    def _as_apply_gradients(updated: cst.Call, bound) -> cst.Call:
+        """What Keras 2's minimize did with a tape: `opt.apply_gradients(zip(
+        tape.gradient(loss, var_list), var_list))` (the form the train-step and tape rules
+        carry to JAX and PyTorch)."""
+        loss, var_list, tape = (bound[k].value for k in ("loss", "var_list", "tape"))
+        gradient = cst.Call(cst.Attribute(tape, cst.Name("gradient")),
+                            [cst.Arg(loss), cst.Arg(var_list)])
+        pairs = cst.Call(cst.Name("zip"), [cst.Arg(gradient), cst.Arg(var_list)])
+        return cst.Call(updated.func.with_changes(attr=cst.Name("apply_gradients")), [cst.Arg(pairs)])
 
     def _is_keras_optimizer(self, receiver: str) -> bool:
         if receiver in self._keras_optimizers:

@@ -488,6 +488,12 @@ def _prepare_fit(rec: Recorder, bound: inspect.BoundArguments) -> Optional[Calla
     return restore
 
 
+def _under_gradient_tape() -> bool:
+    """A TensorFlow gradient tape is recording (only where TensorFlow is loaded)."""
+    record = sys.modules.get("tensorflow.python.eager.record")
+    return record is not None and bool(record.could_possibly_record())
+
+
 def patch_layer_call(rec: Recorder, Layer, Model) -> None:
     def make(original):
         def __call__(self, *args, **kwargs):
@@ -504,9 +510,12 @@ def patch_layer_call(rec: Recorder, Layer, Model) -> None:
             finally:
                 state.depth -= 1
             # Only calls made by module-level code: calls inside the program's own
-            # functions (training loops, often traced) show up in the final weights.
+            # functions (training loops, often traced) show up in the final weights. So do
+            # module-level calls a gradient tape records (a training step written at top
+            # level, a function once migrated).
             frame = rec.user_frame()
-            if frame is not None and frame.f_code.co_name == "<module>" and kwargs.get("training") is not True:
+            if frame is not None and frame.f_code.co_name == "<module>" and kwargs.get("training") is not True \
+                    and not _under_gradient_tape():
                 rec.record_value(CALL, self, out)
             return out
 
