@@ -9,13 +9,28 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
-from keras_migrate.spec import REMOVED_SYMBOLS, RUNTIME_SYMBOLS, is_tensorflow_name, keras_path, map_keras_name
+from keras_migrate.spec import (
+    KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS, REMOVED_SYMBOLS, RUNTIME_SYMBOLS, is_tensorflow_name, keras_path,
+    map_keras_name,
+)
+from keras_migrate.spec._types import RemovedSymbol
 
 __all__ = ["Imports"]
 
 # Removed symbols that another rule rewrites at each use: their imports are dropped here.
 HANDLED_ELSEWHERE = frozenset({"layers.ThresholdedReLU"})
 _REMOVED = {entry.old: entry for entry in REMOVED_SYMBOLS}
+# tf_keras names Keras 3 does not have (spec/_keras3_missing.py): reported, left as is.
+_REMOVED.update({
+    path: RemovedSymbol(path, f"{path} is not in Keras 3",
+                        "rewrite this use with Keras 3 APIs (the migration guide lists the replacements), or keep "
+                        "this file on Keras 2 (tf_keras, TF_USE_LEGACY_KERAS=1)")
+    for path in KERAS3_MISSING if path not in _REMOVED})
+_REMOVED.update({
+    path: RemovedSymbol(path, f"{path} is not in Keras 3 (its applications do not include it)",
+                        "load the model from keras_hub or another library with Keras 3 weights, or keep this file "
+                        "on Keras 2 (tf_keras, TF_USE_LEGACY_KERAS=1)")
+    for path in KERAS3_MISSING_APPLICATIONS if path not in _REMOVED})
 
 
 def _new_binding(qualified: str) -> str:
@@ -86,6 +101,22 @@ class Imports(Rule):
             features = tf.keras.layers.DenseFeatures(columns)
             """,
             after=None,
+            diagnostics=("KM100",),
+        ),
+        # Aliases Keras 3 keeps elsewhere go there; names it lacks are reported and left
+        # as they are (never rewritten to a name that does not exist).
+        Example(
+            before="""
+            import tensorflow as tf
+            schedule = tf.keras.experimental.CosineDecay(0.1, 1000)
+            metric = tf.keras.metrics.MeanTensor()
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            schedule = keras.optimizers.schedules.CosineDecay(0.1, 1000)
+            metric = tf.keras.metrics.MeanTensor()
+            """,
             diagnostics=("KM100",),
         ),
         # Gone from Keras 3's API but still in Keras 3 (keras.src.legacy): the runtime's.

@@ -3,6 +3,7 @@
 from keras_migrate.spec import _activations, _log_keys, _tf_values
 from keras_migrate.spec._backend_functions import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS
 from keras_migrate.spec._keras_roots import KERAS_ROOTS, is_tensorflow_name, keras_path
+from keras_migrate.spec._keras3_missing import KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS
 from keras_migrate.spec._keras3_renames import (
     ATTRIBUTE_RENAMES,
     KEYWORD_RENAMES,
@@ -27,6 +28,8 @@ from keras_migrate.spec._types import (
 )
 
 __all__ = [
+    "KERAS3_MISSING",
+    "KERAS3_MISSING_APPLICATIONS",
     "ATTRIBUTE_RENAMES",
     "AttributeRename",
     "BACKEND_FUNCTIONS",

@@ -63,6 +63,12 @@ SYMBOL_RENAMES = (
     SymbolRename("utils.register_keras_serializable", "saving.register_keras_serializable"),
     SymbolRename("utils.generic_utils.serialize_keras_object", "saving.serialize_keras_object"),
     SymbolRename("utils.generic_utils.deserialize_keras_object", "saving.deserialize_keras_object"),
+    # tf.keras aliases of classes and functions Keras 3 keeps elsewhere (the module
+    # renames would lead to names that do not exist).
+    SymbolRename("experimental.CosineDecay", "optimizers.schedules.CosineDecay"),
+    SymbolRename("experimental.CosineDecayRestarts", "optimizers.schedules.CosineDecayRestarts"),
+    SymbolRename("callbacks.experimental.BackupAndRestore", "callbacks.BackupAndRestore"),
+    SymbolRename("preprocessing.image.smart_resize", "preprocessing.image.smart_resize"),
     SymbolRename("models.load_model", "saving.load_model"),
     SymbolRename("models.save_model", "saving.save_model"),
     SymbolRename("backend.random_normal", "random.normal"),
