@@ -13,6 +13,7 @@ from .batch_lambda import BatchLambda
 from .batch_normalization import BatchNormalization
 from .backend_functions import keras2_clip
 from .batch_methods import test_on_batch, train_on_batch
+from ._surface import keras2_input_shape, keras2_output_shape
 from .distribute import connect_tpu_cluster, tpu_cluster_resolver
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .functions import tensorflow_function
@@ -145,8 +146,10 @@ __all__ = [
     "keras2_ctc_batch_cost",
     "keras2_ctc_decode",
     "keras2_hard_sigmoid",
+    "keras2_input_shape",
     "keras2_leaky_relu",
     "keras2_metrics_results",
+    "keras2_output_shape",
     "keras2_reset_states",
     "keras2_thresholded_relu",
     "keras2_update_compiled_metrics",

@@ -3,10 +3,12 @@
 Code written for Keras 2 reads `layer.output_shape` / `layer.input_shape` of the
 layers it used (LocallyConnected2D, RandomFourierFeatures, ...); the runtime's
 replacements answer them as Keras 2 did: from the layer's calls on symbolic
-inputs (keras.Input), one shape tuple per tensor in the call's structure.
+inputs (keras.Input), one shape tuple per tensor in the call's structure. Keras 3's own
+layers lost both (its models kept them): keras2_output_shape(layer) /
+keras2_input_shape(layer) answer for any layer or model.
 """
 
-__all__ = ["Keras2Surface"]
+__all__ = ["Keras2Surface", "keras2_input_shape", "keras2_output_shape"]
 
 
 def _shape(tensor):
@@ -42,3 +44,19 @@ class Keras2Surface:
     @property
     def input_shape(self):
         return self._keras2_shape("input shape")
+
+
+def keras2_output_shape(layer):
+    """Keras 2's `layer.output_shape`, for a Keras 3 layer or model."""
+    try:
+        return layer.output_shape  # Keras 3 models, the runtime's layers
+    except AttributeError:
+        return Keras2Surface._keras2_shape(layer, "output shape")
+
+
+def keras2_input_shape(layer):
+    """Keras 2's `layer.input_shape`, for a Keras 3 layer or model."""
+    try:
+        return layer.input_shape
+    except AttributeError:
+        return Keras2Surface._keras2_shape(layer, "input shape")

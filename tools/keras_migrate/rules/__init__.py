@@ -77,6 +77,7 @@ from keras_migrate.rules.jax_lookup_layers import JaxLookupLayers
 from keras_migrate.rules.jax_masked_metrics import JaxMaskedMetrics
 from keras_migrate.rules.optimizer_minimize import OptimizerMinimize
 from keras_migrate.rules.legacy_iterator_reads import LegacyIteratorReads
+from keras_migrate.rules.layer_shape_attributes import LayerShapeAttributes
 
 __all__ = ["ALL_RULES", "rule_by_id"]
 
@@ -87,6 +88,7 @@ ALL_RULES = (
     OptimizerLr,
     OptimizerMinimize,
     LegacyIteratorReads,
+    LayerShapeAttributes,
     LogKeys,
     ShapeApi,
     ResetStates,
