@@ -27,6 +27,7 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
 from keras_migrate.rules._args import bind, file_uses_keras, keras_optimizer_targets, optimizer_like
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._util import code
@@ -180,9 +181,7 @@ class OptimizerMinimize(Rule):
         return isinstance(var_list, cst.Name)
 
     def _functions(self) -> Set[str]:
-        tree = self.ctx.tree
-        return {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))} \
-            if tree is not None else set()
+        return {node.name for node in _scan.nodes(self.ctx, ast.FunctionDef, ast.AsyncFunctionDef)}
 
     @staticmethod
     def _as_apply_gradients(updated: cst.Call, bound) -> cst.Call:
