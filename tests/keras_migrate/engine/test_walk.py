@@ -202,49 +202,6 @@ def test_leaves_are_the_nodes_whose_children_can_only_be_trivia():
     assert derived == set(LEAVES)
 
 
-def test_rules_see_a_new_leaf_node_after_the_original_as_libcst_rebuilt_them():
-    from keras_migrate.engine import ReportInfo, Rule, RuleSet
-    from keras_migrate.engine import migrate_source as engine_migrate
-
-    seen = []
-
-    class Leaves(Rule):
-        id = "T901"
-        name = "leaves"
-        description = "records what leave_Name and leave_Integer get"
-
-        def visit_Integer(self, node):
-            return False if node.value == "2" else None  # a rule keeping libcst out: no copy
-
-        def leave_Name(self, original, updated):
-            seen.append((original.value, updated is original, updated.lpar is original.lpar or
-                         updated.lpar == original.lpar))
-            return updated
-
-        def leave_Integer(self, original, updated):
-            seen.append((original.value, updated is original, True))
-            return updated
-
-    rule_set = RuleSet(rules=(Leaves,), markers=("f",), report=ReportInfo(tool="toy"))
-    assert engine_migrate("f((a), 1, 2)\n", rule_set=rule_set).code == "f((a), 1, 2)\n"
-    assert seen == [("f", False, True), ("a", False, True), ("1", False, True), ("2", True, True)]
-
-
-def test_a_leaf_copy_has_every_field_and_nothing_else_to_copy():
-    from keras_migrate.engine._transformer import _copy
-
-    module = cst.parse_module(SNIPPET + "x = 1.5 + 2j + ...\n")
-    leaves = [node for node in iter_nodes(module) if type(node) in LEAVES]
-    assert {type(node) for node in leaves} >= {cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis,
-                                               cst.SimpleString, cst.Pass, cst.Break, cst.Continue}
-    for node in leaves:
-        copy = _copy(node)
-        assert copy is not node and type(copy) is type(node) and not hasattr(node, "__dict__")
-        for field in node.__dataclass_fields__:
-            assert getattr(copy, field) is getattr(node, field)
-        assert copy.deep_equals(node)
-
-
 def test_walk_keeps_no_visitor_class_alive():
     # Rules define visitor classes inside functions (a new class per call, whose methods
     # close over the call's context): walk's per-class dispatch cache must not keep them.

@@ -311,7 +311,7 @@ def _migrate(source: str, path: str, options: MigrationOptions, rule_set: RuleSe
     if not active:
         return _unchanged(path, source)
     try:
-        new_module = module.visit(BatchedTransformer(ctx, active))
+        new_module = BatchedTransformer(ctx, active).transform(module)
     except RecursionError:
         raise  # valid but deep code: retried on a deeper stack
     except Exception as exc:
@@ -449,7 +449,7 @@ def _migrate_parts(source: str, path: str, ctx: RuleContext, rules: Sequence[Typ
             lines_before = part.first_line - 1 - (PREFIX_LINES if part.prefixed else 0)
             return _unchanged(path, source, [_libcst_refused(path, exc, lines_before)])
         try:
-            new_module = module.visit(transformer)
+            new_module = transformer.transform(module)
         except RecursionError:
             raise
         except Exception as exc:

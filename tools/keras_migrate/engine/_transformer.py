@@ -1,22 +1,24 @@
 """One traversal for all rules.
 
-libcst's default on_visit/on_leave look a method up by name for every node; with a
-dozen rules that dominates the run. We resolve each rule's visit_*/leave_* methods once
-into per-node-type dispatch tables, so a node nobody cares about costs one dict lookup.
+libcst's default on_visit/on_leave look a method up by name for every node, and its
+traversal rebuilds every node; with a dozen rules both dominate the run. We resolve each
+rule's visit_*/leave_* methods once into per-node-type dispatch tables, so a node nobody
+cares about costs one dict lookup, and rebuild only the nodes above a change.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, Union
+import inspect
+import re
+from typing import Callable, Dict, FrozenSet, List, Sequence, Tuple, Type, Union
 
 import libcst as cst
 
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Rule
-from keras_migrate.engine._walk import LEAVES, TRIVIA
+from keras_migrate.engine._walk import LEAVES, TRIVIA, fields_in_visit_order
 
 __all__ = ["BatchedTransformer"]
 
@@ -31,18 +33,43 @@ def _node_type(name: str) -> Type[cst.CSTNode]:
     return node_type
 
 
-_SKIP = object()
-_FIELD_NAMES: Dict[type, Tuple[str, ...]] = {
-    t: tuple(f.name for f in dataclasses.fields(t)) for t in LEAVES}
+# How libcst's _visit_and_replace_children visits each field (read once per node type
+# from its source, as engine._walk reads the order). A field holding a sequence is
+# visited as one; a field holding one child says what its removal (RemovalSentinel)
+# leaves: None (optional), MaybeSentinel.DEFAULT (sentinel), or nothing (required: refused).
+_SEQUENCE, _OPTIONAL, _SENTINEL, _REQUIRED = "sequence", "optional", "sentinel", "required"
+_VISIT_CALL = re.compile(r'visit_(\w+?)\(\s*self,\s*"(\w+)"')
+_KIND_OF_CALL = {"sequence": _SEQUENCE, "body_sequence": _SEQUENCE, "optional": _OPTIONAL,
+                 "sentinel": _SENTINEL, "required": _REQUIRED}
+_field_kinds: Dict[type, Tuple[Tuple[str, str], ...]] = {}
 
 
-def _copy(node: cst.CSTNode) -> cst.CSTNode:
-    """What libcst's rebuild of a leaf gives (its children are kept as they are): a new
-    node with the same fields, without the dataclass constructor and validation."""
-    copy = object.__new__(type(node))
-    for name in _FIELD_NAMES[type(node)]:
-        object.__setattr__(copy, name, getattr(node, name))
-    return copy
+def _kinds_of(node_type: type) -> Tuple[Tuple[str, str], ...]:
+    kinds: Dict[str, str] = {}
+    source = inspect.getsource(node_type._visit_and_replace_children)
+    for call, field in _VISIT_CALL.findall(source):
+        # ImportFrom visits `names` as one node (ImportStar) or as a sequence: the
+        # value's own type decides between the two at run time; the one-child call
+        # tells what a removal leaves.
+        kind = _KIND_OF_CALL[call]
+        if kinds.get(field, _SEQUENCE) is _SEQUENCE:
+            kinds[field] = kind
+    found = _field_kinds[node_type] = tuple(kinds.items())
+    if tuple(field for field, _ in found) != fields_in_visit_order(node_type):
+        raise TypeError(f"cannot read how libcst visits {node_type.__name__}")
+    return found
+
+
+def _single(parent: cst.CSTNode, field: str, kind: str, result: object) -> object:
+    """What libcst puts in a one-child field for what the leave_* methods returned."""
+    if isinstance(result, cst.CSTNode):
+        return result
+    if isinstance(result, cst.RemovalSentinel) and kind is _OPTIONAL:
+        return None
+    if isinstance(result, cst.RemovalSentinel) and kind is _SENTINEL:
+        return cst.MaybeSentinel.DEFAULT
+    raise TypeError(f"{type(result).__name__} returned for {type(parent).__name__}.{field}, "
+                    "which cannot be removed or hold several nodes")
 
 
 @functools.lru_cache(maxsize=512)
@@ -66,9 +93,12 @@ _COMPOUND = frozenset(t for t in vars(cst).values()
                       and t is not cst.BaseCompoundStatement)
 
 
-class BatchedTransformer(cst.CSTTransformer):
+class BatchedTransformer:
+    """Every active rule's visit_*/leave_* methods, dispatched in ONE traversal
+    (transform()), with libcst's meaning: visit_* -> False skips the children; leave_*
+    returns the node to put in place (or RemovalSentinel / FlattenSentinel)."""
+
     def __init__(self, ctx: RuleContext, rules: Sequence[Rule]) -> None:
-        super().__init__()
         self.ctx = ctx
         self.rules = list(rules)
         self._visit: Dict[type, List[_VisitFn]] = {}
@@ -84,32 +114,82 @@ class BatchedTransformer(cst.CSTTransformer):
                 if region not in listed:
                     listed.append(region)
         # One lookup per node: most nodes (whitespace, punctuation, names nobody asks
-        # about) have nothing to do, and libcst calls on_visit/on_leave for every one.
+        # about) have nothing to do.
         busy = set(self._visit) | set(self._leave) | set(self._regions) | _TRACKED | _COMPOUND
         # Whitespace and punctuation (two thirds of the nodes) hold nothing but more of
-        # the same: unless a rule asks about such nodes, libcst need not enter (and
-        # rebuild) them; they stay as parsed. Then names, numbers and strings (whose
-        # children are only that) need not be entered either: libcst's rebuild of such
-        # a node is replaced by a plain copy (a new node, as rules have always seen).
-        skip = not busy & TRIVIA
-        leaves = LEAVES if skip else frozenset()
-        busy |= leaves
-        self._entering: Dict[type, object] = {
-            t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ()), t in leaves) for t in busy}
+        # the same: unless a rule asks about such nodes, they are not entered (they stay
+        # as parsed), nor are the leaves (names, numbers, strings) whose only children
+        # they are.
+        if busy & TRIVIA:
+            self._skip: FrozenSet[type] = frozenset()
+            self._leaves: FrozenSet[type] = frozenset()
+        else:
+            self._skip, self._leaves = TRIVIA, LEAVES
+        self._entering: Dict[type, Tuple[bool, Sequence[Region], Sequence[_VisitFn]]] = {
+            t: (t in _TRACKED, self._regions.get(t, ()), self._visit.get(t, ())) for t in busy}
         self._leaving = {t: (t in _TRACKED, self._regions.get(t, ()), self._leave.get(t, ()), t in _COMPOUND)
                          for t in busy}
-        if skip:
-            self._entering.update(dict.fromkeys(TRIVIA, _SKIP))
-        self._copy_on_leave: Optional[cst.CSTNode] = None  # the leaf on_visit did not let libcst enter
+
+    def transform(self, module: cst.Module) -> cst.Module:
+        """What `module.visit(transformer)` gave with libcst's CSTTransformer, rebuilding
+        only the nodes on the way to a change: libcst rebuilds (and re-validates) every
+        node of the file, which cost more than all the rules together. A node whose
+        children no rule changed is passed on as it is (leave_* then sees
+        updated_node is original_node, as libcst does after visit_* -> False), and a
+        module nobody changed comes back as the same object."""
+        entering, leaving, skip, leaves = self._entering, self._leaving, self._skip, self._leaves
+        on_visit, on_leave = self.on_visit, self.on_leave
+        field_kinds = _field_kinds
+        node_base, flatten = cst.CSTNode, cst.FlattenSentinel
+
+        def visit(node):
+            node_type = type(node)
+            if node_type in entering:
+                descend = on_visit(node)
+            else:
+                descend = True
+            updated = node
+            if descend and node_type not in leaves:
+                changes = None
+                for field, kind in field_kinds.get(node_type) or _kinds_of(node_type):
+                    value = getattr(node, field)
+                    if type(value) is tuple or type(value) is list:
+                        new = None
+                        for k, child in enumerate(value):
+                            result = child if type(child) in skip else visit(child)
+                            if new is None:
+                                if result is child:
+                                    continue
+                                new = list(value[:k])
+                            if isinstance(result, node_base):
+                                new.append(result)
+                            elif isinstance(result, flatten):
+                                new.extend(result.nodes)
+                            # RemovalSentinel: dropped
+                        if new is not None:
+                            if changes is None:
+                                changes = {}
+                            changes[field] = tuple(new)
+                    elif isinstance(value, node_base) and type(value) not in skip:
+                        result = visit(value)
+                        if result is not value:
+                            if changes is None:
+                                changes = {}
+                            changes[field] = _single(node, field, kind, result)
+                if changes is not None:
+                    updated = node.with_changes(**changes)
+            if node_type in leaving:
+                return on_leave(node, updated)
+            return updated
+
+        result = visit(module)
+        if not isinstance(result, cst.Module):
+            raise TypeError(f"the module was replaced by {type(result).__name__}")
+        return result
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         node_type = type(node)
-        entry = self._entering.get(node_type)
-        if entry is None:
-            return True
-        if entry is _SKIP:
-            return False
-        tracked, regions, visits, leaf = entry
+        tracked, regions, visits = self._entering[node_type]
         ctx = self.ctx
         if tracked:
             self._enter(node_type, node)
@@ -120,20 +200,11 @@ class BatchedTransformer(cst.CSTTransformer):
         for fn in visits:
             if fn(node) is False:
                 visit_children = False
-        if leaf and visit_children:
-            self._copy_on_leave = node  # on_leave comes next: nothing is entered in between
-            return False
         return visit_children
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         node_type = type(original_node)
-        entry = self._leaving.get(node_type)
-        if entry is None:
-            return updated_node
-        if original_node is self._copy_on_leave:
-            self._copy_on_leave = None
-            updated_node = _copy(original_node)
-        tracked, regions, handlers, compound = entry
+        tracked, regions, handlers, compound = self._leaving[node_type]
         result = updated_node
         for fn in handlers:
             result = fn(original_node, result)
@@ -171,13 +242,6 @@ class BatchedTransformer(cst.CSTTransformer):
             self.ctx.function_stack.pop()
         elif node_type is cst.Import or node_type is cst.ImportFrom:
             self.ctx.import_depth -= 1
-
-    # libcst calls these for attribute slots; nothing to dispatch there.
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
 
     def _record_alias(self, node: cst.Assign) -> None:
         if len(node.targets) != 1:
