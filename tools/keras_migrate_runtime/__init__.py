@@ -11,13 +11,21 @@ from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_threshol
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_lambda import BatchLambda
 from .batch_normalization import BatchNormalization
-from .backend_functions import keras2_clip
+from .backend_functions import keras2_clip, keras2_function, keras2_moving_average_update
 from .batch_methods import test_on_batch, train_on_batch
-from ._surface import keras2_input_shape, keras2_output_shape
+from ._surface import (
+    keras2_input_shape,
+    keras2_model_input,
+    keras2_model_output,
+    keras2_output_shape,
+    keras2_weight_name,
+)
 from .distribute import connect_tpu_cluster, tpu_cluster_resolver
+from .checkpoint import Keras2ModelCheckpoint
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .functions import tensorflow_function
 from .gradients import minimize, value_and_grad, value_and_grads, value_and_input_grad
+from .layer_updates import keras2_add_update
 from .legacy_get_file import legacy_get_file
 from .legacy_nadam import LegacyNadam
 from .legacy_preprocessing import (
@@ -46,6 +54,7 @@ from .loss_functions import keras2_broadcasting
 from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
+from .metrics_names import keras2_metrics_names
 from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
@@ -59,6 +68,7 @@ from .rnn import RNN
 from .sequence import Keras2Sequence
 from .skipgrams import make_sampling_table, skipgrams
 from .states import keras2_reset_states
+from .trainable_state import keras2_compile
 from .time_major import GRU, LSTM, SimpleRNN, TimeMajor
 from .training import BackendAgnosticSteps
 from .training_context import Keras2Training
@@ -94,6 +104,7 @@ from .tf_ops import (
 from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scatter_nd_update
 
 __all__ = [
+    "Keras2ModelCheckpoint",
     "AddLoss",
     "BackendAgnosticSteps",
     "BatchLambda",
@@ -141,6 +152,14 @@ __all__ = [
     "keras2_broadcast_metrics",
     "keras2_broadcasting",
     "keras2_clip",
+    "keras2_add_update",
+    "keras2_compile",
+    "keras2_function",
+    "keras2_metrics_names",
+    "keras2_model_input",
+    "keras2_model_output",
+    "keras2_moving_average_update",
+    "keras2_weight_name",
     "keras2_compiled_loss",
     "keras2_copy_metric",
     "keras2_ctc_batch_cost",

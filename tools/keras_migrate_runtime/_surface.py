@@ -8,7 +8,7 @@ layers lost both (its models kept them): keras2_output_shape(layer) /
 keras2_input_shape(layer) answer for any layer or model.
 """
 
-__all__ = ["Keras2Surface", "keras2_input_shape", "keras2_output_shape"]
+__all__ = ["Keras2Surface", "keras2_input_shape", "keras2_model_input", "keras2_model_output", "keras2_output_shape", "keras2_weight_name"]
 
 
 def _shape(tensor):
@@ -60,3 +60,35 @@ def keras2_input_shape(layer):
         return layer.input_shape
     except AttributeError:
         return Keras2Surface._keras2_shape(layer, "input shape")
+
+
+def _one_or_all(tensors):
+    tensors = list(tensors)
+    return tensors[0] if len(tensors) == 1 else tensors
+
+
+def keras2_model_input(model):
+    """Keras 2's `model.input`: the model's input tensor (a list for several). Keras 3's
+    Sequential models have only `inputs` (`input` raises AttributeError)."""
+    try:
+        return model.input
+    except AttributeError:
+        return _one_or_all(model.inputs)
+
+
+def keras2_model_output(model):
+    """Keras 2's `model.output`, likewise."""
+    try:
+        return model.output
+    except AttributeError:
+        return _one_or_all(model.outputs)
+
+
+def keras2_weight_name(variable):
+    """Keras 2's `variable.name`: "<layer>/<weight>:0" (the layer that made it). Keras 3's
+    variables are named "<weight>" and keep the scopes in `path`; other objects' names
+    are theirs."""
+    path = getattr(variable, "path", None)
+    if not isinstance(path, str):
+        return variable.name
+    return "/".join(path.split("/")[-2:]) + ":0"

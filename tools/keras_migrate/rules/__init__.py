@@ -48,6 +48,15 @@ from keras_migrate.rules.tf_random import TfRandom
 from keras_migrate.rules.tf_variable import TfVariable
 from keras_migrate.rules.train_step import TrainStep
 from keras_migrate.rules.compiled_containers import CompiledContainers
+from keras_migrate.rules.compile_time_trainable import CompileTimeTrainable
+from keras_migrate.rules.metrics_names import MetricsNames
+from keras_migrate.rules.batch_input_shape import BatchInputShape
+from keras_migrate.rules.custom_object_names import CustomObjectNames
+from keras_migrate.rules.stateful_rnn import StatefulRnn
+from keras_migrate.rules.sequential_io import SequentialIo
+from keras_migrate.rules.checkpoint_period import CheckpointPeriod
+from keras_migrate.rules.weight_names import WeightNames
+from keras_migrate.rules.add_update import AddUpdate
 from keras_migrate.rules.control_flow import ControlFlow
 from keras_migrate.rules.tensorflow_only import TensorflowOnly
 from keras_migrate.rules.tpu_detection import TpuDetection
@@ -89,6 +98,11 @@ ALL_RULES = (
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,
+    MetricsNames,
+    SequentialIo,
+    CheckpointPeriod,
+    WeightNames,
+    AddUpdate,
     LogKeys,
     ShapeApi,
     ResetStates,
@@ -99,6 +113,8 @@ ALL_RULES = (
     GetFileLayout,
     CallMask,
     InputShape,
+    BatchInputShape,
+    CustomObjectNames,
     SymbolicShapeCalls,
     BuildConstants,
     EmbeddingSparseUpdates,
@@ -160,8 +176,12 @@ ALL_RULES = (
     NumpyAttributes,
     AugmentedAssign,
     StringOutputLayers,
+    StatefulRnn,
     TensorflowOnly,
     TfFunction,
+    # Last: other rules rewrite compile()'s arguments by position, on the `X.compile(...)`
+    # call this one turns into `keras2_compile(X, ...)`.
+    CompileTimeTrainable,
 )
 
 

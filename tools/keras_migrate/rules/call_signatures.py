@@ -70,7 +70,9 @@ class CallSignatures(Rule):
     TRIGGERS = ("alpha", "LeakyReLU", "lr", "add_weight", "time_major", "reset_metrics", "fused",
                 "constants", "causal", "tensorflow_addons", "workers", "use_multiprocessing",
                 "max_queue_size", "_compute_attention",
-                *sorted({func.rsplit(".", 1)[-1] for func, *_ in DEFAULT_CHANGES}))
+                *sorted({func.rsplit(".", 1)[-1] for func, *_ in DEFAULT_CHANGES}),
+                *sorted({entry.keyword for entry in REMOVED_KEYWORDS}),
+                *sorted({entry.old for entry in KEYWORD_RENAMES}))
     EXAMPLES = (
         Example(
             before="""

@@ -14,27 +14,26 @@ bound to one of these or to a `keras.layers.X(...)`): models keep the attributes
 
 from __future__ import annotations
 
-from typing import Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._keras import Part
+from keras_migrate.rules._reads import LoopTargets, StoreTargets
 
 __all__ = ["LayerShapeAttributes"]
 
 _HELPERS = {"output_shape": "keras2_output_shape", "input_shape": "keras2_input_shape"}
 
 
-class LayerShapeAttributes(Rule):
+class LayerShapeAttributes(StoreTargets, LoopTargets, Rule):
     id = "KM237"
     name = "layer_shape_attributes"
     description = ("`layer.output_shape` / `layer.input_shape` (gone from Keras 3's layers) -> "
                    "keras_migrate_runtime's keras2_output_shape(layer) / keras2_input_shape(layer).")
     part = Part.TENSORFLOW
     TRIGGERS = (".output_shape", ".input_shape")
-    NODE_KEYED = ("_stores",)
     EXAMPLES = (
         Example(
             before="""
@@ -75,54 +74,12 @@ class LayerShapeAttributes(Rule):
         ),
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self._stores: Set[int] = set()
-        self._layer_names: Set[str] = set()
-
-    # Attributes written, not read.
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._stores.add(id(node.target))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._stores.add(id(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._stores.add(id(node.target))
-
-    # Names that hold layers: `for layer in model.layers` (statements and comprehensions),
-    # `for i, layer in enumerate(model.layers)`, `d = model.get_layer(...)`, `d = keras.layers.Dense(...)`.
-    def visit_For(self, node: cst.For) -> None:
-        self._loop(node.iter, node.target)
-
-    # A comprehension's element is visited before its `for`: read the loops first.
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._comprehension(node.for_in)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._comprehension(node.for_in)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._comprehension(node.for_in)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._comprehension(node.for_in)
-
-    def _comprehension(self, for_in: cst.CompFor) -> None:
-        while for_in is not None:
-            self._loop(for_in.iter, for_in.target)
-            for_in = for_in.inner_for_in
-
-    def _loop(self, source: cst.BaseExpression, target: cst.BaseExpression) -> None:
-        if isinstance(source, cst.Call) and isinstance(source.func, cst.Name) and source.func.value == "enumerate" \
-                and source.args and isinstance(target, cst.Tuple) and len(target.elements) == 2:
-            source, target = source.args[0].value, target.elements[1].value
-        if self._layers_of_model(source) and isinstance(target, cst.Name):
-            self._layer_names.add(target.value)
+    def _loop_source(self, node: cst.BaseExpression) -> bool:
+        return self._layers_of_model(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._is_layer(node.value):
-            self._layer_names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+            self.loop_names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
 
     @staticmethod
     def _layers_of_model(node: cst.BaseExpression) -> bool:
@@ -136,11 +93,11 @@ class LayerShapeAttributes(Rule):
                 return True
             path = self.ctx.keras_path(node.func)
             return path is not None and path.startswith("layers.") and path[len("layers."):][:1].isupper()
-        return isinstance(node, cst.Name) and node.value in self._layer_names
+        return isinstance(node, cst.Name) and node.value in self.loop_names
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         helper = _HELPERS.get(original.attr.value)
-        if helper is None or id(original) in self._stores or not self._is_layer(original.value):
+        if helper is None or self.is_store(original) or not self._is_layer(original.value):
             return updated
         if not file_uses_keras(self.ctx):
             return updated

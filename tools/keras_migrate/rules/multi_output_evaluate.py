@@ -28,9 +28,11 @@ the list positionally (`loss, l1, l2, m1, m2 = model.evaluate(...)`,
 `results = model.evaluate(...)`) is rewritten to ask for `return_dict=True` and pick
 the names in Keras 2 order; a list read where it is made (`print(model.evaluate(...))`,
 `scores.append(...)`, `return model.evaluate(...)`) is picked in place,
-`[logs[k] for logs in [model.evaluate(..., return_dict=True)] for k in [...]]`; that needs the output layer names and the metric names
-(strings, or keras.metrics classes with a fixed default name), otherwise it is
-diagnosed.
+`[logs[k] for logs in [model.evaluate(..., return_dict=True)] for k in [...]]`. The
+names are a list literal where the file spells out the output layer names and the
+metric names (strings, or keras.metrics classes with a fixed default name), otherwise
+keras_migrate_runtime's keras2_metrics_names(model), Keras 2's list computed from the
+model.
 
 Models are the file's functional models whose `outputs` is a list/tuple literal.
 """
@@ -45,6 +47,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
+from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
 from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
 
@@ -413,10 +416,10 @@ class MultiOutputEvaluate(Rule):
         if metrics is not None and not any(metrics):
             return None  # [loss, out1_loss, ...]: the same in Keras 3
         if metrics is None or not all(outputs):
-            self.report(where, "evaluate() of a multi-output model with metrics: Keras 3 orders the metric "
-                               "results by name, not by output as Keras 2 did",
-                        fix=f"call {model}.evaluate(..., return_dict=True) and read the results by name")
-            return None
+            # Names the file does not spell out (metric objects, weighted metrics, unnamed
+            # outputs): Keras 2's list, computed from the model when it runs.
+            self.ctx.use_runtime(METRICS_NAMES)
+            return f"{METRICS_NAMES}({model})"
         names = ["loss"] + [f"{o}_loss" for o in outputs] + [
             f"{o}_{m}" for o, group in zip(outputs, metrics) for m in group]
         metric_keys = names[1 + len(outputs):]

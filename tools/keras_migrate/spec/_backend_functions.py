@@ -159,8 +159,9 @@ BACKEND_FUNCTIONS = (
           "branch on the `training` argument of call()"),
     _gone("in_test_phase", "K.in_test_phase was removed in Keras 3",
           "branch on the `training` argument of call()"),
-    _gone("function", "K.function was removed in Keras 3",
-          "build a keras.Model(inputs, outputs) and call it (or model.predict)"),
+    # Keras 2's eager K.function was a functional model called on the values (tf_keras
+    # backend.function): the runtime builds the same on Keras 3.
+    B("function", params=("inputs", "outputs", "updates", "name"), runtime="keras2_function"),
     _gone("placeholder", "K.placeholder was removed in Keras 3", "use keras.Input(shape=..., dtype=...)"),
     _gone("gradients", "K.gradients was removed in Keras 3",
           "use tf.GradientTape (TensorFlow backend) or the backend's gradient API"),
@@ -173,8 +174,9 @@ BACKEND_FUNCTIONS = (
           "numpy.asarray(x, dtype=keras.config.floatx()) for arrays, keras.ops.cast(x, keras.config.floatx()) for tensors"),
     _gone("print_tensor", "K.print_tensor was removed in Keras 3", "use print() / tf.print on the TensorFlow backend"),
     _gone("rnn", "K.rnn was removed in Keras 3", "use keras.layers.RNN with a cell, or keras.ops.scan"),
-    _gone("moving_average_update", "K.moving_average_update was removed in Keras 3",
-          "x.assign(x * momentum + value * (1 - momentum))"),
+    # tf_keras: assign_moving_average(x, value, momentum, zero_debias=False), i.e.
+    # x -= (x - value) * (1 - momentum), returning the update.
+    B("moving_average_update", params=("x", "value", "momentum"), runtime="keras2_moving_average_update"),
     _gone("random_bernoulli", "K.random_bernoulli was removed in Keras 3",
           "keras.ops.cast(keras.random.uniform(shape) < p, dtype)"),
     _gone("random_binomial", "K.random_binomial was removed in Keras 3",

@@ -103,6 +103,9 @@ KEYWORD_RENAMES = (
     KeywordRename("layers.LeakyReLU", "alpha", "negative_slope"),
     # relu(x, alpha, max_value, threshold): same positions and numbers (checked on all backends).
     KeywordRename("activations.relu", "alpha", "negative_slope"),
+    # Keras 2 read ReduceLROnPlateau(epsilon=...) as min_delta; Keras 3 takes **kwargs and
+    # ignores it silently (min_delta stays 1e-4: the learning rate drops at other epochs).
+    KeywordRename("callbacks.ReduceLROnPlateau", "epsilon", "min_delta"),
     # Keras 2 optimizers accepted `lr` as a deprecated alias; Keras 3 does not.
     *(
         KeywordRename(f"optimizers.{name}", "lr", "learning_rate")
@@ -202,6 +205,17 @@ REMOVED_KEYWORDS = (
         )
         for method in ("fit", "evaluate", "predict")  # *_generator: see METHOD_RENAMES
         for keyword in _DATA_PIPELINE
+    ),
+    # Keras 3 reads per-timestep weights off the sample_weight's shape: the same numbers
+    # as Keras 2's "temporal" (checked on an LSTM + TimeDistributed model with zero and
+    # doubled weights: loss, metrics and weighted metrics alike on every backend).
+    RemovedKeyword(
+        "models.Model.compile", "sample_weight_mode",
+        "`sample_weight_mode` was removed from Model.compile() in Keras 3 (dropped): Keras 3 takes "
+        "per-timestep weights from the shape of `sample_weight` ((batch, steps) weights as \"temporal\" did)",
+        "pass sample_weight with one weight per sample, or per sample and time step",
+        method=True,
+        always_drop=True,
     ),
     RemovedKeyword(
         "layers.Attention", "causal",

@@ -1,0 +1,198 @@
+"""KM240 batch_input_shape: a layer's `batch_input_shape=` / `batch_size=` (gone in Keras 3).
+
+Keras 2 layers took `batch_input_shape=(batch, ...)`, or `input_shape=` / `input_dim=`
+with `batch_size=`, and a Sequential model made its input of the first layer's; a
+stateful RNN needs that fixed batch size. Keras 3 layers refuse both keywords
+("Unrecognized keyword arguments passed to LSTM"), on every backend. The Keras 3 form is
+an input with the batch shape ahead of the layer: `keras.Input(batch_shape=...)` as the
+first element of `Sequential([...])`, or added just before the layer
+(`model.add(LSTM(..., batch_input_shape=s))` -> `model.add(keras.Input(batch_shape=s))`
+then `model.add(LSTM(...))`). Elsewhere (a layer called on a tensor, a later layer of a
+Sequential model) Keras 2 ignored the keywords: they are dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Set
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules._keras import Part
+from keras_migrate.rules._util import code, keyword, keyword_arg
+
+__all__ = ["BatchInputShape"]
+
+_SEQUENTIAL = ("Sequential", "models.Sequential")
+_INPUT_LAYERS = ("layers.InputLayer", "InputLayer", "layers.Input", "Input")
+_KEYWORDS = frozenset({"batch_input_shape", "batch_size"})
+
+
+def _first_of_list(call: cst.Call) -> Optional[cst.Call]:
+    """The first element of `f([<call>, ...])`, when it is a call."""
+    if call.args and isinstance(call.args[0].value, cst.List) and call.args[0].value.elements \
+            and isinstance(call.args[0].value.elements[0].value, cst.Call):
+        return call.args[0].value.elements[0].value
+    return None
+
+
+class BatchInputShape(Rule):
+    id = "KM240"
+    name = "batch_input_shape"
+    description = ("A layer's `batch_input_shape=` (or `batch_size=` with `input_shape=`/`input_dim=`) -> "
+                   "`keras.Input(batch_shape=...)` ahead of it in the Sequential model (Keras 3 layers refuse "
+                   "both keywords).")
+    part = Part.TENSORFLOW
+    TRIGGERS = ("batch_input_shape", "batch_size")
+    NODE_KEYED = ("_placed", "_shapes")
+    EXAMPLES = (
+        # Brownlee's stateful LSTM.
+        Example(
+            before="""
+            from tensorflow.keras.models import Sequential
+            from tensorflow.keras.layers import LSTM, Dense
+            model = Sequential()
+            model.add(LSTM(4, batch_input_shape=(batch_size, X.shape[1], X.shape[2]), stateful=True))
+            model.add(Dense(1))
+            """,
+            after="""
+            from keras.models import Sequential
+            from keras.layers import LSTM, Dense
+            import keras
+            model = Sequential()
+            model.add(keras.Input(batch_shape=(batch_size, X.shape[1], X.shape[2])))
+            model.add(LSTM(4, stateful=True))
+            model.add(Dense(1))
+            """,
+            full=True,
+        ),
+        # A list, with input_shape + batch_size; a later layer's keyword is dropped.
+        Example(
+            before="""
+            from tensorflow import keras
+            model = keras.Sequential([
+                keras.layers.GRU(8, input_shape=(10, 3), batch_size=16, stateful=True),
+                keras.layers.Dense(1, batch_input_shape=(16, 8)),
+            ])
+            """,
+            after="""
+            import keras
+            model = keras.Sequential([
+                keras.Input(batch_shape=(16, 10, 3)), keras.layers.GRU(8, stateful=True),
+                keras.layers.Dense(1),
+            ])
+            """,
+            diagnostics=("KM240",),
+            full=True,
+        ),
+        # InputLayer takes the batch shape under Keras 3's name; fit(batch_size=) and a
+        # layer without the keywords are left alone.
+        Example(
+            before="""
+            from tensorflow import keras
+            inputs = keras.layers.InputLayer(batch_input_shape=(4, 2))
+            model.fit(x, y, batch_size=32)
+            dense = keras.layers.Dense(2, input_shape=(3,))
+            """,
+            after="""
+            from tensorflow import keras
+            inputs = keras.layers.InputLayer(batch_shape=(4, 2))
+            model.fit(x, y, batch_size=32)
+            dense = keras.layers.Dense(2, input_shape=(3,))
+            """,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._placed: Set[int] = set()  # first layers of a Sequential list, layers passed to `.add(...)`
+        self._shapes: Dict[int, cst.BaseExpression] = {}  # layer call -> the batch shape it carried
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # Cheap shape tests first: the file's every call comes here.
+        first = _first_of_list(node)
+        if first is not None and self.ctx.keras_path(node.func) in _SEQUENTIAL:
+            self._placed.add(id(first))
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "add" and len(node.args) == 1 \
+                and isinstance(node.args[0].value, cst.Call):
+            self._placed.add(id(node.args[0].value))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        first = _first_of_list(original)
+        if first is not None and id(first) in self._shapes:
+            return self._sequential(first, updated)  # only a Sequential's first layer is recorded there
+        if not any(a.keyword is not None and a.keyword.value in _KEYWORDS for a in original.args):
+            return updated
+        path = self.ctx.keras_path(original.func)
+        if path is None or not path.startswith("layers."):
+            return updated
+        if path in _INPUT_LAYERS:
+            arg = keyword_arg(updated, "batch_input_shape")
+            if arg is None:
+                return updated
+            self.fired()
+            return updated.with_changes(args=[a.with_changes(keyword=cst.Name("batch_shape")) if a is arg else a
+                                              for a in updated.args])
+        shape = self._batch_shape(updated)
+        if shape is None:
+            return updated
+        dropped = ("batch_input_shape", "batch_size") if keyword_arg(updated, "batch_input_shape") is not None \
+            else ("batch_size", "input_shape", "input_dim")
+        args = [a for a in updated.args if a.keyword is None or a.keyword.value not in dropped]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        self.fired()
+        if id(original) in self._placed:
+            self._shapes[id(original)] = shape
+        else:
+            self.report(original, "Keras 2 used a layer's batch_input_shape / batch_size only on the first layer "
+                        "of a Sequential model (ignored here); Keras 3 refuses them: dropped",
+                        severity=Severity.INFO)
+        return updated.with_changes(args=args)
+
+    @staticmethod
+    def _batch_shape(call: cst.Call) -> Optional[cst.BaseExpression]:
+        arg = keyword_arg(call, "batch_input_shape")
+        if arg is not None:
+            return arg.value
+        size = keyword_arg(call, "batch_size")
+        if size is None:
+            return None
+        dim = keyword_arg(call, "input_dim")
+        if dim is not None:
+            return cst.parse_expression(f"({code(size.value)}, {code(dim.value)})")
+        shape = keyword_arg(call, "input_shape")
+        if shape is None:
+            return None
+        if isinstance(shape.value, cst.Tuple):
+            return cst.parse_expression(f"({code(size.value)}, "
+                                        + ", ".join(code(e.value) for e in shape.value.elements) + ")")
+        return cst.parse_expression(f"({code(size.value)},) + tuple({code(shape.value)})")
+
+    def _input(self, shape: cst.BaseExpression) -> cst.Call:
+        keras = self.ctx.require_keras()
+        return cst.Call(cst.Attribute(cst.Name(keras), cst.Name("Input")), [keyword("batch_shape", shape)])
+
+    def _sequential(self, first: cst.Call, updated: cst.Call) -> cst.Call:
+        """Sequential([<first layer with a batch shape>, ...]): the input goes first."""
+        shape = self._shapes.pop(id(first))
+        layers = updated.args[0].value
+        head = cst.Element(self._input(shape), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        new_list = layers.with_changes(elements=[head, *layers.elements])
+        return updated.with_changes(args=[updated.args[0].with_changes(value=new_list), *updated.args[1:]])
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
+        """`model.add(<layer with a batch shape>)`: the input is added first."""
+        if len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
+            return updated
+        call = original.body[0].value
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "add"
+                and len(call.args) == 1):
+            return updated
+        shape = self._shapes.pop(id(call.args[0].value), None)
+        if shape is None or not isinstance(updated.body[0], cst.Expr) or not isinstance(updated.body[0].value, cst.Call):
+            return updated
+        add = updated.body[0].value
+        first = updated.with_changes(body=[updated.body[0].with_changes(
+            value=add.with_changes(args=[cst.Arg(self._input(shape))]))])
+        return cst.FlattenSentinel([first, updated.with_changes(leading_lines=())])
