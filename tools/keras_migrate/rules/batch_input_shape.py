@@ -44,7 +44,7 @@ class BatchInputShape(Rule):
                    "both keywords).")
     part = Part.TENSORFLOW
     TRIGGERS = ("batch_input_shape", "batch_size")
-    NODE_KEYED = ("_placed", "_shapes")
+    NODE_KEYED = ("_placed", "_plain", "_stranded", "_shapes")
     EXAMPLES = (
         # Brownlee's stateful LSTM.
         Example(
@@ -101,12 +101,64 @@ class BatchInputShape(Rule):
             dense = keras.layers.Dense(2, input_shape=(3,))
             """,
         ),
+        # Keras 2 read the keywords on a model's first layer only: a later add loses them;
+        # a new `model = Sequential()` starts again.
+        Example(
+            before="""
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.Dense(4, input_dim=3))
+            model.add(keras.layers.Dense(2, batch_input_shape=(8, 4)))
+            model = keras.Sequential()
+            model.add(keras.layers.Dense(2, input_dim=3, batch_size=8))
+            """,
+            after="""
+            import keras
+            model = keras.Sequential()
+            model.add(keras.layers.Dense(4, input_dim=3))
+            model.add(keras.layers.Dense(2))
+            model = keras.Sequential()
+            model.add(keras.Input(batch_shape=(8, 3)))
+            model.add(keras.layers.Dense(2))
+            """,
+            diagnostics=("KM240",),
+            full=True,
+        ),
+        # The first add inside a larger statement: no room for the input, reported and kept.
+        Example(
+            before="""
+            from tensorflow import keras
+            model = keras.Sequential()
+            model.add(keras.layers.LSTM(4, batch_input_shape=(1, 5, 2), stateful=True)); model.add(keras.layers.Dense(1))
+            added = [m.add(keras.layers.GRU(3, batch_input_shape=(1, 5, 2))) for m in models]
+            """,
+            diagnostics=("KM240", "KM240"),
+        ),
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self._placed: Set[int] = set()  # first layers of a Sequential list, layers passed to `.add(...)`
+        self._placed: Set[int] = set()  # first layers of a Sequential list or of `model.add(...)` statements
+        self._plain: Set[int] = set()  # layers of `model.add(<layer>)` statements (an input can go before)
+        self._stranded: Set[int] = set()  # first layers added inside a larger statement (no room for an input)
+        self._receivers: Set[str] = set()  # `model` of each `model.add(...)` met since `model = ...`
         self._shapes: Dict[int, cst.BaseExpression] = {}  # layer call -> the batch shape it carried
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `model = Sequential()`: its next add is its first; `Sequential([...])` has layers already.
+        has_layers = isinstance(node.value, cst.Call) and bool(node.value.args)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                if has_layers:
+                    self._receivers.add(target.target.value)
+                else:
+                    self._receivers.discard(target.target.value)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr) and isinstance(node.body[0].value, cst.Call):
+            call = node.body[0].value
+            if len(call.args) == 1:
+                self._plain.add(id(call.args[0].value))
 
     def visit_Call(self, node: cst.Call) -> None:
         # Cheap shape tests first: the file's every call comes here.
@@ -115,7 +167,12 @@ class BatchInputShape(Rule):
             self._placed.add(id(first))
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "add" and len(node.args) == 1 \
                 and isinstance(node.args[0].value, cst.Call):
-            self._placed.add(id(node.args[0].value))
+            # Keras 2 read the keywords on a model's first layer only (a later add ignored them).
+            receiver = code(node.func.value)
+            if receiver not in self._receivers:
+                self._receivers.add(receiver)
+                layer = id(node.args[0].value)
+                (self._placed if layer in self._plain else self._stranded).add(layer)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         first = _first_of_list(original)
@@ -135,6 +192,13 @@ class BatchInputShape(Rule):
                                               for a in updated.args])
         shape = self._batch_shape(updated)
         if shape is None:
+            return updated
+        if id(original) in self._stranded:
+            # Keras 2 made the model's input of it, but no input can be put before it here.
+            self.report(original, "Keras 3 layers refuse batch_input_shape / batch_size, and this layer is added "
+                        "inside a larger statement where no input can be put before it: left as it is",
+                        fix=f"add `model.add(keras.Input(batch_shape={code(shape)}))` on a line of its own "
+                            "before this one and remove the keyword", severity=Severity.WARNING)
             return updated
         dropped = ("batch_input_shape", "batch_size") if keyword_arg(updated, "batch_input_shape") is not None \
             else ("batch_size", "input_shape", "input_dim")
