@@ -11,7 +11,10 @@ from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_threshol
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_lambda import BatchLambda
 from .batch_normalization import BatchNormalization
-from .backend_functions import keras2_clip, keras2_function, keras2_moving_average_update
+from .backend_functions import (
+    keras2_batch_dot, keras2_batch_flatten, keras2_bias_add, keras2_cast_to_floatx, keras2_clip, keras2_count_params,
+    keras2_dtype, keras2_function, keras2_moving_average_update, keras2_repeat,
+)
 from .batch_methods import test_on_batch, train_on_batch
 from ._surface import (
     keras2_input_shape,
@@ -149,9 +152,15 @@ __all__ = [
     "global_norm",
     "hashing_trick",
     "image_gradients",
+    "keras2_batch_dot",
+    "keras2_batch_flatten",
+    "keras2_bias_add",
     "keras2_broadcast_metrics",
     "keras2_broadcasting",
+    "keras2_cast_to_floatx",
     "keras2_clip",
+    "keras2_count_params",
+    "keras2_dtype",
     "keras2_add_update",
     "keras2_compile",
     "keras2_function",
@@ -169,6 +178,7 @@ __all__ = [
     "keras2_leaky_relu",
     "keras2_metrics_results",
     "keras2_output_shape",
+    "keras2_repeat",
     "keras2_reset_states",
     "keras2_thresholded_relu",
     "keras2_update_compiled_metrics",

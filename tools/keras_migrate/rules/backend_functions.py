@@ -191,13 +191,16 @@ class BackendFunctions(Rule):
             import keras
             from keras import backend as K
             z = K.dot(x, w)
-            y = K.batch_dot(x, w)
+            y = K.batch_dot(x, w, axes=1)
+            K.print_tensor(z)
             """,
             after="""
             import keras
             from keras import backend as K
+            from keras_migrate_runtime import keras2_batch_dot
             z = keras.ops.tensordot(x, w, axes=[[-1], [-2]])
-            y = K.batch_dot(x, w)
+            y = keras2_batch_dot(x, w, axes=1)
+            K.print_tensor(z)
             """,
             diagnostics=("KM116",),
         ),

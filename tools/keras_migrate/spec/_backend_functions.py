@@ -19,6 +19,9 @@ whose Keras 3 counterpart computes something else are diagnosed instead:
 - K.shape returns a tensor, keras.ops.shape a tuple: only `K.shape(x)[i]` is rewritten.
 - K.argmax/argmin/concatenate/cumsum/cumprod/expand_dims default to axis -1 or 0 where
   keras.ops defaults differ: the Keras 2 default is written out.
+- K.bias_add, K.batch_dot, K.batch_flatten, K.repeat, K.count_params, K.dtype and
+  K.cast_to_floatx are gone from Keras 3: runtime helpers with Keras 2's semantics
+  (batch_dot's axes and rank-2 squeezing, bias_add's data formats).
 - K.constant/K.variable default to floatx(); K.arange to int32; K.l2_normalize clamps
   the norm at 1e-6 (epsilon 1e-12 on the squared sum).
 """
@@ -136,12 +139,9 @@ BACKEND_FUNCTIONS = (
       ("shape", "mean", "stddev", "dtype", "seed")),
     # -- no exact replacement: diagnosed ---------------------------------------------------
     B("dot", params=("x", "y"), template="keras.ops.tensordot(x, y, axes=[[-1], [-2]])"),
-    _gone("batch_dot", "K.batch_dot was removed in Keras 3",
-          "use keras.ops.einsum with explicit batch axes (e.g. 'bij,bjk->bik') or keras.ops.matmul"),
-    _gone("batch_flatten", "K.batch_flatten was removed in Keras 3",
-          "keras.ops.reshape(x, (keras.ops.shape(x)[0], -1))"),
-    _gone("repeat", "K.repeat was removed in Keras 3",
-          "keras.ops.repeat(keras.ops.expand_dims(x, 1), n, axis=1)"),
+    B("batch_dot", params=("x", "y", "axes"), runtime="keras2_batch_dot"),
+    B("batch_flatten", params=_X, runtime="keras2_batch_flatten"),
+    B("repeat", params=("x", "n"), runtime="keras2_repeat"),
     B("switch", params=("condition", "then_expression", "else_expression"),
       template="keras.ops.where(condition, then_expression, else_expression)",
       guard="same_shape_condition",
@@ -165,13 +165,11 @@ BACKEND_FUNCTIONS = (
     _gone("placeholder", "K.placeholder was removed in Keras 3", "use keras.Input(shape=..., dtype=...)"),
     _gone("gradients", "K.gradients was removed in Keras 3",
           "use tf.GradientTape (TensorFlow backend) or the backend's gradient API"),
-    _gone("bias_add", "K.bias_add was removed in Keras 3",
-          "x + bias for channels_last data (reshape bias to broadcast for channels_first)"),
-    _gone("count_params", "K.count_params was removed in Keras 3", "use int(numpy.prod(x.shape))"),
-    _gone("dtype", "K.dtype was removed in Keras 3", "use keras.backend.standardize_dtype(x.dtype)"),
+    B("bias_add", params=("x", "bias", "data_format"), runtime="keras2_bias_add"),
+    B("count_params", params=_X, runtime="keras2_count_params"),
+    B("dtype", params=_X, runtime="keras2_dtype"),
     _gone("is_sparse", "K.is_sparse was removed in Keras 3", "check isinstance(x, tf.SparseTensor)"),
-    _gone("cast_to_floatx", "K.cast_to_floatx was removed in Keras 3",
-          "numpy.asarray(x, dtype=keras.config.floatx()) for arrays, keras.ops.cast(x, keras.config.floatx()) for tensors"),
+    B("cast_to_floatx", params=_X, runtime="keras2_cast_to_floatx"),
     _gone("print_tensor", "K.print_tensor was removed in Keras 3", "use print() / tf.print on the TensorFlow backend"),
     _gone("rnn", "K.rnn was removed in Keras 3", "use keras.layers.RNN with a cell, or keras.ops.scan"),
     # tf_keras: assign_moving_average(x, value, momentum, zero_debias=False), i.e.
