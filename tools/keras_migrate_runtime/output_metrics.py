@@ -11,6 +11,11 @@
   (batch, k) predictions in metrics such as "mae". Keras 3 passes them as they are (a
   shape error, or a silently different broadcast when batch == k). `Keras2Metric(m)`
   is `m` with Keras 2's labels.
+* A metric given as a plain function (`def f1(y_true, y_pred)`) was wrapped in Keras 2's
+  MeanMetricWrapper, which cast both to float32 and squeezed a trailing axis of 1 where
+  the ranks differ by one (`squeeze_or_expand_dimensions`). Keras 3's wrapper passes
+  them as they are: labels (batch,) against predictions (batch, 1) broadcast to
+  (batch, batch) inside the function, silently. `Keras2Metric(f)` does what Keras 2 did.
 """
 
 import keras
@@ -63,10 +68,13 @@ class Keras2Metric(keras.metrics.Metric):
     rank-2 predictions become (batch, 1), so they broadcast against (batch, k). Reports
     under the wrapped metric's name; otherwise the wrapped metric unchanged."""
 
-    def __init__(self, metric, name=None, dtype=None):
+    def __init__(self, metric, name=None, dtype=None, function_shapes=None):
         inner = _resolve(metric)
         super().__init__(name=name or inner.name, dtype=dtype or inner.dtype)
         self.metric = inner
+        # A plain function: Keras 2's MeanMetricWrapper casts and squeezes for it.
+        self.function_shapes = (callable(metric) and not isinstance(metric, (str, keras.metrics.Metric))
+                                if function_shapes is None else function_shapes)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = ops.convert_to_tensor(y_pred)
@@ -77,6 +85,12 @@ class Keras2Metric(keras.metrics.Metric):
             sample_weight = ops.convert_to_tensor(sample_weight)
             if len(sample_weight.shape) == 1 and len(y_pred.shape) == 2:
                 sample_weight = ops.expand_dims(sample_weight, -1)
+        if self.function_shapes and getattr(y_pred, "_keras_mask", None) is None:
+            y_true, y_pred = _squeezed(ops.cast(y_true, self.dtype), ops.cast(y_pred, self.dtype))
+            values = ops.convert_to_tensor(self.metric._fn(y_true, y_pred, **self.metric._fn_kwargs))
+            if sample_weight is not None:
+                values, sample_weight = _weighted(values, ops.cast(sample_weight, self.dtype))
+            return keras.metrics.Mean.update_state(self.metric, values, sample_weight=sample_weight)
         return self.metric.update_state(y_true, y_pred, sample_weight=sample_weight)
 
     def result(self):
@@ -86,10 +100,39 @@ class Keras2Metric(keras.metrics.Metric):
         self.metric.reset_state()
 
     def get_config(self):
-        return {"metric": keras.saving.serialize_keras_object(self.metric), "name": self.name, "dtype": self.dtype}
+        # A function is saved as itself (Keras 3's MeanMetricWrapper does not reload its own config).
+        inner = self.metric._fn if self.function_shapes else self.metric
+        return {"metric": keras.saving.serialize_keras_object(inner), "name": self.name, "dtype": self.dtype,
+                "function_shapes": self.function_shapes}
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
         config["metric"] = keras.saving.deserialize_keras_object(config["metric"])
         return cls(**config)
+
+
+def _squeezed(y_true, y_pred):
+    """tf_keras losses_utils.squeeze_or_expand_dimensions(y_pred, y_true) with static
+    ranks: a trailing axis of 1 is squeezed from the operand of one rank more (not from
+    predictions (batch, k>1) next to sparse labels (batch,))."""
+    true_rank, pred_rank = len(y_true.shape), len(y_pred.shape)
+    if pred_rank - true_rank == 1 and y_pred.shape[-1] == 1:
+        y_pred = ops.squeeze(y_pred, -1)
+    elif true_rank - pred_rank == 1 and y_true.shape[-1] == 1:
+        y_true = ops.squeeze(y_true, -1)
+    return y_true, y_pred
+
+
+def _weighted(values, sample_weight):
+    """tf_keras Reduce.update_state's shapes: weights one rank above or below the values
+    squeezed or expanded, and values of a lower rank (a function returning one number
+    per batch) multiplied out to the weights' shape, where Keras 3's Mean refuses them."""
+    values_rank, weights_rank = len(values.shape), len(sample_weight.shape)
+    if weights_rank and weights_rank - values_rank == 1 and sample_weight.shape[-1] == 1:
+        sample_weight = ops.squeeze(sample_weight, -1)
+    elif weights_rank and values_rank - weights_rank == 1:
+        sample_weight = ops.expand_dims(sample_weight, -1)
+    if len(values.shape) < len(sample_weight.shape):
+        values = values * ops.ones_like(sample_weight)
+    return values, sample_weight

@@ -29,6 +29,7 @@ from keras_migrate.rules.variable_tracking import VariableTracking
 from keras_migrate.rules.state_building import StateBuilding
 from keras_migrate.rules.autograph import AutographControlFlow
 from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
+from keras_migrate.rules.metric_functions import MetricFunctions
 from keras_migrate.rules.none_in_nested_args import NoneInNestedArgs
 from keras_migrate.rules.nested_inputs import NestedInputs
 from keras_migrate.rules.gradient_tape import GradientTapeLoops
@@ -132,6 +133,7 @@ ALL_RULES = (
     StateBuilding,
     AutographControlFlow,
     MultiOutputEvaluate,
+    MetricFunctions,  # after KM145: wraps the per-output lists it makes
     NoneInNestedArgs,
     NestedInputs,
     GradientTapeLoops,
