@@ -11,6 +11,7 @@ from .activations import keras2_hard_sigmoid, keras2_leaky_relu, keras2_threshol
 from .add_loss import AddLoss, add_symbolic_loss
 from .batch_lambda import BatchLambda
 from .batch_normalization import BatchNormalization
+from .call_context import keras2_call
 from .backend_functions import (
     keras2_batch_dot, keras2_batch_flatten, keras2_bias_add, keras2_cast_to_floatx, keras2_clip, keras2_count_params,
     keras2_dtype, keras2_function, keras2_moving_average_update, keras2_repeat,
@@ -156,6 +157,7 @@ __all__ = [
     "keras2_batch_flatten",
     "keras2_bias_add",
     "keras2_broadcast_metrics",
+    "keras2_call",
     "keras2_broadcasting",
     "keras2_cast_to_floatx",
     "keras2_clip",

@@ -30,6 +30,7 @@ from keras_migrate.rules.state_building import StateBuilding
 from keras_migrate.rules.autograph import AutographControlFlow
 from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
 from keras_migrate.rules.metric_functions import MetricFunctions
+from keras_migrate.rules.explicit_training import ExplicitTraining
 from keras_migrate.rules.none_in_nested_args import NoneInNestedArgs
 from keras_migrate.rules.nested_inputs import NestedInputs
 from keras_migrate.rules.gradient_tape import GradientTapeLoops
@@ -184,6 +185,7 @@ ALL_RULES = (
     # Last: other rules rewrite compile()'s arguments by position, on the `X.compile(...)`
     # call this one turns into `keras2_compile(X, ...)`.
     CompileTimeTrainable,
+    ExplicitTraining,  # last: wraps calls as the other rules left them
 )
 
 

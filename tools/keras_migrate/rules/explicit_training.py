@@ -1,0 +1,168 @@
+"""KM248 explicit_training: `training=` given to a layer while a functional model is built stays given.
+
+`x = base_model(inputs, training=False)` is how Keras 2 code fine-tunes (keras.io's
+transfer-learning guide): BatchNormalization inside the base keeps its moving statistics
+and runs in inference mode while the layers above train, whatever `trainable` says.
+`Dropout(0.5)(x, training=True)` keeps dropout on at predict (Monte Carlo dropout).
+Keras 2 honoured the argument given at the call; Keras 3.15's functional models overwrite
+it with the outer mode (fit: True, predict: False) on every backend, so fine-tuning
+silently trains BatchNormalization statistics (found with keras-migrate verify on a
+fine-tuning program: moving means moved, losses differed from the first fine-tuning
+epoch) and Monte Carlo dropout is silently off. Such calls, on tensors that come from
+keras.Input(...) in the same function, become keras_migrate_runtime's
+`keras2_call(layer, x, training=...)`, which keeps explicit arguments in functional
+models as Keras 2 did. Eager calls on data and calls inside a layer's call() are left
+alone (Keras 3 honours those).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Set
+
+import libcst as cst
+
+from keras_migrate.engine import Example, Rule, iter_nodes
+from keras_migrate.rules import _scan
+from keras_migrate.rules._keras import Part
+
+__all__ = ["ExplicitTraining"]
+
+HELPER = "keras2_call"
+_INPUTS = frozenset({"Input", "layers.Input"})
+
+
+class ExplicitTraining(Rule):
+    id = "KM248"
+    name = "explicit_training"
+    description = ("`layer(x, training=False/True)` on a symbolic tensor (a functional model being built) -> "
+                   "keras_migrate_runtime.keras2_call(layer, x, training=...): Keras 3's functional models "
+                   "replace the given value by fit()'s or predict()'s mode, Keras 2 kept it.")
+    part = Part.TENSORFLOW
+    TRIGGERS = ("training=",)
+    EXAMPLES = (
+        # keras.io's transfer-learning guide, Keras 2 edition.
+        Example(
+            before="""
+            from tensorflow import keras
+            base_model = keras.applications.Xception(weights="imagenet", include_top=False)
+            base_model.trainable = False
+            inputs = keras.Input(shape=(150, 150, 3))
+            x = data_augmentation(inputs)
+            x = base_model(x, training=False)
+            x = keras.layers.GlobalAveragePooling2D()(x)
+            x = keras.layers.Dropout(0.2)(x, training=True)
+            outputs = keras.layers.Dense(1)(x)
+            model = keras.Model(inputs, outputs)
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import keras2_call
+            base_model = keras.applications.Xception(weights="imagenet", include_top=False)
+            base_model.trainable = False
+            inputs = keras.Input(shape=(150, 150, 3))
+            x = data_augmentation(inputs)
+            x = keras2_call(base_model, x, training=False)
+            x = keras.layers.GlobalAveragePooling2D()(x)
+            x = keras2_call(keras.layers.Dropout(0.2), x, training=True)
+            outputs = keras.layers.Dense(1)(x)
+            model = keras.Model(inputs, outputs)
+            """,
+            full=True,
+        ),
+        # In a builder function, through a list of tensors; `training=None` takes the
+        # outer mode in both Kerases.
+        Example(
+            before="""
+            import tensorflow as tf
+            def build(encoder):
+                a = tf.keras.layers.Input((8,))
+                b = tf.keras.layers.Input((8,))
+                merged = tf.keras.layers.Concatenate()([a, b])
+                return encoder([merged, a], training=False), encoder(merged, training=None)
+            """,
+            after="""
+            import tensorflow as tf
+            from keras_migrate_runtime import keras2_call
+            def build(encoder):
+                a = tf.keras.layers.Input((8,))
+                b = tf.keras.layers.Input((8,))
+                merged = tf.keras.layers.Concatenate()([a, b])
+                return keras2_call(encoder, [merged, a], training=False), encoder(merged, training=None)
+            """,
+        ),
+        # Eager calls on data, calls in a layer's call() and rebound names are left alone.
+        Example(
+            before="""
+            import tensorflow as tf
+            preds = model(x_test, training=False)
+            class Block(tf.keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    return self.bn(inputs, training=False)
+            x = tf.keras.Input((3,))
+            x = np.ones((2, 3))
+            y = model(x, training=False)
+            inputs = tf.keras.Input((3,))
+            for inputs, labels in dataset:
+                logits = model(inputs, training=True)
+            def step(inputs):
+                return model(inputs, training=True)
+            """,
+        ),
+    )
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        # Names bound to symbolic tensors (keras.Input(...) and what is computed from
+        # them), by function scope, in source order.
+        self._symbolic: Dict[_scan.Scope, Set[str]] = {}
+
+    def _is_symbolic(self, node: cst.CSTNode) -> bool:
+        names = self._symbolic.get(_scan.cst_scope(self.ctx))
+        if not names:
+            return False
+        return any(isinstance(n, cst.Name) and n.value in names for n in iter_nodes(node))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # A function's own names: its parameters and locals shadow the enclosing ones.
+        self._symbolic[_scan.cst_scope(self.ctx)] = set()
+
+    def _rebound(self, target: cst.BaseExpression) -> None:
+        names = self._symbolic.get(_scan.cst_scope(self.ctx))
+        if names:
+            names.difference_update(_scan.cst_assigned_names(target))
+
+    def visit_For(self, node: cst.For) -> None:
+        self._rebound(node.target)  # `for x, y in dataset:` rebinds x to data
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            if item.asname is not None:
+                self._rebound(item.asname.name)
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        value = original.value
+        symbolic = (isinstance(value, cst.Call) and self.ctx.keras_path(value.func) in _INPUTS) \
+            or self._is_symbolic(value)
+        names = self._symbolic.setdefault(_scan.cst_scope(self.ctx), set())
+        for target in original.targets:
+            for name in _scan.cst_assigned_names(target.target):
+                if symbolic:
+                    names.add(name)
+                else:
+                    names.discard(name)
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        training = next((a for a in original.args if a.keyword is not None and a.keyword.value == "training"), None)
+        if training is None or (isinstance(training.value, cst.Name) and training.value.value == "None"):
+            return updated
+        if isinstance(updated.func, cst.Name) and (updated.func.value == HELPER
+                                                   or updated.func.value in self.ctx.runtime_imports):
+            return updated  # a runtime helper another rule put there
+        first = next((a for a in original.args if a.keyword is None and not a.star), None)
+        if first is None or not self._is_symbolic(first.value):
+            return updated
+        self.ctx.use_runtime(HELPER)
+        self.fired()
+        return updated.with_changes(func=cst.Name(HELPER), args=[cst.Arg(updated.func, comma=cst.Comma(
+            whitespace_after=cst.SimpleWhitespace(" "))), *updated.args])
