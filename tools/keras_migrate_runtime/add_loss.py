@@ -60,7 +60,8 @@ def add_symbolic_loss(model, loss_fn, *loss_inputs, name=None):
     """Returns `model` rebuilt with an AddLoss layer adding `loss_fn(*loss_inputs)`.
 
     `loss_inputs` are KerasTensors of `model`'s graph (Keras 2 code passed an
-    expression of them to model.add_loss). The new model shares every layer and
+    expression of them to model.add_loss); with none, `loss_fn` is a callable loss
+    (Keras 2's `model.add_loss(lambda: ...)`), called on every forward pass. The new model shares every layer and
     weight with `model` and keeps its name, inputs and outputs structure and its
     output names. Like Keras 2's, its layers end with a layer named "add_loss".
     """

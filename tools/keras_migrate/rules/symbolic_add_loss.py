@@ -14,9 +14,12 @@ and the loss function is Python code, so a saved model needs it again to load.
 
 Which names in the expression are KerasTensors (they become the lambda's
 parameters) comes from the tf_ops_on_keras_tensors analysis (keras.Input,
-layer applications, ops on those). Callable losses (`add_loss(lambda: ...)`),
-expressions with no known KerasTensor, models not built with keras.Model(...)
-in the same scope, and add_metric() on a model are diagnosed.
+layer applications, ops on those). A callable loss (`add_loss(lambda: <loss of
+weights>)`, which Keras 2 called on every step) on a functional model is given to
+add_symbolic_loss as it is, with no inputs: AddLoss calls it in call(), where JAX's
+stateless step reads the weights' current values. Callables with parameters or on
+Sequential models, expressions with no known KerasTensor, models not built with
+keras.Model(...) in the same scope, and add_metric() on a model are diagnosed.
 """
 
 from __future__ import annotations
@@ -88,11 +91,32 @@ class SymbolicAddLoss(Rule):
             """,
             diagnostics=("KM171",),
         ),
+        # A callable loss on a functional model (Keras 2 called it on every step).
+        Example(
+            before="""
+            import keras
+
+            inputs = keras.Input(shape=(4,))
+            outputs = keras.layers.Dense(1, name="head")(inputs)
+            model = keras.Model(inputs, outputs)
+            model.add_loss(lambda: 0.01 * keras.ops.sum(keras.ops.square(model.get_layer("head").kernel)))
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import add_symbolic_loss
+
+            inputs = keras.Input(shape=(4,))
+            outputs = keras.layers.Dense(1, name="head")(inputs)
+            model = keras.Model(inputs, outputs)
+            model = add_symbolic_loss(model, lambda: 0.01 * keras.ops.sum(keras.ops.square(model.get_layer("head").kernel)))
+            """,
+        ),
     )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._models: Dict[_scan.Scope, Set[str]] = {}
+        self._functional: Dict[_scan.Scope, Set[str]] = {}  # of those, built by keras.Model(inputs, outputs)
         self._tensors = None  # the KerasTensor analysis, built on first need
         self._rewrites: Dict[int, cst.Assign] = {}
 
@@ -100,11 +124,18 @@ class SymbolicAddLoss(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.ctx.class_stack or not isinstance(node.value, cst.Call):
             return
-        if self.ctx.keras_path(node.value.func) not in _MODEL_CONSTRUCTORS:
+        path = self.ctx.keras_path(node.value.func)
+        if path not in _MODEL_CONSTRUCTORS:
             return
         scope = _scan.cst_scope(self.ctx)
         for target in node.targets:
             self._models.setdefault(scope, set()).add(code(target.target))
+            if path in ("Model", "models.Model"):
+                self._functional.setdefault(scope, set()).add(code(target.target))
+
+    def _is_functional(self, receiver: cst.BaseExpression) -> bool:
+        text = code(receiver)
+        return text in self._functional.get(_scan.cst_scope(self.ctx), ()) or text in self._functional.get((), ())
 
     def _is_model(self, receiver: cst.BaseExpression) -> bool:
         text = code(receiver)
@@ -144,10 +175,13 @@ class SymbolicAddLoss(Rule):
         call = updated.value
         receiver = call.func.value
         loss = call.args[0].value
-        params = self._loss_inputs(original.value.args[0].value)
+        if isinstance(loss, cst.Lambda):  # a callable loss: given as it is, with no inputs
+            params, lam = [], loss
+        else:
+            params = self._loss_inputs(original.value.args[0].value)
+            lam = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name(p)) for p in params]), body=loss)
         self.ctx.use_runtime(_RUNTIME_FUNCTION)
         self.fired()
-        lam = cst.Lambda(params=cst.Parameters(params=[cst.Param(cst.Name(p)) for p in params]), body=loss)
         args = [cst.Arg(receiver), cst.Arg(lam)] + [cst.Arg(cst.Name(p)) for p in params]
         return cst.Assign(
             targets=[cst.AssignTarget(receiver)],
@@ -161,7 +195,7 @@ class SymbolicAddLoss(Rule):
             self.report(call, "symbolic Model.add_loss() with these arguments was removed in Keras 3", _FIX)
             return None
         loss = call.args[0].value
-        if isinstance(loss, cst.Lambda):
+        if isinstance(loss, cst.Lambda) and not (_no_parameters(loss) and self._is_functional(receiver)):
             self.report(
                 call,
                 "callable losses passed to Model.add_loss() outside call() were removed in Keras 3",
@@ -169,6 +203,8 @@ class SymbolicAddLoss(Rule):
                 "layer's call() with self.add_loss(...)",
             )
             return None
+        if isinstance(loss, cst.Lambda):
+            return True  # Keras 2 called it on every step: AddLoss calls it in the model's call()
         if not self._loss_inputs(loss):
             self.report(call, "Model.add_loss() outside call() was removed in Keras 3, and no KerasTensor of "
                         "the model could be found in the loss expression", _FIX)
@@ -207,3 +243,8 @@ class SymbolicAddLoss(Rule):
             self._tensors = keras_tensors(self.ctx) or False
         return self._tensors or None
 
+
+def _no_parameters(function: cst.Lambda) -> bool:
+    params = function.params
+    return not (params.params or params.posonly_params or params.kwonly_params
+                or isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None)
