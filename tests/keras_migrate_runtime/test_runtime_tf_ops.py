@@ -71,3 +71,14 @@ def test_keras2_clip_bounds_follow_keras2():
     np.testing.assert_array_equal(_numpy(keras2_clip(x, None, 0.4)), np.minimum(x, 0.4))
     np.testing.assert_array_equal(_numpy(keras2_clip(x, 1.0, -1.0)), np.full_like(x, 1.0))  # max < min: min
     assert keras.backend.standardize_dtype(leaky_relu(np.array([-2, 3])).dtype) == "float32"  # ints: as TF
+
+
+def test_split_count_or_sizes_from_variables():
+    from keras_migrate_runtime import split
+
+    x = np.arange(24, dtype="float32").reshape(2, 12)
+    for parts, widths in ((3, [4, 4, 4]), (np.int64(2), [6, 6]), ([2, 10], [2, 10]), ((5, -1, 1), [5, 6, 1]),
+                          (np.array([3, 9]), [3, 9])):
+        pieces = split(x, parts, axis=1)
+        assert [int(p.shape[1]) for p in pieces] == widths
+        np.testing.assert_array_equal(np.concatenate([_numpy(p) for p in pieces], axis=1), x)

@@ -32,6 +32,7 @@ __all__ = [
     "signal_fft2d",
     "signal_ifft",
     "signal_ifft2d",
+    "split",
     "ssim",
     "unsorted_segment_max",
     "unsorted_segment_mean",
@@ -169,6 +170,22 @@ def npairs_loss(y_true, y_pred):
     y_true = y_true / ops.sum(y_true, axis=1, keepdims=True)
     loss = -ops.sum(y_true * ops.log_softmax(y_pred, axis=-1), axis=-1)
     return ops.mean(loss)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name=None):
+    """tf.split: `num_or_size_splits` is a count of equal parts or a list of sizes (one of
+    them may be -1, inferred); keras.ops.split takes a count or split indices."""
+    value = ops.convert_to_tensor(value)
+    if not isinstance(num_or_size_splits, (list, tuple)):
+        sizes = np.asarray(ops.convert_to_numpy(num_or_size_splits) if ops.is_tensor(num_or_size_splits)
+                           else num_or_size_splits)
+        if sizes.ndim == 0:
+            return ops.split(value, int(sizes), axis=axis)
+        num_or_size_splits = sizes.tolist()
+    sizes = [int(s) for s in num_or_size_splits]
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = int(value.shape[axis]) - (sum(sizes) + 1)
+    return ops.split(value, list(np.cumsum(sizes[:-1]).tolist()), axis=axis)
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):

@@ -62,7 +62,22 @@ def test_l2_normalize_epsilon_is_square_rooted():
 def test_split_sizes_become_indices():
     _expr("tf.split(x, [2, 3, 1], axis=1)", "keras.ops.split(x, [2, 5], axis=1)")
     _expr("tf.split(x, 4)", "keras.ops.split(x, 4)")
-    _expr("tf.split(x, sizes)", None, ["KM200"])
+
+
+
+def _runtime_split(before):
+    result = assert_migrates(HEAD + f"y = {before}\n",
+                             "import keras\nfrom keras_migrate_runtime import split\n"
+                             f"y = {before[len('tf.'):]}\n", rules=RULES)
+    assert result.changed
+
+
+def test_split_counts_or_sizes_known_only_at_run_time_use_the_runtime_helper():
+    # A variable may hold a count or sizes; a -1 or sizes computed by calls need the
+    # tensor: the runtime's split() has TF's signature and decides when the code runs.
+    for before in ("tf.split(x, sizes)", "tf.split(x, parts, axis=-1)", "tf.split(x, [size(a), 2])",
+                   "tf.split(x, [a, -1])"):
+        _runtime_split(before)
 
 
 def test_split_size_expressions_become_running_sums():
@@ -70,8 +85,6 @@ def test_split_size_expressions_become_running_sums():
           "keras.ops.split(x, [self.dim, self.dim + self.dim], axis=-1)")
     _expr("tf.split(value=x, num_or_size_splits=[a - 1, b - 1], axis=1)",
           "keras.ops.split(x=x, indices_or_sections=[a - 1], axis=1)")
-    _expr("tf.split(x, [size(a), 2])", None, ["KM200"])
-    _expr("tf.split(x, [a, -1])", None, ["KM200"])
 
 
 def test_fill_with_a_scalar_shape_or_an_inferred_dtype_uses_the_runtime_helper():

@@ -526,10 +526,15 @@ class TfOpRewriter:
         except ValueError:
             numbers = None
         if numbers is None and isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) > 1:
-            return self._split_sizes(sizes, value, bound)
+            try:
+                return self._split_sizes(sizes, value, bound)
+            except Refuse:
+                numbers = None  # sizes computed by calls, or a -1: read when the code runs
         if not (isinstance(numbers, list) and numbers and all(isinstance(n, int) and n >= 0 for n in numbers)):
-            raise Refuse("num_or_size_splits is not an integer literal or a literal list of sizes (TF takes "
-                          "sizes, keras.ops.split takes a count or split indices: pass the cumulative indices)")
+            # A count or sizes held in a variable, computed, or with a -1 TF infers: the
+            # runtime's split() has TF's signature and tells them apart when the code runs.
+            return self._runtime_call(entry, {param: arg.value for param, arg in bound.items()}, bound, positional,
+                                      [], call)
         indices, total = [], 0
         for n in numbers[:-1]:
             total += n

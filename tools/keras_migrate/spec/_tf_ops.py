@@ -165,10 +165,11 @@ _SHAPES = (
     # TF splits into sizes, Keras (NumPy) at indices: size lists become cumulative indices.
     TfOp(("split",), "ops.split", ("value", "num_or_size_splits", "axis", "num"), ("x", "indices_or_sections", "axis"),
          (("value", "x"), ("num_or_size_splits", "indices_or_sections")),
-         limits=(ArgLimit("num", "num=", ("None",)),), special="split",
+         limits=(ArgLimit("num", "num=", ("None",)),), special="split", runtime="split",
          samples=("tf.split(x, 2, axis=2)[1]", "tf.split(x, [1, 3], axis=2)[1]", "tf.split(x, [1, 1, 2], -1)[2]",
                   "tf.split(v, 4)[3]", "tf.split(x, [x.shape[2] // 4, x.shape[2] - 1], axis=2)[1]",
-                  "tf.split(value=m, num_or_size_splits=[m.shape[0] - 2, 1, 1], axis=0)[1]")),
+                  "tf.split(value=m, num_or_size_splits=[m.shape[0] - 2, 1, 1], axis=0)[1]",
+                  "tf.split(x, [1, -1], axis=2)[1]", "tf.split(x, [int(x.shape[2]) - 1, 1], axis=2)[0]")),
     TfOp(("stack",), "ops.stack", ("values", "axis"), ("x", "axis"), (("values", "x"),),
          samples=("tf.stack([x, y], axis=1)", "tf.stack([v, v])")),
     TfOp(("unstack",), "ops.unstack", ("value", "num", "axis"), ("x", "num", "axis"), (("value", "x"),),
