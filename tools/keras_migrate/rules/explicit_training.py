@@ -90,7 +90,8 @@ class ExplicitTraining(Rule):
                 return keras2_call(encoder, [merged, a], training=False), encoder(merged, training=None)
             """,
         ),
-        # Eager calls on data, calls in a layer's call() and rebound names are left alone.
+        # Eager calls on data, calls in a layer's call(), rebound names and runtime helpers (an
+        # earlier run's output) are left alone.
         Example(
             before="""
             import tensorflow as tf
@@ -106,6 +107,9 @@ class ExplicitTraining(Rule):
                 logits = model(inputs, training=True)
             def step(inputs):
                 return model(inputs, training=True)
+            from keras_migrate_runtime import call_without_gradients
+            sampler_in = tf.keras.Input((3,))
+            sampled = call_without_gradients(model, sampler_in, training=False)
             """,
         ),
     )
@@ -159,6 +163,9 @@ class ExplicitTraining(Rule):
         if isinstance(updated.func, cst.Name) and (updated.func.value == HELPER
                                                    or updated.func.value in self.ctx.runtime_imports):
             return updated  # a runtime helper another rule put there
+        qualified = self.ctx.names.qualified_name(original.func)
+        if qualified is not None and qualified.split(".")[0] == self.ctx.runtime_module:
+            return updated  # a runtime helper an earlier run put there
         first = next((a for a in original.args if a.keyword is None and not a.star), None)
         if first is None or not self._is_symbolic(first.value):
             return updated
