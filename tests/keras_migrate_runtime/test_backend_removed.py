@@ -49,6 +49,14 @@ CASES = {
 }
 
 
+def _arguments(function, args, tensor, variable):
+    """A case's inputs as the framework's tensors (a variable for count_params; a plain
+    list stays a list for cast_to_floatx), the same for Keras 2 and Keras 3."""
+    if function == "count_params":
+        return [variable(args[0])]
+    return [tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+
+
 def test_matches_keras2():
     import keras
     import keras_migrate_runtime as runtime
@@ -57,10 +65,7 @@ def test_matches_keras2():
     functions = {name: getattr(runtime, f"keras2_{name}") for name in {c[0] for c in CASES.values()}}
     for name, (function, args, kwargs) in CASES.items():
         expected = references[name]
-        if function == "count_params":
-            args = [keras.Variable(args[0])]
-        elif function != "cast_to_floatx" or isinstance(args[0], np.ndarray):
-            args = [keras.ops.convert_to_tensor(a) if isinstance(a, np.ndarray) else a for a in args]
+        args = _arguments(function, args, keras.ops.convert_to_tensor, keras.Variable)
         value = functions[function](*args, **kwargs)
         if "str" in expected:
             assert value == expected["str"], name
@@ -94,10 +99,7 @@ if __name__ == "__main__" and sys.argv[1:] == ["record"]:
     functions = {name: getattr(K, name) for name in {c[0] for c in CASES.values()}}
     result = {}
     for name, (function, args, kwargs) in CASES.items():
-        if function == "count_params":
-            args = [tf.Variable(args[0])]
-        elif function != "cast_to_floatx" or isinstance(args[0], np.ndarray):
-            args = [tf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
+        args = _arguments(function, args, tf.constant, tf.Variable)
         value = functions[function](*args, **kwargs)
         if isinstance(value, str):
             result[name] = {"str": value}

@@ -216,6 +216,11 @@ class TfOpRewriter:
         args = {param: (value, param in positional, bound[param]) for param, value in values.items()}
         return self._emit(cst.Name(entry.runtime), entry.params, args, varargs, call)
 
+    def _runtime_call_as_given(self, entry: TfOp, bound, positional, call: cst.Call) -> cst.Call:
+        """The runtime helper called with the TF call's own arguments, unchanged."""
+        return self._runtime_call(entry, {param: arg.value for param, arg in bound.items()}, bound, positional, [],
+                                  call)
+
     def _emit(self, func, order, keras_args, varargs, call: cst.Call) -> cst.Call:
         out: List[cst.Arg] = []
         still_positional = True
@@ -440,16 +445,14 @@ class TfOpRewriter:
         if len(original.args) != 2 or any(a.star or a.keyword is not None for a in original.args) \
                 or not all(self._dimension(a.value) for a in original.args):
             return None
-        values = {param: arg.value for param, arg in bound.items()}
-        return self._runtime_call(entry, values, bound, positional, [], call)
+        return self._runtime_call_as_given(entry, bound, positional, call)
 
     def _special_kink(self, entry, rel, original, call, bound, positional):
         """The runtime's helper (TF's gradient at exact ties, on JAX too), unless the file
         binds its name: then keras.ops (the same values; the rule says what differs)."""
         if entry.runtime in bound_names(self.ctx):
             return None
-        values = {param: arg.value for param, arg in bound.items()}
-        return self._runtime_call(entry, values, bound, positional, [], call)
+        return self._runtime_call_as_given(entry, bound, positional, call)
 
     def _dimension(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Integer):
@@ -507,8 +510,7 @@ class TfOpRewriter:
             bound.pop("off_value", None)
             return None
         # keras.ops.one_hot has no on/off values: the runtime helper has TF's signature and dtype rules.
-        values = {param: arg.value for param, arg in bound.items()}
-        return self._runtime_call(entry, values, bound, positional, [], call)
+        return self._runtime_call_as_given(entry, bound, positional, call)
 
     def _special_split(self, entry, rel, original, call, bound, positional):
         sizes = bound.get("num_or_size_splits")
@@ -533,8 +535,7 @@ class TfOpRewriter:
         if not (isinstance(numbers, list) and numbers and all(isinstance(n, int) and n >= 0 for n in numbers)):
             # A count or sizes held in a variable, computed, or with a -1 TF infers: the
             # runtime's split() has TF's signature and tells them apart when the code runs.
-            return self._runtime_call(entry, {param: arg.value for param, arg in bound.items()}, bound, positional,
-                                      [], call)
+            return self._runtime_call_as_given(entry, bound, positional, call)
         indices, total = [], 0
         for n in numbers[:-1]:
             total += n
@@ -639,8 +640,7 @@ class TfOpRewriter:
         if dtype is None or not isinstance(dims, (cst.List, cst.Tuple)):
             # A scalar shape or a value whose dtype TF infers at run time: the helper
             # does what tf.fill does with both.
-            values = {param: arg.value for param, arg in bound.items()}
-            return self._runtime_call(entry, values, bound, positional, [], call)
+            return self._runtime_call_as_given(entry, bound, positional, call)
         keras = self.ctx.require_keras()
         return cst.parse_expression(f'{keras}.ops.full({code(dims)}, {code(value.value)}, dtype="{dtype}")')
 

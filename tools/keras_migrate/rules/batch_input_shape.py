@@ -36,6 +36,17 @@ def _first_of_list(call: cst.Call) -> Optional[cst.Call]:
     return None
 
 
+def _add_statement(stmt: cst.SimpleStatementLine) -> Optional[cst.Call]:
+    """The call of a statement that is only `<model>.add(<one argument>)`."""
+    if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Expr):
+        return None
+    call = stmt.body[0].value
+    if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "add" \
+            and len(call.args) == 1:
+        return call
+    return None
+
+
 class BatchInputShape(Rule):
     id = "KM240"
     name = "batch_input_shape"
@@ -155,10 +166,9 @@ class BatchInputShape(Rule):
                     self._receivers.discard(target.target.value)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr) and isinstance(node.body[0].value, cst.Call):
-            call = node.body[0].value
-            if len(call.args) == 1:
-                self._plain.add(id(call.args[0].value))
+        add = _add_statement(node)
+        if add is not None:
+            self._plain.add(id(add.args[0].value))
 
     def visit_Call(self, node: cst.Call) -> None:
         # Cheap shape tests first: the file's every call comes here.
@@ -247,11 +257,8 @@ class BatchInputShape(Rule):
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         """`model.add(<layer with a batch shape>)`: the input is added first."""
-        if len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
-            return updated
-        call = original.body[0].value
-        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "add"
-                and len(call.args) == 1):
+        call = _add_statement(original)
+        if call is None:
             return updated
         shape = self._shapes.pop(id(call.args[0].value), None)
         if shape is None or not isinstance(updated.body[0], cst.Expr) or not isinstance(updated.body[0].value, cst.Call):

@@ -24,6 +24,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, iter_nodes
 from keras_migrate.rules import _scan
 from keras_migrate.rules._keras import Part
+from keras_migrate.rules._util import keyword_arg
 
 __all__ = ["ExplicitTraining"]
 
@@ -157,7 +158,7 @@ class ExplicitTraining(Rule):
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        training = next((a for a in original.args if a.keyword is not None and a.keyword.value == "training"), None)
+        training = keyword_arg(original, "training")
         if training is None or (isinstance(training.value, cst.Name) and training.value.value == "None"):
             return updated
         if isinstance(updated.func, cst.Name) and (updated.func.value == HELPER

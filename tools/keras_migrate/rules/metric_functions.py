@@ -128,17 +128,15 @@ class MetricFunctions(Rule):
         return updated.with_changes(args=args)
 
     def _wrapped(self, container: _Container, functions: FrozenSet[str]) -> _Container:
-        if isinstance(container, cst.Dict):
-            return container.with_changes(elements=[
-                e.with_changes(value=self._wrapped(e.value, functions))
-                if isinstance(e, cst.DictElement) and isinstance(e.value, (cst.List, cst.Tuple, cst.Dict)) else
-                e.with_changes(value=self._metric(e.value, functions)) if isinstance(e, cst.DictElement) else e
-                for e in container.elements])
+        """Each entry of a list, tuple or dict of metrics (nested ones too); starred entries stay."""
         return container.with_changes(elements=[
-            e.with_changes(value=self._wrapped(e.value, functions))
-            if isinstance(e, cst.Element) and isinstance(e.value, (cst.List, cst.Tuple, cst.Dict)) else
-            e.with_changes(value=self._metric(e.value, functions)) if isinstance(e, cst.Element) else e
-            for e in container.elements])
+            e.with_changes(value=self._entry(e.value, functions)) if isinstance(e, (cst.Element, cst.DictElement))
+            else e for e in container.elements])
+
+    def _entry(self, value: cst.BaseExpression, functions: FrozenSet[str]) -> cst.BaseExpression:
+        if isinstance(value, (cst.List, cst.Tuple, cst.Dict)):
+            return self._wrapped(value, functions)
+        return self._metric(value, functions)
 
     def _metric(self, value: cst.BaseExpression, functions: FrozenSet[str]) -> cst.BaseExpression:
         is_function = (isinstance(value, cst.Name) and value.value in functions) or (

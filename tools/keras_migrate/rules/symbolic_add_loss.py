@@ -133,14 +133,16 @@ class SymbolicAddLoss(Rule):
             if path in ("Model", "models.Model"):
                 self._functional.setdefault(scope, set()).add(code(target.target))
 
-    def _is_functional(self, receiver: cst.BaseExpression) -> bool:
+    def _bound(self, table: Dict[_scan.Scope, Set[str]], receiver: cst.BaseExpression) -> bool:
+        """`receiver` is a name of `table` in this function scope or at module level."""
         text = code(receiver)
-        return text in self._functional.get(_scan.cst_scope(self.ctx), ()) or text in self._functional.get((), ())
+        return text in table.get(_scan.cst_scope(self.ctx), ()) or text in table.get((), ())
+
+    def _is_functional(self, receiver: cst.BaseExpression) -> bool:
+        return self._bound(self._functional, receiver)
 
     def _is_model(self, receiver: cst.BaseExpression) -> bool:
-        text = code(receiver)
-        scope = _scan.cst_scope(self.ctx)
-        return text in self._models.get(scope, ()) or text in self._models.get((), ())
+        return self._bound(self._models, receiver)
 
     # -- add_loss / add_metric statements outside classes ---------------------------
     def visit_Expr(self, node: cst.Expr) -> None:
