@@ -2,7 +2,8 @@
 
 Used by test_parity.py, record_references.py and run_program.py. Kept free
 of pytest and of any ML framework import: every program runs in its own
-subprocess so that Keras 2 (tf_keras) and the three Keras 3 backends never
+process (a fresh interpreter, or a child forked from a server that has Keras
+imported) so that Keras 2 (tf_keras) and the three Keras 3 backends never
 share a process.
 """
 
@@ -10,14 +11,18 @@ import dataclasses
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 import numpy as np
 
 __all__ = [
     "CONFIGS",
+    "ForkServers",
     "DEFAULT_ATOL",
     "DEFAULT_RTOL",
     "PARITY_DIR",
@@ -205,11 +210,14 @@ def run_program(
     timeout=300,
     python=None,
     gpu=False,
+    fork_servers=None,
 ):
-    """Runs one program file in a fresh subprocess; returns a RunResult.
+    """Runs one program file in a fresh process; returns a RunResult.
 
     The program runs with its own directory as working directory, inside a
     scratch copy so files it writes (checkpoints, SavedModels) go nowhere.
+    With fork_servers (Keras 3 runs only), the process is forked from a server that
+    has Keras and its backend imported already instead of started from scratch.
     """
     with tempfile.TemporaryDirectory(prefix="parity_") as scratch:
         out_path = os.path.join(scratch, "results.json")
@@ -220,26 +228,167 @@ def run_program(
         env = _env(backend, legacy_keras, extra_pythonpath, keras_home, gpu=gpu)
         env["PARITY_OUT"] = out_path
         env["TMPDIR"] = work
-        try:
-            proc = subprocess.run(
-                [python or sys.executable, os.path.abspath(source_path)],
-                cwd=work,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                timeout=timeout,
+        forked = None
+        if fork_servers is not None and not legacy_keras and python is None:
+            forked = fork_servers.run(
+                os.path.abspath(source_path), backend, gpu, extra_pythonpath, work, env, timeout
             )
-            output = proc.stdout.decode("utf-8", "replace")
-            code = proc.returncode
-        except subprocess.TimeoutExpired as e:
-            output = (e.stdout or b"").decode("utf-8", "replace")
-            output += f"\n[parity] timed out after {timeout}s"
-            code = -9
+        if forked is not None:
+            code, output = forked
+        else:
+            code, output = _run_fresh(
+                [python or sys.executable, os.path.abspath(source_path)], work, env, timeout
+            )
         results = None
         if code == 0 and os.path.exists(out_path):
             with open(out_path) as f:
                 results = json.load(f)
         return RunResult(code, output, results)
+
+
+def _run_fresh(command, cwd, env, timeout):
+    try:
+        proc = subprocess.run(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+        )
+        return proc.returncode, proc.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired as e:
+        output = (e.stdout or b"").decode("utf-8", "replace")
+        return -9, output + f"\n[parity] timed out after {timeout}s"
+
+
+_FORK_SERVER = os.path.join(PARITY_DIR, "_fork_server.py")
+_IMPORTS_TENSORFLOW = re.compile(r"^(?:import|from)\s+tensorflow\b", re.M)
+
+
+class ForkServers:
+    """Fork servers (_fork_server.py), one per backend and set of pre-imported modules.
+
+    A program that imports TensorFlow at top level is forked from a server that has it
+    imported too; one that does not, from a server without it, so that its process
+    holds the same modules a fresh one would. Thread-safe; a server that fails makes
+    run() return None (the caller then starts a fresh process).
+    """
+
+    def __init__(self):
+        self._servers = {}
+        self._lock = threading.Lock()
+
+    def run(self, program, backend, gpu, extra_pythonpath, cwd, env, timeout):
+        with open(program, encoding="utf-8") as f:
+            imports = "tensorflow" if _IMPORTS_TENSORFLOW.search(f.read()) else ""
+        key = (backend, bool(gpu), imports)
+        with self._lock:
+            server = self._servers.get(key)
+            if server is None:
+                server = self._servers[key] = _ForkServer(backend, gpu, imports)
+        return server.run(program, extra_pythonpath, cwd, env, timeout)
+
+    def close(self):
+        with self._lock:
+            for server in self._servers.values():
+                server.close()
+            self._servers.clear()
+
+
+class _ForkServer:
+    _START_TIMEOUT = 300
+
+    def __init__(self, backend, gpu, imports):
+        self._home = tempfile.mkdtemp(prefix="parity_fork_server_")
+        keras_home = os.path.join(self._home, "keras_home")
+        os.makedirs(keras_home)
+        env = _env(backend, False, (), keras_home, gpu=gpu)
+        env["PARITY_FORK_IMPORTS"] = imports
+        self._keras_home = keras_home
+        self._cond = threading.Condition()
+        self._started = {}
+        self._exits = {}
+        self._alive = True
+        self._ready = False
+        self._token = 0
+        self._proc = subprocess.Popen(
+            [sys.executable, _FORK_SERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self._home,
+            env=env,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in self._proc.stdout:
+            words = raw.decode().split()
+            with self._cond:
+                if words == ["ready"]:
+                    self._ready = True
+                elif words[:1] == ["started"]:
+                    self._started[int(words[1])] = int(words[2])
+                elif words[:1] == ["exit"]:
+                    self._exits[int(words[1])] = int(words[2])
+                self._cond.notify_all()
+        with self._cond:
+            self._alive = False
+            self._cond.notify_all()
+
+    def _wait(self, predicate, timeout=None):
+        with self._cond:
+            self._cond.wait_for(lambda: predicate() or not self._alive, timeout)
+            return predicate()
+
+    def run(self, program, extra_pythonpath, cwd, env, timeout):
+        if not self._wait(lambda: self._ready, self._START_TIMEOUT):
+            return None
+        log = os.path.join(cwd, os.pardir, "output.log")
+        changed = {k: v for k, v in env.items() if os.environ.get(k) != v}
+        changed["KERAS_HOME"] = self._keras_home  # read once, at the server's import
+        with self._cond:
+            self._token += 1
+            token = self._token
+            request = {
+                "token": token,
+                "program": program,
+                "cwd": cwd,
+                "env": changed,
+                "path": [PARITY_DIR] + list(extra_pythonpath),
+                "log": log,
+            }
+            try:
+                self._proc.stdin.write((json.dumps(request) + "\n").encode())
+                self._proc.stdin.flush()
+            except OSError:
+                return None
+        if not self._wait(lambda: token in self._started, 60):
+            return None
+        pid = self._started.pop(token)
+        timed_out = not self._wait(lambda: pid in self._exits, timeout)
+        if timed_out:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            if not self._wait(lambda: pid in self._exits, 60):
+                return None
+        code = self._exits.pop(pid)
+        with open(log, "rb") as f:
+            output = f.read().decode("utf-8", "replace")
+        if timed_out:
+            code, output = -9, output + f"\n[parity] timed out after {timeout}s"
+        return code, output
+
+    def close(self):
+        try:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=60)
+        except Exception:
+            self._proc.kill()
+        shutil.rmtree(self._home, ignore_errors=True)
 
 
 def _leaves(value, path):
