@@ -23,12 +23,17 @@ A model whose call() takes something other than the batch and whose layers are m
 when first called is built as Keras 2 built it, in its first train_step: the step runs
 once and every variable is then put back (those it made to their initial values).
 
+A step handing a (changed) batch to Keras' own, `super().train_step((x, y))` (also test_step
+and predict_step), works on JAX too: the mixin's steps give Keras 3's stateless step the
+variables' current values (the adapted step's scope maps them) and assign what it returns.
+
 The steps get the batch as Keras 2 (and Keras 3 on TensorFlow, through tf.data) gave it:
 tuples where Keras 3's JAX and PyTorch trainers give the lists passed to fit() (keras.io
 WGAN-graphs tests `isinstance(data[0], tuple)`).
 """
 
 import contextlib
+import contextvars
 import functools
 import inspect
 import re
@@ -40,6 +45,9 @@ from . import gradients
 from ._batches import map_batch
 
 __all__ = ["BackendAgnosticSteps"]
+
+# Set while fit() runs: a model Keras 3 cannot build is built by its first train step.
+_FITTING = contextvars.ContextVar("keras_migrate_fitting", default=False)
 
 # predict_step too: Keras 3's JAX predict calls predict_step(state, data) and expects
 # (outputs, non-trainable values) back; a Keras 2 predict_step(data) of the user's own
@@ -101,6 +109,22 @@ def _torch_step(step):
         return step(self, _keras2_batch(data))
 
     return torch_step
+
+
+def _keras_step(model, step_name, args):
+    keras_step = getattr(super(BackendAgnosticSteps, model), step_name)
+    if len(args) != 1 or keras.backend.backend() != "jax":
+        return keras_step(*args)  # Keras calling its own step, or a stateful backend
+    # A Keras 2 step's `super().train_step(data)` on JAX: Keras 3's step is stateless.
+    groups = _groups(model, step_name)
+    state = tuple([v.value for v in group] for group in groups)  # the scope's values
+    result, new_state = keras_step(state, args[0])
+    if step_name == "predict_step":
+        new_state = (state[0], new_state)  # Keras returns the non-trainable values only
+    for group, values in zip(groups, new_state):
+        for variable, value in zip(group, values):
+            variable.assign(value)
+    return result
 
 
 def _keras2_batch(data):
@@ -223,6 +247,17 @@ class BackendAgnosticSteps:
             adapted.keras_migrate_stateful = True
             setattr(cls, name, adapted)
 
+    # What `super().train_step(data)` in the user's step reaches (and Keras itself, for a
+    # step the class does not define): Keras 3's step, called as its backend expects.
+    def train_step(self, *args):
+        return _keras_step(self, "train_step", args)
+
+    def test_step(self, *args):
+        return _keras_step(self, "test_step", args)
+
+    def predict_step(self, *args):
+        return _keras_step(self, "predict_step", args)
+
     def _keras2_built_without_call(self):
         """Keras 2 trained a model that has no call() (a GAN wrapping its sub-models) as is;
         Keras 3 first tries to build it by calling it, which fails on JAX and PyTorch. With
@@ -240,7 +275,11 @@ class BackendAgnosticSteps:
 
     def fit(self, *args, **kwargs):
         self._keras2_built_without_call()
-        return super().fit(*args, **kwargs)
+        token = _FITTING.set(True)
+        try:
+            return super().fit(*args, **kwargs)
+        finally:
+            _FITTING.reset(token)
 
     def evaluate(self, *args, **kwargs):
         self._keras2_built_without_call()
@@ -267,6 +306,13 @@ class BackendAgnosticSteps:
             # same, with the test step, then Keras 3's build finds it built.
             if built or "train_step" not in _own_methods(type(self)):
                 raise
+            if _FITTING.get() and "call" not in _own_methods(type(self)) and not all(
+                    _state_complete(layer) for layer in self._flatten_layers(include_self=False, recursive=False)):
+                # fit() of a model with no call(): Keras 2 made its layers in its first train
+                # step, in the order that step first calls them (a contrastive model's
+                # projection head before the probe its test step uses).
+                self._keras2_first_train_step_build(_first_batch(iterator, data_batch))
+                return super()._symbolic_build(iterator=iterator, data_batch=data_batch)
             if step is None:
                 # No test step of its own to run: a model whose call() takes what its own
                 # train_step never passes it (keras.io StyleGAN: a dict) but whose

@@ -52,70 +52,11 @@ _STRING_INPUT = TensorflowOnlyApi(
     "apply TextVectorization / StringLookup in the tf.data pipeline (Dataset.map) and feed the model "
     "the integer ids, or keep this model on TensorFlow")
 
-_UNBUILDABLE_MODEL = TensorflowOnlyApi(
-    (), "a Model subclass making its own layers, with its own train_step and no call(): on JAX and PyTorch "
-        "Keras 3 builds unbuilt layers by calling the model before fit (\"Unable to automatically build the model\")",
-    "define call() (the forward pass the steps use) and build(), or keep this model on TensorFlow")
-
 _STANDARDIZE = TensorflowOnlyApi(
     (), "TextVectorization(standardize=<function>): on JAX and PyTorch Keras 3 calls the function on NumPy "
         "string arrays, so the layer fails inside a tf.data pipeline",
     "standardize in the pipeline before the layer (ds.map(lambda x, y: (standardize(x), y)), adapt() on the "
     "standardized data) and build TextVectorization(standardize=None); or keep this code on TensorFlow")
-
-
-# Keras bases whose build() is generic: a subclass without build() of its own makes its
-# state in __init__ (keras_migrate_runtime's BackendAgnosticSteps marks it built).
-_GENERIC_BUILD = frozenset({"layers.Layer", "Model", "models.Model", "engine.base_layer.Layer",
-                            "engine.training.Model"})
-
-
-def _makes_unbuilt_layers(ctx, class_name: str, seen: Optional[Set[str]] = None) -> bool:
-    """Whether the __init__ of the file's class `class_name` makes layers Keras 3 can only
-    build by calling them: built-in layers (outside a Sequential that starts with an
-    Input), or the file's layer classes that have a build() of their own, derive from a
-    built-in layer (Dense) or themselves make such layers."""
-    seen = set() if seen is None else seen
-    if class_name in seen:
-        return False
-    seen.add(class_name)
-    facts, names = ctx.facts(FileFacts), ast_names(ctx)
-    cls = next((c for c in facts.nodes(ast.ClassDef) if c.name == class_name), None)
-    if cls is None or names is None:
-        return True
-    init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
-    stack = list(init.body) if init is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Call):
-            path = names.keras(node.func) or ""
-            first = node.args[0] if node.args else None
-            if path in _SEQUENTIAL and isinstance(first, ast.List) and first.elts \
-                    and isinstance(first.elts[0], ast.Call) and (names.keras(first.elts[0].func) or "") in _INPUTS:
-                continue  # built from its Input
-            if path.startswith("layers.") and path not in _INPUTS:
-                return True
-            if isinstance(node.func, ast.Name) and node.func.id in facts.keras_layer_classes \
-                    and _needs_call_to_build(ctx, node.func.id, seen):
-                return True
-        stack.extend(ast_children(node))
-    return False
-
-
-def _needs_call_to_build(ctx, class_name: str, seen: Set[str]) -> bool:
-    facts, names = ctx.facts(FileFacts), ast_names(ctx)
-    cls = next((c for c in facts.nodes(ast.ClassDef) if c.name == class_name), None)
-    if cls is None:
-        return True
-    if any(isinstance(f, ast.FunctionDef) and f.name == "build" for f in cls.body):
-        return True
-    for base in cls.bases:
-        if isinstance(base, ast.Name) and base.id in facts.keras_layer_classes:
-            if _needs_call_to_build(ctx, base.id, seen):
-                return True
-        elif (names.keras(base) or "") not in _GENERIC_BUILD:
-            return True
-    return _makes_unbuilt_layers(ctx, class_name, seen)
 
 
 class TensorflowOnly(Rule):
@@ -124,7 +65,7 @@ class TensorflowOnly(Rule):
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
-    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup", "train_step")
+    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup")
     regions = (DATA_CALLS, TPU_DETECTION)
     EXAMPLES = (
         Example(
@@ -235,8 +176,10 @@ class TensorflowOnly(Rule):
             diagnostics=("KM207", "KM207"),
             tensorflow_only=True,
         ),
-        # A model trained layer by layer in its train_step, with no call() for Keras 3 to
-        # build it with on JAX and PyTorch (keras.io's forwardforward).
+        # A model with no call() whose layers are made when its train_step first calls them
+        # (keras.io's forwardforward, a contrastive model's projection head) is not
+        # TensorFlow-only: the runtime's BackendAgnosticSteps builds it in its first train
+        # step, as Keras 2 did.
         Example(
             before="""
             import keras
@@ -254,35 +197,10 @@ class TensorflowOnly(Rule):
 
             model = FFNetwork(dims=[784, 500, 500])
             """,
-            diagnostics=("KM207", "KM207"),
-            tensorflow_only=True,
-        ),
-        # ... or its own layer class whose build() makes weights when first called.
-        Example(
-            before="""
-            import keras
-
-            class Scale(keras.layers.Layer):
-                def build(self, input_shape):
-                    self.scale = self.add_weight(shape=input_shape[-1:])
-
-            class Trainer(keras.Model):
-                def __init__(self, **kwargs):
-                    super().__init__(**kwargs)
-                    self.scale = Scale()
-
-                def train_step(self, data):
-                    return {"mean": keras.ops.mean(self.scale(data))}
-
-            model = Trainer()
-            """,
-            diagnostics=("KM207", "KM207"),
-            tensorflow_only=True,
         ),
         # Sub-models that come built (functional, a Sequential from an Input) and the file's
         # own layers without build() (their __init__ makes their state; keras.io's GAN-ADA
-        # augmenter): the runtime's BackendAgnosticSteps marks the model built, as Keras 2
-        # trained it.
+        # augmenter): the runtime's BackendAgnosticSteps marks the model built.
         Example(
             before="""
             import keras
@@ -454,33 +372,6 @@ class TensorflowOnly(Rule):
         self._reported.add(_STANDARDIZE.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STANDARDIZE.reason)
         self.report(node, f"kept on TensorFlow: {_STANDARDIZE.reason}", _STANDARDIZE.fix, Severity.WARNING)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        """keras.io's forwardforward: a model trained layer by layer in train_step, with
-        no forward pass of its own for Keras 3 to build it with."""
-        if _UNBUILDABLE_MODEL.reason in self._reported or self.ctx.class_stack[:-1]:
-            return
-        facts = self.ctx.facts(FileFacts)
-        if node.name.value not in facts.keras_subclasses("Model") | facts.keras_subclasses("models.Model"):
-            return
-        methods = {s.name.value for s in node.body.body if isinstance(s, cst.FunctionDef)}
-        if "train_step" not in methods or "__init__" not in methods or "call" in methods or "build" in methods:
-            return
-        # Only layers it makes itself are unbuilt at fit (a GAN's sub-models come built).
-        if not _makes_unbuilt_layers(self.ctx, node.name.value):
-            return
-        # CustomModel(inputs, outputs): a functional model with its own steps is built.
-        made = [c for c in facts.nodes(ast.Call) if isinstance(c.func, ast.Name) and c.func.id == node.name.value]
-        if not made or any(len(c.args) >= 2 or any(k.arg in ("inputs", "outputs") or k.arg is None for k in c.keywords)
-                           for c in made):
-            return
-        own_bases = {b.value.value for b in node.bases if isinstance(b.value, cst.Name)} & {c.name for c in facts.nodes(ast.ClassDef)}
-        if own_bases:
-            return  # call() may come from the file's own base class
-        self._reported.add(_UNBUILDABLE_MODEL.reason)
-        self.ctx.keep_on_tensorflow(self.id, node, _UNBUILDABLE_MODEL.reason)
-        self.report(node.name, f"kept on TensorFlow: {_UNBUILDABLE_MODEL.reason}", _UNBUILDABLE_MODEL.fix,
-                    Severity.WARNING)
 
     def visit_Import(self, node: cst.Import) -> None:
         self._in_import = True

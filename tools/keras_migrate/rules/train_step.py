@@ -24,7 +24,7 @@ optimizers, extra updates), it is kept as Keras 2 wrote it, stateful: each
 keras_migrate_runtime.value_and_grad(s) (rules/_tape.py), and the class derives from
 keras_migrate_runtime.BackendAgnosticSteps, which runs such steps on JAX too (and a
 custom test_step next to them). What the tape conversion cannot express (a watched
-tape (tape.watch, watch_accessed_variables), nested tapes, super().train_step(data), ...) keeps the step as
+tape (tape.watch, watch_accessed_variables), nested tapes, ...) keeps the step as
 `_tensorflow_train_step` behind a `train_step` that dispatches on
 keras.backend.backend(); the diagnostic names the construct, and the file is reported
 tensorflow-only. The compile-container calls left in kept steps are rewritten by KM160.
@@ -65,6 +65,7 @@ _JAX_TORCH_FIX = (
     "(keras.io/guides/custom_train_step_in_jax/ and custom_train_step_in_torch/)"
 )
 
+_STEP_NAMES = ("train_step", "test_step", "predict_step")
 _GRADIENT_RE = re.compile(r"^(\w+)\s*=\s*(\w+)\.gradient\(\s*(\w+)\s*,")
 _TRAINABLE = ("self.trainable_variables", "self.trainable_weights")
 _INLINE_APPLY_RE = re.compile(
@@ -245,6 +246,60 @@ class TrainStep(Rule):
             diagnostics=("KM205",),
             full=True,
         ),
+        # A step handing a changed batch to Keras' own step: the mixin gives Keras 3's
+        # stateless JAX step the state (super(Cls, self) too).
+        Example(
+            before="""
+            import keras
+
+            class Scaled(keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    return super().train_step((x / 255.0, y))
+
+                def test_step(self, data):
+                    x, y = data
+                    return super(Scaled, self).test_step((x / 255.0, y))
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import BackendAgnosticSteps
+
+            class Scaled(BackendAgnosticSteps, keras.Model):
+                def train_step(self, data):
+                    x, y = data
+                    return super().train_step((x / 255.0, y))
+
+                def test_step(self, data):
+                    x, y = data
+                    return super(Scaled, self).test_step((x / 255.0, y))
+            """,
+            diagnostics=("KM205",),
+        ),
+        # Keras' step called with more than the batch is not something the mixin can pass on.
+        Example(
+            before="""
+            import keras
+
+            class Odd(keras.Model):
+                def train_step(self, data):
+                    return super().train_step(data, True)
+            """,
+            after="""
+            import keras
+
+            class Odd(keras.Model):
+                def train_step(self, *args, **kwargs):
+                    if keras.backend.backend() == "tensorflow":
+                        return self._tensorflow_train_step(*args, **kwargs)
+                    raise NotImplementedError(f"Odd.train_step has no {keras.backend.backend()} implementation yet")
+
+                def _tensorflow_train_step(self, data):
+                    return super().train_step(data, True)
+            """,
+            diagnostics=("KM205", "KM205"),
+            tensorflow_only=True,
+        ),
         # What the tape conversion cannot express keeps the step on TensorFlow, named.
         Example(
             before="""
@@ -307,10 +362,10 @@ class TrainStep(Rule):
         # backend once the class derives from BackendAgnosticSteps (JAX's steps take the state).
         stateful = {}
         if train is not None and step is None:
-            stateful["train_step"] = self._agnostic_step(train)
+            stateful["train_step"] = self._agnostic_step(train, updated.name.value)
         if test is not None and not drop_test and (train is None or step is not None
                                                    or not isinstance(stateful["train_step"], Blocker)):
-            stateful["test_step"] = self._agnostic_step(test)
+            stateful["test_step"] = self._agnostic_step(test, updated.name.value)
         if any(isinstance(v, Blocker) for v in stateful.values()):
             # One step stays TensorFlow-only: so do both (as Keras 2 wrote them).
             stateful = {k: v if isinstance(v, Blocker) else None for k, v in stateful.items()}
@@ -339,7 +394,7 @@ class TrainStep(Rule):
         return self._with_mixin(updated, original) if mixin else updated
 
     # -- steps kept stateful (every backend through the runtime) -------------------------
-    def _agnostic_step(self, fn: cst.FunctionDef):
+    def _agnostic_step(self, fn: cst.FunctionDef, cls_name: str):
         """The step with its tapes turned into value_and_grad calls, or the Blocker that
         keeps it on TensorFlow."""
         params = [p.name.value for p in fn.params.params]
@@ -347,8 +402,10 @@ class TrainStep(Rule):
             return Blocker(fn, f"def {fn.name.value}({code(fn.params)})", "a step that does not take (self, data)")
         for node in iter_nodes(fn.body):
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
-                    and node.func.attr.value in ("train_step", "test_step") and code(node.func.value) == "super()":
-                return Blocker(node, code(node), "super().train_step/test_step (Keras 3's JAX steps take the state)")
+                    and node.func.attr.value in _STEP_NAMES and _is_super(node.func.value, cls_name):
+                # Keras' own step on the step's batch: the mixin calls it as JAX expects.
+                if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+                    return Blocker(node, code(node), "super() step called with other than one batch argument")
         result = convert_body(self.ctx, fn.body.body, fn)
         if result.blockers:
             return result.blockers[0]
@@ -362,8 +419,11 @@ class TrainStep(Rule):
         self.fired()
         self.ctx.use_runtime(_MIXIN)
         drop_tensorflow_import_if_unused(self.ctx)
+        supers = "; super() steps get JAX's state" if any(
+            isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _STEP_NAMES
+            and _is_super(n.func.value, cls.name.value) for n in iter_nodes(original)) else ""
         self.report(original, f"{cls.name.value}'s own train_step/test_step kept as Keras 2 wrote them "
-                              "(tf.GradientTape -> keras_migrate_runtime.value_and_grad); the class derives from "
+                              f"(tf.GradientTape -> keras_migrate_runtime.value_and_grad{supers}); the class derives from "
                               f"{_MIXIN}, which runs such steps on JAX too", severity=Severity.INFO)
         mixin = cst.Arg(cst.Name(_MIXIN), comma=COMMA)
         return cls.with_changes(bases=[mixin] + list(cls.bases))
@@ -666,6 +726,12 @@ class _CompiledLossReplacer(cst.CSTTransformer):
         if _self_container_call(original, LOSS) is None:
             return updated
         return self.rule.compiled_loss_replacement(original)
+
+
+def _is_super(node: cst.BaseExpression, cls_name: str) -> bool:
+    """`super()` or `super(<the class>, self)`."""
+    return isinstance(node, cst.Call) and code(node.func) == "super" and (
+        not node.args or [code(a.value) for a in node.args] == [cls_name, "self"])
 
 
 def _names(node: cst.CSTNode, name: str) -> bool:
