@@ -145,8 +145,11 @@ def _torch(forward, targets):
     structures, flat = _resolve(targets)
     grads = []
     for n, (i, variables) in enumerate(flat):
+        loss = _output(out, i)
+        # A loss that is not a scalar (per-sample values): tape.gradient took its sum.
+        seed = torch.ones_like(loss) if getattr(loss, "dim", lambda: 0)() else None
         grads.append(list(torch.autograd.grad(
-            _output(out, i), [_tensor(v) for v in variables], retain_graph=n < len(flat) - 1,
+            loss, [_tensor(v) for v in variables], grad_outputs=seed, retain_graph=n < len(flat) - 1,
             allow_unused=True)))
     return out, structures, grads
 

@@ -18,6 +18,7 @@ __all__ = [
     "gather_nd",
     "global_norm",
     "image_gradients",
+    "l2_normalize",
     "leaky_relu",
     "math_imag",
     "npairs_loss",
@@ -82,6 +83,15 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     l2norm = ops.where(positive, ops.sqrt(ops.where(positive, l2sum, ops.ones_like(l2sum))), l2sum)
     clip_norm = ops.cast(clip_norm, t.dtype)
     return t * clip_norm / ops.maximum(l2norm, clip_norm)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """tf.math.l2_normalize: x * rsqrt(max(sum(x**2, axis), epsilon)), all axes by default.
+    keras.ops.normalize clips rsqrt's result instead, whose gradient is NaN at a zero
+    vector (a dead ReLU row in a contrastive head); TensorFlow's is finite there."""
+    x = ops.convert_to_tensor(x)
+    square_sum = ops.sum(ops.square(x), axis=_axes(axis if dim is None else dim), keepdims=True)
+    return x * ops.rsqrt(ops.maximum(square_sum, ops.cast(epsilon, x.dtype)))
 
 
 def global_norm(t_list, name=None):

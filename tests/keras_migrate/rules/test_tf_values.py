@@ -101,7 +101,8 @@ def test_one_argument_lambdas_keep_tf_defaults():
         """,
         """
         import keras
-        norm = keras.layers.Lambda(lambda x: keras.ops.normalize(x, axis=None, epsilon=1e-06), name="norm")
+        from keras_migrate_runtime import l2_normalize
+        norm = keras.layers.Lambda(l2_normalize, name="norm")
         pick = (lambda x: keras.ops.argmax(x, axis=0)) if greedy else None
         """,
         rules=RULES,
@@ -122,13 +123,27 @@ def test_lambda_layer_arguments():
         """,
         rules=RULES,
     )
+    # A runtime function with TF's signature takes TF's keywords.
+    assert_migrates(
+        """
+        import tensorflow as tf
+        import keras
+        x = keras.layers.Lambda(tf.math.l2_normalize, arguments={"axis": 1})(x)
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import l2_normalize
+        x = keras.layers.Lambda(l2_normalize, arguments={"axis": 1})(x)
+        """,
+        rules=RULES,
+    )
     # Keyword arguments a lambda (or the Keras op) does not take: diagnosed.
     assert_migrates(
         """
         import tensorflow as tf
         import keras
         def head(x):
-            x = keras.layers.Lambda(tf.math.l2_normalize, arguments={"axis": 1})(x)
+            x = keras.layers.Lambda(tf.argmax, arguments={"axis": 1})(x)
             return keras.layers.Lambda(tf.transpose, arguments=kwargs)(x)
         """,
         rules=RULES,

@@ -342,6 +342,12 @@ class _Gradient:
     loss: str
     sources: cst.BaseExpression
     target: Optional[str] = None  # `target = tape.gradient(...)` (the statement goes)
+    # `lambda: <weights>` when the variables are a name assigned weight lists after the
+    # block (read after the forward pass, as Keras 2's tape did; the assignment stays).
+    lazy_sources: Optional[str] = None
+
+    def sources_text(self) -> str:
+        return self.lazy_sources or _sources(self.sources)
 
 
 class _GradientCalls(cst.CSTVisitor):
@@ -484,6 +490,12 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
             if not _variable_list(stmt, sources, bound_all):
                 return Blocker(gradient.call, code(gradient.call),
                                "tape.gradient over variables computed after the tf.GradientTape block")
+            value = stmt.body[0].value
+            if isinstance(gradient.sources, cst.Name) and _weights_read(value):
+                # `variables = self.encoder.trainable_weights + self.head.trainable_weights`
+                # after the block: a layer first called in the block has weights only then.
+                gradient.lazy_sources = f"lambda: {code(value)}"
+                continue
             if all(stmt is not p for p in prelude):
                 prelude.append(stmt)
         if gradient.loss not in bound_sure:
@@ -531,11 +543,11 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         grads = gradients[0].target
     elif len(gradients) == 1:
         runtime = "value_and_grad"
-        call = f"value_and_grad({forward}, {_sources(gradients[0].sources)})"
+        call = f"value_and_grad({forward}, {gradients[0].sources_text()})"
         grads = gradients[0].target
     else:
         runtime = "value_and_grads"
-        targets = ", ".join(f"({losses.index(g.loss)}, {_sources(g.sources)})" for g in gradients)
+        targets = ", ".join(f"({losses.index(g.loss)}, {g.sources_text()})" for g in gradients)
         call = f"value_and_grads({forward}, [{targets}])"
         grads = "(" + ", ".join(g.target for g in gradients) + ")"
     ret = cst.parse_statement(f"return {', '.join(returned)}\n")

@@ -111,7 +111,8 @@ class TfOps(Rule):
             """,
         ),
         # TF defaults that differ from Keras' are spelled out: gather/argmax axis 0,
-        # exact gelu, l2_normalize's epsilon (squared in TF).
+        # exact gelu; l2_normalize is the runtime's (keras.ops.normalize's gradient is NaN
+        # at a zero vector).
         Example(
             before="""
             import tensorflow as tf
@@ -120,7 +121,8 @@ class TfOps(Rule):
             """,
             after="""
             import keras
-            y = keras.ops.gelu(keras.ops.take(x, idx, axis=0), approximate=False) + keras.ops.normalize(x, axis=-1, epsilon=1e-06)
+            from keras_migrate_runtime import l2_normalize
+            y = keras.ops.gelu(keras.ops.take(x, idx, axis=0), approximate=False) + l2_normalize(x, axis=-1)
             """,
         ),
         Example(

@@ -92,7 +92,8 @@ class TfValues(Rule):
             """,
             full=True,
         ),
-        # TF's l2_normalize normalizes over every axis by default, with epsilon on the squared norm.
+        # TF's l2_normalize normalizes over every axis by default, with epsilon on the squared
+        # norm, and a finite gradient at a zero vector: the runtime's has TF's signature.
         Example(
             before="""
             import tensorflow as tf
@@ -101,7 +102,8 @@ class TfValues(Rule):
             """,
             after="""
             import keras
-            normalized = keras.layers.Lambda(lambda x: keras.ops.normalize(x, axis=None, epsilon=1e-06))(x)
+            from keras_migrate_runtime import l2_normalize
+            normalized = keras.layers.Lambda(l2_normalize)(x)
             """,
         ),
         Example(

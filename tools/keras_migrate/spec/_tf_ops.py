@@ -412,12 +412,15 @@ _INDEXING = (
                   "tf.norm(x, ord=np.inf, axis=1)", "tf.norm(x, axis=[1, 2])", "tf.norm(x, ord='fro', axis=[-2, -1])",
                   "tf.norm(x, ord=1, axis=(-2, -1))", "tf.norm(x, ord=3, axis=1)", "tf.norm(x, ord=1)",
                   "tf.norm(x, ord=2, axis=[-2, -1])", "tf.norm(x, 'euclidean', [1, 2])")),
-    # TF: x * rsqrt(max(sum(x**2), epsilon)); Keras: x * min(rsqrt(sum(x**2)), 1/epsilon),
-    # so Keras' epsilon is the square root of TF's. TF's axis=None means all axes.
-    TfOp(("nn.l2_normalize", "math.l2_normalize", "linalg.l2_normalize"), "ops.normalize",
-         ("x", "axis", "epsilon", "dim"), ("x", "axis"), (), ("name", "dim"),
-         add=(("axis", "None"), ("epsilon", "1e-06")), values=(("epsilon", "sqrt"),),
-         samples=("tf.nn.l2_normalize(x, axis=-1)", "tf.math.l2_normalize(x)", "tf.nn.l2_normalize(x * 1e-5, 1, epsilon=1e-4)")),
+    # TF: x * rsqrt(max(sum(x**2), epsilon)); keras.ops.normalize: x * min(rsqrt(sum(x**2)),
+    # 1/epsilon), the same values but a NaN gradient at a zero vector: the runtime's
+    # l2_normalize is TF's formula. TF's axis=None means all axes.
+    TfOp(("nn.l2_normalize", "math.l2_normalize", "linalg.l2_normalize"), "",
+         ("x", "axis", "epsilon", "name", "dim"), runtime="l2_normalize",
+         samples=("tf.nn.l2_normalize(x, axis=-1)", "tf.math.l2_normalize(x)", "tf.nn.l2_normalize(x * 1e-5, 1, epsilon=1e-4)",
+                  "tf.math.l2_normalize(x * 0.0, axis=1)", "tf.nn.l2_normalize(x, dim=[1, 2])"),
+         grad_samples=("tf.math.l2_normalize(z, axis=-1)", "tf.math.l2_normalize(z * 0.0, axis=-1)",
+                       "tf.nn.l2_normalize(tf.nn.relu(z - 5.0), 1)")),
 )
 
 _NN = (

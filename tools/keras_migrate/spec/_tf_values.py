@@ -70,12 +70,13 @@ ACTIVATION_VALUES = (
     _act(("nn.silu", "nn.swish"), "silu"),
     _act(("math.log_sigmoid",), "log_sigmoid"),
     _act(("exp", "math.exp"), "exponential"),
+    # TF: x * rsqrt(max(sum(x**2), 1e-12)) over ALL axes by default (the batch too);
+    # keras.ops.normalize's gradient is NaN at a zero vector, the runtime's is TF's.
+    TfValue(("nn.l2_normalize", "math.l2_normalize", "linalg.l2_normalize"), runtime="l2_normalize",
+            samples=("f(x)", "f(x, 1)", "f(x * 0.0, -1)"), grad_samples=("f(z, -1)", "f(z * 0.0, -1)")),
 )
 
-# TF: x * rsqrt(max(sum(x**2), 1e-12)) over ALL axes by default (the batch too).
 LAMBDA_VALUES = (
-    TfValue(("nn.l2_normalize", "math.l2_normalize", "linalg.l2_normalize"),
-            template="lambda x: {keras}.ops.normalize(x, axis=None, epsilon=1e-06)"),
     # TF's argmax/argmin default to axis 0 (Keras: flatten).
     TfValue(("argmax", "math.argmax"), template="lambda x: {keras}.ops.argmax(x, axis=0)"),
     TfValue(("argmin", "math.argmin"), template="lambda x: {keras}.ops.argmin(x, axis=0)"),
