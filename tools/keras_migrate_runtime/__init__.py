@@ -80,12 +80,12 @@ from .tf_ops import (
     band_part,
     clip_by_global_norm,
     clip_by_norm,
-    l2_normalize,
     clip_by_value,
     fill,
     gather_nd,
     global_norm,
     image_gradients,
+    l2_normalize,
     leaky_relu,
     math_imag,
     npairs_loss,
@@ -108,6 +108,9 @@ from .tf_ops import (
     unsorted_segment_sqrt_n,
 )
 from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scatter_nd_update
+from . import jax_variables as _jax_variables
+
+_jax_variables.install()  # keras.ops.zeros_like(variable) & co. on JAX (see the module)
 
 __all__ = [
     "Keras2ModelCheckpoint",
@@ -148,7 +151,6 @@ __all__ = [
     "call_without_gradients",
     "clip_by_global_norm",
     "clip_by_norm",
-    "l2_normalize",
     "clip_by_value",
     "connect_tpu_cluster",
     "fill",
@@ -187,6 +189,7 @@ __all__ = [
     "keras2_reset_states",
     "keras2_thresholded_relu",
     "keras2_update_compiled_metrics",
+    "l2_normalize",
     "leaky_relu",
     "legacy_get_file",
     "make_sampling_table",
