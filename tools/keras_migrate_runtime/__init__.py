@@ -64,6 +64,7 @@ from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .no_grad import call_without_gradients
+from .numpy_utils import to_categorical
 from .radial_constraint import RadialConstraint
 from .ctc import keras2_ctc_batch_cost, keras2_ctc_decode
 from .random_crop import Keras2RandomCrop
@@ -224,6 +225,7 @@ __all__ = [
     "test_on_batch",
     "text_one_hot",
     "text_to_word_sequence",
+    "to_categorical",
     "tokenizer_from_json",
     "tpu_cluster_resolver",
     "train_on_batch",

@@ -1,4 +1,4 @@
-# parity: section=custom_training_loops
+# parity: section=custom_training.gradient_tape
 """Gradient accumulation in custom training loops, written from the description of the
 usual recipe (accumulate the gradients of k micro-batches, apply them once). Variants:
 

@@ -308,6 +308,9 @@ RUNTIME_SYMBOLS = {
         "Tokenizer", "hashing_trick", "text_to_word_sequence", "tokenizer_from_json")},
     "preprocessing.text.one_hot": "text_one_hot",  # the runtime's one_hot is the tensor op
     "preprocessing.sequence.TimeseriesGenerator": "TimeseriesGenerator",
+    # Keras 3's has no dtype= and returns float64 for NumPy input (Keras 2: float32).
+    "utils.to_categorical": "to_categorical",
+    "utils.np_utils.to_categorical": "to_categorical",
     # TF Addons functions (fully qualified: not Keras paths) with a keras.ops version.
     "tensorflow_addons.losses.npairs_loss": "npairs_loss",
 }
