@@ -437,3 +437,25 @@ class G(keras.Model):
     first = migrate_source(source, "t.py", MigrationOptions())
     assert "def _tensorflow_train_step(self, real):" in first.code
     assert migrate_source(first.code, "t.py", MigrationOptions()).code == first.code
+
+
+@pytest.mark.parametrize("use", [
+    "concrete = train_step.get_concrete_function()",
+    "tf.saved_model.save(model, 'out', signatures={'step': train_step})",
+])
+def test_an_input_signature_the_file_exports_or_inspects_stays_on_tensorflow(use):
+    source = (
+        "import tensorflow as tf\n"
+        "import keras\n\n"
+        "@tf.function(input_signature=[tf.TensorSpec([None, 4], tf.float32)])\n"
+        "def train_step(x):\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        loss = model(x, training=True)\n"
+        "    grads = tape.gradient(loss, model.trainable_weights)\n"
+        "    optimizer.apply_gradients(zip(grads, model.trainable_weights))\n"
+        "    return loss\n\n"
+        f"{use}\n"
+    )
+    result = migrate_source(source, "step.py", MigrationOptions(mode="agnostic"))
+    assert "@tf.function(input_signature=" in result.code
+    assert result.tensorflow_only

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
@@ -46,6 +47,7 @@ __all__ = [
     "tensorflow_local",
     "drop_tensorflow_import_if_unused",
     "shape_names_used_as_tuples",
+    "used_as_tf_function",
 ]
 
 # Methods whose function arguments run inside a tf.data / tf graph.
@@ -640,3 +642,12 @@ def dataset_element_names(ctx) -> FrozenSet[str]:
                         tainted.add(name)
                         changed = True
     return frozenset(tainted)
+
+
+def used_as_tf_function(ctx, name: str) -> bool:
+    """Whether the file exports or inspects the function `name` as a tf.function (reads an
+    attribute of it, get_concrete_function, or has a SavedModel / signatures anywhere),
+    or it is a model's call() (what a SavedModel of the model serves): then its
+    input_signature is a serving signature, otherwise it only fixes tracing."""
+    return name == "call" or bool(re.search(rf"(?<![\w.]){re.escape(name)}\s*\.\s*\w", ctx.source)) \
+        or "saved_model" in ctx.source or "signatures" in ctx.source

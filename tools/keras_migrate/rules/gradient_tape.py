@@ -13,7 +13,8 @@ them). The tf.* ops of the block go through the tf_ops rules as anywhere else. A
 @tf.function on the converted function becomes keras_migrate_runtime.tensorflow_function:
 traced on TensorFlow (measured: 15 ms -> 1 ms a step for a small BatchNorm MLP; Keras 2
 traced it too), the plain function on JAX/PyTorch (keras.ops code must not be traced by
-TensorFlow there). TensorFlow's gradient clipping functions are the tf_ops table's
+TensorFlow there), with its input_signature unless the file exports or inspects the
+function as a tf.function. TensorFlow's gradient clipping functions are the tf_ops table's
 (runtime versions with TensorFlow's formulas).
 
 A Keras model's train_step/test_step is the train_step rule's (KM205). A watched tape
@@ -32,7 +33,8 @@ from typing import Optional
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, walk
-from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, in_keras_class_method
+from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, in_keras_class_method, \
+    used_as_tf_function
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tape import GRADIENT_TAPE, Blocker, convert_body
 
@@ -83,6 +85,40 @@ class GradientTapeLoops(Rule):
                 (loss_value, logits), grads = value_and_grad(forward, model.trainable_weights)
                 optimizer.apply_gradients(zip(grads, model.trainable_weights))
                 train_acc_metric.update_state(y, logits)
+                return loss_value
+            """,
+            diagnostics=("KM209",),
+            full=True,
+        ),
+        # A training step's input_signature only fixes its tracing: kept for TensorFlow
+        # (TensorSpec still needs TensorFlow imported); a function the file exports or
+        # inspects as a tf.function (saved_model, get_concrete_function) stays on TensorFlow.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            @tf.function(input_signature=[tf.TensorSpec([None, 4], tf.float32), tf.TensorSpec([None], tf.int32)])
+            def train_step(x, y):
+                with tf.GradientTape() as tape:
+                    loss_value = loss_fn(y, model(x, training=True))
+                grads = tape.gradient(loss_value, model.trainable_weights)
+                optimizer.apply_gradients(zip(grads, model.trainable_weights))
+                return loss_value
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import tensorflow_function
+
+            @tensorflow_function(input_signature=[tf.TensorSpec([None, 4], "float32"), tf.TensorSpec([None], "int32")])
+            def train_step(x, y):
+                def forward():
+                    loss_value = loss_fn(y, model(x, training=True))
+                    return loss_value
+                loss_value, grads = value_and_grad(forward, model.trainable_weights)
+                optimizer.apply_gradients(zip(grads, model.trainable_weights))
                 return loss_value
             """,
             diagnostics=("KM209",),
@@ -298,8 +334,10 @@ class GradientTapeLoops(Rule):
             if self.ctx.qualified_name(target) != "tensorflow.function":
                 continue
             if isinstance(decorator.decorator, cst.Call) and any(
-                    a.keyword is not None and a.keyword.value == "input_signature" for a in decorator.decorator.args):
+                    a.keyword is not None and a.keyword.value == "input_signature" for a in decorator.decorator.args) \
+                    and used_as_tf_function(self.ctx, fn.name.value):
                 return fn  # a serving signature: the tf_function rule's
+            # (A training step's input_signature only fixes its tracing on TensorFlow.)
             name = cst.Name("tensorflow_function")
             decorators[k] = decorator.with_changes(decorator=decorator.decorator.with_changes(func=name)
                                                    if isinstance(decorator.decorator, cst.Call) else name)

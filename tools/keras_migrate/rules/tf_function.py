@@ -3,8 +3,9 @@
 On JAX and PyTorch a tf.function would trace keras.ops code with TensorFlow tensors.
 Keras compiles model code itself (jit_compile / torch.compile), so a decorator that
 only traced for speed goes. Kept (and diagnosed) when the function still uses
-TensorFlow after migration, when it declares an input_signature (a serving signature:
-tensorflow-only), when call() still has tensor control flow for autograph (decided when
+TensorFlow after migration, when it declares an input_signature the file exports or
+inspects (a serving signature: tensorflow-only; elsewhere a signature only fixes tracing),
+when call() still has tensor control flow for autograph (decided when
 the class is left, from the autograph rule's verdict, which covers the methods call()
 calls), or when the file uses what only a tf.function has (`f.get_concrete_function(...)`,
 `f.python_function`, ...): removing it there would break those uses, so it stays and the
@@ -20,7 +21,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, tensorflow_local
+from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, tensorflow_local, \
+    used_as_tf_function
 from keras_migrate.rules._facts import NodeFacts
 from keras_migrate.rules._util import code
 
@@ -65,9 +67,29 @@ class TfFunction(Rule):
             @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
             def serve(x):
                 return model(x)
+
+            tf.saved_model.save(model, "exported", signatures={"serving_default": serve})
             """,
             diagnostics=("KM208", "KM208"),
             tensorflow_only=True,
+        ),
+        # A signature the file neither exports nor inspects only fixed the tracing.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+            def evaluate(x):
+                return keras.ops.mean(model(x))
+            """,
+            after="""
+            import keras
+
+            def evaluate(x):
+                return keras.ops.mean(model(x))
+            """,
+            diagnostics=("KM208",),
         ),
     )
 
@@ -113,7 +135,7 @@ class TfFunction(Rule):
             return updated  # another rule replaced it (gradient_tape: tensorflow_function)
         if isinstance(decorator, cst.Call) and any(
             a.keyword is not None and a.keyword.value == "input_signature" for a in decorator.args
-        ):
+        ) and used_as_tf_function(self.ctx, original.name.value):
             self.report(decorator, "@tf.function(input_signature=...) declares a TensorFlow serving signature",
                         "export with model.export(path) from the TensorFlow backend, or keep this code on TensorFlow")
             self.ctx.keep_on_tensorflow(self.id, decorator, "tf.function input_signature (TensorFlow serving signature)")
