@@ -351,6 +351,17 @@ class _Plan:
         writers = [e for e in events if e.kind in _WRITERS]
         has_reader = any(e.kind in ("load_model", "load_weights") for e in events)
         renamed = [e for e in known if self._needs_new_name(e, kind, reloaded)]
+        if kind == "weights" and any(e.kind == "save_weights" for e in events):
+            for event in events:
+                if event.kind == "load_weights" and any(
+                        k.arg == "by_name" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                        for k in event.call.keywords):
+                    self._action(event).say(
+                        "warning", "Keras 3 load_weights(by_name=True) reads only legacy .h5 weights (Keras 2's); "
+                        "the .weights.h5 file Keras 3 saves here loads by model structure only",
+                        "copy the weights of the layers both models name alike: `for layer in model.layers: "
+                        "layer.set_weights(source.get_layer(layer.name).get_weights())` (or drop by_name where "
+                        "both models have the same layers)")
         if unknown:
             if not known:
                 renamed = unknown if has_reader else []
@@ -826,6 +837,23 @@ class SavedModel(Rule):
             reloaded = keras.models.load_model(path)
             reloaded.fit(x, y)
             model.load_weights("weights.weights.h5")
+            """,
+            diagnostics=("KM141",),
+        ),
+        # by_name loading reads legacy .h5 weights only: the pair is renamed, and the load
+        # diagnosed with the by-name copy to write instead.
+        Example(
+            before="""
+            import keras
+
+            source.save_weights("shared.h5")
+            target.load_weights("shared.h5", by_name=True)
+            """,
+            after="""
+            import keras
+
+            source.save_weights("shared.weights.h5")
+            target.load_weights("shared.weights.h5", by_name=True)
             """,
             diagnostics=("KM141",),
         ),
