@@ -201,3 +201,16 @@ def test_explicit_non_python_path_is_reported_not_silently_unchanged(tmp_path, c
     assert main(["-q", str(notes), str(script)]) == 0
     assert notes.read_text() == "from tensorflow import keras\n"
     assert script.read_text() == "#!/usr/bin/env python3\nimport keras\n"
+
+
+def test_copied_runtime_files_named_one_by_one_are_not_migrated(tmp_path, monkeypatch):
+    """pre-commit passes every tracked file by its relative path, the copied runtime
+    package's too: they are our Keras 3 code, never input."""
+    script = tmp_path / "lc.py"
+    script.write_text("from tensorflow.keras.layers import LocallyConnected1D\nlayer = LocallyConnected1D(2, 3)\n")
+    assert main(["--no-progress", "-q", str(tmp_path)]) == 0
+    monkeypatch.chdir(tmp_path)
+    named = ["lc.py"] + sorted(os.path.join("keras_migrate_runtime", n)
+                               for n in os.listdir("keras_migrate_runtime") if n.endswith(".py"))
+    assert len(named) > 10
+    assert main(["--check", "--no-progress", "-q", *named]) == 0

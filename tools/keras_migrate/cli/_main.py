@@ -243,9 +243,11 @@ def _run_on_paths(args) -> int:
         if not os.path.exists(path):
             raise UsageError(f"{display_path(path)}: no such file or directory")
     write = not (args.diff or args.check)
-    # Our own runtime package, copied beside migrated files, is Keras 3 code already; an
-    # output directory inside an input is never read back as input.
-    files = discover(args.paths, args.include, args.exclude + [f"*/{_runtime.RUNTIME_PACKAGE}/*"],
+    # Our own runtime package, copied beside migrated files, is Keras 3 code already (also
+    # named file by file from its own folder, as pre-commit passes them); an output
+    # directory inside an input is never read back as input.
+    runtime_files = [f"*/{_runtime.RUNTIME_PACKAGE}/*", f"{_runtime.RUNTIME_PACKAGE}/*"]
+    files = discover(args.paths, args.include, args.exclude + runtime_files,
                      skip_dirs=[args.output_dir] if args.output_dir else [])
     files = [f for f in files if args.config_filter.keeps(f)]
     files, refused = confine(files, args.paths)
