@@ -400,12 +400,10 @@ class TrainStep(Rule):
         params = [p.name.value for p in fn.params.params]
         if len(params) != 2 or fn.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or fn.params.star_kwarg:
             return Blocker(fn, f"def {fn.name.value}({code(fn.params)})", "a step that does not take (self, data)")
-        for node in iter_nodes(fn.body):
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
-                    and node.func.attr.value in _STEP_NAMES and _is_super(node.func.value, cls_name):
-                # Keras' own step on the step's batch: the mixin calls it as JAX expects.
-                if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
-                    return Blocker(node, code(node), "super() step called with other than one batch argument")
+        for node in _super_step_calls(fn.body, cls_name):
+            # Keras' own step on the step's batch: the mixin calls it as JAX expects.
+            if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+                return Blocker(node, code(node), "super() step called with other than one batch argument")
         result = convert_body(self.ctx, fn.body.body, fn)
         if result.blockers:
             return result.blockers[0]
@@ -419,9 +417,7 @@ class TrainStep(Rule):
         self.fired()
         self.ctx.use_runtime(_MIXIN)
         drop_tensorflow_import_if_unused(self.ctx)
-        supers = "; super() steps get JAX's state" if any(
-            isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in _STEP_NAMES
-            and _is_super(n.func.value, cls.name.value) for n in iter_nodes(original)) else ""
+        supers = "; super() steps get JAX's state" if _super_step_calls(original, cls.name.value) else ""
         self.report(original, f"{cls.name.value}'s own train_step/test_step kept as Keras 2 wrote them "
                               f"(tf.GradientTape -> keras_migrate_runtime.value_and_grad{supers}); the class derives from "
                               f"{_MIXIN}, which runs such steps on JAX too", severity=Severity.INFO)
@@ -726,6 +722,13 @@ class _CompiledLossReplacer(cst.CSTTransformer):
         if _self_container_call(original, LOSS) is None:
             return updated
         return self.rule.compiled_loss_replacement(original)
+
+
+def _super_step_calls(node: cst.CSTNode, cls_name: str) -> List[cst.Call]:
+    """`super().train_step(...)` (test_step, predict_step; `super(<the class>, self)` too)
+    calls under `node`."""
+    return [n for n in iter_nodes(node) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+            and n.func.attr.value in _STEP_NAMES and _is_super(n.func.value, cls_name)]
 
 
 def _is_super(node: cst.BaseExpression, cls_name: str) -> bool:
