@@ -1,5 +1,6 @@
 """keras_migrate_runtime's K.bias_add, K.batch_dot, K.batch_flatten, K.repeat, K.count_params,
-K.dtype and K.cast_to_floatx (gone from Keras 3) against genuine Keras 2's numbers.
+K.dtype and K.cast_to_floatx (gone from Keras 3), and K.switch (Keras 2's condition
+tiling), against genuine Keras 2's numbers.
 
 The references were recorded from tf_keras 2.21 with this same module:
 
@@ -46,6 +47,13 @@ CASES = {
     "dtype_int": ("dtype", [np.arange(3, dtype="int32")], {}),
     "cast_to_floatx_list": ("cast_to_floatx", [[1, 2, 3]], {}),
     "cast_to_floatx_tensor": ("cast_to_floatx", [np.arange(4, dtype="int32")], {}),
+    "switch_same_shape": ("switch", [_array(2, 3) > 0, _array(2, 3, seed=1), _array(2, 3, seed=2)], {}),
+    "switch_rank2_in_rank3": ("switch", [_array(2, 3) > 0, _array(2, 3, 4, seed=1), _array(2, 3, 4, seed=2)], {}),
+    "switch_rank2_in_rank4": ("switch", [_array(3, 2) > 0, _array(3, 2, 2, 2, seed=1), _array(3, 2, 2, 2, seed=2)], {}),
+    "switch_rank1": ("switch", [_array(4) > 0, _array(2, 4, seed=1), _array(2, 4, seed=2)], {}),
+    "switch_scalar": ("switch", [np.array(False), _array(2, 3, seed=1), _array(2, 3, seed=2)], {}),
+    "switch_float_condition": ("switch", [np.array([[0.0, 1.0], [2.0, 0.0]], "float32"), _array(2, 2, 3, seed=1),
+                                          _array(2, 2, 3, seed=2)], {}),
 }
 
 

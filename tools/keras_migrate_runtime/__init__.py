@@ -14,7 +14,7 @@ from .batch_normalization import BatchNormalization
 from .call_context import keras2_call
 from .backend_functions import (
     keras2_batch_dot, keras2_batch_flatten, keras2_bias_add, keras2_cast_to_floatx, keras2_clip, keras2_count_params,
-    keras2_dtype, keras2_function, keras2_moving_average_update, keras2_repeat,
+    keras2_dtype, keras2_function, keras2_moving_average_update, keras2_repeat, keras2_switch,
 )
 from .batch_methods import test_on_batch, train_on_batch
 from ._surface import (
@@ -63,6 +63,8 @@ from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
+from .targets import keras2_targets
+from .string_data import keras2_string_data
 from .no_grad import call_without_gradients
 from .numpy_utils import to_categorical
 from .radial_constraint import RadialConstraint
@@ -82,6 +84,8 @@ from .tf_ops import (
     clip_by_global_norm,
     clip_by_norm,
     clip_by_value,
+    compute_average_loss,
+    confusion_matrix,
     fill,
     gather_nd,
     global_norm,
@@ -91,6 +95,7 @@ from .tf_ops import (
     math_imag,
     npairs_loss,
     one_hot,
+    ones_like,
     per_image_standardization,
     psnr,
     set_diag,
@@ -107,6 +112,7 @@ from .tf_ops import (
     unsorted_segment_mean,
     unsorted_segment_min,
     unsorted_segment_sqrt_n,
+    zeros_like,
 )
 from .variable_methods import assign_slice, scatter_nd_add, scatter_nd_sub, scatter_nd_update
 from . import jax_variables as _jax_variables
@@ -153,6 +159,8 @@ __all__ = [
     "clip_by_global_norm",
     "clip_by_norm",
     "clip_by_value",
+    "compute_average_loss",
+    "confusion_matrix",
     "connect_tpu_cluster",
     "fill",
     "gather_nd",
@@ -176,6 +184,8 @@ __all__ = [
     "keras2_model_input",
     "keras2_model_output",
     "keras2_moving_average_update",
+    "keras2_string_data",
+    "keras2_targets",
     "keras2_weight_name",
     "keras2_compiled_loss",
     "keras2_copy_metric",
@@ -187,6 +197,7 @@ __all__ = [
     "keras2_metrics_results",
     "keras2_output_shape",
     "keras2_repeat",
+    "keras2_switch",
     "keras2_reset_states",
     "keras2_thresholded_relu",
     "keras2_update_compiled_metrics",
@@ -198,6 +209,7 @@ __all__ = [
     "minimize",
     "npairs_loss",
     "one_hot",
+    "ones_like",
     "per_image_standardization",
     "psnr",
     "random_brightness",
@@ -236,4 +248,5 @@ __all__ = [
     "value_and_grad",
     "value_and_grads",
     "value_and_input_grad",
+    "zeros_like",
 ]

@@ -67,9 +67,28 @@ def _one_or_all(tensors):
     return tensors[0] if len(tensors) == 1 else tensors
 
 
+def _sequential_own(model, attribute):
+    """A built Sequential's own graph `inputs` / `outputs`, or None. Keras 3's
+    `Sequential.input` / `.output` are those of the model's first call as a layer: once
+    it is used inside another model (`base(inputs)`), the enclosing model's tensors,
+    not connected to `base.get_layer(...).output`; Keras 2's were always its own."""
+    from keras import Sequential  # (this module imports without Keras)
+
+    if not isinstance(model, Sequential):
+        return None
+    try:
+        return _one_or_all(getattr(model, attribute))
+    except AttributeError:  # not built yet: as Keras 3 (and Keras 2) say it
+        return None
+
+
 def keras2_model_input(model):
     """Keras 2's `model.input`: the model's input tensor (a list for several). Keras 3's
-    Sequential models have only `inputs` (`input` raises AttributeError)."""
+    Sequential models answer with their own graph's `inputs` only (`input` raises
+    AttributeError, or gives an enclosing model's tensor once the model was called)."""
+    own = _sequential_own(model, "inputs")
+    if own is not None:
+        return own
     try:
         return model.input
     except AttributeError:
@@ -78,6 +97,9 @@ def keras2_model_input(model):
 
 def keras2_model_output(model):
     """Keras 2's `model.output`, likewise."""
+    own = _sequential_own(model, "outputs")
+    if own is not None:
+        return own
     try:
         return model.output
     except AttributeError:

@@ -27,7 +27,30 @@ from .tf_ops import clip_by_value
 __all__ = [
     "keras2_batch_dot", "keras2_batch_flatten", "keras2_bias_add", "keras2_cast_to_floatx", "keras2_clip",
     "keras2_count_params", "keras2_dtype", "keras2_function", "keras2_moving_average_update", "keras2_repeat",
+    "keras2_switch",
 ]
+
+
+def keras2_switch(condition, then_expression, else_expression):
+    """Keras 2's K.switch: callable branches are called; a condition of rank > 1 and
+    lower than the branches' is extended along their trailing axes (Keras 2 tiled it;
+    keras.ops.where broadcasts from the right); a scalar condition picks a branch."""
+    ops = keras.ops
+    condition = ops.convert_to_tensor(condition)
+    if condition.dtype != "bool":
+        condition = ops.cast(condition, "bool")
+    if callable(then_expression):
+        then_expression = then_expression()
+    if callable(else_expression):
+        else_expression = else_expression()
+    cond_ndim, expr_ndim = len(condition.shape), len(ops.shape(then_expression))
+    if cond_ndim > expr_ndim:
+        raise ValueError(f"Rank of `condition` should be less than or equal to rank of `then_expression` and "
+                         f"`else_expression`. ndim(condition)={cond_ndim}, ndim(then_expression)={expr_ndim}")
+    if cond_ndim > 1:
+        for _ in range(expr_ndim - cond_ndim):
+            condition = ops.expand_dims(condition, -1)
+    return ops.where(condition, then_expression, else_expression)
 
 
 def keras2_clip(x, min_value, max_value):

@@ -35,6 +35,7 @@ import contextvars
 import sys
 
 import keras
+import numpy as np
 
 from .torch_numpy import numpy_operands
 
@@ -78,8 +79,16 @@ def value_and_grads(forward, targets, state=None):
     elif backend == "torch":
         out, structures, grads = _torch(forward, targets)
     elif backend == "jax":
-        if _BUILDING.get() and any(callable(variables) for _, variables in targets):
+        lazy = any(callable(variables) for _, variables in targets)
+        if _BUILDING.get() and lazy:
             forward()  # the layers first called in the block make their weights (undone after)
+        elif lazy and _unbuilt(targets):
+            # A model first called in the block (a Sequential without an input shape):
+            # one forward pass makes its weights, which get back their initial values.
+            with created_variables() as created:
+                forward()
+            for variable, value in created:
+                variable.assign(value)
         structures, flat = _resolve(targets)
         out, grads = _jax(forward, flat, state)
     else:
@@ -100,6 +109,35 @@ def building():
         yield
     finally:
         _BUILDING.reset(token)
+
+
+def _unbuilt(targets):
+    """Do some of the weight lists read now come out empty?"""
+    for _, variables in targets:
+        found = _sources(variables() if callable(variables) else variables)
+        if isinstance(found, (list, tuple, dict)) and not keras.tree.flatten(found):
+            return True
+    return False
+
+
+@contextlib.contextmanager
+def created_variables():
+    """[(variable, its initial value)] of every Keras variable created inside."""
+    from keras.src.backend.common import variables
+
+    created = []
+    original = variables.Variable.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if getattr(self, "_value", None) is not None:
+            created.append((self, np.array(keras.ops.convert_to_numpy(self.value))))
+
+    variables.Variable.__init__ = init
+    try:
+        yield created
+    finally:
+        variables.Variable.__init__ = original
 
 
 def _resolve(targets):

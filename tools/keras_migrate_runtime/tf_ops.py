@@ -7,13 +7,15 @@ them with TensorFlow on every backend.
 """
 
 import numpy as np
-from keras import backend, ops, saving
+from keras import Variable, backend, ops, saving
 
 __all__ = [
     "band_part",
     "clip_by_global_norm",
     "clip_by_norm",
     "clip_by_value",
+    "compute_average_loss",
+    "confusion_matrix",
     "fill",
     "gather_nd",
     "global_norm",
@@ -23,6 +25,7 @@ __all__ = [
     "math_imag",
     "npairs_loss",
     "one_hot",
+    "ones_like",
     "per_image_standardization",
     "psnr",
     "set_diag",
@@ -39,6 +42,7 @@ __all__ = [
     "unsorted_segment_mean",
     "unsorted_segment_min",
     "unsorted_segment_sqrt_n",
+    "zeros_like",
 ]
 
 
@@ -92,6 +96,52 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     x = ops.convert_to_tensor(x)
     square_sum = ops.sum(ops.square(x), axis=_axes(axis if dim is None else dim), keepdims=True)
     return x * ops.rsqrt(ops.maximum(square_sum, ops.cast(epsilon, x.dtype)))
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """tf.nn.compute_average_loss without a distribution strategy (one replica): the
+    (weighted) losses' sum over `global_batch_size`, by default the first dimension;
+    0 for a zero batch size, as TensorFlow's div_no_nan."""
+    loss = ops.convert_to_tensor(per_example_loss)
+    dtype = loss.dtype
+    if sample_weight is not None:
+        loss = ops.cast(loss * ops.cast(sample_weight, dtype), dtype)
+    if global_batch_size is None:
+        global_batch_size = ops.shape(loss)[0]
+    return ops.divide_no_nan(ops.sum(loss), ops.cast(global_batch_size, dtype))
+
+
+def zeros_like(input, dtype=None, name=None):
+    """tf.zeros_like, also of a keras.Variable on JAX (whose keras.ops.zeros_like refuses
+    one where jax_variables is not installed)."""
+    return ops.zeros_like(_variable_value(input), dtype=dtype)
+
+
+def ones_like(input, dtype=None, name=None):
+    """tf.ones_like, likewise."""
+    return ops.ones_like(_variable_value(input), dtype=dtype)
+
+
+def _variable_value(x):
+    return x.value if isinstance(x, Variable) else x
+
+
+def confusion_matrix(labels, predictions, num_classes, weights=None, dtype="int32", name=None):
+    """tf.math.confusion_matrix with num_classes given: counts (or summed `weights`) of
+    (label, prediction) pairs, labels as rows. Built from one-hot matrices, so it traces
+    on every backend (TensorFlow's scatter has no keras.ops counterpart); ids outside
+    [0, num_classes) count nowhere, where TensorFlow raises."""
+    dtype = backend.standardize_dtype(dtype)
+    labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+    predictions = ops.cast(ops.reshape(predictions, (-1,)), "int32")
+    work = "float64" if dtype in ("float64", "int64") else "float32"
+    rows = ops.one_hot(labels, num_classes, dtype=work)
+    if weights is not None:
+        # TensorFlow casts the weights to `dtype` before summing them.
+        weights = ops.cast(ops.cast(ops.reshape(weights, (-1,)), dtype), work)
+        rows = rows * weights[:, None]
+    counts = ops.matmul(ops.transpose(rows), ops.one_hot(predictions, num_classes, dtype=work))
+    return ops.cast(counts, dtype)
 
 
 def global_norm(t_list, name=None):

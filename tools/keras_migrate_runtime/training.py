@@ -32,7 +32,6 @@ tuples where Keras 3's JAX and PyTorch trainers give the lists passed to fit() (
 WGAN-graphs tests `isinstance(data[0], tuple)`).
 """
 
-import contextlib
 import contextvars
 import functools
 import inspect
@@ -196,26 +195,6 @@ def _mark_built(layer):
     layer.built = True
 
 
-@contextlib.contextmanager
-def _created_variables():
-    """[(variable, its initial value)] of every Keras variable created inside."""
-    from keras.src.backend.common import variables
-
-    created = []
-    original = variables.Variable.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        if getattr(self, "_value", None) is not None:
-            created.append((self, np.array(keras.ops.convert_to_numpy(self.value))))
-
-    variables.Variable.__init__ = init
-    try:
-        yield created
-    finally:
-        variables.Variable.__init__ = original
-
-
 def _other_optimizers(model):
     return [value for name, value in vars(model).items()
             if isinstance(value, keras.optimizers.Optimizer) and value is not model.optimizer
@@ -338,7 +317,7 @@ class BackendAgnosticSteps:
         step = _original(type(self), "train_step")
         existing = {id(v): v for v in self._all_state_variables()}  # (shared ones once)
         before = [(v, np.array(keras.ops.convert_to_numpy(v.value))) for v in existing.values()]
-        with _created_variables() as created, gradients.building():
+        with gradients.created_variables() as created, gradients.building():
             step(self, _keras2_batch(data_batch))
         for variable, value in before + [(v, value) for v, value in created if id(v) not in existing]:
             variable.assign(value)

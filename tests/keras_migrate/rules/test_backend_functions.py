@@ -110,14 +110,38 @@ def test_not_provably_equivalent_is_diagnosed():
         """
         import keras
         from keras import backend as K
-        a = K.switch(cond, x, y)
         b = K.shape(x)
         c = K.rnn(step, x, [])
         d = K.learning_phase()
         e = K.constant(1.0, shape=(2,))
         """,
         rules=RULES,
-        expected_diagnostics=["KM116"] * 5,
+        expected_diagnostics=["KM116"] * 4,
+    )
+
+
+def test_switch_of_an_unknown_condition_is_keras2_switch():
+    """A condition whose shape is not provably the branches' (a name, a comparison with
+    a parameter, a lower-rank mask), callable branches, K.switch as a value: the runtime's
+    keras2_switch (found with keras-migrate verify: a smooth-L1 loss factory)."""
+    assert_migrates(
+        """
+        import keras
+        from keras import backend as K
+        a = K.switch(cond, x, y)
+        b = K.switch(diff < delta, 0.5 * K.square(diff) / delta, diff - 0.5 * delta)
+        c = K.switch(K.greater(mask, 0), lambda: x, lambda: K.zeros_like(x))
+        pick = K.switch
+        """,
+        """
+        import keras
+        from keras_migrate_runtime import keras2_switch
+        a = keras2_switch(cond, x, y)
+        b = keras2_switch(diff < delta, 0.5 * keras.ops.square(diff) / delta, diff - 0.5 * delta)
+        c = keras2_switch(keras.ops.greater(mask, 0), lambda: x, lambda: keras.ops.zeros_like(x))
+        pick = keras2_switch
+        """,
+        rules=RULES,
     )
 
 

@@ -56,6 +56,7 @@ from keras_migrate.rules.batch_input_shape import BatchInputShape
 from keras_migrate.rules.custom_object_names import CustomObjectNames
 from keras_migrate.rules.stateful_rnn import StatefulRnn
 from keras_migrate.rules.sequential_io import SequentialIo
+from keras_migrate.rules.string_data import StringData
 from keras_migrate.rules.checkpoint_period import CheckpointPeriod
 from keras_migrate.rules.weight_names import WeightNames
 from keras_migrate.rules.add_update import AddUpdate
@@ -102,6 +103,7 @@ ALL_RULES = (
     LayerShapeAttributes,
     MetricsNames,
     SequentialIo,
+    StringData,
     CheckpointPeriod,
     WeightNames,
     AddUpdate,

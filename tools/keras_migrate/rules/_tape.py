@@ -31,11 +31,12 @@ import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from keras_migrate.engine import ast_walk, iter_nodes, module_code, walk, ast_children
+from keras_migrate.rules import _scan
 from keras_migrate.rules._util import code
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
@@ -103,6 +104,28 @@ class _Context:
     @functools.cached_property
     def scope_names(self) -> collections.Counter:
         return names_in(self._scope)
+
+    @functools.cached_property
+    def lazy_roots(self) -> FrozenSet[str]:
+        """`self` and the names bound to a model nothing builds before its first call:
+        `Sequential([...])` without an input shape, or an instance of a class of the
+        file, with no `<name>.build(` in the file."""
+        tree, names = _scan.file_ast(self.ctx), _scan.names(self.ctx)
+        if tree is None or names is None:
+            return frozenset({"self"})
+        classes = _scan.keras_layer_classes(self.ctx)
+        found = set()
+        for node in _scan.nodes(self.ctx, ast.Assign):
+            value = node.value
+            if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call)):
+                continue
+            name = node.targets[0].id
+            sequential = names.keras(value.func) in ("Sequential", "models.Sequential") and not any(
+                word in (ast.get_source_segment(self.ctx.source, value) or "Input") for word in _SHAPED)
+            own = isinstance(value.func, ast.Name) and value.func.id in classes
+            if (sequential or own) and f"{name}.build(" not in self.ctx.source:
+                found.add(name)
+        return frozenset(found | {"self"})
 
     @functools.cached_property
     def words(self) -> Set[str]:
@@ -225,34 +248,39 @@ def _persistent(tape: cst.Call) -> Optional[bool]:
     return None if tape.args else False
 
 
-def _sources(sources: cst.BaseExpression) -> str:
+def _sources(sources: cst.BaseExpression, lazy_roots: FrozenSet[str]) -> str:
     """The gradient sources as the call passes them. A model's own weights are read after
     the forward pass, as Keras 2's tape read them (`lambda: self.trainable_weights`): a
     subclassed model Keras 3 cannot build ahead (its call() does not take the data) gets
-    them in its first step's forward pass."""
+    them in its first step's forward pass; so does a model of the file that nothing
+    builds before (`lambda: model.trainable_variables`, see _Context.unbuilt_models)."""
     text = code(sources)
-    return f"lambda: {text}" if _weights_read(sources) else text
+    return f"lambda: {text}" if _weights_read(sources, lazy_roots) else text
 
 
 _WEIGHT_LISTS = ("trainable_weights", "trainable_variables")
+# What gives a Sequential model its input shape (then it is built when made).
+_SHAPED = ("input_shape", "input_dim", "Input", "batch_input_shape", "batch_shape")
 
 
-def _weights_read(node: cst.BaseExpression) -> bool:
+def _weights_read(node: cst.BaseExpression, roots: FrozenSet[str] = frozenset({"self"})) -> bool:
     """`self.trainable_weights`, `self.dense.trainable_weights` (a layer built by its
     first call inside the block: keras.io's forwardforward), `g.trainable_weights +
-    d.trainable_weights`: attribute reads only, at least one of a weight list."""
+    d.trainable_weights`: attribute reads only, rooted at `roots`, at least one of a
+    weight list."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return _plain_chain(node.left) and _plain_chain(node.right) and (_weights_read(node.left) or _weights_read(node.right))
-    return isinstance(node, cst.Attribute) and node.attr.value in _WEIGHT_LISTS and _plain_chain(node)
+        return _plain_chain(node.left, roots) and _plain_chain(node.right, roots) and (
+            _weights_read(node.left, roots) or _weights_read(node.right, roots))
+    return isinstance(node, cst.Attribute) and node.attr.value in _WEIGHT_LISTS and _plain_chain(node, roots)
 
 
-def _plain_chain(node: cst.BaseExpression) -> bool:
-    """Attribute reads rooted at `self` (the layers a layer or model owns)."""
+def _plain_chain(node: cst.BaseExpression, roots: FrozenSet[str]) -> bool:
+    """Attribute reads rooted at one of `roots` (`self`: the layers a layer or model owns)."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return _plain_chain(node.left) and _plain_chain(node.right)
+        return _plain_chain(node.left, roots) and _plain_chain(node.right, roots)
     while isinstance(node, cst.Attribute):
         node = node.value
-    return isinstance(node, cst.Name) and node.value == "self"
+    return isinstance(node, cst.Name) and node.value in roots
 
 
 def _leading_watches(block: List[cst.BaseStatement], tapes: Tuple[str, ...]):
@@ -346,8 +374,8 @@ class _Gradient:
     # block (read after the forward pass, as Keras 2's tape did; the assignment stays).
     lazy_sources: Optional[str] = None
 
-    def sources_text(self) -> str:
-        return self.lazy_sources or _sources(self.sources)
+    def sources_text(self, lazy_roots: FrozenSet[str]) -> str:
+        return self.lazy_sources or _sources(self.sources, lazy_roots)
 
 
 class _GradientCalls(cst.CSTVisitor):
@@ -543,11 +571,11 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         grads = gradients[0].target
     elif len(gradients) == 1:
         runtime = "value_and_grad"
-        call = f"value_and_grad({forward}, {gradients[0].sources_text()})"
+        call = f"value_and_grad({forward}, {gradients[0].sources_text(c.lazy_roots)})"
         grads = gradients[0].target
     else:
         runtime = "value_and_grads"
-        targets = ", ".join(f"({losses.index(g.loss)}, {g.sources_text()})" for g in gradients)
+        targets = ", ".join(f"({losses.index(g.loss)}, {g.sources_text(c.lazy_roots)})" for g in gradients)
         call = f"value_and_grads({forward}, [{targets}])"
         grads = "(" + ", ".join(g.target for g in gradients) + ")"
     ret = cst.parse_statement(f"return {', '.join(returned)}\n")

@@ -454,6 +454,15 @@ class TfOpRewriter:
             return None
         return self._runtime_call_as_given(entry, bound, positional, call)
 
+    def _special_variable_operand(self, entry, rel, original, call, bound, positional):
+        """An attribute operand (`layer.kernel`, `self.cm`) may be a keras.Variable, which
+        JAX's keras.ops.zeros_like / ones_like refuse unless keras_migrate_runtime is
+        imported: its helper, which reads the value first (unless the file binds the name)."""
+        operand = bound.get("input")
+        if operand is None or not isinstance(operand.value, cst.Attribute) or entry.runtime in bound_names(self.ctx):
+            return None
+        return self._runtime_call_as_given(entry, bound, positional, call)
+
     def _dimension(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Integer):
             return True

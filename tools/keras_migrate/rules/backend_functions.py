@@ -66,6 +66,16 @@ def _greedy_decode(ctx, bound) -> bool:
 _GUARDS = {"same_shape_condition": _same_shape_condition, "greedy_decode": _greedy_decode}
 
 
+
+def _value_helper(entry) -> str:
+    """The runtime helper that takes a K function's place when it is passed as a value
+    (its guard cannot be checked there): "" when there is none."""
+    if entry is None:
+        return ""
+    if entry.runtime and not entry.guard:
+        return entry.runtime
+    return entry.fallback
+
 class _Substitute(cst.CSTTransformer):
     def __init__(self, values: Dict[str, cst.BaseExpression], keras_name: str) -> None:
         super().__init__()
@@ -331,7 +341,8 @@ class BackendFunctions(Rule):
         if name is None or name in KEPT_BACKEND_FUNCTIONS or name in _MOVED:
             return
         entry = _TABLE.get(name)
-        if entry is not None and entry.runtime and not entry.guard and entry.runtime not in bound_names(self.ctx):
+        helper = _value_helper(entry)
+        if helper and helper not in bound_names(self.ctx):
             return  # the helper takes Keras 2's arguments: passed as a value too (leave_Attribute)
         target = f"keras.{entry.target}" if entry is not None and entry.target else "a keras.ops function"
         self.report(node, f"K.{name} was removed in Keras 3 (referenced, not called)",
@@ -344,12 +355,13 @@ class BackendFunctions(Rule):
             return updated
         name = _backend_name(self._path(original))
         entry = _TABLE.get(name) if name is not None and name not in KEPT_BACKEND_FUNCTIONS and name not in _MOVED else None
-        if entry is None or not entry.runtime or entry.guard or entry.runtime in bound_names(self.ctx):
+        helper = _value_helper(entry)
+        if not helper or helper in bound_names(self.ctx):
             return updated
-        self.ctx.use_runtime(entry.runtime)
+        self.ctx.use_runtime(helper)
         self._forget_import(original)
         self.fired()
-        return cst.Name(entry.runtime, lpar=updated.lpar, rpar=updated.rpar)
+        return cst.Name(helper, lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         name = _backend_name(self._path(original.func))
@@ -360,6 +372,14 @@ class BackendFunctions(Rule):
             self.report(original, f"K.{name} was removed in Keras 3",
                         "use the keras.ops / keras.random / keras.config equivalent")
             return updated
+        bound = bind(updated, entry.params)
+        if (entry.fallback and bound is not None and not _GUARDS[entry.guard](self.ctx, bound)
+                and entry.fallback not in bound_names(self.ctx)):
+            # Keras 2's semantics in full where the template's condition is not provable.
+            self.ctx.use_runtime(entry.fallback)
+            self._forget_import(original.func)
+            self.fired()
+            return updated.with_changes(func=cst.Name(entry.fallback))
         problem = self._check(original, updated, entry)
         if problem is not None:
             self.report(original, problem, entry.fix or f"rewrite with keras.{entry.target}")

@@ -15,22 +15,22 @@ model's own methods (predict, evaluate, ...) need nothing.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import ast
-from typing import FrozenSet
+from typing import FrozenSet, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._facts import per_file
-from keras_migrate.rules._scan import all_nodes, file_ast, keras_layer_classes, names as ast_names
+from keras_migrate.rules._scan import all_nodes, cst_assigned_names, file_ast, keras_layer_classes, names as ast_names
 from keras_migrate.rules._keras import Part
+from keras_migrate.rules._reads import SymbolicNames
 from keras_migrate.rules._tf_op_emit import bound_names
 
 __all__ = ["CallbackForward"]
 
 _RUNTIME = "call_without_gradients"
+_DATA_MODULES = frozenset({"tensorflow", "numpy"})
 _CALLBACK_BASES = frozenset({"callbacks.Callback", "Callback"})
 # Model / Layer methods: not forward passes (or already without gradients).
 _METHODS = frozenset({
@@ -102,7 +102,7 @@ def _own_forward(func: cst.BaseExpression) -> bool:
             and func.attr.value not in _METHODS and not func.attr.value.startswith("_"))
 
 
-class CallbackForward(Rule):
+class CallbackForward(SymbolicNames, Rule):
     id = "KM213"
     name = "callback_forward"
     description = ("In Callback methods, self.model(...) / self.model.<sub-model>(...) -> call_without_gradients(...): "
@@ -177,6 +177,42 @@ class CallbackForward(Rule):
             ds = ds.map(lambda x: model(x))
             """,
         ),
+        # A layer made and called on eagerly computed data while a functional model is
+        # built: a constant of the model in Keras 2 (no gradient flows into it); on
+        # PyTorch the recorded graph was freed by the first training step ("backward
+        # through the graph a second time"). Calls on symbolic tensors record nothing:
+        # left as they are (KM248 keeps their training=).
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            tokens = keras.Input(shape=(6,), dtype="int32")
+            emb = keras.layers.Embedding(20, 8)(tokens)
+            pos = tf.range(start=0, limit=6, delta=1)
+            emb = emb + keras.layers.Embedding(6, 8)(pos)
+            emb = emb + keras.layers.Dense(8)(tf.ones((1, 8)))
+            base = keras.Sequential([keras.layers.Dense(8, input_shape=(8,))])
+            features = base(emb, training=False)
+            model = keras.Model(tokens, keras.layers.Dense(1)(features))
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import call_without_gradients
+            from keras_migrate_runtime import keras2_call
+
+            tokens = keras.Input(shape=(6,), dtype="int32")
+            emb = keras.layers.Embedding(20, 8)(tokens)
+            pos = keras.ops.arange(start=0, stop=6, step=1)
+            emb = emb + call_without_gradients(keras.layers.Embedding(6, 8), pos)
+            emb = emb + call_without_gradients(keras.layers.Dense(8), keras.ops.ones((1, 8)))
+            base = keras.Sequential([keras.layers.Dense(8, input_shape=(8,))])
+            features = keras2_call(base, emb, training=False)
+            model = keras.Model(tokens, keras.layers.Dense(1)(features))
+            """,
+            full=True,
+            mode="agnostic",
+        ),
         # Outside callbacks (a train_step's forward pass needs its gradients).
         Example(
             before="""
@@ -225,9 +261,33 @@ class CallbackForward(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._with_depth = 0  # with-blocks (a tape needs its gradients) and lambdas open
+        # Module-level names bound to data computed eagerly (tf.*, NumPy).
+        self._concrete: Set[str] = set()
 
     def visit_With(self, node: cst.With) -> None:
+        super().visit_With(node)
         self._with_depth += 1
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if self._module_level():
+            concrete = self._is_concrete(original.value)
+            for target in original.targets:
+                for name in cst_assigned_names(target.target):
+                    (self._concrete.add if concrete else self._concrete.discard)(name)
+        return super().leave_Assign(original, updated)
+
+    def _module_level(self) -> bool:
+        return not self.ctx.function_stack and not self.ctx.class_stack and not self._with_depth
+
+    def _is_concrete(self, node: cst.BaseExpression) -> bool:
+        """Data, not a symbolic tensor: a name bound to it, or a TensorFlow / NumPy call
+        on no symbolic tensor."""
+        if isinstance(node, cst.Name):
+            return node.value in self._concrete
+        if not isinstance(node, cst.Call):
+            return False
+        qualified = self.ctx.names.qualified_name(node.func) or ""
+        return qualified.split(".")[0] in _DATA_MODULES and not self.is_symbolic(node)
 
     def leave_With(self, original: cst.With, updated: cst.With):
         self._with_depth -= 1
@@ -248,9 +308,14 @@ class CallbackForward(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         target = _forward_target(original.func)
-        module_model = (not self.ctx.function_stack and not self.ctx.class_stack and not self._with_depth
-                        and isinstance(original.func, cst.Name)
-                        and original.func.value in _module_models(self.ctx))
+        first = next((a.value for a in original.args if a.keyword is None and not a.star), None)
+        # A call on a symbolic tensor builds a model and records nothing (KM248 keeps its
+        # training=); a layer made and called on data at once is computed eagerly, as
+        # Keras 2 did (a constant of the model: `x + Embedding(n, d)(tf.range(n))`).
+        module_model = self._module_level() and not (first is not None and self.is_symbolic(first)) and (
+            isinstance(original.func, cst.Name) and original.func.value in _module_models(self.ctx)
+            or isinstance(original.func, cst.Call) and first is not None and self._is_concrete(first)
+            and (self.ctx.keras_path(original.func.func) or "").startswith("layers."))
         hook = bool(self.ctx.function_stack) and self.ctx.current_class is not None \
             and self.ctx.function_stack[0].name.value in _hook_methods(self.ctx) and _own_forward(original.func)
         if not ((target is not None and self._in_callback()) or module_model or hook) \

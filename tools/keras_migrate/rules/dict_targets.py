@@ -1,16 +1,19 @@
 """KM124 dict_targets: targets given as `{output_name: y}` to a model whose outputs are no dict.
 
 Keras 2 matched a dict of targets to a model's outputs by output (layer) name, whatever
-structure the outputs had. Keras 3 does that only for models built with a dict of
-outputs: for a single output (or a list) the dict itself is taken as the target and
-fails ("could not convert string to float: 'outputs'", "Expected float32, but got str").
-The model's output structure is seldom visible where the targets are built (a tf.data
-map function, a dict literal given to fit), so this is a warning with the fixes.
+structure the outputs had. Keras 3 does that only in part: for a single output the dict
+itself is taken as the target and fails ("could not convert string to float:
+'outputs'", "Expected float32, but got str"); a list of outputs takes it, except with
+`sample_weight=` (KeyError: 0, found with keras-migrate verify). A dict literal given to
+`model.fit/evaluate/train_on_batch/test_on_batch` (as `y`, in `validation_data`, or as
+`sample_weight`) becomes `keras2_targets(model, {...})` (keras_migrate_runtime), which
+orders the values by the model's output names at run time, as Keras 2 did. A tf.data map
+function yielding such dicts cannot see the model: a warning with the fixes.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import Dict, Optional, Set
 
 import libcst as cst
 
@@ -24,6 +27,8 @@ from keras_migrate.rules._facts import FileFacts, per_file
 __all__ = ["DictTargets"]
 
 _FIT_METHODS = {"fit": 1, "evaluate": 1, "train_on_batch": 1, "test_on_batch": 1}
+_RUNTIME = "keras2_targets"
+_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 _FIX = ("give the target tensor itself for a single-output model (a list in output order for several), or "
         "build the model with a dict of outputs: keras.Model(inputs, {\"name\": output})")
 
@@ -41,10 +46,10 @@ def _target_arg(call: cst.Call, position: int) -> Optional[cst.BaseExpression]:
 class DictTargets(Rule):
     id = "KM124"
     name = "dict_targets"
-    description = ("Warn where targets are a dict keyed by output name: Keras 3 matches them only for models "
-                   "whose outputs are a dict.")
+    description = ("Targets (sample weights) given as a dict keyed by output name: keras2_targets(model, {...}) "
+                   "at fit()/evaluate() calls (Keras 3 matches them only in part), a warning in tf.data pipelines.")
     TRIGGERS = ("{",)
-    NODE_KEYED = ("_unwrap",)
+    NODE_KEYED = ("_unwrap", "_match")
     EXAMPLES = (
         Example(
             before="""
@@ -54,7 +59,34 @@ class DictTargets(Rule):
             train = pairs.map(vectorize)
             model.fit(x, {"scores": y})
             """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_targets
+            def vectorize(question, answer):
+                return {"encoder_inputs": question, "decoder_inputs": answer[:-1]}, {"outputs": answer[1:]}
+            train = pairs.map(vectorize)
+            model.fit(x, keras2_targets(model, {"scores": y}))
+            """,
             diagnostics=("KM124", "KM124"),
+        ),
+        # Several outputs with sample weights (Keras 3: KeyError: 0), validation data.
+        Example(
+            before="""
+            from tensorflow import keras
+            model.fit(x, {"dist": a, "vec": b}, sample_weight={"dist": w, "vec": w},
+                      validation_data=(xv, {"dist": av, "vec": bv}))
+            print(self.models[0].evaluate(x, y={"dist": a, "vec": b}))
+            make_model().train_on_batch(x, {"dist": a})
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_targets
+            model.fit(x, keras2_targets(model, {"dist": a, "vec": b}), sample_weight=keras2_targets(model, {"dist": w, "vec": w}),
+                      validation_data=(xv, keras2_targets(model, {"dist": av, "vec": bv})))
+            print(self.models[0].evaluate(x, y=keras2_targets(self.models[0], {"dist": a, "vec": b})))
+            make_model().train_on_batch(x, {"dist": a})
+            """,
+            diagnostics=("KM124", "KM124", "KM124", "KM124", "KM124"),
         ),
         # Where Keras 3 raises: the fit() of a dataset built with such a function.
         Example(
@@ -108,7 +140,8 @@ class DictTargets(Rule):
             """,
             diagnostics=("KM124", "KM124"),
         ),
-        # Several outputs, or a key naming nothing in the file: reported only.
+        # Several outputs: matched at run time (keys naming no output, or not every
+        # output, are left for Keras 3 to refuse, as Keras 2 refused them).
         Example(
             before="""
             from tensorflow import keras
@@ -116,6 +149,14 @@ class DictTargets(Rule):
             inputs = keras.Input((4,))
             model = keras.Model(inputs, [keras.layers.Dense(1, name="a")(inputs), keras.layers.Dense(1, name="b")(inputs)])
             model.fit(x, {"a": y})
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_targets
+
+            inputs = keras.Input((4,))
+            model = keras.Model(inputs, [keras.layers.Dense(1, name="a")(inputs), keras.layers.Dense(1, name="b")(inputs)])
+            model.fit(x, keras2_targets(model, {"a": y}))
             """,
             diagnostics=("KM124",),
         ),
@@ -126,6 +167,7 @@ class DictTargets(Rule):
         self._data = data_context(ctx)
         self._dict_outputs = _builds_dict_outputs(ctx)
         self._unwrap: Set[int] = set()  # single-key target dicts replaced by their value
+        self._match: Dict[int, cst.BaseExpression] = {}  # dicts given to keras2_targets(<model>, ...)
 
     def _single_target(self, target: cst.Dict) -> bool:
         """{"outputs": y} for a file whose models all have one output, one of them (or a
@@ -136,15 +178,25 @@ class DictTargets(Rule):
         names = _single_output_names(self.ctx)
         return isinstance(key, cst.SimpleString) and names is not None and key.evaluated_value in names
 
-    def _dict_target(self, target: cst.Dict, message: str) -> None:
+    def _dict_target(self, target: cst.Dict, message: str, model: Optional[cst.BaseExpression] = None) -> None:
         if self._single_target(target):
             self._unwrap.add(id(target))
             self.report(target, f"{message}: the model has one output, named by the key, so the target is the "
                                 "dict's value", severity=Severity.INFO)
             return
+        if model is not None:
+            self._match[id(target)] = model
+            self.report(target, f"{message}: keras2_targets(model, ...) matches the keys to the model's outputs "
+                                "by name at run time, as Keras 2 did", severity=Severity.INFO)
+            return
         self.report(target, message, _FIX)
 
     def leave_Dict(self, original: cst.Dict, updated: cst.Dict) -> cst.BaseExpression:
+        model = self._match.get(id(original))
+        if model is not None:
+            self.fired()
+            self.ctx.use_runtime(_RUNTIME)
+            return cst.Call(cst.Name(_RUNTIME), [cst.Arg(model, comma=_COMMA), cst.Arg(updated)])
         if id(original) not in self._unwrap:
             return updated
         self.fired()
@@ -166,11 +218,30 @@ class DictTargets(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not self._dict_outputs and isinstance(func, cst.Attribute) and func.attr.value in _FIT_METHODS:
-            target = _target_arg(node, _FIT_METHODS[func.attr.value])
-            if isinstance(target, cst.Dict) and target.elements:
-                self._dict_target(target, f"{func.attr.value}() gets targets as a dict keyed by output name: Keras "
-                                          "3 takes the dict itself as the target unless the model's outputs are a dict")
+        if self._dict_outputs or not (isinstance(func, cst.Attribute) and func.attr.value in _FIT_METHODS):
+            return
+        method = func.attr.value
+        # The receiver, when reading it again has no effect (a name, attributes, subscripts).
+        model = func.value if _plain(func.value) else None
+        target = _target_arg(node, _FIT_METHODS[method])
+        if isinstance(target, cst.Dict) and target.elements:
+            self._dict_target(target, f"{method}() gets targets as a dict keyed by output name: Keras 3 matches "
+                                      "such a dict to the outputs only in part (not for one output, not with "
+                                      "sample_weight=)", model)
+        if model is None:
+            return
+        for arg in node.args:
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            value = arg.value
+            if keyword == "validation_data" and isinstance(value, cst.Tuple):
+                found = [e.value for e in value.elements[1:] if isinstance(e.value, cst.Dict) and e.value.elements]
+            elif keyword == "sample_weight" and isinstance(value, cst.Dict) and value.elements:
+                found = [value]
+            else:
+                continue
+            for target in found:
+                self._dict_target(target, f"{method}() gets {keyword} with a dict keyed by output name: Keras 3 "
+                                          "matches such a dict to the outputs only in part", model)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
@@ -181,6 +252,16 @@ class DictTargets(Rule):
                                       "name (its map function above): Keras 3 raises here unless the model's "
                                       "outputs are a dict", _FIX)
         return updated
+
+
+def _plain(node: cst.BaseExpression) -> bool:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, cst.Subscript) and not all(
+                isinstance(e.slice, cst.Index) and isinstance(e.slice.value, (cst.Integer, cst.SimpleString, cst.Name))
+                for e in node.slice):
+            return False
+        node = node.value
+    return isinstance(node, cst.Name)
 
 
 def _builds_dict_outputs(ctx) -> bool:

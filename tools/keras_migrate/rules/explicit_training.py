@@ -17,22 +17,19 @@ alone (Keras 3 honours those).
 
 from __future__ import annotations
 
-from typing import Dict, Set
-
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, iter_nodes
-from keras_migrate.rules import _scan
+from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._keras import Part
+from keras_migrate.rules._reads import SymbolicNames
 from keras_migrate.rules._util import keyword_arg
 
 __all__ = ["ExplicitTraining"]
 
 HELPER = "keras2_call"
-_INPUTS = frozenset({"Input", "layers.Input"})
 
 
-class ExplicitTraining(Rule):
+class ExplicitTraining(SymbolicNames, Rule):
     id = "KM248"
     name = "explicit_training"
     description = ("`layer(x, training=False/True)` on a symbolic tensor (a functional model being built) -> "
@@ -115,48 +112,6 @@ class ExplicitTraining(Rule):
         ),
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        # Names bound to symbolic tensors (keras.Input(...) and what is computed from
-        # them), by function scope, in source order.
-        self._symbolic: Dict[_scan.Scope, Set[str]] = {}
-
-    def _is_symbolic(self, node: cst.CSTNode) -> bool:
-        names = self._symbolic.get(_scan.cst_scope(self.ctx))
-        if not names:
-            return False
-        return any(isinstance(n, cst.Name) and n.value in names for n in iter_nodes(node))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        # A function's own names: its parameters and locals shadow the enclosing ones.
-        self._symbolic[_scan.cst_scope(self.ctx)] = set()
-
-    def _rebound(self, target: cst.BaseExpression) -> None:
-        names = self._symbolic.get(_scan.cst_scope(self.ctx))
-        if names:
-            names.difference_update(_scan.cst_assigned_names(target))
-
-    def visit_For(self, node: cst.For) -> None:
-        self._rebound(node.target)  # `for x, y in dataset:` rebinds x to data
-
-    def visit_With(self, node: cst.With) -> None:
-        for item in node.items:
-            if item.asname is not None:
-                self._rebound(item.asname.name)
-
-    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
-        value = original.value
-        symbolic = (isinstance(value, cst.Call) and self.ctx.keras_path(value.func) in _INPUTS) \
-            or self._is_symbolic(value)
-        names = self._symbolic.setdefault(_scan.cst_scope(self.ctx), set())
-        for target in original.targets:
-            for name in _scan.cst_assigned_names(target.target):
-                if symbolic:
-                    names.add(name)
-                else:
-                    names.discard(name)
-        return updated
-
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         training = keyword_arg(original, "training")
         if training is None or (isinstance(training.value, cst.Name) and training.value.value == "None"):
@@ -168,7 +123,7 @@ class ExplicitTraining(Rule):
         if qualified is not None and qualified.split(".")[0] == self.ctx.runtime_module:
             return updated  # a runtime helper an earlier run put there
         first = next((a for a in original.args if a.keyword is None and not a.star), None)
-        if first is None or not self._is_symbolic(first.value):
+        if first is None or not self.is_symbolic(first.value):
             return updated
         self.ctx.use_runtime(HELPER)
         self.fired()

@@ -45,6 +45,9 @@ class LayerShapeAttributes(StoreTargets, LoopTargets, Rule):
                 print(layer.name, layer.output_shape)
             shapes = [l.output_shape for l in model.layers]
             print(model.output_shape)
+            print([l.output_shape for l in model.layers[1:3]])
+            for k, layer in enumerate(model.layers[:-1]):
+                print(k, layer.input_shape)
             """,
             after="""
             from tensorflow import keras
@@ -57,6 +60,9 @@ class LayerShapeAttributes(StoreTargets, LoopTargets, Rule):
                 print(layer.name, keras2_output_shape(layer))
             shapes = [keras2_output_shape(l) for l in model.layers]
             print(model.output_shape)
+            print([keras2_output_shape(l) for l in model.layers[1:3]])
+            for k, layer in enumerate(model.layers[:-1]):
+                print(k, keras2_input_shape(layer))
             """,
         ),
         # A class's own attribute, an assignment, a file without Keras: unchanged.
@@ -75,7 +81,8 @@ class LayerShapeAttributes(StoreTargets, LoopTargets, Rule):
     )
 
     def _loop_source(self, node: cst.BaseExpression) -> bool:
-        return self._layers_of_model(node)
+        # `model.layers`, or a slice of it (`model.layers[1:]`).
+        return self._layers_of_model(node.value if isinstance(node, cst.Subscript) else node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self._is_layer(node.value):

@@ -50,6 +50,7 @@ from keras_migrate.rules import _scan
 from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
 from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
+from keras_migrate.spec._log_keys import METRIC_DEFAULT_NAMES
 
 __all__ = ["MultiOutputEvaluate"]
 
@@ -188,7 +189,8 @@ class _Models:
                 cls = path.split(".")[-1]
                 if cls in AUTO_NAMED_METRICS:
                     return None
-                return METRIC_NAME_EXCEPTIONS.get(cls) or _snake_case(cls)
+                # (a KLDivergence() is named as Keras 2 named it by KM130: spec/_log_keys.py)
+                return METRIC_DEFAULT_NAMES.get(cls) or METRIC_NAME_EXCEPTIONS.get(cls) or _snake_case(cls)
         return None
 
 

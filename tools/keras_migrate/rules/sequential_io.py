@@ -6,8 +6,9 @@ input tensor of a built Sequential model. Keras 3's Sequential models define onl
 `inputs` / `outputs`: `model.input` raises AttributeError on every backend ("has never
 been called and thus has no defined input"). Reads on names the file binds to a
 `Sequential(...)` become keras_migrate_runtime's keras2_model_input(model) /
-keras2_model_output(model): the model's own attribute where it has one, else its one
-input (output) tensor, or the list of them, as Keras 2 gave.
+keras2_model_output(model): the Sequential's own graph's one input (output) tensor, or
+the list of them, as Keras 2 gave (Keras 3's `input` of a Sequential that was called
+inside another model is that model's tensor), else the model's own attribute.
 """
 
 from __future__ import annotations

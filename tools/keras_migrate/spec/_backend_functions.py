@@ -14,8 +14,9 @@ whose Keras 3 counterpart computes something else are diagnosed instead:
   keras.ops.tensordot(x, y, axes=[[-1], [-2]]) for every rank >= 2 (keras.ops.matmul
   only agrees when y has rank 2); checked on TensorFlow, JAX and PyTorch.
 - K.switch tiles a lower-rank condition along trailing axes (keras.ops.where
-  broadcasts from the right): rewritten only when the condition provably has the
-  branches' shape (an element-wise comparison of a branch with a scalar).
+  broadcasts from the right): keras.ops.where when the condition provably has the
+  branches' shape (an element-wise comparison of a branch with a scalar), else the
+  runtime's keras2_switch (Keras 2's tiling and callable branches).
 - K.shape returns a tensor, keras.ops.shape a tuple: only `K.shape(x)[i]` is rewritten.
 - K.argmax/argmin/concatenate/cumsum/cumprod/expand_dims default to axis -1 or 0 where
   keras.ops defaults differ: the Keras 2 default is written out.
@@ -144,7 +145,7 @@ BACKEND_FUNCTIONS = (
     B("repeat", params=("x", "n"), runtime="keras2_repeat"),
     B("switch", params=("condition", "then_expression", "else_expression"),
       template="keras.ops.where(condition, then_expression, else_expression)",
-      guard="same_shape_condition",
+      guard="same_shape_condition", fallback="keras2_switch",
       message="K.switch tiles a lower-rank condition along trailing axes and calls callable branches; "
               "keras.ops.where broadcasts from the right",
       fix="keras.ops.where(condition, then, else) when the condition has the branches' shape; "

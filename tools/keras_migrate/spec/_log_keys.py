@@ -12,7 +12,11 @@ keys of every hook's logs, and by compiling with every metric identifier:
   from it changes. Passing the Keras 2 name pins the key; Keras 3 resolves these
   snake-case strings to the same metric classes (tests/keras_migrate/spec checks it),
   except the three with `keras3_string=None`, which need the class with name=.
-Every other key (loss, val_*, metric functions by name, metric objects) is the same.
+- A metric object made without a name logs under its class's default name, the same
+  in both versions for every class but KLDivergence ("kullback_leibler_divergence" in
+  Keras 2, "kl_divergence" in Keras 3; every metric class's `.name` compared):
+  METRIC_DEFAULT_NAMES pins Keras 2's.
+Every other key (loss, val_*, metric functions by name) is the same.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Dict, Optional
 
-__all__ = ["RENAMED_LOG_KEYS", "MetricClassKey", "METRIC_CLASS_KEYS", "METRIC_FUNCTION_STRINGS"]
+__all__ = ["RENAMED_LOG_KEYS", "MetricClassKey", "METRIC_CLASS_KEYS", "METRIC_DEFAULT_NAMES", "METRIC_FUNCTION_STRINGS"]
 
 RENAMED_LOG_KEYS: Dict[str, str] = {"lr": "learning_rate"}
+
+# keras.metrics.<class>() -> Keras 2's default name, where Keras 3's differs.
+METRIC_DEFAULT_NAMES: Dict[str, str] = {"KLDivergence": "kullback_leibler_divergence"}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -219,8 +219,12 @@ _SHAPES = (
 _CREATION = (
     TfOp(("zeros",), "ops.zeros", ("shape", "dtype"), ("shape", "dtype"), samples=("tf.zeros((2, 3))", "tf.zeros([2], dtype=tf.int32)")),
     TfOp(("ones",), "ops.ones", ("shape", "dtype"), ("shape", "dtype"), samples=("tf.ones((2, 3))",)),
-    TfOp(("zeros_like",), "ops.zeros_like", ("input", "dtype"), ("x", "dtype"), (("input", "x"),), samples=("tf.zeros_like(x)",)),
-    TfOp(("ones_like",), "ops.ones_like", ("input", "dtype"), ("x", "dtype"), (("input", "x"),), samples=("tf.ones_like(i)",)),
+    # Of an attribute (`layer.kernel`, `self.cm`: often a variable), the runtime's helper:
+    # JAX's keras.ops.zeros_like refuses a keras.Variable where the file imports no runtime.
+    TfOp(("zeros_like",), "ops.zeros_like", ("input", "dtype"), ("x", "dtype"), (("input", "x"),),
+         special="variable_operand", runtime="zeros_like", samples=("tf.zeros_like(x)",)),
+    TfOp(("ones_like",), "ops.ones_like", ("input", "dtype"), ("x", "dtype"), (("input", "x"),),
+         special="variable_operand", runtime="ones_like", samples=("tf.ones_like(i)",)),
     TfOp(("fill",), "ops.full", ("dims", "value"), ("shape", "fill_value"), (("dims", "shape"), ("value", "fill_value")),
          special="fill", runtime="fill",
          samples=("tf.fill([2, 3], 1.5)", "tf.fill((2,), 7)", "tf.fill([2], True)", "tf.fill(3, 7)",
@@ -392,6 +396,22 @@ _INDEXING = (
          samples=("tf.clip_by_global_norm([x, y], 1.0)[0][1]", "tf.clip_by_global_norm([x, None, m], 0.5)[1]",
                   "tf.clip_by_global_norm([x, m], 100.0)[0][0]", "tf.clip_by_global_norm((x, m), 1.0, use_norm=tf.constant(2.0))[0][1]",
                   "tf.clip_by_global_norm([x, x / 0.0], 1.0)[0][0]")),
+    # One replica (no distribution strategy): the losses' sum over the global batch size.
+    TfOp(("nn.compute_average_loss",), "", ("per_example_loss", "sample_weight", "global_batch_size"),
+         runtime="compute_average_loss",
+         samples=("tf.nn.compute_average_loss(v)", "tf.nn.compute_average_loss(x[0, 0], global_batch_size=8)",
+                  "tf.nn.compute_average_loss(v, sample_weight=tf.constant([1.0, 0.0, 2.0, 0.5]))",
+                  "tf.nn.compute_average_loss(x[:, 0, 0], sample_weight=0.5, global_batch_size=tf.constant(4))",
+                  "tf.nn.compute_average_loss(v, global_batch_size=0)"),
+         grad_samples=("tf.nn.compute_average_loss(z[0] * z[0], global_batch_size=4)",)),
+    # TF scatters the counts; the runtime sums one-hot products (num_classes must be
+    # given: a data-dependent size cannot be traced on JAX).
+    TfOp(("math.confusion_matrix",), "", ("labels", "predictions", "num_classes", "weights", "dtype"),
+         required=("num_classes",), runtime="confusion_matrix",
+         samples=("tf.math.confusion_matrix(tf.reshape(lab, [-1]), tf.reshape(i, [-1]), num_classes=4)",
+                  "tf.math.confusion_matrix(lab[0], i[1], 5, weights=x[0, :, 0], dtype=tf.float32)",
+                  "tf.math.confusion_matrix(lab[1], i[0], num_classes=4, weights=y[1, :, 2])",
+                  "tf.math.confusion_matrix(labels=lab[0], predictions=lab[1], num_classes=4, dtype=tf.float64)")),
     TfOp(("linalg.global_norm", "global_norm"), "", ("t_list",), runtime="global_norm",
          samples=("tf.linalg.global_norm([x, y, m])", "tf.linalg.global_norm([x, None])")),
     TfOp(("linalg.diag_part",), "ops.diagonal", ("input", "k"), ("x", "offset"), (("input", "x"), ("k", "offset")),

@@ -179,6 +179,8 @@ class BackendFunction:
     # a keras_migrate_runtime helper with the Keras 2 signature replaces the function
     # (the call keeps its arguments)
     runtime: str = ""
+    # such a helper for the calls `guard` refuses (the template serves the others)
+    fallback: str = ""
 
     def keras3_names(self):
         names = []
