@@ -195,6 +195,7 @@ class CallbackForward(SymbolicNames, Rule):
             base = keras.Sequential([keras.layers.Dense(8, input_shape=(8,))])
             features = base(emb, training=False)
             model = keras.Model(tokens, keras.layers.Dense(1)(features))
+            probe = keras.layers.Dense(2)(keras.Input((8,)))
             """,
             after="""
             import keras
@@ -209,6 +210,7 @@ class CallbackForward(SymbolicNames, Rule):
             base = keras.Sequential([keras.layers.Dense(8, input_shape=(8,))])
             features = keras2_call(base, emb, training=False)
             model = keras.Model(tokens, keras.layers.Dense(1)(features))
+            probe = keras.layers.Dense(2)(keras.Input((8,)))
             """,
             full=True,
             mode="agnostic",
@@ -287,7 +289,9 @@ class CallbackForward(SymbolicNames, Rule):
         if not isinstance(node, cst.Call):
             return False
         qualified = self.ctx.names.qualified_name(node.func) or ""
-        return qualified.split(".")[0] in _DATA_MODULES and not self.is_symbolic(node)
+        # (tf.keras.Input(...) and other Keras calls are no data)
+        return (qualified.split(".")[0] in _DATA_MODULES and self.ctx.keras_path(node.func) is None
+                and not self.is_symbolic(node))
 
     def leave_With(self, original: cst.With, updated: cst.With):
         self._with_depth -= 1
