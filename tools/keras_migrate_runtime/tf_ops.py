@@ -7,7 +7,7 @@ them with TensorFlow on every backend.
 """
 
 import numpy as np
-from keras import Variable, backend, ops, saving
+from keras import backend, ops, saving
 
 __all__ = [
     "band_part",
@@ -112,18 +112,15 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
 
 
 def zeros_like(input, dtype=None, name=None):
-    """tf.zeros_like, also of a keras.Variable on JAX (whose keras.ops.zeros_like refuses
-    one where jax_variables is not installed)."""
-    return ops.zeros_like(_variable_value(input), dtype=dtype)
+    """tf.zeros_like, also of a keras.Variable on JAX: keras.ops.zeros_like, which takes
+    one there once this package is imported (jax_variables); a file calling this helper
+    imports it, one calling keras.ops.zeros_like may not."""
+    return ops.zeros_like(input, dtype=dtype)
 
 
 def ones_like(input, dtype=None, name=None):
     """tf.ones_like, likewise."""
-    return ops.ones_like(_variable_value(input), dtype=dtype)
-
-
-def _variable_value(x):
-    return x.value if isinstance(x, Variable) else x
+    return ops.ones_like(input, dtype=dtype)
 
 
 def confusion_matrix(labels, predictions, num_classes, weights=None, dtype="int32", name=None):

@@ -2,8 +2,9 @@
 
 StoreTargets: the expressions a statement assigns to or deletes (`x.attr = ...`), which
 are not reads. SymbolicNames: names bound to symbolic tensors (keras.Input(...) and what
-is computed from them), per function scope, in source order. LoopTargets: names bound by `for` loops and comprehensions (and
-`enumerate(...)` over them) whose iterable the rule recognises (`_loop_source`).
+is computed from them), per function scope, in source order. LoopTargets: names bound by
+`for` loops and comprehensions (and `enumerate(...)` over them) whose iterable the rule
+recognises (`_loop_source`).
 Mix them in before Rule: `class R(StoreTargets, LoopTargets, Rule)`.
 """
 

@@ -253,7 +253,7 @@ def _sources(sources: cst.BaseExpression, lazy_roots: FrozenSet[str]) -> str:
     the forward pass, as Keras 2's tape read them (`lambda: self.trainable_weights`): a
     subclassed model Keras 3 cannot build ahead (its call() does not take the data) gets
     them in its first step's forward pass; so does a model of the file that nothing
-    builds before (`lambda: model.trainable_variables`, see _Context.unbuilt_models)."""
+    builds before (`lambda: model.trainable_variables`, see _Context.lazy_roots)."""
     text = code(sources)
     return f"lambda: {text}" if _weights_read(sources, lazy_roots) else text
 

@@ -66,7 +66,6 @@ def _greedy_decode(ctx, bound) -> bool:
 _GUARDS = {"same_shape_condition": _same_shape_condition, "greedy_decode": _greedy_decode}
 
 
-
 def _value_helper(entry) -> str:
     """The runtime helper that takes a K function's place when it is passed as a value
     (its guard cannot be checked there): "" when there is none."""
@@ -75,6 +74,7 @@ def _value_helper(entry) -> str:
     if entry.runtime and not entry.guard:
         return entry.runtime
     return entry.fallback
+
 
 class _Substitute(cst.CSTTransformer):
     def __init__(self, values: Dict[str, cst.BaseExpression], keras_name: str) -> None:
@@ -380,12 +380,11 @@ class BackendFunctions(Rule):
             self._forget_import(original.func)
             self.fired()
             return updated.with_changes(func=cst.Name(entry.fallback))
-        problem = self._check(original, updated, entry)
+        problem = self._check(original, bound, entry)
         if problem is not None:
             self.report(original, problem, entry.fix or f"rewrite with keras.{entry.target}")
             return updated
-        bound = bind(updated, entry.params)
-        assert bound is not None  # _check bound it
+        assert bound is not None  # (_check refuses calls whose arguments do not bind)
         if entry.runtime:
             # Keras 2's signature: the call keeps its arguments
             self.ctx.use_runtime(entry.runtime)
@@ -407,14 +406,15 @@ class BackendFunctions(Rule):
         self.fired()
         return new
 
-    def _check(self, original: cst.Call, updated: cst.Call, entry) -> Optional[str]:
+    def _check(self, original: cst.Call, bound, entry) -> Optional[str]:
+        """Why the call is diagnosed rather than rewritten (`bound`: its arguments bound to
+        the Keras 2 signature, None if they do not bind); None: rewritten."""
         if entry.target is None and entry.template is None and not entry.runtime:
             return entry.message
         if entry.runtime and entry.runtime in bound_names(self.ctx):
             return f"{entry.message} (this file binds the name {entry.runtime!r} of its keras_migrate_runtime replacement)"
         if entry.subscript_only and id(original) not in self._subscripted:
             return entry.message
-        bound = bind(updated, entry.params)
         if bound is None:
             return f"K.{entry.name}(...) arguments could not be matched to its Keras 2 signature"
         for param, source in entry.require:

@@ -23,12 +23,12 @@ from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import data_context
 from keras_migrate.rules._facts import FileFacts, per_file
+from keras_migrate.rules._util import COMMA
 
 __all__ = ["DictTargets"]
 
 _FIT_METHODS = {"fit": 1, "evaluate": 1, "train_on_batch": 1, "test_on_batch": 1}
 _RUNTIME = "keras2_targets"
-_COMMA = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 _FIX = ("give the target tensor itself for a single-output model (a list in output order for several), or "
         "build the model with a dict of outputs: keras.Model(inputs, {\"name\": output})")
 
@@ -196,7 +196,7 @@ class DictTargets(Rule):
         if model is not None:
             self.fired()
             self.ctx.use_runtime(_RUNTIME)
-            return cst.Call(cst.Name(_RUNTIME), [cst.Arg(model, comma=_COMMA), cst.Arg(updated)])
+            return cst.Call(cst.Name(_RUNTIME), [cst.Arg(model, comma=COMMA), cst.Arg(updated)])
         if id(original) not in self._unwrap:
             return updated
         self.fired()

@@ -20,7 +20,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._scan import file_ast, keras_subclasses, names as ast_names, nodes as ast_nodes
-from keras_migrate.rules._util import code, dotted, keyword
+from keras_migrate.rules._util import code, dotted, keyword, with_keyword
 from keras_migrate.spec._log_keys import METRIC_CLASS_KEYS, METRIC_DEFAULT_NAMES, METRIC_FUNCTION_STRINGS, RENAMED_LOG_KEYS
 
 __all__ = ["LogKeys"]
@@ -226,15 +226,12 @@ class LogKeys(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
-        path = self.ctx.keras_path(func) or ""
-        if path.startswith("metrics.") and path[len("metrics."):] in METRIC_DEFAULT_NAMES and not any(
+        module, _, cls = (self.ctx.keras_path(func) or "").rpartition(".")
+        if module == "metrics" and cls in METRIC_DEFAULT_NAMES and not any(
                 arg.keyword is None or arg.keyword.value == "name" for arg in original.args):
             # Keras 3 names the metric otherwise: every history / logs key would change.
             self.fired()
-            name = cst.Arg(cst.SimpleString(f'"{METRIC_DEFAULT_NAMES[path[len("metrics."):]]}"'),
-                           keyword=cst.Name("name"), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-            return updated.with_changes(args=[*updated.args[:-1], updated.args[-1].with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))] + [name] if updated.args else [name])
+            return with_keyword(updated, "name", cst.SimpleString(f'"{METRIC_DEFAULT_NAMES[cls]}"'))
         if not isinstance(func, cst.Attribute):
             return updated
         if func.attr.value == "compile":

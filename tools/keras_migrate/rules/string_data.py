@@ -21,11 +21,10 @@ from typing import FrozenSet
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, ast_walk
+from keras_migrate.engine import Example, Rule, ast_walk, iter_nodes
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._util import code
 
 __all__ = ["StringData"]
 
@@ -50,11 +49,16 @@ def _has_string_input(ctx) -> bool:
     return False
 
 
-# A tf.data pipeline (its elements are tf.string already): not wrapped.
-_DATASET_MARKERS = ("tf.data", "Dataset", ".batch(", ".map(", ".prefetch(", "from_tensor_slices", "dataset_from_",
-                    ".padded_batch(", "tfds.")
+# A tf.data pipeline (its elements are tf.string already): not wrapped. What marks an
+# expression as one: these attributes (`tf.data`, `.batch(...)`, `..._dataset_from_...`)
+# or the name `tfds`.
 _DATASET_ATTRS = frozenset({"data", "Dataset", "batch", "map", "prefetch", "from_tensor_slices", "padded_batch"})
+_DATASET_MODULE = "tfds"
 _DATASET_NAME = re.compile(r"(^|_)(ds|dataset|datasets)$|^ds_", re.IGNORECASE)
+
+
+def _pipeline_attribute(attribute: str) -> bool:
+    return attribute in _DATASET_ATTRS or "dataset_from_" in attribute
 
 
 @per_file
@@ -62,8 +66,8 @@ def _dataset_names(ctx) -> FrozenSet[str]:
     """Names the file binds to tf.data pipelines (or names as such: `train_ds`)."""
     found = set()
     for node in _scan.nodes(ctx, ast.Assign):
-        pipeline = any(isinstance(n, ast.Attribute) and (n.attr in _DATASET_ATTRS or "dataset_from_" in n.attr)
-                       or isinstance(n, ast.Name) and n.id == "tfds" for n in ast_walk(node.value))
+        pipeline = any(isinstance(n, ast.Attribute) and _pipeline_attribute(n.attr)
+                       or isinstance(n, ast.Name) and n.id == _DATASET_MODULE for n in ast_walk(node.value))
         for target in node.targets:
             if isinstance(target, ast.Name) and (pipeline or _DATASET_NAME.search(target.id)):
                 found.add(target.id)
@@ -136,7 +140,7 @@ class StringData(Rule):
                     elements[0] = elements[0].with_changes(value=wrapped)
                     args[k] = arg.with_changes(value=arg.value.with_changes(elements=elements))
                     changed = True
-        if not changed or all(a is b for a, b in zip(args, updated.args)):
+        if not changed:
             return updated
         self.fired()
         return updated.with_changes(args=args)
@@ -144,8 +148,10 @@ class StringData(Rule):
     def _wrapped(self, value: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == _RUNTIME:
             return value  # a second run
-        if isinstance(value, cst.Name) and (value.value in _dataset_names(self.ctx) or _DATASET_NAME.search(value.value)) \
-                or any(m in code(value) for m in _DATASET_MARKERS):
+        if isinstance(value, cst.Name) and (value.value in _dataset_names(self.ctx) or _DATASET_NAME.search(value.value)):
+            return value
+        if any(isinstance(n, cst.Attribute) and _pipeline_attribute(n.attr.value)
+               or isinstance(n, cst.Name) and n.value == _DATASET_MODULE for n in iter_nodes(value)):
             return value
         self.ctx.use_runtime(_RUNTIME)
         return cst.Call(cst.Name(_RUNTIME), [cst.Arg(value)])
