@@ -10,7 +10,8 @@ def test_lookups_on_model_tensors_in_functions_and_sequences_of_calls():
               "    x = keras.layers.Embedding(10, 4)(lookup(inputs))\n"
               "    y = keras.layers.IntegerLookup(vocabulary=vocabulary)(inputs)\n"
               "    return keras.Model(inputs, x)\n")
-    assert_migrates(source, rules=[JaxLookupLayers], mode="agnostic", expected_diagnostics=["KM234", "KM234"])
+    assert_migrates(source, rules=[JaxLookupLayers], mode="agnostic", expected_diagnostics=["KM234", "KM234"],
+                    tensorflow_only=True)
 
 
 def test_nothing_in_tensorflow_mode_for_data_or_for_a_rebound_name():
@@ -22,4 +23,6 @@ def test_nothing_in_tensorflow_mode_for_data_or_for_a_rebound_name():
     assert_migrates(rebound, rules=[JaxLookupLayers], mode="agnostic")
     strings = ("import keras\nlookup = keras.layers.StringLookup(vocabulary=['a'])\n"
                "inputs = keras.Input((1,), dtype='string')\nx = lookup(inputs)\n")
-    assert_migrates(strings, rules=[JaxLookupLayers], mode="agnostic")
+    assert_migrates(strings, rules=[JaxLookupLayers], mode="agnostic", tensorflow_only=False)
+    hashed_data = ("import keras\nhasher = keras.layers.Hashing(num_bins=4)\ncodes = hasher(raw_codes)\n")
+    assert_migrates(hashed_data, rules=[JaxLookupLayers], mode="agnostic", tensorflow_only=False)

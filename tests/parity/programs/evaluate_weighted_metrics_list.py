@@ -1,10 +1,9 @@
 # parity: section=everyday.training_api
 """evaluate() as a list for a model compiled with the same metric in `metrics` and
 `weighted_metrics`, with class weights in fit(), written from the Keras 2 guide's
-class-weight recipe (found with keras-migrate verify, stop 34; OPEN, listed in
-expected_failures.py): Keras 2 returns [loss, metric, weighted metric], Keras 3.15 four
-values (history keys and return_dict=True agree with Keras 2). The fix is KM145's
-evaluate-list rewrite extended to single-output models compiled with weighted_metrics.
+class-weight recipe (found with keras-migrate verify, stop 34): Keras 2 returns [loss,
+metric, weighted metric], Keras 3.15 four values (history keys and return_dict=True agree
+with Keras 2). KM145 reads the list by Keras 2's names.
 """
 import numpy as np
 from tensorflow import keras

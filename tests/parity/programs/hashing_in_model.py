@@ -1,10 +1,10 @@
 # parity: section=everyday.training_api
+# parity: tensorflow_only=a Hashing layer inside the model: JAX cannot build it for fit() (KM234)
 """A Hashing layer inside a functional model, next to Discretization, CategoryEncoding
 and Normalization, written from keras.io's structured-data preprocessing recipes (found
-with keras-migrate verify, stop 34; OPEN on JAX, listed in expected_failures.py): on JAX
-fit() raises "Unable to automatically build the model" (each other layer alone is fine);
-TensorFlow and PyTorch match Keras 2. The fix: report such models TensorFlow-only for JAX
-(or move Hashing into the tf.data pipeline), as jax_lookup_layers does for lookup layers.
+with keras-migrate verify, stop 34): on JAX fit() raises "Unable to automatically build
+the model" (each other layer alone is fine); TensorFlow and PyTorch match Keras 2. KM234
+keeps the file on TensorFlow, as for lookup layers.
 """
 import numpy as np
 from tensorflow import keras

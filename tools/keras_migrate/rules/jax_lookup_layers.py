@@ -1,13 +1,14 @@
-"""KM234 jax_lookup_layers: IntegerLookup inside a model does not train on JAX.
+"""KM234 jax_lookup_layers: IntegerLookup or Hashing inside a model does not train on JAX.
 
-Keras 3 runs IntegerLookup (and StringLookup / TextVectorization) with TensorFlow ops.
-Inside a model, PyTorch and TensorFlow run them (PyTorch eagerly), and JAX predicts with
-them, but fit() on JAX raises "Unable to automatically build the model" (measured on
-Keras 3.15 with an IntegerLookup between keras.Input and a CategoryEncoding). String
-inputs are TensorFlow-only anyway (KM207); this warns, in agnostic mode, where integer
-ids go through a lookup layer applied to a model's Keras tensors: an IntegerLookup, or
-an inverted StringLookup (ids in, strings out).
-"""
+Keras 3 runs IntegerLookup and Hashing (and StringLookup / TextVectorization) with
+TensorFlow ops. Inside a model, PyTorch and TensorFlow run them (PyTorch eagerly), and
+JAX predicts with them, but fit() on JAX raises "Unable to automatically build the
+model" (measured on Keras 3.15 with an IntegerLookup, and with a Hashing layer, between
+keras.Input and a CategoryEncoding; the Hashing case found by keras-migrate verify on a
+structured-data program). String inputs are TensorFlow-only anyway (KM207); this keeps
+the file on TensorFlow, in agnostic mode, where integer ids go through such a layer
+applied to a model's Keras tensors: an IntegerLookup, a Hashing layer, or an inverted
+StringLookup (ids in, strings out)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from keras_migrate.rules.tf_ops_on_keras_tensors import keras_tensors
 
 __all__ = ["JaxLookupLayers"]
 
-_LOOKUPS = frozenset({"IntegerLookup", "layers.IntegerLookup"})
+_LOOKUPS = frozenset({"IntegerLookup", "layers.IntegerLookup", "Hashing", "layers.Hashing"})
 _INVERTIBLE = frozenset({"StringLookup", "layers.StringLookup"})
 _CONSTRUCTORS = _LOOKUPS | _INVERTIBLE
 
@@ -29,9 +30,10 @@ _CONSTRUCTORS = _LOOKUPS | _INVERTIBLE
 class JaxLookupLayers(Rule):
     id = "KM234"
     name = "jax_lookup_layers"
-    description = "Warn that a model with an IntegerLookup (ids through a lookup layer) cannot fit() on JAX."
+    description = ("Keep a model with an IntegerLookup or Hashing layer (TensorFlow ops) on TensorFlow: it cannot "
+                   "fit() on JAX.")
     part = Part.AGNOSTIC
-    TRIGGERS = ("IntegerLookup", "StringLookup")
+    TRIGGERS = ("IntegerLookup", "StringLookup", "Hashing")
     EXAMPLES = (
         Example(
             before="""
@@ -43,7 +45,19 @@ class JaxLookupLayers(Rule):
             words = keras.layers.StringLookup(vocabulary=["a", "b"], invert=True)(inputs)
             model = keras.Model(inputs, keras.layers.Dense(1)(x))
             """,
-            diagnostics=("KM234", "KM234"),
+            tensorflow_only=True,
+        ),
+        # Hashing, inline or bound to a name first.
+        Example(
+            before="""
+            from tensorflow import keras
+            from tensorflow.keras import layers
+            code = keras.Input((1,), dtype="int64")
+            hashed = layers.CategoryEncoding(num_tokens=3)(layers.Hashing(num_bins=3)(code))
+            hasher = layers.Hashing(num_bins=8, salt=7)
+            other = hasher(code)
+            """,
+            tensorflow_only=True,
         ),
         # Applied to data (the input pipeline), not to a model's tensors: nothing to say.
         Example(
@@ -54,6 +68,7 @@ class JaxLookupLayers(Rule):
             encoded = ids(train_ids)
             dataset = dataset.map(lambda x, y: (ids(x), y))
             words = keras.layers.StringLookup(vocabulary=["a", "b"])
+            hashed = keras.layers.Hashing(num_bins=4)(raw_codes)
             """,
         ),
     )
@@ -80,11 +95,14 @@ class JaxLookupLayers(Rule):
         if not self._is_keras_tensor(original.args[0].value):
             return updated
         kind = (self.ctx.keras_path(layer.func) or "").rsplit(".", 1)[-1]
-        self.report(original, f"{kind} applied to a model's tensors: Keras 3 runs it with TensorFlow ops, so on the "
-                              "JAX backend fit() of this model raises (\"Unable to automatically build the model\"); "
-                              "TensorFlow and PyTorch run it",
-                    "apply the lookup to the data before the model (tf.data Dataset.map, or on the arrays before "
-                    "fit) and feed the model the looked-up ids; or train this model on TensorFlow or PyTorch")
+        # JAX fails, so the file is kept on TensorFlow, as for other JAX-only failures
+        # (control_flow's while loops); PyTorch would run it too, but a file's report
+        # names one backend set.
+        self.ctx.keep_on_tensorflow(
+            self.id, original, f"{kind} applied to a model's tensors: Keras 3 runs it with TensorFlow ops, so on "
+                               "the JAX backend fit() of this model raises (\"Unable to automatically build the "
+                               "model\"); to run on every backend, apply it to the data before the model (tf.data "
+                               "Dataset.map, or on the arrays before fit) and feed the model its outputs")
         return updated
 
     def _is_lookup(self, call: cst.Call) -> bool:

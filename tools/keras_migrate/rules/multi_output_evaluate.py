@@ -34,7 +34,11 @@ metric names (strings, or keras.metrics classes with a fixed default name), othe
 keras_migrate_runtime's keras2_metrics_names(model), Keras 2's list computed from the
 model.
 
-Models are the file's functional models whose `outputs` is a list/tuple literal.
+Models are the file's functional models whose `outputs` is a list/tuple literal. Any
+model (Sequential and subclassed too) compiled with `weighted_metrics` that may repeat a
+plain metric's name (`metrics=["acc"], weighted_metrics=["acc"]`) has its evaluate() list
+read the same way with keras2_metrics_names(model): Keras 3.15 lists such a value once
+per metric of that name and then the weighted one (4 values where Keras 2 had 3).
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ _RANK_SAFE_METRICS = frozenset({
 })
 
 
+# Keras resolves both spellings to one accuracy metric.
+_ACCURACY = {"acc": "accuracy"}
 # (scope, name, binding number): see _scan.BindingVersions
 _Key = Tuple[_scan.Scope, str, int]
 
@@ -89,6 +95,10 @@ class _Models:
         self.values: Dict[_Key, ast.AST] = {}
         # model binding -> why Keras 3 names its outputs otherwise (History/evaluate keys)
         self.renamed: Dict[_Key, str] = {}
+        # single-output model bindings compiled with weighted_metrics whose names may
+        # repeat a plain metric's: Keras 3.15's evaluate() list then repeats that value
+        # and appends the weighted one (4 values for Keras 2's 3, measured)
+        self.weighted: Set[_Key] = set()
         layer_names: Dict[_Key, Optional[str]] = {}
         multi_output_classes = _multi_output_subclasses(nodes, names)
         versions = _scan.BindingVersions()
@@ -101,6 +111,10 @@ class _Models:
                 key = versions.key(scope, node.func.value.id)
                 if key in self.outputs:
                     self.metrics[key] = self._metric_names(node, len(self.outputs[key]), self.outputs[key])
+                elif self._weighted_names_may_repeat(node):
+                    self.weighted.add(key)
+                else:
+                    self.weighted.discard(key)
                 continue
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
@@ -132,6 +146,28 @@ class _Models:
                     layer_names.get(versions.key(scope, e.id)) if isinstance(e, ast.Name) else None
                     for e in outputs.elts]
 
+
+    def _weighted_names_may_repeat(self, call: ast.Call) -> bool:
+        """compile(metrics=[...], weighted_metrics=[...]) where a weighted metric may be
+        named as a plain one (Keras 3 lists the plain name once per metric)."""
+        kw = _scan.call_keywords(call)
+        if "weighted_metrics" not in kw:
+            return False
+        groups = []
+        for keyword in ("metrics", "weighted_metrics"):
+            value = kw.get(keyword)
+            if value is None or (isinstance(value, ast.Constant) and value.value is None):
+                groups.append([])
+                continue
+            if isinstance(value, (ast.Constant, ast.Call)):
+                value = ast.List(elts=[value])
+            if not isinstance(value, (ast.List, ast.Tuple)):
+                return True
+            names = [self._metric_name(e) for e in value.elts]
+            if None in names:
+                return True
+            groups.append({_ACCURACY.get(n, n) for n in names})
+        return bool(groups[0] and groups[1] and set(groups[0]) & set(groups[1]))
 
     def _dict_metric_names(self, metrics: ast.Dict, output_names) -> Optional[List[List[str]]]:
         """{"out1": [...], "out2": m}: Keras 2 lists them in output order."""
@@ -307,6 +343,36 @@ class MultiOutputEvaluate(Rule):
             model.compile(loss=["mse", "sparse_categorical_crossentropy"], metrics=[["mae", "accuracy", keras2_copy_metric(auc)], [Keras2Metric("mae"), "accuracy", Keras2Metric(keras2_copy_metric(auc))]])
             """,
         ),
+        # One output, the same metric plain and weighted: Keras 3.15 would return
+        # [loss, acc, acc, weighted_acc].
+        Example(
+            before="""
+            import keras
+
+            model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+            model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"], weighted_metrics=["accuracy"])
+            loss, acc, weighted_acc = model.evaluate(x, y)
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import keras2_metrics_names
+
+            model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+            model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"], weighted_metrics=["accuracy"])
+            model_logs = model.evaluate(x, y, return_dict=True)
+            loss, acc, weighted_acc = [model_logs[k] for k in keras2_metrics_names(model)]
+            """,
+        ),
+        # Different names plain and weighted: Keras 3's list is Keras 2's.
+        Example(
+            before="""
+            import keras
+
+            model = keras.Sequential([keras.layers.Dense(1)])
+            model.compile(loss="mse", metrics=["mae"], weighted_metrics=["mse"])
+            print(model.evaluate(x, y, sample_weight=w))
+            """,
+        ),
         # With other rules' changes to the same compile() (KM140 adds jit_compile=False for
         # the string ops): the metrics are still found by keyword and wrapped.
         Example(
@@ -412,6 +478,9 @@ class MultiOutputEvaluate(Rule):
         model = call.func.value.value
         key = self._key(_scan.cst_scope(self.ctx), model)
         outputs = models.outputs.get(key)
+        if outputs is None and key in models.weighted:
+            self.ctx.use_runtime(METRICS_NAMES)
+            return f"{METRICS_NAMES}({model})"
         if outputs is None or key not in models.metrics:
             return None
         metrics = models.metrics[key]
