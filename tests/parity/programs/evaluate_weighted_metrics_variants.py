@@ -3,7 +3,8 @@
 weighted_metrics (stop 35, after evaluate_weighted_metrics_list): a functional model
 with metric objects, a subclassed model printed in place, unpacking into names, a
 sample_weight array, names that do not repeat (Keras 3's list already Keras 2's), and
-one model name rebound to a model compiled without weighted metrics.
+one model name rebound to a model compiled without weighted metrics, a model a
+factory function compiles (read in a comprehension).
 """
 import numpy as np
 import tensorflow as tf
@@ -59,4 +60,17 @@ fill_weights(model, seed=4)
 model.compile(optimizer="sgd", loss="mse", metrics=["mae", "mse"])
 model.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
 results["rebound"] = model.evaluate(x, y, verbose=0)
+
+
+def make_model(seed):
+    m = tf.keras.Sequential([tf.keras.layers.Dense(3, activation="softmax", input_shape=(5,))])
+    fill_weights(m, seed=seed)
+    m.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+              metrics=["sparse_categorical_accuracy"], weighted_metrics=["sparse_categorical_accuracy"])
+    return m
+
+
+made = make_model(5)
+made.fit(x, labels, sample_weight=w, epochs=1, batch_size=16, verbose=0, shuffle=False)
+results["factory"] = [round(float(v), 5) for v in made.evaluate(x, labels, sample_weight=w, verbose=0)]
 emit(results)

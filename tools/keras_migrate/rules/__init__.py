@@ -9,6 +9,7 @@ from keras_migrate.rules.regularizers import Regularizers
 from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
+from keras_migrate.rules.optimizer_weights import OptimizerWeights
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -73,6 +74,7 @@ from keras_migrate.rules.augmented_assign import AugmentedAssign
 from keras_migrate.rules.per_sample_add_loss import PerSampleAddLoss
 from keras_migrate.rules.string_output_layers import StringOutputLayers
 from keras_migrate.rules.swa_unwrap import SwaUnwrap
+from keras_migrate.rules.symbolic_batch_size import SymbolicBatchSize
 from keras_migrate.rules.symbolic_shape_calls import SymbolicShapeCalls
 from keras_migrate.rules.trainable_assign_in_call import TrainableAssignInCall
 from keras_migrate.rules.tf_function import TfFunction
@@ -98,6 +100,7 @@ ALL_RULES = (
     CallSignatures,
     MethodRenames,
     OptimizerLr,
+    OptimizerWeights,
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,
@@ -120,6 +123,7 @@ ALL_RULES = (
     BatchInputShape,
     CustomObjectNames,
     SymbolicShapeCalls,
+    SymbolicBatchSize,
     BuildConstants,
     EmbeddingSparseUpdates,
     LegacyOptimizer,

@@ -6,7 +6,8 @@ string instead of Keras 2's metric name ("auc"); see spec/_log_keys.py. Keys are
 rewritten where the dict really is a Keras one: the `logs` parameter of a callback
 hook (an `on_*` method, or a function/lambda given to LambdaCallback), `X.history` of a
 fit() result or History object, and names bound to those (or to a pandas DataFrame of
-them). Metric names are pinned at the compile() call, so every later use of the key
+them); in a file with a CSVLogger, rows and tables read back with csv.DictReader or
+pandas.read_csv (its columns are the logs' keys). Metric names are pinned at the compile() call, so every later use of the key
 (history, logs, monitor=...) keeps working.
 """
 
@@ -30,6 +31,7 @@ _DICT_METHODS = frozenset({"get", "pop", "setdefault", "__getitem__", "__contain
 _METRIC_KEYWORDS = {"metrics": 2, "weighted_metrics": 4}  # keyword -> Keras 2 compile() position
 _LAMBDA_CALLBACK = "callbacks.LambdaCallback"
 _HISTORY = "callbacks.History"
+_CSV_READERS = frozenset({"csv.DictReader", "pandas.read_csv"})
 
 
 def _string(node: cst.BaseExpression) -> Optional[str]:
@@ -97,6 +99,37 @@ class LogKeys(Rule):
             named = keras.metrics.KLDivergence("kld")
             """,
         ),
+        # A CSVLogger's file read back: its columns are the logs' keys.
+        Example(
+            before="""
+            import csv
+            import pandas as pd
+            import tensorflow as tf
+
+            model.fit(x, y, callbacks=[tf.keras.callbacks.ReduceLROnPlateau(), tf.keras.callbacks.CSVLogger("log.csv")])
+            with open("log.csv") as f:
+                rows = list(csv.DictReader(f))
+            for row in rows:
+                print(row["lr"], [r["lr"] for r in rows])
+            print(rows[-1]["lr"], pd.read_csv("log.csv")["lr"].tolist())
+            frame = pd.read_csv("log.csv")
+            print(frame["lr"].min())
+            """,
+            after="""
+            import csv
+            import pandas as pd
+            import tensorflow as tf
+
+            model.fit(x, y, callbacks=[tf.keras.callbacks.ReduceLROnPlateau(), tf.keras.callbacks.CSVLogger("log.csv")])
+            with open("log.csv") as f:
+                rows = list(csv.DictReader(f))
+            for row in rows:
+                print(row["learning_rate"], [r["learning_rate"] for r in rows])
+            print(rows[-1]["learning_rate"], pd.read_csv("log.csv")["learning_rate"].tolist())
+            frame = pd.read_csv("log.csv")
+            print(frame["learning_rate"].min())
+            """,
+        ),
         # Not a Keras logs dict: left alone.
         Example(before='import keras\nconfig = {"lr": 0.1}\nrate = config["lr"]\n'),
     )
@@ -110,6 +143,10 @@ class LogKeys(Rule):
         self._callback_functions: Optional[Set[str]] = None
         self._callback_lambdas: Set[int] = set()
         self._metric_lists: Optional[Set[str]] = None
+        # A CSVLogger writes the logs' keys as columns: rows and tables read back from
+        # CSV files (csv.DictReader, pandas.read_csv) in such a file are logs too.
+        self._csv_logger = "CSVLogger" in ctx.source
+        self._csv: Set[str] = set()
 
     # -- where logs dicts come from ----------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -178,10 +215,37 @@ class LogKeys(Rule):
             self._fit_results.update(code(t.target) for t in node.targets)
         elif self._is_history_dict(value):
             self._dicts.update(code(t.target) for t in node.targets)
+        elif self._csv_logger and self._is_csv_read(value):
+            self._csv.update(code(t.target) for t in node.targets if isinstance(t.target, cst.Name))
         elif self._fit_results or self._dicts:
             for target in [code(t.target) for t in node.targets]:  # rebound to something else
                 self._fit_results.discard(target)
                 self._dicts.discard(target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._csv_rows(node.target, node.iter)  # for row in rows: / for row in csv.DictReader(f):
+
+    def _comprehension(self, node) -> None:
+        # [row["lr"] for row in rows]: the element is visited before the for clause
+        for_in = node.for_in
+        while for_in is not None:
+            self._csv_rows(for_in.target, for_in.iter)
+            for_in = for_in.inner_for_in
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
+
+    def _csv_rows(self, target: cst.BaseExpression, iterated: cst.BaseExpression) -> None:
+        if self._csv_logger and isinstance(target, cst.Name) and (
+                (isinstance(iterated, cst.Name) and iterated.value in self._csv) or self._is_csv_read(iterated)):
+            self._csv.add(target.value)
+
+    def _is_csv_read(self, node: cst.BaseExpression) -> bool:
+        if not isinstance(node, cst.Call):
+            return False
+        if self.ctx.qualified_name(node.func) in _CSV_READERS:
+            return True
+        return (isinstance(node.func, cst.Name) and node.func.value in ("list", "sorted") and len(node.args) == 1
+                and self._is_csv_read(node.args[0].value))
 
     @staticmethod
     def _is_fit_call(node: cst.BaseExpression) -> bool:
@@ -201,6 +265,11 @@ class LogKeys(Rule):
     def _is_logs(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name) and self._logs_scopes and self._logs_scopes[-1] == node.value:
             return True
+        if self._csv_logger and self._is_csv_read(node):
+            return True  # pd.read_csv(path)["lr"]
+        if self._csv and (isinstance(node, cst.Name) or (isinstance(node, cst.Subscript)
+                                                          and isinstance(node.value, cst.Name))):
+            return (node.value if isinstance(node, cst.Name) else node.value.value) in self._csv
         return self._is_history_dict(node)
 
     # -- key rewrites ----------------------------------------------------------------------

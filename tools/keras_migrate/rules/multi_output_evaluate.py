@@ -38,7 +38,8 @@ Models are the file's functional models whose `outputs` is a list/tuple literal.
 model (Sequential and subclassed too) compiled with `weighted_metrics` that may repeat a
 plain metric's name (`metrics=["acc"], weighted_metrics=["acc"]`) has its evaluate() list
 read the same way with keras2_metrics_names(model): Keras 3.15 lists such a value once
-per metric of that name and then the weighted one (4 values where Keras 2 had 3).
+per metric of that name and then the weighted one (4 values where Keras 2 had 3). So are
+models a file function returns after compiling them so (`m1 = make_model()`).
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class _Models:
         self.weighted: Set[_Key] = set()
         layer_names: Dict[_Key, Optional[str]] = {}
         multi_output_classes = _multi_output_subclasses(nodes, names)
+        factories = self._weighted_factories(nodes)
         versions = _scan.BindingVersions()
         for scope, node in nodes:
             versions.count_ast(scope, node)
@@ -124,6 +126,9 @@ class _Models:
                 kw = _scan.call_keywords(value.func)
                 layer_names[target] = _scan.string_value(kw["name"]) if "name" in kw else None
                 continue
+            if isinstance(value.func, ast.Name) and value.func.id in factories:
+                self.weighted.add(target)  # m1 = make_model(): compiled there
+                continue
             if isinstance(value.func, ast.Name) and value.func.id in multi_output_classes:
                 self.renamed[target] = (
                     f"{value.func.id}.call() returns {multi_output_classes[value.func.id]} outputs: Keras 2 named "
@@ -146,6 +151,21 @@ class _Models:
                     layer_names.get(versions.key(scope, e.id)) if isinstance(e, ast.Name) else None
                     for e in outputs.elts]
 
+
+    def _weighted_factories(self, nodes) -> Set[str]:
+        """Module functions returning a model they compile with such weighted_metrics
+        (`def make_model(): m = ...; m.compile(...); return m`)."""
+        found = set()
+        for scope, node in nodes:
+            if scope or not isinstance(node, ast.FunctionDef):
+                continue
+            compiled = {n.func.value.id for n in ast_walk(node) if isinstance(n, ast.Call)
+                        and isinstance(n.func, ast.Attribute) and n.func.attr == "compile"
+                        and isinstance(n.func.value, ast.Name) and self._weighted_names_may_repeat(n)}
+            if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Name) and n.value.id in compiled
+                   for n in ast_walk(node)):
+                found.add(node.name)
+        return found
 
     def _weighted_names_may_repeat(self, call: ast.Call) -> bool:
         """compile(metrics=[...], weighted_metrics=[...]) where a weighted metric may be

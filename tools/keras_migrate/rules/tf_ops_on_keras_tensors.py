@@ -31,6 +31,7 @@ from keras_migrate.rules._exprs import CALL, NAME, OPERANDS, SUBSCRIPT, expressi
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._tape import names_in
 from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
+from keras_migrate.rules._util import code
 from keras_migrate.spec import keras_path
 
 __all__ = ["TfOpsOnKerasTensors", "batch_lambda_functions", "keras_tensors"]
@@ -274,6 +275,7 @@ class TfOpsOnKerasTensors(Rule):
     name = "tf_ops_on_keras_tensors"
     description = "Replace TF ops applied to KerasTensors during functional model construction by keras.ops equivalents."
     TRIGGERS = ("Input",)
+    NODE_KEYED = ("_shape_ok",)
     EXAMPLES = (
         Example(
             before="""
@@ -324,7 +326,10 @@ class TfOpsOnKerasTensors(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._tensors: Optional[_KerasTensors] = None
-        self._ops = TfOpRewriter(ctx)
+        # `tf.shape(x)[i]` of a dimension other than the batch: keras.ops.shape gives the
+        # static size as an int (a Lambda's scalar KerasTensor fails as a reshape size)
+        self._shape_ok: Set[int] = set()
+        self._ops = TfOpRewriter(ctx, self._shape_ok)
         if ctx.mode != "tensorflow":
             return
         tree = _scan.file_ast(ctx)
@@ -332,6 +337,14 @@ class TfOpsOnKerasTensors(Rule):
             found = keras_tensors(ctx)
             if found.any:
                 self._tensors = found
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if self._tensors is not None and isinstance(node.value, cst.Call) and len(node.slice) == 1 \
+                and isinstance(node.slice[0].slice, cst.Index) \
+                and isinstance(node.slice[0].slice.value, (cst.Integer, cst.UnaryOperation)) \
+                and code(node.slice[0].slice.value) != "0" \
+                and self.ctx.qualified_name(node.value.func) == "tensorflow.shape":
+            self._shape_ok.add(id(node.value))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         tensors = self._tensors

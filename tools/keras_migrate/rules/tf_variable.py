@@ -4,8 +4,8 @@ Inside Layer/Model classes the variable_tracking rule turns tf.Variable attribut
 add_weight(); this rule only handles the rest (module level, functions, plain classes).
 `.assign()` / `.assign_add()` / `.numpy()` keep working on keras.Variable; TF-only methods
 of these variables (read_value(), scatter_nd_update(), `v[i].assign(x)`, ...) are
-rewritten (rules/_variables.py). `tf.Variable(True)` / `tf.Variable(3)` get
-trainable=False unless given (PyTorch refuses to create trainable bool/int variables;
+rewritten (rules/_variables.py). `tf.Variable(True)` / `tf.Variable(3)` /
+`tf.Variable(0, dtype=tf.int64)` get trainable=False unless given (PyTorch refuses to create trainable bool/int variables;
 TensorFlow never computed their gradients).
 """
 
@@ -55,6 +55,25 @@ class TfVariable(Rule):
             import keras
             step = keras.Variable(0, trainable=False, name="step")
             step.assign_add(1)
+            """,
+        ),
+        # Integer and boolean variables are never trained (PyTorch refuses trainable ones).
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+            step = tf.Variable(0, dtype=tf.int64)
+            done = tf.Variable(False)
+            count = tf.Variable(0, dtype="int32", name="count")
+            scale = tf.Variable(1, dtype=tf.float32)
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            step = keras.Variable(0, dtype=tf.int64, trainable=False)
+            done = keras.Variable(False, trainable=False)
+            count = keras.Variable(0, dtype="int32", name="count", trainable=False)
+            scale = keras.Variable(1, dtype=tf.float32)
             """,
         ),
         # Layer attributes are the variable_tracking rule's (add_weight).
@@ -131,11 +150,20 @@ def _integral_defaults(bound, args):
     """tf.Variable(True) / tf.Variable(3) (keras.Variable infers the same bool / int32):
     untrained, as TensorFlow never computed their gradients; keras.Variable's default
     trainable=True makes PyTorch refuse to create them."""
-    value = bound["initial_value"].value
-    if isinstance(value, cst.UnaryOperation):
-        value = value.expression
-    integral = isinstance(value, cst.Integer) or (isinstance(value, cst.Name) and value.value in ("True", "False"))
-    if not integral or "dtype" in bound or "trainable" in bound:
+    if "trainable" in bound:
+        return args
+    if "dtype" in bound:
+        # tf.Variable(0, dtype=tf.int64) / dtype="int32" / dtype=tf.bool
+        dtype = bound["dtype"].value
+        name = dtype.evaluated_value if isinstance(dtype, cst.SimpleString) else (
+            dtype.attr.value if isinstance(dtype, cst.Attribute) else None)
+        integral = isinstance(name, str) and name.rstrip("0123456789") in ("int", "uint", "bool")
+    else:
+        value = bound["initial_value"].value
+        if isinstance(value, cst.UnaryOperation):
+            value = value.expression
+        integral = isinstance(value, cst.Integer) or (isinstance(value, cst.Name) and value.value in ("True", "False"))
+    if not integral:
         return args
     return list(args) + [cst.Arg(cst.Name("False"), keyword=cst.Name("trainable"), equal=NO_SPACE)]
 

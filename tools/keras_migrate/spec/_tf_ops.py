@@ -828,6 +828,11 @@ TENSORFLOW_ONLY_APIS: Tuple[TensorflowOnlyApi, ...] = (
            "tensorflow.init_scope"),
           "TensorFlow graph control (tf.control_dependencies, graphs)",
           "order the computation with data dependencies (keras.ops) instead, or keep on TensorFlow"),
+    _only(("tensorflow.train.Checkpoint", "tensorflow.train.CheckpointManager"),
+          "tf.train.Checkpoint tracks Keras models, optimizers and variables only on the TensorFlow backend "
+          "(JAX/PyTorch: \"expecting model to be a trackable object\")",
+          "save and restore with model.save(\"....keras\") / keras.saving.load_model (weights and optimizer "
+          "state) or model.save_weights(\"....weights.h5\"), or keep on TensorFlow", anywhere=True),
     _only(("tensorflow.python", "tensorflow.compiler", "tensorflow.core"),
           "TensorFlow's private modules (tensorflow.python.*, tensorflow.compiler.*)",
           "use public keras / keras.ops APIs, or keep on TensorFlow", anywhere=True),

@@ -1,0 +1,40 @@
+from keras_migrate.rules.symbolic_batch_size import SymbolicBatchSize
+from keras_migrate.testing import assert_migrates
+
+
+def test_reads_in_a_model_building_function_and_through_the_backend():
+    before = ("import tensorflow as tf\n"
+              "from tensorflow.keras import backend as K\n"
+              "def build():\n"
+              "    inputs = tf.keras.Input((8,))\n"
+              "    n = K.shape(inputs)[0]\n"
+              "    x = K.reshape(inputs, (n, 2, 4))\n"
+              "    y = tf.reshape(x, shape=[tf.shape(inputs)[0], 8])\n"
+              "    return tf.keras.Model(inputs, y)\n")
+    after = before.replace("(n, 2, 4)", "(-1, 2, 4)").replace("[tf.shape(inputs)[0], 8]", "[-1, 8]")
+    assert_migrates(before, after, rules=[SymbolicBatchSize], mode="agnostic")
+
+
+def test_other_uses_are_reported_in_agnostic_mode_only():
+    source = ("import tensorflow as tf\n"
+              "inputs = tf.keras.Input((8,))\n"
+              "n = tf.shape(inputs)[0]\n"
+              "scaled = inputs / tf.cast(n, 'float32')\n"
+              "x = tf.reshape(inputs, (n, 2, 4))\n"
+              "noise = tf.zeros((tf.shape(inputs)[0], 8))\n"
+              "z = tf.reshape(inputs, (tf.shape(inputs)[0], tf.shape(inputs)[0], -1))\n")
+    assert_migrates(source, rules=[SymbolicBatchSize], mode="agnostic",
+                    expected_diagnostics=["KM250", "KM250", "KM250", "KM250"])
+    assert_migrates(source, rules=[SymbolicBatchSize], mode="tensorflow")
+
+
+def test_static_dimensions_real_tensors_and_layers_are_left_alone():
+    source = ("import tensorflow as tf\n"
+              "inputs = tf.keras.Input((8,))\n"
+              "x = tf.reshape(inputs, (-1, tf.shape(inputs)[1] // 2, 2))\n"
+              "data = tf.ones((3, 8))\n"
+              "rows = tf.reshape(data, (tf.shape(data)[0], 2, 4))\n"
+              "class Block(tf.keras.layers.Layer):\n"
+              "    def call(self, t):\n"
+              "        return tf.reshape(t, (tf.shape(t)[0], 2, 4))\n")
+    assert_migrates(source, rules=[SymbolicBatchSize], mode="agnostic")
