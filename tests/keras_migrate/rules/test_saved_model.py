@@ -516,6 +516,26 @@ def test_directory_variable_keeps_its_value_and_probes_get_the_suffix():
     )
 
 
+def test_listings_of_a_savedmodel_directory_are_reported():
+    # keras-migrate verify, stop 35: os.listdir(saved_dir) failed with "Not a directory".
+    before = """
+        import os
+        import tensorflow as tf
+
+        saved_dir = os.path.join(work, "regressor")
+        model.save(saved_dir)
+        print(sorted(os.listdir(saved_dir)), [p for p, _, _ in os.walk(saved_dir)], tf.io.gfile.listdir(saved_dir))
+        loaded = tf.keras.models.load_model(saved_dir)
+        """
+    assert_migrates(
+        before,
+        before.replace('"regressor")', '"regressor.keras")').replace(
+            "model.save(", "os.makedirs(os.path.dirname(saved_dir), exist_ok=True)\n        model.save("),
+        rules=RULES,
+        expected_diagnostics=["KM141", "KM141", "KM141", "KM141"],
+    )
+
+
 # -- parent directories -----------------------------------------------------------
 def test_makedirs_only_where_keras2_created_the_parent_and_it_may_be_missing():
     assert_migrates(

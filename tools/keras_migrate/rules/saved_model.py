@@ -402,8 +402,9 @@ class _Plan:
                                         "SavedModel directories)")
         for event in dir_probes:
             self._action(event).say(
-                "warning", f"this tests for a SavedModel directory or TF checkpoint; Keras 3 writes a single "
-                f"{_SUFFIX[kind]} file instead", f"test os.path.exists() of the {_SUFFIX[kind]} file instead")
+                "warning", f"this tests or lists a SavedModel directory or TF checkpoint; Keras 3 writes a single "
+                f"{_SUFFIX[kind]} file instead (a listing fails: \"Not a directory\")",
+                f"test os.path.exists() of the {_SUFFIX[kind]} file, or list its parent directory, instead")
         for event in events:
             if event.kind == "load_model" and event in renamed:
                 self._reload_needs(event, [e for e in renamed if e.kind in _WRITERS])

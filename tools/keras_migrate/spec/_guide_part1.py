@@ -87,8 +87,10 @@ PATH_PROBES = (
     "os.path.lexists",
     "tensorflow.io.gfile.exists",
 )
-# ... a SavedModel directory test, false for the .keras file that replaces it: diagnosed.
-DIRECTORY_PROBES = ("os.path.isdir", "tensorflow.io.gfile.isdir")
+# ... a SavedModel directory test (false for the .keras file that replaces it) or listing
+# (fails on it): diagnosed.
+DIRECTORY_PROBES = ("os.path.isdir", "tensorflow.io.gfile.isdir", "os.listdir", "os.scandir", "os.walk",
+                    "tensorflow.io.gfile.listdir", "tensorflow.io.gfile.walk", "shutil.copytree")
 
 # Methods that show a reloaded model is trained (TFSMLayer cannot be).
 TRAINING_METHODS = ("compile", "fit", "train_on_batch", "fit_generator")
