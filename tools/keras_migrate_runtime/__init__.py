@@ -72,6 +72,7 @@ from .ctc import keras2_ctc_batch_cost, keras2_ctc_decode
 from .random_crop import Keras2RandomCrop
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
+from .saving import keras2_fresh_optimizer
 from .sequence import Keras2Sequence
 from .skipgrams import make_sampling_table, skipgrams
 from .states import keras2_reset_states
@@ -120,6 +121,7 @@ from . import jax_variables as _jax_variables
 _jax_variables.install()  # keras.ops.zeros_like(variable) & co. on JAX (see the module)
 
 __all__ = [
+    "keras2_fresh_optimizer",
     "Keras2ModelCheckpoint",
     "AddLoss",
     "BackendAgnosticSteps",

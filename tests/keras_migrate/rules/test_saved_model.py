@@ -128,12 +128,13 @@ def test_path_variable_used_elsewhere_gets_suffix_at_call_sites():
         """
         import os
         import keras
+        from keras_migrate_runtime import keras2_fresh_optimizer
 
         out = os.path.join(root, "export")
         os.makedirs(out)
         model = keras.models.load_model(src)
         model.save(out + ".keras")
-        again = keras.models.load_model(out + ".keras")
+        again = keras2_fresh_optimizer(keras.models.load_model(out + ".keras"))
         again.fit(x, y)
         """,
         rules=RULES,
