@@ -62,6 +62,7 @@ from .metrics_names import keras2_metrics_names
 from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
+from .optimizer_state import keras2_optimizer_variables, keras2_optimizer_weights, keras2_set_optimizer_weights
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .targets import keras2_targets
 from .string_data import keras2_string_data
@@ -121,6 +122,9 @@ from . import jax_variables as _jax_variables
 _jax_variables.install()  # keras.ops.zeros_like(variable) & co. on JAX (see the module)
 
 __all__ = [
+    "keras2_optimizer_variables",
+    "keras2_optimizer_weights",
+    "keras2_set_optimizer_weights",
     "keras2_fresh_optimizer",
     "Keras2ModelCheckpoint",
     "AddLoss",
