@@ -28,6 +28,7 @@ from .distribute import connect_tpu_cluster, tpu_cluster_resolver
 from .checkpoint import Keras2ModelCheckpoint
 from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_update_compiled_metrics
 from .functions import tensorflow_function
+from .generators import keras2_input_batches
 from .gradients import minimize, value_and_grad, value_and_grads, value_and_input_grad
 from .layer_updates import keras2_add_update
 from .legacy_get_file import legacy_get_file
@@ -122,6 +123,7 @@ from . import jax_variables as _jax_variables
 _jax_variables.install()  # keras.ops.zeros_like(variable) & co. on JAX (see the module)
 
 __all__ = [
+    "keras2_input_batches",
     "keras2_optimizer_variables",
     "keras2_optimizer_weights",
     "keras2_set_optimizer_weights",

@@ -10,6 +10,7 @@ from keras_migrate.rules.method_renames import MethodRenames
 from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
 from keras_migrate.rules.optimizer_weights import OptimizerWeights
+from keras_migrate.rules.python_generators import PythonGenerators
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -101,6 +102,7 @@ ALL_RULES = (
     MethodRenames,
     OptimizerLr,
     OptimizerWeights,
+    PythonGenerators,
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,

@@ -426,6 +426,7 @@ class TfOps(Rule):
         self._string_args: Set[int] = set()  # arguments of string layers' calls
         # tf.shape(...) calls in positions where a tuple works like TF's shape tensor.
         self._shape_ok: Set[int] = set()
+        self._lambda_depth = 0  # inside a lambda: code that runs later, on backend tensors
         # top_k calls whose result is used through `.values` / `.indices`.
         self._named_result: Set[int] = set()
         self._ops = TfOpRewriter(ctx, self._shape_ok, self._named_result)
@@ -619,10 +620,18 @@ class TfOps(Rule):
                 f"rewrite tf.{rel} with keras.ops (https://keras.io/api/ops/) or keep this code on TensorFlow")
         return updated
 
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._lambda_depth += 1
+
+    def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda):
+        self._lambda_depth -= 1
+        return updated
+
     def _leave_on_tensorflow(self, node, rel, message, fix) -> None:
-        in_code = bool(self.ctx.function_stack or self.ctx.class_stack)
+        in_code = bool(self.ctx.function_stack or self.ctx.class_stack or self._lambda_depth)
         # Module-level eager ops on numpy data still run (TensorFlow stays installed);
-        # inside functions and classes they receive backend tensors.
+        # inside functions, lambdas (a Lambda layer's) and classes they receive backend
+        # tensors.
         self.report(node, f"tf.{rel} left as is: {message}", fix,
                     Severity.WARNING if in_code else Severity.INFO)
         if in_code:
