@@ -89,6 +89,8 @@ from .tf_ops import (
     clip_by_value,
     compute_average_loss,
     confusion_matrix,
+    cumprod,
+    cumsum,
     fill,
     gather_nd,
     global_norm,
@@ -123,6 +125,8 @@ from . import jax_variables as _jax_variables
 _jax_variables.install()  # keras.ops.zeros_like(variable) & co. on JAX (see the module)
 
 __all__ = [
+    "cumprod",
+    "cumsum",
     "keras2_input_batches",
     "keras2_optimizer_variables",
     "keras2_optimizer_weights",

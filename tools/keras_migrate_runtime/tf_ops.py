@@ -16,6 +16,8 @@ __all__ = [
     "clip_by_value",
     "compute_average_loss",
     "confusion_matrix",
+    "cumprod",
+    "cumsum",
     "fill",
     "gather_nd",
     "global_norm",
@@ -67,6 +69,33 @@ def leaky_relu(features, alpha=0.2, name=None):
     if not backend.is_float_dtype(x.dtype):  # TF computes integer input in float32
         x = ops.cast(x, "float32")
     return ops.where(x > 0, x, x * alpha)
+
+
+def _cumulative(op, identity, x, axis, exclusive, reverse):
+    """TF's exclusive / reverse cumulative ops: the input flipped and shifted by one
+    (identity first) along `axis`, as TensorFlow computes them."""
+    x = ops.convert_to_tensor(x)
+    axis = int(axis)
+    axis = axis + len(x.shape) if axis < 0 else axis
+    if reverse:
+        x = ops.flip(x, axis=axis)
+    if exclusive:
+        padding = [[0, 0]] * len(x.shape)
+        padding[axis] = [1, 0]
+        x = ops.pad(x, padding, constant_values=identity)
+        x = x[(slice(None),) * axis + (slice(None, -1),)]
+    out = op(x, axis=axis)
+    return ops.flip(out, axis=axis) if reverse else out
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.math.cumsum, exclusive= and reverse= included."""
+    return _cumulative(ops.cumsum, 0, x, axis, exclusive, reverse)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """tf.math.cumprod, exclusive= and reverse= included."""
+    return _cumulative(ops.cumprod, 1, x, axis, exclusive, reverse)
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):

@@ -498,3 +498,11 @@ def test_kinks_fall_back_to_keras_ops_where_the_file_binds_the_helpers_name():
         "clip_by_value = 1\ny = keras.ops.clip(x, 0.0, 1.0)\n",
         rules=RULES, expected_diagnostics=["KM200", "KM200"],
     )
+
+
+def test_exclusive_and_reverse_cumulative_ops_use_the_runtime_helper():
+    _expr("tf.math.cumsum(x, axis=1, exclusive=False, reverse=False)", "keras.ops.cumsum(x, axis=1)")
+    source = HEAD + "y = tf.math.cumsum(x, axis=1, exclusive=True)\nz = tf.cumprod(x, 0, False, True)\n"
+    after = ("import keras\nfrom keras_migrate_runtime import cumsum\nfrom keras_migrate_runtime import cumprod\n"
+             "y = cumsum(x, axis=1, exclusive=True)\nz = cumprod(x, 0, False, True)\n")
+    assert_migrates(source, after, rules=RULES)

@@ -454,6 +454,20 @@ class TfOpRewriter:
             return None
         return self._runtime_call_as_given(entry, bound, positional, call)
 
+    def _special_cumulative(self, entry, rel, original, call, bound, positional):
+        """tf.cumsum / tf.cumprod: keras.ops without exclusive= / reverse= (their literal
+        False defaults dropped); with them, the runtime's helper (TF's signature)."""
+        flags = [p for p in ("exclusive", "reverse") if p in bound]
+        if all(code(bound[p].value) == "False" for p in flags):
+            for param in flags:
+                del bound[param]
+                positional.discard(param)
+            return None
+        if entry.runtime in bound_names(self.ctx):
+            raise Refuse(f"keras.{entry.keras} has no exclusive= / reverse=, and this file binds the name "
+                         f"{entry.runtime!r} of the keras_migrate_runtime helper that has them")
+        return self._runtime_call_as_given(entry, bound, positional, call)
+
     def _special_variable_operand(self, entry, rel, original, call, bound, positional):
         """An attribute operand (`layer.kernel`, `self.cm`) may be a keras.Variable, which
         JAX's keras.ops.zeros_like / ones_like refuse unless keras_migrate_runtime is
