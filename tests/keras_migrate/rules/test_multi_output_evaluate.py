@@ -331,7 +331,12 @@ def test_one_loss_on_a_multi_output_model_is_said_where_its_key_is_read():
     for loss in ('["mse", None]', 'loss=[None, "mae"]', '{"a": "mse"}'):
         assert_migrates(model.replace("{LOSS}", loss) + "print(history.history['dense_1_loss'])\n",
                         rules=RULES, expected_diagnostics=["KM145", "KM145"])  # (+ the TensorFlow note)
-    # Not read, or two losses: nothing more than the TensorFlow note.
-    assert_migrates(model.replace("{LOSS}", '["mse", None]'), rules=RULES, expected_diagnostics=["KM145"])
+    # Not read: an info (History keys differ); two losses: nothing more than the TensorFlow note.
+    assert_migrates(model.replace("{LOSS}", '["mse", None]'), rules=RULES, expected_diagnostics=["KM145", "KM145"])
+    # Dict outputs the file does not spell out as a list: said from the loss alone.
+    assert_migrates("import keras\na = keras.layers.Dense(1, name='a')(h)\nb = keras.layers.Dense(1, name='b')(h)\n"
+                    "model = keras.Model(inp, {'a': a, 'b': b})\n"
+                    "model.compile('sgd', loss={'a': 'mse', 'b': None})\n", rules=RULES,
+                    expected_diagnostics=["KM145"])
     assert_migrates(model.replace("{LOSS}", '["mse", "mae"]') + "h = history.history['val_a_loss']\n",
                     rules=RULES, expected_diagnostics=["KM145"])

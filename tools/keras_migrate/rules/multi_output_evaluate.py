@@ -531,6 +531,7 @@ class MultiOutputEvaluate(Rule):
             loss = _loss_arg(original)
             if len(outputs) >= 2 and loss is not None:
                 self._tensorflow_output_losses(original)
+            if loss is not None:
                 self._single_output_loss(original, loss, len(outputs))
         if not any(a.keyword is not None and a.keyword.value in _METRIC_KEYWORDS for a in original.args):
             return updated
@@ -587,9 +588,10 @@ class MultiOutputEvaluate(Rule):
         """compile(loss=["mse", None]) on a two-output model: Keras 2 still reported the
         one loss as `<output>_loss` beside `loss`; Keras 3 makes per-output entries only
         for two losses or more (measured, Keras 3.15: History keys ['loss'] against
-        ['dense_1_loss', 'loss']). Said where the file reads some `..._loss` key."""
-        if not _READS_OUTPUT_LOSS.search(self.ctx.source):
-            return
+        ['dense_1_loss', 'loss']; also for dict outputs, `loss={"a": "mse", "b": None}`,
+        found with keras-migrate verify on an independent program). A warning where the
+        file reads some `..._loss` key, else an info (History and evaluate keys differ)."""
+        reads = bool(_READS_OUTPUT_LOSS.search(self.ctx.source))
         if isinstance(loss, (cst.List, cst.Tuple)):
             given = [e.value for e in loss.elements]
         elif isinstance(loss, cst.Dict):
@@ -598,12 +600,14 @@ class MultiOutputEvaluate(Rule):
         else:
             return
         real = [v for v in given if not (isinstance(v, cst.Name) and v.value == "None")]
-        if len(real) != 1:
+        if len(real) != 1 or len(given) < 2:
             return
         self.report(call, "compile() gives a loss to one output of a multi-output model: Keras 2's History and "
                           "evaluate() also reported it as `<output>_loss`, Keras 3 reports only `loss` (the same "
                           "number)",
-                    fix="read `loss` instead of the `<output>_loss` key")
+                    fix="read `loss` instead of the `<output>_loss` key (and monitor `val_loss` instead of "
+                        "`val_<output>_loss` in callbacks)",
+                    severity=Severity.WARNING if reads else Severity.INFO)
 
     def _renamed_outputs(self, call: cst.Call, model: str, scope) -> None:
         if self._models is None:
