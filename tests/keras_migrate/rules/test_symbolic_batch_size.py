@@ -25,7 +25,25 @@ def test_other_uses_are_reported_in_agnostic_mode_only():
               "z = tf.reshape(inputs, (tf.shape(inputs)[0], tf.shape(inputs)[0], -1))\n")
     assert_migrates(source, rules=[SymbolicBatchSize], mode="agnostic",
                     expected_diagnostics=["KM250", "KM250", "KM250", "KM250"])
-    assert_migrates(source, rules=[SymbolicBatchSize], mode="tensorflow")
+    # On TensorFlow the reads stay tensors (Lambda layers), which a Keras 3 reshape's shape
+    # cannot hold either: those left in a reshape are reported there too.
+    assert_migrates(source, rules=[SymbolicBatchSize], mode="tensorflow",
+                    expected_diagnostics=["KM250", "KM250", "KM250"])
+
+
+def test_unknown_dimensions_other_than_the_batch():
+    source = ("import tensorflow as tf\n"
+              "frames = tf.keras.Input(shape=(None, 6))\n"
+              "known = tf.keras.Input(shape=(4, 6))\n"
+              "width = tf.shape(frames)[-1]\n"
+              "pairs = tf.reshape(frames, (2, tf.shape(frames)[1], 3))\n"
+              "halves = tf.reshape(known, (-1, tf.shape(known)[1], 2, 3))\n")
+    # frames leaves dimension 1 unknown: every non-batch read may be None. The one dynamic
+    # size of `pairs` becomes -1 as for the batch; the others are reported.
+    assert_migrates(source, source.replace("(2, tf.shape(frames)[1], 3)", "(2, -1, 3)"),
+                    rules=[SymbolicBatchSize], mode="agnostic", expected_diagnostics=["KM250", "KM250"])
+    static = source.replace("shape=(None, 6)", "shape=(5, 6)")
+    assert_migrates(static, rules=[SymbolicBatchSize], mode="agnostic")
 
 
 def test_static_dimensions_real_tensors_and_layers_are_left_alone():

@@ -12,6 +12,7 @@ from keras_migrate.rules._facts import FileFacts
 from keras_migrate.rules._util import code
 
 __all__ = [
+    "argument",
     "bind",
     "file_uses_keras",
     "has_star",
@@ -28,6 +29,19 @@ def has_star(call: cst.Call) -> bool:
 
 def is_string(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+
+
+def argument(call: cst.Call, name: str, position: int) -> Optional[cst.Arg]:
+    """The argument given for parameter `name` (at `position`): by keyword, or the
+    positional one there (none after a *args, whose length is unknown)."""
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            if arg.star == "*" and i <= position:
+                return None
+            continue
+        if (arg.keyword is None and i == position) or (arg.keyword is not None and arg.keyword.value == name):
+            return arg
+    return None
 
 
 def bind(call: cst.Call, params: Sequence[str]) -> Optional[Dict[str, cst.Arg]]:

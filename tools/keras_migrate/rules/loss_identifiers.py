@@ -16,7 +16,7 @@ from typing import Optional
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import file_uses_keras
+from keras_migrate.rules._args import argument, file_uses_keras
 from keras_migrate.spec._keras3_renames import LOSS_STRING_RENAMES
 from keras_migrate.spec._log_keys import METRIC_FUNCTION_STRINGS
 
@@ -99,17 +99,14 @@ class LossIdentifiers(Rule):
             position, keyword = 0, "identifier"
         else:
             return updated
-        args = list(updated.args)
-        for i, arg in enumerate(args):
-            if arg.star or not ((arg.keyword is None and i == position)
-                                or (arg.keyword is not None and arg.keyword.value == keyword)):
-                continue
-            value = self._renamed(arg.value)
-            if value is not arg.value:
-                self.fired()
-                args[i] = arg.with_changes(value=value)
-                return updated.with_changes(args=args)
-        return updated
+        arg = argument(updated, keyword, position)
+        if arg is None:
+            return updated
+        value = self._renamed(arg.value)
+        if value is arg.value:
+            return updated
+        self.fired()
+        return updated.with_changes(args=[a.with_changes(value=value) if a is arg else a for a in updated.args])
 
     def _renamed(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """`node` (a string, list/tuple of them or per-output dict) with dropped names renamed."""

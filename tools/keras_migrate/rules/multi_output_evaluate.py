@@ -53,6 +53,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
+from keras_migrate.rules._args import argument
 from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
 from keras_migrate.spec._log_keys import METRIC_DEFAULT_NAMES
@@ -279,8 +280,8 @@ _READS_OUTPUT_LOSS = re.compile(r"""["'](?:val_)?\w+_loss["']""")
 
 def _loss_arg(call: cst.Call) -> Optional[cst.BaseExpression]:
     """compile()'s loss: `loss=` or the second positional argument."""
-    return next((a.value for i, a in enumerate(call.args)
-                 if (a.keyword is not None and a.keyword.value == "loss") or (a.keyword is None and i == 1)), None)
+    arg = argument(call, "loss", 1)
+    return arg.value if arg is not None else None
 
 
 def _with_return_dict(call: cst.Call) -> cst.Call:

@@ -29,8 +29,8 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
-from keras_migrate.rules._args import optimizer_like
-from keras_migrate.rules._util import COMMA, code, keyword
+from keras_migrate.rules._args import argument, optimizer_like
+from keras_migrate.rules._util import code, comma_separated, keyword
 
 __all__ = ["OptimizerWeights"]
 
@@ -141,9 +141,8 @@ class OptimizerWeights(Rule):
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "compile" and isinstance(func.value, cst.Name)):
             return
-        value = next((a.value for i, a in enumerate(node.args)
-                      if (a.keyword is not None and a.keyword.value == "optimizer") or (a.keyword is None and i == 0)),
-                     None)
+        arg = argument(node, "optimizer", 0)
+        value = arg.value if arg is not None else None
         legacy = None
         if isinstance(value, cst.Name):
             legacy = self._optimizers.get(value.value)
@@ -186,5 +185,4 @@ class OptimizerWeights(Rule):
         args = [cst.Arg(updated.func.value)] + [a for a in updated.args]
         if legacy and method != "get_weights":
             args.append(keyword("legacy", cst.Name("True")))
-        args = [a.with_changes(comma=COMMA) for a in args[:-1]] + [args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-        return cst.Call(func=cst.Name(helper), args=args)
+        return cst.Call(func=cst.Name(helper), args=comma_separated(args))

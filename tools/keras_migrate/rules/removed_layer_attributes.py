@@ -34,6 +34,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
+from keras_migrate.rules._args import argument
 from keras_migrate.rules._util import code, dotted, drop_arg, keyword_arg, with_keyword
 
 __all__ = ["RemovedLayerAttributes"]
@@ -294,10 +295,8 @@ class RemovedLayerAttributes(Rule):
                     Severity.INFO)
 
     def _report_add_metric(self, call: cst.Call) -> None:
-        name = None
-        for i, arg in enumerate(call.args):
-            if (arg.keyword is not None and arg.keyword.value == "name") or (arg.keyword is None and i == 1):
-                name = code(arg.value)
+        given = argument(call, "name", 1)
+        name = code(given.value) if given is not None else None
         label = "metric" if name is None else re.sub(r"\W+", "_", name.strip("'\"")) or "metric"
         value = code(call.args[0].value) if call.args else "value"
         self.report(

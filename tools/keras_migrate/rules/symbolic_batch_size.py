@@ -29,7 +29,7 @@ from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules.tf_ops_on_keras_tensors import batch_lambda_functions, keras_tensors
+from keras_migrate.rules.tf_ops_on_keras_tensors import batch_lambda_functions, keras_tensors, unknown_dims
 
 __all__ = ["SymbolicBatchSize"]
 
@@ -56,8 +56,8 @@ class _Reads:
         nodes = [(s, n) for s, n in _scan.scoped_nodes(ctx) if not (s and s[0] in lambdas)]
 
         def is_read(node, scope) -> bool:
-            return (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
-                    and node.slice.value == 0 and isinstance(node.value, ast.Call)
+            return (isinstance(node, ast.Subscript) and _dynamic_index(ctx, _int_literal(node.slice))
+                    and isinstance(node.value, ast.Call)
                     and (names.qualified(node.value.func) in _SHAPES or names.keras(node.value.func) in _SHAPE_PATHS)
                     and len(node.value.args) == 1 and tensors.is_tensor(node.value.args[0], scope))
 
@@ -105,9 +105,21 @@ def _shape_arg(args, keywords):
 def _int_literal(node) -> Optional[int]:
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = _int_literal(node.operand)
+        return None if value is None else -value
     if isinstance(node, cst.Integer):
         return int(node.value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        value = _int_literal(node.expression)
+        return None if value is None else -value
     return None
+
+
+def _dynamic_index(ctx, index: Optional[int]) -> bool:
+    """Whether `tf.shape(x)[index]` of a KerasTensor may be None in Keras 3: the batch
+    size always; another dimension where some Input of the file leaves one unknown."""
+    return index == 0 or (index is not None and unknown_dims(ctx))
 
 
 def _one_dynamic(shape, is_dynamic):
@@ -137,7 +149,7 @@ class SymbolicBatchSize(Rule):
                    "size of a reshape -> -1; other uses where a model is built are reported.")
     part = Part.TENSORFLOW
     TRIGGERS = ("shape",)
-    NODE_KEYED = ("_inline_checked", "_planned")
+    NODE_KEYED = ("_inline_checked", "_planned", "_reshaped")
     EXAMPLES = (
         Example(
             before="""
@@ -171,6 +183,20 @@ class SymbolicBatchSize(Rule):
             diagnostics=("KM250", "KM250"),
             mode="agnostic",
         ),
+        # An Input leaving a dimension unknown: other dimensions of the shape may be None too.
+        Example(
+            before="""
+            import tensorflow as tf
+
+            tokens = tf.keras.Input(shape=(None,), dtype="int32")
+            embedded = tf.keras.layers.Embedding(100, 8)(tokens)
+            steps = tf.shape(embedded)[1]
+            flat = tf.reshape(embedded, (-1, steps * 8))
+            last = tf.reshape(embedded, (tf.shape(embedded)[0], tf.shape(embedded)[-2], 8))
+            """,
+            diagnostics=("KM250", "KM250", "KM250"),
+            mode="agnostic",
+        ),
         # Real tensors (data, or a model's call()): Keras 2 and Keras 3 alike.
         Example(
             before="""
@@ -197,12 +223,14 @@ class SymbolicBatchSize(Rule):
         super().__init__(ctx)
         self._inline_checked: Set[int] = set()  # reads handled: bound to a name, or planned -1
         self._planned: Dict[int, Tuple[int, int]] = {}  # reshape call -> (argument, element) to make -1
+        self._reshaped: Set[int] = set()  # reads left in a reshape's shape (reported in every mode)
 
     def _is_inline_read(self, node: cst.BaseExpression, scope) -> bool:
         if self.ctx.class_stack:
             return False  # a layer's call(): real tensors
         if not (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Call) and len(node.slice) == 1
-                and isinstance(node.slice[0].slice, cst.Index) and _int_literal(node.slice[0].slice.value) == 0):
+                and isinstance(node.slice[0].slice, cst.Index)
+                and _dynamic_index(self.ctx, _int_literal(node.slice[0].slice.value))):
             return False
         call = node.value
         if not (self.ctx.qualified_name(call.func) in _SHAPES or self.ctx.keras_path(call.func) in _SHAPE_PATHS):
@@ -228,12 +256,21 @@ class SymbolicBatchSize(Rule):
             self._report(original)
         return updated
 
-    def _report(self, node: cst.CSTNode) -> None:
-        if self.ctx.mode == "tensorflow":
+    def _report(self, node: cst.BaseExpression, bound: Optional[str] = None) -> None:
+        """A dynamic read (`bound`: a name holding one, used in a reshape's shape)."""
+        if self.ctx.mode == "tensorflow" and id(node) not in self._reshaped and bound is None:
             return  # tf_ops_on_keras_tensors keeps the read a tensor (a Lambda) for the TF ops using it
-        self.report(node, "the batch size of a KerasTensor's shape where a model is built: Keras 3 gives None "
-                          "(Keras 2 a tensor holding each batch's size), so what uses it here fails when the "
-                          "model runs", _FIX)
+        index = 0 if bound is not None else _int_literal(node.slice[0].slice.value)
+        what = ("the batch size of a KerasTensor's shape where a model is built: Keras 3 gives None (Keras 2 a "
+                "tensor holding each batch's size)" if index == 0 else
+                f"dimension {index} of a KerasTensor's shape where a model is built: an Input of this file leaves "
+                "a dimension unknown, which Keras 3's shape gives as None (Keras 2 a tensor holding the size at "
+                "run time)")
+        if bound is not None:
+            what = f"`{bound}` holds {what}"
+        if self.ctx.mode == "tensorflow":  # a Lambda's tensor inside keras.ops.reshape's shape
+            what += "; a tensor made by a Lambda layer cannot stand in a Keras 3 reshape's shape either"
+        self.report(node, f"{what}, so what uses it here fails when the model runs", _FIX)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Plan the -1 before the children are left (an inline read inside is then not
@@ -249,6 +286,14 @@ class SymbolicBatchSize(Rule):
         dynamic = _one_dynamic(shape, lambda e: bool(reads.get((scope, e.value))) if isinstance(e, cst.Name)
                                else self._is_inline_read(e, scope))
         if dynamic is None:
+            if isinstance(shape, (cst.Tuple, cst.List)):
+                for element in shape.elements:
+                    value = element.value
+                    if self._is_inline_read(value, scope):
+                        self._reshaped.add(id(value))
+                    elif (self.ctx.mode == "tensorflow" and isinstance(value, cst.Name)
+                          and (scope, value.value) in reads):
+                        self._report(value, bound=value.value)  # agnostic mode reported its assignment
             return
         self._inline_checked.add(id(dynamic))
         arg_index = next(i for i, a in enumerate(node.args) if a.value is shape)

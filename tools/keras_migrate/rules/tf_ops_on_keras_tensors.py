@@ -34,7 +34,7 @@ from keras_migrate.rules._tf_op_emit import Refuse, TfOpRewriter
 from keras_migrate.rules._util import code
 from keras_migrate.spec import keras_path
 
-__all__ = ["TfOpsOnKerasTensors", "batch_lambda_functions", "keras_tensors"]
+__all__ = ["TfOpsOnKerasTensors", "batch_lambda_functions", "keras_tensors", "unknown_dims"]
 
 _BUILTINS = frozenset({"print", "len", "isinstance", "list", "tuple", "dict", "range", "zip", "enumerate",
                        "str", "int", "float", "type", "getattr", "hasattr", "id", "repr", "sorted", "super"})
@@ -182,6 +182,36 @@ def keras_tensors(ctx) -> Optional[_KerasTensors]:
     """The file's KerasTensor analysis, computed once and shared by rules that need it."""
     tree = _scan.file_ast(ctx)
     return None if tree is None else _KerasTensors(tree, _scan.names(ctx), _scan.scoped_nodes(ctx))
+
+
+def _known_sizes(shape: Optional[ast.AST], skip: int) -> bool:
+    """A shape literal whose sizes (after the first `skip`) are all integer literals."""
+    return isinstance(shape, (ast.Tuple, ast.List)) and all(
+        isinstance(e, ast.Constant) and type(e.value) is int for e in shape.elts[skip:])
+
+
+@per_file
+def unknown_dims(ctx) -> bool:
+    """Whether some Input of the file may leave a dimension other than the batch unknown
+    (`Input(shape=(None, 8))`, a shape computed at run time): then Keras 3's shape of a
+    KerasTensor may hold None where Keras 2's `tf.shape(x)[i]` was a tensor."""
+    names = _scan.names(ctx)
+    if names is None:
+        return False
+    for node in _scan.nodes(ctx, ast.Call):
+        if names.keras(node.func) not in _INPUTS:
+            continue
+        keywords = _scan.call_keywords(node)
+        if "tensor" in keywords or "type_spec" in keywords:
+            return True
+        if "batch_shape" in keywords:
+            if not _known_sizes(keywords["batch_shape"], 1):
+                return True
+            continue
+        shape = node.args[0] if node.args else keywords.get("shape")
+        if not _known_sizes(shape, 0):
+            return True
+    return False
 
 
 _SHAPES = ("tensorflow.shape",)
@@ -343,8 +373,8 @@ class TfOpsOnKerasTensors(Rule):
                 and isinstance(node.slice[0].slice, cst.Index) \
                 and isinstance(node.slice[0].slice.value, (cst.Integer, cst.UnaryOperation)) \
                 and code(node.slice[0].slice.value) != "0" \
-                and self.ctx.qualified_name(node.value.func) == "tensorflow.shape":
-            self._shape_ok.add(id(node.value))
+                and self.ctx.qualified_name(node.value.func) == "tensorflow.shape" and not unknown_dims(self.ctx):
+            self._shape_ok.add(id(node.value))  # a static size: Keras 3's shape has it as an int
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         tensors = self._tensors
