@@ -63,6 +63,7 @@ from .metrics_names import keras2_metrics_names
 from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
+from .embedding import Embedding
 from .optimizer_state import keras2_optimizer_variables, keras2_optimizer_weights, keras2_set_optimizer_weights
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .targets import keras2_targets
@@ -139,6 +140,7 @@ __all__ = [
     "BatchNormalization",
     "DataFrameIterator",
     "DirectoryIterator",
+    "Embedding",
     "GRU",
     "ImageDataGenerator",
     "Iterator",
