@@ -69,7 +69,7 @@ from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_
 from .targets import keras2_targets
 from .string_data import keras2_string_data
 from .no_grad import call_without_gradients
-from .numpy_utils import to_categorical
+from .numpy_utils import normalize, to_categorical
 from .radial_constraint import RadialConstraint
 from .ctc import keras2_ctc_batch_cost, keras2_ctc_decode
 from .random_crop import Keras2RandomCrop
@@ -216,6 +216,7 @@ __all__ = [
     "keras2_thresholded_relu",
     "keras2_update_compiled_metrics",
     "l2_normalize",
+    "normalize",
     "leaky_relu",
     "legacy_get_file",
     "make_sampling_table",

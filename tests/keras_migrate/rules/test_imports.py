@@ -92,3 +92,23 @@ def test_removed_symbols_are_reported_at_their_import():
               ")\n")
     found = [(d.rule_id, d.line, d.column) for d in migrate_source(source, "m.py", rules=RULES).diagnostics]
     assert found == [("KM100", 1, 12), ("KM100", 2, 1), ("KM100", 3, 1)]
+
+
+def test_normalize_keeps_keras2_axis():
+    """Keras 3's normalize reads `axis or -1` (axis=0 becomes -1): Keras 2's from the runtime,
+    however it is reached."""
+    assert_migrates(
+        "import numpy as np\n"
+        "from tensorflow.keras.utils import normalize\n"
+        "import tensorflow as tf\n"
+        "m = np.ones((3, 2))\n"
+        "a = normalize(m, axis=0, order=1)\n"
+        "b = tf.keras.utils.normalize(m, 0)\n",
+        "import numpy as np\n"
+        "from keras_migrate_runtime import normalize\n"
+        "import tensorflow as tf\n"
+        "m = np.ones((3, 2))\n"
+        "a = normalize(m, axis=0, order=1)\n"
+        "b = normalize(m, 0)\n",
+        rules=[Imports],
+    )

@@ -311,6 +311,9 @@ RUNTIME_SYMBOLS = {
     # Keras 3's has no dtype= and returns float64 for NumPy input (Keras 2: float32).
     "utils.to_categorical": "to_categorical",
     "utils.np_utils.to_categorical": "to_categorical",
+    # Keras 3's reads `axis = axis or -1`: axis=0 normalises along the last axis.
+    "utils.normalize": "normalize",
+    "utils.np_utils.normalize": "normalize",
     # TF Addons functions (fully qualified: not Keras paths) with a keras.ops version.
     "tensorflow_addons.losses.npairs_loss": "npairs_loss",
 }
