@@ -109,8 +109,11 @@ def fill_weights(model, seed=0):
             continue
         counts = {}
         values = []
+        depthwise = any(c.__name__.removeprefix("Base").startswith("DepthwiseConv") for c in type(layer).__mro__)
         for w in weights:
             short = _short_name(w)
+            if depthwise and short == "kernel":
+                short = "depthwise_kernel"  # Keras 2's name of a DepthwiseConv weight (Keras 3: kernel)
             ordinal = counts.get(short, 0)
             counts[short] = ordinal + 1
             key = f"{seed}/{index}/{short}/{ordinal}"

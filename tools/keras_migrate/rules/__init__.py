@@ -11,6 +11,7 @@ from keras_migrate.rules.model_io_names import ModelIoNames
 from keras_migrate.rules.optimizer_lr import OptimizerLr
 from keras_migrate.rules.optimizer_weights import OptimizerWeights
 from keras_migrate.rules.python_generators import PythonGenerators
+from keras_migrate.rules.depthwise_kernel import DepthwiseKernel
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -103,6 +104,7 @@ ALL_RULES = (
     OptimizerLr,
     OptimizerWeights,
     PythonGenerators,
+    DepthwiseKernel,
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,
