@@ -123,3 +123,48 @@ def test_stateless_ops_are_diagnosed():
         rules=RULES,
         expected_diagnostics=["KM203"],
     )
+
+
+def test_layer_seed_attribute_seeds_the_generator_once_stored():
+    """seed=self.seed: the SeedGenerator takes the layer's own seed, created after __init__
+    stores it (an attribute __init__ never sets gives an unseeded generator)."""
+    assert_migrates(
+        """
+        import tensorflow as tf
+
+        class Sampling(tf.keras.layers.Layer):
+            def __init__(self, seed=None, **kwargs):
+                super().__init__(**kwargs)
+                self.seed = seed
+                self.scale = 0.5
+
+            def call(self, inputs):
+                return inputs + tf.random.normal(tf.shape(inputs), seed=self.seed)
+
+        class Noise(tf.keras.layers.Layer):
+            def call(self, x):
+                return x + tf.random.uniform(tf.shape(x), seed=self.other)
+        """,
+        """
+        import tensorflow as tf
+        import keras
+
+        class Sampling(tf.keras.layers.Layer):
+            def __init__(self, seed=None, **kwargs):
+                super().__init__(**kwargs)
+                self.seed = seed
+                self.seed_generator = keras.random.SeedGenerator(self.seed)
+                self.scale = 0.5
+
+            def call(self, inputs):
+                return inputs + keras.random.normal(tf.shape(inputs), seed=self.seed_generator)
+
+        class Noise(tf.keras.layers.Layer):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.seed_generator = keras.random.SeedGenerator()
+            def call(self, x):
+                return x + keras.random.uniform(tf.shape(x), seed=self.seed_generator)
+        """,
+        rules=[TfRandom],
+    )

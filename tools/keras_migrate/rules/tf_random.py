@@ -28,6 +28,7 @@ class _ClassState:
         self.node = node
         self.used = False
         self.seed: Optional[str] = None
+        self.seed_attribute: Optional[str] = None  # seed=self.<attribute>: set in __init__ first
 
 
 class TfRandom(Rule):
@@ -123,17 +124,24 @@ class TfRandom(Rule):
 
     def _add_generator(self, cls: cst.ClassDef, state: _ClassState) -> cst.ClassDef:
         keras = self.ctx.require_keras()
-        assign = cst.parse_statement(f"self.{_GENERATOR} = {keras}.random.SeedGenerator({state.seed or ''})")
         body = list(cls.body.body)
         for k, stmt in enumerate(body):
             if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
-                body[k] = stmt.with_changes(body=stmt.body.with_changes(body=_insert_after_super(stmt.body.body, assign)))
+                statements = stmt.body.body
+                at = _assigned_at(statements, state.seed_attribute) if state.seed_attribute else None
+                seed = state.seed if state.seed_attribute is None or at is not None else None
+                assign = cst.parse_statement(f"self.{_GENERATOR} = {keras}.random.SeedGenerator({seed or ''})")
+                if at is not None:  # the layer's own seed, once __init__ has stored it
+                    statements = list(statements[:at + 1]) + [assign] + list(statements[at + 1:])
+                else:
+                    statements = _insert_after_super(statements, assign)
+                body[k] = stmt.with_changes(body=stmt.body.with_changes(body=statements))
                 return cls.with_changes(body=cls.body.with_changes(body=body))
         init = cst.parse_statement(
             "def __init__(self, *args, **kwargs):\n"
             "    super().__init__(*args, **kwargs)\n"
-            f"    self.{_GENERATOR} = {keras}.random.SeedGenerator({state.seed or ''})\n"
-        )
+            f"    self.{_GENERATOR} = {keras}.random.SeedGenerator({'' if state.seed_attribute else state.seed or ''})\n"
+        )  # (no __init__ stores a seed attribute: unseeded)
         at = 1 if body and _is_docstring(body[0]) else 0
         body.insert(at, init)
         return cls.with_changes(body=cls.body.with_changes(body=body))
@@ -156,6 +164,9 @@ class TfRandom(Rule):
             seed_value = f"self.{_GENERATOR}"
             if seed_arg is not None and state.seed is None and isinstance(seed_arg.value, cst.Integer):
                 state.seed = seed_arg.value.value
+            elif (seed_arg is not None and state.seed is None and isinstance(seed_arg.value, cst.Attribute)
+                  and isinstance(seed_arg.value.value, cst.Name) and seed_arg.value.value.value == "self"):
+                state.seed, state.seed_attribute = code(seed_arg.value), seed_arg.value.attr.value
         elif seed_arg is not None:
             seed_value = code(seed_arg.value)
         else:
@@ -294,6 +305,21 @@ def _int_dtype(call: cst.Call, params: Sequence[str]) -> bool:
 def _is_docstring(stmt) -> bool:
     return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
             and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _assigned_at(body: Sequence[cst.BaseStatement], attribute: str) -> Optional[int]:
+    """Index of the last statement of `body` (an __init__'s, not nested) that assigns
+    `self.<attribute> = ...`."""
+    found = None
+    for k, line in enumerate(body):
+        if isinstance(line, cst.SimpleStatementLine):
+            for small in line.body:
+                if isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name)
+                        and t.target.value.value == "self" and t.target.attr.value == attribute
+                        for t in small.targets):
+                    found = k
+    return found
 
 
 def _insert_after_super(body: Sequence[cst.BaseStatement], stmt: cst.BaseStatement) -> List[cst.BaseStatement]:
