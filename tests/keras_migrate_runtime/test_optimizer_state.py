@@ -1,5 +1,7 @@
 """keras_migrate_runtime's optimizer state lists: Keras 2's order (tf_keras 2.21's, as
-tests/parity/programs/optimizer_state_lists.py checks numerically on every backend)."""
+tests/parity/programs/optimizer_state_lists.py checks numerically on every backend); the
+learning rate a scheduled optimizer reports (scheduled_learning_rate_reads checks it
+against tf_keras on every backend)."""
 
 import numpy as np
 import pytest
@@ -7,6 +9,7 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from keras_migrate_runtime import (  # noqa: E402
+    keras2_learning_rate,
     keras2_optimizer_variables,
     keras2_optimizer_weights,
     keras2_set_optimizer_weights,
@@ -49,3 +52,16 @@ def test_weights_round_trip_and_length_check():
         np.testing.assert_array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
     with pytest.raises(ValueError, match="Keras 2's count"):
         keras2_set_optimizer_weights(target, keras2_optimizer_weights(source)[:-1])
+
+
+def test_scheduled_learning_rate_is_the_last_steps():
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    optimizer = keras.optimizers.SGD(schedule)
+    variable = keras.Variable(np.ones(2, "float32"))
+    assert float(keras2_learning_rate(optimizer)) == pytest.approx(0.1)  # before any step: step 0's
+    for steps in (1, 2, 3):
+        optimizer.apply_gradients([(keras.ops.ones((2,)), variable)])
+        assert float(keras2_learning_rate(optimizer)) == pytest.approx(0.1 * 0.5 ** (steps - 1))
+        assert float(optimizer.learning_rate) == pytest.approx(0.1 * 0.5 ** steps)  # Keras 3's: one ahead
+    plain = keras.optimizers.Adam(0.02)
+    assert keras2_learning_rate(plain) is plain.learning_rate

@@ -64,7 +64,12 @@ from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
 from .embedding import Embedding
-from .optimizer_state import keras2_optimizer_variables, keras2_optimizer_weights, keras2_set_optimizer_weights
+from .optimizer_state import (
+    keras2_learning_rate,
+    keras2_optimizer_variables,
+    keras2_optimizer_weights,
+    keras2_set_optimizer_weights,
+)
 from .output_metrics import Keras2Metric, keras2_broadcast_metrics, keras2_copy_metric
 from .targets import keras2_targets
 from .string_data import keras2_string_data
@@ -129,6 +134,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "keras2_input_batches",
+    "keras2_learning_rate",
     "keras2_optimizer_variables",
     "keras2_optimizer_weights",
     "keras2_set_optimizer_weights",

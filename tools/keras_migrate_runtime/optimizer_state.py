@@ -7,9 +7,27 @@ moment, then every second moment); tf_keras 2.11+ optimizers through the method
 variables() and set_weights(), with the slots in creation order, as Keras 3 creates
 them. Keras 3 has no such methods, its `variables` property also lists the learning
 rate (second), and get_weights() / variables() fail there.
+
+Also the learning rate an optimizer driven by a LearningRateSchedule reports: tf_keras
+2.11+ stored the rate of the step it last applied (the schedule at iterations - 1,
+computed before each update), Keras 3 evaluates the schedule at the current iteration,
+one step further on (a callback logging `optimizer.learning_rate` logged other numbers).
 """
 
-__all__ = ["keras2_optimizer_variables", "keras2_optimizer_weights", "keras2_set_optimizer_weights"]
+import keras
+
+__all__ = ["keras2_learning_rate", "keras2_optimizer_variables", "keras2_optimizer_weights",
+           "keras2_set_optimizer_weights"]
+
+
+def keras2_learning_rate(optimizer):
+    """`optimizer.learning_rate` as tf_keras 2.11+ read it: with a schedule, the rate of the
+    last step applied (of step 0 before any); otherwise the optimizer's own."""
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if not isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        return optimizer.learning_rate
+    step = keras.ops.maximum(keras.ops.subtract(optimizer.iterations, 1), 0)
+    return schedule(step)
 
 
 def keras2_optimizer_variables(optimizer, legacy=False):

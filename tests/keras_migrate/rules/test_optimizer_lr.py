@@ -88,3 +88,40 @@ def test_both_lr_and_learning_rate_keep_what_keras2_used():
         d = keras.optimizers.RMSprop(learning_rate=0.1, rho=0.8)
         """,
     )
+
+
+SCHEDULED = ("import tensorflow as tf\n"
+             "schedule = tf.keras.optimizers.schedules.PiecewiseConstantDecay([2], [0.1, 0.01])\n"
+             "opt = tf.keras.optimizers.SGD(schedule)\n")
+
+
+def test_scheduled_rate_reads_give_the_last_steps_rate():
+    source = SCHEDULED + ("print(opt.learning_rate, float(model.optimizer.lr))\n"
+                          "rates = [tf.keras.backend.get_value(m.optimizer.learning_rate) for m in models]\n")
+    assert_migrates(source, source.replace("import tensorflow as tf\n", "import tensorflow as tf\n"
+                                           "from keras_migrate_runtime import keras2_learning_rate\n")
+                    .replace("opt.learning_rate", "keras2_learning_rate(opt)")
+                    .replace("model.optimizer.lr", "keras2_learning_rate(model.optimizer)")
+                    .replace("m.optimizer.learning_rate", "keras2_learning_rate(m.optimizer)"),
+                    rules=[OptimizerLr])
+
+
+def test_scheduled_rate_writes_and_unscheduled_files_are_renamed_only():
+    writes = SCHEDULED + ("opt.learning_rate = 0.5\nopt.lr.assign(0.1)\ntf.keras.backend.set_value(opt.lr, 0.2)\n"
+                          "del opt.learning_rate\n")
+    assert_migrates(writes, writes.replace(".lr", ".learning_rate"), rules=[OptimizerLr])
+    plain = "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(0.1)\nprint(opt.lr, opt.learning_rate)\n"
+    assert_migrates(plain, plain.replace("opt.lr", "opt.learning_rate"), rules=[OptimizerLr])
+    legacy = SCHEDULED + "old = tf.keras.optimizers.legacy.SGD(schedule)\nprint(old.learning_rate)\n"
+    assert_migrates(legacy, rules=[OptimizerLr])
+
+
+def test_schedule_subclass_counts():
+    source = ("import tensorflow as tf\n"
+              "class Warmup(tf.keras.optimizers.schedules.LearningRateSchedule):\n"
+              "    def __call__(self, step):\n        return 0.1\n"
+              "optimizer = tf.keras.optimizers.Adam(Warmup())\nnow = optimizer.learning_rate\n")
+    assert_migrates(source, source.replace("import tensorflow as tf\n", "import tensorflow as tf\n"
+                                           "from keras_migrate_runtime import keras2_learning_rate\n")
+                    .replace("now = optimizer.learning_rate", "now = keras2_learning_rate(optimizer)"),
+                    rules=[OptimizerLr])

@@ -8,15 +8,24 @@ tf_keras 2.11+ optimizers (`keras.optimizers.Adam`, `.experimental.Adam`) drop `
 meant but not what Keras 2 computed, so the migrated training differs and we say so.
 When both are given, the migrated call keeps the one Keras 2 used (two
 `learning_rate=` keywords would not even parse).
+
+In a file whose optimizers follow a LearningRateSchedule, reading an optimizer's
+learning rate gave the rate of the last step applied in Keras 2 (tf_keras 2.11+ stored
+it before each update) and gives the next step's in Keras 3: reads become
+keras_migrate_runtime.keras2_learning_rate(optimizer) (found with keras-migrate verify:
+a callback logging the rate into `logs` changed the history).
 """
 
 from __future__ import annotations
 
+import ast
 from typing import Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._args import file_uses_keras, keras_optimizer_targets, optimizer_like
 from keras_migrate.rules._util import code, drop_arg, keyword_arg
 from keras_migrate.spec import ATTRIBUTE_RENAMES
@@ -25,13 +34,33 @@ from keras_migrate.spec._keras3_renames import KERAS2_DEFAULT_LEARNING_RATES
 __all__ = ["OptimizerLr"]
 
 _RENAMES = {entry.old: entry.new for entry in ATTRIBUTE_RENAMES}
+_RATE_HELPER = "keras2_learning_rate"
+_STORES = frozenset({"assign", "assign_add", "assign_sub"})
+
+
+@per_file
+def _scheduled_rates(ctx) -> bool:
+    """Whether the file makes LearningRateSchedules (or subclasses one) and no legacy
+    optimizer (whose `lr` was the schedule object itself)."""
+    names = _scan.names(ctx)
+    if names is None:
+        return False
+    schedules = bool(ctx.facts(FileFacts).keras_subclasses("optimizers.schedules."))
+    for node in _scan.nodes(ctx, ast.Call):
+        path = names.keras(node.func) or ""
+        if path.startswith("optimizers.legacy."):
+            return False
+        if path.startswith("optimizers.schedules.") or (path.startswith("experimental.") and path.endswith("Decay")):
+            schedules = True
+    return schedules
 
 
 class OptimizerLr(Rule):
     id = "KM112"
     name = "optimizer_lr"
     description = "Rename the removed optimizer `lr` attribute to `learning_rate`."
-    TRIGGERS = (".lr", "lr=", "lr =")
+    TRIGGERS = (".lr", "lr=", "lr =", ".learning_rate")
+    NODE_KEYED = ("_stores",)
     EXAMPLES = (
         Example(
             before="""
@@ -58,6 +87,28 @@ class OptimizerLr(Rule):
             """,
             full=True,
         ),
+        # Optimizers following a schedule: reads give the rate of the last step, as in Keras 2.
+        Example(
+            before="""
+            import tensorflow as tf
+            schedule = tf.keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.9)
+            model.compile(tf.keras.optimizers.Adam(schedule), "mse")
+
+            class LogRate(tf.keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    logs["rate"] = float(self.model.optimizer.lr)
+            """,
+            after="""
+            import tensorflow as tf
+            from keras_migrate_runtime import keras2_learning_rate
+            schedule = tf.keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.9)
+            model.compile(tf.keras.optimizers.Adam(schedule), "mse")
+
+            class LogRate(tf.keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    logs["rate"] = float(keras2_learning_rate(self.model.optimizer))
+            """,
+        ),
         # An unrelated `lr` (not an optimizer) stays.
         Example(before="import keras\nlr = config.lr\n"),
         # Keras 2 trained this with Adam's default 0.001: the numbers change (warned);
@@ -82,12 +133,33 @@ class OptimizerLr(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._optimizers: Set[str] = set()
+        self._stores: Set[int] = set()  # attributes written, not read (assigned, .assign()ed, set_value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # Besides names that look like optimizers, those bound to one in this file.
         self._optimizers.update(keras_optimizer_targets(self.ctx, node))
+        self._stores.update(id(target.target) for target in node.targets)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._stores.add(id(node.target))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _STORES:
+            self._stores.add(id(node.value))
+
 
     # -- Adam(lr=...) ------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        path = self.ctx.keras_path(node.func) or self.ctx.qualified_name(node.func) or ""
+        if path.endswith("set_value") and node.args:
+            self._stores.add(id(node.args[0].value))
+
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         lr = keyword_arg(original, "lr")
         if lr is None:
@@ -125,12 +197,18 @@ class OptimizerLr(Rule):
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         new = _RENAMES.get(original.attr.value)
-        if new is None:
+        if new is None and original.attr.value != "learning_rate":
             return updated
         receiver = code(original.value)
         if not (receiver in self._optimizers or optimizer_like(receiver)):
             return updated
         if not file_uses_keras(self.ctx):
+            return updated
+        if id(original) not in self._stores and _scheduled_rates(self.ctx):
+            self.fired()
+            self.ctx.use_runtime(_RATE_HELPER)
+            return cst.Call(cst.Name(_RATE_HELPER), [cst.Arg(updated.value)], lpar=updated.lpar, rpar=updated.rpar)
+        if new is None:
             return updated
         self.fired()
         return updated.with_changes(attr=cst.Name(new))
