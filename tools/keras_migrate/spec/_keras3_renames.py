@@ -97,7 +97,7 @@ SYMBOL_RENAMES = (
 )
 
 # Loss identifier strings Keras 2 resolved and Keras 3 does not (same function).
-LOSS_STRING_RENAMES = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence"}
+LOSS_STRING_RENAMES = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence", "huber_loss": "huber"}
 
 KEYWORD_RENAMES = (
     KeywordRename("layers.LeakyReLU", "alpha", "negative_slope"),
