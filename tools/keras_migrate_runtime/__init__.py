@@ -63,6 +63,7 @@ from .metrics_names import keras2_metrics_names
 from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
+from .discretization import Discretization
 from .embedding import Embedding
 from .optimizer_state import (
     keras2_learning_rate,
@@ -146,6 +147,7 @@ __all__ = [
     "BatchNormalization",
     "DataFrameIterator",
     "DirectoryIterator",
+    "Discretization",
     "Embedding",
     "GRU",
     "ImageDataGenerator",

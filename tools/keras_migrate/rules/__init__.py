@@ -12,6 +12,7 @@ from keras_migrate.rules.optimizer_lr import OptimizerLr
 from keras_migrate.rules.optimizer_weights import OptimizerWeights
 from keras_migrate.rules.python_generators import PythonGenerators
 from keras_migrate.rules.depthwise_kernel import DepthwiseKernel
+from keras_migrate.rules.discretization_adapt import DiscretizationAdapt
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -105,6 +106,7 @@ ALL_RULES = (
     OptimizerWeights,
     PythonGenerators,
     DepthwiseKernel,
+    DiscretizationAdapt,
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,
