@@ -26,6 +26,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import FileFacts, per_file
+from keras_migrate.rules._reads import StoreTargets
 from keras_migrate.rules._args import file_uses_keras, keras_optimizer_targets, optimizer_like
 from keras_migrate.rules._util import code, drop_arg, keyword_arg
 from keras_migrate.spec import ATTRIBUTE_RENAMES
@@ -55,12 +56,11 @@ def _scheduled_rates(ctx) -> bool:
     return schedules
 
 
-class OptimizerLr(Rule):
+class OptimizerLr(StoreTargets, Rule):
     id = "KM112"
     name = "optimizer_lr"
     description = "Rename the removed optimizer `lr` attribute to `learning_rate`."
     TRIGGERS = (".lr", "lr=", "lr =", ".learning_rate")
-    NODE_KEYED = ("_stores",)
     EXAMPLES = (
         Example(
             before="""
@@ -132,22 +132,11 @@ class OptimizerLr(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self._optimizers: Set[str] = set()
-        self._stores: Set[int] = set()  # attributes written, not read (assigned, .assign()ed, set_value)
+        self._optimizers: Set[str] = set()  # (StoreTargets' _stores: also .assign()ed and set_value's)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # Besides names that look like optimizers, those bound to one in this file.
         self._optimizers.update(keras_optimizer_targets(self.ctx, node))
-        self._stores.update(id(target.target) for target in node.targets)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._stores.add(id(node.target))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._stores.add(id(node.target))
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._stores.add(id(node.target))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in _STORES:
@@ -204,7 +193,7 @@ class OptimizerLr(Rule):
             return updated
         if not file_uses_keras(self.ctx):
             return updated
-        if id(original) not in self._stores and _scheduled_rates(self.ctx):
+        if not self.is_store(original) and _scheduled_rates(self.ctx):
             self.fired()
             self.ctx.use_runtime(_RATE_HELPER)
             return cst.Call(cst.Name(_RATE_HELPER), [cst.Arg(updated.value)], lpar=updated.lpar, rpar=updated.rpar)
