@@ -26,6 +26,10 @@ def install(rec: r.Recorder) -> None:
         [inits.RandomUniform, inits.RandomNormal, inits.TruncatedNormal, inits.VarianceScaling, inits.Orthogonal],
         to_tensor,
     )
+    from tf_keras.src.saving import saving_lib
+    from tf_keras.src.saving.legacy import save as legacy_save
+
+    r.patch_loaders(rec, [(saving_lib, "load_model"), (legacy_save, "load_model")])
     patch_tensorflow(rec)
     if not rec.config.neutralize:
         return

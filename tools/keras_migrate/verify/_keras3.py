@@ -79,6 +79,10 @@ def install(rec: r.Recorder) -> None:
         to_tensor,
         throwaway=in_stateless_scope,
     )
+    from keras.src.legacy.saving import legacy_h5_format
+    from keras.src.saving import saving_lib
+
+    r.patch_loaders(rec, [(saving_lib, "load_model"), (legacy_h5_format, "load_model_from_hdf5")])
     if os.environ.get("KERAS_MIGRATE_VERIFY_TF") == "1" or keras.backend.backend() == "tensorflow":
         from keras_migrate.verify._tf import patch_tensorflow
 

@@ -44,6 +44,7 @@ __all__ = [
     "install",
     "neutralize_layers",
     "patch_initializers",
+    "patch_loaders",
     "patch_layer_call",
     "patch_model_api",
     "to_numpy",
@@ -118,6 +119,7 @@ class Recorder:
         self.counts: Dict[str, int] = {}
         self.notes: Dict[str, int] = {}
         self._init_ordinals: Dict[tuple, int] = {}
+        self._loading = 0  # load_model calls under way (their layers' initial values are overwritten)
         self._user_roots = [os.path.abspath(p) for p in (config.root, config.mirror) if p]
         self._library_roots = tuple(
             os.path.abspath(p) for p in {sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(__file__))}
@@ -554,7 +556,7 @@ def patch_initializers(rec: Recorder, classes, to_tensor, throwaway: Callable[[]
                 static = None
             if kind is None or static is None:
                 return original(self, shape, dtype=dtype, **kwargs)
-            if throwaway():
+            if throwaway() or rec._loading:
                 ordinal = -1
             else:
                 ordinal = rec._init_ordinals.get(static, 0)
@@ -570,6 +572,32 @@ def patch_initializers(rec: Recorder, classes, to_tensor, throwaway: Callable[[]
     for cls in classes:
         if cls is not None and "__call__" in cls.__dict__:
             _wrap(cls, "__call__", make)
+
+
+def patch_loaders(rec: Recorder, loaders) -> None:
+    """Calls of the (module, function name) `loaders` (the model-file readers that every
+    public load_model reaches through a module attribute) do not advance the
+    initializers' creation order: the values are overwritten by the file's, and Keras
+    2's .h5 loading and Keras 3's .keras loading build different numbers of variables (a
+    bidirectional LSTM model: 7 vs 9), which shifted every model made after a reload."""
+    for owner, name in loaders:
+        original = getattr(owner, name, None)
+        if original is None or getattr(original, "_km_loader", False):
+            continue
+
+        def make(original):
+            @functools.wraps(original)
+            def load(*args, **kwargs):
+                rec._loading += 1
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    rec._loading -= 1
+
+            load._km_loader = True
+            return load
+
+        setattr(owner, name, make(original))
 
 
 def neutralize_layers(rec: Recorder, classes) -> None:
