@@ -24,17 +24,13 @@ from keras_migrate.rules._facts import FileFacts, per_file
 
 __all__ = ["DepthwiseKernel"]
 
-_DEPTHWISE = frozenset({"layers.DepthwiseConv1D", "layers.DepthwiseConv2D", "DepthwiseConv1D", "DepthwiseConv2D",
-                        "layers.convolutional.DepthwiseConv1D", "layers.convolutional.DepthwiseConv2D"})
-
-
 def _kind(path: Optional[str]) -> Optional[str]:
     if path is None:
         return None
     name = path.rsplit(".", 1)[-1]
     if name.startswith("DepthwiseConv"):
         return "depthwise"
-    if name.startswith("SeparableConv") or name.startswith("SeparableConvolution"):
+    if name.startswith("SeparableConv"):  # SeparableConv1D/2D, SeparableConvolution1D/2D
         return "separable"
     return None
 
@@ -52,9 +48,8 @@ def _subclasses(ctx) -> dict:
 
 
 def _call_kind(ctx, names, node: ast.Call) -> Optional[str]:
-    if isinstance(node.func, ast.Name) and node.func.id in _subclasses(ctx):
-        return _subclasses(ctx)[node.func.id]
-    return _kind(names.keras(node.func))
+    local = _subclasses(ctx).get(node.func.id) if isinstance(node.func, ast.Name) else None
+    return local or _kind(names.keras(node.func))
 
 
 @per_file

@@ -17,14 +17,15 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import argument, file_uses_keras
-from keras_migrate.spec._keras3_renames import LOSS_STRING_RENAMES
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_PARAMETERS, LOSS_STRING_RENAMES
 from keras_migrate.spec._log_keys import METRIC_FUNCTION_STRINGS
 
 __all__ = ["LossIdentifiers"]
 
-_LOSS_POSITION = 1  # compile(optimizer, loss, ...)
+_LOSS_POSITION = KERAS2_COMPILE_PARAMETERS.index("loss")
 # compile() arguments holding loss / metric identifiers (this rule's and log_keys')
-_IDENTIFIER_ARGS = {"loss": 1, "metrics": 2, "weighted_metrics": 4}
+_IDENTIFIER_ARGS = {name: KERAS2_COMPILE_PARAMETERS.index(name)
+                    for name in ("loss", "metrics", "weighted_metrics")}
 
 
 class LossIdentifiers(Rule):

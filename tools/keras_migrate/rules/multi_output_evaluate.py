@@ -56,6 +56,7 @@ from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
 from keras_migrate.rules._args import argument
 from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_PARAMETERS
 from keras_migrate.spec._log_keys import METRIC_DEFAULT_NAMES
 
 __all__ = ["MultiOutputEvaluate"]
@@ -280,7 +281,7 @@ _READS_OUTPUT_LOSS = re.compile(r"""["'](?:val_)?\w+_loss["']""")
 
 def _loss_arg(call: cst.Call) -> Optional[cst.BaseExpression]:
     """compile()'s loss: `loss=` or the second positional argument."""
-    arg = argument(call, "loss", 1)
+    arg = argument(call, "loss", KERAS2_COMPILE_PARAMETERS.index("loss"))
     return arg.value if arg is not None else None
 
 

@@ -17,22 +17,13 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import argument
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_KEYWORDS, KERAS2_COMPILE_PARAMETERS
 
 __all__ = ["OutputLossesOnTensorflow"]
 
 
-# Keras 2's Model.compile() parameters: other keywords mean a class's own compile() (GANs).
-_COMPILE_PARAMETERS = frozenset({"optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly",
-                                 "steps_per_execution", "jit_compile", "pss_evaluation_shards",
-                                 "sample_weight_mode", "target_tensors", "distribute"})
-
-
 def _per_output(loss: cst.BaseExpression) -> bool:
-    if isinstance(loss, cst.Dict):
-        return len(loss.elements) > 1
-    if isinstance(loss, (cst.List, cst.Tuple)):
-        return len(loss.elements) > 1
-    return False
+    return isinstance(loss, (cst.Dict, cst.List, cst.Tuple)) and len(loss.elements) > 1
 
 
 class OutputLossesOnTensorflow(Rule):
@@ -63,10 +54,11 @@ class OutputLossesOnTensorflow(Rule):
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "compile"):
             return
-        if any(a.keyword is not None and a.keyword.value not in _COMPILE_PARAMETERS for a in node.args):
+        # Other keywords than Keras 2's mean a class's own compile() (GANs).
+        if any(a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS for a in node.args):
             return
-        loss = argument(node, "loss", 1)
-        weights = argument(node, "loss_weights", 3)  # Keras 2: compile(optimizer, loss, metrics, loss_weights)
+        loss = argument(node, "loss", KERAS2_COMPILE_PARAMETERS.index("loss"))
+        weights = argument(node, "loss_weights", KERAS2_COMPILE_PARAMETERS.index("loss_weights"))
         if not ((loss is not None and _per_output(loss.value)) or (weights is not None and _per_output(weights.value))):
             return
         self.report(node, "on Keras 3's TensorFlow backend, each output's loss (`<output>_loss` in fit()'s logs and "

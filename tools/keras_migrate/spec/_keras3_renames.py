@@ -97,6 +97,14 @@ SYMBOL_RENAMES = (
 )
 
 # Loss identifier strings Keras 2 resolved and Keras 3 does not (same function).
+# tf_keras 2.21's Model.compile() parameters in order (positions of positional arguments;
+# tests/keras_migrate/spec/test_compile_parameters.py pins them to tf_keras), and the
+# keywords its **kwargs accepted.
+KERAS2_COMPILE_PARAMETERS = ("optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly",
+                             "steps_per_execution", "jit_compile", "pss_evaluation_shards")
+KERAS2_COMPILE_KEYWORDS = frozenset(KERAS2_COMPILE_PARAMETERS) | {"sample_weight_mode", "target_tensors",
+                                                                   "distribute"}
+
 LOSS_STRING_RENAMES = {"logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence", "huber_loss": "huber"}
 
 KEYWORD_RENAMES = (
