@@ -61,3 +61,14 @@ def test_crash_records_are_not_compared_as_values():
     a = [fit({"loss": [1.0]}), Record(EXIT, "exit", 0)]
     b = [fit({"loss": [1.0]}), Record(CRASH, "ValueError", {"type": "ValueError"})]
     assert compare_records(a, b, TOL) is None  # the crash is judged from the run's exit, not here
+
+
+def test_shown_value_is_one_beyond_tolerance():
+    # A large value within its relative tolerance has the largest absolute difference;
+    # the small one differs beyond tolerance and is the one shown (p06 of an independent batch).
+    a = [Record(WEIGHTS, "final weights of model #1", [np.array([1000.0, 5.928e-4])])]
+    b = [Record(WEIGHTS, "final weights of model #1", [np.array([1000.5, 5.758e-4])])]
+    diff = compare_records(a, b, TOL)
+    assert diff.path.endswith("[1]")
+    assert diff.keras2 == 5.928e-4 and diff.keras3 == 5.758e-4
+    assert "1 of 2 values differ" in diff.message and "max abs difference 0.5" in diff.message

@@ -14,6 +14,7 @@ from keras_migrate.rules.python_generators import PythonGenerators
 from keras_migrate.rules.depthwise_kernel import DepthwiseKernel
 from keras_migrate.rules.discretization_adapt import DiscretizationAdapt
 from keras_migrate.rules.output_losses_on_tensorflow import OutputLossesOnTensorflow
+from keras_migrate.rules.metric_result_aliasing import MetricResultAliasing
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -109,6 +110,7 @@ ALL_RULES = (
     DepthwiseKernel,
     DiscretizationAdapt,
     OutputLossesOnTensorflow,
+    MetricResultAliasing,
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,

@@ -22,7 +22,7 @@ to be such variables:
 from __future__ import annotations
 
 import ast
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -30,7 +30,7 @@ from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._util import code, comma_separated
 
-__all__ = ["LAYER", "PLAIN", "known_variable", "rewrite_method", "variables"]
+__all__ = ["LAYER", "PLAIN", "class_and_bases", "known_variable", "rewrite_method", "variables"]
 
 LAYER = "layer"  # self.x of a Keras layer/model class of the file
 PLAIN = "plain"  # a tf.Variable anywhere else
@@ -50,6 +50,7 @@ def variables(ctx) -> Dict[Key, str]:
     tree, resolver = _scan.file_ast(ctx), _scan.names(ctx)
     if tree is not None and ("Variable" in ctx.source or "add_weight" in ctx.source or "add_variable" in ctx.source):
         layer_classes = _scan.keras_layer_classes(ctx)
+        metric_classes = _scan.keras_metric_classes(ctx)
         classes = {n.name for _, n in _scan.def_nodes(ctx) if isinstance(n, ast.ClassDef)}
         for enclosing, node in _scan.def_nodes(ctx):
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
@@ -63,7 +64,10 @@ def variables(ctx) -> Dict[Key, str]:
             target = node.targets[0]
             cls = next((name for name in reversed(enclosing) if name in classes), None)
             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
-                kind = LAYER if cls in layer_classes else (PLAIN if tf_variable else None)
+                # A Metric's add_weight() makes a Keras variable too (its tf.Variables are
+                # tf_variable's, plain ones).
+                layer = cls in layer_classes or (maker and cls in metric_classes)
+                kind = LAYER if layer else (PLAIN if tf_variable else None)
                 if kind is not None:
                     found[(cls, ast.unparse(target))] = kind
             elif isinstance(target, ast.Name) and tf_variable:
@@ -83,8 +87,34 @@ def known_variable(ctx, node: cst.BaseExpression) -> Optional[str]:
     text = _scan.expr_key(node)
     if text is None:
         return None
-    cls = ctx.class_stack[-1].name.value if text.startswith("self.") and ctx.class_stack else None
-    return table.get((cls, text))
+    if not (text.startswith("self.") and ctx.class_stack):
+        return table.get((None, text))
+    for cls in class_and_bases(ctx, ctx.class_stack[-1].name.value):
+        kind = table.get((cls, text))
+        if kind is not None:
+            return kind
+    return None
+
+
+@per_file
+def _file_bases(ctx) -> Dict[str, Tuple[str, ...]]:
+    """The file's classes and the names of their bases that are classes of the file."""
+    classes = [n for _, n in _scan.def_nodes(ctx) if isinstance(n, ast.ClassDef)]
+    names = {n.name for n in classes}
+    return {n.name: tuple(b.id for b in n.bases if isinstance(b, ast.Name) and b.id in names) for n in classes}
+
+
+def class_and_bases(ctx, name: str) -> List[str]:
+    """`name` and its ancestors defined in the file (a subclass reads `self.x` its base
+    made), nearest first, each once."""
+    bases = _file_bases(ctx)
+    order, pending = [], [name]
+    while pending:
+        current = pending.pop(0)
+        if current not in order:
+            order.append(current)
+            pending.extend(bases.get(current, ()))
+    return order
 
 
 def _optimizer_iterations(node: cst.BaseExpression) -> bool:

@@ -11,7 +11,9 @@ the program's own `sequence[i]` and iteration are unchanged.
 fit(sequence, steps_per_epoch=k) with k below len(sequence) is diagnosed: Keras 2 began
 every epoch at batch 0, Keras 3 goes on where the last epoch stopped and cuts short the
 epoch that reaches the end (measured: batches 0,1,2 | 0,1,2 vs 0,1,2 | 3,4,5); the same
-for validation_steps over a Sequence given as validation_data.
+for validation_steps over a Sequence given as validation_data. ImageDataGenerator's
+flows and TimeseriesGenerator were Sequences too (an independent program: 5 batches,
+steps_per_epoch=4, epoch 2 trained on 4 batches in Keras 2 and on 1 in Keras 3).
 
 A __getitem__ that changes an attribute __len__ reads is diagnosed: Keras 2 read len()
 again at every epoch and fit read that many batches; Keras 3 fixes the batches per epoch
@@ -38,6 +40,11 @@ __all__ = ["SequenceBatches"]
 
 RUNTIME_CLASS = "Keras2Sequence"
 _SEQUENCE = frozenset({"utils.Sequence", "utils.data_utils.Sequence"})
+# Keras 2's other Sequences: ImageDataGenerator's iterators and TimeseriesGenerator
+# (keras_migrate_runtime's after migration, the same classes by name).
+_IMAGE_GENERATOR = "ImageDataGenerator"
+_FLOWS = frozenset({"flow", "flow_from_directory", "flow_from_dataframe"})
+_TIMESERIES = "TimeseriesGenerator"
 
 
 class SequenceBatches(Rule):
@@ -45,7 +52,7 @@ class SequenceBatches(Rule):
     name = "sequence_batches"
     description = ("A keras.utils.Sequence subclass derives from keras_migrate_runtime's Keras2Sequence: Keras "
                    "reads its float64 batches as float32, as Keras 2 did.")
-    TRIGGERS = ("Sequence",)
+    TRIGGERS = ("Sequence", "ImageDataGenerator", "TimeseriesGenerator")
     _STEPS = (("steps_per_epoch", "x", 0), ("validation_steps", "validation_data", None))
     EXAMPLES = (
         Example(
@@ -62,6 +69,21 @@ class SequenceBatches(Rule):
             model.fit(train, epochs=3)
             """,
             diagnostics=("KM226", "KM226"),
+        ),
+        Example(
+            # Keras 2's own Sequences: ImageDataGenerator flows, TimeseriesGenerator.
+            before="""
+            from tensorflow.keras.preprocessing.image import ImageDataGenerator
+            from tensorflow.keras.preprocessing.sequence import TimeseriesGenerator
+
+            flow = ImageDataGenerator(rescale=1 / 255).flow(x, y, batch_size=32, shuffle=False)
+            model.fit(flow, steps_per_epoch=4, epochs=2)
+            model.fit(ImageDataGenerator().flow_from_directory("images/"), steps_per_epoch=10)
+            series = TimeseriesGenerator(data, targets, length=5, batch_size=8)
+            model.fit(series, epochs=3, steps_per_epoch=2, validation_data=series, validation_steps=1)
+            model.fit(flow, epochs=2)
+            """,
+            diagnostics=("KM226", "KM226", "KM226", "KM226"),
         ),
         Example(
             before="""
@@ -191,12 +213,18 @@ def _self_attribute(node: cst.CSTNode) -> bool:
 
 
 def _makes_sequence(ctx, node: cst.BaseExpression) -> bool:
-    """`node` is `SomeSequence(...)`, or a name the file binds to one."""
-    classes = _sequence_classes(ctx)
+    """`node` is `SomeSequence(...)`, an ImageDataGenerator flow, a TimeseriesGenerator
+    (Sequences in Keras 2, read alike), or a name the file binds to one."""
     if isinstance(node, cst.Call):
         func = node.func
-        return (func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")) in classes
+        return _is_sequence_call(ctx, func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", ""))
     return isinstance(node, cst.Name) and node.value in _sequence_names(ctx)
+
+
+def _is_sequence_call(ctx, called: str) -> bool:
+    if called in _sequence_classes(ctx) or called == _TIMESERIES:
+        return True
+    return called in _FLOWS and _IMAGE_GENERATOR in ctx.source
 
 
 @per_file
@@ -207,8 +235,7 @@ def _sequence_classes(ctx) -> FrozenSet[str]:
 
 @per_file
 def _sequence_names(ctx) -> FrozenSet[str]:
-    """Names assigned `SomeSequence(...)` somewhere in the file."""
-    classes = _sequence_classes(ctx)
+    """Names assigned a Sequence (see _makes_sequence) somewhere in the file."""
     return frozenset(target.id for node in _scan.nodes(ctx, ast.Assign)
-                     if isinstance(node.value, ast.Call) and _scan.called_name(node.value) in classes
+                     if isinstance(node.value, ast.Call) and _is_sequence_call(ctx, _scan.called_name(node.value))
                      for target in node.targets if isinstance(target, ast.Name))

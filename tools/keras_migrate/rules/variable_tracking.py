@@ -120,6 +120,33 @@ class VariableTracking(Rule):
                     self.w = self.add_weight(shape=(input_dim, units), initializer=w_init, trainable=True, dtype="float32")
             """,
         ),
+        Example(
+            # A Metric's add_weight() variable, read in a subclass defined in the file.
+            before="""
+            import keras
+
+            class Total(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.total = self.add_weight(name="total", initializer="zeros")
+
+            class Snapshot(Total):
+                def result(self):
+                    return self.total.read_value()
+            """,
+            after="""
+            import keras
+
+            class Total(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.total = self.add_weight(name="total", initializer="zeros")
+
+            class Snapshot(Total):
+                def result(self):
+                    return keras.ops.copy(self.total)
+            """,
+        ),
     )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):

@@ -130,7 +130,12 @@ def _diff_arrays(a: np.ndarray, b: np.ndarray, tol: Tolerance, path: str):
         return None
     diff = np.abs(b - a)
     diff = np.where(np.isnan(diff), np.inf, diff)
-    worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    # The value shown is one that fails the tolerance, the furthest beyond it (the largest
+    # absolute difference can be a large value within its relative tolerance).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        excess = np.where(close, -np.inf, diff / (tol.atol + tol.rtol * np.abs(a)))
+    excess = np.where(np.isnan(excess), np.inf, excess)
+    worst = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
     at = "".join(f"[{int(i)}]" for i in worst)
     return (
         path + at,
