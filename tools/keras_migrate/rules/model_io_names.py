@@ -31,10 +31,12 @@ class ModelIoNames(Rule):
             before="""
             import keras
             feed = dict(zip(model.input_names, arrays))
+            names = sorted(model.input_names) if hasattr(model, "input_names") else None
             """,
             after="""
             import keras
             feed = dict(zip([t.name for t in model.inputs], arrays))
+            names = sorted([t.name for t in model.inputs]) if hasattr(model, "inputs") else None
             """,
         ),
         Example(
@@ -120,6 +122,21 @@ class ModelIoNames(Rule):
             self.fired()
             return cst.parse_expression(f"[{code(receiver)}.layers[-1].name]")
         return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        # `x.input_names if hasattr(x, "input_names") else ...`: the guard would be False on
+        # every Keras 3 model and hide the rewritten read; Keras 3 models have `inputs`.
+        if not (isinstance(original.func, cst.Name) and original.func.value == "hasattr" and len(original.args) == 2):
+            return updated
+        name = original.args[1].value
+        if not (isinstance(name, cst.SimpleString) and name.evaluated_value == "input_names"
+                and file_uses_keras(self.ctx)):
+            return updated
+        self.fired()
+        quote = name.quote
+        args = list(updated.args)
+        args[1] = args[1].with_changes(value=cst.SimpleString(f"{name.prefix}{quote}inputs{quote}"))
+        return updated.with_changes(args=args)
 
 
 @per_file
