@@ -13,8 +13,9 @@ from .batch_lambda import BatchLambda
 from .batch_normalization import BatchNormalization
 from .call_context import keras2_call
 from .backend_functions import (
-    keras2_batch_dot, keras2_batch_flatten, keras2_bias_add, keras2_cast_to_floatx, keras2_clip, keras2_count_params,
-    keras2_dtype, keras2_function, keras2_moving_average_update, keras2_repeat, keras2_switch,
+    keras2_batch_dot, keras2_batch_flatten, keras2_batch_get_value, keras2_batch_set_value, keras2_bias_add,
+    keras2_cast_to_floatx, keras2_clip, keras2_count_params, keras2_dtype, keras2_function,
+    keras2_moving_average_update, keras2_repeat, keras2_switch,
 )
 from .batch_methods import test_on_batch, train_on_batch
 from ._surface import (
@@ -64,6 +65,7 @@ from .mixed_precision import set_global_policy
 from .model_build import build_by_calling
 from .multi_head_attention import MultiHeadAttention
 from .discretization import Discretization
+from .regularizers import L1, L1L2
 from .embedding import Embedding
 from .optimizer_state import (
     keras2_learning_rate,
@@ -148,6 +150,8 @@ __all__ = [
     "DataFrameIterator",
     "DirectoryIterator",
     "Discretization",
+    "L1",
+    "L1L2",
     "Embedding",
     "GRU",
     "ImageDataGenerator",
@@ -198,6 +202,8 @@ __all__ = [
     "keras2_cast_to_floatx",
     "keras2_clip",
     "keras2_count_params",
+    "keras2_batch_get_value",
+    "keras2_batch_set_value",
     "keras2_dtype",
     "keras2_add_update",
     "keras2_compile",

@@ -173,3 +173,17 @@ def keras2_cast_to_floatx(x):
     if keras.ops.is_tensor(x) or isinstance(x, keras.Variable):
         return keras.ops.cast(x, keras.config.floatx())
     return np.asarray(x, dtype=keras.config.floatx())
+
+
+def keras2_batch_set_value(tuples):
+    """Keras 2's K.batch_set_value: every (variable, value) pair assigned, each value
+    first made a NumPy array of the variable's dtype."""
+    for x, value in tuples:
+        if keras.ops.is_tensor(value) or isinstance(value, keras.Variable):
+            value = keras.ops.convert_to_numpy(value)
+        x.assign(np.asarray(value, dtype=keras.backend.standardize_dtype(x.dtype)))
+
+
+def keras2_batch_get_value(tensors):
+    """Keras 2's K.batch_get_value: the values as a list of NumPy arrays."""
+    return [keras.ops.convert_to_numpy(x) for x in tensors]

@@ -15,6 +15,7 @@ from keras_migrate.rules.depthwise_kernel import DepthwiseKernel
 from keras_migrate.rules.discretization_adapt import DiscretizationAdapt
 from keras_migrate.rules.output_losses_on_tensorflow import OutputLossesOnTensorflow
 from keras_migrate.rules.metric_result_aliasing import MetricResultAliasing
+from keras_migrate.rules.l1_at_zero import L1AtZero
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -126,6 +127,7 @@ ALL_RULES = (
     WeightDistributionArgs,
     LossReduction,
     Regularizers,
+    L1AtZero,  # after KM161: takes the regularizers as it wrote them
     TrainingPositional,
     GetFileLayout,
     CallMask,

@@ -132,6 +132,10 @@ BACKEND_FUNCTIONS = (
     B("get_value", "ops.convert_to_numpy", _X, _X),
     B("eval", "ops.convert_to_numpy", _X, _X),
     B("set_value", params=("x", "value"), template="x.assign(value)"),
+    # tf_keras: each value made a NumPy array of the variable's dtype, then assigned
+    # (metrics' reset_state over non-scalar variables, weight loading code).
+    B("batch_set_value", params=("tuples",), runtime="keras2_batch_set_value"),
+    B("batch_get_value", params=("tensors",), runtime="keras2_batch_get_value"),
     B("update", params=("x", "new_x"), template="x.assign(new_x)"),
     B("update_add", params=("x", "increment"), template="x.assign_add(increment)"),
     B("update_sub", params=("x", "decrement"), template="x.assign_sub(decrement)"),
