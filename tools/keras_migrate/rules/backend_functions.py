@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, iter_nodes
 from keras_migrate.rules._args import bind
 from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.rules._util import as_keyword, as_positional, code, comma_separated, dotted, parenthesize
@@ -107,7 +107,8 @@ class _Substitute(cst.CSTTransformer):
 
 class BackendFunctions(Rule):
     id = "KM116"
-    NODE_KEYED = ('_alias_values', '_attr_aliases', '_call_funcs', '_local_aliases', '_subscripted', '_value_positions')
+    NODE_KEYED = ('_alias_values', '_attr_aliases', '_call_funcs', '_local_aliases', '_named_calls', '_subscripted',
+                  '_value_positions')
     name = "backend_functions"
     description = ("Rewrite Keras 2 backend (K.*) functions Keras 3 removed to their exact keras.ops/"
                    "keras.random equivalents; diagnose those without one.")
@@ -197,6 +198,31 @@ class BackendFunctions(Rule):
             """,
         ),
         Example(
+            # keras-self-attention: a shape named first, then only indexed; read otherwise
+            # (passed on whole) it stays, with the diagnostic.
+            before="""
+            import keras
+            from keras import backend as K
+
+            def call(inputs, mask):
+                input_shape = K.shape(inputs)
+                batch_size, input_len = input_shape[0], input_shape[1]
+                whole = K.shape(mask)
+                return K.reshape(inputs, whole), batch_size, input_len
+            """,
+            after="""
+            import keras
+            from keras import backend as K
+
+            def call(inputs, mask):
+                input_shape = keras.ops.shape(inputs)
+                batch_size, input_len = input_shape[0], input_shape[1]
+                whole = K.shape(mask)
+                return keras.ops.reshape(inputs, whole), batch_size, input_len
+            """,
+            diagnostics=("KM116",),
+        ),
+        Example(
             before="""
             import keras
             from keras import backend as K
@@ -247,6 +273,7 @@ class BackendFunctions(Rule):
         self._attr_aliases: Dict[int, Set[str]] = {}  # id(ClassDef) -> "self.K"
         self._value_positions: Set[int] = set()  # expressions passed, stored or returned as values
         self._alias_values: Set[int] = set()
+        self._named_calls: Dict[int, cst.Assign] = {}  # id(value) -> `name = value` in a function
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if isinstance(node.value, cst.Call):
@@ -259,6 +286,8 @@ class BackendFunctions(Rule):
     # -- the backend module under another name, or as a value -----------------------
     def visit_Assign(self, node: cst.Assign) -> None:
         self._value_positions.add(id(node.value))
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and self.ctx.current_function:
+            self._named_calls[id(node.value)] = node
         if len(node.targets) != 1 or self.ctx.keras_path(node.value) != "backend":
             return
         target = node.targets[0].target
@@ -406,6 +435,24 @@ class BackendFunctions(Rule):
         self.fired()
         return new
 
+    def _only_indexed(self, call: cst.Call) -> bool:
+        """`shape = K.shape(x)` in a function whose every other mention of `shape` indexes
+        it (`shape[0]`): a tuple serves those reads as the tensor did."""
+        assign = self._named_calls.get(id(call))
+        function = self.ctx.current_function
+        if assign is None or function is None:
+            return False
+        target = assign.targets[0].target
+        indexed, mentions = set(), []
+        for node in iter_nodes(function.body):
+            if isinstance(node, cst.Subscript) and all(isinstance(e.slice, cst.Index) for e in node.slice):
+                indexed.add(id(node.value))
+            elif isinstance(node, cst.Name) and node.value == target.value and node is not target:
+                mentions.append(node)
+            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del)):
+                return False  # (conservative: any statement that may rebind)
+        return bool(mentions) and all(id(node) in indexed for node in mentions)
+
     def _check(self, original: cst.Call, bound, entry) -> Optional[str]:
         """Why the call is diagnosed rather than rewritten (`bound`: its arguments bound to
         the Keras 2 signature, None if they do not bind); None: rewritten."""
@@ -413,7 +460,7 @@ class BackendFunctions(Rule):
             return entry.message
         if entry.runtime and entry.runtime in bound_names(self.ctx):
             return f"{entry.message} (this file binds the name {entry.runtime!r} of its keras_migrate_runtime replacement)"
-        if entry.subscript_only and id(original) not in self._subscripted:
+        if entry.subscript_only and id(original) not in self._subscripted and not self._only_indexed(original):
             return entry.message
         if bound is None:
             return f"K.{entry.name}(...) arguments could not be matched to its Keras 2 signature"

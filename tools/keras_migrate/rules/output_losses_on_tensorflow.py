@@ -23,7 +23,12 @@ __all__ = ["OutputLossesOnTensorflow"]
 
 
 def _per_output(loss: cst.BaseExpression) -> bool:
-    return isinstance(loss, (cst.Dict, cst.List, cst.Tuple)) and len(loss.elements) > 1
+    """Several outputs with a loss (`None` entries have none: with one loss left, Keras 3
+    logs no per-output loss at all)."""
+    if not isinstance(loss, (cst.Dict, cst.List, cst.Tuple)):
+        return False
+    values = [e.value for e in loss.elements if isinstance(e, (cst.DictElement, cst.Element))]
+    return len([v for v in values if not (isinstance(v, cst.Name) and v.value == "None")]) > 1
 
 
 class OutputLossesOnTensorflow(Rule):
@@ -46,6 +51,7 @@ class OutputLossesOnTensorflow(Rule):
             from tensorflow import keras
             model.compile("adam", loss="mse")
             model.compile("adam", ["mse"])
+            model.compile("adam", loss=["binary_crossentropy", None])
             """,
         ),
     )

@@ -56,7 +56,7 @@ class PositionalCallArgs(Rule):
     name = "positional_call_args"
     description = ("Layers whose call() takes several positional arguments accept non-tensors there again "
                    "(Keras 3 rejects `block(x, height, width)` with ints).")
-    TRIGGERS = ("def call",)
+    TRIGGERS = ("def call", "__call__")
     EXAMPLES = (
         Example(
             before="""
@@ -123,6 +123,29 @@ class PositionalCallArgs(Rule):
                     return inputs
             """,
         ),
+        # keras-attention: training passed on positionally by a __call__ override.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class Attention(keras.layers.Layer):
+                def __call__(self, inputs, training=None, **kwargs):
+                    return super(Attention, self).__call__(inputs, training, **kwargs)
+
+                def call(self, inputs, training=None):
+                    return inputs
+            """,
+            after="""
+            from tensorflow import keras
+
+            class Attention(keras.layers.Layer):
+                def __call__(self, inputs, training=None, **kwargs):
+                    return super(Attention, self).__call__(inputs, training=training, **kwargs)
+
+                def call(self, inputs, training=None):
+                    return inputs
+            """,
+        ),
         # Not a Keras layer.
         Example(
             before="""
@@ -135,6 +158,31 @@ class PositionalCallArgs(Rule):
             """,
         ),
     )
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call):
+        # `super().__call__(inputs, training, **kwargs)` in a layer's __call__ override:
+        # a functional model stores that positional `training` and Keras 3 adds its own
+        # training= when it runs the graph ("got multiple values for argument 'training'",
+        # keras-attention); as a keyword it is the same call.
+        func = original.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "__call__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            return updated
+        function, cls = self.ctx.current_function, self.ctx.current_class
+        if function is None or function.name.value != "__call__" or cls is None or not is_keras_class(self.ctx, cls):
+            return updated
+        args = list(updated.args)
+        changed = False
+        for index, arg in enumerate(args):
+            if (index and arg.keyword is None and not arg.star and isinstance(arg.value, cst.Name)
+                    and arg.value.value in ("training", "mask")):
+                args[index] = arg.with_changes(keyword=cst.Name(arg.value.value), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                changed = True
+        if not changed:
+            return updated
+        self.fired()
+        return updated.with_changes(args=args)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         # Judged on the class as the run leaves it: another rule may have given call()

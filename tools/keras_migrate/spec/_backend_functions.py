@@ -108,9 +108,10 @@ BACKEND_FUNCTIONS = (
       defaults=(("axis", "0"),)),
     B("one_hot", "ops.one_hot", ("indices", "num_classes"), ("x", "num_classes"), positional=2),
     B("shape", "ops.shape", _X, _X, subscript_only=True,
-      message="K.shape returns a tensor; keras.ops.shape returns a tuple",
-      fix="index it (keras.ops.shape(x)[0]) or use keras.ops.convert_to_tensor(keras.ops.shape(x)) "
-          "where a tensor is needed"),
+      message="K.shape returns a tensor, keras.ops.shape a tuple: left as is, and Keras 3's keras.backend has "
+              "no shape() (an AttributeError when this line runs)",
+      fix="index it where it is used (keras.ops.shape(x)[0]), or use "
+          "keras.ops.convert_to_tensor(keras.ops.shape(x)) where a tensor is needed"),
     B("int_shape", params=_X, template="tuple(x.shape)"),
     B("cast", "ops.cast", ("x", "dtype"), ("x", "dtype"), positional=2),
     B("l2_normalize", "ops.normalize", ("x", "axis"), ("x", "axis"),

@@ -741,7 +741,8 @@ TF_NO_EQUIVALENT_BY_NAME: Dict[str, TfNoEquivalent] = {
 # Namespaces other rules own (RNG, variables, tracing, tensorflow-only APIs, Keras itself)
 # or that do not touch backend tensors (tf.data pipelines work with every backend).
 TF_NAMESPACES_OWNED_ELSEWHERE: Tuple[str, ...] = (
-    "keras", "data", "random", "nn.dropout", "Variable", "function", "GradientTape", "TensorSpec", "config", "distribute",
+    # tf.python.keras (old private imports, keras-tcn's examples): Keras, the tf.keras rewrite's
+    "keras", "python.keras", "data", "random", "nn.dropout", "Variable", "function", "GradientTape", "TensorSpec", "config", "distribute",
     "strings", "lookup", "ragged", "RaggedTensor", "RaggedTensorSpec", "SparseTensor", "sparse", "saved_model", "io",
     "TensorArray", "py_function", "numpy_function", "summary", "test", "compat", "experimental", "train", "debugging",
     "errors", "autograph", "executing_eagerly", "device", "Module", "DType", "dtypes", "TensorShape", "Tensor",
