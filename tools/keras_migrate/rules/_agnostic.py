@@ -275,8 +275,14 @@ def is_keras_class(ctx, node: cst.ClassDef, *, layer: bool = False) -> bool:
     subclasses; to be done with parity runs.)"""
     if layer:
         return node.name.value in ctx.facts(FileFacts).keras_layer_classes
+    values = []
     for base in node.bases:
         value = base.value
+        while isinstance(value, cst.IfExp):  # `object if debug else Layer`: both branches
+            values.append(value.body)
+            value = value.orelse
+        values.append(value)
+    for value in values:
         path = ctx.keras_path(value)
         if path is not None and path.rsplit(".", 1)[-1] in KERAS_BASES:
             return True

@@ -129,13 +129,23 @@ class FileFacts:
                 for node in defs:
                     if node.name in classes:
                         continue
-                    for base in node.bases:
+                    for base in _alternatives(node.bases):
                         base_name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
                         if base_name in classes or matches(resolver.keras(base) or "", base_name):
                             classes.add(node.name)
                             changed = True
                             break
         return frozenset(classes)
+
+
+def _alternatives(bases):
+    """The bases, a conditional one as both of its branches (`class Attention(object if debug
+    else Layer)`: a Layer whenever it is used as one)."""
+    for base in bases:
+        while isinstance(base, ast.IfExp):
+            yield base.body
+            base = base.orelse
+        yield base
 
 
 class NodeFacts:

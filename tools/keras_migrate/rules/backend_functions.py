@@ -448,9 +448,7 @@ class BackendFunctions(Rule):
             if isinstance(node, cst.Subscript) and all(isinstance(e.slice, cst.Index) for e in node.slice):
                 indexed.add(id(node.value))
             elif isinstance(node, cst.Name) and node.value == target.value and node is not target:
-                mentions.append(node)
-            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del)):
-                return False  # (conservative: any statement that may rebind)
+                mentions.append(node)  # (a rebinding, `del` or `+=` is a mention that is not indexed)
         return bool(mentions) and all(id(node) in indexed for node in mentions)
 
     def _check(self, original: cst.Call, bound, entry) -> Optional[str]:

@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, ast_walk, walk
+from keras_migrate.engine import Example, Rule, ast_walk, iter_nodes, walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._facts import per_file
@@ -235,6 +235,42 @@ class StateBuilding(Rule):
             model.set_weights(weights)
             """,
         ),
+        # keras-attention: build() makes the sub-layers and compute_output_shape is declared,
+        # so Keras 3 never runs call() on placeholders, which built them in Keras 2.
+        Example(
+            before="""
+            from tensorflow.keras.layers import Dense, Layer
+
+            class Attention(Layer):
+                def build(self, input_shape):
+                    with K.name_scope(self.name):
+                        self.score = Dense(input_shape[-1], use_bias=False)
+                    super().build(input_shape)
+
+                def compute_output_shape(self, input_shape):
+                    return input_shape[0], input_shape[-1]
+
+                def call(self, inputs, training=None):
+                    return self.score(inputs[:, -1, :])
+            """,
+            after="""
+            from tensorflow.keras.layers import Dense, Layer
+            from keras_migrate_runtime import build_by_calling
+
+            class Attention(Layer):
+                def build(self, input_shape):
+                    with K.name_scope(self.name):
+                        self.score = Dense(input_shape[-1], use_bias=False)
+                    super().build(input_shape)
+                    build_by_calling(self, input_shape)
+
+                def compute_output_shape(self, input_shape):
+                    return input_shape[0], input_shape[-1]
+
+                def call(self, inputs, training=None):
+                    return self.score(inputs[:, -1, :])
+            """,
+        ),
         # Creation that depends on other call() locals is diagnosed.
         Example(
             before="""
@@ -300,6 +336,13 @@ class StateBuilding(Rule):
             return updated
         build_lines: List[cst.BaseStatement] = []
         traced = self._traced_model(original, call, members[build_i] if build_i is not None else None)
+        if not traced and build_i is not None and not moved and self._untraced_sublayers(members, call, build_i):
+            build = members[build_i]
+            shape = build.params.params[1].name.value
+            self.fired()
+            members[build_i] = build.with_changes(body=build.body.with_changes(
+                body=list(build.body.body) + [self._trace_line(shape)]))
+            return updated.with_changes(body=updated.body.with_changes(body=members))
         if moved:
             members[call_i] = call.with_changes(body=call.body.with_changes(body=kept or [
                 cst.SimpleStatementLine([cst.Pass()])]))
@@ -389,6 +432,28 @@ class StateBuilding(Rule):
                             "before set_weights()/load_weights()/summary()")
             return False
         return True
+
+    def _untraced_sublayers(self, members, call: cst.FunctionDef, build_i: int) -> bool:
+        """A layer whose build() makes sub-layers and which declares compute_output_shape:
+        Keras 2 ran call() on placeholders when a functional model or Sequential used it,
+        building those sub-layers; Keras 3 asks compute_output_shape instead, so they stay
+        unbuilt (fewer weights, count_params(), and a .keras reload fails: keras-attention)."""
+        if not any(isinstance(m, cst.FunctionDef) and m.name.value == "compute_output_shape" for m in members):
+            return False
+        build = members[build_i]
+        if len(build.params.params) != 2 or not isinstance(build.body, cst.IndentedBlock):
+            return False
+        if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == _TRACE
+               for n in iter_nodes(build.body)):
+            return False  # traced already (a second run)
+        makes = any(isinstance(n, cst.Assign) and isinstance(n.value, cst.Call)
+                    and (self.ctx.keras_path(n.value.func) or "").startswith("layers.")
+                    and any(_is_self_attr(t.target) for t in n.targets) for n in iter_nodes(build.body))
+        if not makes:
+            return False
+        required = [p.name.value for p in call.params.params[2:] if p.default is None]
+        required += [p.name.value for p in call.params.kwonly_params if p.default is None]
+        return all(name == "training" for name in required)
 
     @staticmethod
     def _calls_super_build(build: cst.FunctionDef) -> bool:
