@@ -62,7 +62,9 @@ from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
 from .metrics_names import keras2_metrics_names
 from .mixed_precision import set_global_policy
-from .model_build import build_by_calling
+from .model_build import (
+    build_by_calling, keras2_get_input_at, keras2_get_input_shape_at, keras2_get_output_at, keras2_get_output_shape_at,
+)
 from .multi_head_attention import MultiHeadAttention
 from .discretization import Discretization
 from .regularizers import L1, L1L2
@@ -203,6 +205,10 @@ __all__ = [
     "keras2_clip",
     "keras2_count_params",
     "keras2_batch_get_value",
+    "keras2_get_input_at",
+    "keras2_get_input_shape_at",
+    "keras2_get_output_at",
+    "keras2_get_output_shape_at",
     "keras2_batch_set_value",
     "keras2_dtype",
     "keras2_add_update",

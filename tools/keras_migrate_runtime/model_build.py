@@ -11,7 +11,8 @@ import inspect
 
 import keras
 
-__all__ = ["build_by_calling"]
+__all__ = ["build_by_calling", "keras2_get_input_at", "keras2_get_input_shape_at", "keras2_get_output_at",
+           "keras2_get_output_shape_at"]
 
 
 def _placeholders(input_shape):
@@ -53,3 +54,36 @@ def build_by_calling(model, input_shape):
     if input_shape is None:
         raise ValueError("Input shape must be defined when calling `build()` on a `Model` subclass.")
     keras.Operation.compute_output_spec(model, _placeholders(input_shape), **_call_kwargs(model))
+
+
+# Keras 2's Layer.get_input_at / get_output_at / get_input_shape_at / get_output_shape_at
+# (gone from Keras 3): the tensors (or their shapes) of the layer's node_index-th call in
+# a functional graph, one tensor unwrapped from its list, as Keras 2 returned them.
+def _node_attribute(layer, node_index, attr, attr_name):
+    return layer._get_node_attribute_at_index(node_index, attr, attr_name)
+
+
+def keras2_get_input_at(layer, node_index):
+    """Keras 2's layer.get_input_at(node_index)."""
+    return _node_attribute(layer, node_index, "input_tensors", "input")
+
+
+def keras2_get_output_at(layer, node_index):
+    """Keras 2's layer.get_output_at(node_index)."""
+    return _node_attribute(layer, node_index, "output_tensors", "output")
+
+
+def _shapes(value):
+    if isinstance(value, (list, tuple)):
+        return [tuple(v.shape) for v in value]
+    return tuple(value.shape)
+
+
+def keras2_get_input_shape_at(layer, node_index):
+    """Keras 2's layer.get_input_shape_at(node_index)."""
+    return _shapes(keras2_get_input_at(layer, node_index))
+
+
+def keras2_get_output_shape_at(layer, node_index):
+    """Keras 2's layer.get_output_shape_at(node_index)."""
+    return _shapes(keras2_get_output_at(layer, node_index))

@@ -16,6 +16,8 @@ from keras_migrate.rules.discretization_adapt import DiscretizationAdapt
 from keras_migrate.rules.output_losses_on_tensorflow import OutputLossesOnTensorflow
 from keras_migrate.rules.metric_result_aliasing import MetricResultAliasing
 from keras_migrate.rules.l1_at_zero import L1AtZero
+from keras_migrate.rules.layer_node_accessors import LayerNodeAccessors
+from keras_migrate.rules.recompile_metrics import RecompileMetrics
 from keras_migrate.rules.log_keys import LogKeys
 from keras_migrate.rules.shape_api import ShapeApi
 from keras_migrate.rules.reset_states import ResetStates
@@ -112,6 +114,8 @@ ALL_RULES = (
     DiscretizationAdapt,
     OutputLossesOnTensorflow,
     MetricResultAliasing,
+    LayerNodeAccessors,
+    RecompileMetrics,
     OptimizerMinimize,
     LegacyIteratorReads,
     LayerShapeAttributes,
