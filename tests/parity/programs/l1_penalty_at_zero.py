@@ -1,4 +1,4 @@
-# parity: section=everyday.training_api
+# parity: section=everyday.regularizers
 """L1 / L1L2 regularizers on weights that start at zero (default biases, BatchNormalization's beta, zeros
 initializers, add_weight in a custom layer): the first steps see TensorFlow's gradient of |x| at 0."""
 import random

@@ -9,13 +9,19 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules._args import file_uses_keras, has_star, is_string, keras3_path
-from keras_migrate.rules._facts import FileFacts
+from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._util import NO_SPACE, as_keyword, code, comma_after, comma_separated, dotted, drop_arg, keyword_arg, parenthesize, prepend_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
-from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES
+from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES, KERAS2_COMPILE_KEYWORDS, KERAS2_COMPILE_PARAMETERS
 
 __all__ = ["CallSignatures"]
+
+
+@per_file
+def _defines_compile(ctx) -> bool:
+    tree = file_ast(ctx)
+    return tree is not None and any(isinstance(n, ast.FunctionDef) and n.name == "compile" for n in ast.walk(tree))
 
 _KEYWORDS: Dict[str, Dict[str, str]] = {}
 for _e in KEYWORD_RENAMES:
@@ -69,11 +75,36 @@ class CallSignatures(Rule):
                    "add_weight positional name, time_major, reset_metrics, fused, tfa AdamW/gelu).")
     TRIGGERS = ("alpha", "LeakyReLU", "lr", "add_weight", "time_major", "reset_metrics", "fused",
                 "constants", "causal", "tensorflow_addons", "workers", "use_multiprocessing",
-                "max_queue_size", "_compute_attention",
+                "max_queue_size", "_compute_attention", "compile(",
                 *sorted({func.rsplit(".", 1)[-1] for func, *_ in DEFAULT_CHANGES}),
                 *sorted({entry.keyword for entry in REMOVED_KEYWORDS}),
                 *sorted({entry.old for entry in KEYWORD_RENAMES}))
     EXAMPLES = (
+        Example(
+            # Keras 3's compile(optimizer, loss, loss_weights, metrics, ...): past loss, by keyword.
+            before="""
+            from tensorflow import keras
+            model.compile("adam", "mse", ["mae"])
+            model.compile(keras.optimizers.SGD(0.1), "mse", ["mae"], [1.0], run_eagerly=False)
+            model.compile("adam", "mse")
+            """,
+            after="""
+            from tensorflow import keras
+            model.compile("adam", "mse", metrics=["mae"])
+            model.compile(keras.optimizers.SGD(0.1), "mse", metrics=["mae"], loss_weights=[1.0], run_eagerly=False)
+            model.compile("adam", "mse")
+            """,
+        ),
+        Example(
+            # A file with its own compile() (a GAN's): its positions are its own.
+            before="""
+            from tensorflow import keras
+            class GAN(keras.Model):
+                def compile(self, d_optimizer, g_optimizer, loss_fn):
+                    super().compile()
+            gan.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4), loss_fn)
+            """,
+        ),
         Example(
             before="""
             import keras
@@ -243,6 +274,10 @@ class CallSignatures(Rule):
                 result = self._batch_helper(method, result)
             elif method in _REMOVED_METHODS and self._file_uses_keras():
                 result = self._removed(original, result, _REMOVED_METHODS[method])
+
+        if (isinstance(original.func, cst.Attribute) and original.func.attr.value == "compile"
+                and len(original.args) > 2 and self._file_uses_keras()):
+            result = self._compile_positions(result)
         if keyword_arg(original, "constants") is not None and self._is_rnn_callee(original.func) \
                 and not self.ctx.facts(FileFacts).rnn_constants_runtime:  # KM173 made them work
             self.report(original, "RNN layers no longer accept `constants` in Keras 3",
@@ -274,6 +309,20 @@ class CallSignatures(Rule):
         for n, i in enumerate(positional):
             args[i] = as_keyword(args[i], table[n])
         return call.with_changes(args=args) if positional else call
+
+    def _compile_positions(self, call: cst.Call) -> cst.Call:
+        """compile(optimizer, loss, metrics, loss_weights, ...): Keras 3's third and fourth
+        parameters are loss_weights and metrics, swapped (`compile("adam", "mse", ["mae"])`
+        would weigh the loss by "mae"): arguments after loss go by keyword. Not for a
+        file that defines its own compile() (a GAN's compile(d_optimizer, g_optimizer, ...))."""
+        if has_star(call) or any(a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS
+                                 for a in call.args) or _defines_compile(self.ctx):
+            return call
+        args = list(call.args)
+        for n, arg in enumerate(args):
+            if arg.keyword is None and 2 <= n < len(KERAS2_COMPILE_PARAMETERS):
+                args[n] = as_keyword(arg, KERAS2_COMPILE_PARAMETERS[n])
+        return call.with_changes(args=args)
 
     def _add_weight(self, original: cst.Call, call: cst.Call, table: Dict[int, str], key: str) -> cst.Call:
         positional = [arg for arg in original.args if arg.keyword is None and not arg.star]

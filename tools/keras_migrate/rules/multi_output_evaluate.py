@@ -91,8 +91,9 @@ class _Models:
     def __init__(self, nodes, names: _scan.AstNames) -> None:
         # model binding -> output layer names (None entries: unnamed)
         self.outputs: Dict[_Key, List[Optional[str]]] = {}
-        # model binding -> per-output metric result names (None: unknown), from compile()
-        self.metrics: Dict[_Key, Optional[List[List[str]]]] = {}
+        # model binding -> per-output metric result names (None: unknown), from each of its
+        # compile() calls in source order (a model compiled again gets other metrics)
+        self.metrics: Dict[_Key, List[Optional[List[List[str]]]]] = {}
         self.names = names
         # binding -> its value, for simple assignments (`loss = SparseCategoricalCrossentropy()`)
         self.values: Dict[_Key, ast.AST] = {}
@@ -114,7 +115,8 @@ class _Models:
                     and isinstance(node.func.value, ast.Name)):
                 key = versions.key(scope, node.func.value.id)
                 if key in self.outputs:
-                    self.metrics[key] = self._metric_names(node, len(self.outputs[key]), self.outputs[key])
+                    self.metrics.setdefault(key, []).append(
+                        self._metric_names(node, len(self.outputs[key]), self.outputs[key]))
                 elif self._weighted_names_may_repeat(node):
                     self.weighted.add(key)
                 else:
@@ -445,6 +447,7 @@ class MultiOutputEvaluate(Rule):
         self._versions = _scan.BindingVersions()
         self._kept: Set[int] = set()  # evaluate() calls whose result is dropped
         self._assigned: Set[int] = set()  # values of one-target assignments
+        self._compiles_seen: Dict[_Key, int] = {}  # compile() calls passed so far, per model binding
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._versions.count_cst(_scan.cst_scope(self.ctx), node)
@@ -505,7 +508,11 @@ class MultiOutputEvaluate(Rule):
             return f"{METRICS_NAMES}({model})"
         if outputs is None or key not in models.metrics:
             return None
-        metrics = models.metrics[key]
+        # the compile() this evaluate() follows (the last one when it comes before any of
+        # them in source order, e.g. compiled in a function called earlier)
+        compiles = models.metrics[key]
+        seen = self._compiles_seen.get(key, 0)
+        metrics = compiles[min(seen, len(compiles)) - 1] if seen else compiles[-1]
         if metrics is not None and not any(metrics):
             return None  # [loss, out1_loss, ...]: the same in Keras 3
         if metrics is None or not all(outputs):
@@ -528,6 +535,9 @@ class MultiOutputEvaluate(Rule):
             return updated
         scope = _scan.cst_scope(self.ctx)
         self._renamed_outputs(original, func.value.value, scope)
+        key = self._versions.key(scope, func.value.value)  # as _Models counted them
+        if self._models is not None and key in self._models.outputs:
+            self._compiles_seen[key] = self._compiles_seen.get(key, 0) + 1
         if self._models is not None:
             outputs = self._models.outputs.get(self._key(scope, func.value.value)) or ()
             loss = _loss_arg(original)
