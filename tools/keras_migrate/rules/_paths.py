@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import re
 import string
 from typing import Dict, Iterable, List, Optional, Set, Tuple, Union
 
@@ -70,6 +71,10 @@ def _normalized(parts: Iterable[Union[str, Hole]]) -> Shape:
     if out and isinstance(out[-1], str) and out[-1].endswith("/") and len(out[-1]) > 1:
         out[-1] = out[-1].rstrip("/")
     return tuple(p for p in out if p != "")
+
+
+# A printf-style conversion ("%05.2f", "%s", "%%"), as a captured separator.
+_PERCENT = re.compile(r"(%%|%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa])")
 
 
 def tail_text(shape: Shape) -> Optional[str]:
@@ -307,6 +312,15 @@ class PathModel:
                 else:
                     parts.extend(self._hole(piece, scope))
             return parts
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and isinstance(value := _scan.string_value(
+                expr.left), str):  # "run_%d.h5" % n: the text around each conversion is known
+            parts = []
+            for k, piece in enumerate(_PERCENT.split(value)):
+                if k % 2:
+                    parts.extend(["%"] if piece == "%%" else self._hole(expr, scope))
+                elif piece:
+                    parts.append(piece)
+            return parts
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Div)):
             middle = ["/"] if isinstance(expr.op, ast.Div) else []
             return self._parts(expr.left, scope, depth + 1) + middle + self._parts(expr.right, scope, depth + 1)
@@ -448,6 +462,8 @@ class PathModel:
                 return None
         if _scan.string_value(expr) is not None or isinstance(expr, ast.JoinedStr):
             return SITE
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and _scan.string_value(expr.left) is not None:
+            return SITE  # "run_%d.h5" % n: the format string carries the name
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Div)):
             return self.carrier(expr.right, scope, depth + 1, params)
         if isinstance(expr, ast.Name):

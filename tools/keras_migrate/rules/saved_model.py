@@ -706,6 +706,10 @@ def _string_with_tail(node: cst.BaseExpression, kind: str) -> Optional[cst.BaseE
         else:
             parts.append(cst.FormattedStringText(_new_tail("", kind)))
         return node.with_changes(parts=parts)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo) \
+            and isinstance(node.left, cst.SimpleString):  # "run_%d.h5" % n
+        left = _string_with_tail(node.left, kind)
+        return None if left is None else node.with_changes(left=left)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Divide)):
         right = _string_with_tail(node.right, kind)
         if right is not None and isinstance(node.operator, cst.Divide) and isinstance(right, cst.BinaryOperation):
@@ -953,6 +957,28 @@ class SavedModel(Rule):
             model.compile(loss="mse", metrics=["mae"])
             model.save("model.keras")
             restored = keras.models.load_model("model.keras", safe_mode=False)
+            """,
+        ),
+        # keras-self-attention's tests: a %-formatted temporary path, saved and reloaded.
+        Example(
+            before="""
+            import os
+            import tempfile
+            from tensorflow import keras
+
+            path = os.path.join(tempfile.gettempdir(), "att_%f.h5" % seed)
+            model.save(path)
+            restored = keras.models.load_model(path, custom_objects=objects)
+            """,
+            after="""
+            import os
+            import tempfile
+            from tensorflow import keras
+
+            path = os.path.join(tempfile.gettempdir(), "att_%f.keras" % seed)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            model.save(path)
+            restored = keras.models.load_model(path, custom_objects=objects)
             """,
         ),
     )
