@@ -96,6 +96,28 @@ def test_runtime_module_copied_beside_migrated_script(tmp_path):
     assert (tmp_path / "keras_migrate_runtime" / "__init__.py").exists()
 
 
+@pytest.mark.parametrize("project_file, plain, requiring", [
+    ("setup.py", "from setuptools import setup\nsetup(name='lc', packages=['lc'])\n",
+     "from setuptools import setup\nsetup(name='lc', packages=['lc'], install_requires=['keras-migrate'])\n"),
+    ("pyproject.toml", "[project]\nname = 'lc'\n", "[project]\nname = 'lc'\ndependencies = ['keras_migrate']\n"),
+])
+def test_installable_project_is_told_to_require_the_runtime(tmp_path, capsys, project_file, plain, requiring):
+    # keras-tcn: the copy beside the package's files serves scripts run in place; an
+    # installed package imports keras_migrate_runtime from the environment.
+    (tmp_path / project_file).write_text(plain)
+    package = tmp_path / "lc"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "layers.py").write_text(
+        "from tensorflow.keras.layers import LocallyConnected1D\nlayer = LocallyConnected1D(2, 3)\n")
+    assert main([str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{project_file}: note: migrated code of this project imports keras_migrate_runtime" in err
+    (tmp_path / project_file).write_text(requiring)
+    assert main([str(tmp_path)]) == 0
+    assert "note: migrated code" not in capsys.readouterr().err
+
+
 def test_module_entry_point(tree):
     tools = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools")
     env = dict(os.environ, PYTHONPATH=os.path.abspath(tools))

@@ -299,6 +299,11 @@ def _run_on_paths(args) -> int:
     for directory, why in runtime_failed:
         print(f"{display_path(directory)}: error: cannot copy runtime support ({_runtime.RUNTIME_PACKAGE}/): {why}",
               file=sys.stderr)
+    for project in ([] if args.quiet or args.runtime != "copy" else _runtime.packaging_files(
+            _runtime_directories(outcomes, output_for))):
+        print(f"{display_path(project)}: note: migrated code of this project imports {_runtime.RUNTIME_PACKAGE}, "
+              "which the copy beside it serves when run in place; a package installed from here needs it "
+              "installed too: add keras-migrate (which ships it) to its dependencies", file=sys.stderr)
     sys.stdout.flush()  # the summary is the last line, also when stdout is a pipe
     counts = summary_counts(outcomes)
     verb = "changed" if write else "would change"
@@ -368,6 +373,14 @@ def _check_backends(outcomes, backends: Sequence[str]) -> None:
                 "backends = [\"tensorflow\"] for this code"))
 
 
+def _runtime_directories(outcomes, output_for) -> List[str]:
+    """Directories of migrated files (changed now or earlier) that import the runtime."""
+    return sorted({
+        os.path.dirname(os.path.abspath(o.written_to or (output_for(o.path) if output_for else o.path)))
+        for o in outcomes if not o.failed and _runtime.imports_runtime(o.result.code)
+    })
+
+
 def _check_runtime(outcomes, write: bool, output_for) -> Tuple[List[str], List[Tuple[str, str]]]:
     """Directories of migrated files (changed now or earlier) lacking runtime support,
     and those where copying it failed.
@@ -375,10 +388,7 @@ def _check_runtime(outcomes, write: bool, output_for) -> Tuple[List[str], List[T
     In write mode it is copied now (a run interrupted before its copy is completed by the
     next run); with --check / --diff it counts as work left."""
     missing, failed = [], []
-    for directory in sorted({
-        os.path.dirname(os.path.abspath(o.written_to or (output_for(o.path) if output_for else o.path)))
-        for o in outcomes if not o.failed and _runtime.imports_runtime(o.result.code)
-    }):
+    for directory in _runtime_directories(outcomes, output_for):
         try:
             if not _runtime.missing_runtime(directory):
                 continue

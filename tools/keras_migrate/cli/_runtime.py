@@ -17,10 +17,14 @@ from typing import List
 
 from keras_migrate.engine._files import read_source, write_atomic
 
-__all__ = ["RUNTIME_PACKAGE", "ensure_runtime", "imports_runtime", "missing_runtime", "runtime_source_dir"]
+__all__ = ["RUNTIME_PACKAGE", "ensure_runtime", "imports_runtime", "missing_runtime", "packaging_files",
+           "runtime_source_dir"]
 
 RUNTIME_PACKAGE = "keras_migrate_runtime"
 _IMPORT = re.compile(rf"^[ \t]*(?:from|import)[ \t]+{RUNTIME_PACKAGE}\b", re.M)
+# Files that make a directory an installable project, and what names this tool there.
+_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+_REQUIRES_TOOL = re.compile(r"keras[-_]migrate", re.I)
 
 
 def imports_runtime(code: str) -> bool:
@@ -66,3 +70,25 @@ def before_write(target: str, code: str) -> None:
     """Engine hook (migrate_file): runtime support lands before the file that needs it."""
     if imports_runtime(code):
         ensure_runtime(os.path.dirname(os.path.abspath(target)))
+
+
+def packaging_files(directories) -> List[str]:
+    """The project files (pyproject.toml, setup.py, setup.cfg) nearest above each directory
+    of migrated files that import the runtime, when none of them names keras-migrate: the
+    copy beside the files serves scripts run in place, but a package installed from that
+    project (keras-tcn's `packages=['tcn']`) imports keras_migrate_runtime from the
+    environment."""
+    found = set()
+    for directory in directories:
+        current = os.path.abspath(directory)
+        while True:
+            present = [os.path.join(current, n) for n in _PROJECT_FILES if os.path.isfile(os.path.join(current, n))]
+            if present:
+                if not any(_REQUIRES_TOOL.search(read_source(path)[0]) for path in present):
+                    found.add(present[0])
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+    return sorted(found)
