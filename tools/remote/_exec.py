@@ -127,7 +127,10 @@ def _place(path, node, blobs, cache_dir):
     if not os.path.exists(cached):
         other = _cache_path(cache_dir, node.digest, not node.is_executable)
         data = blobs[node.digest.hash] if node.digest.hash in blobs else _slurp(other)
-        tmp = f"{cached}.{os.getpid()}.tmp"
+        # One name per thread: a bot's slots are threads of one process, and two of them
+        # placing the same blob at once would otherwise share the temporary file (the
+        # second os.replace then finds it gone: FileNotFoundError in a CI run).
+        tmp = f"{cached}.{os.getpid()}.{threading.get_ident()}.tmp"
         _write(tmp, data, mode)
         os.replace(tmp, cached)
     try:
