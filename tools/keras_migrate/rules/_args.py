@@ -10,6 +10,7 @@ import libcst as cst
 
 from keras_migrate.rules._facts import FileFacts
 from keras_migrate.rules._util import code
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_KEYWORDS
 
 __all__ = [
     "argument",
@@ -64,6 +65,12 @@ def bind(call: cst.Call, params: Sequence[str]) -> Optional[Dict[str, cst.Arg]]:
                 return None
             bound[name] = arg
     return bound
+
+
+def other_compile_keywords(call: cst.Call) -> bool:
+    """compile(...) with keywords tf_keras's Model.compile() does not take: a class's own
+    compile() (a GAN's compile(d_optimizer=..., ...)), whose arguments mean other things."""
+    return any(a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS for a in call.args)
 
 
 def file_uses_keras(ctx) -> bool:

@@ -17,9 +17,28 @@ import libcst as cst
 from keras_migrate.engine import iter_nodes
 from keras_migrate.rules import _scan
 
-__all__ = ["LoopTargets", "StoreTargets", "SymbolicNames"]
+__all__ = ["BindingCounter", "LoopTargets", "StoreTargets", "SymbolicNames"]
 
 _INPUTS = frozenset({"Input", "layers.Input"})
+
+
+class BindingCounter:
+    """Counts the traversal's bindings as _scan.BindingVersions does over the ast, so that
+    `self._versions.key(scope, name)` names the binding an ast pre-pass recorded for the
+    same place (notebook-style files rebind `model`)."""
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)  # type: ignore[call-arg]
+        self._versions = _scan.BindingVersions()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)  # type: ignore[attr-defined]
+
+    def visit_For(self, node: cst.For) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)  # type: ignore[attr-defined]
+
+    def visit_With(self, node: cst.With) -> None:
+        self._versions.count_cst(_scan.cst_scope(self.ctx), node)  # type: ignore[attr-defined]
 
 
 class StoreTargets:

@@ -20,6 +20,7 @@ __all__ = [
     "as_keyword",
     "as_positional",
     "assigned_name",
+    "class_method",
     "code",
     "comma_after",
     "comma_separated",
@@ -84,6 +85,14 @@ def assigned_name(stmt: cst.BaseStatement) -> Optional[str]:
 
 
 # -- arguments ------------------------------------------------------------------------
+def class_method(cls: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
+    """The method `name` defined in the class body itself (not inherited), or None."""
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return statement
+    return None
+
+
 def keyword_arg(call: cst.Call, name: str) -> Optional[cst.Arg]:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:

@@ -8,12 +8,12 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import file_uses_keras, has_star, is_string, keras3_path
+from keras_migrate.rules._args import file_uses_keras, has_star, is_string, keras3_path, other_compile_keywords
 from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
 from keras_migrate.rules._util import NO_SPACE, as_keyword, code, comma_after, comma_separated, dotted, drop_arg, keyword_arg, parenthesize, prepend_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
-from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES, KERAS2_COMPILE_KEYWORDS, KERAS2_COMPILE_PARAMETERS
+from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES, KERAS2_COMPILE_PARAMETERS
 
 __all__ = ["CallSignatures"]
 
@@ -315,8 +315,7 @@ class CallSignatures(Rule):
         parameters are loss_weights and metrics, swapped (`compile("adam", "mse", ["mae"])`
         would weigh the loss by "mae"): arguments after loss go by keyword. Not for a
         file that defines its own compile() (a GAN's compile(d_optimizer, g_optimizer, ...))."""
-        if has_star(call) or any(a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS
-                                 for a in call.args) or _defines_compile(self.ctx):
+        if has_star(call) or other_compile_keywords(call) or _defines_compile(self.ctx):
             return call
         args = list(call.args)
         for n, arg in enumerate(args):

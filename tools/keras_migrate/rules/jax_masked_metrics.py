@@ -26,6 +26,7 @@ from keras_migrate.rules import _scan
 from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
+from keras_migrate.rules._reads import BindingCounter
 
 __all__ = ["JaxMaskedMetrics"]
 
@@ -208,7 +209,7 @@ def _any(values) -> Optional[bool]:
     return False if all(v is False for v in values) else None
 
 
-class JaxMaskedMetrics(Rule):
+class JaxMaskedMetrics(BindingCounter, Rule):
     id = "KM233"
     name = "jax_masked_metrics"
     description = ("Warn that on JAX, fit()'s training metrics ignore Keras masks (Keras 3's JAX trainer), and that on "
@@ -259,19 +260,6 @@ class JaxMaskedMetrics(Rule):
             diagnostics=("KM233", "KM233"),
         ),
     )
-
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self._versions = _scan.BindingVersions()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
-
-    def visit_With(self, node: cst.With) -> None:
-        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -14,7 +14,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._args import file_uses_keras
-from keras_migrate.rules._util import COMMA
+from keras_migrate.rules._util import COMMA, class_method
 
 __all__ = ["LayerNodeAccessors"]
 
@@ -57,8 +57,7 @@ class LayerNodeAccessors(Rule):
                 and not updated.args[0].star) or not file_uses_keras(self.ctx):
             return updated
         cls = self.ctx.current_class
-        if cls is not None and isinstance(cls.body, cst.IndentedBlock) and any(
-                isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value for s in cls.body.body):
+        if cls is not None and class_method(cls, func.attr.value) is not None:
             return updated  # a class of the file defines the method itself (tf_keras's own Layer)
         helper = _HELPERS[func.attr.value]
         self.ctx.use_runtime(helper)

@@ -18,12 +18,13 @@ that validates, they get a warning (PyTorch; with several thresholds TensorFlow 
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, Optional
+from typing import FrozenSet
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import file_uses_keras
+from keras_migrate.rules._args import argument, file_uses_keras
+from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._scan import keras_metric_classes
 from keras_migrate.rules._util import dotted
 from keras_migrate.rules._variables import class_and_bases, variables
@@ -175,7 +176,6 @@ class MetricResultAliasing(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._compile_depth = 0
-        self._validates: Optional[bool] = None
 
     # -- the file's own Metric subclasses ----------------------------------------------
     def _result_variables(self) -> FrozenSet[str]:
@@ -199,13 +199,9 @@ class MetricResultAliasing(Rule):
         return updated if value is updated.value else updated.with_changes(value=value)
 
     def _copied(self, value: cst.BaseExpression, variables: FrozenSet[str]) -> cst.BaseExpression:
-        if isinstance(value, cst.Dict):
-            elements = [e.with_changes(value=self._copied(e.value, variables)) if isinstance(e, cst.DictElement) else e
-                        for e in value.elements]
-            return value.with_changes(elements=elements)
-        if isinstance(value, (cst.Tuple, cst.List)):
-            elements = [e.with_changes(value=self._copied(e.value, variables)) if isinstance(e, cst.Element) else e
-                        for e in value.elements]
+        if isinstance(value, (cst.Dict, cst.Tuple, cst.List)):  # each value (not `**rest` / `*rest`)
+            elements = [e.with_changes(value=self._copied(e.value, variables))
+                        if isinstance(e, (cst.DictElement, cst.Element)) else e for e in value.elements]
             return value.with_changes(elements=elements)
         if not _shares_variable(value, variables):
             return value
@@ -223,7 +219,7 @@ class MetricResultAliasing(Rule):
         path = self.ctx.keras_path(func)
         if path not in _COUNTS and path != "metrics.Sum":
             return
-        if not self._fit_validates():
+        if not _fit_validates(self.ctx):
             return
         several = path in _COUNTS and _several_thresholds(node)
         if self.ctx.mode == "tensorflow" and not several:
@@ -242,11 +238,6 @@ class MetricResultAliasing(Rule):
             self._compile_depth -= 1
         return updated
 
-    def _fit_validates(self) -> bool:
-        if self._validates is None:
-            self._validates = bool(_VALIDATES.search(self.ctx.source)) and file_uses_keras(self.ctx)
-        return self._validates
-
 
 def _shares_variable(value: cst.BaseExpression, variables: FrozenSet[str]) -> bool:
     """`self.<variable>`, maybe indexed, cast or converted (which keep its storage)."""
@@ -262,14 +253,18 @@ def _shares_variable(value: cst.BaseExpression, variables: FrozenSet[str]) -> bo
             and value.attr.value in variables)
 
 
+@per_file
+def _fit_validates(ctx) -> bool:
+    return bool(_VALIDATES.search(ctx.source)) and file_uses_keras(ctx)
+
+
 def _several_thresholds(node: cst.Call) -> bool:
     """Is the metric given more than one threshold (or thresholds this code cannot count)?"""
-    for position, arg in enumerate(node.args):
-        if (arg.keyword is not None and arg.keyword.value == "thresholds") or (arg.keyword is None and position == 0):
-            value = arg.value
-            if isinstance(value, (cst.Integer, cst.Float)):
-                return False
-            if isinstance(value, (cst.List, cst.Tuple)):
-                return len(value.elements) > 1
-            return True
-    return False
+    arg = argument(node, "thresholds", 0)
+    if arg is None:
+        return bool(node.args) and bool(node.args[0].star)  # `*args` / `**kwargs` first: cannot tell
+    if isinstance(arg.value, (cst.Integer, cst.Float)):
+        return False
+    if isinstance(arg.value, (cst.List, cst.Tuple)):
+        return len(arg.value.elements) > 1
+    return True

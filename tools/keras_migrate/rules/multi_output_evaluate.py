@@ -54,6 +54,7 @@ from keras_migrate.engine import Example, Rule, Severity, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
 from keras_migrate.rules._args import argument
+from keras_migrate.rules._reads import BindingCounter
 from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
 from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_PARAMETERS
@@ -290,7 +291,7 @@ def _loss_arg(call: cst.Call) -> Optional[cst.BaseExpression]:
 def _with_return_dict(call: cst.Call) -> cst.Call:
     return with_keyword(call, "return_dict", cst.Name("True"))
 
-class MultiOutputEvaluate(Rule):
+class MultiOutputEvaluate(BindingCounter, Rule):
     id = "KM145"
     name = "multi_output_evaluate"
     description = ("Give compile() metrics Keras 2's meaning (a flat list on every output, copied instances, "
@@ -444,21 +445,14 @@ class MultiOutputEvaluate(Rule):
         tree = _scan.file_ast(ctx)
         if tree is not None:
             self._models = _Models(_scan.scoped_nodes(ctx), _scan.names(ctx))
-        self._versions = _scan.BindingVersions()
         self._kept: Set[int] = set()  # evaluate() calls whose result is dropped
         self._assigned: Set[int] = set()  # values of one-target assignments
         self._compiles_seen: Dict[_Key, int] = {}  # compile() calls passed so far, per model binding
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
+        super().visit_Assign(node)
         if len(node.targets) == 1:
             self._assigned.add(id(node.value))  # leave_SimpleStatementLine's
-
-    def visit_For(self, node: cst.For) -> None:
-        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
-
-    def visit_With(self, node: cst.With) -> None:
-        self._versions.count_cst(_scan.cst_scope(self.ctx), node)
 
     def _key(self, scope: _scan.Scope, name: str) -> _Key:
         """The binding of `name` a use in `scope` sees now: the scope's own if it has

@@ -16,8 +16,8 @@ from __future__ import annotations
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import argument
-from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_KEYWORDS, KERAS2_COMPILE_PARAMETERS
+from keras_migrate.rules._args import argument, other_compile_keywords
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_PARAMETERS
 
 __all__ = ["OutputLossesOnTensorflow"]
 
@@ -60,8 +60,7 @@ class OutputLossesOnTensorflow(Rule):
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "compile"):
             return
-        # Other keywords than Keras 2's mean a class's own compile() (GANs).
-        if any(a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS for a in node.args):
+        if other_compile_keywords(node):
             return
         loss = argument(node, "loss", KERAS2_COMPILE_PARAMETERS.index("loss"))
         weights = argument(node, "loss_weights", KERAS2_COMPILE_PARAMETERS.index("loss_weights"))

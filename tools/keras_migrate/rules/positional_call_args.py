@@ -14,12 +14,11 @@ training and mask). The check guards nothing else, so tensors behave as before.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._agnostic import is_keras_class
+from keras_migrate.rules._util import as_keyword, class_method
 
 __all__ = ["PositionalCallArgs"]
 
@@ -28,15 +27,8 @@ _FLAG = "_allow_non_tensor_positional_args"
 _NOT_INPUTS = frozenset({"training", "mask", "states", "state", "constants"})
 
 
-def _call_method(cls: cst.ClassDef, name: str) -> Optional[cst.FunctionDef]:
-    for statement in cls.body.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
-            return statement
-    return None
-
-
 def _takes_several_positional(cls: cst.ClassDef) -> bool:
-    call = _call_method(cls, "call")
+    call = class_method(cls, "call")
     if call is None:
         return False
     params = [p.name.value for p in (*call.params.posonly_params, *call.params.params)]
@@ -176,8 +168,7 @@ class PositionalCallArgs(Rule):
         for index, arg in enumerate(args):
             if (index and arg.keyword is None and not arg.star and isinstance(arg.value, cst.Name)
                     and arg.value.value in ("training", "mask")):
-                args[index] = arg.with_changes(keyword=cst.Name(arg.value.value), equal=cst.AssignEqual(
-                    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                args[index] = as_keyword(arg, arg.value.value)
                 changed = True
         if not changed:
             return updated
@@ -192,7 +183,7 @@ class PositionalCallArgs(Rule):
                 or not _takes_several_positional(updated):
             return updated
         body = list(updated.body.body)
-        init = _call_method(updated, "__init__")
+        init = class_method(updated, "__init__")
         if init is not None:
             return updated.with_changes(body=updated.body.with_changes(body=[
                 _with_flag(s) if s is init else s for s in body]))

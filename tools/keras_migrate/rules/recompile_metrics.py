@@ -16,10 +16,10 @@ from typing import Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import argument, file_uses_keras
+from keras_migrate.rules._args import argument, file_uses_keras, has_star, other_compile_keywords
 from keras_migrate.rules._scan import cst_scope
 from keras_migrate.rules._util import code, with_keyword
-from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_KEYWORDS, KERAS2_COMPILE_PARAMETERS
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_PARAMETERS
 
 __all__ = ["RecompileMetrics"]
 
@@ -61,9 +61,8 @@ class RecompileMetrics(Rule):
         func = original.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "compile"):
             return updated
-        # Other keywords than Keras 2's mean a class's own compile() (GANs); *args / **kwargs hide them.
-        if any(a.star or (a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS)
-               for a in original.args) or not file_uses_keras(self.ctx):
+        # *args / **kwargs hide which arguments are given.
+        if has_star(original) or other_compile_keywords(original) or not file_uses_keras(self.ctx):
             return updated
         key = (cst_scope(self.ctx), code(func.value))
         given = [argument(original, name, KERAS2_COMPILE_PARAMETERS.index(name)) for name in _METRICS]

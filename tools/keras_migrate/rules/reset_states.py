@@ -16,7 +16,7 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._util import code
+from keras_migrate.rules._util import class_method, code
 from keras_migrate.rules._args import file_uses_keras
 from keras_migrate.rules._scan import keras_metric_classes
 
@@ -119,8 +119,7 @@ class ResetStates(Rule):
         return updated
 
     def _defines_reset_state(self) -> bool:
-        body = self.ctx.current_class.body.body
-        return any(isinstance(s, cst.FunctionDef) and s.name.value == "reset_state" for s in body)
+        return class_method(self.ctx.current_class, "reset_state") is not None
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func

@@ -423,9 +423,7 @@ class StateBuilding(Rule):
             return False
         if build is not None and not self._calls_super_build(build):
             return False  # the class builds its state itself, as in Keras 2
-        required = [p.name.value for p in call.params.params[2:] if p.default is None]
-        required += [p.name.value for p in call.params.kwonly_params if p.default is None]
-        if any(name != "training" for name in required):
+        if not _traceable_from_inputs(call):
             self.report(cls.name, f"{cls.name.value}.build(input_shape) does not create the weights in Keras 3 "
                                   "(Keras 2 ran call() on placeholders), and this call() needs more than its inputs",
                         fix="call the model on a batch of real data (model(x, ...)) instead of model.build(shape) "
@@ -451,9 +449,7 @@ class StateBuilding(Rule):
                     and any(_is_self_attr(t.target) for t in n.targets) for n in iter_nodes(build.body))
         if not makes:
             return False
-        required = [p.name.value for p in call.params.params[2:] if p.default is None]
-        required += [p.name.value for p in call.params.kwonly_params if p.default is None]
-        return all(name == "training" for name in required)
+        return _traceable_from_inputs(call)
 
     @staticmethod
     def _calls_super_build(build: cst.FunctionDef) -> bool:
@@ -479,6 +475,13 @@ class StateBuilding(Rule):
     def _sublayer_builds(self, class_name: str) -> List[cst.BaseStatement]:
         names = _sublayer_plan(self.ctx).get(class_name, ())
         return [cst.parse_statement(f"self.{name}.build(input_shape)\n") for name in names]
+
+
+def _traceable_from_inputs(call: cst.FunctionDef) -> bool:
+    """call() needs nothing but its inputs (and `training`): build_by_calling can run it."""
+    required = [p.name.value for p in call.params.params[2:] if p.default is None]
+    required += [p.name.value for p in call.params.kwonly_params if p.default is None]
+    return all(name == "training" for name in required)
 
 
 @per_file
