@@ -14,7 +14,7 @@ from keras_migrate.engine import ReportInfo, Rule, RuleSet
 from keras_migrate.engine import migrate_source as engine_migrate
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._migrate import MigrationOptions
-from keras_migrate.engine._transformer import BatchedTransformer
+from keras_migrate.engine._transformer import BatchedTransformer, transform
 
 from tests.keras_migrate.engine.test_walk import FILES, SNIPPET
 
@@ -172,3 +172,59 @@ def test_removing_a_required_child_is_refused_with_the_field_named():
     ctx = RuleContext("f(a)\n", "x.py", MigrationOptions())
     with pytest.raises(TypeError, match=r"Call\.func"):
         BatchedTransformer(ctx, [Bad(ctx)]).transform(cst.parse_module("f(a)\n"))
+
+
+# -- transform(node, transformer): the same traversal for a rule's own CSTTransformer ---------------
+@pytest.mark.parametrize("index", range(len(SOURCES)))
+@pytest.mark.parametrize("reference", [_Reference, _CommaReference])
+def test_transform_gives_what_node_visit_gives(index, reference):
+    source = SOURCES[index]
+    try:
+        expected = cst.parse_module(source).visit(reference()).code
+    except Exception:
+        with pytest.raises(TypeError, match="cannot be removed"):
+            transform(cst.parse_module(source), reference())
+    else:
+        assert transform(cst.parse_module(source), reference()).code == expected
+
+
+def test_transform_rebuilds_only_above_a_change_and_visits_like_libcst():
+    order = []
+
+    class T(cst.CSTTransformer):
+        def visit_Call(self, node):
+            order.append("visit " + cst.Module([]).code_for_node(node))
+            return not (isinstance(node.func, cst.Name) and node.func.value == "skip")
+
+        def leave_Name(self, original, updated):
+            order.append("leave " + original.value)
+            return updated.with_changes(value="c") if original.value == "b" else updated
+
+        def helper_not_a_hook(self):
+            return None
+
+    module = cst.parse_module("f(a)\ng(b)\nskip(b)\n")
+    new = transform(module, T())
+    assert new.code == "f(a)\ng(c)\nskip(b)\n"
+    assert new.body[0] is module.body[0] and new.body[2] is module.body[2]
+    expected_order = list(order)
+    order.clear()
+    module.visit(T())
+    assert order == expected_order
+    untouched = cst.parse_module("f(a)\n")
+    assert transform(untouched, T()) is untouched
+
+
+def test_transform_refuses_what_it_does_not_replicate():
+    class OnVisit(cst.CSTTransformer):
+        def on_visit(self, node):
+            return True
+
+    class AttributeHook(cst.CSTTransformer):
+        def visit_Call_func(self, node):
+            return None
+
+    with pytest.raises(TypeError, match="on_visit"):
+        transform(cst.parse_module("f(a)\n"), OnVisit())
+    with pytest.raises(TypeError, match="attribute hooks"):
+        transform(cst.parse_module("f(a)\n"), AttributeHook())

@@ -6,6 +6,7 @@ from keras_migrate.engine._diagnostics import Diagnostic, Severity
 from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
+from keras_migrate.engine._transformer import transform
 from keras_migrate.engine._ruleset import Mode, ReportInfo, RuleSet
 from keras_migrate.engine._walk import ast_children, ast_walk, iter_nodes, walk
 
@@ -27,5 +28,6 @@ __all__ = [
     "migrate_source",
     "module_code",
     "node_code",
+    "transform",
     "walk",
 ]

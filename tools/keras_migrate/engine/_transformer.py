@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import weakref
 from typing import Callable, Dict, FrozenSet, List, Sequence, Tuple, Type, Union
 
 import libcst as cst
@@ -20,7 +21,7 @@ from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Rule
 from keras_migrate.engine._walk import LEAVES, TRIVIA, fields_in_visit_order
 
-__all__ = ["BatchedTransformer"]
+__all__ = ["BatchedTransformer", "transform"]
 
 _VisitFn = Callable[[cst.CSTNode], object]
 _LeaveFn = Callable[[cst.CSTNode, cst.CSTNode], Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]]
@@ -93,6 +94,108 @@ _COMPOUND = frozenset(t for t in vars(cst).values()
                       and t is not cst.BaseCompoundStatement)
 
 
+def rebuild(root: cst.CSTNode, entering, leaving, on_visit, on_leave, skip, leaves):
+    """libcst's transformer traversal of `root`, calling on_visit(node) for node types in
+    `entering` (False: skip the children) and on_leave(original, updated) for those in
+    `leaving`; libcst rebuilds (and re-validates) every node of the tree, which cost more
+    than all the rules together: here a node whose children nothing changed is passed on
+    as it is (on_leave then sees updated is original, as libcst does after a visit that
+    returned False), and a tree nobody changed comes back as the same object. Nodes of
+    `skip` are not entered, nor the children of `leaves`."""
+    field_kinds = _field_kinds
+    node_base, flatten = cst.CSTNode, cst.FlattenSentinel
+
+    def visit(node):
+        node_type = type(node)
+        if node_type in entering:
+            descend = on_visit(node)
+        else:
+            descend = True
+        updated = node
+        if descend and node_type not in leaves:
+            changes = None
+            for field, kind in field_kinds.get(node_type) or _kinds_of(node_type):
+                value = getattr(node, field)
+                if type(value) is tuple or type(value) is list:
+                    new = None
+                    for k, child in enumerate(value):
+                        result = child if type(child) in skip else visit(child)
+                        if new is None:
+                            if result is child:
+                                continue
+                            new = list(value[:k])
+                        if isinstance(result, node_base):
+                            new.append(result)
+                        elif isinstance(result, flatten):
+                            new.extend(result.nodes)
+                        # RemovalSentinel: dropped
+                    if new is not None:
+                        if changes is None:
+                            changes = {}
+                        changes[field] = tuple(new)
+                elif isinstance(value, node_base) and type(value) not in skip:
+                    result = visit(value)
+                    if result is not value:
+                        if changes is None:
+                            changes = {}
+                        changes[field] = _single(node, field, kind, result)
+            if changes is not None:
+                updated = node.with_changes(**changes)
+        if node_type in leaving:
+            return on_leave(node, updated)
+        return updated
+
+    return visit(root)
+
+
+class _TransformerDispatch:
+    """A CSTTransformer class's visit_*/leave_* methods by node type (looked up once)."""
+
+    def __init__(self, transformer_type: type) -> None:
+        self.visit: Dict[type, str] = {}
+        self.leave: Dict[type, str] = {}
+        for klass in transformer_type.__mro__:
+            if klass.__module__.startswith("libcst") or klass is object:
+                continue  # libcst's bases define a no-op for every hook
+            for attr in vars(klass):
+                kind, _, type_name = attr.partition("_")
+                node_type = getattr(cst, type_name.split("_", 1)[0], None)
+                if kind not in ("visit", "leave") or not (isinstance(node_type, type)
+                                                          and issubclass(node_type, cst.CSTNode)):
+                    continue
+                if "_" in type_name:
+                    raise TypeError(f"{transformer_type.__name__}.{attr}: attribute hooks are not supported")
+                (self.visit if kind == "visit" else self.leave).setdefault(node_type, attr)
+        busy = set(self.visit) | set(self.leave)
+        self.skip: FrozenSet[type] = frozenset() if busy & TRIVIA else TRIVIA
+        self.leaves: FrozenSet[type] = frozenset() if busy & TRIVIA else LEAVES
+
+
+_TRANSFORMER_DISPATCH: "weakref.WeakKeyDictionary[type, _TransformerDispatch]" = weakref.WeakKeyDictionary()
+
+
+def transform(node: cst.CSTNode, transformer: cst.CSTTransformer):
+    """`node.visit(transformer)` for a cst.CSTTransformer with visit_<Node>/leave_<Node>
+    methods (not on_visit/on_leave, nor attribute hooks), rebuilding only the nodes above
+    a change (see rebuild)."""
+    transformer_type = type(transformer)
+    if (transformer_type.on_visit is not cst.CSTTransformer.on_visit
+            or transformer_type.on_leave is not cst.CSTTransformer.on_leave):
+        raise TypeError(f"{transformer_type.__name__} overrides on_visit/on_leave: use node.visit")
+    dispatch = _TRANSFORMER_DISPATCH.get(transformer_type)
+    if dispatch is None:
+        dispatch = _TRANSFORMER_DISPATCH[transformer_type] = _TransformerDispatch(transformer_type)
+    visits, leaves = dispatch.visit, dispatch.leave
+
+    def on_visit(node):
+        return getattr(transformer, visits[type(node)])(node) is not False
+
+    def on_leave(original, updated):
+        return getattr(transformer, leaves[type(original)])(original, updated)
+
+    return rebuild(node, visits, leaves, on_visit, on_leave, dispatch.skip, dispatch.leaves)
+
+
 class BatchedTransformer:
     """Every active rule's visit_*/leave_* methods, dispatched in ONE traversal
     (transform()), with libcst's meaning: visit_* -> False skips the children; leave_*
@@ -132,57 +235,9 @@ class BatchedTransformer:
 
     def transform(self, module: cst.Module) -> cst.Module:
         """What `module.visit(transformer)` gave with libcst's CSTTransformer, rebuilding
-        only the nodes on the way to a change: libcst rebuilds (and re-validates) every
-        node of the file, which cost more than all the rules together. A node whose
-        children no rule changed is passed on as it is (leave_* then sees
-        updated_node is original_node, as libcst does after visit_* -> False), and a
-        module nobody changed comes back as the same object."""
-        entering, leaving, skip, leaves = self._entering, self._leaving, self._skip, self._leaves
-        on_visit, on_leave = self.on_visit, self.on_leave
-        field_kinds = _field_kinds
-        node_base, flatten = cst.CSTNode, cst.FlattenSentinel
-
-        def visit(node):
-            node_type = type(node)
-            if node_type in entering:
-                descend = on_visit(node)
-            else:
-                descend = True
-            updated = node
-            if descend and node_type not in leaves:
-                changes = None
-                for field, kind in field_kinds.get(node_type) or _kinds_of(node_type):
-                    value = getattr(node, field)
-                    if type(value) is tuple or type(value) is list:
-                        new = None
-                        for k, child in enumerate(value):
-                            result = child if type(child) in skip else visit(child)
-                            if new is None:
-                                if result is child:
-                                    continue
-                                new = list(value[:k])
-                            if isinstance(result, node_base):
-                                new.append(result)
-                            elif isinstance(result, flatten):
-                                new.extend(result.nodes)
-                            # RemovalSentinel: dropped
-                        if new is not None:
-                            if changes is None:
-                                changes = {}
-                            changes[field] = tuple(new)
-                    elif isinstance(value, node_base) and type(value) not in skip:
-                        result = visit(value)
-                        if result is not value:
-                            if changes is None:
-                                changes = {}
-                            changes[field] = _single(node, field, kind, result)
-                if changes is not None:
-                    updated = node.with_changes(**changes)
-            if node_type in leaving:
-                return on_leave(node, updated)
-            return updated
-
-        result = visit(module)
+        only the nodes on the way to a change (see rebuild)."""
+        result = rebuild(module, self._entering, self._leaving, self.on_visit, self.on_leave, self._skip,
+                         self._leaves)
         if not isinstance(result, cst.Module):
             raise TypeError(f"the module was replaced by {type(result).__name__}")
         return result

@@ -32,7 +32,7 @@ from typing import FrozenSet, Optional, Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, transform
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._util import code, prepend_arg
@@ -248,7 +248,7 @@ class CompiledContainers(Rule):
         # Keras 3's "loss" tracker too (keras.io WGAN-graphs logs "loss": 0), whether or
         # not it uses the compile containers.
         models = _scan.keras_subclasses(self.ctx, "Model") | _scan.keras_subclasses(self.ctx, "models.")
-        return updated.visit(_Rewriter(self, ("self",) if original.name.value in models else ()))
+        return transform(updated, _Rewriter(self, ("self",) if original.name.value in models else ()))
 
     def rewrite_call(self, call: cst.Call) -> cst.BaseExpression:
         found = container_call(call)

@@ -351,7 +351,10 @@ class GradientTapeLoops(Rule):
             return updated
         result = convert_body(self.ctx, updated.body, updated)
         module = self._apply(result, updated, lambda body: updated.with_changes(body=body))
-        leftover = _Leftover(self.ctx, self._blocked_ids)
+        # A bare name can only be the tape when imported as one (`from tensorflow import
+        # GradientTape`): without such a binding, names need no look.
+        aliased = GRADIENT_TAPE in self.ctx.names.bindings.values()
+        leftover = (_LeftoverOrAlias if aliased else _Leftover)(self.ctx, self._blocked_ids)
         walk(module, leftover)
         if leftover.node is not None:
             self.report(leftover.node, "tf.GradientTape kept (TensorFlow only): used other than as "
@@ -407,11 +410,13 @@ class _Leftover(cst.CSTVisitor):
         # parts are visited next.
         return self._check(node) if node.attr.value == "GradientTape" else None
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check(node)
-
     def _check(self, node) -> Optional[bool]:
         if self.node is None and self.ctx.qualified_name(node) == GRADIENT_TAPE:
             self.node = node
             return False
         return None
+
+
+class _LeftoverOrAlias(_Leftover):
+    def visit_Name(self, node: cst.Name) -> None:
+        self._check(node)
