@@ -242,7 +242,8 @@ class SymbolicBatchSize(Rule):
         return tensors is not None and tensors.is_tensor(call.args[0].value, scope, self.ctx)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self.ctx.class_stack or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        if self.ctx.class_stack or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name) \
+                or not isinstance(node.value, cst.Subscript):  # (_Reads binds subscripts only: not computed for others)
             return
         scope = _scan.cst_scope(self.ctx)
         convertible = _reads(self.ctx).names.get((scope, node.targets[0].target.value))

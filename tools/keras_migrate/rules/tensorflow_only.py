@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-
+import functools
 from typing import Dict, Optional, Set
 
 import libcst as cst
@@ -35,6 +35,7 @@ _DEFAULT_STRATEGY = frozenset({"tensorflow.distribute.get_strategy", "tensorflow
 _TPU_SETUP = ("tensorflow.distribute", "tensorflow.tpu", "tensorflow.config.experimental_connect_to_cluster")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the name, asked for every tf.* reference
 def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
     if qualified.startswith(_HOST_IO) or qualified in _DEFAULT_STRATEGY:
         return None

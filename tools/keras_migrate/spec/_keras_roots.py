@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Optional
 
 __all__ = ["KERAS_ROOTS", "keras_path", "is_tensorflow_name"]
@@ -17,6 +18,7 @@ KERAS_ROOTS = (
 )
 
 
+@functools.lru_cache(maxsize=8192)  # pure; asked for every call and attribute of every file
 def keras_path(qualified: str) -> Optional[str]:
     """"tensorflow.keras.layers.Dense" -> "layers.Dense"; the root itself -> ""; else None."""
     for root in KERAS_ROOTS:
