@@ -53,3 +53,18 @@ def test_comma_after_and_drop_arg_and_with_keyword():
     assert code(with_keyword(_call("f(\n    a\n)"), "k", cst.Name("v"))) == "f(\n    a,\n    k=v\n)"
     # A trailing comma after the only argument, one argument per line.
     assert code(with_keyword(_call("f(\n    a,\n)"), "k", cst.Name("v"))) == "f(\n    a,\n    k=v,\n)"
+
+
+def test_paired_args_follows_arguments_an_earlier_rule_moved_or_dropped():
+    from keras_migrate.rules._args import paired_args
+
+    def pairs(before, after):
+        original, updated = _call(before), _call(after)
+        return [(code(arg.value), code(updated.args[j].value)) for arg, j in paired_args(original, updated)]
+
+    assert pairs("f(a, b, k=c)", "f(a, b2, k=c2)") == [("a", "a"), ("b", "b2"), ("c", "c2")]
+    # A keyword dropped before another: matched by keyword, not by index (was an IndexError).
+    assert pairs("f(l, m=1, w=2)", "f(l, w=2)") == [("l", "l"), ("2", "2")]
+    # Positionals made keywords: only the keyword-named ones keep a counterpart.
+    assert pairs("f(a, b, c, s=1)", "f(a, b, metrics=c)") == [("a", "a"), ("b", "b")]
+    assert pairs("f(*xs, k=1)", "f(*xs, k=2)") == [("xs", "xs"), ("1", "2")]

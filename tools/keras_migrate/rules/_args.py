@@ -4,7 +4,7 @@ Edits (building, moving, dropping arguments and their commas) are in rules/_util
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -21,6 +21,7 @@ __all__ = [
     "keras3_path",
     "keras_optimizer_targets",
     "optimizer_like",
+    "paired_args",
 ]
 
 
@@ -43,6 +44,30 @@ def argument(call: cst.Call, name: str, position: int) -> Optional[cst.Arg]:
         if (arg.keyword is None and i == position) or (arg.keyword is not None and arg.keyword.value == name):
             return arg
     return None
+
+
+def paired_args(original: cst.Call, updated: cst.Call) -> List[Tuple[cst.Arg, int]]:
+    """(argument of `original`, index of its counterpart in `updated.args`) for a call an
+    earlier rule may have edited (keywords dropped, positionals made keywords): by position
+    while both agree, by keyword otherwise; an argument with no sure counterpart is left
+    out (an index of `original` is no index of `updated` once the lists differ)."""
+    old, new = original.args, updated.args
+    if len(old) == len(new) and all(_keyword(a) == _keyword(b) and a.star == b.star for a, b in zip(old, new)):
+        return [(arg, i) for i, arg in enumerate(old)]
+    by_keyword = {_keyword(arg): j for j, arg in enumerate(new) if arg.keyword is not None}
+    pairs = []
+    for i, arg in enumerate(old):
+        if arg.keyword is not None:
+            if _keyword(arg) in by_keyword:
+                pairs.append((arg, by_keyword[_keyword(arg)]))
+        elif i < len(new) and new[i].keyword is None and all(a.keyword is None for a in old[:i + 1]) and (
+                all(a.keyword is None for a in new[:i + 1])) and new[i].star == arg.star:
+            pairs.append((arg, i))  # within the positional prefix both still have
+    return pairs
+
+
+def _keyword(arg: cst.Arg) -> Optional[str]:
+    return arg.keyword.value if arg.keyword is not None else None
 
 
 def bind(call: cst.Call, params: Sequence[str]) -> Optional[Dict[str, cst.Arg]]:

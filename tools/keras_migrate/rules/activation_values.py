@@ -13,7 +13,7 @@ from typing import List, Optional, Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import bind, file_uses_keras, has_star, keras3_path
+from keras_migrate.rules._args import bind, file_uses_keras, has_star, keras3_path, paired_args
 from keras_migrate.rules._util import keyword_arg, with_keyword
 from keras_migrate.spec._activations import (
     ACTIVATION_STRINGS,
@@ -167,7 +167,7 @@ class ActivationValues(Rule):
         position = _POSITIONAL_ACTIVATION.get(path)
         args: List[cst.Arg] = list(updated.args)
         changed = False
-        for i, arg in enumerate(original.args):
+        for arg, i in paired_args(original, updated):
             if not (_activation_keyword(arg) or (arg.keyword is None and not arg.star and i == position)):
                 continue
             entry = ACTIVATION_STRINGS.get(_string(arg.value) or "")

@@ -21,6 +21,7 @@ import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules._agnostic import runtime_class_for
+from keras_migrate.rules._args import paired_args
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._util import code
 
@@ -102,7 +103,8 @@ class L1AtZero(Rule):
                         and arg.keyword.value.endswith("initializer")}
         args = list(updated.args)
         changed = False
-        for index, (arg, new) in enumerate(zip(original.args, updated.args)):
+        for arg, index in paired_args(original, updated):
+            new = updated.args[index]
             keyword = arg.keyword.value if arg.keyword is not None else ""
             if not keyword.endswith("regularizer") or keyword == "activity_regularizer":
                 continue

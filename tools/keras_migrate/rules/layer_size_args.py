@@ -20,6 +20,7 @@ import libcst.matchers as m
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._args import paired_args
 from keras_migrate.spec._keras_roots import is_tensorflow_name, keras_path
 
 __all__ = ["LayerSizeArgs"]
@@ -123,9 +124,11 @@ class LayerSizeArgs(Rule):
             return updated
         args = list(updated.args)
         changed = False
+        counterparts = {id(arg): j for arg, j in paired_args(original, updated)}
         for name, position in spec:
-            index = _argument_index(original, name, position)
-            if index is None or not self._computed_by_tf(original.args[index].value):
+            found = _argument_index(original, name, position)
+            index = None if found is None else counterparts.get(id(original.args[found]))
+            if index is None or not self._computed_by_tf(original.args[found].value):
                 continue
             value = args[index].value
             if m.matches(value, m.Call(func=m.Name("int"))):

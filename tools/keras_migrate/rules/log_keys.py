@@ -84,6 +84,22 @@ class LogKeys(Rule):
             best = max(history.history["val_auc"])
             """,
         ),
+        # Another rule drops an argument before the metrics (sample_weight_mode): the
+        # metrics are still found (it crashed on the shifted argument list).
+        Example(
+            before="""
+            from tensorflow import keras
+            model.compile(loss="mse", sample_weight_mode="temporal", weighted_metrics=["AUC"])
+            model.compile("adam", "mse", ["AUC"], sample_weight_mode="temporal", weighted_metrics=["Precision"])
+            """,
+            after="""
+            import keras
+            model.compile(loss="mse", weighted_metrics=["auc"])
+            model.compile("adam", "mse", metrics=["auc"], weighted_metrics=["precision"])
+            """,
+            diagnostics=("KM110", "KM110"),
+            full=True,
+        ),
         # A KLDivergence metric object: named as Keras 2 named it (Keras 3: "kl_divergence").
         Example(
             before="""
@@ -326,7 +342,9 @@ class LogKeys(Rule):
             return updated
         args = list(updated.args)
         changed = False
-        for i, arg in enumerate(original.args):
+        # The updated arguments: earlier rules may have dropped some (sample_weight_mode) or
+        # named the positional ones (KM110).
+        for i, arg in enumerate(updated.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
             if keyword not in _METRIC_KEYWORDS and not (
                     keyword is None and not arg.star and i in _METRIC_KEYWORDS.values()):

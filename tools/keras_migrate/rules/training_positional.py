@@ -18,7 +18,7 @@ from keras_migrate.engine import Example, Rule, ast_walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._util import NO_SPACE, as_keyword
-from keras_migrate.rules._args import file_uses_keras
+from keras_migrate.rules._args import file_uses_keras, paired_args
 from keras_migrate.spec._keras3_renames import TRAINING_SECOND_POSITIONAL
 
 __all__ = ["TrainingPositional"]
@@ -207,7 +207,9 @@ class TrainingPositional(Rule):
         if not self._takes_training(original.func):
             return updated
         args = list(updated.args)
-        index = positional[1]
+        index = dict((id(arg), j) for arg, j in paired_args(original, updated)).get(id(original.args[positional[1]]))
+        if index is None:
+            return updated  # an earlier rule rewrote the arguments: no sure place
         args[index] = as_keyword(args[index], "training")
         self.fired()
         return updated.with_changes(args=args)

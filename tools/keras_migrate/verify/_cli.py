@@ -50,6 +50,13 @@ def _where(d: dict, key: str) -> str:
     return f" at {d[key]}" if d.get(key) else ""
 
 
+_SHOWN_WARNINGS = 8
+
+
+def _short(message: str, width: int = 160) -> str:
+    return message if len(message) <= width else message[:width - 3].rsplit(" ", 1)[0] + " ..."
+
+
 def render_text(report: dict) -> str:
     lines = [f"keras-migrate verify: {report['program']}"]
     k2 = report["keras2"]
@@ -57,6 +64,21 @@ def render_text(report: dict) -> str:
     if k2.get("crash"):
         c = k2["crash"]
         lines.append(f"    {c.get('type', '')}: {c.get('message', '')}{' at ' + c['file'] + ':' + str(c['line']) if c.get('file') else ''}")
+    migration = report.get("migration")
+    if migration:
+        warnings = [d for d in migration["diagnostics"] if d["severity"] == "warning"]
+        lines.append(f"  migration: {migration['files']} files, {migration['changed']} changed, "
+                     f"{len(warnings)} warnings, {len(migration['tensorflow_only'])} TensorFlow-only reasons")
+        # What the migrator predicted: a difference below may be one it announced.
+        for d in warnings[:_SHOWN_WARNINGS]:
+            lines.append(f"    warning {d['path']}:{d['line']}: [{d['rule_id']}] {_short(d['message'])}")
+        if len(warnings) > _SHOWN_WARNINGS:
+            lines.append(f"    ... {len(warnings) - _SHOWN_WARNINGS} more warnings (--json lists them)")
+        # A file the migrator could not migrate ran as Keras 2 code: say so before any verdict.
+        for path in migration["failed"]:
+            lines.append(f"    FAILED, left unmigrated: {path}")
+            lines.extend(f"      {d['path']}:{d['line']}: [{d['rule_id']}] {d['message']}"
+                         for d in migration["diagnostics"] if d["path"] == path and d["severity"] == "error")
     for variant, how in (("reordered", "float sums reordered"), ("perturbed", "initial weights nudged")):
         again = k2.get(variant)
         if again:
