@@ -166,8 +166,9 @@ def classify(report: dict, script: str) -> Dict[str, Cell]:
             cells[backend] = Cell(NA, detail=_reference_reason(report))
         elif verdict == "differs":
             d = v["difference"]
+            announced = "".join(f"announced {a['rule_id']} ({a['path']}:{a['line']}); " for a in v.get("announced", []))
             cells[backend] = Cell(DIFFERS, flagged=bool(warnings),
-                                  detail=f"record {d['record']} {d['label']}{d['path']}: {d['message']}; "
+                                  detail=f"{announced}record {d['record']} {d['label']}{d['path']}: {d['message']}; "
                                          f"keras2={json.dumps(d['keras2'])[:80]} keras3={json.dumps(d['keras3'])[:80]}")
         elif verdict == "unstable":
             cells[backend] = Cell(UNSTABLE, detail="; ".join(v.get("reasons", []))[:300])

@@ -34,6 +34,7 @@ class PendingDiagnostic:
     severity: Severity
     message: str
     fix: Optional[str]
+    backends: Tuple[str, ...] = ()
 
 
 class RuleContext:
@@ -128,8 +129,8 @@ class RuleContext:
             nodes.pop()
 
     # -- results ------------------------------------------------------------------
-    def report(self, rule_id, node, message, fix=None, severity=Severity.WARNING) -> None:
-        self.diagnostics.append(PendingDiagnostic(rule_id, node, severity, message, fix))
+    def report(self, rule_id, node, message, fix=None, severity=Severity.WARNING, backends=()) -> None:
+        self.diagnostics.append(PendingDiagnostic(rule_id, node, severity, message, fix, tuple(backends)))
 
     def fired(self, rule_id: str) -> None:
         self.rules_fired[rule_id] += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Optional
+from typing import Optional, Tuple
 
 __all__ = ["Diagnostic", "Severity", "display_path"]
 
@@ -38,6 +38,9 @@ class Diagnostic:
     # In a notebook: the cell (counted from 1 over all cells, markdown too); line and
     # column are then within that cell.
     cell: Optional[int] = None
+    # The backends where the reported difference shows, when not on every one (a JAX-only
+    # gradient, a PyTorch-only metric): verify attributes a backend's difference to it.
+    backends: Tuple[str, ...] = ()
 
     @property
     def location(self) -> str:
@@ -56,4 +59,8 @@ class Diagnostic:
         data["severity"] = self.severity.value
         if self.cell is None:
             del data["cell"]  # .py files: the report stays as it was
+        if self.backends:
+            data["backends"] = list(self.backends)
+        else:
+            del data["backends"]
         return data

@@ -556,5 +556,6 @@ def _resolve_positions(module: cst.Module, ctx: RuleContext, text: Optional[str]
         line, col = starts.get(id(item.node), (1, 1))
         if id(item.node) in starts:
             line += first_line - 1
-        out.append(Diagnostic(item.rule_id, ctx.path, line, col, item.severity, item.message, item.fix))
+        out.append(Diagnostic(item.rule_id, ctx.path, line, col, item.severity, item.message, item.fix,
+                              backends=item.backends))
     return out

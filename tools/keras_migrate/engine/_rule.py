@@ -80,8 +80,10 @@ class Rule:
         message: str,
         fix: Optional[str] = None,
         severity: Severity = Severity.WARNING,
+        backends: Sequence[str] = (),
     ) -> None:
-        self.ctx.report(self.id, node, message, fix, severity)
+        """`backends`: where the difference reported shows, when not on every backend."""
+        self.ctx.report(self.id, node, message, fix, severity, backends)
 
     def fired(self) -> None:
         """Record that this rule rewrote something (for reports)."""

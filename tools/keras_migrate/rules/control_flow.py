@@ -517,7 +517,7 @@ class ControlFlow(Rule):
         self.report(node, "on JAX, keras.ops.while_loop cannot be differentiated: training fails if this loop's "
                           "values depend on weights (e.g. outputs of earlier layers)",
                     "if gradients flow through this loop, train on TensorFlow or PyTorch, or rewrite it as "
-                    "keras.ops.fori_loop with Python-int bounds (a fixed number of steps)")
+                    "keras.ops.fori_loop with Python-int bounds (a fixed number of steps)", backends=("jax",))
 
     # -- shared --------------------------------------------------------------------------
     @staticmethod

@@ -157,6 +157,7 @@ class EmbeddingSparseUpdates(Rule):
                 "state, so training numbers differ from Keras 2; the JAX and PyTorch backends match Keras 2",
                 "subclass keras_migrate_runtime.Embedding instead (its call() gives TensorFlow's optimizer a "
                 "dense gradient), or run this model on JAX or PyTorch",
+                backends=("tensorflow",),
             )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -277,11 +277,12 @@ class JaxMaskedMetrics(BindingCounter, Rule):
                                     "mask this file's layers make (Keras 3's JAX trainer drops it): fit's history "
                                     "differs from Keras 2 there; val_* metrics, evaluate() and the loss do not",
                         "nothing to change in the code; compare training metrics on TensorFlow or PyTorch, or use "
-                        "evaluate()/validation metrics on JAX")
+                        "evaluate()/validation metrics on JAX", backends=("jax",))
         weighted = next((a for a in node.args if a.keyword is not None and a.keyword.value == "weighted_metrics"), None)
         if weighted is not None and not (isinstance(weighted.value, cst.Name) and weighted.value.value == "None"):
             self.report(weighted, "on the PyTorch backend, Keras 3.15's loss multiplies each batch's sample weights by "
                                   "its mask weights in place (losses/loss.py apply_mask: `sample_weight *= "
                                   "float_mask`), so these weighted metrics see rescaled weights when fit()/evaluate() "
                                   "get sample or class weights: per-batch averages instead of Keras 2's weighted mean",
-                        "nothing to change in the code; compare weighted metrics on JAX or TensorFlow")
+                        "nothing to change in the code; compare weighted metrics on JAX or TensorFlow",
+                        backends=("torch",))

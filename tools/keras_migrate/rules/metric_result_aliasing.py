@@ -230,7 +230,8 @@ class MetricResultAliasing(Rule):
                           "training logs, then validation resets and updates the same variable, so the history "
                           "shows the validation pass's count as the training count",
                     "to keep Keras 2's training values, compile a subclass whose result() returns "
-                    "keras.ops.copy(super().result()); val_* values and evaluate() are right as they are")
+                    "keras.ops.copy(super().result()); val_* values and evaluate() are right as they are",
+                    backends=("tensorflow", "torch") if several else ("torch",))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func

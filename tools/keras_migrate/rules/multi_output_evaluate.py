@@ -588,7 +588,7 @@ class MultiOutputEvaluate(BindingCounter, Rule):
                           "weighting a smaller last batch by its size: history's and evaluate()'s per-output "
                           "losses (`<output>_loss`) then differ from Keras 2 (the total loss and training do not)",
                     fix="read per-output losses on JAX or PyTorch, or use batch sizes that divide the number of "
-                        "samples", severity=Severity.INFO)
+                        "samples", severity=Severity.INFO, backends=("tensorflow",))
 
     def _single_output_loss(self, call: cst.Call, loss: cst.BaseExpression, n_outputs: int) -> None:
         """compile(loss=["mse", None]) on a two-output model: Keras 2 still reported the

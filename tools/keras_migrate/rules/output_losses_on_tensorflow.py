@@ -72,4 +72,4 @@ class OutputLossesOnTensorflow(Rule):
                           "numbers differ from Keras 2 unless the sample count is a multiple of the batch size; the "
                           "total loss, and the JAX and PyTorch backends, match Keras 2",
                     "use a batch_size that divides the number of samples (or drop_remainder=True in tf.data), or "
-                    "read per-output losses on the JAX or PyTorch backend")
+                    "read per-output losses on the JAX or PyTorch backend", backends=("tensorflow",))

@@ -119,7 +119,7 @@ class TrainableAssignInCall(Rule):
                     "compute the value where it is used instead of storing it (e.g. call the layer's op with "
                     "the masked weight: keras.ops.conv(inputs, self.conv.kernel * self.mask, ...)), or apply it as "
                     "a constraint (kernel_constraint) after each update",
-                    Severity.WARNING)
+                    Severity.WARNING, backends=("jax",))
         return updated
 
 

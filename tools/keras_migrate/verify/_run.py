@@ -116,6 +116,9 @@ class Verdict:
     reasons: List[str] = dataclasses.field(default_factory=list)
     notes: Dict[str, int] = dataclasses.field(default_factory=dict)
     output_tail: str = ""
+    # The migrator's warnings about this backend (Diagnostic.backends): a difference there
+    # was announced, not silent.
+    announced: List[dict] = dataclasses.field(default_factory=list)
 
     def as_dict(self) -> dict:
         out = {"verdict": self.verdict, "seconds": round(self.seconds, 2), "records": self.records}
@@ -129,6 +132,8 @@ class Verdict:
             out["neutralised"] = self.notes
         if self.output_tail:
             out["output_tail"] = self.output_tail
+        if self.announced:
+            out["announced"] = self.announced
         return out
 
 
@@ -419,6 +424,11 @@ def _verify(options: VerifyOptions, script: str, root: str, scratch: str, log) -
         log(f"a backend differs: running the original under Keras 2 again, {variant} ...")
         again = _run_child("keras2", options, root, None, scratch, True, variant, perturb)
         report["keras2"][variant] = _noise_floor(reference, again, runs, verdicts, options.tolerance, how)
+    for backend, verdict in verdicts.items():
+        if verdict.verdict in (DIFFERS, UNSTABLE, CRASHED):
+            verdict.announced = _announced(results, loaded, root, backend)
+            verdict.reasons.extend(f"announced by the migrator for {backend}: [{a['rule_id']}] {a['path']}:{a['line']}"
+                                   for a in verdict.announced)
     report["backends"] = {b: v.as_dict() for b, v in verdicts.items()}
     report["supported_backends"] = sorted(b for b, v in verdicts.items() if v.verdict == IDENTICAL)
     report["identical"] = bool(verdicts) and all(v.verdict == IDENTICAL for v in verdicts.values())
@@ -462,6 +472,13 @@ def _reference_summary(reference: RunOutcome) -> dict:
         crash = {k: v for k, v in (reference.crash or {}).items() if k != "traceback"}
         summary["crash"] = crash or {"message": _tail(reference.output, 5)}
     return summary
+
+
+def _announced(results, loaded: List[str], root: str, backend: str) -> List[dict]:
+    """The migrator's warnings naming `backend` (Diagnostic.backends) in the files that ran."""
+    return [{"rule_id": d.rule_id, "path": os.path.relpath(d.path, root), "line": d.line}
+            for p in loaded for d in results[p].diagnostics
+            if backend in d.backends]
 
 
 def _migration_summary(results, loaded: List[str], root: str) -> dict:
