@@ -510,6 +510,12 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
             return Blocker(gradient.call, code(gradient.call),
                            "tape.gradient over variables the tf.GradientTape block computes")
         position = next(k for k, stmt in enumerate(after) if _contains(stmt, gradient.call))
+        if _stores(after[position]) & sources:
+            # `for layers, opt in parts: g = tape.gradient(loss, layers.trainable_variables)`
+            # (a persistent tape, handson-ml2): one gradient per iteration, of variables
+            # only the loop binds; hoisted before the loop it would read them unbound.
+            return Blocker(gradient.call, code(gradient.call),
+                           "tape.gradient over variables bound around the call (a loop variable)")
         for stmt in after[:position]:
             if not (_stores(stmt) & sources):
                 continue

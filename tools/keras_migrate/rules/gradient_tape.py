@@ -307,6 +307,62 @@ class GradientTapeLoops(Rule):
             diagnostics=("KM209", "KM209"),
             tensorflow_only=True,
         ),
+        # A persistent tape's gradient per part of the model, in a loop over the parts
+        # (handson-ml2 ch. 12): the variables are the loop's; hoisting the gradient
+        # before the loop would read them unbound. Kept, with the reason.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            def step(x, y):
+                with tf.GradientTape(persistent=True) as tape:
+                    loss = loss_fn(y, model(x))
+                for layers, optimizer in ((lower, lower_opt), (upper, upper_opt)):
+                    gradients = tape.gradient(loss, layers.trainable_variables)
+                    optimizer.apply_gradients(zip(gradients, layers.trainable_variables))
+                del tape
+
+            def per_layer(x, y):
+                with tf.GradientTape(persistent=True) as tape:
+                    loss = loss_fn(y, model(x))
+                for part in model.layers:
+                    if part.trainable_variables:
+                        grads = tape.gradient(loss, part.trainable_variables)
+                        opt.apply_gradients(zip(grads, part.trainable_variables))
+            """,
+            diagnostics=("KM209", "KM209", "KM209", "KM209"),
+            tensorflow_only=True,
+        ),
+        # The same loop over optimizers only: one gradient, computed once, used by each.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            def step(x, y):
+                with tf.GradientTape(persistent=True) as tape:
+                    loss = loss_fn(y, model(x))
+                for optimizer in (opt_a, opt_b):
+                    gradients = tape.gradient(loss, model.trainable_variables)
+                    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+                del tape
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import value_and_grad
+
+            def step(x, y):
+                def forward():
+                    loss = loss_fn(y, model(x))
+                    return loss
+                loss, tape_gradients = value_and_grad(forward, model.trainable_variables)
+                for optimizer in (opt_a, opt_b):
+                    gradients = tape_gradients
+                    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+            """,
+            diagnostics=("KM209",),
+        ),
     )
 
     def __init__(self, ctx) -> None:
