@@ -31,6 +31,7 @@ from .compiled import keras2_compiled_loss, keras2_metrics_results, keras2_updat
 from .functions import tensorflow_function
 from .generators import keras2_input_batches
 from .gradients import minimize, value_and_grad, value_and_grads, value_and_input_grad
+from .layer_inputs import keras2_number_inputs
 from .layer_updates import keras2_add_update
 from .legacy_get_file import legacy_get_file
 from .legacy_nadam import LegacyNadam
@@ -212,6 +213,7 @@ __all__ = [
     "keras2_batch_set_value",
     "keras2_dtype",
     "keras2_add_update",
+    "keras2_number_inputs",
     "keras2_compile",
     "keras2_function",
     "keras2_metrics_names",

@@ -49,6 +49,7 @@ from keras_migrate.rules.dtypes import Dtypes
 from keras_migrate.rules.thresholded_relu import ThresholdedRelu
 from keras_migrate.rules.random_crop_inference import RandomCropInference
 from keras_migrate.rules.positional_call_args import PositionalCallArgs
+from keras_migrate.rules.literal_layer_inputs import LiteralLayerInputs
 from keras_migrate.rules.callback_monitor_mode import CallbackMonitorMode
 from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
@@ -176,6 +177,7 @@ ALL_RULES = (
     ThresholdedRelu,
     RandomCropInference,
     PositionalCallArgs,
+    LiteralLayerInputs,
     CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,
