@@ -128,6 +128,23 @@ class StateBuilding(Rule):
     description = "Move sub-layers and weights created lazily in call() into build(), and build sub-layers whose input shape is known."
     TRIGGERS = ("def call",)
     EXAMPLES = (
+        # A model whose later layers take earlier layers' outputs: a build() making only
+        # the first would leave the others unbuilt when a .keras file is reloaded (their
+        # saved weights lost, silently); Keras 3's own build runs call() and makes all.
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class Regressor(keras.models.Model):
+                def __init__(self, output_dim, **kwargs):
+                    super().__init__(**kwargs)
+                    self.hidden1 = keras.layers.Dense(30, activation="elu")
+                    self.out = keras.layers.Dense(output_dim)
+
+                def call(self, inputs):
+                    return self.out(self.hidden1(inputs))
+            """,
+        ),
         Example(
             before="""
             import keras
@@ -492,6 +509,7 @@ def _sublayer_plan(ctx) -> Dict[str, List[str]]:
     seen: Set[str] = set()
     resolver = _scan.names(ctx)
     layer_classes = _scan.keras_layer_classes(ctx)
+    models = _scan.keras_subclasses(ctx, "Model") | _scan.keras_subclasses(ctx, "models.")
     for _, node in _scan.scoped_nodes(ctx):
         if not isinstance(node, ast.ClassDef) or node.name not in layer_classes:
             continue
@@ -519,18 +537,29 @@ def _sublayer_plan(ctx) -> Dict[str, List[str]]:
         reassigned = any(isinstance(n, ast.Name) and n.id == first and not isinstance(n.ctx, ast.Load)
                          for n in walked)
         order: List[str] = []
+        used: Set[str] = set()
         calls = sorted((n for n in walked if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
         for n in calls:
             func = n.func
             if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
                     and func.value.id == "self" and func.attr in sublayers and func.attr not in order):
                 continue
+            used.add(func.attr)
             # Exactly one tensor argument: build(input_shape) gets what call() gets
             # (not e.g. MultiHeadAttention(q, v), whose build takes several shapes).
             direct = (not reassigned and len(n.args) == 1 and isinstance(n.args[0], ast.Name)
                       and n.args[0].id == first)
             if direct or sublayers[func.attr] in _SHAPE_FREE:
                 order.append(func.attr)
+        if order and used - set(order) and node.name in models and not any(
+                isinstance(n, (ast.If, ast.While, ast.IfExp)) for n in walked):
+            # A model whose build() would make only some sub-layers: reloading a .keras
+            # file builds it and loads the weights, and the sub-layers left unbuilt then
+            # start from new random values (handson-ml2's Regressor: other predictions,
+            # silently). Keras 3's own build runs call() symbolically and makes all; not
+            # through Python branches on tensors, which the partial build() lets fit()
+            # trace instead (then kept, with that reload caveat).
+            continue
         if order:
             plan[node.name] = order
     return plan
