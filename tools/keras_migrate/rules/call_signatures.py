@@ -8,10 +8,12 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
-from keras_migrate.rules._args import file_uses_keras, has_star, is_string, keras3_path, other_compile_keywords
+from keras_migrate.rules._args import (
+    argument, file_uses_keras, has_star, is_string, keras3_path, other_compile_keywords,
+)
 from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._scan import file_ast
-from keras_migrate.rules._util import NO_SPACE, as_keyword, code, comma_after, comma_separated, dotted, drop_arg, keyword_arg, parenthesize, prepend_arg, with_keyword
+from keras_migrate.rules._util import COMMA, NO_SPACE, as_keyword, code, comma_after, comma_separated, dotted, drop_arg, keyword_arg, parenthesize, prepend_arg, with_keyword
 from keras_migrate.spec import KEYWORD_RENAMES, POSITIONAL_TO_KEYWORD, REMOVED_KEYWORDS
 from keras_migrate.spec._keras3_renames import DEFAULT_CHANGES, KERAS2_COMPILE_PARAMETERS
 
@@ -93,6 +95,24 @@ class CallSignatures(Rule):
             model.compile("adam", "mse", metrics=["mae"])
             model.compile(keras.optimizers.SGD(0.1), "mse", metrics=["mae"], loss_weights=[1.0], run_eagerly=False)
             model.compile("adam", "mse")
+            """,
+        ),
+        # One loss for a model of several outputs, weighted per output (handson-ml2's
+        # WideAndDeep subclass): Keras 3 wants one loss per weight.
+        Example(
+            before="""
+            from tensorflow import keras
+            model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+            model.compile("adam", keras.losses.mean_squared_error, loss_weights=(1.0, 0.5, 0.5))
+            model.compile("adam", keras.losses.MeanSquaredError(), loss_weights=[1.0, 0.5])
+            model.compile("adam", ["mse", "mae"], loss_weights=[0.9, 0.1])
+            """,
+            after="""
+            from tensorflow import keras
+            model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer=keras.optimizers.SGD(learning_rate=1e-3))
+            model.compile("adam", [keras.losses.mean_squared_error, keras.losses.mean_squared_error, keras.losses.mean_squared_error], loss_weights=(1.0, 0.5, 0.5))
+            model.compile("adam", keras.losses.MeanSquaredError(), loss_weights=[1.0, 0.5])
+            model.compile("adam", ["mse", "mae"], loss_weights=[0.9, 0.1])
             """,
         ),
         Example(
@@ -321,7 +341,26 @@ class CallSignatures(Rule):
         for n, arg in enumerate(args):
             if arg.keyword is None and 2 <= n < len(KERAS2_COMPILE_PARAMETERS):
                 args[n] = as_keyword(arg, KERAS2_COMPILE_PARAMETERS[n])
-        return call.with_changes(args=args)
+        return self._one_loss_per_weight(call.with_changes(args=args))
+
+    def _one_loss_per_weight(self, call: cst.Call) -> cst.Call:
+        """compile(loss="mse", loss_weights=[0.9, 0.1]) (handson-ml2's two-output model):
+        Keras 2 applied the one loss to every output; Keras 3 refuses ("loss_weights must
+        match the number of losses, got 1 losses and 2 weights"): the loss once per weight."""
+        loss = argument(call, "loss", KERAS2_COMPILE_PARAMETERS.index("loss"))
+        weights = keyword_arg(call, "loss_weights")
+        if loss is None or weights is None or not isinstance(weights.value, (cst.List, cst.Tuple)):
+            return call
+        count = len(weights.value.elements)
+        if count < 2 or any(isinstance(e, cst.StarredElement) for e in weights.value.elements) or not (
+                is_string(loss.value) or isinstance(loss.value, (cst.Name, cst.Attribute))):
+            return call  # (a call would make one loss object per output: left to the user)
+        if isinstance(loss.value, cst.Name) and loss.value.value == "None":
+            return call
+        self.fired()
+        repeated = cst.List([cst.Element(loss.value.deep_clone(), comma=COMMA) for _ in range(count - 1)]
+                            + [cst.Element(loss.value.deep_clone())])
+        return call.with_changes(args=[arg.with_changes(value=repeated) if arg is loss else arg for arg in call.args])
 
     def _add_weight(self, original: cst.Call, call: cst.Call, table: Dict[int, str], key: str) -> cst.Call:
         positional = [arg for arg in original.args if arg.keyword is None and not arg.star]
