@@ -62,6 +62,17 @@ def _call_kinds(ctx) -> Dict[tuple, Set[str]]:
     return kinds
 
 
+
+def _int_valued(value: cst.BaseExpression) -> bool:
+    """An expression that is an int whatever it reads: one entry of a shape (`X.shape[-1]`,
+    handson-ml2's `Input(shape=X_train.shape[1])`) or a len()."""
+    if isinstance(value, cst.Subscript):
+        return (isinstance(value.value, cst.Attribute) and value.value.attr.value == "shape"
+                and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index)
+                and _int_literal(value.slice[0].slice.value))
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "len" \
+        and len(value.args) == 1
+
 class InputShape(Rule):
     id = "KM120"
     name = "input_shape"
@@ -76,6 +87,9 @@ class InputShape(Rule):
                 return keras.Model(inputs, keras.layers.Dense(input_shape)(inputs))
             model = coupling(2)
             features = keras.Input(shape=8)
+            wide = keras.layers.Input(shape=X_train_A.shape[-1])  # handson-ml2: an entry of a shape
+            words = keras.Input(shape=len(vocabulary))
+            rows = keras.Input(shape=X_train.shape[1:])
             """,
             after="""
             from tensorflow import keras
@@ -84,6 +98,9 @@ class InputShape(Rule):
                 return keras.Model(inputs, keras.layers.Dense(input_shape)(inputs))
             model = coupling(2)
             features = keras.Input(shape=(8,))
+            wide = keras.layers.Input(shape=(X_train_A.shape[-1],))  # handson-ml2: an entry of a shape
+            words = keras.Input(shape=(len(vocabulary),))
+            rows = keras.Input(shape=X_train.shape[1:])
             """,
         ),
         # An int default that calls leave alone, an int in parentheses (keras.io StyleGAN).
@@ -214,7 +231,7 @@ class InputShape(Rule):
         parenthesized = isinstance(value, cst.Name) and bool(value.lpar)
         if isinstance(value, (cst.Integer, cst.UnaryOperation, cst.Name)):
             value = value.with_changes(lpar=[], rpar=[])  # `shape=(1)`: an int in parentheses
-        if _int_literal(value):
+        if _int_literal(value) or _int_valued(value):
             return cst.Tuple([cst.Element(value)])
         converted = None
         if parenthesized:
