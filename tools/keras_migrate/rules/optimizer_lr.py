@@ -28,7 +28,7 @@ from keras_migrate.rules import _scan
 from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.rules._reads import StoreTargets
 from keras_migrate.rules._args import file_uses_keras, keras_optimizer_targets, optimizer_like
-from keras_migrate.rules._util import code, drop_arg, keyword_arg
+from keras_migrate.rules._util import code, comma_separated, drop_arg, keyword, keyword_arg
 from keras_migrate.spec import ATTRIBUTE_RENAMES
 from keras_migrate.spec._keras3_renames import KERAS2_DEFAULT_LEARNING_RATES
 
@@ -56,12 +56,44 @@ def _scheduled_rates(ctx) -> bool:
     return schedules
 
 
+_RATE_USES = (".lr", ".learning_rate", "ReduceLROnPlateau", "LearningRateScheduler")
+
+
 class OptimizerLr(StoreTargets, Rule):
     id = "KM112"
     name = "optimizer_lr"
     description = "Rename the removed optimizer `lr` attribute to `learning_rate`."
-    TRIGGERS = (".lr", "lr=", "lr =", ".learning_rate")
+    TRIGGERS = (".lr", "lr=", "lr =", ".learning_rate", "decay")
     EXAMPLES = (
+        # A legacy optimizer's decay (handson-ml2 ch. 11): the same rates as a schedule.
+        Example(
+            before="""
+            from tensorflow import keras
+            sgd = keras.optimizers.legacy.SGD(learning_rate=0.01, decay=1e-4)
+            adam = keras.optimizers.legacy.Adam(0.002, decay=1e-3, beta_1=0.8)
+            rms = keras.optimizers.legacy.RMSprop(decay=0.01)
+            other = keras.optimizers.legacy.SGD(learning_rate=schedule(), decay=1e-4)
+            """,
+            after="""
+            import keras
+            sgd = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4))
+            adam = keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.002, decay_steps=1, decay_rate=1e-3), beta_1=0.8)
+            rms = keras.optimizers.RMSprop(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=1, decay_rate=0.01))
+            other = keras.optimizers.SGD(learning_rate=schedule(), decay=1e-4)
+            """,
+            diagnostics=("KM112",),
+            full=True,
+        ),
+        # A file that reads or sets the rate (a callback): Keras 2's optimizer.lr was the
+        # undecayed rate, a schedule's is not, and cannot be set: said, not rewritten.
+        Example(
+            before="""
+            from tensorflow import keras
+            sgd = keras.optimizers.legacy.SGD(learning_rate=0.01, decay=1e-4)
+            model.fit(x, y, callbacks=[keras.callbacks.ReduceLROnPlateau()])
+            """,
+            diagnostics=("KM112",),
+        ),
         Example(
             before="""
             import keras
@@ -150,6 +182,48 @@ class OptimizerLr(StoreTargets, Rule):
             self._stores.add(id(node.args[0].value))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
+        return self._legacy_decay(original, self._lr_keyword(original, updated))
+
+    def _legacy_decay(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """`optimizers.legacy.SGD(learning_rate=0.01, decay=1e-4)`: Keras 2 trained with
+        lr / (1 + decay * iterations); Keras 3 has no `decay` (it warns and ignores it).
+        InverseTimeDecay(lr, decay_steps=1, decay_rate=decay) is that formula, step for step
+        (handson-ml2 ch. 11: its loss differed from the first epoch, silently)."""
+        decay = keyword_arg(updated, "decay")
+        path = self.ctx.keras_path(original.func) or ""
+        name = path.rsplit(".", 1)[-1]
+        if decay is None or not path.startswith("optimizers.legacy.") or name not in KERAS2_DEFAULT_LEARNING_RATES \
+                or name == "Nadam":  # (legacy Nadam replaced decay by its schedule_decay: KM229's LegacyNadam)
+            return updated
+        args = list(updated.args)
+        at = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == "learning_rate"),
+                  0 if args and args[0].keyword is None and not args[0].star else None)
+        rate = args[at].value if at is not None else cst.Float(KERAS2_DEFAULT_LEARNING_RATES[name])
+        # Keras 2 kept the undecayed rate in optimizer.lr (what callbacks read and set); a
+        # schedule's optimizer reports the decayed one and refuses to be set: such files
+        # get the diagnostic.
+        reads_rate = any(text in self.ctx.source for text in _RATE_USES)
+        if isinstance(rate, (cst.Call, cst.Lambda)) or any(a.star for a in args) or reads_rate:
+            self.report(original, f"optimizers.legacy.{name}(decay={code(decay.value)}) divided the learning rate "
+                                  "by (1 + decay * iterations); Keras 3's optimizers have no decay (ignored, with a "
+                                  "warning), and this learning rate is not a plain value to fold into a schedule "
+                                  "(or the file reads or sets the optimizer's rate, which a schedule changes)",
+                        "pass learning_rate=keras.optimizers.schedules.InverseTimeDecay(<rate>, decay_steps=1, "
+                        f"decay_rate={code(decay.value)}) (for a schedule: divide its value the same way)")
+            return updated
+        keras_name = self.ctx.require_keras()
+        schedule = cst.parse_expression(
+            f"{keras_name}.optimizers.schedules.InverseTimeDecay({code(rate)}, decay_steps=1, "
+            f"decay_rate={code(decay.value)})")
+        if at is not None:
+            args[at] = args[at].with_changes(value=schedule)
+        args = drop_arg(args, next(i for i, a in enumerate(args) if a is decay))
+        if at is None:
+            args = comma_separated(args + [keyword("learning_rate", schedule)])
+        self.fired()
+        return updated.with_changes(args=args)
+
+    def _lr_keyword(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         lr = keyword_arg(original, "lr")
         if lr is None:
             return updated
