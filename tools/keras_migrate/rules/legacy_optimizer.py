@@ -37,12 +37,18 @@ def _builds_legacy(ctx) -> bool:
                                                  ctx.source) is not None
 
 
+_OPTIMIZER_BASES = frozenset({"optimizers.Optimizer", "optimizers.legacy.Optimizer", "optimizers.optimizer_v2.OptimizerV2",
+                              "optimizers.optimizer_v2.optimizer_v2.OptimizerV2", "optimizer_v2.optimizer_v2.OptimizerV2"})
+_OPTIMIZER_V2_METHODS = frozenset({"_create_slots", "_resource_apply_dense", "_resource_apply_sparse",
+                                   "_prepare_local", "_resource_apply_sparse_duplicate_indices"})
+
+
 class LegacyOptimizer(Rule):
     id = "KM122"
     name = "legacy_optimizer"
     description = ("Warn where a Keras 2 legacy optimizer may update several variable lists: a Keras 3 "
                    "optimizer only updates the variables it was built with.")
-    TRIGGERS = ("legacy",)
+    TRIGGERS = ("legacy", "_resource_apply_dense", "_create_slots")
     EXAMPLES = (
         Example(
             before="""
@@ -60,6 +66,26 @@ class LegacyOptimizer(Rule):
             diagnostics=("KM122", "KM122"),
             full=True,
         ),
+        # A custom OptimizerV2 (handson-ml2 ch. 12): nothing of it runs in Keras 3.
+        Example(
+            before="""
+            from tensorflow import keras
+            class MyMomentumOptimizer(keras.optimizers.legacy.Optimizer):
+                def __init__(self, learning_rate=0.001, momentum=0.9, name="MyMomentumOptimizer", **kwargs):
+                    super().__init__(name, **kwargs)
+                    self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
+
+                def _create_slots(self, var_list):
+                    for var in var_list:
+                        self.add_slot(var, "momentum")
+
+                def _resource_apply_dense(self, grad, var):
+                    momentum_var = self.get_slot(var, "momentum")
+                    momentum_var.assign(momentum_var * 0.9 - (1. - 0.9) * grad)
+                    var.assign_add(momentum_var * self._get_hyper("learning_rate"))
+            """,
+            diagnostics=("KM122",),
+        ),
         # compile() / fit() own the optimizer: one variable list.
         Example(
             before="""
@@ -68,6 +94,25 @@ class LegacyOptimizer(Rule):
             """,
         ),
     )
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """A custom Keras 2 optimizer (OptimizerV2's _create_slots / _resource_apply_dense /
+        _set_hyper API, handson-ml2's MyMomentumOptimizer): Keras 3 has no such API on any
+        backend, and its Optimizer takes other constructor arguments ('Argument
+        `learning_rate` should be float' at construction)."""
+        if not any((self.ctx.keras_path(base.value) or "") in _OPTIMIZER_BASES for base in node.bases):
+            return
+        methods = {stmt.name.value for stmt in (node.body.body if isinstance(node.body, cst.IndentedBlock) else ())
+                   if isinstance(stmt, cst.FunctionDef)}
+        legacy = sorted(methods & _OPTIMIZER_V2_METHODS)
+        if not legacy:
+            return
+        self.report(node.name, f"{node.name.value} implements Keras 2's OptimizerV2 API ({', '.join(legacy)}), "
+                               "which Keras 3's Optimizer does not call on any backend: it would not train",
+                    "rewrite it as a Keras 3 optimizer: __init__(self, learning_rate=..., name=..., **kwargs) "
+                    "passing learning_rate to super().__init__, build(self, var_list) creating slots with "
+                    "self.add_variable_from_reference(var, 'name'), and update_step(self, gradient, variable, "
+                    "learning_rate) using self.assign / self.assign_sub")
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
