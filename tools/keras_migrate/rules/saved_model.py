@@ -191,6 +191,10 @@ class _Plan:
         self._in_expression = _calls_in_expressions(nodes)
         self._lambdas = _LambdaFunctions(nodes, names)
         self._custom_classes = sorted(_module_level_model_classes(tree, names))
+        # Where each module-level def/class starts: a module-level load_model() can name
+        # in custom_objects only what is defined above it (NameError otherwise).
+        self._defined_at = {node.name: node.lineno for node in tree.body
+                            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))}
         self.events = [e for e in (self._event(scope, node) for scope, node in nodes
                                    if isinstance(node, ast.Call)) if e is not None]
         self.actions: Dict[Tuple[_scan.Scope, str], _Action] = {}
@@ -478,6 +482,8 @@ class _Plan:
         wanted = list(self._lambdas.functions)
         if from_savedmodel:  # Keras 2 revived custom classes from the SavedModel itself
             wanted = self._custom_classes + wanted
+        if not load.scope:  # module level: only what exists when the load runs
+            wanted = [n for n in wanted if self._defined_at.get(n, 0) < load.call.lineno]
         given = _dict_keys(keywords.get("custom_objects"))
         if given is not None or "custom_objects" not in keywords:
             action.custom_objects = tuple(n for n in wanted if n not in (given or ()))
@@ -828,6 +834,42 @@ class SavedModel(Rule):
                    "TFSMLayer and .weights.h5, rewriting every save and load of a file together.")
     TRIGGERS = ("save", "load_model", "load_weights", "ModelCheckpoint")
     EXAMPLES = (
+        # A module-level reload names in custom_objects only the classes defined above it
+        # (handson-ml2 ch. 12: one defined cells later was a NameError).
+        Example(
+            before="""
+            from tensorflow import keras
+
+            class Regressor(keras.Model):
+                def call(self, inputs):
+                    return inputs
+
+            model = Regressor()
+            model.save("regressor")
+            model = keras.models.load_model("regressor")
+
+            class Later(keras.Model):
+                def call(self, inputs):
+                    return inputs
+            """,
+            after="""
+            import keras
+
+            class Regressor(keras.Model):
+                def call(self, inputs, training=None):
+                    return inputs
+
+            model = Regressor()
+            model.save("regressor.keras")
+            model = keras.saving.load_model("regressor.keras", custom_objects={"Regressor": Regressor})
+
+            class Later(keras.Model):
+                def call(self, inputs, training=None):
+                    return inputs
+            """,
+            diagnostics=("KM141", "KM141"),
+            full=True,
+        ),
         # Reloaded for training in the same file: the .keras format, both sides (and the
         # optimizer restarted, as Keras 2 reloaded a SavedModel's).
         Example(
