@@ -63,3 +63,15 @@ def test_orthogonal_is_orthogonal_and_variance_scaling_has_glorot_variance():
     np.testing.assert_allclose(q.T @ q, np.eye(8), atol=1e-6)
     w = d.initializer_values("variance_scaling", {"scale": 1.0, "mode": "fan_avg"}, (400, 600), 0)
     assert abs(w.var() - 1.0 / 500) / (1.0 / 500) < 0.05
+
+
+def test_random_parameters_given_as_tensors_key_by_value():
+    """`tf.random.normal(shape, stddev=tf.sqrt(...))`: a scalar tensor is keyed by its value,
+    not by its backend's str() (each backend drew other values: handson-ml2 ch. 12)."""
+    import numpy as np
+
+    from keras_migrate.verify._recorder import _param_key
+
+    assert _param_key(np.float32(0.5)) == _param_key(np.array(0.5, "float32")) == _param_key(0.5) == "0.5"
+    assert _param_key(None) == "None" and _param_key(2) == "2"
+    assert _param_key(np.array([1.0, 2.0])) == str(np.array([1.0, 2.0]))  # not a scalar: as before

@@ -678,6 +678,18 @@ RANDOM_SPECS = {
 _DEFAULTS = {"mean": 0.0, "stddev": 1.0, "minval": 0.0, "maxval": None, "dtype": None, "axis": 0}
 
 
+def _param_key(value) -> str:
+    """A random op's parameter as its values' key: a number as written; a scalar tensor
+    by its value (its str() names the backend's tensor type: `tf.random.normal(shape,
+    stddev=tf.sqrt(...))` drew other values on each backend, handson-ml2)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return str(value)
+    try:
+        return str(float(value))
+    except (TypeError, ValueError):  # not a scalar, or a traced value
+        return str(value)
+
+
 def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, label: str) -> None:
     """Replaces user-level random functions `names` of `module` (tf.random, keras.random,
     K): values are a function of shape and parameters only, the same in every run."""
@@ -703,14 +715,14 @@ def deterministic_random(rec: Recorder, module, names, tensor_ops, to_tensor, la
         if kind == "uniform":
             low, high = a["minval"], a["maxval"]
             high = 1.0 if high is None else high
-            u = uniform01(a["shape"], _determinism.salt_for(kind, str(low), str(high)))
+            u = uniform01(a["shape"], _determinism.salt_for(kind, _param_key(low), _param_key(high)))
             out = low + (high - low) * u
             if _is_int_dtype(dtype):
                 out = tensor_ops.floor(out)
         else:
             mean, std = a["mean"], a["stddev"]
             factor = 0.87962566 if kind == "truncated_normal" else 1.0
-            u = uniform01(a["shape"], _determinism.salt_for(kind, str(mean), str(std)))
+            u = uniform01(a["shape"], _determinism.salt_for(kind, _param_key(mean), _param_key(std)))
             out = mean + (std * factor * 3 ** 0.5) * (2.0 * u - 1.0)
         return tensor_ops.cast(out, dtype) if dtype is not None else out
 
