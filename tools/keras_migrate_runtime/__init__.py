@@ -61,7 +61,7 @@ from .loss_functions import keras2_broadcasting
 from .text_vectorization import Keras2TextVectorization
 from .locally_connected1d import LocallyConnected1D
 from .locally_connected2d import LocallyConnected2D
-from .metrics_names import keras2_metrics_names
+from .metrics_names import keras2_metrics, keras2_metrics_names
 from .mixed_precision import set_global_policy
 from .model_build import (
     build_by_calling, keras2_get_input_at, keras2_get_input_shape_at, keras2_get_output_at, keras2_get_output_shape_at,
@@ -216,6 +216,7 @@ __all__ = [
     "keras2_number_inputs",
     "keras2_compile",
     "keras2_function",
+    "keras2_metrics",
     "keras2_metrics_names",
     "keras2_model_input",
     "keras2_model_output",

@@ -33,6 +33,7 @@ __all__ = [
     "file_ast",
     "iter_scoped",
     "names",
+    "names_only_bound_to",
     "nodes",
     "string_value",
 ]
@@ -181,6 +182,27 @@ def expr_key(node) -> Optional[str]:
         return ast.unparse(node)
     except (SyntaxError, ValueError):
         return None
+
+
+def names_only_bound_to(ctx, wanted) -> frozenset:
+    """Names every binding of which in the file is an assignment `name = value` with
+    `wanted(value)` true (a parameter, loop target, `with ... as` or other assignment of
+    the name rules it out)."""
+    tree = file_ast(ctx)
+    if tree is None:
+        return frozenset()
+    found, others, assigned = set(), set(), set()
+    for node in nodes(ctx, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                assigned.add(id(target))
+                (found if wanted(node.value) else others).add(target.id)
+    for node in nodes(ctx, ast.Name, ast.arg):
+        if isinstance(node, ast.arg):
+            others.add(node.arg)
+        elif not isinstance(node.ctx, ast.Load) and id(node) not in assigned:
+            others.add(node.id)
+    return frozenset(found - others)
 
 
 def string_value(node: ast.AST) -> Optional[str]:

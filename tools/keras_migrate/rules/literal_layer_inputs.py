@@ -33,25 +33,12 @@ def _layer_path(path: str) -> bool:
 
 @per_file
 def _layer_names(ctx) -> FrozenSet[str]:
-    """Names whose every binding in the file is `<keras>.layers.<Class>(...)`."""
+    """Names every binding of which in the file is `<keras>.layers.<Class>(...)`."""
     names = _scan.names(ctx)
     if names is None:
         return frozenset()
-    layers, others = set(), set()
-    assigned = set()
-    for node in _scan.nodes(ctx, ast.Assign):
-        for target in node.targets:
-            if isinstance(target, ast.Name):
-                assigned.add(id(target))
-                value = node.value
-                is_layer = isinstance(value, ast.Call) and _layer_path(names.keras(value.func) or "")
-                (layers if is_layer else others).add(target.id)
-    for node in _scan.nodes(ctx, ast.Name, ast.arg):  # loop targets, parameters, `with ... as`
-        if isinstance(node, ast.arg):
-            others.add(node.arg)
-        elif not isinstance(node.ctx, ast.Load) and id(node) not in assigned:
-            others.add(node.id)
-    return frozenset(layers - others)
+    return _scan.names_only_bound_to(
+        ctx, lambda value: isinstance(value, ast.Call) and _layer_path(names.keras(value.func) or ""))
 
 
 def _numbers(node: cst.BaseExpression) -> bool:

@@ -12,16 +12,43 @@ Keras 3 model.
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
 from keras_migrate.rules._args import file_uses_keras
+from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._reads import StoreTargets
 
 __all__ = ["MetricsNames"]
 
 HELPER = "keras2_metrics_names"
+METRICS_HELPER = "keras2_metrics"
+_MODEL_FACTORIES = frozenset({"Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
+                              "saving.load_model", "models.clone_model"})
+
+
+@per_file
+def _model_names(ctx) -> frozenset:
+    """Names every binding of which in the file is a Keras model (built, loaded, cloned, or
+    an instance of the file's own Model subclass)."""
+    names = _scan.names(ctx)
+    if names is None:
+        return frozenset()
+    local = _scan.keras_subclasses(ctx, "Model") | _scan.keras_subclasses(ctx, "models.")
+    return _scan.names_only_bound_to(ctx, lambda value: isinstance(value, ast.Call) and (
+        names.keras(value.func) in _MODEL_FACTORIES or isinstance(value.func, ast.Name) and value.func.id in local))
+
+
+def _is_model(ctx, receiver: cst.BaseExpression) -> bool:
+    """`self.model` (a callback's), or a name only ever bound to a Keras model."""
+    if isinstance(receiver, cst.Attribute):
+        return isinstance(receiver.value, cst.Name) and receiver.value.value == "self" and (
+            receiver.attr.value == "model") and bool(ctx.class_stack)
+    return isinstance(receiver, cst.Name) and receiver.value in _model_names(ctx)
 
 
 class MetricsNames(StoreTargets, Rule):
@@ -31,7 +58,7 @@ class MetricsNames(StoreTargets, Rule):
                    "metrics) -> keras_migrate_runtime.keras2_metrics_names(model), Keras 2's names of the "
                    "returned values.")
     part = Part.TENSORFLOW
-    TRIGGERS = ("metrics_names",)
+    TRIGGERS = ("metrics_names", ".metrics")
     EXAMPLES = (
         Example(
             before="""
@@ -67,6 +94,36 @@ class MetricsNames(StoreTargets, Rule):
             report.metrics_names = ["a"]
             """,
         ),
+        # model.metrics read outside the model: Keras 2's metric objects one by one
+        # (handson-ml2's `model.metrics[-1].threshold`); a name bound to something else
+        # too, and a model's own self.metrics, stay.
+        Example(
+            before="""
+            from tensorflow import keras
+            model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[3])])
+            model.compile(loss="mse", optimizer="sgd", metrics=[HuberMetric(2.0)])
+            print(model.metrics[-1].threshold)
+            class Log(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    print({m.name: float(m.result()) for m in self.model.metrics})
+            other = make()
+            other = keras.Sequential()
+            print(other.metrics)
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_metrics
+            model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[3])])
+            model.compile(loss="mse", optimizer="sgd", metrics=[HuberMetric(2.0)])
+            print(keras2_metrics(model)[-1].threshold)
+            class Log(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    print({m.name: float(m.result()) for m in keras2_metrics(self.model)})
+            other = make()
+            other = keras.Sequential()
+            print(other.metrics)
+            """,
+        ),
         # A model class defining its own metrics_names reads it as it is.
         Example(
             before="""
@@ -99,6 +156,12 @@ class MetricsNames(StoreTargets, Rule):
         return any(isinstance(item, cst.FunctionDef) and item.name.value == "metrics_names" for item in body)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        if original.attr.value == "metrics" and not self.is_store(original) and _is_model(self.ctx, original.value):
+            # `model.metrics[-1].threshold` (handson-ml2), `[m.result() for m in model.metrics]`:
+            # Keras 3 lists one CompileMetrics container for all compiled metrics.
+            self.ctx.use_runtime(METRICS_HELPER)
+            self.fired()
+            return cst.Call(cst.Name(METRICS_HELPER), [cst.Arg(updated.value)])
         if original.attr.value != "metrics_names" or self.is_store(original):
             return updated
         if self.ctx.qualified_name(original) is not None or not file_uses_keras(self.ctx):
