@@ -22,6 +22,21 @@ class AddLoss(Keras2Surface, keras.layers.Layer):
     def __init__(self, loss_fn=None, **kwargs):
         super().__init__(**kwargs)
         self.loss_fn = loss_fn
+        self._held_losses = []
+
+    def add_loss(self, loss):
+        super().add_loss(loss)
+        # Keras 3.15 remembers a call's loss tensors by id() only, and on this layer's
+        # next call removes every loss of the new scope that has a remembered id. A
+        # tensor of an earlier JAX trace is freed by then, so a loss another layer adds
+        # in the next trace can get its address and is dropped (evaluate() with a
+        # second batch size lost a model's callable penalty). Holding the tensors until
+        # that clean-up keeps every remembered id unique.
+        self._held_losses.extend(tree.flatten(loss))
+
+    def _clear_losses(self):
+        super()._clear_losses()
+        self._held_losses = []
 
     def get_config(self):
         # Overriding get_config() keeps Keras from trying to serialize loss_fn
