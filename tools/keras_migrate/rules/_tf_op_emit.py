@@ -74,6 +74,53 @@ def runtime_class_call(rule, original: cst.Call, updated: cst.Call, symbol: str,
     return updated.with_changes(func=cst.Name(symbol))
 
 
+# Attributes listing a model's or layer's variables (keras.Variable objects in Keras 3).
+_VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights", "non_trainable_variables",
+                             "non_trainable_weights", "variables", "weights"})
+
+
+def _lists_variables(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in _VARIABLE_LISTS
+
+
+def _names(target: ast.AST) -> List[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+@per_file
+def variable_names(ctx) -> frozenset:
+    """Names that may hold a keras.Variable where the code reads them: the weight a
+    constraint receives (parameters of a Constraint subclass's __call__ and of functions
+    passed as `*_constraint=`), and loop or comprehension targets over a variables list
+    (`for v in model.trainable_variables`, `zip(grads, model.trainable_weights)`)."""
+    constraint_functions = set()
+    names = set()
+    for node in all_nodes(ctx):
+        if isinstance(node, ast.keyword) and (node.arg or "").endswith("_constraint"):
+            if isinstance(node.value, ast.Name):
+                constraint_functions.add(node.value.id)
+            elif isinstance(node.value, ast.Lambda):
+                names.update(a.arg for a in node.value.args.args)
+        elif isinstance(node, ast.ClassDef) and any(
+                (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) == "Constraint" for b in node.bases):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__call__":
+                    names.update(a.arg for a in item.args.args[1:])
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            source = node.iter
+            if _lists_variables(source):
+                names.update(_names(node.target))
+            elif isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "zip" \
+                    and isinstance(node.target, (ast.Tuple, ast.List)) and len(node.target.elts) == len(source.args):
+                for target, listed in zip(node.target.elts, source.args):
+                    if _lists_variables(listed):
+                        names.update(_names(target))
+    for node in all_nodes(ctx):
+        if isinstance(node, ast.FunctionDef) and node.name in constraint_functions:
+            names.update(a.arg for a in node.args.args if a.arg != "self")
+    return frozenset(names)
+
+
 class Refuse(Exception):
     """The call cannot be rewritten exactly; the message says why (and `fix` what to do,
     when the generic advice does not fit)."""
@@ -469,11 +516,16 @@ class TfOpRewriter:
         return self._runtime_call_as_given(entry, bound, positional, call)
 
     def _special_variable_operand(self, entry, rel, original, call, bound, positional):
-        """An attribute operand (`layer.kernel`, `self.cm`) may be a keras.Variable, which
-        JAX's keras.ops.zeros_like / ones_like refuse unless keras_migrate_runtime is
-        imported: its helper, which reads the value first (unless the file binds the name)."""
+        """An attribute operand (`layer.kernel`, `self.cm`), a constraint's weight or a
+        loop's item over a variables list may be a keras.Variable, which JAX's
+        keras.ops.zeros_like / ones_like refuse unless keras_migrate_runtime is imported:
+        its helper, which reads the value first (unless the file binds the name)."""
         operand = bound.get("input")
-        if operand is None or not isinstance(operand.value, cst.Attribute) or entry.runtime in bound_names(self.ctx):
+        if operand is None or entry.runtime in bound_names(self.ctx):
+            return None
+        value = operand.value
+        if not (isinstance(value, cst.Attribute)
+                or isinstance(value, cst.Name) and value.value in variable_names(self.ctx)):
             return None
         return self._runtime_call_as_given(entry, bound, positional, call)
 

@@ -110,6 +110,53 @@ class TfOps(Rule):
                     return keras.ops.concatenate([keras.ops.transpose(x, axes=[0, 2, 1]), keras.ops.arange(0, 4, step=2)], -1) + s
             """,
         ),
+        # What may be a keras.Variable (a constraint's weight, an item of a variables list,
+        # an attribute) goes to the runtime's zeros_like / ones_like: JAX's keras.ops ones
+        # refuse a Variable unless keras_migrate_runtime is imported. A call()'s tensor
+        # argument keeps keras.ops.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def non_negative(w):
+                return tf.where(w < 0, tf.zeros_like(w), w)
+
+            class Capped(keras.constraints.Constraint):
+                def __call__(self, weight):
+                    return tf.minimum(weight, tf.ones_like(weight))
+
+            class Gate(keras.layers.Layer):
+                def call(self, x):
+                    return tf.zeros_like(x)
+
+            model = keras.Sequential([keras.layers.Dense(2, kernel_constraint=non_negative, bias_constraint=Capped())])
+            sums = [tf.zeros_like(v) for v in model.trainable_variables]
+            for g, v in zip(grads, model.trainable_weights):
+                step = tf.ones_like(v) * g
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import zeros_like
+            from keras_migrate_runtime import ones_like
+
+            def non_negative(w):
+                return keras.ops.where(w < 0, zeros_like(w), w)
+
+            class Capped(keras.constraints.Constraint):
+                def __call__(self, weight):
+                    return keras.ops.minimum(weight, ones_like(weight))
+
+            class Gate(keras.layers.Layer):
+                def call(self, x):
+                    return keras.ops.zeros_like(x)
+
+            model = keras.Sequential([keras.layers.Dense(2, kernel_constraint=non_negative, bias_constraint=Capped())])
+            sums = [zeros_like(v) for v in model.trainable_variables]
+            for g, v in zip(grads, model.trainable_weights):
+                step = ones_like(v) * g
+            """,
+        ),
         # TF defaults that differ from Keras' are spelled out: gather/argmax axis 0,
         # exact gelu; l2_normalize is the runtime's (keras.ops.normalize's gradient is NaN
         # at a zero vector).

@@ -219,7 +219,8 @@ _SHAPES = (
 _CREATION = (
     TfOp(("zeros",), "ops.zeros", ("shape", "dtype"), ("shape", "dtype"), samples=("tf.zeros((2, 3))", "tf.zeros([2], dtype=tf.int32)")),
     TfOp(("ones",), "ops.ones", ("shape", "dtype"), ("shape", "dtype"), samples=("tf.ones((2, 3))",)),
-    # Of an attribute (`layer.kernel`, `self.cm`: often a variable), the runtime's helper:
+    # Of an attribute (`layer.kernel`, `self.cm`: often a variable), a constraint's weight or a
+    # loop item over a variables list (rules/_tf_op_emit.variable_names), the runtime's helper:
     # JAX's keras.ops.zeros_like refuses a keras.Variable where the file imports no runtime.
     TfOp(("zeros_like",), "ops.zeros_like", ("input", "dtype"), ("x", "dtype"), (("input", "x"),),
          special="variable_operand", runtime="zeros_like", samples=("tf.zeros_like(x)",)),
