@@ -194,6 +194,26 @@ def test_sparse_label_outputs_get_keras2_labels():
 
 
 def test_outputs_named_otherwise_by_keras3_are_diagnosed():
+    # Dict outputs keyed otherwise than their layers: Keras 3 names results by the keys.
+    assert_migrates(
+        """
+        import keras
+
+        first = keras.layers.Dense(1, name="first")(h)
+        other = keras.layers.Dense(1, name="dense_7")(h)
+        named = keras.Model(inp, {"first": first, "second": other})
+        named.compile(loss="mse")
+        same = keras.Model(inp, {"first": first})
+        same.compile(loss="mse")
+        """,
+        rules=RULES,
+        expected_diagnostics=["KM145"],
+    )
+
+
+# A subclassed model returning several outputs: Keras 2 named them output_1, output_2
+# (History "output_1_loss"); Keras 3 does so when the model lists output_names.
+def test_subclassed_outputs_get_keras2_names():
     assert_migrates(
         """
         import keras
@@ -202,14 +222,71 @@ def test_outputs_named_otherwise_by_keras3_are_diagnosed():
             def call(self, x):
                 return self.a(x), self.b(x)
 
+        class Three(keras.Model):
+            \"\"\"Three heads.\"\"\"
+
+            # one trunk
+            def call(self, x):
+                if x is None:
+                    return [x, x, x]
+                return [self.a(x), self.a(x), self.a(x)]
+
+        class Named(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.output_names = ["p", "q"]
+
+            def call(self, x):
+                return self.a(x), self.b(x)
+
+        class Unused(keras.Model):
+            def call(self, x):
+                return self.a(x), self.b(x)
+
         model = TwoHeads()
         model.compile(loss="mse")
-        first = keras.layers.Dense(1, name="first")(h)
-        other = keras.layers.Dense(1, name="dense_7")(h)
-        named = keras.Model(inp, {"first": first, "second": other})
-        named.compile(loss="mse")
-        same = keras.Model(inp, {"first": first})
-        same.compile(loss="mse")
+        three, named = Three(), Named()
+        three = Three()
+        named = Named()
+        """,
+        """
+        import keras
+
+        class TwoHeads(keras.Model):
+            # Keras 2's names of this model's outputs (History keys "output_1_loss", ...)
+            output_names = ["output_1", "output_2"]
+
+            def call(self, x):
+                return self.a(x), self.b(x)
+
+        class Three(keras.Model):
+            \"\"\"Three heads.\"\"\"
+            # Keras 2's names of this model's outputs (History keys "output_1_loss", ...)
+            output_names = ["output_1", "output_2", "output_3"]
+
+            # one trunk
+            def call(self, x):
+                if x is None:
+                    return [x, x, x]
+                return [self.a(x), self.a(x), self.a(x)]
+
+        class Named(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.output_names = ["p", "q"]
+
+            def call(self, x):
+                return self.a(x), self.b(x)
+
+        class Unused(keras.Model):
+            def call(self, x):
+                return self.a(x), self.b(x)
+
+        model = TwoHeads()
+        model.compile(loss="mse")
+        three, named = Three(), Named()
+        three = Three()
+        named = Named()
         """,
         rules=RULES,
         expected_diagnostics=["KM145", "KM145"],

@@ -18,8 +18,10 @@ measured against Keras 3.15:
   keras_migrate_runtime.Keras2Metric(...), which feeds Keras 2's labels; accuracy and
   the sparse_* metrics read both shapes alike and stay as they are.
 * Keys: Keras 2 named per-output results "<output layer name>_<metric>". Keras 3 uses
-  the dict keys of dict outputs and has no output_1, output_2 for subclassed models
-  returning several outputs: diagnosed (History/evaluate keys change).
+  the dict keys of dict outputs (diagnosed: History/evaluate keys change). A subclassed
+  model returning several outputs had output_1, output_2, ... ("output_1_loss"); Keras 3
+  names them after the losses ("mse_loss") unless the model lists `output_names`, which
+  the class gets (a class attribute) when the file instantiates it.
 
 evaluate()'s list: without metrics both return `[loss, out1_loss, out2_loss]`; with
 metrics Keras 2 continues with each output's metrics in output order and metric order,
@@ -104,6 +106,9 @@ class _Models:
         # repeat a plain metric's: Keras 3.15's evaluate() list then repeats that value
         # and appends the weighted one (4 values for Keras 2's 3, measured)
         self.weighted: Set[_Key] = set()
+        # Model subclasses whose call() returns several outputs and that the file
+        # instantiates -> how many: they get Keras 2's output names (output_1, ...)
+        self.output_named_classes: Dict[str, int] = {}
         layer_names: Dict[_Key, Optional[str]] = {}
         multi_output_classes = _multi_output_subclasses(nodes, names)
         factories = self._weighted_factories(nodes)
@@ -135,9 +140,7 @@ class _Models:
                 self.weighted.add(target)  # m1 = make_model(): compiled there
                 continue
             if isinstance(value.func, ast.Name) and value.func.id in multi_output_classes:
-                self.renamed[target] = (
-                    f"{value.func.id}.call() returns {multi_output_classes[value.func.id]} outputs: Keras 2 named "
-                    "them output_1, output_2, ... (\"output_1_loss\", \"output_1_<metric>\"); Keras 3 does not")
+                self.output_named_classes[value.func.id] = multi_output_classes[value.func.id]
                 continue
             if names.keras(value.func) not in _MODEL:
                 continue
@@ -256,11 +259,17 @@ class _Models:
 
 
 def _multi_output_subclasses(nodes, names) -> Dict[str, int]:
-    """Model subclasses whose call() returns a list/tuple of several outputs -> how many."""
+    """Model subclasses whose call() returns a list/tuple of several outputs -> how many
+    (not those that name their outputs themselves, nor those whose own train_step /
+    test_step make the logs)."""
     found = {}
     for _, node in nodes:
         if not isinstance(node, ast.ClassDef) or not any(
                 (names.keras(b) or "").endswith("Model") for b in node.bases):
+            continue
+        if any(isinstance(n, (ast.Name, ast.Attribute)) and "output_names" in (getattr(n, "id", None), getattr(n, "attr", None))
+               for n in ast_walk(node)) or any(isinstance(item, ast.FunctionDef) and item.name in (
+                   "train_step", "test_step") for item in node.body):
             continue
         for item in node.body:
             if isinstance(item, ast.FunctionDef) and item.name == "call":
@@ -299,6 +308,37 @@ class MultiOutputEvaluate(BindingCounter, Rule):
     TRIGGERS = ("compile",)
     NODE_KEYED = ("_kept", "_assigned")
     EXAMPLES = (
+        # A subclassed model returning two outputs: Keras 2's History keys output_1_loss, ...
+        Example(
+            before="""
+            import keras
+
+            class TwoHeads(keras.Model):
+                def call(self, x):
+                    return self.a(x), self.b(x)
+
+            model = TwoHeads()
+            model.compile(loss=["mse", "mae"])
+            history = model.fit(x, [y1, y2])
+            print(history.history["output_1_loss"])
+            """,
+            after="""
+            import keras
+
+            class TwoHeads(keras.Model):
+                # Keras 2's names of this model's outputs (History keys "output_1_loss", ...)
+                output_names = ["output_1", "output_2"]
+
+                def call(self, x):
+                    return self.a(x), self.b(x)
+
+            model = TwoHeads()
+            model.compile(loss=["mse", "mae"])
+            history = model.fit(x, [y1, y2])
+            print(history.history["output_1_loss"])
+            """,
+            diagnostics=("KM145",),
+        ),
         Example(
             before="""
             import keras
@@ -520,6 +560,31 @@ class MultiOutputEvaluate(BindingCounter, Rule):
         if metric_keys == sorted(metric_keys):
             return None  # Keras 3's order happens to be Keras 2's
         return "[" + ", ".join(f'"{n}"' for n in names) + "]"
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        count = self._models.output_named_classes.get(original.name.value) if self._models else None
+        if count is None or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        names = ", ".join(f'"output_{i}"' for i in range(1, count + 1))
+        statement = cst.parse_statement(f"output_names = [{names}]\n").with_changes(leading_lines=[cst.EmptyLine(
+            comment=cst.Comment("# Keras 2's names of this model's outputs (History keys \"output_1_loss\", ...)"))])
+        body = list(updated.body.body)
+        first = body[0] if body else None
+        docstring = isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1 and isinstance(
+            first.body[0], cst.Expr) and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+        at = 1 if docstring else 0
+        if not docstring and body:
+            # The first statement keeps its own comment lines above the new one.
+            statement = statement.with_changes(leading_lines=list(body[0].leading_lines) + list(statement.leading_lines))
+            body[0] = body[0].with_changes(leading_lines=[])
+        body.insert(at, statement)
+        if at + 1 < len(body) and not body[at + 1].leading_lines:
+            body[at + 1] = body[at + 1].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        self.report(original, f"{original.name.value}.call() returns {count} outputs, which Keras 2 named output_1, "
+                              "output_2, ... (\"output_1_loss\" in History, evaluate() and callbacks); Keras 3 names "
+                              "them so only when the model lists output_names: added",
+                    severity=Severity.INFO)
+        return updated.with_changes(body=updated.body.with_changes(body=body))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call):
         func = original.func
