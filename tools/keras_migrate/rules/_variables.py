@@ -22,7 +22,7 @@ to be such variables:
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -72,7 +72,39 @@ def variables(ctx) -> Dict[Key, str]:
                     found[(cls, ast.unparse(target))] = kind
             elif isinstance(target, ast.Name) and tf_variable:
                 found[(None, target.id)] = PLAIN
+        found.update(_variable_parameters(ctx, found, classes))
     return found
+
+
+def _variable_parameters(ctx, found: Dict[Key, str], classes: Set[str]) -> Dict[Key, str]:
+    """Parameters of the file's plain functions that every call in the file passes a
+    plain tf.Variable of the file (`def bump(v): v.read_value()`, `bump(counter)`),
+    unless the name is another parameter's too or holds something else in the file
+    (the table is keyed by name, file-wide)."""
+    plain = {text for (cls, text), kind in found.items() if cls is None and kind == PLAIN}
+    if not plain:
+        return {}
+    functions = {}
+    for enclosing, node in _scan.def_nodes(ctx):
+        if isinstance(node, ast.FunctionDef) and not classes.intersection(enclosing):
+            functions.setdefault(node.name, []).append(node)
+    passed: Dict[Tuple[str, int], Set[bool]] = {}
+    for node in _scan.nodes(ctx, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id in functions:
+            for i, arg in enumerate(node.args):
+                passed.setdefault((node.func.id, i), set()).add(isinstance(arg, ast.Name) and arg.id in plain)
+    stored = {n.id for n in _scan.nodes(ctx, ast.Name) if isinstance(n.ctx, ast.Store)}
+    parameters: Dict[str, int] = {}
+    for arg in _scan.nodes(ctx, ast.arg):
+        parameters[arg.arg] = parameters.get(arg.arg, 0) + 1
+    result: Dict[Key, str] = {}
+    for (name, position), kinds in passed.items():
+        if kinds != {True} or len(functions[name]) != 1:
+            continue
+        params = functions[name][0].args.args
+        if position < len(params) and params[position].arg not in stored and parameters[params[position].arg] == 1:
+            result[(None, params[position].arg)] = PLAIN
+    return result
 
 
 def known_variable(ctx, node: cst.BaseExpression) -> Optional[str]:

@@ -4,7 +4,8 @@ Inside Layer/Model classes the variable_tracking rule turns tf.Variable attribut
 add_weight(); this rule only handles the rest (module level, functions, plain classes).
 `.assign()` / `.assign_add()` / `.numpy()` keep working on keras.Variable; TF-only methods
 of these variables (read_value(), scatter_nd_update(), `v[i].assign(x)`, ...) are
-rewritten (rules/_variables.py). `tf.Variable(True)` / `tf.Variable(3)` /
+rewritten (rules/_variables.py), also on a function's parameter that every call in the
+file passes such a variable. `tf.Variable(True)` / `tf.Variable(3)` /
 `tf.Variable(0, dtype=tf.int64)` get trainable=False unless given (PyTorch refuses to create trainable bool/int variables;
 TensorFlow never computed their gradients).
 """
@@ -74,6 +75,45 @@ class TfVariable(Rule):
             done = keras.Variable(False, trainable=False)
             count = keras.Variable(0, dtype="int32", name="count", trainable=False)
             scale = keras.Variable(1, dtype=tf.float32)
+            """,
+        ),
+        # A function's parameter that every call in the file passes a tf.Variable reads
+        # like one (read_value() is TensorFlow's only); one also given other values is left.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+            counter = tf.Variable(0.0)
+            total = tf.Variable(1.0)
+
+            def bump(v, x):
+                v.assign_add(x)
+                return v.read_value()
+
+            def peek(w):
+                return w.read_value()
+
+            bump(counter, 1.0)
+            bump(total, 2.0)
+            peek(counter)
+            peek(model.optimizer.iterations)
+            """,
+            after="""
+            import keras
+            counter = keras.Variable(0.0)
+            total = keras.Variable(1.0)
+
+            def bump(v, x):
+                v.assign_add(x)
+                return keras.ops.copy(v)
+
+            def peek(w):
+                return w.read_value()
+
+            bump(counter, 1.0)
+            bump(total, 2.0)
+            peek(counter)
+            peek(model.optimizer.iterations)
             """,
         ),
         # Layer attributes are the variable_tracking rule's (add_weight).
