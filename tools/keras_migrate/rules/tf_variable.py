@@ -21,7 +21,7 @@ from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._util import NO_SPACE, as_keyword, as_positional, code, respaced_like
 from keras_migrate.rules._args import bind
-from keras_migrate.rules._variables import PLAIN, rewrite_method
+from keras_migrate.rules._variables import PLAIN, rewrite_method, variables
 
 __all__ = ["TfVariable"]
 
@@ -115,6 +115,7 @@ class TfVariable(Rule):
             peek(counter)
             peek(model.optimizer.iterations)
             """,
+            diagnostics=("KM204",),
         ),
         # Layer attributes are the variable_tracking rule's (add_weight).
         Example(
@@ -181,9 +182,29 @@ class TfVariable(Rule):
             return updated
         rewritten = rewrite_method(self.ctx, updated, (PLAIN,))
         if rewritten is None:
+            self._unknown_receiver(original)
             return updated
         self.fired()
         return rewritten
+
+
+    def _unknown_receiver(self, call: cst.Call) -> None:
+        """A TensorFlow-only variable method on something this file may have made a
+        keras.Variable, which has no such method: said, with the Keras 3 spelling."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in _VARIABLE_ONLY_METHODS
+                and isinstance(func.value, (cst.Name, cst.Attribute)) and not call.args):
+            return
+        if PLAIN not in variables(self.ctx).values() or in_keras_class_method(self.ctx) is not None:
+            return
+        self.report(call, f"{code(func.value)}.{func.attr.value}(): Keras 3 variables have no "
+                          f"{func.attr.value}(), and this file turns its tf.Variables into keras.Variable; "
+                          "if this is one of them, the call raises AttributeError",
+                    f"keras.ops.copy({code(func.value)})")
+
+
+# Methods only TensorFlow variables have (with no arguments: reads).
+_VARIABLE_ONLY_METHODS = frozenset({"read_value"})
 
 
 def _integral_defaults(bound, args):
