@@ -313,6 +313,14 @@ def test_keep_inside_the_programs_directory_is_not_copied_into_itself(tmp_path):
     assert os.path.isdir(tmp_path / "keep" / "migrated_src")
 
 
+def test_relative_keep_directory(tmp_path, monkeypatch):
+    # `--keep kept` from the program's directory: the runs start elsewhere, the path is the caller's
+    monkeypatch.chdir(tmp_path)
+    code, report = _verify(tmp_path, "print('no keras here')\n", "--backends", "jax", "--keep", "kept")
+    assert report["keras2"]["status"] == "ok", report["keras2"]
+    assert os.path.isdir(tmp_path / "kept" / "migrated_src")
+
+
 def test_a_kept_directory_can_be_verified_into_again(tmp_path):
     # the second run starts from fresh run directories: the program's makedirs succeeds again
     source = "import os\nos.makedirs('data')\nprint('made')\n"

@@ -369,7 +369,8 @@ def verify(options: VerifyOptions, log: Callable[[str], None] = lambda s: None) 
     """Runs the program under Keras 2 and each backend; returns the JSON-able report."""
     script = os.path.abspath(options.program[0])
     root = os.path.abspath(options.root or (os.getcwd() if options.command else os.path.dirname(script)))
-    scratch = options.keep or tempfile.mkdtemp(prefix="keras_migrate_verify_")
+    # Absolute: the runs start in the program's directory, not in the caller's.
+    scratch = os.path.abspath(options.keep) if options.keep else tempfile.mkdtemp(prefix="keras_migrate_verify_")
     os.makedirs(scratch, exist_ok=True)
     try:
         return _verify(options, script, root, scratch, log)
