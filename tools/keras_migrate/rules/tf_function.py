@@ -25,6 +25,7 @@ from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_i
     used_as_tf_function
 from keras_migrate.rules._facts import NodeFacts
 from keras_migrate.rules._util import code
+from keras_migrate.rules._variables import PLAIN, variables
 
 __all__ = ["TfFunction"]
 
@@ -72,6 +73,25 @@ class TfFunction(Rule):
             """,
             diagnostics=("KM208", "KM208"),
             tensorflow_only=True,
+        ),
+        # A kept tf.function given a tf.Variable that becomes keras.Variable (KM204): it
+        # arrives as a tensor, so its assign_add() fails; said, with the fix.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            counter = tf.Variable(0, dtype=tf.int64)
+
+            @tf.function
+            def tokens(v, text):
+                parts = tf.strings.split(text)
+                v.assign_add(tf.cast(tf.size(parts), tf.int64))
+                return parts
+
+            tokens(counter, tf.constant("a b c"))
+            """,
+            diagnostics=("KM208", "KM208"),
         ),
         # A signature the file neither exports nor inspects only fixed the tracing.
         Example(
@@ -151,6 +171,7 @@ class TfFunction(Rule):
         reason = self._still_needed(original, updated, cls)
         if reason:
             self.report(decorator, f"@tf.function kept: {reason}", severity=Severity.INFO)
+            self._variable_arguments(original, decorator)
             return updated
         decorators = [d for k, d in enumerate(updated.decorators) if k != index]
         self.report(decorator, "@tf.function removed: Keras compiles model code on every backend "
@@ -162,6 +183,21 @@ class TfFunction(Rule):
         if index == 0 and decorators == [] and original.leading_lines:
             new = new.with_changes(leading_lines=original.leading_lines)
         return new
+
+    def _variable_arguments(self, function: cst.FunctionDef, decorator: cst.CSTNode) -> None:
+        """A kept tf.function whose parameter every call passes one of the file's
+        tf.Variables, which tf_variable (KM204) makes keras.Variable: tf.function turns
+        a keras.Variable argument into a tensor (`assign_add` then fails on TensorFlow)."""
+        if self.ctx.class_stack:
+            return
+        table = variables(self.ctx)
+        params = [p.name.value for p in function.params.params if table.get((None, p.name.value)) == PLAIN]
+        if params:
+            self.report(decorator, f"@tf.function kept, and its parameter(s) {', '.join(params)} receive the file's "
+                                   "tf.Variables, which become keras.Variable: tf.function passes a keras.Variable "
+                                   "argument in as a tensor, so assign() / assign_add() inside fail on TensorFlow",
+                        "use the variable inside the function directly (a global or attribute, which tf.function "
+                        "captures) instead of passing it as an argument")
 
     def _tf_function_decorator(self, node: cst.FunctionDef) -> Optional[int]:
         for k, dec in enumerate(node.decorators):
