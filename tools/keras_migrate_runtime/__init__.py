@@ -66,6 +66,7 @@ from .mixed_precision import set_global_policy
 from .model_build import (
     build_by_calling, keras2_get_input_at, keras2_get_input_shape_at, keras2_get_output_at, keras2_get_output_shape_at,
 )
+from .attention import AdditiveAttention, Attention
 from .multi_head_attention import MultiHeadAttention
 from .discretization import Discretization
 from .regularizers import L1, L1L2
@@ -169,6 +170,8 @@ __all__ = [
     "LocallyConnected1D",
     "LocallyConnected2D",
     "MultiHeadAttention",
+    "Attention",
+    "AdditiveAttention",
     "NumpyArrayIterator",
     "RNN",
     "RadialConstraint",

@@ -57,6 +57,10 @@ _TFA_ADAMW_DEFAULT_LR = "0.001"
 # time_major (time-major inputs, outputs and masks), same name, weights and config keys.
 _TIME_MAJOR_CLASSES = frozenset({"layers.RNN", "layers.LSTM", "layers.GRU", "layers.SimpleRNN"})
 _BIDIRECTIONAL = "layers.Bidirectional"
+# Attention layers given causal= (other than a literal False) become keras_migrate_runtime's
+# class of the same name (imported as CausalAttention, ...): the Keras 3 layer plus Keras
+# 2's causal (every call masked causally), same name, weights and config keys.
+_CAUSAL_CLASSES = frozenset({"layers.Attention", "layers.AdditiveAttention"})
 
 
 # Keras 3 always resets metrics before a batch, as Keras 2 did for reset_metrics=True:
@@ -74,7 +78,7 @@ class CallSignatures(Rule):
     NODE_KEYED = ('_bidirectional_args', '_call_funcs')
     name = "call_signatures"
     description = ("Rename or drop call arguments Keras 3 changed (LeakyReLU alpha, optimizer lr, "
-                   "add_weight positional name, time_major, reset_metrics, fused, tfa AdamW/gelu).")
+                   "add_weight positional name, time_major, attention causal, reset_metrics, fused, tfa AdamW/gelu).")
     TRIGGERS = ("alpha", "LeakyReLU", "lr", "add_weight", "time_major", "reset_metrics", "fused",
                 "constants", "causal", "tensorflow_addons", "workers", "use_multiprocessing",
                 "max_queue_size", "_compute_attention", "compile(",
@@ -193,6 +197,24 @@ class CallSignatures(Rule):
             rnn = TimeMajorGRU(4, time_major=True, return_sequences=True, name="encoder")
             """,
         ),
+        # Keras 2's deprecated causal= (still honoured by tf_keras 2.21): the runtime's
+        # layer of the same name keeps it, whatever expression gives it; False is dropped.
+        Example(
+            before="""
+            import keras
+            a = keras.layers.Attention(use_scale=True, causal=True)([q, v])
+            b = keras.layers.AdditiveAttention(causal=self.causal)
+            c = keras.layers.Attention(causal=False)([q, v])
+            """,
+            after="""
+            import keras
+            from keras_migrate_runtime import Attention as CausalAttention
+            from keras_migrate_runtime import AdditiveAttention as CausalAdditiveAttention
+            a = CausalAttention(use_scale=True, causal=True)([q, v])
+            b = CausalAdditiveAttention(causal=self.causal)
+            c = keras.layers.Attention()([q, v])
+            """,
+        ),
         Example(
             before="""
             import tensorflow_addons as tfa
@@ -274,12 +296,14 @@ class CallSignatures(Rule):
                 result = self._tfa_adamw(original, result)
             if key in _TIME_MAJOR_CLASSES and _literal_keyword(original, "time_major") not in (None, "False"):
                 if id(original) not in self._bidirectional_args:
-                    return self._time_major(original, result, key)
+                    return self._runtime_layer(original, result, key, "TimeMajor")
                 self.report(original, "RNN `time_major` was removed in Keras 3, and keras.layers.Bidirectional "
                                       "reverses batch-major sequences only",
                             "transpose to batch-major around the Bidirectional layer "
                             "(keras.ops.swapaxes(x, 0, 1) before and after) and drop time_major")
                 return updated
+            if key in _CAUSAL_CLASSES and _literal_keyword(original, "causal") not in (None, "False"):
+                return self._runtime_layer(original, result, key, "Causal")
             if key in _REMOVED:
                 result = self._removed(original, result, _REMOVED[key])
             if key in _DEFAULTS:
@@ -407,11 +431,13 @@ class CallSignatures(Rule):
         self.ctx.use_runtime(method)
         return call.with_changes(func=cst.Name(method), args=prepend_arg(call, receiver))
 
-    def _time_major(self, original: cst.Call, call: cst.Call, key: str) -> cst.Call:
-        # keras.layers.LSTM(4, time_major=True) -> TimeMajorLSTM(4, time_major=True): no
-        # wrapper layer, so the name, summary, weights and get_config() stay Keras 2's.
+    def _runtime_layer(self, original: cst.Call, call: cst.Call, key: str, prefix: str) -> cst.Call:
+        # keras.layers.LSTM(4, time_major=True) -> TimeMajorLSTM(4, time_major=True),
+        # Attention(causal=True) -> CausalAttention(causal=True): the runtime's class of the
+        # same name, no wrapper layer, so the name, summary, weights and get_config() stay
+        # Keras 2's.
         symbol = key.rsplit(".", 1)[1]
-        local = f"TimeMajor{symbol}"
+        local = f"{prefix}{symbol}"
         self.ctx.runtime_imports.add(symbol)
         self.ctx.add_import(self.ctx.runtime_module, symbol, local)
         if isinstance(original.func, cst.Name):

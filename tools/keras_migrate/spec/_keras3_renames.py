@@ -225,11 +225,17 @@ REMOVED_KEYWORDS = (
         method=True,
         always_drop=True,
     ),
-    RemovedKeyword(
-        "layers.Attention", "causal",
-        "Attention(causal=...) was removed in Keras 3",
-        "drop causal=... and pass use_causal_mask=True when calling the layer: attention([q, v], use_causal_mask=True)",
-        drop_if=("False",),
+    # Other values of causal= make the layer keras_migrate_runtime's class of the same
+    # name in call_signatures (Keras 2's causal kept); a literal False is dropped here.
+    *(
+        RemovedKeyword(
+            f"layers.{layer}", "causal",
+            f"{layer}(causal=...) was removed in Keras 3",
+            "drop causal=... and pass use_causal_mask=True when calling the layer: attention([q, v], "
+            "use_causal_mask=True)",
+            drop_if=("False",),
+        )
+        for layer in ("Attention", "AdditiveAttention")
     ),
     RemovedKeyword(
         "layers.BatchNormalization", "fused",
