@@ -50,6 +50,7 @@ from keras_migrate.rules.thresholded_relu import ThresholdedRelu
 from keras_migrate.rules.random_crop_inference import RandomCropInference
 from keras_migrate.rules.positional_call_args import PositionalCallArgs
 from keras_migrate.rules.literal_layer_inputs import LiteralLayerInputs
+from keras_migrate.rules.broadcast_output_shape import BroadcastOutputShape
 from keras_migrate.rules.callback_monitor_mode import CallbackMonitorMode
 from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
@@ -178,6 +179,7 @@ ALL_RULES = (
     RandomCropInference,
     PositionalCallArgs,
     LiteralLayerInputs,
+    BroadcastOutputShape,
     CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,
