@@ -48,6 +48,12 @@ def _match(qualified: str) -> Optional[TensorflowOnlyApi]:
 
 _INPUTS = frozenset({"Input", "layers.Input", "layers.InputLayer", "engine.input_layer.Input"})
 _SEQUENTIAL = frozenset({"Sequential", "models.Sequential"})
+_RAGGED_INPUT = TensorflowOnlyApi(
+    (), "ragged model inputs (Input(ragged=True)): Keras 3 accepts them only on TensorFlow, where its "
+        "recurrent and most other layers still reject ragged tensors ('Cannot index into an inner ragged "
+        "dimension' in GRU/LSTM)",
+    "pad the sequences (keras.utils.pad_sequences, or ragged.to_tensor() in tf.data), drop ragged=True and "
+    "mask the padding with Embedding(mask_zero=True) or a Masking layer")
 _STRING_INPUT = TensorflowOnlyApi(
     (), "string inputs to a Keras model (Input(dtype='string')): only TensorFlow has string tensors",
     "apply TextVectorization / StringLookup in the tf.data pipeline (Dataset.map) and feed the model "
@@ -66,7 +72,7 @@ class TensorflowOnly(Rule):
     name = "tensorflow_only"
     description = "Report code that only runs on the TensorFlow backend (tf.strings, tf.lookup, ragged, TF Hub, SavedModel, tf.distribute, ...) as tensorflow-only with its reason."
     part = Part.AGNOSTIC
-    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup")
+    TRIGGERS = ("tensorflow", "string", "TextVectorization", "StringLookup", "ragged")
     regions = (DATA_CALLS, TPU_DETECTION)
     EXAMPLES = (
         Example(
@@ -304,6 +310,20 @@ class TensorflowOnly(Rule):
             diagnostics=("KM207", "KM207"),
             tensorflow_only=True,
         ),
+        # Ragged inputs: TensorFlow only, and said with the padded alternative.
+        Example(
+            before="""
+            import keras
+
+            model = keras.Sequential([
+                keras.layers.InputLayer(input_shape=[None], dtype="int32", ragged=True),
+                keras.layers.Embedding(input_dim=7, output_dim=2),
+                keras.layers.GRU(3),
+            ])
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+        ),
     )
 
     def __init__(self, ctx) -> None:
@@ -330,6 +350,7 @@ class TensorflowOnly(Rule):
             return
         if path not in _INPUTS:
             return
+        self._ragged_input(node)
         dtype = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "dtype"), None)
         if dtype is None or _STRING_INPUT.reason in self._reported:
             return
@@ -339,6 +360,15 @@ class TensorflowOnly(Rule):
         self._reported.add(_STRING_INPUT.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STRING_INPUT.reason)
         self.report(node, f"kept on TensorFlow: {_STRING_INPUT.reason}", _STRING_INPUT.fix, Severity.WARNING)
+
+    def _ragged_input(self, node: cst.Call) -> None:
+        """keras.Input / InputLayer(ragged=True): Keras 3 has ragged inputs only on
+        TensorFlow, and its recurrent layers do not take them there either."""
+        ragged = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "ragged"), None)
+        if ragged is None or (isinstance(ragged, cst.Name) and ragged.value in ("False", "None")):
+            return
+        self.ctx.keep_on_tensorflow(self.id, node, _RAGGED_INPUT.reason)
+        self.report(node, f"kept on TensorFlow: {_RAGGED_INPUT.reason}", _RAGGED_INPUT.fix, Severity.WARNING)
 
     def _takes_strings(self, call: cst.Call) -> bool:
         if (self.ctx.keras_path(call.func) or "").rsplit(".", 1)[-1] not in STRING_LAYERS:
