@@ -57,6 +57,44 @@ def _same_shape_condition(ctx, bound: Dict[str, cst.Arg]) -> bool:
     return (code(first) in branches and _is_number(second)) or (code(second) in branches and _is_number(first))
 
 
+def _shape_slice(node: cst.BaseExpression) -> bool:
+    """`keras.ops.shape(x)[a:b]` (a K.shape slice, already rewritten): a tuple."""
+    return (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Call)
+            and code(node.value.func).endswith("ops.shape")
+            and all(isinstance(e.slice, cst.Slice) for e in node.slice))
+
+
+def _shape_concatenation(bound: Dict[str, cst.Arg]) -> Optional[cst.BaseExpression]:
+    """K.concatenate([K.shape(x)[:-1], [heads, -1]]) builds a shape from K.shape's tensor;
+    keras.ops.shape is a tuple, which keras.ops.concatenate refuses on TensorFlow and
+    PyTorch: the same shape as a tuple sum, `keras.ops.shape(x)[:-1] + (heads, -1)`."""
+    tensors = bound.get("tensors")
+    axis = bound.get("axis")
+    if tensors is None or not isinstance(tensors.value, (cst.List, cst.Tuple)) or (
+            axis is not None and code(axis.value) not in ("0", "-1")):
+        return None
+    parts: List[cst.BaseExpression] = []
+    for element in tensors.value.elements:
+        value = element.value if isinstance(element, cst.Element) else None
+        if value is None:
+            return None
+        if _shape_slice(value):
+            parts.append(value)
+        elif isinstance(value, (cst.List, cst.Tuple)) and value.elements and all(
+                isinstance(e, cst.Element) for e in value.elements):
+            items = [e.value for e in value.elements]
+            parts.append(cst.parse_expression("(" + ", ".join(code(i) for i in items) + ("," if len(items) == 1 else "")
+                                              + ")"))
+        else:
+            return None
+    if not any(_shape_slice(p) for p in parts) or len(parts) < 2:
+        return None
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = cst.BinaryOperation(left=joined, operator=cst.Add(), right=part)
+    return joined
+
+
 def _greedy_decode(ctx, bound) -> bool:
     # only Keras 2's greedy CTC decoding has a keras.ops equivalent
     greedy = bound.get("greedy")
@@ -195,6 +233,31 @@ class BackendFunctions(Rule):
             n = tuple(x.shape)[-1]
             b = keras.ops.shape(x)[0]
             var.assign(0.5)
+            """,
+        ),
+        # A shape built from K.shape's slices and numbers: keras.ops.shape is a tuple, which
+        # keras.ops.concatenate refuses on TensorFlow and PyTorch; the tuple sum is that shape.
+        Example(
+            before="""
+            import keras
+            from keras import backend as K
+
+            def split_heads(inputs, heads):
+                shape = K.concatenate([K.shape(inputs)[:-1], [heads, -1]])
+                return K.reshape(inputs, shape)
+
+            merged = K.reshape(x, K.concatenate([K.shape(x)[:2], [-1]], axis=0))
+            kept = K.concatenate([K.shape(x)[:1], other])
+            """,
+            after="""
+            import keras
+
+            def split_heads(inputs, heads):
+                shape = (keras.ops.shape(inputs)[:-1] + (heads, -1))
+                return keras.ops.reshape(inputs, shape)
+
+            merged = keras.ops.reshape(x, (keras.ops.shape(x)[:2] + (-1,)))
+            kept = keras.ops.concatenate([keras.ops.shape(x)[:1], other], axis=-1)
             """,
         ),
         Example(
@@ -402,6 +465,13 @@ class BackendFunctions(Rule):
                         "use the keras.ops / keras.random / keras.config equivalent")
             return updated
         bound = bind(updated, entry.params)
+        if name == "concatenate" and bound is not None:
+            joined = _shape_concatenation(bound)
+            if joined is not None:
+                self._forget_import(original.func)
+                self.fired()
+                # Parenthesized: the call may sit inside a larger expression.
+                return parenthesize(joined)
         if (entry.fallback and bound is not None and not _GUARDS[entry.guard](self.ctx, bound)
                 and entry.fallback not in bound_names(self.ctx)):
             # Keras 2's semantics in full where the template's condition is not provable.
