@@ -1,6 +1,7 @@
 # parity: section=everyday.backend_functions
 """Shapes built with K.concatenate from K.shape slices and numbers (handson-ml2's
-multi-head attention splits and merges heads this way), inside a custom layer of a
+multi-head attention splits and merges heads this way) and a K.shape held in a
+variable named `shape` and only indexed, inside a custom layer of a
 functional model with an unknown time dimension, trained briefly."""
 import random
 
@@ -30,7 +31,9 @@ class SplitMerge(layers.Layer):
         split = self.split(inputs)
         weights = K.softmax(K.sum(split, axis=-1, keepdims=True), axis=2)
         merged = K.permute_dimensions(split * weights, [0, 2, 1, 3])
-        return K.reshape(merged, K.concatenate([K.shape(inputs)[:2], [self.heads * 2]], axis=0))
+        merged = K.reshape(merged, K.concatenate([K.shape(inputs)[:2], [self.heads * 2]], axis=0))
+        shape = K.shape(inputs)
+        return K.reshape(merged, [shape[0], shape[1], self.heads * 2])
 
 
 inputs = keras.Input(shape=(None, 6))

@@ -246,6 +246,10 @@ class BackendFunctions(Rule):
                 shape = K.concatenate([K.shape(inputs)[:-1], [heads, -1]])
                 return K.reshape(inputs, shape)
 
+            def merge_heads(q, attended):
+                shape = K.shape(q)
+                return K.reshape(attended, [shape[0], shape[1], -1])
+
             merged = K.reshape(x, K.concatenate([K.shape(x)[:2], [-1]], axis=0))
             kept = K.concatenate([K.shape(x)[:1], other])
             """,
@@ -255,6 +259,10 @@ class BackendFunctions(Rule):
             def split_heads(inputs, heads):
                 shape = (keras.ops.shape(inputs)[:-1] + (heads, -1))
                 return keras.ops.reshape(inputs, shape)
+
+            def merge_heads(q, attended):
+                shape = keras.ops.shape(q)
+                return keras.ops.reshape(attended, [shape[0], shape[1], -1])
 
             merged = keras.ops.reshape(x, (keras.ops.shape(x)[:2] + (-1,)))
             kept = keras.ops.concatenate([keras.ops.shape(x)[:1], other], axis=-1)
@@ -513,12 +521,15 @@ class BackendFunctions(Rule):
         if assign is None or function is None:
             return False
         target = assign.targets[0].target
-        indexed, mentions = set(), []
+        indexed, attributes, mentions = set(), set(), []
         for node in iter_nodes(function.body):
             if isinstance(node, cst.Subscript) and all(isinstance(e.slice, cst.Index) for e in node.slice):
                 indexed.add(id(node.value))
+            elif isinstance(node, cst.Attribute):
+                attributes.add(id(node.attr))  # `K.shape` names no variable `shape`
             elif isinstance(node, cst.Name) and node.value == target.value and node is not target:
                 mentions.append(node)  # (a rebinding, `del` or `+=` is a mention that is not indexed)
+        mentions = [node for node in mentions if id(node) not in attributes]
         return bool(mentions) and all(id(node) in indexed for node in mentions)
 
     def _check(self, original: cst.Call, bound, entry) -> Optional[str]:
