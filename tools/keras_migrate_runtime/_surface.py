@@ -8,7 +8,7 @@ layers lost both (its models kept them): keras2_output_shape(layer) /
 keras2_input_shape(layer) answer for any layer or model.
 """
 
-__all__ = ["Keras2Surface", "keras2_input_shape", "keras2_model_input", "keras2_model_output", "keras2_output_shape", "keras2_weight_name"]
+__all__ = ["Keras2Surface", "keras2_variant", "keras2_input_shape", "keras2_model_input", "keras2_model_output", "keras2_output_shape", "keras2_weight_name"]
 
 
 def _shape(tensor):
@@ -114,3 +114,16 @@ def keras2_weight_name(variable):
     if not isinstance(path, str):
         return variable.name
     return "/".join(path.split("/")[-2:]) + ":0"
+
+
+def keras2_variant(mixin, base, module: str, argument: str):
+    """`base` (a Keras 3 layer class) with Keras 2's `argument` through `mixin` (put
+    first in the bases). The class keeps the Keras name (model.summary() prints it) and
+    registers as keras_migrate_runtime>Name for saving."""
+    import keras
+
+    cls = type(base.__name__, (mixin, base), {
+        "__module__": module,
+        "__doc__": f"keras.layers.{base.__name__} with Keras 2's `{argument}` argument.",
+    })
+    return keras.saving.register_keras_serializable(package="keras_migrate_runtime")(cls)

@@ -9,7 +9,7 @@ causal or the call asks for it, as in Keras 2. Same layer names, weights and con
 
 import keras
 
-from ._surface import Keras2Surface
+from ._surface import Keras2Surface, keras2_variant
 
 __all__ = ["AdditiveAttention", "Attention", "CausalMixin"]
 
@@ -31,13 +31,5 @@ class CausalMixin(Keras2Surface):
         return config
 
 
-def _causal_class(base):
-    cls = type(base.__name__, (CausalMixin, base), {
-        "__module__": __name__,
-        "__doc__": f"keras.layers.{base.__name__} with Keras 2's `causal` argument.",
-    })
-    return keras.saving.register_keras_serializable(package="keras_migrate_runtime")(cls)
-
-
-Attention = _causal_class(keras.layers.Attention)
-AdditiveAttention = _causal_class(keras.layers.AdditiveAttention)
+Attention = keras2_variant(CausalMixin, keras.layers.Attention, __name__, "causal")
+AdditiveAttention = keras2_variant(CausalMixin, keras.layers.AdditiveAttention, __name__, "causal")

@@ -13,7 +13,7 @@ these classes existed.
 import keras
 from keras import ops
 
-from ._surface import Keras2Surface
+from ._surface import Keras2Surface, keras2_variant
 
 __all__ = ["GRU", "LSTM", "SimpleRNN", "TimeMajor", "TimeMajorMixin"]
 
@@ -76,19 +76,9 @@ class TimeMajorMixin(Keras2Surface):
         return config
 
 
-def _time_major_class(base):
-    # The class keeps the Keras name (model.summary() prints it) and registers as
-    # keras_migrate_runtime>LSTM etc. for saving.
-    cls = type(base.__name__, (TimeMajorMixin, base), {
-        "__module__": __name__,
-        "__doc__": f"keras.layers.{base.__name__} with Keras 2's `time_major` argument.",
-    })
-    return keras.saving.register_keras_serializable(package="keras_migrate_runtime")(cls)
-
-
-LSTM = _time_major_class(keras.layers.LSTM)
-GRU = _time_major_class(keras.layers.GRU)
-SimpleRNN = _time_major_class(keras.layers.SimpleRNN)
+LSTM = keras2_variant(TimeMajorMixin, keras.layers.LSTM, __name__, "time_major")
+GRU = keras2_variant(TimeMajorMixin, keras.layers.GRU, __name__, "time_major")
+SimpleRNN = keras2_variant(TimeMajorMixin, keras.layers.SimpleRNN, __name__, "time_major")
 
 
 @keras.saving.register_keras_serializable(package="keras_migrate_runtime")
