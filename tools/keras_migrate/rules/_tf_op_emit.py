@@ -19,7 +19,7 @@ import libcst as cst
 from keras_migrate.engine import iter_nodes
 from keras_migrate.rules._facts import per_file
 from keras_migrate.rules.jit_compile import eager_sized_classes
-from keras_migrate.rules._scan import all_nodes, cst_assigned_names, expr_key
+from keras_migrate.rules._scan import all_nodes, cst_assigned_names, expr_key, keras_subclasses, nodes
 from keras_migrate.rules._util import COMMA, NO_SPACE, code, comma_separated, dotted, parenthesize
 from keras_migrate.spec._tf_ops import DATA_DEPENDENT_SIZES, TF_OPS_BY_NAME
 from keras_migrate.spec._types import TfOp
@@ -94,6 +94,7 @@ def variable_names(ctx) -> frozenset:
     passed as `*_constraint=`), and loop or comprehension targets over a variables list
     (`for v in model.trainable_variables`, `zip(grads, model.trainable_weights)`)."""
     constraint_functions = set()
+    constraint_classes = keras_subclasses(ctx, "constraints.")
     names = set()
     for node in all_nodes(ctx):
         if isinstance(node, ast.keyword) and (node.arg or "").endswith("_constraint"):
@@ -101,8 +102,7 @@ def variable_names(ctx) -> frozenset:
                 constraint_functions.add(node.value.id)
             elif isinstance(node.value, ast.Lambda):
                 names.update(a.arg for a in node.value.args.args)
-        elif isinstance(node, ast.ClassDef) and any(
-                (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) == "Constraint" for b in node.bases):
+        elif isinstance(node, ast.ClassDef) and node.name in constraint_classes:
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name == "__call__":
                     names.update(a.arg for a in item.args.args[1:])
@@ -115,8 +115,8 @@ def variable_names(ctx) -> frozenset:
                 for target, listed in zip(node.target.elts, source.args):
                     if _lists_variables(listed):
                         names.update(_names(target))
-    for node in all_nodes(ctx):
-        if isinstance(node, ast.FunctionDef) and node.name in constraint_functions:
+    for node in nodes(ctx, ast.FunctionDef):
+        if node.name in constraint_functions:
             names.update(a.arg for a in node.args.args if a.arg != "self")
     return frozenset(names)
 
