@@ -15,7 +15,7 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 import libcst as cst
 
 from keras_migrate.engine import node_code, ast_children, ast_walk
-from keras_migrate.rules._facts import FileFacts
+from keras_migrate.rules._facts import FileFacts, per_file
 from keras_migrate.spec import keras_path
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "keras_layer_classes",
     "keras_metric_classes",
     "keras_subclasses",
+    "MODEL_FACTORIES",
+    "model_names",
     "def_nodes",
     "scoped_nodes",
     "Scope",
@@ -302,3 +304,29 @@ def keras_metric_classes(ctx) -> frozenset:
 def keras_subclasses(ctx, prefix: str, name_suffix: str = "") -> frozenset:
     """See FileFacts.keras_subclasses."""
     return ctx.facts(FileFacts).keras_subclasses(prefix, name_suffix)
+
+
+# Keras paths whose call returns a model.
+MODEL_FACTORIES = frozenset({"Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
+                             "saving.load_model", "models.clone_model"})
+
+
+
+@per_file
+def model_names(ctx) -> frozenset:
+    """Names every binding of which in the file is a Keras model: built, loaded, cloned, a
+    keras.applications model, or an instance of the file's own Model subclass."""
+    tree_names = names(ctx)
+    if tree_names is None:
+        return frozenset()
+    local = keras_subclasses(ctx, "Model") | keras_subclasses(ctx, "models.")
+
+    def is_model(value: ast.AST) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        if isinstance(value.func, ast.Name) and value.func.id in local:
+            return True
+        path = tree_names.keras(value.func)
+        return path is not None and (path in MODEL_FACTORIES or path.startswith("applications."))
+
+    return names_only_bound_to(ctx, is_model)

@@ -12,14 +12,11 @@ Keras 3 model.
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
 from keras_migrate.rules._args import file_uses_keras
-from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._reads import StoreTargets
 
@@ -27,20 +24,6 @@ __all__ = ["MetricsNames"]
 
 HELPER = "keras2_metrics_names"
 METRICS_HELPER = "keras2_metrics"
-_MODEL_FACTORIES = frozenset({"Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
-                              "saving.load_model", "models.clone_model"})
-
-
-@per_file
-def _model_names(ctx) -> frozenset:
-    """Names every binding of which in the file is a Keras model (built, loaded, cloned, or
-    an instance of the file's own Model subclass)."""
-    names = _scan.names(ctx)
-    if names is None:
-        return frozenset()
-    local = _scan.keras_subclasses(ctx, "Model") | _scan.keras_subclasses(ctx, "models.")
-    return _scan.names_only_bound_to(ctx, lambda value: isinstance(value, ast.Call) and (
-        names.keras(value.func) in _MODEL_FACTORIES or isinstance(value.func, ast.Name) and value.func.id in local))
 
 
 def _is_model(ctx, receiver: cst.BaseExpression) -> bool:
@@ -48,7 +31,7 @@ def _is_model(ctx, receiver: cst.BaseExpression) -> bool:
     if isinstance(receiver, cst.Attribute):
         return isinstance(receiver.value, cst.Name) and receiver.value.value == "self" and (
             receiver.attr.value == "model") and bool(ctx.class_stack)
-    return isinstance(receiver, cst.Name) and receiver.value in _model_names(ctx)
+    return isinstance(receiver, cst.Name) and receiver.value in _scan.model_names(ctx)
 
 
 class MetricsNames(StoreTargets, Rule):

@@ -64,8 +64,6 @@ _SAVE_MODEL = ("models.save_model", "saving.save_model")
 _CHECKPOINT = ("callbacks.ModelCheckpoint",)
 _FITS = frozenset({"fit", "fit_generator", "train_on_batch"})
 FRESH_OPTIMIZER = "keras2_fresh_optimizer"  # keras_migrate_runtime.saving
-_MODEL_FACTORIES = ("Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
-                    "saving.load_model", "models.clone_model")
 _LAMBDA = ("layers.Lambda", "layers.core.Lambda")
 # Extensions that still mean "a TF SavedModel directory / TF checkpoint prefix".
 _TF_EXTENSIONS = ("", ".tf", ".ckpt", ".model", ".savedmodel")
@@ -221,7 +219,7 @@ class _Plan:
         if isinstance(value.func, ast.Name) and value.func.id in model_classes | self.model_functions:
             return True
         path = self.names.keras(value.func)
-        return path is not None and (path in _MODEL_FACTORIES or path.startswith("applications."))
+        return path is not None and (path in _scan.MODEL_FACTORIES or path.startswith("applications."))
 
     def _event(self, scope, call: ast.Call) -> Optional[_Event]:
         func = call.func
