@@ -9,23 +9,39 @@ first element of `Sequential([...])`, or added just before the layer
 (`model.add(LSTM(..., batch_input_shape=s))` -> `model.add(keras.Input(batch_shape=s))`
 then `model.add(LSTM(...))`). Elsewhere (a layer called on a tensor, a later layer of a
 Sequential model) Keras 2 ignored the keywords: they are dropped.
+
+An Embedding first in a Sequential model made Keras 2 build the model at once, with input
+shape `(input_length,)` (`(None,)` without it): its weights existed for
+`model.layers[0].set_weights([embedding_matrix])` (the pretrained-GloVe idiom),
+`output_shape` and `summary()`. Keras 3 ignores `input_length` and builds only at the
+first call, so such a set_weights raises on every backend. The layer gets Keras 2's
+`input_shape=` (`input_length=` becomes it), which Keras 3's Sequential still reads,
+unless the file calls the model's build(): Keras 2 rebuilt with the new shape, Keras 3
+refuses a second one.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Set
+import ast
+from typing import Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
-from keras_migrate.rules._util import code, keyword, keyword_arg
+from keras_migrate.rules._util import as_keyword, code, keyword, keyword_arg, with_keyword
 
 __all__ = ["BatchInputShape"]
 
 _SEQUENTIAL = ("Sequential", "models.Sequential")
 _INPUT_LAYERS = ("layers.InputLayer", "InputLayer", "layers.Input", "Input")
 _KEYWORDS = frozenset({"batch_input_shape", "batch_size"})
+_EMBEDDING = "layers.Embedding"
+# Embedding(input_dim, output_dim, initializer, regularizer, activity_regularizer,
+# constraint, mask_zero, input_length): input_length's position.
+_INPUT_LENGTH_POSITION = 7
 
 
 def _first_of_list(call: cst.Call) -> Optional[cst.Call]:
@@ -47,6 +63,13 @@ def _add_statement(stmt: cst.SimpleStatementLine) -> Optional[cst.Call]:
     return None
 
 
+@per_file
+def _built_explicitly(ctx) -> FrozenSet[str]:
+    """Receivers of `<name>.build(...)` calls in the file (`model`, `self.encoder`)."""
+    return frozenset(_scan.expr_key(node.func.value) or "" for node in _scan.nodes(ctx, ast.Call)
+                     if isinstance(node.func, ast.Attribute) and node.func.attr == "build")
+
+
 class BatchInputShape(Rule):
     id = "KM240"
     name = "batch_input_shape"
@@ -54,8 +77,8 @@ class BatchInputShape(Rule):
                    "`keras.Input(batch_shape=...)` ahead of it in the Sequential model (Keras 3 layers refuse "
                    "both keywords).")
     part = Part.TENSORFLOW
-    TRIGGERS = ("batch_input_shape", "batch_size")
-    NODE_KEYED = ("_placed", "_plain", "_stranded", "_shapes")
+    TRIGGERS = ("batch_input_shape", "batch_size", "Embedding")
+    NODE_KEYED = ("_placed", "_plain", "_stranded", "_shapes", "_owners")
     EXAMPLES = (
         # Brownlee's stateful LSTM.
         Example(
@@ -135,6 +158,35 @@ class BatchInputShape(Rule):
             diagnostics=("KM240",),
             full=True,
         ),
+        # A first Embedding built the Keras 2 model (GloVe weights set right after);
+        # Embedding's own input_dim is its vocabulary, not a shape; later layers keep theirs.
+        Example(
+            before="""
+            from tensorflow import keras
+            from tensorflow.keras.layers import Embedding, LSTM
+            model = keras.Sequential([Embedding(len(vocab), 100, input_length=maxlen), keras.layers.Flatten()])
+            model.layers[0].set_weights([embedding_matrix])
+            rnn = keras.Sequential()
+            rnn.add(Embedding(input_dim=1000, output_dim=64, mask_zero=True))
+            rnn.add(Embedding(10, 4, input_length=3))
+            stateful = keras.Sequential([Embedding(1000, 8, input_length=20, batch_size=32), LSTM(4, stateful=True)])
+            rebuilt = keras.Sequential([Embedding(60, 4), keras.layers.GlobalAveragePooling1D()])
+            rebuilt.build((None, 6))
+            """,
+            after="""
+            import keras
+            from keras.layers import Embedding, LSTM
+            model = keras.Sequential([Embedding(len(vocab), 100, input_shape=(maxlen,)), keras.layers.Flatten()])
+            model.layers[0].set_weights([embedding_matrix])
+            rnn = keras.Sequential()
+            rnn.add(Embedding(input_dim=1000, output_dim=64, mask_zero=True, input_shape=(None,)))
+            rnn.add(Embedding(10, 4, input_length=3))
+            stateful = keras.Sequential([keras.Input(batch_shape=(32, 20)), Embedding(1000, 8), LSTM(4, stateful=True)])
+            rebuilt = keras.Sequential([Embedding(60, 4), keras.layers.GlobalAveragePooling1D()])
+            rebuilt.build((None, 6))
+            """,
+            full=True,
+        ),
         # The first add inside a larger statement: no room for the input, reported and kept.
         Example(
             before="""
@@ -154,10 +206,14 @@ class BatchInputShape(Rule):
         self._stranded: Set[int] = set()  # first layers added inside a larger statement (no room for an input)
         self._receivers: Set[str] = set()  # `model` of each `model.add(...)` met since `model = ...`
         self._shapes: Dict[int, cst.BaseExpression] = {}  # layer call -> the batch shape it carried
+        self._owners: Dict[int, List[str]] = {}  # first layer call -> the model's names (`model`)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # `model = Sequential()`: its next add is its first; `Sequential([...])` has layers already.
         has_layers = isinstance(node.value, cst.Call) and bool(node.value.args)
+        first = _first_of_list(node.value) if has_layers else None
+        if first is not None:
+            self._owners[id(first)] = [_scan.expr_key(t.target) for t in node.targets]
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 if has_layers:
@@ -182,6 +238,7 @@ class BatchInputShape(Rule):
             if receiver not in self._receivers:
                 self._receivers.add(receiver)
                 layer = id(node.args[0].value)
+                self._owners[layer] = [_scan.expr_key(node.func.value)]
                 (self._placed if layer in self._plain else self._stranded).add(layer)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -189,6 +246,8 @@ class BatchInputShape(Rule):
         if first is not None and id(first) in self._shapes:
             return self._sequential(first, updated)  # only a Sequential's first layer is recorded there
         if not any(a.keyword is not None and a.keyword.value in _KEYWORDS for a in original.args):
+            if id(original) in self._placed or id(original) in self._stranded:
+                return self._first_embedding(original, updated)
             return updated
         path = self.ctx.keras_path(original.func)
         if path is None or not path.startswith("layers."):
@@ -200,7 +259,8 @@ class BatchInputShape(Rule):
             self.fired()
             return updated.with_changes(args=[a.with_changes(keyword=cst.Name("batch_shape")) if a is arg else a
                                               for a in updated.args])
-        shape = self._batch_shape(updated)
+        embedding = path == _EMBEDDING
+        shape = self._batch_shape(updated, embedding)
         if shape is None:
             return updated
         if id(original) in self._stranded:
@@ -211,6 +271,7 @@ class BatchInputShape(Rule):
                             "before this one and remove the keyword", severity=Severity.WARNING)
             return updated
         dropped = ("batch_input_shape", "batch_size") if keyword_arg(updated, "batch_input_shape") is not None \
+            else ("batch_size", "input_shape", "input_length") if embedding \
             else ("batch_size", "input_shape", "input_dim")
         args = [a for a in updated.args if a.keyword is None or a.keyword.value not in dropped]
         if args:
@@ -224,14 +285,39 @@ class BatchInputShape(Rule):
                         severity=Severity.INFO)
         return updated.with_changes(args=args)
 
+    def _first_embedding(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """A model's first Embedding without a shape: Keras 2's `input_shape=`."""
+        if self.ctx.keras_path(original.func) != _EMBEDDING or keyword_arg(updated, "input_shape") is not None \
+                or sum(a.keyword is None for a in updated.args) > _INPUT_LENGTH_POSITION \
+                or any(a.star for a in updated.args) \
+                or any(name in _built_explicitly(self.ctx) for name in self._owners.get(id(original), ())):
+            return updated
+        self.fired()
+        length = keyword_arg(updated, "input_length")
+        shape = self._embedding_shape(length)
+        if length is None:
+            return with_keyword(updated, "input_shape", shape)
+        return updated.with_changes(args=[as_keyword(a, "input_shape").with_changes(value=shape) if a is length
+                                          else a for a in updated.args])
+
     @staticmethod
-    def _batch_shape(call: cst.Call) -> Optional[cst.BaseExpression]:
+    def _embedding_shape(length: Optional[cst.Arg]) -> cst.BaseExpression:
+        """Keras 2's Embedding input shape: `(input_length,)`, `(None,)` without one."""
+        dim = "None" if length is None else code(length.value)
+        return cst.parse_expression(f"({dim},)")
+
+    @classmethod
+    def _batch_shape(cls, call: cst.Call, embedding: bool = False) -> Optional[cst.BaseExpression]:
         arg = keyword_arg(call, "batch_input_shape")
         if arg is not None:
             return arg.value
         size = keyword_arg(call, "batch_size")
         if size is None:
             return None
+        if embedding and keyword_arg(call, "input_shape") is None:
+            # Embedding's input_dim is its vocabulary size; its length is input_length.
+            length = cls._embedding_shape(keyword_arg(call, "input_length")).elements[0].value
+            return cst.parse_expression(f"({code(size.value)}, {code(length)})")
         dim = keyword_arg(call, "input_dim")
         if dim is not None:
             return cst.parse_expression(f"({code(size.value)}, {code(dim.value)})")
