@@ -85,6 +85,7 @@ from .numpy_utils import normalize, to_categorical
 from .radial_constraint import RadialConstraint
 from .ctc import keras2_ctc_batch_cost, keras2_ctc_decode
 from .random_crop import Keras2RandomCrop
+from .time_distributed import TimeDistributed
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
 from .saving import keras2_fresh_optimizer
@@ -177,6 +178,7 @@ __all__ = [
     "RadialConstraint",
     "RandomFourierFeatures",
     "SimpleRNN",
+    "TimeDistributed",
     "TimeMajor",
     "TimeseriesGenerator",
     "Tokenizer",

@@ -328,6 +328,9 @@ RUNTIME_SYMBOLS = {
     # Keras 3's reads `axis = axis or -1`: axis=0 normalises along the last axis.
     "utils.normalize": "normalize",
     "utils.np_utils.normalize": "normalize",
+    # Keras 3.15's maps over range(batch size) when the time dimension is unknown (TF).
+    "layers.TimeDistributed": "TimeDistributed",
+    "layers.wrappers.TimeDistributed": "TimeDistributed",
     # TF Addons functions (fully qualified: not Keras paths) with a keras.ops version.
     "tensorflow_addons.losses.npairs_loss": "npairs_loss",
 }

@@ -1,0 +1,41 @@
+"""keras_migrate_runtime.TimeDistributed: every time step mapped when their number is
+unknown (Keras 3.15 on TensorFlow mapped over the batch size), Keras 3's layer otherwise."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from _backends import BACKENDS, run_module_on  # noqa: E402
+from keras_migrate_runtime import TimeDistributed  # noqa: E402
+
+
+def _per_step(dense, x):
+    return np.stack([keras.ops.convert_to_numpy(dense(x[:, t])) for t in range(x.shape[1])], axis=1)
+
+
+@pytest.mark.parametrize("samples, steps", [(6, 4), (2, 7)])
+def test_unknown_step_count_on_tensorflow(samples, steps):
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("dynamic shapes are TensorFlow's")
+    import tensorflow as tf
+
+    layer = TimeDistributed(keras.layers.Dense(3))
+    x = np.random.RandomState(samples).normal(size=(samples, steps, 5)).astype("float32")
+    layer.build((None, None, 5))
+    traced = tf.function(layer.call, input_signature=[tf.TensorSpec((None, None, 5), tf.float32)])
+    np.testing.assert_allclose(traced(x).numpy(), _per_step(layer.layer, x), atol=1e-5)
+
+
+def test_static_shapes_are_keras3s_own():
+    ours = TimeDistributed(keras.layers.Dense(2), name="td")
+    x = np.random.RandomState(0).normal(size=(3, 4, 5)).astype("float32")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)), _per_step(ours.layer, x), atol=1e-5)
+    assert type(ours).__name__ == "TimeDistributed" and ours.name == "td"
+    restored = TimeDistributed.from_config(ours.get_config())
+    assert restored.layer.units == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_backend(backend):
+    run_module_on(backend, __file__)
