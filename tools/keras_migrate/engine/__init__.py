@@ -3,6 +3,7 @@
 from keras_migrate.engine._codegen import module_code, node_code
 from keras_migrate.engine._context import RuleContext
 from keras_migrate.engine._diagnostics import Diagnostic, Severity
+from keras_migrate.engine._imports import is_docstring
 from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, migrate_source
 from keras_migrate.engine._regions import Region
 from keras_migrate.engine._rule import Example, Rule
@@ -24,6 +25,7 @@ __all__ = [
     "Severity",
     "ast_children",
     "ast_walk",
+    "is_docstring",
     "iter_nodes",
     "migrate_source",
     "module_code",

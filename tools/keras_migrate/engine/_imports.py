@@ -19,7 +19,8 @@ from keras_migrate.engine._walk import ast_children, ast_walk, children
 __all__ = ["add_imports", "import_plan", "reads_before_import", "remove_unused_imports"]
 
 
-def _is_docstring(stmt: cst.CSTNode) -> bool:
+def is_docstring(stmt: cst.CSTNode) -> bool:
+    """A statement line that is only a string literal (a module, class or function docstring)."""
     return (
         isinstance(stmt, cst.SimpleStatementLine)
         and len(stmt.body) == 1
@@ -117,7 +118,7 @@ def import_plan(statements: Iterable[cst.CSTNode], requests) -> Tuple[int, List[
     # it would raise NameError).
     imports: List[Tuple[int, cst.CSTNode]] = []
     for i, stmt in enumerate(statements):
-        if at_floor and ((i == 0 and _is_docstring(stmt)) or _is_future(stmt)):
+        if at_floor and ((i == 0 and is_docstring(stmt)) or _is_future(stmt)):
             insert_at = i + 1
             imports.append((i, stmt))
             continue

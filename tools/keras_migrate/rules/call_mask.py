@@ -15,7 +15,7 @@ from typing import Optional
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, is_docstring
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import NO_SPACE
 
@@ -92,12 +92,7 @@ class CallMask(Rule):
         body = updated.body
         if isinstance(body, cst.IndentedBlock):
             head = list(body.body)
-            at = 1 if head and _is_docstring(head[0]) else 0
+            at = 1 if head and is_docstring(head[0]) else 0
             body = body.with_changes(body=[*head[:at], statement, *head[at:]])
         return updated.with_changes(params=params, body=body)
 
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr)
-            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))

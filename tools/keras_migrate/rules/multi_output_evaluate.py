@@ -52,7 +52,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity, ast_walk
+from keras_migrate.engine import Example, Rule, Severity, ast_walk, is_docstring
 from keras_migrate.rules import _scan
 from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
 from keras_migrate.rules._args import argument
@@ -570,8 +570,7 @@ class MultiOutputEvaluate(BindingCounter, Rule):
             comment=cst.Comment("# Keras 2's names of this model's outputs (History keys \"output_1_loss\", ...)"))])
         body = list(updated.body.body)
         first = body[0] if body else None
-        docstring = isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1 and isinstance(
-            first.body[0], cst.Expr) and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+        docstring = first is not None and is_docstring(first)
         at = 1 if docstring else 0
         if not docstring and body:
             # The first statement keeps its own comment lines above the new one.

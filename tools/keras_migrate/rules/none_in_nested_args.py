@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, ast_walk
+from keras_migrate.engine import Example, Rule, ast_walk, is_docstring
 from keras_migrate.rules import _scan
 from keras_migrate.rules._util import NO_SPACE, comma_separated, keyword
 
@@ -227,7 +227,7 @@ class NoneInNestedArgs(Rule):
             return updated
         body = list(updated.body.body)
         index = 0
-        if _is_docstring(body[0]):
+        if is_docstring(body[0]):
             index = 1
         del body[index]
         new_params = [updated.params.params[0], updated.params.params[1].with_changes(name=cst.Name(params[0]))]
@@ -294,7 +294,3 @@ def _nested_none(node: cst.BaseExpression, names: Set[str]) -> bool:
         return False
     return any(_may_be_none(e, names) or _nested_none(e, names) for e in entries)
 
-
-def _is_docstring(stmt) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule
+from keras_migrate.engine import Example, Rule, is_docstring
 from keras_migrate.rules._agnostic import is_keras_class
 from keras_migrate.rules._util import as_keyword, class_method
 
@@ -187,8 +187,7 @@ class PositionalCallArgs(Rule):
         if init is not None:
             return updated.with_changes(body=updated.body.with_changes(body=[
                 _with_flag(s) if s is init else s for s in body]))
-        at = 1 if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(
-            body[0].body[0], cst.Expr) and isinstance(body[0].body[0].value, cst.SimpleString) else 0
+        at = 1 if body and is_docstring(body[0]) else 0
         init = cst.parse_statement(
             "def __init__(self, *args, **kwargs):\n"
             "    super().__init__(*args, **kwargs)\n"

@@ -32,7 +32,7 @@ from typing import Set
 
 import libcst as cst
 
-from keras_migrate.engine import Example, Rule, Severity, ast_walk
+from keras_migrate.engine import Example, Rule, Severity, ast_walk, is_docstring
 from keras_migrate.rules import _scan
 from keras_migrate.rules._args import argument
 from keras_migrate.rules._util import code, dotted, drop_arg, keyword_arg, with_keyword
@@ -226,7 +226,7 @@ class RemovedLayerAttributes(Rule):
         else:
             init = cst.parse_statement("def __init__(self, **kwargs):\n    super().__init__(**kwargs)\n")
             init = init.with_changes(body=init.body.with_changes(body=list(init.body.body) + lines))
-            at = 1 if body and _is_docstring(body[0]) else 0
+            at = 1 if body and is_docstring(body[0]) else 0
             blank = cst.EmptyLine(indent=False)
             if at:
                 init = init.with_changes(leading_lines=[blank])
@@ -315,10 +315,6 @@ def _calls_super_init(stmt: cst.CSTNode) -> bool:
     return any(isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and _is_super_init(small.value)
                for small in stmt.body)
 
-
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
 def _defines(cls: cst.ClassDef, method: str) -> bool:

@@ -9,7 +9,7 @@ import libcst as cst
 
 from keras_migrate.engine._names import module_name
 
-from keras_migrate.engine import Example, Rule, Severity
+from keras_migrate.engine import Example, Rule, Severity, is_docstring
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused, in_keras_class_method
 from keras_migrate.rules._util import code
@@ -142,7 +142,7 @@ class TfRandom(Rule):
             "    super().__init__(*args, **kwargs)\n"
             f"    self.{_GENERATOR} = {keras}.random.SeedGenerator({'' if state.seed_attribute else state.seed or ''})\n"
         )  # (no __init__ stores a seed attribute: unseeded)
-        at = 1 if body and _is_docstring(body[0]) else 0
+        at = 1 if body and is_docstring(body[0]) else 0
         body.insert(at, init)
         return cls.with_changes(body=cls.body.with_changes(body=body))
 
@@ -301,10 +301,6 @@ def _int_dtype(call: cst.Call, params: Sequence[str]) -> bool:
         arg = positional[index]
     return arg is not None and "int" in code(arg.value)
 
-
-def _is_docstring(stmt) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
 def _assigned_at(body: Sequence[cst.BaseStatement], attribute: str) -> Optional[int]:
