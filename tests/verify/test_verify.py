@@ -210,6 +210,42 @@ CRASHES_IN_KERAS3 = textwrap.dedent(
     """
 )
 
+# A layer Keras 2 builds and Keras 3 never does (added to a Sequential model made of
+# cloned, already built layers, then discarded), and a tf.Variable made from an
+# initializer in build() that the migrated code makes with add_weight: initial values
+# keyed per (layer, shape) stay paired.
+UNEVEN_BUILDS = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            init = keras.initializers.GlorotUniform()
+            self.w = tf.Variable(init(shape=(input_shape[-1], 1)), trainable=True)
+
+        def call(self, x):
+            return tf.matmul(x, self.w)
+
+
+    x = np.linspace(0, 1, 64, dtype="float32").reshape(16, 4)
+    y = x.sum(axis=1, keepdims=True)
+    base = keras.Sequential([keras.layers.Dense(3, input_shape=[4]), keras.layers.Dense(2)])
+    clone = keras.models.clone_model(base)
+    discarded = keras.Sequential(clone.layers[:-1])
+    discarded.add(keras.layers.Dense(1))  # Keras 2 builds this layer at once; it is never used
+    head = keras.Sequential(clone.layers[:-1])
+    head.add(keras.layers.Dense(1))
+    head.compile(optimizer="sgd", loss="mse")
+    head.fit(x, y, epochs=1, verbose=0)
+    scaled = keras.Sequential([keras.Input((4,)), Scale()])
+    scaled.compile(optimizer="sgd", loss="mse")
+    scaled.fit(x, y, epochs=1, verbose=0)
+    """
+)
+
 
 def _verify(tmp_path, source, *flags):
     script = tmp_path / "prog.py"
@@ -230,6 +266,12 @@ def test_identical_on_every_backend(tmp_path, capsys):
     neutralised = report["backends"]["jax"]["neutralised"]
     assert any("Dropout" in k for k in neutralised) and any("random.normal returns deterministic values" in k for k in neutralised)
     assert "verdict: identical on jax, tensorflow, torch" in capsys.readouterr().out
+
+
+def test_initial_values_pair_up_when_one_run_builds_more_layers(tmp_path):
+    code, report = _verify(tmp_path, UNEVEN_BUILDS, "--backends", "jax,torch")
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "torch": "identical"}, report["backends"]
 
 
 def test_random_ops_are_deterministic_in_graph_and_eager_code(tmp_path):

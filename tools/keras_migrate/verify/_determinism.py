@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from typing import Sequence, Tuple
+from typing import Sequence, Tuple, Union
 
 import numpy as np
 
@@ -91,15 +91,16 @@ def _uniform(shape, key, low, high):
     return rng.uniform(low, high, size=shape)
 
 
-def perturbed(values: np.ndarray, shape: Sequence[int], ordinal: int, relative: float) -> np.ndarray:
+def perturbed(values: np.ndarray, shape: Sequence[int], ordinal: Union[int, str], relative: float) -> np.ndarray:
     """`values`, each moved by a fixed pseudo-random fraction in [-relative, relative]
     of itself (verify's noise floor: how far the program carries such a nudge)."""
     shape = tuple(int(d) for d in shape)
     return values * (1.0 + _uniform(shape, f"{shape}/{ordinal}/perturb", -relative, relative))
 
 
-def initializer_values(kind: str, params: dict, shape: Sequence[int], ordinal: int) -> np.ndarray:
-    """float64 values for a random initializer, keyed by (shape, ordinal among that shape).
+def initializer_values(kind: str, params: dict, shape: Sequence[int], ordinal: Union[int, str]) -> np.ndarray:
+    """float64 values for a random initializer, keyed by (shape, ordinal among that shape);
+    `ordinal` may name the owning layer too ("dense_4/0").
 
     Each distribution is replaced by a uniform one with the same mean and variance, so
     training behaves as with the real initializer while both runs start identical.

@@ -4,8 +4,9 @@ Runs inside the child process (Keras 2 = tf_keras, or Keras 3 on one backend), b
 program's own code. It
 - records, in order: fit histories, evaluate / predict / *_on_batch results, outputs of
   model calls made by module-level code, and at the end the weights of every model seen;
-- replaces every random initializer by a deterministic function of the variable's shape
-  and creation order, the same in both runs (see _determinism);
+- replaces every random initializer by a deterministic function of the variable's shape,
+  its layer's name and its creation order among those, the same in both runs (see
+  _determinism and _weight_owner);
 - neutralises randomness that cannot be matched across Keras versions and backends:
   dropout / noise / random-augmentation layers run in inference mode, RNN and attention
   dropout is set to 0, user-level random ops (tf.random.*, keras.random.*, K.random_*)
@@ -542,6 +543,34 @@ def _initializer_kind(init) -> Optional[tuple]:
     return None
 
 
+def _weight_owner() -> Optional[str]:
+    """The name of the layer whose weight (or tf.Variable's initial value) the running
+    initializer call makes, or None outside layers.
+
+    Counting creation order per (layer name, shape) rather than per shape keeps the two
+    runs aligned where one builds a layer the other never builds (Keras 2 built a
+    Sequential model's added layer at once: handson-ml2's transfer learning discards such
+    a model, and every later layer of that shape got another ordinal). Layer names are
+    given at construction, alike in Keras 2 and 3. The layer is the nearest `self` that
+    is a layer: add_weight's, or build()'s where Keras 2 code called the initializer for
+    a tf.Variable that the migrated code makes with add_weight; for a Keras 3 variable
+    initialised later (JAX), the last scope of its path."""
+    frame = sys._getframe(2)
+    for _ in range(48):
+        if frame is None:
+            return None
+        owner = frame.f_locals.get("self")
+        if owner is not None:
+            if frame.f_code.co_name == "_initialize_with_initializer":
+                path = getattr(owner, "_path", None)
+                if isinstance(path, str) and "/" in path:
+                    return path.split("/")[-2]
+            elif hasattr(type(owner), "add_weight") and isinstance(getattr(owner, "name", None), str):
+                return owner.name
+        frame = frame.f_back
+    return None
+
+
 def patch_initializers(rec: Recorder, classes, to_tensor, throwaway: Callable[[], bool] = lambda: False) -> None:
     """`throwaway()` is true where the framework discards the value (Keras 3 on JAX
     initialises variables made during symbolic tracing a second time): such calls must
@@ -559,8 +588,11 @@ def patch_initializers(rec: Recorder, classes, to_tensor, throwaway: Callable[[]
             if throwaway() or rec._loading:
                 ordinal = -1
             else:
-                ordinal = rec._init_ordinals.get(static, 0)
-                rec._init_ordinals[static] = ordinal + 1
+                owner = _weight_owner()
+                ordinal = rec._init_ordinals.get((owner, static), 0)
+                rec._init_ordinals[(owner, static)] = ordinal + 1
+                if owner is not None:
+                    ordinal = f"{owner}/{ordinal}"
             values = _determinism.initializer_values(kind[0], kind[1], static, ordinal)
             if rec.config.perturb:
                 values = _determinism.perturbed(values, static, ordinal, rec.config.perturb)
