@@ -14,14 +14,31 @@ grad raises. On TensorFlow an EagerTensor converts to an ndarray, as in Keras 2.
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
 from keras_migrate.rules import _scan
+from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context
 
 __all__ = ["NumpyMethod"]
+
+
+# TensorFlow ops returning string tensors (always TensorFlow's, whatever the backend).
+_STRING_OPS = ("tensorflow.strings.", "tensorflow.io.decode_", "tensorflow.io.encode_", "tensorflow.io.serialize_",
+               "tensorflow.io.read_file", "tensorflow.as_string")
+
+
+@per_file
+def _string_names(ctx) -> frozenset:
+    names = _scan.names(ctx)
+    if names is None:
+        return frozenset()
+    return _scan.names_only_bound_to(ctx, lambda value: isinstance(value, ast.Call) and (
+        names.qualified(value.func) or "").startswith(_STRING_OPS))
 
 
 class NumpyMethod(Rule):
@@ -76,6 +93,8 @@ class NumpyMethod(Rule):
             import tensorflow as tf
             text = tf.strings.reduce_join(chars).numpy().decode("utf-8")
             label = decoded[0].numpy().decode("utf-8")
+            image_data = tf.io.serialize_tensor(image)
+            feature = tf.train.Feature(bytes_list=tf.train.BytesList(value=[image_data.numpy()]))
             """),
     )
 
@@ -137,10 +156,11 @@ class NumpyMethod(Rule):
                 and node.func.value in _scan.model_names(self.ctx))
 
     def _string_tensor(self, node: cst.BaseExpression) -> bool:
+        """A call of a TensorFlow string op, or a name only ever bound to one
+        (`data = tf.io.serialize_tensor(image)` ... `data.numpy()` is bytes)."""
         if isinstance(node, cst.Call):
-            qualified = self.ctx.qualified_name(node.func) or ""
-            return qualified.startswith(("tensorflow.strings.", "tensorflow.io.decode_", "tensorflow.io.encode_"))
-        return False
+            return (self.ctx.qualified_name(node.func) or "").startswith(_STRING_OPS)
+        return isinstance(node, cst.Name) and node.value in _string_names(self.ctx)
 
 
 def _bare_parens(node: cst.BaseExpression) -> bool:
