@@ -23,7 +23,7 @@ import libcst as cst
 
 from keras_migrate.engine import Region, ast_children, ast_walk
 from keras_migrate.rules._facts import FileFacts, NodeFacts, per_file
-from keras_migrate.rules._scan import all_nodes, call_keywords, called_name, file_ast, names as ast_names
+from keras_migrate.rules._scan import Scope, all_nodes, call_keywords, called_name, file_ast, names as ast_names, scoped_nodes
 from keras_migrate.rules._tf_op_emit import bound_names
 from keras_migrate.spec import keras_path
 from keras_migrate.spec._tf_ops import TF_DATA_METHODS
@@ -39,6 +39,7 @@ __all__ = [
     "string_layer_names",
     "string_output_layer_names",
     "dataset_element_names",
+    "function_batch_names",
     "is_host_data_call",
     "DataContext",
     "data_context",
@@ -576,6 +577,75 @@ def _is_dataset_expr(node: ast.AST, datasets: Set[str], names) -> bool:
     return isinstance(func, ast.Attribute) and func.attr in TF_DATA_METHODS and _is_dataset_expr(func.value, datasets, names)
 
 
+def _module_level(tree: ast.Module) -> List[ast.AST]:
+    """Module-level statements, inside loops / ifs / withs / trys too."""
+    module_level: List[ast.AST] = []
+    stack = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        module_level.append(stmt)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stack.extend(getattr(stmt, field, ()) or ())
+    return module_level
+
+
+def _iterates_dataset(node: ast.AST, datasets: Set[str], names) -> bool:
+    # `for batch in train_ds.take(1)`: .take/.skip/.batch/... on any receiver (its
+    # pipeline may be built by a function) reads as a Dataset's
+    return _is_dataset_expr(node, datasets, names) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("take", "skip", "batch", "unbatch", "shuffle", "prefetch", "repeat"))
+
+
+@per_file
+def _module_datasets(ctx) -> Set[str]:
+    """Module-level names every module-level assignment of which is a tf.data pipeline."""
+    tree, names = file_ast(ctx), ast_names(ctx)
+    if tree is None or names is None:
+        return set()
+    assigns = [(t, node.value) for node in _module_level(tree) if isinstance(node, ast.Assign) for t in node.targets]
+    datasets: Set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for target, value in assigns:
+            if isinstance(target, ast.Name) and target.id not in datasets and _is_dataset_expr(value, datasets, names):
+                datasets.add(target.id)
+                changed = True
+    return datasets
+
+
+@per_file
+def function_batch_names(ctx) -> Dict[Scope, FrozenSet[str]]:
+    """Per function scope, the names a `for` loop of that function binds to a tf.data
+    pipeline's elements (`for x_batch, y_batch in train_ds:`, `for step, (x, y) in
+    enumerate(ds):`, the pipeline a module-level or local name or written in place):
+    TensorFlow tensors inside a training-loop function as at module level."""
+    names = ast_names(ctx)
+    if names is None or "for " not in ctx.source:
+        return {}
+    module = _module_datasets(ctx)
+    local: Dict[Scope, Set[str]] = {}
+    found: Dict[Scope, Set[str]] = {}
+    for scope, node in scoped_nodes(ctx):  # source order
+        if not scope:
+            continue
+        datasets = module | local.get(scope, set())
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and _is_dataset_expr(node.value, datasets, names):
+            local.setdefault(scope, set()).add(node.targets[0].id)
+        elif isinstance(node, ast.For):
+            target, source = node.target, node.iter
+            if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "enumerate" \
+                    and source.args and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                target, source = target.elts[1], source.args[0]  # the step number is an int
+            if _iterates_dataset(source, datasets, names):
+                found.setdefault(scope, set()).update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
+    return {scope: frozenset(batch) for scope, batch in found.items()}
+
+
 @per_file
 def dataset_element_names(ctx) -> FrozenSet[str]:
     """Module-level names holding tensors drawn from a tf.data pipeline (`for batch in
@@ -587,31 +657,13 @@ def dataset_element_names(ctx) -> FrozenSet[str]:
     tree, names = file_ast(ctx), ast_names(ctx)
     if tree is None or names is None:
         return frozenset()
-    module_level: List[ast.AST] = []
-    stack = list(tree.body)
-    while stack:  # module-level statements, inside loops / ifs / withs / trys too
-        stmt = stack.pop()
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        module_level.append(stmt)
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            stack.extend(getattr(stmt, field, ()) or ())
+    module_level = _module_level(tree)
     assigns = [(t, s.value) for s in module_level if isinstance(s, ast.Assign) for t in s.targets]
-    datasets: Set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for target, value in assigns:
-            if isinstance(target, ast.Name) and target.id not in datasets and _is_dataset_expr(value, datasets, names):
-                datasets.add(target.id)
-                changed = True
+    datasets = _module_datasets(ctx)
     tainted: Set[str] = set()
+
     def iterates_dataset(node: ast.AST) -> bool:
-        # `for batch in train_ds.take(1)`: .take/.skip/.batch/... on any receiver (its
-        # pipeline may be built by a function) reads as a Dataset's
-        return _is_dataset_expr(node, datasets, names) or (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("take", "skip", "batch", "unbatch", "shuffle", "prefetch", "repeat"))
+        return _iterates_dataset(node, datasets, names)
 
     for stmt in module_level:
         if isinstance(stmt, ast.For) and iterates_dataset(stmt.iter):

@@ -98,6 +98,13 @@ class _Context:
     def __init__(self, ctx, scope: cst.CSTNode) -> None:
         self.ctx = ctx
         self._scope = scope
+        # Targets of the `for` loops around the statement being converted.
+        self.loop_names: List[List[str]] = []
+        # A function AutoGraph converts on TensorFlow (@tf.function, kept as the runtime's
+        # tensorflow_function): a loop over a dataset becomes a graph loop, and a name it
+        # binds that a nested function reads "must be defined before the loop".
+        self.autograph = isinstance(scope, cst.FunctionDef) and any(
+            _tf_function_decorator(ctx, d.decorator) for d in scope.decorators)
 
     # Both only once a tape block is found: most functions of a file that mentions
     # GradientTape have none, and walking each one's names was a quarter of the run.
@@ -194,9 +201,25 @@ def _suite(c: _Context, statements: List[cst.BaseStatement], result: Conversion)
     return out
 
 
+def _tf_function_decorator(ctx, decorator: cst.BaseExpression) -> bool:
+    func = decorator.func if isinstance(decorator, cst.Call) else decorator
+    return ctx.qualified_name(func) == "tensorflow.function" or (
+        isinstance(func, cst.Name) and func.value == "tensorflow_function")
+
+
 def _descend(c: _Context, stmt: cst.BaseStatement, result: Conversion) -> cst.BaseStatement:
     if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
         return stmt
+    if isinstance(stmt, cst.For):
+        c.loop_names.append(_scan.cst_assigned_names(stmt.target))
+        try:
+            return _descend_blocks(c, stmt, result)
+        finally:
+            c.loop_names.pop()
+    return _descend_blocks(c, stmt, result)
+
+
+def _descend_blocks(c: _Context, stmt: cst.BaseStatement, result: Conversion) -> cst.BaseStatement:
     changes = {}
     for attr in ("body", "orelse", "finalbody"):
         block = getattr(stmt, attr, None)
@@ -585,6 +608,11 @@ def _convert(c: _Context, with_stmt: cst.With, tapes: Tuple[str, ...], after: Li
         call = f"value_and_grads({forward}, [{targets}])"
         grads = "(" + ", ".join(g.target for g in gradients) + ")"
     ret = cst.parse_statement(f"return {', '.join(returned)}\n")
+    if c.autograph:
+        # Loop targets the block reads, bound when the function is defined (AutoGraph).
+        read = names_in(*block)
+        carried = carried + sorted({name for names in c.loop_names for name in names
+                                    if read[name] and name not in bound_all and name not in inputs} - set(carried))
     params = ", ".join(inputs + [f"{name}={name}" for name in carried])
     fn = cst.parse_statement(f"def {forward}({params}):\n    pass\n")
     fn = fn.with_changes(body=fn.body.with_changes(body=block + [ret]), leading_lines=with_stmt.leading_lines)

@@ -363,6 +363,38 @@ class GradientTapeLoops(Rule):
             """,
             diagnostics=("KM209",),
         ),
+        # In a tf.function's loop over a dataset (handson-ml2 ch. 13): AutoGraph makes a
+        # graph loop of it on TensorFlow, where the loop's names a nested function reads
+        # "must be defined before the loop"; they are bound when forward is defined.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            @tf.function
+            def train(model):
+                for X_batch, y_batch in dataset:
+                    with tf.GradientTape() as tape:
+                        loss = loss_fn(y_batch, model(X_batch))
+                    gradients = tape.gradient(loss, model.trainable_variables)
+                    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+            """,
+            after="""
+            from tensorflow import keras
+            from keras_migrate_runtime import value_and_grad
+            from keras_migrate_runtime import tensorflow_function
+
+            @tensorflow_function
+            def train(model):
+                for X_batch, y_batch in dataset:
+                    def forward(X_batch=X_batch, y_batch=y_batch):
+                        loss = loss_fn(y_batch, model(X_batch))
+                        return loss
+                    loss, gradients = value_and_grad(forward, model.trainable_variables)
+                    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+            """,
+            diagnostics=("KM209",),
+        ),
     )
 
     def __init__(self, ctx) -> None:

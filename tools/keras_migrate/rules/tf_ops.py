@@ -13,6 +13,7 @@ from keras_migrate.rules._agnostic import (
     TAPE_BLOCKS,
     data_context,
     dataset_element_names,
+    function_batch_names,
     drop_tensorflow_import_if_unused,
     is_host_data_call,
     string_layer_names,
@@ -297,6 +298,42 @@ class TfOps(Rule):
                     loss = keras.ops.mean(keras.ops.square(keras.ops.convert_to_tensor(y_batch["target"]) - model(x_batch)))
                     loss += 0.1 * keras.ops.sum(keras.ops.convert_to_tensor(x_batch))
                 shown = tf.reduce_max(y_batch["target"])
+            """,
+        ),
+        # The same in a training-loop function (handson-ml2 ch. 13), `enumerate` too; a
+        # train_step's batches are the backend's own.
+        Example(
+            before="""
+            import tensorflow as tf
+            import keras
+
+            def train(model):
+                for X_batch, y_batch in tf.data.Dataset.from_tensor_slices((X, y)).batch(4):
+                    with tf.GradientTape() as tape:
+                        loss = tf.reduce_mean(tf.square(model(X_batch) - y_batch))
+                for step, (X_batch, y_batch) in enumerate(train_ds.batch(4)):
+                    with tf.GradientTape() as tape:
+                        loss = tf.reduce_mean(tf.abs(model(X_batch) - y_batch)) * step
+
+            def fit_one(model, X_batch, y_batch):
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean(tf.square(model(X_batch) - y_batch))
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+
+            def train(model):
+                for X_batch, y_batch in tf.data.Dataset.from_tensor_slices((X, y)).batch(4):
+                    with tf.GradientTape() as tape:
+                        loss = keras.ops.mean(keras.ops.square(model(X_batch) - keras.ops.convert_to_tensor(y_batch)))
+                for step, (X_batch, y_batch) in enumerate(train_ds.batch(4)):
+                    with tf.GradientTape() as tape:
+                        loss = keras.ops.mean(keras.ops.absolute(model(X_batch) - keras.ops.convert_to_tensor(y_batch))) * step
+
+            def fit_one(model, X_batch, y_batch):
+                with tf.GradientTape() as tape:
+                    loss = keras.ops.mean(keras.ops.square(model(X_batch) - y_batch))
             """,
         ),
         # Eager host code (functions only module-level code and callbacks call): the
@@ -586,10 +623,15 @@ class TfOps(Rule):
         return updated.with_changes(**changes)
 
     def _tape_block_element(self, operand: cst.BaseExpression) -> bool:
-        """A tf.data batch (or a part of one) read in a module-level tape block."""
-        if self.ctx.function_stack or self.ctx.class_stack or not self.ctx.in_region(TAPE_BLOCKS):
+        """A tf.data batch (or a part of one) read in a tape block, at module level or in
+        a function looping over the pipeline (not a method: train_step's batches are the
+        backend's)."""
+        if self.ctx.class_stack or not self.ctx.in_region(TAPE_BLOCKS):
             return False
-        elements = dataset_element_names(self.ctx)
+        if self.ctx.function_stack:
+            elements = function_batch_names(self.ctx).get(cst_scope(self.ctx), frozenset())
+        else:
+            elements = dataset_element_names(self.ctx)
         root = operand
         while isinstance(root, (cst.Subscript, cst.Attribute)):
             root = root.value
