@@ -51,6 +51,7 @@ from keras_migrate.rules.random_crop_inference import RandomCropInference
 from keras_migrate.rules.positional_call_args import PositionalCallArgs
 from keras_migrate.rules.literal_layer_inputs import LiteralLayerInputs
 from keras_migrate.rules.broadcast_output_shape import BroadcastOutputShape
+from keras_migrate.rules.padding_case import PaddingCase
 from keras_migrate.rules.callback_monitor_mode import CallbackMonitorMode
 from keras_migrate.rules.activation_values import ActivationValues
 from keras_migrate.rules.symbolic_add_loss import SymbolicAddLoss
@@ -180,6 +181,7 @@ ALL_RULES = (
     PositionalCallArgs,
     LiteralLayerInputs,
     BroadcastOutputShape,
+    PaddingCase,
     CallbackMonitorMode,
     ActivationValues,
     SymbolicAddLoss,
