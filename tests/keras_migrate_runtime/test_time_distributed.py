@@ -36,6 +36,19 @@ def test_static_shapes_are_keras3s_own():
     assert restored.layer.units == 2
 
 
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_saved_and_loaded(tmp_path, suffix):
+    inputs = keras.Input((5, 3))
+    model = keras.Model(inputs, TimeDistributed(keras.layers.Dense(2))(keras.layers.GRU(4, return_sequences=True)(inputs)))
+    x = np.random.RandomState(1).normal(size=(2, 5, 3)).astype("float32")
+    path = str(tmp_path / f"m{suffix}")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    # saved as Keras's own layer: loads where this runtime is not imported
+    assert type(loaded.layers[-1]) is keras.layers.TimeDistributed
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)), atol=1e-6)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_on_backend(backend):
     run_module_on(backend, __file__)

@@ -6,6 +6,10 @@ input's shape before swapping the batch and time axes and then maps over
 `range(batch size)`: with more time steps than samples it drops steps, with fewer it
 raises (an out-of-range gather). Keras 2 applied the layer to every step. On JAX and
 PyTorch the shapes are static and Keras 3's own loop runs.
+
+A model holding it saves as one holding Keras's TimeDistributed (the class names Keras's
+module and is not registered): any Keras 3 program loads the file without this runtime,
+as Keras's layer (a script that only loads the model need not import the runtime).
 """
 
 import keras
@@ -35,3 +39,7 @@ class TimeDistributed(keras.layers.TimeDistributed):
             return self.layer.call(steps[i], **kwargs)
 
         return swap(ops.vectorized_map(step, tf.range(tf.shape(steps)[0])))
+
+
+# Saved configs name Keras's public class (see the module docstring).
+TimeDistributed.__module__ = "keras.layers"
