@@ -311,7 +311,6 @@ MODEL_FACTORIES = frozenset({"Model", "models.Model", "Sequential", "models.Sequ
                              "saving.load_model", "models.clone_model"})
 
 
-
 @per_file
 def model_names(ctx) -> frozenset:
     """Names every binding of which in the file is a Keras model: built, loaded, cloned, a

@@ -37,7 +37,7 @@ import libcst as cst
 
 from keras_migrate.engine import ast_walk, iter_nodes, module_code, walk, ast_children
 from keras_migrate.rules import _scan
-from keras_migrate.rules._util import code
+from keras_migrate.rules._util import code, is_tf_function
 
 __all__ = ["Blocker", "Conversion", "convert_body", "names_in", "GRADIENT_TAPE"]
 
@@ -100,11 +100,11 @@ class _Context:
         self._scope = scope
         # Targets of the `for` loops around the statement being converted.
         self.loop_names: List[List[str]] = []
-        # A function AutoGraph converts on TensorFlow (@tf.function, kept as the runtime's
-        # tensorflow_function): a loop over a dataset becomes a graph loop, and a name it
+        # A function AutoGraph converts on TensorFlow (@tf.function, which gradient_tape
+        # renames only after converting the body): a loop over a dataset becomes a graph loop, and a name it
         # binds that a nested function reads "must be defined before the loop".
         self.autograph = isinstance(scope, cst.FunctionDef) and any(
-            _tf_function_decorator(ctx, d.decorator) for d in scope.decorators)
+            is_tf_function(ctx, d.decorator) for d in scope.decorators)
 
     # Both only once a tape block is found: most functions of a file that mentions
     # GradientTape have none, and walking each one's names was a quarter of the run.
@@ -199,12 +199,6 @@ def _suite(c: _Context, statements: List[cst.BaseStatement], result: Conversion)
         statements = statements[:i + 1] + rest + statements[end:]
         i += 1
     return out
-
-
-def _tf_function_decorator(ctx, decorator: cst.BaseExpression) -> bool:
-    func = decorator.func if isinstance(decorator, cst.Call) else decorator
-    return ctx.qualified_name(func) == "tensorflow.function" or (
-        isinstance(func, cst.Name) and func.value == "tensorflow_function")
 
 
 def _descend(c: _Context, stmt: cst.BaseStatement, result: Conversion) -> cst.BaseStatement:

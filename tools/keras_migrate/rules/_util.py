@@ -209,3 +209,9 @@ def drop_module_import_if_unused(ctx, module: str) -> None:
     local = ctx.names.local_name_for(module)
     if local is not None:
         ctx.remove_import_if_unused(module, asname=None if local == module else local)
+
+
+def is_tf_function(ctx, decorator: cst.BaseExpression) -> bool:
+    """`@tf.function` or `@tf.function(...)` (a decorator's expression)."""
+    target = decorator.func if isinstance(decorator, cst.Call) else decorator
+    return ctx.qualified_name(target) == "tensorflow.function"

@@ -34,6 +34,7 @@ from keras_migrate.engine import Example, Rule, walk
 from keras_migrate.rules import _scan
 from keras_migrate.rules._exprs import NAME, OPERANDS, SUBSCRIPT, expression
 from keras_migrate.rules._facts import NodeFacts
+from keras_migrate.rules._util import is_tf_function
 from keras_migrate.spec._tf_ops import is_tf_plain_python
 
 __all__ = ["AutographControlFlow"]
@@ -191,7 +192,7 @@ class AutographControlFlow(Rule):
             source = next(m for m in original.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "call")
             self.ctx.keep_on_tensorflow(self.id, source, _REASON)
         call = members[index]
-        if any(self._is_tf_function(d.decorator) for d in call.decorators):
+        if any(is_tf_function(self.ctx, d.decorator) for d in call.decorators):
             return updated
         tf_name = self.ctx.names.local_name_for("tensorflow")
         if tf_name is None:
@@ -203,10 +204,6 @@ class AutographControlFlow(Rule):
         return updated.with_changes(body=updated.body.with_changes(body=members))
 
     # -- helpers ------------------------------------------------------------------
-    def _is_tf_function(self, node: cst.BaseExpression) -> bool:
-        target = node.func if isinstance(node, cst.Call) else node
-        return self.ctx.qualified_name(target) == "tensorflow.function"
-
     def _tensorish(self, node: cst.CSTNode, flow: _Flow) -> bool:
         kind, parts = expression(node)
         if kind is NAME:

@@ -37,6 +37,7 @@ from keras_migrate.rules._agnostic import drop_tensorflow_import_if_unused, in_k
     used_as_tf_function
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._tape import GRADIENT_TAPE, Blocker, convert_body
+from keras_migrate.rules._util import is_tf_function
 
 __all__ = ["GradientTapeLoops", "STEP_METHODS"]
 
@@ -418,8 +419,7 @@ class GradientTapeLoops(Rule):
         (keras_migrate_runtime.tensorflow_function), where it is what made the step fast."""
         decorators = list(fn.decorators)
         for k, decorator in enumerate(decorators):
-            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-            if self.ctx.qualified_name(target) != "tensorflow.function":
+            if not is_tf_function(self.ctx, decorator.decorator):
                 continue
             if isinstance(decorator.decorator, cst.Call) and any(
                     a.keyword is not None and a.keyword.value == "input_signature" for a in decorator.decorator.args) \

@@ -24,7 +24,7 @@ from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import data_context, drop_tensorflow_import_if_unused, tensorflow_local, \
     used_as_tf_function
 from keras_migrate.rules._facts import NodeFacts
-from keras_migrate.rules._util import code
+from keras_migrate.rules._util import code, is_tf_function
 from keras_migrate.rules._variables import PLAIN, variables
 
 __all__ = ["TfFunction"]
@@ -201,8 +201,7 @@ class TfFunction(Rule):
 
     def _tf_function_decorator(self, node: cst.FunctionDef) -> Optional[int]:
         for k, dec in enumerate(node.decorators):
-            target = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
-            if self.ctx.qualified_name(target) == "tensorflow.function":
+            if is_tf_function(self.ctx, dec.decorator):
                 return k
         return None
 
