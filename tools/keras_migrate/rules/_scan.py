@@ -306,6 +306,58 @@ def keras_subclasses(ctx, prefix: str, name_suffix: str = "") -> frozenset:
     return ctx.facts(FileFacts).keras_subclasses(prefix, name_suffix)
 
 
+_DTYPE_ALIASES = {"half": "float16", "double": "float64"}
+
+
+def _dtype_name(value: Optional[str], qualified: Optional[str]) -> Optional[str]:
+    """The dtype a literal names: "string" for `"string"`, `tf.string`, `tf.dtypes.string`
+    (`value` is the literal's string, `qualified` the name's import path)."""
+    for prefix in ("tensorflow.dtypes.", "tensorflow.", "numpy."):
+        if value is None and qualified and qualified.startswith(prefix) and "." not in qualified[len(prefix):]:
+            value = qualified[len(prefix):]
+    return None if value is None else _DTYPE_ALIASES.get(value, value)
+
+
+def dtype_name(names: Optional[AstNames], node: ast.AST) -> Optional[str]:
+    """_dtype_name of an ast expression."""
+    return _dtype_name(string_value(node), names.qualified(node) if names is not None else None)
+
+
+def cst_dtype_name(ctx, node: cst.BaseExpression) -> Optional[str]:
+    """_dtype_name of a cst expression."""
+    value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+    return _dtype_name(value if isinstance(value, str) else None, ctx.qualified_name(node))
+
+
+@per_file
+def layer_class_dtypes(ctx) -> Dict[str, str]:
+    """{class: dtype} for the file's layer classes whose __init__ passes a literal dtype to
+    `super().__init__` (or a parameter whose default is one): handson-ml2's
+    `super().__init__(dtype=tf.string, **kwargs)` lookup layer."""
+    tree_names = names(ctx)
+    layers = keras_layer_classes(ctx)
+    found: Dict[str, str] = {}
+    for cls in nodes(ctx, ast.ClassDef):
+        if cls.name not in layers:
+            continue
+        for init in cls.body:
+            if not isinstance(init, ast.FunctionDef) or init.name != "__init__":
+                continue
+            params = init.args.args[len(init.args.args) - len(init.args.defaults):]
+            defaults = {a.arg: d for a, d in zip(params, init.args.defaults)}
+            defaults.update({a.arg: d for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+            for node in ast.walk(init):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr == "__init__" and called_name(node.func.value) == "super":
+                    value = call_keywords(node).get("dtype")
+                    if isinstance(value, ast.Name):
+                        value = defaults.get(value.id)
+                    name = None if value is None else dtype_name(tree_names, value)
+                    if name is not None:
+                        found[cls.name] = name
+    return found
+
+
 # Keras paths whose call returns a model.
 MODEL_FACTORIES = frozenset({"Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
                              "saving.load_model", "models.clone_model"})

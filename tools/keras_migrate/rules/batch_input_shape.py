@@ -18,6 +18,13 @@ first call, so such a set_weights raises on every backend. The layer gets Keras 
 `input_shape=` (`input_length=` becomes it), which Keras 3's Sequential still reads,
 unless the file calls the model's build(): Keras 2 rebuilt with the new shape, Keras 3
 refuses a second one.
+
+Keras 2's Sequential gave the input it made for a first layer with `input_shape=` /
+`input_dim=` that layer's dtype; Keras 3's is always float32. A first layer of another
+dtype (`dtype="string"` at the call, or a custom layer whose `__init__` passes
+`super().__init__(dtype=tf.string, ...)`: handson-ml2's lookup layer) therefore got its
+strings converted to float32 (an error) or float64 data rounded. Such a layer gets a
+`keras.Input(shape=..., dtype=...)` ahead of it, as for a batch shape.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ _SEQUENTIAL = ("Sequential", "models.Sequential")
 _INPUT_LAYERS = ("layers.InputLayer", "InputLayer", "layers.Input", "Input")
 _KEYWORDS = frozenset({"batch_input_shape", "batch_size"})
 _EMBEDDING = "layers.Embedding"
+# Dtypes Keras 3's float32 input serves as Keras 2's did (mixed policies keep float32 variables).
+_DEFAULT_DTYPES = frozenset({"float32", "mixed_float16", "mixed_bfloat16"})
 # Embedding(input_dim, output_dim, initializer, regularizer, activity_regularizer,
 # constraint, mask_zero, input_length): input_length's position.
 _INPUT_LENGTH_POSITION = 7
@@ -77,8 +86,8 @@ class BatchInputShape(Rule):
                    "`keras.Input(batch_shape=...)` ahead of it in the Sequential model (Keras 3 layers refuse "
                    "both keywords).")
     part = Part.TENSORFLOW
-    TRIGGERS = ("batch_input_shape", "batch_size", "Embedding")
-    NODE_KEYED = ("_placed", "_plain", "_stranded", "_shapes", "_owners")
+    TRIGGERS = ("batch_input_shape", "batch_size", "Embedding", "dtype")
+    NODE_KEYED = ("_placed", "_plain", "_stranded", "_inputs", "_owners")
     EXAMPLES = (
         # Brownlee's stateful LSTM.
         Example(
@@ -187,6 +196,49 @@ class BatchInputShape(Rule):
             """,
             full=True,
         ),
+        # A first layer of another dtype than float32 (handson-ml2's string lookup layer):
+        # Keras 2's input had its dtype. Mixed policies keep float32 inputs; a later layer's
+        # dtype is its own business.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+            class Lookup(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(dtype=tf.string, **kwargs)
+            class Ids(keras.layers.Layer):
+                def __init__(self, vocabulary, dtype="int64", **kwargs):
+                    super(Ids, self).__init__(dtype=dtype, **kwargs)
+            model = keras.models.Sequential([Lookup(input_shape=[]), keras.layers.Dense(1)])
+            ids = keras.Sequential([Ids(vocab, input_shape=(None,)), keras.layers.Dense(1)])
+            wide = keras.Sequential()
+            wide.add(keras.layers.Dense(2, input_dim=3, dtype="float64"))
+            stateful = keras.Sequential([keras.layers.LSTM(2, batch_input_shape=(4, 5, 1), dtype=tf.float64)])
+            half = keras.Sequential([keras.layers.Dense(2, input_shape=(3,), dtype="mixed_float16")])
+            later = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1, dtype=tf.float64)])
+            """,
+            after="""
+            import tensorflow as tf
+            import keras
+            class Lookup(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(dtype=tf.string, **kwargs)
+            class Ids(keras.layers.Layer):
+                def __init__(self, vocabulary, dtype="int64", **kwargs):
+                    super(Ids, self).__init__(dtype=dtype, **kwargs)
+            model = keras.models.Sequential([keras.Input(shape=[], dtype="string"), Lookup(), keras.layers.Dense(1)])
+            ids = keras.Sequential([keras.Input(shape=(None,), dtype="int64"), Ids(vocab), keras.layers.Dense(1)])
+            wide = keras.Sequential()
+            wide.add(keras.Input(shape=(3,), dtype="float64"))
+            wide.add(keras.layers.Dense(2, dtype="float64"))
+            stateful = keras.Sequential([keras.Input(batch_shape=(4, 5, 1), dtype="float64"), keras.layers.LSTM(2, dtype="float64")])
+            half = keras.Sequential([keras.layers.Dense(2, input_shape=(3,), dtype="mixed_float16")])
+            later = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1, dtype="float64")])
+            """,
+            diagnostics=("KM207", "KM207"),
+            tensorflow_only=True,
+            full=True,
+        ),
         # The first add inside a larger statement: no room for the input, reported and kept.
         Example(
             before="""
@@ -205,7 +257,7 @@ class BatchInputShape(Rule):
         self._plain: Set[int] = set()  # layers of `model.add(<layer>)` statements (an input can go before)
         self._stranded: Set[int] = set()  # first layers added inside a larger statement (no room for an input)
         self._receivers: Set[str] = set()  # `model` of each `model.add(...)` met since `model = ...`
-        self._shapes: Dict[int, cst.BaseExpression] = {}  # layer call -> the batch shape it carried
+        self._inputs: Dict[int, List[cst.Arg]] = {}  # layer call -> the arguments of the input it needs
         self._owners: Dict[int, List[str]] = {}  # first layer call -> the model's names (`model`)
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -243,11 +295,12 @@ class BatchInputShape(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         first = _first_of_list(original)
-        if first is not None and id(first) in self._shapes:
+        if first is not None and id(first) in self._inputs:
             return self._sequential(first, updated)  # only a Sequential's first layer is recorded there
         if not any(a.keyword is not None and a.keyword.value in _KEYWORDS for a in original.args):
             if id(original) in self._placed or id(original) in self._stranded:
-                return self._first_embedding(original, updated)
+                typed = self._first_typed(original, updated)
+                return self._first_embedding(original, updated) if typed is None else typed
             return updated
         path = self.ctx.keras_path(original.func)
         if path is None or not path.startswith("layers."):
@@ -278,11 +331,54 @@ class BatchInputShape(Rule):
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         self.fired()
         if id(original) in self._placed:
-            self._shapes[id(original)] = shape
+            self._inputs[id(original)] = [keyword("batch_shape", shape), *self._dtype_args(original)]
         else:
             self.report(original, "Keras 2 used a layer's batch_input_shape / batch_size only on the first layer "
                         "of a Sequential model (ignored here); Keras 3 refuses them: dropped",
                         severity=Severity.INFO)
+        return updated.with_changes(args=args)
+
+    def _call_dtype(self, call: cst.Call) -> Optional[str]:
+        """The dtype a layer call gives its layer when a literal says it: its `dtype=`, else
+        its class's (a custom layer's `super().__init__(dtype=...)`)."""
+        arg = keyword_arg(call, "dtype")
+        if arg is None:
+            return _scan.layer_class_dtypes(self.ctx).get(call.func.value) if isinstance(call.func, cst.Name) \
+                else None
+        return _scan.cst_dtype_name(self.ctx, arg.value)
+
+    def _dtype_args(self, call: cst.Call) -> List[cst.Arg]:
+        """`dtype=` for the input Keras 2 made of `call`'s layer, when float32 would not do."""
+        dtype = self._call_dtype(call)
+        if dtype is None or dtype in _DEFAULT_DTYPES:
+            return []
+        return [keyword("dtype", cst.SimpleString(f'"{dtype}"'))]
+
+    def _first_typed(self, original: cst.Call, updated: cst.Call) -> Optional[cst.Call]:
+        """A model's first layer of a dtype other than float32, with a shape: the input Keras
+        2 made of it had that dtype; Keras 3's would be float32."""
+        dtype = self._dtype_args(original)
+        path = self.ctx.keras_path(original.func)
+        if not dtype or path == _EMBEDDING or any(a.star for a in original.args):
+            return None
+        shape = keyword_arg(updated, "input_shape")
+        dim = keyword_arg(updated, "input_dim")
+        if shape is None and dim is None:
+            return None
+        value = shape.value if shape is not None else cst.parse_expression(f"({code(dim.value)},)")
+        if id(original) in self._stranded:
+            self.report(original, "Keras 2 gave the input of a Sequential model its first layer's dtype; Keras 3's "
+                        "is float32, and this layer is added inside a larger statement where no input can be put "
+                        "before it: left as it is",
+                        fix=f"add `model.add(keras.Input(shape={code(value)}, {code(dtype[0]).strip()}))` on a "
+                            "line of its own before this one and remove input_shape / input_dim",
+                        severity=Severity.WARNING)
+            return updated
+        self.fired()
+        self._inputs[id(original)] = [keyword("shape", value), *dtype]
+        args = [a for a in updated.args if a is not shape and a is not dim]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated.with_changes(args=args)
 
     def _first_embedding(self, original: cst.Call, updated: cst.Call) -> cst.Call:
@@ -329,15 +425,16 @@ class BatchInputShape(Rule):
                                         + ", ".join(code(e.value) for e in shape.value.elements) + ")")
         return cst.parse_expression(f"({code(size.value)},) + tuple({code(shape.value)})")
 
-    def _input(self, shape: cst.BaseExpression) -> cst.Call:
+    def _input(self, args: List[cst.Arg]) -> cst.Call:
         keras = self.ctx.require_keras()
-        return cst.Call(cst.Attribute(cst.Name(keras), cst.Name("Input")), [keyword("batch_shape", shape)])
+        args = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in args[:-1]] \
+            + args[-1:]
+        return cst.Call(cst.Attribute(cst.Name(keras), cst.Name("Input")), args)
 
     def _sequential(self, first: cst.Call, updated: cst.Call) -> cst.Call:
         """Sequential([<first layer with a batch shape>, ...]): the input goes first."""
-        shape = self._shapes.pop(id(first))
         layers = updated.args[0].value
-        head = cst.Element(self._input(shape), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        head = cst.Element(self._input(self._inputs.pop(id(first))), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         new_list = layers.with_changes(elements=[head, *layers.elements])
         return updated.with_changes(args=[updated.args[0].with_changes(value=new_list), *updated.args[1:]])
 
@@ -346,10 +443,10 @@ class BatchInputShape(Rule):
         call = _add_statement(original)
         if call is None:
             return updated
-        shape = self._shapes.pop(id(call.args[0].value), None)
-        if shape is None or not isinstance(updated.body[0], cst.Expr) or not isinstance(updated.body[0].value, cst.Call):
+        inputs = self._inputs.pop(id(call.args[0].value), None)
+        if inputs is None or not isinstance(updated.body[0], cst.Expr) or not isinstance(updated.body[0].value, cst.Call):
             return updated
         add = updated.body[0].value
         first = updated.with_changes(body=[updated.body[0].with_changes(
-            value=add.with_changes(args=[cst.Arg(self._input(shape))]))])
+            value=add.with_changes(args=[cst.Arg(self._input(inputs))]))])
         return cst.FlattenSentinel([first, updated.with_changes(leading_lines=())])

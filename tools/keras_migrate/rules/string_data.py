@@ -35,16 +35,17 @@ _INPUTS = frozenset({"Input", "layers.Input", "layers.InputLayer"})
 
 @per_file
 def _has_string_input(ctx) -> bool:
+    """An Input of dtype string, or a layer of that dtype (first in a Sequential model, it
+    made Keras 2's input one; KM240 writes that input out)."""
     names = _scan.names(ctx)
     if names is None or "string" not in ctx.source:
         return False
+    if "string" in _scan.layer_class_dtypes(ctx).values():
+        return True
     for node in _scan.nodes(ctx, ast.Call):
-        if names.keras(node.func) not in _INPUTS:
-            continue
         dtype = _scan.call_keywords(node).get("dtype")
-        if isinstance(dtype, ast.Constant) and dtype.value == "string":
-            return True
-        if dtype is not None and names.qualified(dtype) == "tensorflow.string":
+        path = names.keras(node.func) or "" if dtype is not None else ""
+        if (path in _INPUTS or path.startswith("layers.")) and _scan.dtype_name(names, dtype) == "string":
             return True
     return False
 
@@ -105,6 +106,34 @@ class StringData(Rule):
             model.fit(keras2_string_data({"city": cities[:, None]}), labels, validation_data=(keras2_string_data(cities[:8, None]), labels[:8]))
             print(model.predict(keras2_string_data(np.array([["rome"]]))), model.evaluate(x=keras2_string_data(cities), y=labels))
             model.fit(dataset, epochs=2)
+            """,
+        ),
+        # A string layer first in a Sequential model made Keras 2's input a string one.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import keras
+
+            class Hash(keras.layers.Layer):
+                def __init__(self, buckets, **kwargs):
+                    super().__init__(dtype=tf.string, **kwargs)
+            model = keras.Sequential([Hash(8, input_shape=(2,)), keras.layers.Dense(1)])
+            model.fit(pairs, labels)
+            words = keras.Sequential([keras.layers.Lambda(tf.strings.length, input_shape=(), dtype="string")])
+            print(words.predict(names))
+            """,
+            after="""
+            import tensorflow as tf
+            from tensorflow import keras
+            from keras_migrate_runtime import keras2_string_data
+
+            class Hash(keras.layers.Layer):
+                def __init__(self, buckets, **kwargs):
+                    super().__init__(dtype=tf.string, **kwargs)
+            model = keras.Sequential([Hash(8, input_shape=(2,)), keras.layers.Dense(1)])
+            model.fit(keras2_string_data(pairs), labels)
+            words = keras.Sequential([keras.layers.Lambda(tf.strings.length, input_shape=(), dtype="string")])
+            print(words.predict(keras2_string_data(names)))
             """,
         ),
         # No string Input in the file: numbers only, unchanged.
