@@ -44,8 +44,9 @@ def test_saved_and_loaded(tmp_path, suffix):
     path = str(tmp_path / f"m{suffix}")
     model.save(path)
     loaded = keras.saving.load_model(path)
-    # saved as Keras's own layer: loads where this runtime is not imported
-    assert type(loaded.layers[-1]) is keras.layers.TimeDistributed
+    # saved as Keras's layer, back as this class where the runtime is imported (see
+    # test_saved_as_keras for a program without it)
+    assert type(loaded.layers[-1]) is TimeDistributed
     np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)), atol=1e-6)
 
 

@@ -8,7 +8,7 @@ layers lost both (its models kept them): keras2_output_shape(layer) /
 keras2_input_shape(layer) answer for any layer or model.
 """
 
-__all__ = ["Keras2Surface", "keras2_variant", "keras2_input_shape", "keras2_model_input", "keras2_model_output", "keras2_output_shape", "keras2_weight_name"]
+__all__ = ["Keras2Surface", "keras2_variant", "saved_as_keras", "keras2_input_shape", "keras2_model_input", "keras2_model_output", "keras2_output_shape", "keras2_weight_name"]
 
 
 def _shape(tensor):
@@ -127,3 +127,22 @@ def keras2_variant(mixin, base, module: str, argument: str):
         "__doc__": f"keras.layers.{base.__name__} with Keras 2's `{argument}` argument.",
     })
     return keras.saving.register_keras_serializable(package="keras_migrate_runtime")(cls)
+
+
+def saved_as_keras(module: str):
+    """Class decorator for a runtime subclass whose config Keras's own class of the same
+    name reads (`module`: that class's public module, "keras.layers"). Saved files name
+    Keras's class, so any Keras 3 program loads them without this runtime and gets
+    Keras's layer (a predict script that only loads the model need not import it). Where
+    the runtime is imported the class is the custom object of that name, so .keras and
+    .h5 files (every one such a program loads) come back as it. Registering it as
+    keras_migrate_runtime>Name instead made every migrated model holding it unloadable
+    without the runtime."""
+    import keras
+
+    def decorate(cls):
+        cls.__module__ = module
+        keras.saving.get_custom_objects()[cls.__name__] = cls
+        return cls
+
+    return decorate

@@ -11,10 +11,12 @@ width: 1e-4 on large images, per cents on small feature maps. Measured on tf_ker
 
 import keras
 
+from ._surface import saved_as_keras
+
 __all__ = ["BatchNormalization"]
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+@saved_as_keras("keras.layers")
 class BatchNormalization(keras.layers.BatchNormalization):
     # Keras 2's `fused`: False kept its biased update (as Keras 3), True / None fused where
     # it could. Kept in the config so that migrated code says which one it is.

@@ -15,6 +15,8 @@ import keras
 import numpy as np
 from keras.src.layers.preprocessing.discretization import merge_summaries
 
+from ._surface import saved_as_keras
+
 __all__ = ["Discretization"]
 
 _KERAS2_ADAPT_BATCH = 32  # tf_keras data_adapter's default batch size
@@ -30,7 +32,7 @@ def _keras2_summarize(values, epsilon):
     return np.stack([boundaries, weights])
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+@saved_as_keras("keras.layers")
 class Discretization(keras.layers.Discretization):
     def adapt(self, data, batch_size=None, steps=None):
         if hasattr(data, "shape") and hasattr(data, "__len__") and getattr(data, "shape", ()):

@@ -13,6 +13,8 @@ forward pass, weights, config and mask are Keras 3's own.
 import keras
 from keras import ops
 
+from ._surface import saved_as_keras
+
 __all__ = ["Embedding"]
 
 
@@ -27,7 +29,7 @@ def _dense_gradient(table):
     return identity(tf.convert_to_tensor(table))
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+@saved_as_keras("keras.layers")
 class Embedding(keras.layers.Embedding):
     def call(self, inputs):
         if keras.backend.backend() != "tensorflow" or getattr(self, "quantization_mode", None) is not None:

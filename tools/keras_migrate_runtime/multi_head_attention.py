@@ -15,10 +15,12 @@ attention, Keras 3's own path otherwise.
 import keras
 from keras import ops
 
+from ._surface import saved_as_keras
+
 __all__ = ["MultiHeadAttention"]
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+@saved_as_keras("keras.layers")
 class MultiHeadAttention(keras.layers.MultiHeadAttention):
     def _compute_attention(self, query, key, value, attention_mask=None, training=None,
                            return_attention_scores=False, **kwargs):

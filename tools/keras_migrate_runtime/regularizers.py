@@ -11,6 +11,8 @@ gradient is sign(x) on every backend: 0 at 0, as TensorFlow's.
 import keras
 from keras import ops
 
+from ._surface import saved_as_keras
+
 __all__ = ["L1", "L1L2"]
 
 
@@ -18,7 +20,7 @@ def _absolute(x):
     return x * ops.sign(x)
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+@saved_as_keras("keras.regularizers")
 class L1(keras.regularizers.L1):
     """keras.regularizers.L1 (same config and values), gradient 0 at 0 as in TensorFlow."""
 
@@ -26,7 +28,7 @@ class L1(keras.regularizers.L1):
         return self.l1 * ops.sum(_absolute(x))
 
 
-@keras.saving.register_keras_serializable(package="keras_migrate_runtime")
+@saved_as_keras("keras.regularizers")
 class L1L2(keras.regularizers.L1L2):
     """keras.regularizers.L1L2 (same config and values), the L1 part's gradient 0 at 0."""
 

@@ -7,17 +7,20 @@ input's shape before swapping the batch and time axes and then maps over
 raises (an out-of-range gather). Keras 2 applied the layer to every step. On JAX and
 PyTorch the shapes are static and Keras 3's own loop runs.
 
-A model holding it saves as one holding Keras's TimeDistributed (the class names Keras's
-module and is not registered): any Keras 3 program loads the file without this runtime,
-as Keras's layer (a script that only loads the model need not import the runtime).
+A model holding it saves as one holding Keras's TimeDistributed (_surface.saved_as_keras):
+any Keras 3 program loads the file without this runtime, as Keras's layer; one that
+imports the runtime gets this class back.
 """
 
 import keras
 from keras import ops
 
+from ._surface import saved_as_keras
+
 __all__ = ["TimeDistributed"]
 
 
+@saved_as_keras("keras.layers")
 class TimeDistributed(keras.layers.TimeDistributed):
     def call(self, inputs, training=None, mask=None):
         if inputs.shape[1] is not None or keras.backend.backend() != "tensorflow":
@@ -39,7 +42,3 @@ class TimeDistributed(keras.layers.TimeDistributed):
             return self.layer.call(steps[i], **kwargs)
 
         return swap(ops.vectorized_map(step, tf.range(tf.shape(steps)[0])))
-
-
-# Saved configs name Keras's public class (see the module docstring).
-TimeDistributed.__module__ = "keras.layers"
