@@ -197,13 +197,25 @@ def test_old_nbformat_and_schema_errors_are_refused(tmp_path, capsys):
     assert "bad.ipynb:1:1: error: [KM010] not a valid notebook" in out and "metadata" in out
 
 
-def test_a_cell_that_does_not_parse_names_the_cell(tmp_path, capsys):
+def test_a_cell_that_does_not_parse_is_kept_and_the_others_migrated(tmp_path, capsys):
+    # Books' notebooks hold pseudo-code and pasted non-breaking spaces (Deep Learning with
+    # Python's chapter 14): Jupyter cannot run such a cell, and one must not stop the rest.
     nb = tmp_path / "nb.ipynb"
-    text = _notebook(["from tensorflow import keras", "x = keras.layers.Dense(2)\ndef f(:\n    pass"])
+    broken = "x = keras.layers.Dense(2)\ndef f(:\n    pass"
+    nbsp = "y = keras.layers.Dense(2,\xa0activation='relu')"
+    text = _notebook(["from tensorflow import keras", broken, nbsp, "z = keras.layers.Dense(3)"])
     nb.write_text(text)
-    assert main([str(nb)]) == 2
-    assert "nb.ipynb:cell 2:2:7: error: [KM001] cannot parse" in capsys.readouterr().out
-    assert nb.read_text() == text
+    assert main([str(nb)]) == 0
+    out = capsys.readouterr().out
+    assert "nb.ipynb:cell 2:2:7: warning: [KM001] this cell is not valid Python (invalid syntax)" in out
+    assert "nb.ipynb:cell 3:1:26: warning: [KM001] this cell is not valid Python (invalid non-printable " \
+           "character U+00A0)" in out
+    sources = _sources(nb)
+    assert sources == ["import keras", broken, nbsp, "z = keras.layers.Dense(3)"]
+    migrated = nb.read_text()
+    assert main([str(nb)]) == 0  # a second run reports the cells again and changes nothing
+    assert "cell 2:2:7: warning: [KM001]" in capsys.readouterr().out
+    assert nb.read_text() == migrated
 
 
 def test_unchanged_notebook_is_byte_identical(tmp_path):

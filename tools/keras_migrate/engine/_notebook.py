@@ -9,8 +9,11 @@ in its own cell and added imports land beside the imports they join.
 IPython syntax (`%line` magics, `!shell`, `x = !cmd`, `obj?`, `%%cell` magics) is not
 Python: such lines are masked with a `pass` placeholder of the same indentation before
 parsing and put back byte for byte afterwards; a cell magic whose body is not Python
-(`%%bash`, `%%writefile`, ...) keeps its cell out of the module. Markdown and raw cells,
-outputs, metadata and cell ids are never touched.
+(`%%bash`, `%%writefile`, ...) keeps its cell out of the module. So does a cell that is
+not valid Python even then (pseudo-code, a typo, a non-breaking space pasted from a
+book): Jupyter cannot run it either; it is reported (cell, line, the parser's message)
+and left as it is, and the other cells are migrated. Markdown and raw cells, outputs,
+metadata and cell ids are never touched.
 
 The notebook is read and validated with nbformat; the file is written from the JSON
 tree as parsed (key order kept) with the layout detected from the file itself (indent,
@@ -27,7 +30,7 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from keras_migrate.engine._diagnostics import Diagnostic, Severity, display_path
-from keras_migrate.engine._migrate import MigrationOptions, MigrationResult, _unchanged, migrate_source
+from keras_migrate.engine._migrate import PARSE_ERROR, MigrationOptions, MigrationResult, _unchanged, migrate_source
 from keras_migrate.engine._ruleset import RuleSet
 
 __all__ = ["NOTEBOOK_SUFFIX", "NotebookOutcome", "is_notebook", "mask_cell", "migrate_notebook", "notebook_code"]
@@ -70,12 +73,19 @@ def _is_ipython_line(stripped: str) -> bool:
             or (stripped.endswith("?") and not stripped.startswith("#")))
 
 
-def _compiles(text: str) -> bool:
+def _syntax_error(text: str) -> Optional[Tuple[int, int, str]]:
+    """(line, column, message) of why `text` is not Python, or None if it compiles."""
     try:
         compile(text, "<cell>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.offset or 1, exc.msg
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return 1, 1, _first_line(exc)
+    return None
+
+
+def _compiles(text: str) -> bool:
+    return _syntax_error(text) is None
 
 
 def mask_cell(source: str) -> Tuple[Optional[str], List[Tuple[str, str]]]:
@@ -337,18 +347,26 @@ def migrate_notebook(raw: bytes, path: str, options: MigrationOptions, rule_set:
                                              "the migrator uses to mark cells; left untouched",
                      "migrate this notebook by hand, or export it (jupyter nbconvert --to script)")
     cells: List[_Cell] = []
+    kept_out: List[Diagnostic] = []  # cells that are not Python
     for index, cell in enumerate(data.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
         source = _source_text(cell)
         masked, magics = mask_cell(source)
-        if masked is not None:
+        error = None if masked is None else _syntax_error(masked)
+        if error is not None:
+            line, column, message = error
+            kept_out.append(Diagnostic(
+                PARSE_ERROR, path, line, column, Severity.WARNING,
+                f"this cell is not valid Python ({message}): left as it is, the other cells were migrated",
+                "fix the cell (Jupyter cannot run it either) and run the migrator again", cell=index + 1))
+        elif masked is not None:
             cells.append(_Cell(index, source, masked, magics))
     if not cells:
-        return NotebookOutcome(_unchanged(path, ""))
+        return NotebookOutcome(dataclasses.replace(_unchanged(path, ""), diagnostics=kept_out))
     module = _module_of(cells)
     result = migrate_source(module, path, options, rule_set=rule_set)
-    result.diagnostics = [_located(d, cells) for d in result.diagnostics]
+    result.diagnostics = kept_out + [_located(d, cells) for d in result.diagnostics]
     if result.failed or not result.changed:
         result.code, result.changed = "", False
         return NotebookOutcome(result)
