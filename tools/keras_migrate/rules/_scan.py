@@ -358,6 +358,14 @@ def layer_class_dtypes(ctx) -> Dict[str, str]:
     return found
 
 
+@per_file
+def built_explicitly(ctx) -> frozenset:
+    """Receivers of the file's `<receiver>.build(...)` calls, as expr_key writes them
+    (`model`, `self.encoder`): models built by hand, not at their first call."""
+    return frozenset(expr_key(node.func.value) or "" for node in nodes(ctx, ast.Call)
+                     if isinstance(node.func, ast.Attribute) and node.func.attr == "build")
+
+
 # Keras paths whose call returns a model.
 MODEL_FACTORIES = frozenset({"Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
                              "saving.load_model", "models.clone_model"})

@@ -116,7 +116,7 @@ class _Context:
     def lazy_roots(self) -> FrozenSet[str]:
         """`self` and the names bound to a model nothing builds before its first call:
         `Sequential([...])` without an input shape, or an instance of a class of the
-        file, with no `<name>.build(` in the file."""
+        file, that the file never builds by hand (`<name>.build(...)`)."""
         tree, names = _scan.file_ast(self.ctx), _scan.names(self.ctx)
         if tree is None or names is None:
             return frozenset({"self"})
@@ -130,7 +130,7 @@ class _Context:
             sequential = names.keras(value.func) in ("Sequential", "models.Sequential") and not any(
                 word in (ast.get_source_segment(self.ctx.source, value) or "Input") for word in _SHAPED)
             own = isinstance(value.func, ast.Name) and value.func.id in classes
-            if (sequential or own) and f"{name}.build(" not in self.ctx.source:
+            if (sequential or own) and name not in _scan.built_explicitly(self.ctx):
                 found.add(name)
         return frozenset(found | {"self"})
 

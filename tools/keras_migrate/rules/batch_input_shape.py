@@ -29,14 +29,12 @@ strings converted to float32 (an error) or float64 data rounded. Such a layer ge
 
 from __future__ import annotations
 
-import ast
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.rules import _scan
-from keras_migrate.rules._facts import per_file
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._util import as_keyword, code, keyword, keyword_arg, with_keyword
 
@@ -70,13 +68,6 @@ def _add_statement(stmt: cst.SimpleStatementLine) -> Optional[cst.Call]:
             and len(call.args) == 1:
         return call
     return None
-
-
-@per_file
-def _built_explicitly(ctx) -> FrozenSet[str]:
-    """Receivers of `<name>.build(...)` calls in the file (`model`, `self.encoder`)."""
-    return frozenset(_scan.expr_key(node.func.value) or "" for node in _scan.nodes(ctx, ast.Call)
-                     if isinstance(node.func, ast.Attribute) and node.func.attr == "build")
 
 
 class BatchInputShape(Rule):
@@ -386,7 +377,7 @@ class BatchInputShape(Rule):
         if self.ctx.keras_path(original.func) != _EMBEDDING or keyword_arg(updated, "input_shape") is not None \
                 or sum(a.keyword is None for a in updated.args) > _INPUT_LENGTH_POSITION \
                 or any(a.star for a in updated.args) \
-                or any(name in _built_explicitly(self.ctx) for name in self._owners.get(id(original), ())):
+                or any(name in _scan.built_explicitly(self.ctx) for name in self._owners.get(id(original), ())):
             return updated
         self.fired()
         length = keyword_arg(updated, "input_length")
