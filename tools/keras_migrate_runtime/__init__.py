@@ -88,7 +88,7 @@ from .random_crop import Keras2RandomCrop
 from .time_distributed import TimeDistributed
 from .random_fourier_features import RandomFourierFeatures
 from .rnn import RNN
-from .saving import keras2_fresh_optimizer
+from .saving import keras2_fresh_optimizer, keras2_load_model
 from .sequence import Keras2Sequence
 from .skipgrams import make_sampling_table, skipgrams
 from .states import keras2_reset_states
@@ -147,6 +147,7 @@ __all__ = [
     "keras2_optimizer_weights",
     "keras2_set_optimizer_weights",
     "keras2_fresh_optimizer",
+    "keras2_load_model",
     "Keras2ModelCheckpoint",
     "AddLoss",
     "BackendAgnosticSteps",

@@ -19,6 +19,12 @@ warning on every end: a saver renamed without its loader breaks silently.
   that the program reloads with load_model() moves to `.keras` too: Keras 3 cannot
   restore the compiled loss/metrics of an .h5 file ("Could not deserialize
   'keras.metrics.mse'") nor its TF-op layers;
+- an .h5 file the program only reads (one a Keras 2 program wrote) is loaded with
+  keras_migrate_runtime.keras2_load_model, which compiles the model as Keras 2 did from
+  the file's training config (loss and metrics by name, the optimizer's configuration,
+  its state matched by name): Keras 3.15's reader fails on a loss saved by name, makes a
+  default optimizer of Keras 2's and drops its state (found on Keras 2 files of four
+  compiled models: every continued training differed or crashed);
 - weight paths (save_weights, ModelCheckpoint(save_weights_only=True)) get `.weights.h5`;
 - the name is changed where it is written: in the call, or where the variable holding
   the whole path is assigned (so `os.path.exists(path)` guards follow it), except for a
@@ -64,6 +70,7 @@ _SAVE_MODEL = ("models.save_model", "saving.save_model")
 _CHECKPOINT = ("callbacks.ModelCheckpoint",)
 _FITS = frozenset({"fit", "fit_generator", "train_on_batch"})
 FRESH_OPTIMIZER = "keras2_fresh_optimizer"  # keras_migrate_runtime.saving
+KERAS2_LOAD_MODEL = "keras2_load_model"  # keras_migrate_runtime.saving
 _LAMBDA = ("layers.Lambda", "layers.core.Lambda")
 # Extensions that still mean "a TF SavedModel directory / TF checkpoint prefix".
 _TF_EXTENSIONS = ("", ".tf", ".ckpt", ".model", ".savedmodel")
@@ -146,6 +153,7 @@ class _Action:
     custom_objects: Tuple[str, ...] = ()  # names to pass in custom_objects=
     unsafe_lambdas: bool = False  # add safe_mode=False
     fresh_optimizer: bool = False  # load_model(...) -> keras2_fresh_optimizer(load_model(...))
+    keras2_h5: bool = False  # load_model(<a .h5 file>) -> keras2_load_model(<the same arguments>)
     messages: List[Tuple[str, str, Optional[str]]] = dataclasses.field(default_factory=list)
 
     def say(self, severity: str, message: str, fix: Optional[str] = None) -> None:
@@ -564,11 +572,9 @@ class _Plan:
 
     def _decide_external_load(self, event: _Event) -> None:
         if event.ext in _H5:
-            if "compile" not in _scan.call_keywords(event.call):
-                self._action(event).say(
-                    "info", "Keras 3 cannot restore the compiled loss and metrics of many Keras 2 .h5 files "
-                    "(\"Could not deserialize 'keras.metrics.mse'\")",
-                    "if load_model() fails, pass compile=False and compile() the model again")
+            compile_arg = _scan.call_keywords(event.call).get("compile")
+            if compile_arg is None or isinstance(compile_arg, ast.Constant) and compile_arg.value is True:
+                self._action(event).keras2_h5 = True
             return
         self._decide_load(event, saved_here=False, served=False)
 
@@ -999,6 +1005,30 @@ class SavedModel(Rule):
             restored = keras.models.load_model("model.keras", safe_mode=False)
             """,
         ),
+        # .h5 files a Keras 2 program wrote, only read here: compiled as Keras 2 did.
+        Example(
+            before="""
+            import os
+            from tensorflow import keras
+            from tensorflow.keras.models import load_model
+
+            model = keras.models.load_model("pretrained/classifier.h5")
+            model.fit(x, y)
+            encoder = load_model(os.path.join(root, "encoder.hdf5"), custom_objects={"Block": Block})
+            frozen = keras.models.load_model("pretrained/classifier.h5", compile=False)
+            """,
+            after="""
+            import os
+            from tensorflow import keras
+            from tensorflow.keras.models import load_model
+            from keras_migrate_runtime import keras2_load_model
+
+            model = keras2_load_model("pretrained/classifier.h5")
+            model.fit(x, y)
+            encoder = keras2_load_model(os.path.join(root, "encoder.hdf5"), custom_objects={"Block": Block})
+            frozen = keras.models.load_model("pretrained/classifier.h5", compile=False)
+            """,
+        ),
         # keras-self-attention's tests: a %-formatted temporary path, saved and reloaded.
         Example(
             before="""
@@ -1112,6 +1142,10 @@ class SavedModel(Rule):
         elif action.fresh_optimizer:
             self.ctx.use_runtime(FRESH_OPTIMIZER)
             result = cst.Call(func=cst.Name(FRESH_OPTIMIZER), args=[cst.Arg(result)])
+            changed = True
+        elif action.keras2_h5:
+            self.ctx.use_runtime(KERAS2_LOAD_MODEL)
+            result = result.with_changes(func=cst.Name(KERAS2_LOAD_MODEL))
             changed = True
         if changed:
             self.fired()
