@@ -16,6 +16,7 @@ import libcst as cst
 
 from keras_migrate.engine import node_code, ast_children, ast_walk
 from keras_migrate.rules._facts import FileFacts, per_file
+from keras_migrate.rules._util import keyword_arg_value
 from keras_migrate.spec import keras_path
 
 __all__ = [
@@ -306,16 +307,27 @@ def keras_subclasses(ctx, prefix: str, name_suffix: str = "") -> frozenset:
     return ctx.facts(FileFacts).keras_subclasses(prefix, name_suffix)
 
 
-_DTYPE_ALIASES = {"half": "float16", "double": "float64"}
+DTYPE_ALIASES = {"half": "float16", "double": "float64"}
+TF_DTYPE_MODULES = ("tensorflow.dtypes.", "tensorflow.")
+
+
+def dtype_of_path(qualified: Optional[str], modules: Tuple[str, ...] = TF_DTYPE_MODULES + ("numpy.",)
+                  ) -> Optional[str]:
+    """The dtype a module attribute names, aliases made canonical ("float16" for
+    tensorflow.half, "string" for tensorflow.dtypes.string); None for other paths."""
+    for prefix in modules:
+        if qualified and qualified.startswith(prefix) and "." not in qualified[len(prefix):]:
+            name = qualified[len(prefix):]
+            return DTYPE_ALIASES.get(name, name)
+    return None
 
 
 def _dtype_name(value: Optional[str], qualified: Optional[str]) -> Optional[str]:
     """The dtype a literal names: "string" for `"string"`, `tf.string`, `tf.dtypes.string`
     (`value` is the literal's string, `qualified` the name's import path)."""
-    for prefix in ("tensorflow.dtypes.", "tensorflow.", "numpy."):
-        if value is None and qualified and qualified.startswith(prefix) and "." not in qualified[len(prefix):]:
-            value = qualified[len(prefix):]
-    return None if value is None else _DTYPE_ALIASES.get(value, value)
+    if value is not None:
+        return DTYPE_ALIASES.get(value, value)
+    return dtype_of_path(qualified)
 
 
 def dtype_name(names: Optional[AstNames], node: ast.AST) -> Optional[str]:
@@ -327,6 +339,15 @@ def cst_dtype_name(ctx, node: cst.BaseExpression) -> Optional[str]:
     """_dtype_name of a cst expression."""
     value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
     return _dtype_name(value if isinstance(value, str) else None, ctx.qualified_name(node))
+
+
+def call_dtype(ctx, call: cst.Call) -> Optional[str]:
+    """The dtype a layer call gives its layer when a literal says it: its `dtype=`, else
+    its class's (layer_class_dtypes)."""
+    value = keyword_arg_value(call, "dtype")
+    if value is not None:
+        return cst_dtype_name(ctx, value)
+    return layer_class_dtypes(ctx).get(call.func.value) if isinstance(call.func, cst.Name) else None
 
 
 @per_file

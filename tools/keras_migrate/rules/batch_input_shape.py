@@ -329,18 +329,9 @@ class BatchInputShape(Rule):
                         severity=Severity.INFO)
         return updated.with_changes(args=args)
 
-    def _call_dtype(self, call: cst.Call) -> Optional[str]:
-        """The dtype a layer call gives its layer when a literal says it: its `dtype=`, else
-        its class's (a custom layer's `super().__init__(dtype=...)`)."""
-        arg = keyword_arg(call, "dtype")
-        if arg is None:
-            return _scan.layer_class_dtypes(self.ctx).get(call.func.value) if isinstance(call.func, cst.Name) \
-                else None
-        return _scan.cst_dtype_name(self.ctx, arg.value)
-
     def _dtype_args(self, call: cst.Call) -> List[cst.Arg]:
         """`dtype=` for the input Keras 2 made of `call`'s layer, when float32 would not do."""
-        dtype = self._call_dtype(call)
+        dtype = _scan.call_dtype(self.ctx, call)
         if dtype is None or dtype in _DEFAULT_DTYPES:
             return []
         return [keyword("dtype", cst.SimpleString(f'"{dtype}"'))]

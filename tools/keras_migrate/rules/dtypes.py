@@ -7,30 +7,25 @@ from typing import Set
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
+from keras_migrate.rules import _scan
 from keras_migrate.rules._keras import Part
 from keras_migrate.rules._agnostic import DATA_CALLS, data_context, drop_tensorflow_import_if_unused
 from keras_migrate.rules._util import code, parenthesize
 
 __all__ = ["Dtypes"]
 
-# Dtypes every Keras 3 backend knows by name ("string" is TensorFlow-only).
+# Dtypes every Keras 3 backend knows by name ("string" is TensorFlow-only; aliases such as
+# tf.half are made canonical by _scan.dtype_of_path first).
 _DTYPES = frozenset({
-    "float16", "float32", "float64", "bfloat16", "half", "double",
+    "float16", "float32", "float64", "bfloat16",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128",
 })
-_CANONICAL = {"half": "float16", "double": "float64"}
 
 
 def _dtype_name(qualified) -> str:
-    if qualified is None:
-        return ""
-    for prefix in ("tensorflow.dtypes.", "tensorflow."):
-        if qualified.startswith(prefix):
-            name = qualified[len(prefix):]
-            if name in _DTYPES:
-                return _CANONICAL.get(name, name)
-    return ""
+    name = _scan.dtype_of_path(qualified, _scan.TF_DTYPE_MODULES)
+    return name if name in _DTYPES else ""
 
 
 class Dtypes(Rule):

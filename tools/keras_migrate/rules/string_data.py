@@ -44,7 +44,9 @@ def _has_string_input(ctx) -> bool:
         return True
     for node in _scan.nodes(ctx, ast.Call):
         dtype = _scan.call_keywords(node).get("dtype")
-        path = names.keras(node.func) or "" if dtype is not None else ""
+        if dtype is None:
+            continue
+        path = names.keras(node.func) or ""
         if (path in _INPUTS or path.startswith("layers.")) and _scan.dtype_name(names, dtype) == "string":
             return True
     return False

@@ -377,14 +377,6 @@ class TensorflowOnly(Rule):
         invert = keyword_arg_value(call, "invert")
         return not (isinstance(invert, cst.Name) and invert.value == "True")
 
-    def _string_typed(self, call: cst.Call) -> bool:
-        """A layer of dtype string (`dtype=tf.string`, or its class's `super().__init__`):
-        first in a Sequential model, Keras 2 made the model's input a string one."""
-        dtype = keyword_arg_value(call, "dtype")
-        if dtype is not None:
-            return _scan.cst_dtype_name(self.ctx, dtype) == "string"
-        return isinstance(call.func, cst.Name) and _scan.layer_class_dtypes(self.ctx).get(call.func.value) == "string"
-
     def _string_sequential(self, node: cst.Call) -> None:
         """keras.Sequential([text_vectorizer, model]): the model is fed strings (keras.io's
         inference models); Keras 3 converts its inputs to arrays of numbers off TensorFlow."""
@@ -395,7 +387,7 @@ class TensorflowOnly(Rule):
             return
         first = layers.elements[0].value
         if not ((isinstance(first, cst.Name) and first.value in string_layer_names(self.ctx)) or (
-                isinstance(first, cst.Call) and (self._takes_strings(first) or self._string_typed(first)))):
+                isinstance(first, cst.Call) and (self._takes_strings(first) or _scan.call_dtype(self.ctx, first) == "string"))):
             return
         self._reported.add(_STRING_INPUT.reason)
         self.ctx.keep_on_tensorflow(self.id, node, _STRING_INPUT.reason)
