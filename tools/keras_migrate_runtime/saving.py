@@ -45,11 +45,12 @@ def keras2_load_model(filepath, custom_objects=None, compile=True, safe_mode=Tru
     (as Keras 3 does) in others. Every other file goes to keras.saving.load_model."""
     import keras
 
-    if not (compile and _h5_version(filepath)):
+    version = _h5_version(filepath) if compile else ""
+    if not version:
         return keras.saving.load_model(filepath, custom_objects=custom_objects, compile=compile,
                                        safe_mode=safe_mode)
     model = keras.saving.load_model(filepath, custom_objects=custom_objects, compile=False, safe_mode=safe_mode)
-    _compile_from_h5(model, filepath, custom_objects or {})
+    _compile_from_h5(model, filepath, custom_objects or {}, keras2=version.startswith("2."))
     return model
 
 
@@ -175,7 +176,7 @@ def _set_optimizer_state(model, group, keras2: bool) -> None:
         target.assign(value.astype(target.dtype))
 
 
-def _compile_from_h5(model, filepath, custom_objects) -> None:
+def _compile_from_h5(model, filepath, custom_objects, keras2: bool) -> None:
     import json
 
     import h5py
@@ -198,4 +199,4 @@ def _compile_from_h5(model, filepath, custom_objects) -> None:
             )
         saving_utils.try_build_compiled_arguments(model)
         if "optimizer_weights" in f:
-            _set_optimizer_state(model, f["optimizer_weights"], _h5_version(filepath).startswith("2."))
+            _set_optimizer_state(model, f["optimizer_weights"], keras2)
