@@ -12,12 +12,13 @@ from keras_migrate.engine import (
     MigrationOptions, MigrationResult, Mode, ReportInfo, Rule, RuleSet, migrate_source as _engine_migrate,
 )
 from keras_migrate.rules._keras import KerasContext, Part
+from keras_migrate.spec import KERAS_ALIAS_MARKERS
 
 __all__ = ["KERAS_MARKERS", "RUNTIME_MODULE", "keras_rule_set", "migrate_source"]
 
 # A file mentioning none of these cannot use Keras: it is returned byte-identical
 # without even being parsed (most files of a monorepo).
-KERAS_MARKERS = ("keras", "tensorflow_addons", "tfa.")
+KERAS_MARKERS = ("keras", "tensorflow_addons", "tfa.") + KERAS_ALIAS_MARKERS
 # The runtime-support package migrated code imports (tools/keras_migrate_runtime).
 RUNTIME_MODULE = "keras_migrate_runtime"
 # "agnostic" (default): parts 1 and 2 of the guide; "tensorflow": part 1 only.

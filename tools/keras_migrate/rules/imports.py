@@ -10,7 +10,7 @@ from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec import (
-    KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS, REMOVED_SYMBOLS, RUNTIME_SYMBOLS, is_tensorflow_name, keras_path,
+    KERAS_ALIAS_MARKERS, KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS, REMOVED_SYMBOLS, RUNTIME_SYMBOLS, is_tensorflow_name, keras_path,
     map_keras_name,
 )
 from keras_migrate.spec._types import RemovedSymbol
@@ -42,7 +42,7 @@ class Imports(Rule):
     NODE_KEYED = ('_chain_inner', '_reported', '_rewrites')
     name = "imports"
     description = "Rewrite tf.keras imports and names to Keras 3 (`import keras`), following moved modules."
-    TRIGGERS = ("keras", "tensorflow_addons")
+    TRIGGERS = ("keras", "tensorflow_addons") + KERAS_ALIAS_MARKERS
     EXAMPLES = (
         Example(
             before="""
@@ -131,6 +131,25 @@ class Imports(Rule):
             from keras_migrate_runtime import Tokenizer, text_one_hot as one_hot
             from keras_migrate_runtime import ImageDataGenerator
             gen = ImageDataGenerator(rotation_range=10)
+            """,
+        ),
+        # TensorFlow 2's top-level aliases of Keras modules (tf.metrics is tf.keras.metrics);
+        # tf.compat.v1's same names are TensorFlow 1's own.
+        Example(
+            before="""
+            import tensorflow as tf
+            from tensorflow import losses
+            init = tf.initializers.zeros()
+            opt = tf.optimizers.Adam(tf.optimizers.schedules.InverseTimeDecay(0.001, 10, 1))
+            metrics = [tf.metrics.BinaryAccuracy(threshold=0.0), tf.losses.mse, losses.mae]
+            """,
+            after="""
+            import tensorflow as tf
+            from keras import losses
+            import keras
+            init = keras.initializers.zeros()
+            opt = keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(0.001, 10, 1))
+            metrics = [keras.metrics.BinaryAccuracy(threshold=0.0), keras.losses.mean_squared_error, losses.mean_absolute_error]
             """,
         ),
         # Standalone Keras 3 code is already migrated.

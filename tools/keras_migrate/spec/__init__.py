@@ -2,7 +2,7 @@
 
 from keras_migrate.spec import _activations, _log_keys, _tf_values
 from keras_migrate.spec._backend_functions import BACKEND_FUNCTIONS, KEPT_BACKEND_FUNCTIONS
-from keras_migrate.spec._keras_roots import KERAS_ROOTS, is_tensorflow_name, keras_path
+from keras_migrate.spec._keras_roots import KERAS_ALIAS_MARKERS, KERAS_ROOTS, is_tensorflow_name, keras_path
 from keras_migrate.spec._keras3_missing import KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS
 from keras_migrate.spec._keras3_renames import (
     ATTRIBUTE_RENAMES,
@@ -37,6 +37,7 @@ __all__ = [
     "KEPT_BACKEND_FUNCTIONS",
     "SPEC_TABLES",
     "keras3_names",
+    "KERAS_ALIAS_MARKERS",
     "KERAS_ROOTS",
     "KEYWORD_RENAMES",
     "KeywordRename",
