@@ -103,6 +103,15 @@ def _is_self_assign(stmt: cst.BaseStatement) -> bool:
                     for t in stmt.body[0].targets))
 
 
+def _assigns_self_attr(body: cst.BaseSuite, attr: str) -> bool:
+    """Does `body` assign self.<attr> (anywhere in it, tuple targets included)?"""
+    for node in iter_nodes(body):
+        if (isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign))
+                and any(_is_self_attr(t) and t.attr.value == attr for t in iter_nodes(node.target))):
+            return True
+    return False
+
+
 def _assigned_locals(body: cst.BaseSuite) -> Set[str]:
     found: Set[str] = set()
 
@@ -302,6 +311,25 @@ class StateBuilding(Rule):
             """,
             diagnostics=("KM148",),
         ),
+        # TensorFlow's time-series tutorial: the guard reads an attribute set in __init__
+        # and creates nothing (nor does a hasattr() check that only branches).
+        Example(
+            before="""
+            from keras import layers
+
+            class Baseline(layers.Layer):
+                def __init__(self, label_index=None):
+                    super().__init__()
+                    self.label_index = label_index
+
+                def call(self, inputs):
+                    if self.label_index is None:
+                        return inputs
+                    if not hasattr(self, "scale"):
+                        inputs = inputs * 2.0
+                    return inputs[:, :, self.label_index]
+            """,
+        ),
     )
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
@@ -404,7 +432,9 @@ class StateBuilding(Rule):
         if attr is None or not isinstance(stmt.body, cst.IndentedBlock):
             return None
         body = list(stmt.body.body)
-        if not body or not all(_is_self_assign(s) for s in body):
+        if not _assigns_self_attr(stmt.body, attr):
+            return None  # `if self.label_index is None: return inputs`: a read, not a creation
+        if not all(_is_self_assign(s) for s in body):
             return f"self.{attr} is created under a condition with other code"
         names = _Names()
         for s in body:
