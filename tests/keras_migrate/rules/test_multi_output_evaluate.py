@@ -1,4 +1,6 @@
+from keras_migrate import migrate_source
 from keras_migrate.rules.multi_output_evaluate import MultiOutputEvaluate
+from keras_migrate.rules.output_losses_on_tensorflow import OutputLossesOnTensorflow
 from keras_migrate.testing import assert_migrates
 
 RULES = [MultiOutputEvaluate]
@@ -394,12 +396,25 @@ def test_function_sees_the_module_binding_and_shadows_it_locally():
 
 
 def test_multi_output_compile_with_a_loss_notes_tensorflow_per_output_losses():
-    # One note: the two-output compile with losses; not the single output, not compile()
-    # without a loss.
+    # One note: the two-output compile with one loss for both; not the single output, not
+    # compile() without a loss.
     assert_migrates(
-        "import keras\nmodel = keras.Model(inp, [a, b])\nmodel.compile('sgd', ['mse', 'mae'])\n"
+        "import keras\nmodel = keras.Model(inp, [a, b])\nmodel.compile('sgd', 'mse')\n"
         "single = keras.Model(inp, a)\nsingle.compile('sgd', 'mse')\nmodel.compile('sgd')\n",
         rules=RULES, expected_diagnostics=["KM145"])
+
+
+def test_one_loss_per_output_is_said_once_by_km255():
+    # A loss per output (or loss_weights per output): KM255's warning, not also KM145's
+    # note on the same compile(); a list with one loss: neither (no per-output loss logged).
+    rules = RULES + [OutputLossesOnTensorflow]
+    model = "import keras\nmodel = keras.Model(inp, [a, b])\n"
+    for compile_call in ("model.compile('sgd', ['mse', 'mae'])", "model.compile('sgd', loss={'a': 'mse', 'b': 'mae'})",
+                         "model.compile('sgd', 'mse', loss_weights=[1.0, 0.5])"):
+        result = migrate_source(model + compile_call + "\n", "t.py", rules=rules)
+        assert [d.rule_id for d in result.diagnostics] == ["KM255"], compile_call
+    result = migrate_source(model + "model.compile('sgd', ['mse', None])\n", "t.py", rules=rules)
+    assert [d.rule_id for d in result.diagnostics if "TensorFlow backend" in d.message] == []
 
 
 def test_one_loss_on_a_multi_output_model_is_said_where_its_key_is_read():
@@ -407,13 +422,13 @@ def test_one_loss_on_a_multi_output_model_is_said_where_its_key_is_read():
              "model.compile('sgd', {LOSS})\nhistory = model.fit(x, y)\n")
     for loss in ('["mse", None]', 'loss=[None, "mae"]', '{"a": "mse"}'):
         assert_migrates(model.replace("{LOSS}", loss) + "print(history.history['dense_1_loss'])\n",
-                        rules=RULES, expected_diagnostics=["KM145", "KM145"])  # (+ the TensorFlow note)
-    # Not read: an info (History keys differ); two losses: nothing more than the TensorFlow note.
-    assert_migrates(model.replace("{LOSS}", '["mse", None]'), rules=RULES, expected_diagnostics=["KM145", "KM145"])
+                        rules=RULES, expected_diagnostics=["KM145"])
+    # Not read: an info (History keys differ); two losses: nothing (KM255 warns).
+    assert_migrates(model.replace("{LOSS}", '["mse", None]'), rules=RULES, expected_diagnostics=["KM145"])
     # Dict outputs the file does not spell out as a list: said from the loss alone.
     assert_migrates("import keras\na = keras.layers.Dense(1, name='a')(h)\nb = keras.layers.Dense(1, name='b')(h)\n"
                     "model = keras.Model(inp, {'a': a, 'b': b})\n"
                     "model.compile('sgd', loss={'a': 'mse', 'b': None})\n", rules=RULES,
                     expected_diagnostics=["KM145"])
     assert_migrates(model.replace("{LOSS}", '["mse", "mae"]') + "h = history.history['val_a_loss']\n",
-                    rules=RULES, expected_diagnostics=["KM145"])
+                    rules=RULES, expected_diagnostics=[])

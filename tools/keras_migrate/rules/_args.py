@@ -10,7 +10,7 @@ import libcst as cst
 
 from keras_migrate.rules._facts import FileFacts
 from keras_migrate.rules._util import code
-from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_KEYWORDS
+from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_KEYWORDS, KERAS2_COMPILE_PARAMETERS
 
 __all__ = [
     "argument",
@@ -96,6 +96,20 @@ def other_compile_keywords(call: cst.Call) -> bool:
     """compile(...) with keywords tf_keras's Model.compile() does not take: a class's own
     compile() (a GAN's compile(d_optimizer=..., ...)), whose arguments mean other things."""
     return any(a.keyword is not None and a.keyword.value not in KERAS2_COMPILE_KEYWORDS for a in call.args)
+
+
+def compiles_loss_per_output(call: cst.Call) -> bool:
+    """Model.compile(...) whose `loss` or `loss_weights` literally names several outputs
+    with a loss (a dict, list or tuple; `None` entries have none)."""
+    if other_compile_keywords(call):
+        return False
+    for name in ("loss", "loss_weights"):
+        arg = argument(call, name, KERAS2_COMPILE_PARAMETERS.index(name))
+        if arg is not None and isinstance(arg.value, (cst.Dict, cst.List, cst.Tuple)):
+            values = [e.value for e in arg.value.elements if isinstance(e, (cst.DictElement, cst.Element))]
+            if len([v for v in values if not (isinstance(v, cst.Name) and v.value == "None")]) > 1:
+                return True
+    return False
 
 
 def file_uses_keras(ctx) -> bool:

@@ -55,7 +55,7 @@ import libcst as cst
 from keras_migrate.engine import Example, Rule, Severity, ast_walk, is_docstring
 from keras_migrate.rules import _scan
 from keras_migrate.rules.metrics_names import HELPER as METRICS_NAMES
-from keras_migrate.rules._args import argument
+from keras_migrate.rules._args import argument, compiles_loss_per_output
 from keras_migrate.rules._reads import BindingCounter
 from keras_migrate.rules._util import COMMA, comma_separated, keyword, with_keyword
 from keras_migrate.spec._guide_part1 import AUTO_NAMED_METRICS, METRIC_NAME_EXCEPTIONS
@@ -599,7 +599,10 @@ class MultiOutputEvaluate(BindingCounter, Rule):
         if self._models is not None:
             outputs = self._models.outputs.get(self._key(scope, func.value.value)) or ()
             loss = _loss_arg(original)
-            if len(outputs) >= 2 and loss is not None:
+            # One loss for every output (a literal list or dict names one per output: KM255
+            # warns when there are several, and with one Keras 3 logs no per-output loss).
+            if (len(outputs) >= 2 and loss is not None and not isinstance(loss, (cst.Dict, cst.List, cst.Tuple))
+                    and not compiles_loss_per_output(original)):
                 self._tensorflow_output_losses(original)
             if loss is not None:
                 self._single_output_loss(original, loss, len(outputs))

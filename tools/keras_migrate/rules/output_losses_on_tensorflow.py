@@ -16,19 +16,9 @@ from __future__ import annotations
 import libcst as cst
 
 from keras_migrate.engine import Example, Rule
-from keras_migrate.rules._args import argument, other_compile_keywords
-from keras_migrate.spec._keras3_renames import KERAS2_COMPILE_PARAMETERS
+from keras_migrate.rules._args import compiles_loss_per_output
 
 __all__ = ["OutputLossesOnTensorflow"]
-
-
-def _per_output(loss: cst.BaseExpression) -> bool:
-    """Several outputs with a loss (`None` entries have none: with one loss left, Keras 3
-    logs no per-output loss at all)."""
-    if not isinstance(loss, (cst.Dict, cst.List, cst.Tuple)):
-        return False
-    values = [e.value for e in loss.elements if isinstance(e, (cst.DictElement, cst.Element))]
-    return len([v for v in values if not (isinstance(v, cst.Name) and v.value == "None")]) > 1
 
 
 class OutputLossesOnTensorflow(Rule):
@@ -60,11 +50,7 @@ class OutputLossesOnTensorflow(Rule):
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "compile"):
             return
-        if other_compile_keywords(node):
-            return
-        loss = argument(node, "loss", KERAS2_COMPILE_PARAMETERS.index("loss"))
-        weights = argument(node, "loss_weights", KERAS2_COMPILE_PARAMETERS.index("loss_weights"))
-        if not ((loss is not None and _per_output(loss.value)) or (weights is not None and _per_output(weights.value))):
+        if not compiles_loss_per_output(node):
             return
         self.report(node, "on Keras 3's TensorFlow backend, each output's loss (`<output>_loss` in fit()'s logs and "
                           "history, and in evaluate()) weighs a last batch smaller than batch_size as one sample "
