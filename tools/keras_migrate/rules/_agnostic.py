@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, FrozenSet, List, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -617,6 +617,16 @@ def _module_datasets(ctx) -> Set[str]:
     return datasets
 
 
+def _loop_elements(loop: ast.For) -> Tuple[ast.AST, ast.AST]:
+    """(target, iterable) of a for loop's elements: `for step, (x, y) in enumerate(ds)`
+    -> ((x, y), ds): the step number is an int."""
+    target, source = loop.target, loop.iter
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "enumerate" \
+            and source.args and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        return target.elts[1], source.args[0]
+    return target, source
+
+
 @per_file
 def function_batch_names(ctx) -> Dict[Scope, FrozenSet[str]]:
     """Per function scope, the names a `for` loop of that function binds to a tf.data
@@ -637,10 +647,7 @@ def function_batch_names(ctx) -> Dict[Scope, FrozenSet[str]]:
                 and _is_dataset_expr(node.value, datasets, names):
             local.setdefault(scope, set()).add(node.targets[0].id)
         elif isinstance(node, ast.For):
-            target, source = node.target, node.iter
-            if isinstance(source, ast.Call) and isinstance(source.func, ast.Name) and source.func.id == "enumerate" \
-                    and source.args and isinstance(target, ast.Tuple) and len(target.elts) == 2:
-                target, source = target.elts[1], source.args[0]  # the step number is an int
+            target, source = _loop_elements(node)
             if _iterates_dataset(source, datasets, names):
                 found.setdefault(scope, set()).update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
     return {scope: frozenset(batch) for scope, batch in found.items()}
@@ -666,8 +673,9 @@ def dataset_element_names(ctx) -> FrozenSet[str]:
         return _iterates_dataset(node, datasets, names)
 
     for stmt in module_level:
-        if isinstance(stmt, ast.For) and iterates_dataset(stmt.iter):
-            tainted.update(n.id for n in ast_walk(stmt.target) if isinstance(n, ast.Name))
+        target, source = _loop_elements(stmt) if isinstance(stmt, ast.For) else (None, None)
+        if source is not None and iterates_dataset(source):
+            tainted.update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
         elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) \
                 and stmt.value.func.id == "next" and stmt.value.args and isinstance(stmt.value.args[0], ast.Call) \
                 and isinstance(stmt.value.args[0].func, ast.Name) and stmt.value.args[0].func.id == "iter" \

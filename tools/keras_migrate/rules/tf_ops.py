@@ -287,6 +287,10 @@ class TfOps(Rule):
                     loss = tf.reduce_mean(tf.square(y_batch["target"] - model(x_batch)))
                     loss += 0.1 * tf.reduce_sum(x_batch)
                 shown = tf.reduce_max(y_batch["target"])
+            for epoch in range(2):
+                for step, (xb, yb) in enumerate(train_ds):
+                    with tf.GradientTape() as tape:
+                        loss = tf.reduce_mean(tf.abs(model(xb) - yb["target"]))
             """,
             after="""
             import tensorflow as tf
@@ -298,6 +302,10 @@ class TfOps(Rule):
                     loss = keras.ops.mean(keras.ops.square(keras.ops.convert_to_tensor(y_batch["target"]) - model(x_batch)))
                     loss += 0.1 * keras.ops.sum(keras.ops.convert_to_tensor(x_batch))
                 shown = tf.reduce_max(y_batch["target"])
+            for epoch in range(2):
+                for step, (xb, yb) in enumerate(train_ds):
+                    with tf.GradientTape() as tape:
+                        loss = keras.ops.mean(keras.ops.absolute(model(xb) - keras.ops.convert_to_tensor(yb["target"])))
             """,
         ),
         # The same in a training-loop function (handson-ml2 ch. 13), `enumerate` too; a
