@@ -297,6 +297,38 @@ def test_module_level_global_generators_match(tmp_path):
     assert {b: v["verdict"] for b, v in report["backends"].items()} == {
         "jax": "identical", "torch": "identical"}, report["backends"]
 
+# --max-steps caps the program's own loops over a dataset too (a custom training loop,
+# TensorFlow's quickstart for experts: 1,875 eager steps an epoch on JAX and PyTorch),
+# while Keras's own iteration (fit over a repeated dataset, its iterator spanning epochs)
+# stays whole.
+CUSTOM_LOOP = textwrap.dedent(
+    """
+    import numpy as np
+    import tensorflow as tf
+    from tensorflow import keras
+
+    x = np.linspace(-1, 1, 600, dtype="float32").reshape(200, 3)
+    y = x.sum(axis=1, keepdims=True)
+    train_ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    optimizer = keras.optimizers.SGD(0.05)
+    steps = 0
+    for epoch in range(2):
+        for step, (xb, yb) in enumerate(train_ds):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(xb, training=True) - yb))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            steps += 1
+    assert steps == 4, steps
+    first = next(iter(train_ds))
+    assert len(list(train_ds.take(1))) == 1
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(train_ds.repeat(), steps_per_epoch=3, epochs=3, verbose=0)
+    assert len(history.history["loss"]) == 3
+    """
+)
+
 
 def test_shuffled_dataset_epochs_match(tmp_path):
     # Keras 3's JAX and PyTorch trainers open an iterator to build the model, its
@@ -322,6 +354,14 @@ def test_capped_sequence_restarts_every_epoch(tmp_path):
     assert report["keras2"]["status"] == "ok", report["keras2"]
     assert {b: v["verdict"] for b, v in report["backends"].items()} == {
         "jax": "identical", "torch": "identical"}, report["backends"]
+
+
+def test_the_programs_own_dataset_loops_are_capped(tmp_path):
+    code, report = _verify(tmp_path, CUSTOM_LOOP, "--backends", "jax,torch", "--max-steps", "2")
+    assert report["keras2"]["status"] == "ok", report["keras2"]
+    assert {b: v["verdict"] for b, v in report["backends"].items()} == {
+        "jax": "identical", "torch": "identical"}, report["backends"]
+    assert any("own loops over a tf.data dataset" in k for k in report["backends"]["jax"]["neutralised"])
 
 
 def test_ignored_lr_is_reported_as_a_difference(tmp_path):

@@ -6,11 +6,17 @@ TensorFlow's own initializers under Keras 3: both runs must see the same values.
 
 from __future__ import annotations
 
+import itertools
+import sys
+
 from keras_migrate.verify import _recorder as r
 
 __all__ = ["TF_RANDOM", "patch_tensorflow", "tf_ops"]
 
 _SHUFFLE_BUFFER_CAP = 1024
+# Code whose iteration over a dataset is left whole: Keras's trainers (an iterator may
+# span epochs), TensorFlow's, and verify's own.
+_LIBRARIES = frozenset({"keras", "tf_keras", "tensorflow", "jax", "torch", "keras_migrate", "keras_migrate_runtime"})
 
 TF_RANDOM = ("normal", "uniform", "truncated_normal", "shuffle", "stateless_normal", "stateless_uniform",
              "stateless_truncated_normal", "categorical", "stateless_categorical")
@@ -82,6 +88,8 @@ def patch_tensorflow(rec: r.Recorder) -> None:
          init_ops_v2.VarianceScaling, init_ops_v2.Orthogonal],
         to_tensor,
     )
+    if rec.config.max_steps:
+        _cap_program_loops(rec, tf.data.Dataset, rec.config.max_steps)
     if not rec.config.neutralize:
         return
     # tf.compat.v2.random is a module of its own (TF Probability's samplers draw from it)
@@ -111,3 +119,20 @@ def patch_tensorflow(rec: r.Recorder) -> None:
                                 name=name)
 
     tf.data.Dataset.shuffle = shuffle
+
+
+def _cap_program_loops(rec: r.Recorder, dataset_class, steps: int) -> None:
+    """The program's own loops over a dataset (`for x, y in train_ds:` in a custom training
+    loop) read at most `steps` elements per pass, as fit() does under --max-steps: the
+    same cap in both runs, where the loop's training steps would otherwise run uncapped."""
+    original_iter = dataset_class.__iter__
+
+    def __iter__(self):
+        iterator = original_iter(self)
+        caller = sys._getframe(1).f_globals.get("__name__") or ""
+        if caller.split(".")[0] in _LIBRARIES:
+            return iterator
+        rec.note(f"the program's own loops over a tf.data dataset: at most {steps} elements per pass (--max-steps)")
+        return itertools.islice(iterator, steps)
+
+    dataset_class.__iter__ = __iter__
