@@ -124,8 +124,19 @@ def _california(url, path, rng):
     _npz(path, x=rng.uniform(0, 10, (n, 8)), y=rng.uniform(0.5, 5, n))
 
 
+def _image(url, path, rng):
+    """A single picture (a tutorial's example image): 256 x 256 RGB noise in the URL's
+    format, the same bytes in both runs."""
+    from PIL import Image
+
+    fmt = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "bmp": "BMP", "gif": "GIF"}[
+        url.split("?")[0].rsplit(".", 1)[-1].lower()]
+    Image.fromarray(rng.randint(0, 256, (256, 256, 3)).astype("uint8")).save(path, format=fmt)
+
+
 def default_builders() -> Builders:
     builders = Builders()
+    builders.add(r"(?i)\.(jpe?g|png|bmp|gif)(\?.*)?$", _image)
     builders.add(r"mnist\.npz$", _mnist)
     builders.add(r"imdb\.npz$", _imdb)
     builders.add(r"reuters\.npz$", _reuters)
@@ -333,6 +344,7 @@ def _make_tfds(note: Callable[[str], None]) -> types.ModuleType:
         def as_dataset(self, split=None, as_supervised=False, batch_size=None, **kwargs):
             return load(self.name, split=split, as_supervised=as_supervised, batch_size=batch_size)
 
+    module.__version__ = "4.9.9"  # programs print it
     module.load = load
     module.builder = lambda name, **kwargs: DatasetBuilder(name.split("/")[0].split(":")[0], **kwargs)
     module.image = types.SimpleNamespace(Div2k=lambda config=None, **kwargs: DatasetBuilder("div2k", config))
