@@ -124,6 +124,12 @@ def _california(url, path, rng):
     _npz(path, x=rng.uniform(0, 10, (n, 8)), y=rng.uniform(0.5, 5, n))
 
 
+def _imagenet_class_index(url, path, rng):
+    """keras.applications' decode_predictions() labels: 1,000 classes."""
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, handle)
+
+
 def _image(url, path, rng):
     """A single picture (a tutorial's example image): 256 x 256 RGB noise in the URL's
     format, the same bytes in both runs."""
@@ -137,6 +143,7 @@ def _image(url, path, rng):
 def default_builders() -> Builders:
     builders = Builders()
     builders.add(r"(?i)\.(jpe?g|png|bmp|gif)(\?.*)?$", _image)
+    builders.add(r"imagenet_class_index\.json$", _imagenet_class_index)
     builders.add(r"mnist\.npz$", _mnist)
     builders.add(r"imdb\.npz$", _imdb)
     builders.add(r"reuters\.npz$", _reuters)
@@ -384,6 +391,7 @@ def install(rec, keras_version: int, fixtures: Optional[str] = None, cwd: Option
         builtins.display = lambda *objects, **kwargs: print(*objects)
     sys.modules["tensorflow_datasets"] = _make_tfds(rec.note)
     _patch_pandas(builders, rec)
+    _after_import("sklearn.datasets", lambda module: _patch_sklearn(module, rec))
     if keras_version == 2:
         from tf_keras.src.utils import data_utils
 
@@ -422,6 +430,68 @@ def _replace_load_data(datasets, name: str, fn) -> None:
     module = getattr(datasets, name, None)
     if module is not None:
         module.load_data = fn
+
+
+def _after_import(name: str, patch: Callable[[types.ModuleType], None]) -> None:
+    """patch(module) once the program imports `name` (at once if it already has): a
+    library verify serves data for is not imported into programs that never use it."""
+    if name in sys.modules:
+        patch(sys.modules[name])
+        return
+    import importlib.abc
+    import importlib.util
+
+    class _Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname, path, target=None):
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+                return spec
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                patch(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, _Finder())
+
+
+_CALIFORNIA_COLUMNS = (  # (name, low, high) of sklearn's California housing features
+    ("MedInc", 0.5, 15.0), ("HouseAge", 1.0, 52.0), ("AveRooms", 1.0, 10.0), ("AveBedrms", 0.5, 2.0),
+    ("Population", 3.0, 35682.0), ("AveOccup", 1.0, 6.0), ("Latitude", 32.5, 42.0), ("Longitude", -124.3, -114.3))
+
+
+def _patch_sklearn(datasets: types.ModuleType, rec) -> None:
+    """scikit-learn's fetch_california_housing (Hands-On Machine Learning's Keras chapters)
+    downloads and checks a checksum: served whole with synthetic rows of the real size."""
+    def fetch_california_housing(*, data_home=None, download_if_missing=True, return_X_y=False, as_frame=False,
+                                 n_retries=3, delay=1.0):
+        rec.note("downloads served with synthetic data")
+        rng = rng_for("california_housing_sklearn")
+        n = 20640
+        data = np.stack([rng.uniform(low, high, n) for _, low, high in _CALIFORNIA_COLUMNS], axis=1)
+        target = rng.uniform(0.15, 5.0, n)
+        names = [column for column, _, _ in _CALIFORNIA_COLUMNS]
+        frame = None
+        if as_frame:
+            import pandas
+
+            frame = pandas.DataFrame(data, columns=names)
+            frame["MedHouseVal"] = target
+            data, target = frame[names], frame["MedHouseVal"]
+        if return_X_y:
+            return data, target
+        from sklearn.utils import Bunch
+
+        return Bunch(data=data, target=target, frame=frame, target_names=["MedHouseVal"], feature_names=names,
+                     DESCR="synthetic California housing (keras-migrate verify --synthetic-data)")
+
+    datasets.fetch_california_housing = fetch_california_housing
 
 
 def _patch_pandas(builders: Builders, rec) -> None:
