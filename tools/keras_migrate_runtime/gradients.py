@@ -96,6 +96,20 @@ def value_and_grads(forward, targets, state=None):
     return out, [keras.tree.pack_sequence_as(structure, g) for structure, g in zip(structures, grads)]
 
 
+# Set while a forward pass whose result is differentiated runs (PyTorch): gradients
+# computed inside it must stay differentiable.
+_RECORDING = contextvars.ContextVar("keras_migrate_recording", default=False)
+
+
+@contextlib.contextmanager
+def _recording():
+    token = _RECORDING.set(True)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
+
+
 # Set while BackendAgnosticSteps runs a model's first train step to build it, as Keras 2
 # did inside its tape: every variable is put back afterwards, so on JAX the forward pass
 # may run once eagerly to make the weights the sources name.
@@ -178,7 +192,7 @@ def _tensorflow(forward, targets):
 def _torch(forward, targets):
     import torch
 
-    with numpy_operands(torch):
+    with numpy_operands(torch), _recording():
         out = forward()
     structures, flat = _resolve(targets)
     grads = []
@@ -303,12 +317,18 @@ def value_and_input_grad(forward, inputs):
 
         flat = [keras.ops.convert_to_tensor(x) for x in flat]
         flat = [x if x.requires_grad else x.detach().requires_grad_(True) for x in flat]
-        out = forward(*flat)
+        # Inside another differentiated forward pass (a gradient penalty in a training
+        # step, as under an outer GradientTape) the gradients stay differentiable; else
+        # they are plain values, as TensorFlow's are (an adversarial example plotted or
+        # turned into NumPy next).
+        nested = _RECORDING.get() and torch.is_grad_enabled()
+        with _recording():
+            out = forward(*flat)
         loss = _output(out, 0)
-        # create_graph: the penalty built from these gradients is differentiated again by
-        # the step around it (as an outer GradientTape would).
         grads = list(torch.autograd.grad(loss, flat, grad_outputs=torch.ones_like(loss),
-                                         create_graph=torch.is_grad_enabled(), allow_unused=True))
+                                         create_graph=nested, allow_unused=True))
+        if not nested:
+            out = keras.tree.map_structure(lambda t: t.detach() if isinstance(t, torch.Tensor) else t, out)
     elif backend == "jax":
         import jax
 
