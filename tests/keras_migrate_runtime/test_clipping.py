@@ -1,14 +1,9 @@
 """keras_migrate_runtime's clipping functions give TensorFlow's numbers on every backend."""
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools")
+from _backends import run_script_on
 
 _SCRIPT = r"""
 import json, sys
@@ -49,13 +44,7 @@ def test_clipping_matches_tensorflow(backend):
     import json
 
     expected = _tensorflow()
-    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
-    env.update(KERAS_BACKEND=backend, PYTHONPATH=TOOLS, CUDA_VISIBLE_DEVICES="", JAX_PLATFORMS="cpu",
-               TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=300)
-    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
-    got = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    got = json.loads(run_script_on(backend, _SCRIPT).strip().splitlines()[-1])
     for key, value in expected.items():
         flat = lambda v: np.asarray([x for item in v for x in np.ravel(item)] if key == "global" else v, "float64")
         np.testing.assert_allclose(flat(got[key]), flat(value), rtol=1e-6, err_msg=f"{backend}: {key}")

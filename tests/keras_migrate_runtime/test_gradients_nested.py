@@ -3,14 +3,9 @@ per-layer lists), one variable, a tuple or a dict, and returns the gradients in 
 structure, on every backend; an empty variable list (a model the forward pass would
 build) is an error, not a silent no-op. minimize() is Keras 2's optimizer.minimize."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools")
+from _backends import run_script_on
 
 _SCRIPT = r"""
 import keras, numpy as np
@@ -47,9 +42,4 @@ except ValueError:
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow", "torch"])
 def test_nested_variables(backend):
-    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
-    env.update(KERAS_BACKEND=backend, PYTHONPATH=TOOLS, CUDA_VISIBLE_DEVICES="", JAX_PLATFORMS="cpu",
-               TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=300)
-    assert proc.returncode == 0 and proc.stdout.decode().strip().endswith("ok"), proc.stderr.decode()[-3000:]
+    assert run_script_on(backend, _SCRIPT).strip().endswith("ok")

@@ -3,14 +3,9 @@ results are plain values, as TensorFlow's are (TensorFlow's adversarial_fgsm tut
 plots the signed gradient: PyTorch refused a tensor that requires grad); inside another
 differentiated forward pass (a gradient penalty) they stay differentiable."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools")
+from _backends import run_script_on
 
 _SCRIPT = r"""
 import keras, numpy as np
@@ -39,9 +34,4 @@ print("ok")
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow", "torch"])
 def test_input_gradients(backend):
-    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
-    env.update(KERAS_BACKEND=backend, PYTHONPATH=TOOLS, CUDA_VISIBLE_DEVICES="", JAX_PLATFORMS="cpu",
-               TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run([sys.executable, "-c", _SCRIPT], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=300)
-    assert proc.returncode == 0 and proc.stdout.decode().strip().endswith("ok"), proc.stderr.decode()[-3000:]
+    assert run_script_on(backend, _SCRIPT).strip().endswith("ok")

@@ -96,18 +96,22 @@ def value_and_grads(forward, targets, state=None):
     return out, [keras.tree.pack_sequence_as(structure, g) for structure, g in zip(structures, grads)]
 
 
+@contextlib.contextmanager
+def _true_while(flag):
+    token = flag.set(True)
+    try:
+        yield
+    finally:
+        flag.reset(token)
+
+
 # Set while a forward pass whose result is differentiated runs (PyTorch): gradients
 # computed inside it must stay differentiable.
 _RECORDING = contextvars.ContextVar("keras_migrate_recording", default=False)
 
 
-@contextlib.contextmanager
 def _recording():
-    token = _RECORDING.set(True)
-    try:
-        yield
-    finally:
-        _RECORDING.reset(token)
+    return _true_while(_RECORDING)
 
 
 # Set while BackendAgnosticSteps runs a model's first train step to build it, as Keras 2
@@ -116,13 +120,8 @@ def _recording():
 _BUILDING = contextvars.ContextVar("keras_migrate_building", default=False)
 
 
-@contextlib.contextmanager
 def building():
-    token = _BUILDING.set(True)
-    try:
-        yield
-    finally:
-        _BUILDING.reset(token)
+    return _true_while(_BUILDING)
 
 
 def _unbuilt(targets):
