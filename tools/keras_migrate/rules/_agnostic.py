@@ -673,9 +673,10 @@ def dataset_element_names(ctx) -> FrozenSet[str]:
         return _iterates_dataset(node, datasets, names)
 
     for stmt in module_level:
-        target, source = _loop_elements(stmt) if isinstance(stmt, ast.For) else (None, None)
-        if source is not None and iterates_dataset(source):
-            tainted.update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
+        if isinstance(stmt, ast.For):
+            target, source = _loop_elements(stmt)
+            if iterates_dataset(source):
+                tainted.update(n.id for n in ast_walk(target) if isinstance(n, ast.Name))
         elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) \
                 and stmt.value.func.id == "next" and stmt.value.args and isinstance(stmt.value.args[0], ast.Call) \
                 and isinstance(stmt.value.args[0].func, ast.Name) and stmt.value.args[0].func.id == "iter" \

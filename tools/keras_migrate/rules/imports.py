@@ -10,8 +10,8 @@ from keras_migrate.engine import Example, Rule, Severity
 from keras_migrate.engine._names import module_name
 from keras_migrate.rules._util import dotted
 from keras_migrate.spec import (
-    KERAS_ALIAS_MARKERS, KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS, REMOVED_SYMBOLS, RUNTIME_SYMBOLS, is_tensorflow_name, keras_path,
-    map_keras_name,
+    KERAS_ALIAS_MARKERS, KERAS3_MISSING, KERAS3_MISSING_APPLICATIONS, REMOVED_SYMBOLS, RUNTIME_SYMBOLS,
+    is_tensorflow_name, keras_path, map_keras_name,
 )
 from keras_migrate.spec._types import RemovedSymbol
 

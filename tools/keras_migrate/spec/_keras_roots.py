@@ -7,7 +7,7 @@ from typing import Optional
 
 __all__ = ["KERAS_ALIAS_MARKERS", "KERAS_ALIASES", "KERAS_ROOTS", "keras_path", "is_tensorflow_name"]
 
-# Longest first: "tensorflow.compat.v1.keras" must win over "tensorflow".
+# The modules Keras 2 code reaches Keras through (keras_path tries longer prefixes first).
 KERAS_ROOTS = (
     "tensorflow.compat.v1.keras",
     "tensorflow.compat.v2.keras",
@@ -26,24 +26,24 @@ KERAS_ALIASES = {
     for module in ("losses", "metrics", "optimizers", "initializers")
 }
 
-_ALIASED = tuple(KERAS_ALIASES)
 # Text that reveals a use of those aliases (a file's cheap "uses Keras" filter).
-KERAS_ALIAS_MARKERS = tuple(f"{tf}.{module}" for tf in ("tf", "tensorflow") for module in sorted(set(KERAS_ALIASES.values())))
+KERAS_ALIAS_MARKERS = tuple(f"{tf}.{module}" for tf in ("tf", "tensorflow")
+                            for module in sorted(set(KERAS_ALIASES.values())))
+# Every dotted prefix that reaches Keras, with the Keras path it stands for; longest first.
+_PREFIXES = tuple(sorted([(root, "") for root in KERAS_ROOTS] + list(KERAS_ALIASES.items()),
+                         key=lambda item: -len(item[0])))
 
 
 @functools.lru_cache(maxsize=8192)  # pure; asked for every call and attribute of every file
 def keras_path(qualified: str) -> Optional[str]:
     """"tensorflow.keras.layers.Dense" -> "layers.Dense"; the root itself -> "";
     "tensorflow.metrics.AUC" -> "metrics.AUC"; else None."""
-    if qualified.startswith(_ALIASED):
-        for alias, module in KERAS_ALIASES.items():
-            if qualified == alias or qualified.startswith(alias + "."):
-                return module + qualified[len(alias):]
-    for root in KERAS_ROOTS:
-        if qualified == root:
-            return ""
-        if qualified.startswith(root) and qualified[len(root)] == ".":
-            return qualified[len(root) + 1 :]
+    for prefix, path in _PREFIXES:
+        if qualified == prefix:
+            return path
+        if qualified.startswith(prefix) and qualified[len(prefix)] == ".":
+            rest = qualified[len(prefix) + 1 :]
+            return f"{path}.{rest}" if path else rest
     return None
 
 

@@ -473,7 +473,7 @@ def _patch_sklearn(datasets: types.ModuleType, rec) -> None:
                                  n_retries=3, delay=1.0):
         rec.note("downloads served with synthetic data")
         rng = rng_for("california_housing_sklearn")
-        n = 20640
+        n = sum(SIZES["california_housing"])  # the same 20,640 rows as keras.datasets'
         data = np.stack([rng.uniform(low, high, n) for _, low, high in _CALIFORNIA_COLUMNS], axis=1)
         target = rng.uniform(0.15, 5.0, n)
         names = [column for column, _, _ in _CALIFORNIA_COLUMNS]
